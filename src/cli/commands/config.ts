@@ -1,0 +1,27 @@
+// `txbot config check|show`: validate a config file, print the effective config (secrets redacted).
+
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { loadConfig } from '../../config/index.ts';
+import { out } from '../output.ts';
+
+export function registerConfigCommand(program: Command): void {
+  const config = program.command('config').description('Check or show the configuration');
+  config
+    .command('check')
+    .argument('[file]', 'config file (default: ./config.yaml, else embedded defaults)')
+    .description('Validate a config file: exit 0 with OK, or exit 2 listing every problem')
+    .addHelpText('after', '\nExamples:\n  txbot config check\n  txbot config check my-config.yaml')
+    .action((file?: string) => {
+      const loaded = loadConfig({ file });
+      out(`OK: ${loaded.sourcePath ?? 'embedded defaults'} is valid (${loaded.config.hmm.n_states} states, instrument ${loaded.config.backtest.instrument})`);
+    });
+  config
+    .command('show')
+    .argument('[file]', 'config file')
+    .description('Print the effective configuration after defaults and TXBOT__ env overrides')
+    .addHelpText('after', '\nExamples:\n  txbot config show\n  TXBOT__RISK__MAX_CONTRACTS_MINIS=2 txbot config show')
+    .action((file?: string) => {
+      out(stringify(loadConfig({ file }).config));
+    });
+}

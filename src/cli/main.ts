@@ -1,0 +1,51 @@
+// The txbot CLI entry: builds the commander program and is the only place that catches every error.
+
+import { Command, CommanderError } from 'commander';
+import { TxbotError, ConfigError, DataError } from '../domain/errors.ts';
+import { redactSecrets } from '../config/secrets.ts';
+import { COMMANDS } from './commands/index.ts';
+
+/** Builds the program with every command registered. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('txbot')
+    .description('Regime-aware intraday futures trading for TopstepX (ProjectX Gateway)')
+    .option('--verbose', 'print stack traces for errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+function printError(e: unknown, verbose: boolean): number {
+  if (e instanceof TxbotError) {
+    process.stderr.write(`txbot: ${redactSecrets(e.message)}\n`);
+    if ((e instanceof ConfigError || e instanceof DataError) && e.problems.length) {
+      for (const p of e.problems) process.stderr.write(`  ${redactSecrets(p)}\n`);
+    }
+    if (e.hint) process.stderr.write(`hint: ${e.hint}\n`);
+    if (verbose && e.stack) process.stderr.write(`${redactSecrets(e.stack)}\n`);
+    return e.exitCode;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  process.stderr.write(`txbot: internal error: ${redactSecrets(err.message)}\n${redactSecrets(err.stack ?? '')}\n`);
+  return 70;
+}
+
+/** Runs the CLI with argv (process.argv shape) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const verbose = argv.includes('--verbose');
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander already printed help/usage; help and version are exit 0.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    return printError(e, verbose);
+  }
+}

@@ -1,0 +1,45 @@
+// The whole txbot configuration schema: one zod object composed of the per-topic sections.
+
+import { z } from 'zod';
+import { DEFAULT_INSTRUMENTS, instrumentSchema, sessionSchema } from './sections/market.ts';
+import { hmmSchema, stateLabelsSchema } from './sections/regime.ts';
+import {
+  filtersSchema,
+  regimeActionSchema,
+  regimeSizeMultipliersSchema,
+  stopsSchema,
+  targetsSchema,
+  vwapSchema,
+} from './sections/strategy.ts';
+import { riskSchema } from './sections/risk.ts';
+import { backtestSchema, combineSchema, dataSchema, walkForwardSchema } from './sections/runs.ts';
+import { journalSchema, liveSchema, monitoringSchema, projectxSchema, retrainSchema } from './sections/operations.ts';
+
+export const configSchema = z.strictObject({
+  instruments: z.array(instrumentSchema).min(1).default(DEFAULT_INSTRUMENTS).describe('Tradable contracts and their specs.'),
+  session: sessionSchema,
+  data: dataSchema,
+  hmm: hmmSchema,
+  state_labels: stateLabelsSchema,
+  vwap: vwapSchema,
+  filters: filtersSchema,
+  regime_action: regimeActionSchema,
+  stops: stopsSchema,
+  targets: targetsSchema,
+  regime_size_multipliers: regimeSizeMultipliersSchema,
+  risk: riskSchema,
+  backtest: backtestSchema,
+  walk_forward: walkForwardSchema,
+  combine: combineSchema,
+  retrain: retrainSchema,
+  monitoring: monitoringSchema,
+  projectx: projectxSchema,
+  live: liveSchema,
+  journal: journalSchema,
+  redis_url: z.string().nullable().default(null).describe('Redis URL for shared state and the leader lock (PLUG: distributed_state); null = in-process.'),
+  use_rl_agent: z.boolean().default(false).describe('Let an RL policy replace the rule-based decision (PLUG: rl_agent).'),
+});
+
+/** Validated configuration (all defaults filled in). */
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

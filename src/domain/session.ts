@@ -1,0 +1,59 @@
+// CME Globex session calendar for US equity-index futures: trading date, RTH, daily break, weekends.
+
+import { dateKeyOfDays, toLocalParts, weekdayOfDays } from './time.ts';
+
+export const EXCHANGE_ZONE = 'America/New_York';
+/** Globex trading day opens 18:00 ET (previous evening) and ends 17:00 ET. */
+export const GLOBEX_OPEN_MINUTE_ET = 18 * 60;
+export const GLOBEX_CLOSE_MINUTE_ET = 17 * 60;
+export const RTH_OPEN_MINUTE_ET = 9 * 60 + 30;
+export const RTH_CLOSE_MINUTE_ET = 16 * 60;
+
+/** Session facts of one instant (a bar's start). */
+export interface SessionInfo {
+  /** CME trade date as "YYYY-MM-DD": bars at or after 18:00 ET belong to the next weekday. */
+  tradingDate: string;
+  /** Day number (days since epoch) of the trade date. */
+  tradingDay: number;
+  /** Regular trading hours 09:30-16:00 ET on a weekday. */
+  isRth: boolean;
+  /** Within the daily 17:00-18:00 ET maintenance break. */
+  inDailyBreak: boolean;
+  /** Saturday, Friday after 17:00, or Sunday before 18:00 ET. */
+  isWeekend: boolean;
+  /** ET minute of day (0..1439). */
+  minuteOfDayEt: number;
+}
+
+/** Trade-date day number for an ET local day/minute: evening sessions roll to the next weekday. */
+export function tradingDayFor(localDays: number, minuteOfDay: number): number {
+  let d = minuteOfDay >= GLOBEX_OPEN_MINUTE_ET ? localDays + 1 : localDays;
+  const wd = weekdayOfDays(d);
+  if (wd === 6) d += 2;
+  else if (wd === 0) d += 1;
+  return d;
+}
+
+/** Computes the session facts of an instant (interval start of a bar). */
+export function sessionInfo(tsMs: number): SessionInfo {
+  const p = toLocalParts(EXCHANGE_ZONE, tsMs);
+  const wd = p.weekday;
+  const m = p.minuteOfDay;
+  const tradingDay = tradingDayFor(p.days, m);
+  const isWeekend = wd === 6 || (wd === 5 && m >= GLOBEX_CLOSE_MINUTE_ET) || (wd === 0 && m < GLOBEX_OPEN_MINUTE_ET);
+  const isWeekday = wd >= 1 && wd <= 5;
+  return {
+    tradingDate: dateKeyOfDays(tradingDay),
+    tradingDay,
+    isRth: isWeekday && m >= RTH_OPEN_MINUTE_ET && m < RTH_CLOSE_MINUTE_ET,
+    inDailyBreak: isWeekday && m >= GLOBEX_CLOSE_MINUTE_ET && m < GLOBEX_OPEN_MINUTE_ET,
+    isWeekend,
+    minuteOfDayEt: m,
+  };
+}
+
+/** Whether Globex is open for equity-index futures at the instant (not weekend, not daily break). */
+export function isGlobexOpen(tsMs: number): boolean {
+  const s = sessionInfo(tsMs);
+  return !s.isWeekend && !s.inDailyBreak;
+}
