@@ -1,0 +1,53 @@
+// The data layer's main entry: read a bar file, validate it, resample it to the engine's bar size.
+
+import type { BarSeries } from '../domain/bar.ts';
+import { DataError } from '../domain/errors.ts';
+import { readBarsCsv, summarizeProblems, type DataPolicy, type DataProblem } from './csvBars.ts';
+import { detectBarMinutes, resampleBars } from './resample.ts';
+import { selectTradingDates } from './tradingDates.ts';
+
+export interface LoadBarsOptions {
+  /** Zone of naive timestamps (default America/New_York). */
+  timezone?: string;
+  policy?: DataPolicy;
+  /** Resample to this bar size in minutes when the file is finer (default: keep as is). */
+  barMinutes?: number;
+  /** Keep bars of trading dates from/to (YYYY-MM-DD, inclusive). */
+  from?: string;
+  to?: string;
+}
+
+export interface LoadBarsResult {
+  series: BarSeries;
+  file: string;
+  /** Bar size detected in the file, minutes. */
+  sourceBarMinutes: number | null;
+  rowsRead: number;
+  dropped: number;
+  problems: DataProblem[];
+  /** One-line summary of dropped rows (repair policy), or null. */
+  repairSummary: string | null;
+}
+
+/** Loads, validates, optionally resamples and date-filters a bar file. */
+export async function loadBars(file: string, options: LoadBarsOptions = {}): Promise<LoadBarsResult> {
+  const r = await readBarsCsv(file, { timezone: options.timezone, policy: options.policy });
+  const sourceBarMinutes = detectBarMinutes(r.series);
+  let series = r.series;
+  if (options.barMinutes !== undefined && sourceBarMinutes !== null && sourceBarMinutes !== options.barMinutes) {
+    if (sourceBarMinutes > options.barMinutes || options.barMinutes % sourceBarMinutes !== 0) {
+      throw new DataError(
+        'DATA_BAR_SIZE',
+        `${file}: has ${sourceBarMinutes}-minute bars, which cannot be resampled to ${options.barMinutes}-minute bars`,
+        [],
+        { hint: `use a file with bars of ${options.barMinutes} minutes or a divisor of it` },
+      );
+    }
+    series = resampleBars(series, options.barMinutes);
+  }
+  series = selectTradingDates(series, options.from, options.to);
+  if (series.length === 0) {
+    throw new DataError('DATA_EMPTY', `${file}: no bars${options.from || options.to ? ` between ${options.from ?? 'start'} and ${options.to ?? 'end'}` : ''}`);
+  }
+  return { series, file, sourceBarMinutes, rowsRead: r.rowsRead, dropped: r.dropped, problems: r.problems, repairSummary: summarizeProblems(r) };
+}
