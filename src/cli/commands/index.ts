@@ -2,10 +2,12 @@
 
 import type { Command } from 'commander';
 import { registerConfigCommand } from './config.ts';
+import { registerDataCommand } from './data.ts';
 
 /** A command module: adds its command(s) to the root program. */
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   registerConfigCommand,
+  registerDataCommand,
 ];
