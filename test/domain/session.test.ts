@@ -1,0 +1,44 @@
+// Tests of the CME Globex session calendar: trade dates, RTH, the daily break, weekends, DST days.
+
+import { describe, expect, it } from 'vitest';
+import { sessionInfo, isGlobexOpen } from '../../src/domain/session.ts';
+
+const utc = (s: string) => Date.parse(s);
+
+describe('sessionInfo', () => {
+  it('puts bars from 18:00 ET into the next trading date', () => {
+    expect(sessionInfo(utc('2023-03-07T22:59:00Z')).tradingDate).toBe('2023-03-07'); // 17:59 ET, in break
+    expect(sessionInfo(utc('2023-03-07T23:00:00Z')).tradingDate).toBe('2023-03-08'); // 18:00 ET
+  });
+
+  it('maps Sunday evening to Monday and Friday to itself', () => {
+    expect(sessionInfo(utc('2023-03-05T23:00:00Z')).tradingDate).toBe('2023-03-06'); // Sun 18:00 ET
+    expect(sessionInfo(utc('2023-03-10T20:00:00Z')).tradingDate).toBe('2023-03-10'); // Fri 15:00 ET
+  });
+
+  it('knows RTH edges 09:30 inclusive and 16:00 exclusive in winter and summer', () => {
+    expect(sessionInfo(utc('2023-01-04T14:29:00Z')).isRth).toBe(false); // 09:29 EST
+    expect(sessionInfo(utc('2023-01-04T14:30:00Z')).isRth).toBe(true); // 09:30 EST
+    expect(sessionInfo(utc('2023-01-04T20:55:00Z')).isRth).toBe(true); // 15:55 EST
+    expect(sessionInfo(utc('2023-01-04T21:00:00Z')).isRth).toBe(false); // 16:00 EST
+    expect(sessionInfo(utc('2023-07-05T13:30:00Z')).isRth).toBe(true); // 09:30 EDT
+    expect(sessionInfo(utc('2023-07-05T14:29:00Z')).minuteOfDayEt).toBe(10 * 60 + 29);
+  });
+
+  it('keeps RTH at 09:30 local on both DST change weeks', () => {
+    // Monday after spring forward: 09:30 EDT = 13:30 UTC; Monday after fall back: 09:30 EST = 14:30 UTC.
+    expect(sessionInfo(utc('2023-03-13T13:30:00Z')).isRth).toBe(true);
+    expect(sessionInfo(utc('2023-03-13T13:25:00Z')).isRth).toBe(false);
+    expect(sessionInfo(utc('2023-11-06T14:30:00Z')).isRth).toBe(true);
+    expect(sessionInfo(utc('2023-11-06T13:30:00Z')).isRth).toBe(false);
+  });
+
+  it('recognises the daily break and weekends', () => {
+    expect(sessionInfo(utc('2023-03-07T22:30:00Z')).inDailyBreak).toBe(true); // 17:30 ET
+    expect(isGlobexOpen(utc('2023-03-07T22:30:00Z'))).toBe(false);
+    expect(sessionInfo(utc('2023-03-11T15:00:00Z')).isWeekend).toBe(true); // Saturday
+    expect(sessionInfo(utc('2023-03-10T22:00:00Z')).isWeekend).toBe(true); // Fri 17:00 ET
+    expect(sessionInfo(utc('2023-03-12T21:59:00Z')).isWeekend).toBe(true); // Sun 17:59 EDT
+    expect(isGlobexOpen(utc('2023-03-12T22:00:00Z'))).toBe(true); // Sun 18:00 EDT
+  });
+});
