@@ -1,0 +1,60 @@
+// Entry-window filter: no new entries before the configured start, at/after the cutoff, or close to the flat time.
+
+import { minutesOfClock, MINUTE_MS, toLocalParts, type ZoneName } from '../../domain/time.ts';
+
+/** Settings: config `filters.session_windows` plus `session.timezone`, `session.flat_time`, `session.flat_timezone`. */
+export interface SessionWindowConfig {
+  /** "HH:MM" in `timeZone`: entries allowed from this minute on (inclusive). */
+  readonly entryStart: string;
+  /** "HH:MM" in `timeZone`: entries allowed strictly before this minute. */
+  readonly entryCutoff: string;
+  readonly timeZone: ZoneName;
+  /** "HH:MM" in `flatTimeZone` by which positions must be flat (Topstep 15:10 CT). */
+  readonly flatTime: string;
+  readonly flatTimeZone: ZoneName;
+  /** No entries in [flat − N minutes, flat). */
+  readonly noEntryMinutesBeforeFlat: number;
+}
+
+/** Outcome of a window check: allowed, or a stable code with the facts. */
+export type WindowCheck =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly code: 'BEFORE_ENTRY_START' | 'AFTER_ENTRY_CUTOFF' | 'NEAR_FLAT_TIME'; readonly detail: string };
+
+/** Milliseconds since local midnight of an instant in a zone (DST-correct). */
+export function localMsOfDay(zone: ZoneName, tsMs: number): number {
+  const p = toLocalParts(zone, tsMs);
+  return p.minuteOfDay * MINUTE_MS + p.second * 1000 + (((tsMs % 1000) + 1000) % 1000);
+}
+
+function clockMs(hhmm: string, key: string): number {
+  const m = minutesOfClock(hhmm);
+  if (Number.isNaN(m)) throw new RangeError(`${key} must be "HH:MM" (got "${hhmm}")`);
+  return m * MINUTE_MS;
+}
+
+function fmt(ms: number): string {
+  const m = Math.floor(ms / MINUTE_MS);
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+/**
+ * Whether a new entry may be opened at decision instant `tsMs`: local time in
+ * [entryStart, entryCutoff) and outside [flat − N min, flat) (flat in its own zone, e.g. CT,
+ * so the ET equivalent follows both zones' DST). Boundaries: exactly entryStart is allowed,
+ * exactly entryCutoff and exactly flat − N minutes are not.
+ */
+export function checkEntryWindow(tsMs: number, cfg: SessionWindowConfig): WindowCheck {
+  const t = localMsOfDay(cfg.timeZone, tsMs);
+  const start = clockMs(cfg.entryStart, 'filters.session_windows.entry_start');
+  const cutoff = clockMs(cfg.entryCutoff, 'filters.session_windows.entry_cutoff');
+  if (t < start) return { allowed: false, code: 'BEFORE_ENTRY_START', detail: `time=${fmt(t)} entry_start=${cfg.entryStart}` };
+  if (t >= cutoff) return { allowed: false, code: 'AFTER_ENTRY_CUTOFF', detail: `time=${fmt(t)} entry_cutoff=${cfg.entryCutoff}` };
+  const tf = localMsOfDay(cfg.flatTimeZone, tsMs);
+  const flat = clockMs(cfg.flatTime, 'session.flat_time');
+  const noEntryFrom = flat - cfg.noEntryMinutesBeforeFlat * MINUTE_MS;
+  if (tf >= noEntryFrom) {
+    return { allowed: false, code: 'NEAR_FLAT_TIME', detail: `time=${fmt(tf)} ${cfg.flatTimeZone} flat_time=${cfg.flatTime} no_entry_minutes_before_flat=${cfg.noEntryMinutesBeforeFlat}` };
+  }
+  return { allowed: true };
+}
