@@ -1,0 +1,173 @@
+// PostgreSQL journal (pg): the same schema and behaviour as the SQLite one on a shared server,
+// one connection, statements prepared by name, optionally inside its own schema.
+
+import pg from 'pg';
+import { JournalError } from './journalError.ts';
+import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
+import type { SqlDriver, SqlExecutor } from './sqlDriver.ts';
+import { migrate, SqlJournal } from './sqlJournal.ts';
+import type { Row } from './sqlRows.ts';
+
+/** How to reach the PostgreSQL journal. */
+export interface PostgresJournalOptions {
+  /** postgres://user@host:port/database; a password is better given as PGPASSWORD. */
+  readonly connectionString: string;
+  /** Schema holding the tables (created when missing); default `public`. Lowercase letters, digits, `_`. */
+  readonly schema?: string;
+  /** Connect timeout in ms; default 5000. */
+  readonly connectTimeoutMs?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const PG_INT8_OID = 20;
+const MAX_PARAMS_PER_STATEMENT = 60_000;
+
+/** host:port/database[/schema] of a connection string, never its password. */
+export function describePostgresTarget(connectionString: string, schema?: string): string {
+  try {
+    const u = new URL(connectionString);
+    return `postgres ${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname || '/'}${schema ? ` schema ${schema}` : ''}`;
+  } catch {
+    return `postgres (unparsable URL)${schema ? ` schema ${schema}` : ''}`;
+  }
+}
+
+/** `?` placeholders to `$1, $2, ...` (the journal's SQL has no `?` inside literals). */
+function numberPlaceholders(sql: string): string {
+  let i = 0;
+  return sql.replace(/\?/g, () => `$${++i}`);
+}
+
+/** Whether a pg error is about the connection (no SQLSTATE) rather than the statement. */
+function isConnectionError(e: unknown): boolean {
+  const code = e instanceof Error ? (e as Error & { code?: unknown }).code : undefined;
+  return e instanceof Error && !(typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code));
+}
+
+/** SqlDriver over one pg.Client; BIGINT columns come back as numbers (UTC ms fit in 2^53). */
+class PostgresDriver implements SqlDriver {
+  readonly dialect = 'postgres' as const;
+  readonly nowMsSql = '(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT';
+  readonly migrationLockSql = 'SELECT pg_advisory_xact_lock(hashtext(current_schema()))';
+  private readonly names = new Map<string, { name: string; text: string }>();
+  private broken: Error | null = null;
+
+  constructor(
+    private readonly client: pg.Client,
+    readonly where: string,
+  ) {
+    // An idle connection that dies emits 'error'; keep it for the next call instead of crashing.
+    client.on('error', (e) => {
+      this.broken = e;
+    });
+  }
+
+  private prepared(sql: string): { name: string; text: string } {
+    let p = this.names.get(sql);
+    if (!p) {
+      p = { name: `txbot_${this.names.size + 1}`, text: numberPlaceholders(sql) };
+      this.names.set(sql, p);
+    }
+    return p;
+  }
+
+  private async query(config: pg.QueryConfig | string): Promise<pg.QueryResult> {
+    if (this.broken) throw this.unavailable(this.broken);
+    try {
+      return await this.client.query(config as pg.QueryConfig);
+    } catch (e) {
+      throw isConnectionError(e) ? this.unavailable(e) : e;
+    }
+  }
+
+  private unavailable(e: unknown): JournalError {
+    const why = e instanceof Error ? e.message : String(e);
+    return new JournalError('JOURNAL_UNAVAILABLE', `${this.where}: the journal connection failed (${why})`, { cause: e });
+  }
+
+  async all(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    const p = this.prepared(sql);
+    return (await this.query({ name: p.name, text: p.text, values: params as unknown[] })).rows as Row[];
+  }
+
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    const p = this.prepared(sql);
+    return (await this.query({ name: p.name, text: p.text, values: params as unknown[] })).rowCount ?? 0;
+  }
+
+  async insertRows(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
+    const perChunk = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / columns.length));
+    for (let start = 0; start < rows.length; start += perChunk) {
+      const chunk = rows.slice(start, start + perChunk);
+      const tuples = chunk.map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(', ')})`);
+      await this.query({ text: `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values: chunk.flat() });
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.query(sql);
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    // SqlJournal serializes calls, so this connection runs nothing else until COMMIT/ROLLBACK.
+    await this.query('BEGIN');
+    try {
+      const result = await fn(this);
+      await this.query('COMMIT');
+      return result;
+    } catch (e) {
+      if (!this.broken) await this.client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+/** PostgreSQL-backed Journal (see Journal for the contract). Open with `PostgresJournal.connect(...)`. */
+export class PostgresJournal extends SqlJournal {
+  private constructor(driver: SqlDriver) {
+    super(driver);
+  }
+
+  /**
+   * Connects, selects (creating if needed) the schema and applies pending migrations. Throws
+   * JOURNAL_UNAVAILABLE when the server cannot be reached, INVALID_RECORD for a bad schema name.
+   */
+  static async connect(options: PostgresJournalOptions): Promise<PostgresJournal> {
+    const schema = options.schema;
+    if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+      throw new JournalError('INVALID_RECORD', `journal: postgres schema must be lowercase letters, digits and _ (got ${JSON.stringify(schema)})`);
+    }
+    const where = describePostgresTarget(options.connectionString, schema);
+    const client = new pg.Client({
+      connectionString: options.connectionString,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === PG_INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+    });
+    try {
+      await client.connect();
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      const why = e instanceof Error ? e.message || (e as { code?: string }).code || e.name : String(e);
+      throw new JournalError('JOURNAL_UNAVAILABLE', `${where}: cannot connect to the journal database (${why})`, {
+        hint: 'check that PostgreSQL is running and journal.postgres_url (password via PGPASSWORD)',
+        cause: e,
+      });
+    }
+    const driver = new PostgresDriver(client, where);
+    try {
+      if (schema !== undefined) {
+        await driver.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        await driver.exec(`SET search_path TO "${schema}"`);
+      }
+      await migrate(driver, POSTGRES_MIGRATIONS);
+    } catch (e) {
+      await driver.close();
+      throw e;
+    }
+    return new PostgresJournal(driver);
+  }
+}

@@ -1,0 +1,153 @@
+// Mapping between journal records and the snake_case rows of the SQL schema, shared by the SQLite
+// and PostgreSQL backends (both store the same logical schema, migrations/*.ts).
+
+import type { RegimeLabel } from '../domain/regime.ts';
+import type { TradingState } from '../domain/trading.ts';
+import type {
+  DecisionRecord,
+  EndOfDayRecord,
+  EventLevel,
+  EventRecord,
+  FillRecord,
+  IntentRecord,
+  IntentStatus,
+  PositionSnapshot,
+  RiskStateRecord,
+  StoredTradeRecord,
+} from './types.ts';
+
+/** A row as a driver returns it (numbers already numbers, see postgresJournal's INT8 parser). */
+export type Row = Record<string, unknown>;
+
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** Row of `intents` to an IntentRecord. */
+export function intentFromRow(r: Row): IntentRecord {
+  return {
+    intentId: str(r.intent_id),
+    customTag: str(r.custom_tag),
+    symbol: str(r.symbol),
+    side: str(r.side) as IntentRecord['side'],
+    qty: num(r.qty),
+    entryType: str(r.entry_type) as IntentRecord['entryType'],
+    entryPrice: numOrNull(r.entry_price),
+    stopPrice: numOrNull(r.stop_price),
+    targetPrice: numOrNull(r.target_price),
+    regime: strOrNull(r.regime) as RegimeLabel | null,
+    reason: str(r.reason),
+    createdTsMs: num(r.created_ts_ms),
+    status: str(r.status) as IntentStatus,
+    sentTsMs: numOrNull(r.sent_ts_ms),
+    brokerOrderId: strOrNull(r.broker_order_id),
+    rejectReason: strOrNull(r.reject_reason),
+    filledQty: num(r.filled_qty),
+    updatedTsMs: num(r.updated_ts_ms),
+  };
+}
+
+/** Row of `fills` to a FillRecord. */
+export function fillFromRow(r: Row): FillRecord {
+  return {
+    fillId: str(r.fill_id),
+    orderId: str(r.order_id),
+    intentId: strOrNull(r.intent_id),
+    symbol: str(r.symbol),
+    tsMs: num(r.ts_ms),
+    side: str(r.side) as FillRecord['side'],
+    qty: num(r.qty),
+    price: num(r.price),
+    commissionUsd: num(r.commission_usd),
+  };
+}
+
+/** Row of `positions` to a PositionSnapshot. */
+export function positionFromRow(r: Row): PositionSnapshot {
+  return { symbol: str(r.symbol), tsMs: num(r.ts_ms), qty: num(r.qty), avgPrice: num(r.avg_price) };
+}
+
+/** Row of `trades` to a StoredTradeRecord. */
+export function tradeFromRow(r: Row): StoredTradeRecord {
+  return {
+    tradeId: str(r.trade_id),
+    tradingDate: str(r.trading_date),
+    symbol: str(r.symbol),
+    side: str(r.side) as StoredTradeRecord['side'],
+    qty: num(r.qty),
+    entryTsMs: num(r.entry_ts_ms),
+    exitTsMs: num(r.exit_ts_ms),
+    entryPrice: num(r.entry_price),
+    exitPrice: num(r.exit_price),
+    pnlUsd: num(r.pnl_usd),
+    commissionUsd: num(r.commission_usd),
+    regime: strOrNull(r.regime) as RegimeLabel | null,
+    entryReason: str(r.entry_reason),
+    exitReason: str(r.exit_reason),
+  };
+}
+
+/** Row of `end_of_day` to an EndOfDayRecord. */
+export function endOfDayFromRow(r: Row): EndOfDayRecord {
+  return { tradingDate: str(r.trading_date), balanceUsd: num(r.balance_usd), tsMs: num(r.ts_ms) };
+}
+
+/** Row of `risk_states` to a RiskStateRecord. */
+export function riskStateFromRow(r: Row): RiskStateRecord {
+  return { state: str(r.state) as TradingState, reason: str(r.reason), tsMs: num(r.ts_ms) };
+}
+
+/** Row of `decisions` to a DecisionRecord (probs stored as a JSON array). */
+export function decisionFromRow(r: Row): DecisionRecord {
+  return {
+    barTsMs: num(r.bar_ts_ms),
+    symbol: str(r.symbol),
+    regime: str(r.regime) as RegimeLabel,
+    confidence: num(r.confidence),
+    probs: JSON.parse(str(r.probs)) as number[],
+    decisionCode: str(r.decision_code),
+    decisionReason: str(r.decision_reason),
+  };
+}
+
+/** Row of `events` to an EventRecord. */
+export function eventFromRow(r: Row): EventRecord {
+  return { tsMs: num(r.ts_ms), level: str(r.level) as EventLevel, component: str(r.component), message: str(r.message) };
+}
+
+/** Parameters of `INSERT INTO decisions (bar_ts_ms, symbol, regime, confidence, probs, decision_code, decision_reason)`. */
+export function decisionParams(d: DecisionRecord): unknown[] {
+  return [d.barTsMs, d.symbol, d.regime, d.confidence, JSON.stringify(d.probs), d.decisionCode, d.decisionReason];
+}
+
+/** Columns of `INSERT INTO trades`, in the order of `tradeParams`. */
+export const TRADE_COLUMNS =
+  'trade_id, trading_date, symbol, side, qty, entry_ts_ms, exit_ts_ms, entry_price, exit_price, pnl_usd, commission_usd, regime, entry_reason, exit_reason';
+
+/** Parameters of a trades insert (TRADE_COLUMNS order). */
+export function tradeParams(t: StoredTradeRecord): unknown[] {
+  return [t.tradeId, t.tradingDate, t.symbol, t.side, t.qty, t.entryTsMs, t.exitTsMs, t.entryPrice, t.exitPrice, t.pnlUsd, t.commissionUsd, t.regime, t.entryReason, t.exitReason];
+}
+
+/** Columns of `INSERT INTO intents` for a new intent, in the order of `intentParams`. */
+export const INTENT_COLUMNS =
+  'intent_id, custom_tag, symbol, side, qty, entry_type, entry_price, stop_price, target_price, regime, reason, created_ts_ms, status, updated_ts_ms';
+
+/** Parameters of an intents insert (INTENT_COLUMNS order) with status INTENDED. */
+export function intentParams(i: IntentRecord): unknown[] {
+  return [i.intentId, i.customTag, i.symbol, i.side, i.qty, i.entryType, i.entryPrice, i.stopPrice, i.targetPrice, i.regime, i.reason, i.createdTsMs, i.status, i.updatedTsMs];
+}
+
+/** Columns of `INSERT INTO fills`, in the order of `fillParams`. */
+export const FILL_COLUMNS = 'fill_id, order_id, intent_id, symbol, ts_ms, side, qty, price, commission_usd';
+
+/** Parameters of a fills insert (FILL_COLUMNS order). */
+export function fillParams(f: FillRecord): unknown[] {
+  return [f.fillId, f.orderId, f.intentId, f.symbol, f.tsMs, f.side, f.qty, f.price, f.commissionUsd];
+}
+
+/** `$1, $2, ..., $n` (PostgreSQL) or `?, ?, ...` (SQLite) placeholders for n parameters. */
+export function placeholders(n: number, dialect: 'sqlite' | 'postgres'): string {
+  return Array.from({ length: n }, (_, i) => (dialect === 'postgres' ? `$${i + 1}` : '?')).join(', ');
+}

@@ -1,0 +1,126 @@
+// The default live journal: one SQLite file (better-sqlite3) in WAL mode with synchronous = FULL,
+// so every write is on disk when its promise resolves.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { JournalError } from './journalError.ts';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
+import type { SqlDriver, SqlExecutor } from './sqlDriver.ts';
+import { migrate, SqlJournal } from './sqlJournal.ts';
+import type { Row } from './sqlRows.ts';
+
+/** How to open a SQLite journal. */
+export interface SqliteJournalOptions {
+  /** Fail with JOURNAL_NOT_FOUND instead of creating a missing file (readers such as `journal show`). Default false. */
+  readonly mustExist?: boolean;
+}
+
+/** SqlDriver over one better-sqlite3 connection; statements are prepared once and cached by text. */
+class SqliteDriver implements SqlDriver {
+  readonly dialect = 'sqlite' as const;
+  // unixepoch('subsec') needs SQLite 3.42; julianday works on every version.
+  readonly nowMsSql = "CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER)";
+  // BEGIN IMMEDIATE already excludes other writers.
+  readonly migrationLockSql = null;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly where: string,
+  ) {}
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  async all(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return this.stmt(sql).all(...params) as Row[];
+  }
+
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return this.stmt(sql).run(...params).changes;
+  }
+
+  async insertRows(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
+    const s = this.stmt(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    for (const r of rows) s.run(...r);
+  }
+
+  async exec(sql: string): Promise<void> {
+    this.db.exec(sql);
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    // SqlJournal serializes calls, so no other statement runs on this connection between BEGIN and COMMIT.
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await fn(this);
+      this.db.exec('COMMIT');
+      return result;
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function sqliteCode(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+}
+
+/** Turns an open/migrate failure into a JournalError saying which file and why. */
+function openFailure(path: string, e: unknown): JournalError {
+  if (e instanceof JournalError) return e;
+  const code = sqliteCode(e);
+  if (code === 'SQLITE_CANTOPEN') {
+    return new JournalError('JOURNAL_NOT_FOUND', `${path}: journal file not found`, { hint: 'check journal.sqlite_path in the config or pass --journal PATH', cause: e });
+  }
+  const why = e instanceof Error ? e.message : String(e);
+  return new JournalError('JOURNAL_UNREADABLE', `${path}: cannot open the SQLite journal (${code || 'error'}: ${why})`, {
+    hint: 'the file must be a txbot SQLite journal',
+    cause: e,
+  });
+}
+
+/** SQLite-backed Journal (see Journal for the contract). Open with `SqliteJournal.open(path)`. */
+export class SqliteJournal extends SqlJournal {
+  /** Where the journal file lives. */
+  readonly path: string;
+
+  private constructor(driver: SqlDriver, path: string) {
+    super(driver);
+    this.path = path;
+  }
+
+  /**
+   * Opens (creating unless `mustExist`) the journal file, sets WAL + synchronous = FULL and applies
+   * pending migrations. Throws JOURNAL_NOT_FOUND, JOURNAL_UNREADABLE or JOURNAL_SCHEMA_TOO_NEW.
+   */
+  static async open(path: string, options: SqliteJournalOptions = {}): Promise<SqliteJournal> {
+    let db: Database.Database | undefined;
+    try {
+      if (!options.mustExist && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, { fileMustExist: options.mustExist === true });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      const driver = new SqliteDriver(db, path);
+      await migrate(driver, SQLITE_MIGRATIONS);
+      return new SqliteJournal(driver, path);
+    } catch (e) {
+      if (db?.open) db.close();
+      throw openFailure(path, e);
+    }
+  }
+}
