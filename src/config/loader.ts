@@ -55,7 +55,9 @@ function formatIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return `${path === '(root)' ? '' : `${path}.`}${issue.keys.join(', ')}: unknown key (check the spelling; see config.yaml for every key)`;
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) message = `required, expected ${issue.expected}`;
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined) {
+    message = `required, ${issue.message.replace(/^Invalid (input|option): /, '')}`;
+  }
   const got = 'input' in issue ? describeValue(issue.input) : 'nothing';
   return `${path}: ${message} (got ${got})`;
 }
@@ -80,11 +82,11 @@ export function readYamlFile(path: string): Record<string, unknown> {
   } catch (e) {
     throw new ConfigError(`${path}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, [], { cause: e });
   }
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
     const problems = doc.errors.map((err) => {
       const pos = err.linePos?.[0];
-      return `${path}${pos ? ` line ${pos.line} column ${pos.col}` : ''}: ${err.message.split('\n')[0]}`;
+      return `${path}${pos ? ` line ${pos.line} column ${pos.col}` : ''}: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
     });
     throw new ConfigError(`${path}: the file is not valid YAML`, problems);
   }
