@@ -7,7 +7,7 @@ import { createEmWork, estep } from './estep.ts';
 import { cloneParams, covarSize, type CovarianceType, type HmmParams } from './hmmParams.ts';
 import { kMeans } from './kmeans.ts';
 import { DEFAULT_PRIORS, mstep, type MstepPriors } from './mstep.ts';
-import type { Prng } from './prng.ts';
+import type { Rng } from '../domain/random.ts';
 
 /** Progress of one EM iteration (for progress bars and logs). */
 export interface EmIteration {
@@ -70,7 +70,7 @@ export function checkObservations(X: Float64Array, nFeatures: number, lengths?: 
  * minCovar·I (sample covariance, ddof 1; its diagonal for diag), uniform start and transitions.
  * Needs T >= K bars.
  */
-export function initFromData(X: Float64Array, nFeatures: number, nStates: number, covariance: CovarianceType, minCovar: number, rng: Prng): HmmParams {
+export function initFromData(X: Float64Array, nFeatures: number, nStates: number, covariance: CovarianceType, minCovar: number, rng: Rng): HmmParams {
   const d = nFeatures;
   const T = X.length / d;
   if (T < nStates || T < 2) {

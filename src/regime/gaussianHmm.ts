@@ -7,7 +7,7 @@ import { checkObservations, initFromData, runEm, type EmIteration } from './fitH
 import { createFbWork, forwardBackward, forwardLog, forwardScaled } from './forwardBackward.ts';
 import { cloneParams, countFreeParameters, validateParams, type CovarianceType, type HmmParams } from './hmmParams.ts';
 import { DEFAULT_PRIORS, type MstepPriors } from './mstep.ts';
-import { createPrng } from './prng.ts';
+import { createRng } from '../domain/random.ts';
 import { StreamingFilter } from './streamingFilter.ts';
 import { viterbiSequence } from './viterbi.ts';
 
@@ -105,7 +105,7 @@ export class GaussianHmm {
     const seed = this.opts.seed ?? 42;
     let best: { report: FitReport; params: HmmParams } | null = null;
     for (let r = 0; r < restarts; r++) {
-      const init = this.opts.init ?? initFromData(X, this.nFeatures, this.nStates, this.covariance, this.opts.minCovar ?? 1e-3, createPrng(seed + r));
+      const init = this.opts.init ?? initFromData(X, this.nFeatures, this.nStates, this.covariance, this.opts.minCovar ?? 1e-3, createRng(seed + r));
       const res = runEm(X, lens, init, { nIter, tol, priors: this.priors, onIteration: this.opts.onIteration, restart: r });
       const logProb = scoreWith(res.params, X, lens);
       if (!best || logProb > best.report.logProb) {
@@ -240,7 +240,7 @@ function draw(a: Float64Array, off: number, k: number, u: number): number {
 
 /** Samples a state path and Gaussian observations (x = mu + L z, Sigma = L L^T). */
 export function sampleHmm(p: HmmParams, n: number, seed: number): { X: Float64Array; states: Int32Array } {
-  const rng = createPrng(seed);
+  const rng = createRng(seed);
   const k = p.nStates;
   const d = p.nFeatures;
   const X = new Float64Array(n * d);

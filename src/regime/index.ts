@@ -5,5 +5,4 @@ export { StreamingFilter } from './streamingFilter.ts';
 export { countFreeParameters, validateParams, cloneParams, type HmmParams, type CovarianceType } from './hmmParams.ts';
 export { DEFAULT_PRIORS, type MstepPriors } from './mstep.ts';
 export type { EmIteration } from './fitHmm.ts';
-export { createPrng, type Prng } from './prng.ts';
 export { parseParityFixture, runParity, PARITY_TOLERANCES, type ParityFixture, type ParityReport } from './parity.ts';

@@ -1,6 +1,6 @@
 // Seeded k-means++ (Arthur & Vassilvitskii 2007) with Lloyd iterations, used to initialise HMM means.
 
-import type { Prng } from './prng.ts';
+import type { Rng } from '../domain/random.ts';
 
 /** Result of k-means: centroids K x D and the within-cluster sum of squares. */
 export interface KMeansResult {
@@ -18,7 +18,7 @@ function sqDist(X: Float64Array, xo: number, C: Float64Array, co: number, d: num
 }
 
 /** k-means++ seeding: first centre uniform, each next one drawn with probability ∝ D(x)^2. */
-function seedPlusPlus(X: Float64Array, T: number, d: number, k: number, rng: Prng): Float64Array {
+function seedPlusPlus(X: Float64Array, T: number, d: number, k: number, rng: Rng): Float64Array {
   const C = new Float64Array(k * d);
   const dist = new Float64Array(T);
   const first = Math.min(T - 1, Math.floor(rng.next() * T));
@@ -55,7 +55,7 @@ function seedPlusPlus(X: Float64Array, T: number, d: number, k: number, rng: Prn
  * k-means on X (T x D, T >= 1) with k-means++ seeding and at most `maxIter` Lloyd steps.
  * An empty cluster keeps its previous centre.
  */
-export function kMeans(X: Float64Array, d: number, k: number, rng: Prng, maxIter = 100): KMeansResult {
+export function kMeans(X: Float64Array, d: number, k: number, rng: Rng, maxIter = 100): KMeansResult {
   const T = X.length / d;
   const C = seedPlusPlus(X, T, d, k, rng);
   const assign = new Int32Array(T).fill(-1);
