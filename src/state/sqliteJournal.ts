@@ -97,9 +97,16 @@ export class SqliteJournal extends SqlJournal {
   /** Where the journal file lives. */
   readonly path: string;
 
-  private constructor(driver: SqlDriver, path: string) {
+  private constructor(driver: SqlDriver, private readonly db: Database.Database, path: string) {
     super(driver);
     this.path = path;
+  }
+
+  /** The connection's durability settings as SQLite reports them (expected: wal, FULL). */
+  durabilitySettings(): { journalMode: string; synchronous: string } {
+    const names = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+    const sync = Number(this.db.pragma('synchronous', { simple: true }));
+    return { journalMode: String(this.db.pragma('journal_mode', { simple: true })), synchronous: names[sync] ?? String(sync) };
   }
 
   /**
@@ -117,7 +124,7 @@ export class SqliteJournal extends SqlJournal {
       db.pragma('busy_timeout = 5000');
       const driver = new SqliteDriver(db, path);
       await migrate(driver, SQLITE_MIGRATIONS);
-      return new SqliteJournal(driver, path);
+      return new SqliteJournal(driver, db, path);
     } catch (e) {
       if (db?.open) db.close();
       throw openFailure(path, e);

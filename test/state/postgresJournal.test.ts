@@ -1,0 +1,48 @@
+// Runs the Journal contract against PostgresJournal on the real server, one fresh schema per test,
+// all dropped afterwards. Fails (not skips) when the server is down, unless TXBOT_SKIP_PG=1.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describePostgresTarget, IntentStatus, PostgresJournal } from '../../src/state/index.ts';
+import { runJournalContract } from './journalContract.ts';
+import { errorCode, intentInput } from './journalFixtures.ts';
+import { PG_TEST_URL, requirePostgres, schemaPool, SKIP_PG, SKIP_PG_REASON } from './postgresSupport.ts';
+
+const schemas = schemaPool('txbot_test');
+
+describe.skipIf(SKIP_PG)('PostgresJournal', () => {
+  beforeAll(requirePostgres);
+  afterAll(() => schemas.dropAll());
+
+  runJournalContract({ newJournal: () => PostgresJournal.connect({ connectionString: PG_TEST_URL, schema: schemas.next() }), propertyRuns: 15 });
+
+  it('keeps everything across close and reconnect to the same schema', async () => {
+    const schema = schemas.next();
+    const first = await PostgresJournal.connect({ connectionString: PG_TEST_URL, schema });
+    await first.recordIntent(intentInput(1));
+    await first.markSent('intent-1', 5);
+    await first.close();
+    const second = await PostgresJournal.connect({ connectionString: PG_TEST_URL, schema });
+    expect((await second.intent('intent-1'))?.status).toBe(IntentStatus.SENT);
+    await second.close();
+  });
+
+  it('raises JOURNAL_UNAVAILABLE, naming host and port but no password, when nothing listens', async () => {
+    const p = PostgresJournal.connect({ connectionString: 'postgres://u:s3cret-pw@127.0.0.1:1/test', connectTimeoutMs: 2000 });
+    expect(await errorCode(p)).toBe('JOURNAL_UNAVAILABLE');
+    const message = await p.catch((e: Error) => e.message);
+    expect(message).toContain('127.0.0.1:1/test');
+    expect(message).not.toContain('s3cret-pw');
+  });
+
+  it('refuses a schema name that is not a plain identifier', async () => {
+    expect(await errorCode(PostgresJournal.connect({ connectionString: PG_TEST_URL, schema: 'x"; DROP SCHEMA public; --' }))).toBe('INVALID_RECORD');
+  });
+
+  it('describes a target without its password', () => {
+    expect(describePostgresTarget('postgres://bob:pw@db.example:6543/trading', 'live')).toBe('postgres db.example:6543/trading schema live');
+  });
+});
+
+describe.skipIf(!SKIP_PG)('PostgresJournal (skipped)', () => {
+  it.skip(SKIP_PG_REASON, () => undefined);
+});

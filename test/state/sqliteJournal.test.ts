@@ -1,0 +1,47 @@
+// Runs the Journal contract against SqliteJournal (a fresh file per test in a temp folder), plus
+// the SQLite-only facts: WAL + synchronous FULL, reopening keeps data, open errors are JournalErrors.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { IntentStatus, SqliteJournal } from '../../src/state/index.ts';
+import { runJournalContract } from './journalContract.ts';
+import { errorCode, intentInput } from './journalFixtures.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'txbot-journal-'));
+let fileNo = 0;
+const freshPath = () => join(dir, `journal-${++fileNo}.db`);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SqliteJournal', () => {
+  runJournalContract({ newJournal: () => SqliteJournal.open(freshPath()) });
+
+  it('runs in WAL mode with synchronous = FULL', async () => {
+    const j = await SqliteJournal.open(freshPath());
+    expect(j.durabilitySettings()).toEqual({ journalMode: 'wal', synchronous: 'FULL' });
+    await j.close();
+  });
+
+  it('keeps everything across close and reopen, creating missing folders on first open', async () => {
+    const path = join(dir, 'nested', 'deeper', 'journal.db');
+    const first = await SqliteJournal.open(path);
+    await first.recordIntent(intentInput(1));
+    await first.markSent('intent-1', 5);
+    await first.close();
+    const second = await SqliteJournal.open(path, { mustExist: true });
+    expect((await second.intent('intent-1'))?.status).toBe(IntentStatus.SENT);
+    await second.close();
+  });
+
+  it('raises JOURNAL_NOT_FOUND for a missing file when it must exist', async () => {
+    expect(await errorCode(SqliteJournal.open(join(dir, 'absent.db'), { mustExist: true }))).toBe('JOURNAL_NOT_FOUND');
+  });
+
+  it('raises JOURNAL_UNREADABLE for a file that is not a SQLite database', async () => {
+    const path = join(dir, 'not-a-db.db');
+    writeFileSync(path, 'date,open,high,low,close\n'.repeat(200));
+    expect(await errorCode(SqliteJournal.open(path, { mustExist: true }))).toBe('JOURNAL_UNREADABLE');
+  });
+});
