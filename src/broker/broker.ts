@@ -1,0 +1,63 @@
+// The broker seam: order commands the engine emits and the execution events brokers report back.
+//
+// | member            | sim (backtest/paper)            | projectx (live)                          |
+// |-------------------|---------------------------------|------------------------------------------|
+// | submitBracket     | required: entry + OCO bracket   | required: Order/place with signed ticks  |
+// | cancelEntry       | required                        | required: Order/cancel                   |
+// | flatten           | required (at a given price)     | required: closeContract + cancel legs    |
+// | position          | required                        | required: Position/searchOpen + stream   |
+// | reconcile reports | n/a                             | required: orders/positions/fills via REST |
+//
+// Stops and targets travel as tick distances from the fill price, as ProjectX brackets do, so the
+// simulated and live brackets sit at the same prices for the same fill.
+
+import type { OrderSide, Side } from '../domain/trading.ts';
+
+/** An entry order with a server-side OCO bracket. */
+export interface BracketOrderRequest {
+  /** Engine-unique id of the intention (journaled before sending). */
+  readonly intentId: string;
+  /** Unique tag sent to the venue (idempotency key). */
+  readonly customTag: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: number;
+  readonly entryType: 'market' | 'limit';
+  /** Limit price (limit entries only). */
+  readonly limitPrice?: number;
+  /** Stop distance from the fill price, ticks (> 0). */
+  readonly stopTicks: number;
+  /** Target distance from the fill price, ticks (> 0). */
+  readonly targetTicks: number;
+  /** Bar close time at which the decision was taken (UTC ms). */
+  readonly decidedAtMs: number;
+  /** A limit entry not filled by then is cancelled (UTC ms). */
+  readonly expiresAtMs?: number;
+}
+
+export type ExitReason = 'stop' | 'target' | 'flatten' | 'session_end' | 'risk_liquidation' | 'kill_switch';
+
+/** Events reported by a broker, in time order. */
+export type ExecutionEvent =
+  | { readonly kind: 'entry_filled'; readonly intentId: string; readonly tsMs: number; readonly side: OrderSide; readonly qty: number; readonly price: number; readonly commissionUsd: number; readonly stopPrice: number; readonly targetPrice: number }
+  | { readonly kind: 'exit_filled'; readonly intentId: string; readonly tsMs: number; readonly side: OrderSide; readonly qty: number; readonly price: number; readonly commissionUsd: number; readonly reason: ExitReason }
+  | { readonly kind: 'entry_cancelled'; readonly intentId: string; readonly tsMs: number; readonly reason: string }
+  | { readonly kind: 'entry_rejected'; readonly intentId: string; readonly tsMs: number; readonly reason: string };
+
+/** Commands the engine issues; a runner hands them to its broker. */
+export type EngineCommand =
+  | { readonly kind: 'submit_bracket'; readonly order: BracketOrderRequest }
+  | { readonly kind: 'cancel_entry'; readonly intentId: string; readonly reason: string }
+  | { readonly kind: 'flatten'; readonly symbol: string; readonly reason: ExitReason; readonly detail: string };
+
+/** Open position with its working bracket as a broker sees it. */
+export interface BrokerPosition {
+  readonly intentId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: number;
+  readonly entryPrice: number;
+  readonly entryTsMs: number;
+  readonly stopPrice: number;
+  readonly targetPrice: number;
+}
