@@ -1,0 +1,148 @@
+// Risk manager value types: settings, denial codes, state-change and flatten events, entry requests and reservations.
+
+import type { Config } from '../../config/schema.ts';
+import type { Instrument } from '../../domain/instrument.ts';
+import type { RegimeLabel } from '../../domain/regime.ts';
+import type { Denied, OrderSide, Side, TradingState } from '../../domain/trading.ts';
+import type { ZoneName } from '../../domain/time.ts';
+
+/** Stable codes of risk decisions (denials, state changes, flatten requests). */
+export type RiskCode =
+  | 'MLL_BREACH'
+  | 'DAILY_LOSS_LIMIT'
+  | 'DAILY_PROFIT_TARGET'
+  | 'FLAT_TIME'
+  | 'HALTED'
+  | 'REDUCING'
+  | 'MAX_CONTRACTS'
+  | 'MAX_TRADES_PER_DAY'
+  | 'COOLDOWN'
+  | 'RISK_BUDGET'
+  | 'SIZE_ZERO'
+  | 'UNKNOWN_INSTRUMENT'
+  | 'INVALID_ORDER'
+  | 'NEW_TRADING_DAY';
+
+/** A denial with a typed code (assignable to the domain Denied). */
+export interface RiskDenied extends Denied {
+  readonly code: RiskCode;
+}
+
+/** Plain risk settings (build with riskSettingsFromConfig). Money in USD. */
+export interface RiskSettings {
+  /** S: starting balance. */
+  readonly accountSizeUsd: number;
+  /** D: Maximum Loss Limit allowance. */
+  readonly maxLossLimitUsd: number;
+  readonly dailyLossLimitUsd: number | null;
+  readonly dailyProfitTargetUsd: number | null;
+  /** Topstep cap in minis; micros count 1/10 (10:1 on TopstepX). */
+  readonly maxContractsMinis: number;
+  readonly maxTradesPerDay: number;
+  readonly cooldownAfterLosses: number;
+  readonly cooldownMinutes: number;
+  readonly confidenceSizing: { readonly enabled: boolean; readonly threshold: number; readonly multiplier: number };
+  readonly regimeSizeMultipliers: Readonly<Partial<Record<RegimeLabel, number>>>;
+  /** "HH:MM" in flatTimeZone (Topstep 15:10 CT). */
+  readonly flatTime: string;
+  readonly flatTimeZone: ZoneName;
+}
+
+/** Maps config sections `risk`, `regime_size_multipliers` and `session` to RiskSettings. */
+export function riskSettingsFromConfig(config: Pick<Config, 'risk' | 'regime_size_multipliers' | 'session'>): RiskSettings {
+  const r = config.risk;
+  return {
+    accountSizeUsd: r.account_size,
+    maxLossLimitUsd: r.max_loss_limit,
+    dailyLossLimitUsd: r.daily_loss_limit,
+    dailyProfitTargetUsd: r.daily_profit_target,
+    maxContractsMinis: r.max_contracts_minis,
+    maxTradesPerDay: r.max_trades_per_day,
+    cooldownAfterLosses: r.cooldown_after_losses,
+    cooldownMinutes: r.cooldown_minutes,
+    confidenceSizing: { ...r.confidence_sizing },
+    regimeSizeMultipliers: { ...config.regime_size_multipliers },
+    flatTime: config.session.flat_time,
+    flatTimeZone: config.session.flat_timezone,
+  };
+}
+
+/** A trading-state transition, for the engine to log and journal. */
+export interface StateChangedEvent {
+  readonly kind: 'STATE_CHANGED';
+  readonly tsMs: number;
+  readonly from: TradingState;
+  readonly to: TradingState;
+  readonly code: RiskCode;
+  readonly detail: string;
+}
+
+/** The engine must close every open position (and cancel working entries) now. */
+export interface FlattenEvent {
+  readonly kind: 'FLATTEN';
+  readonly tsMs: number;
+  readonly code: RiskCode;
+  readonly detail: string;
+  readonly symbols: readonly string[];
+}
+
+export type RiskEvent = StateChangedEvent | FlattenEvent;
+
+/** A new entry to size and reserve (one per signal). */
+export interface EntryRequest {
+  /** Decision instant, UTC epoch ms. */
+  readonly tsMs: number;
+  readonly symbol: string;
+  readonly side: Side;
+  /** Stop distance in ticks (from the signal). */
+  readonly stopTicks: number;
+  readonly baseSize: number;
+  readonly regime: RegimeLabel;
+  readonly regimeConfidence: number;
+  readonly vixMultiplier: number;
+  readonly newsMultiplier: number;
+}
+
+/** Contracts and risk held for an entry until commit (filled) or release (rejected/cancelled). */
+export interface Reservation {
+  readonly id: string;
+  readonly symbol: string;
+  readonly side: Side;
+  /** Final size (>= 1). */
+  readonly qty: number;
+  /** Money lost if the stop is hit: qty × (stopTicks × tickValue + 2 × commission per side). */
+  readonly riskUsd: number;
+  /** Size from the formula before caps, and what capped it (null = not capped). */
+  readonly formulaSize: number;
+  readonly cappedBy: 'MAX_CONTRACTS' | 'RISK_BUDGET' | null;
+}
+
+/** Any order to check before sending (entries, exits, flatten). */
+export interface OrderCheck {
+  readonly tsMs: number;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly qty: number;
+  /** Stop distance in ticks when the order adds exposure; used for the risk-room check. */
+  readonly stopTicks?: number;
+}
+
+/** An order passed every check. */
+export interface Approved {
+  readonly approved: true;
+  /** True when the order only reduces exposure (always allowed). */
+  readonly reducing: boolean;
+}
+
+/** A fill as the risk manager needs it (the broker's Fill plus the symbol). */
+export interface RiskFill {
+  readonly tsMs: number;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly qty: number;
+  readonly price: number;
+  readonly commissionUsd: number;
+}
+
+/** Instruments by symbol. */
+export type InstrumentMap = ReadonlyMap<string, Instrument>;
