@@ -247,6 +247,7 @@ export class RiskManager {
    * omitted): the MLL trails the highest EOD balance, day counters reset, day halts and REDUCING clear.
    */
   onTradingDayEnd(tsMs: number, balanceUsd?: number): RiskEvent[] {
+    this.advance(tsMs);
     if (!this.dayClosed) {
       this.closeDay(balanceUsd ?? this.equity(), tsMs);
       this.dayClosed = true;
