@@ -160,7 +160,11 @@ export class PostgresJournal extends SqlJournal {
     const driver = new PostgresDriver(client, where);
     try {
       if (schema !== undefined) {
-        await driver.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        // Two processes creating the same schema at once collide on pg_namespace; the lock orders them.
+        await driver.transaction(async (tx) => {
+          await tx.all('SELECT pg_advisory_xact_lock(hashtext(?))', [schema]);
+          await tx.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        });
         await driver.exec(`SET search_path TO "${schema}"`);
       }
       await migrate(driver, POSTGRES_MIGRATIONS);
