@@ -78,7 +78,7 @@ describe('RiskManager: daily limits', () => {
     expect(codeOf(r.reserveEntry(entry({ tsMs: T + 2 * MINUTE_MS })))).toBe('HALTED');
     r.onFill({ tsMs: T + 2 * MINUTE_MS, symbol: 'MNQ', side: 'sell', qty: 10, price: 19_950, commissionUsd: 3.7 });
     const next = r.onTime(et(2024, 1, 3, 18, 0));
-    expect(next.map((e) => [e.code, e.to])).toEqual([['NEW_TRADING_DAY', TradingState.ACTIVE]]);
+    expect(next.map((e) => [e.code, e.kind === 'STATE_CHANGED' ? e.to : null])).toEqual([['NEW_TRADING_DAY', TradingState.ACTIVE]]);
     expect(isDenied(r.reserveEntry(entry({ tsMs: et(2024, 1, 4, 10, 0) })))).toBe(false);
   });
 
@@ -86,7 +86,7 @@ describe('RiskManager: daily limits', () => {
     const r = rm({ dailyProfitTargetUsd: 500 });
     r.onFill({ tsMs: T, symbol: 'MNQ', side: 'buy', qty: 2, price: 20000, commissionUsd: 0.74 });
     const ev = r.onFill({ tsMs: T + MINUTE_MS, symbol: 'MNQ', side: 'sell', qty: 1, price: 20300, commissionUsd: 0.37 }); // +600 − 1.11
-    expect(ev.map((e) => [e.code, e.to])).toEqual([['DAILY_PROFIT_TARGET', TradingState.REDUCING]]);
+    expect(ev.map((e) => [e.code, e.kind === 'STATE_CHANGED' ? e.to : null])).toEqual([['DAILY_PROFIT_TARGET', TradingState.REDUCING]]);
     expect(r.evaluate({ tsMs: T + 2 * MINUTE_MS, symbol: 'MNQ', side: 'sell', qty: 1 })).toEqual({ approved: true, reducing: true });
     expect(codeOf(r.evaluate({ tsMs: T + 2 * MINUTE_MS, symbol: 'MNQ', side: 'buy', qty: 1 }))).toBe('REDUCING');
     expect(codeOf(r.reserveEntry(entry({ tsMs: T + 2 * MINUTE_MS })))).toBe('REDUCING');
@@ -152,7 +152,7 @@ describe('RiskManager: flat time and states', () => {
     r.onFill({ tsMs: ct(2024, 1, 3, 15, 11), symbol: 'MNQ', side: 'sell', qty: 1, price: 20000, commissionUsd: 0.37 });
     expect(r.snapshot().mustFlatten).toBe(false);
     const reopen = r.onTime(ct(2024, 1, 3, 17, 0));
-    expect(reopen.map((e) => [e.code, e.to])).toEqual([['NEW_TRADING_DAY', TradingState.ACTIVE]]);
+    expect(reopen.map((e) => [e.code, e.kind === 'STATE_CHANGED' ? e.to : null])).toEqual([['NEW_TRADING_DAY', TradingState.ACTIVE]]);
   });
 
   it('records every state change with its reason in order', () => {
