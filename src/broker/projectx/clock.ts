@@ -49,6 +49,11 @@ export class ManualClock implements Clock {
     });
   }
 
+  /** Wake time of the earliest pending sleep, or null when nobody sleeps. */
+  nextWakeMs(): number | null {
+    return this.sleepers[0]?.wakeMs ?? null;
+  }
+
   /** Number of sleeps not yet woken. */
   get pendingSleeps(): number {
     return this.sleepers.length;

@@ -1,0 +1,92 @@
+// Safe order placement and flattening on top of the REST client: a place that fails ambiguously is
+// resolved by searching for its unique customTag before anything is resent; a flatten cancels leftover legs.
+
+import type { Clock } from '../clock.ts';
+import { ProjectXError } from '../errors.ts';
+import { OrderStatus, type PxOrder } from '../types.ts';
+import type { PlaceOrderRequest, ProjectXClient } from './client.ts';
+
+/** How the order id became known. */
+export type PlaceResolution = 'response' | 'customTag';
+
+export interface PlaceResult {
+  readonly orderId: number;
+  readonly resolvedBy: PlaceResolution;
+  /** Order/place requests actually sent (1 normally; 2 when the first was confirmed absent). */
+  readonly attempts: number;
+}
+
+/**
+ * Makes a unique customTag (≤ 60 chars; bracket legs get "-SL"/"-TP" appended by the gateway).
+ * @example makeCustomTag('txbot', 1735689600000, 3) // 'txbot-1735689600000-3'
+ */
+export function makeCustomTag(prefix: string, tsMs: number, sequence: number): string {
+  return `${prefix}-${tsMs}-${sequence}`.slice(0, 60);
+}
+
+/** Looks an order up by its customTag among orders created since `sinceMs` (Order/search, a read: retried). */
+export async function findOrderByCustomTag(client: ProjectXClient, accountId: number, customTag: string, sinceMs: number): Promise<PxOrder | null> {
+  const orders = await client.searchOrders(accountId, sinceMs);
+  return orders.find((o) => o.customTag === customTag) ?? null;
+}
+
+/**
+ * Places an order exactly once per intent. A definite refusal (success:false, 401 after renewal, local
+ * budget) is thrown as is. An ambiguous failure (transport error, timeout, lost response, 5xx, 429) is
+ * resolved by Order/search on the customTag: found → that id; absent → resent at most `maxResends` times.
+ */
+export async function placeOrderSafely(client: ProjectXClient, req: PlaceOrderRequest & { customTag: string }, options: { clock?: Clock; maxResends?: number; lookbackMs?: number } = {}): Promise<PlaceResult> {
+  const clock = options.clock ?? client.clock;
+  const maxResends = options.maxResends ?? 1;
+  const sinceMs = clock.nowMs() - (options.lookbackMs ?? 5 * 60_000);
+  let lastError: ProjectXError | null = null;
+  for (let attempt = 1; attempt <= maxResends + 1; attempt++) {
+    try {
+      return { orderId: await client.placeOrder(req), resolvedBy: 'response', attempts: attempt };
+    } catch (e) {
+      if (!(e instanceof ProjectXError) || !isUnanswered(e)) throw e;
+      lastError = e;
+    }
+    const found = await findOrderByCustomTag(client, req.accountId, req.customTag, sinceMs);
+    if (found) return { orderId: found.id, resolvedBy: 'customTag', attempts: attempt };
+  }
+  throw new ProjectXError('PROJECTX_ORDER_UNRESOLVED', {
+    endpoint: 'Order/place',
+    retryable: false,
+    httpStatus: lastError?.httpStatus ?? null,
+    message: `ProjectX Order/place: no answer for customTag ${req.customTag} after ${maxResends + 1} attempt(s) and no such order on the account; last failure: ${lastError?.message ?? 'unknown'}`,
+  });
+}
+
+function isUnanswered(e: ProjectXError): boolean {
+  return e.code === 'PROJECTX_TRANSPORT' || e.code === 'PROJECTX_SERVER_ERROR' || e.code === 'PROJECTX_RATE_LIMITED' || e.code === 'PROJECTX_BAD_RESPONSE';
+}
+
+/** Result of a flatten: which orders were cancelled. */
+export interface FlattenResult {
+  readonly cancelledOrderIds: number[];
+}
+
+/**
+ * Flattens one contract: Position/closeContract (when a position is open), then cancels every working order
+ * of that contract, the REST-visible ones plus `extraOrderIds` (status-8 legs only the user hub has shown),
+ * because closeContract leaves bracket legs alive and a stray stop could reopen a position.
+ */
+export async function flattenContract(client: ProjectXClient, accountId: number, contractId: string, extraOrderIds: readonly number[] = []): Promise<FlattenResult> {
+  const positions = await client.searchOpenPositions(accountId);
+  if (positions.some((p) => p.contractId === contractId && p.size > 0)) await client.closePosition(accountId, contractId);
+  const open = await client.searchOpenOrders(accountId);
+  const ids = new Set<number>(extraOrderIds);
+  for (const o of open) if (o.contractId === contractId && (o.status === OrderStatus.Open || o.status === OrderStatus.Pending || o.status === OrderStatus.Suspended)) ids.add(o.id);
+  const cancelled: number[] = [];
+  for (const id of ids) {
+    try {
+      await client.cancelOrder(accountId, id);
+      cancelled.push(id);
+    } catch (e) {
+      // Already filled/cancelled (OrderNotFound, Rejected) is the goal reached; anything else is real.
+      if (!(e instanceof ProjectXError) || e.code !== 'PROJECTX_REJECTED') throw e;
+    }
+  }
+  return { cancelledOrderIds: cancelled };
+}
