@@ -1,7 +1,7 @@
 // The default live journal: one SQLite file (better-sqlite3) in WAL mode with synchronous = FULL,
 // so every write is on disk when its promise resolves.
 
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { JournalError } from './journalError.ts';
@@ -114,6 +114,7 @@ export class SqliteJournal extends SqlJournal {
    * pending migrations. Throws JOURNAL_NOT_FOUND, JOURNAL_UNREADABLE or JOURNAL_SCHEMA_TOO_NEW.
    */
   static async open(path: string, options: SqliteJournalOptions = {}): Promise<SqliteJournal> {
+    if (options.mustExist && path !== ':memory:' && !existsSync(path)) throw openFailure(path, Object.assign(new Error('no such file'), { code: 'SQLITE_CANTOPEN' }));
     let db: Database.Database | undefined;
     try {
       if (!options.mustExist && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
