@@ -9,6 +9,8 @@ export const vwapSchema = z
     band_multipliers: z.array(z.number().positive()).min(1).default([1, 2]).describe('Standard-deviation band multipliers.'),
     price_source: z.enum(['typical', 'close', 'ohlc4']).default('typical').describe('Price used per bar: typical = (H+L+C)/3.'),
     anchored_vwap: z.boolean().default(true).describe('CRASH bounce targets the VWAP anchored at the start of the crash regime.'),
+    touch_tolerance_sigma: z.number().min(0).max(2).default(0.25).describe('Pullback/rally entries: the bar must come within this many σ of VWAP.'),
+    entry_band_sigma: z.number().positive().max(5).default(2).describe('Band (in σ) that fade_bands entries touch and reversal_below_lower_band entries break.'),
   })
   .prefault({});
 

@@ -1,0 +1,98 @@
+// Signal generator types: settings from config, the per-bar context, the trade signal and the RL policy seam.
+
+import type { Config } from '../../config/schema.ts';
+import type { Bar } from '../../domain/bar.ts';
+import type { PluginError } from '../../domain/errors.ts';
+import type { Instrument } from '../../domain/instrument.ts';
+import type { RegimeInfo, RegimeLabel } from '../../domain/regime.ts';
+import type { NoSignal, Position, Signal, TradingState } from '../../domain/trading.ts';
+import type { FilterVerdict } from '../filters/index.ts';
+import type { VwapSnapshot } from '../vwap.ts';
+
+/** Direction and entry rule of a regime (config `regime_action.<LABEL>`). */
+export interface RegimeAction {
+  readonly direction: 'long' | 'short' | 'both' | 'flat';
+  readonly entry_rule: 'pullback_to_vwap' | 'rally_to_vwap' | 'fade_bands' | 'reversal_below_lower_band' | 'none';
+  readonly base_size: number;
+  readonly max_trades_per_session: number;
+}
+
+/** Target of a regime (config `targets.<LABEL>`): a signed band, the VWAP, or an R multiple of the stop. */
+export interface TargetSpec {
+  readonly kind: 'band' | 'vwap' | 'r_multiple';
+  readonly value: number;
+}
+
+/** Plain settings of the generator (build with signalSettingsFromConfig). */
+export interface SignalSettings {
+  readonly regimeAction: Readonly<Partial<Record<RegimeLabel, RegimeAction>>>;
+  /** Stop distance in ticks per regime. */
+  readonly stops: Readonly<Partial<Record<RegimeLabel, number>>>;
+  readonly targets: Readonly<Partial<Record<RegimeLabel, TargetSpec>>>;
+  /** Pullback/rally must come within this many σ of VWAP. */
+  readonly touchToleranceSigma: number;
+  /** σ band touched by fade_bands and broken by reversal_below_lower_band. */
+  readonly entryBandSigma: number;
+  /** CRASH VWAP target uses the VWAP anchored at the start of the crash run. */
+  readonly anchoredVwap: boolean;
+  /** Let the policy (RL agent) replace the rule decision. */
+  readonly useRlAgent: boolean;
+}
+
+/** Maps config sections to SignalSettings. */
+export function signalSettingsFromConfig(config: Pick<Config, 'regime_action' | 'stops' | 'targets' | 'vwap' | 'use_rl_agent'>): SignalSettings {
+  return {
+    regimeAction: { ...config.regime_action },
+    stops: { ...config.stops },
+    targets: { ...config.targets },
+    touchToleranceSigma: config.vwap.touch_tolerance_sigma,
+    entryBandSigma: config.vwap.entry_band_sigma,
+    anchoredVwap: config.vwap.anchored_vwap,
+    useRlAgent: config.use_rl_agent,
+  };
+}
+
+/** A signal with its stop distance in ticks (what the risk manager sizes on). */
+export interface TradeSignal extends Signal {
+  readonly stopTicks: number;
+}
+
+/** Every decision of the generator: a trade or a reasoned no-trade. */
+export type Decision = TradeSignal | NoSignal;
+
+/** Input of the RL policy: the context and the rule-based decision it may replace. */
+export interface PolicyInput {
+  readonly ctx: SignalContext;
+  readonly ruleDecision: Decision;
+}
+
+/** A policy replacing the rule-based decision (only consulted once the hard gates pass). */
+// PLUG: rl_agent
+export interface DecisionPolicy {
+  readonly name: string;
+  decide(input: PolicyInput): Decision;
+}
+
+/** Everything one decision needs (fields are added over time, never positional arguments). */
+export interface SignalContext {
+  /** The bar that just closed. */
+  readonly bar: Bar;
+  readonly instrument: Instrument;
+  readonly regimeInfo: RegimeInfo;
+  /** Session VWAP snapshot including `bar`. */
+  readonly vwap: VwapSnapshot;
+  /** VWAP anchored at the start of the current regime run (RegimeRunTracker + SessionVwap.getAnchored), if known. */
+  readonly anchoredVwap?: VwapSnapshot | null;
+  /** evaluateFilters at the decision instant. */
+  readonly filters: FilterVerdict;
+  /** This instrument's position, or null/qty 0 when flat. */
+  readonly position: Position | null;
+  readonly tradingState: TradingState;
+  /** Entries already taken this session in the current regime (SessionTradeCounter). */
+  readonly regimeTradesThisSession: number;
+  readonly settings: SignalSettings;
+  /** Used only when settings.useRlAgent is true. */
+  readonly policy?: DecisionPolicy | null;
+  /** Called when the policy failed and the rules were used instead. */
+  readonly onPluginError?: (error: PluginError) => void;
+}
