@@ -5,15 +5,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describePostgresTarget, IntentStatus, PostgresJournal } from '../../src/state/index.ts';
 import { runJournalContract } from './journalContract.ts';
 import { errorCode, intentInput } from './journalFixtures.ts';
-import { PG_TEST_URL, requirePostgres, schemaPool, SKIP_PG, SKIP_PG_REASON } from './postgresSupport.ts';
+import { PG_TEST_URL, postgresProblem, schemaPool, SKIP_PG, SKIP_PG_REASON } from './postgresSupport.ts';
 
 const schemas = schemaPool('txbot_test');
 
 describe.skipIf(SKIP_PG)('PostgresJournal', () => {
-  beforeAll(requirePostgres);
+  // A down server fails every test with the reason (counted as failures, never as skips).
+  let problem: string | null = null;
+  beforeAll(async () => {
+    problem = await postgresProblem();
+  });
   afterAll(() => schemas.dropAll());
 
-  runJournalContract({ newJournal: () => PostgresJournal.connect({ connectionString: PG_TEST_URL, schema: schemas.next() }), propertyRuns: 15 });
+  it('reaches the PostgreSQL server', () => {
+    expect(problem).toBeNull();
+  });
+
+  runJournalContract({
+    newJournal: async () => {
+      if (problem) throw new Error(problem);
+      return PostgresJournal.connect({ connectionString: PG_TEST_URL, schema: schemas.next() });
+    },
+    propertyRuns: 15,
+  });
 
   it('keeps everything across close and reconnect to the same schema', async () => {
     const schema = schemas.next();

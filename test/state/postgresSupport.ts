@@ -11,20 +11,27 @@ export const PG_TEST_URL = process.env.TXBOT_TEST_PG_URL ?? 'postgres://postgres
 export const SKIP_PG = process.env.TXBOT_SKIP_PG === '1';
 export const SKIP_PG_REASON = 'TXBOT_SKIP_PG=1: PostgreSQL journal tests skipped on request';
 
-/** Throws a clear error when the server cannot be reached (CI starts it; a silent skip would hide that). */
-export async function requirePostgres(): Promise<void> {
+/** Why the server cannot be used (a message naming the URL and the fix), or null when it answers. */
+export async function postgresProblem(): Promise<string | null> {
   const client = new pg.Client({ connectionString: PG_TEST_URL, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
     await client.query('SELECT 1');
+    return null;
   } catch (e) {
-    throw new Error(
+    return (
       `PostgreSQL is not reachable at ${PG_TEST_URL.replace(/:[^:@/]*@/, ':***@')} (${(e as Error).message || (e as { code?: string }).code}). ` +
-        'Start it (CI does) or set TXBOT_SKIP_PG=1 to skip the PostgreSQL journal tests.',
+      'Start it (CI does) or set TXBOT_SKIP_PG=1 to skip the PostgreSQL journal tests.'
     );
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** Throws a clear error when the server cannot be reached (CI starts it; a silent skip would hide that). */
+export async function requirePostgres(): Promise<void> {
+  const problem = await postgresProblem();
+  if (problem) throw new Error(problem);
 }
 
 /** Hands out unique schema names for this run and drops them all in `dropAll`. */
