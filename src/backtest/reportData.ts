@@ -63,17 +63,31 @@ export function downsampleEquity(equity: readonly EquityPoint[], maxPoints = 600
   return out;
 }
 
-/** Trade markers (entry and exit) for the price chart, at most `maxTrades` most recent trades. */
-export function tradeMarkers(trades: readonly TradeRecord[], firstChartTime: number, maxTrades = 1500): { time: number; position: string; color: string; shape: string; text: string }[] {
-  const recent = trades.slice(-maxTrades);
-  const markers = recent.flatMap((t) => {
+/**
+ * Trade markers (entry and exit) for the price chart, at most `maxTrades` most recent trades; each
+ * marker is snapped to the candle containing it (`candleTimes` ascending).
+ */
+export function tradeMarkers(trades: readonly TradeRecord[], candleTimes: readonly number[], maxTrades = 1500): { time: number; position: string; color: string; shape: string; text: string }[] {
+  if (candleTimes.length === 0) return [];
+  const snap = (t: number): number => {
+    let lo = 0;
+    let hi = candleTimes.length - 1;
+    if (t < candleTimes[0]!) return candleTimes[0]!;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (candleTimes[mid]! <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return candleTimes[lo]!;
+  };
+  const markers = trades.slice(-maxTrades).flatMap((t) => {
     const long = t.side === 'long';
     return [
-      { time: chartTime(t.entryTsMs), position: long ? 'belowBar' : 'aboveBar', color: long ? '#1565c0' : '#c62828', shape: long ? 'arrowUp' : 'arrowDown', text: `${long ? 'B' : 'S'}${t.qty}` },
-      { time: chartTime(t.exitTsMs), position: long ? 'aboveBar' : 'belowBar', color: t.netPnlUsd > 0 ? '#2e7d32' : '#6d4c41', shape: 'circle', text: t.exitReason },
+      { time: snap(chartTime(t.entryTsMs)), position: long ? 'belowBar' : 'aboveBar', color: long ? '#1565c0' : '#c62828', shape: long ? 'arrowUp' : 'arrowDown', text: `${long ? 'B' : 'S'}${t.qty}` },
+      { time: snap(chartTime(t.exitTsMs)), position: long ? 'aboveBar' : 'belowBar', color: t.netPnlUsd > 0 ? '#2e7d32' : '#6d4c41', shape: 'circle', text: t.exitReason },
     ];
   });
-  return markers.filter((m) => m.time >= firstChartTime).sort((a, b) => a.time - b.time);
+  return markers.sort((a, b) => a.time - b.time);
 }
 
 /** Colours of the regime background, most bullish to most bearish. */

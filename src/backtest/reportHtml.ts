@@ -2,7 +2,8 @@
 // price with regime background and trade markers, per-regime and monthly tables, costs, Combine odds.
 
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RegimeLabel } from '../domain/regime.ts';
 import type { CombineResult } from './combine.ts';
 import { REGIME_COLORS, type PricePoint } from './reportData.ts';
@@ -33,10 +34,9 @@ export interface ReportInput {
   markers: { time: number; position: string; color: string; shape: string; text: string }[];
 }
 
-const require = createRequire(import.meta.url);
 let chartLib: string | null = null;
 function chartLibrary(): string {
-  chartLib ??= readFileSync(require.resolve('lightweight-charts/dist/lightweight-charts.standalone.production.js'), 'utf8');
+  chartLib ??= readFileSync(join(dirname(fileURLToPath(import.meta.resolve('lightweight-charts'))), 'lightweight-charts.standalone.production.js'), 'utf8');
   return chartLib;
 }
 

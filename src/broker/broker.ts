@@ -35,7 +35,7 @@ export interface BracketOrderRequest {
   readonly expiresAtMs?: number;
 }
 
-export type ExitReason = 'stop' | 'target' | 'flatten' | 'session_end' | 'risk_liquidation' | 'kill_switch';
+export type ExitReason = 'stop' | 'target' | 'flatten' | 'session_end' | 'risk_liquidation' | 'kill_switch' | 'end_of_data';
 
 /** Events reported by a broker, in time order. */
 export type ExecutionEvent =

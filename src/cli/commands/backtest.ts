@@ -1,0 +1,76 @@
+// `txbot backtest`: run the engine over a historical file with a saved model (or train in-sample).
+
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.ts';
+import { loadBars } from '../../data/index.ts';
+import { UsageError } from '../../domain/errors.ts';
+import { loadModelFile, runBacktestJob } from '../../backtest/backtestJob.ts';
+import { createProgress } from '../progress.ts';
+import { emProgressPrinter } from '../emProgress.ts';
+import { note, out } from '../output.ts';
+import { parseDateOption } from '../options.ts';
+import { printSummary } from '../summaryPrinter.ts';
+
+interface BacktestOpts {
+  data: string;
+  model?: string;
+  train?: boolean;
+  from?: string;
+  to?: string;
+  config?: string;
+  out: string;
+  policy?: 'strict' | 'repair';
+}
+
+export function registerBacktestCommand(program: Command): void {
+  program
+    .command('backtest')
+    .description('Backtest the strategy on a bar file (simulated fills, costs always on); writes summary, trades, equity, decisions, report.html')
+    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
+    .option('--model <file>', 'saved regime model (from txbot train)')
+    .option('--train', 'train the HMM on the same bars (in-sample; the report says so)')
+    .option('--from <date>', 'first trading date YYYY-MM-DD')
+    .option('--to <date>', 'last trading date YYYY-MM-DD')
+    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
+    .requiredOption('--out <dir>', 'output folder')
+    .addHelpText('after', `
+Examples:
+  txbot backtest --data ../shared/data/nq_5min_firstrate_sample_2026-01-04_2026-01-19_ET.csv --train --out out/nq
+  txbot train --data es.csv.gz --to 2021-12-31 --out models/es.json
+  txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --out out/es-2022`)
+    .action((opts: BacktestOpts) => runBacktestCommand(opts));
+}
+
+async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
+  if (!opts.model && !opts.train) throw new UsageError('give --model FILE (a trained model) or --train (fit on the same bars, in-sample)');
+  if (opts.model && opts.train) throw new UsageError('--model and --train exclude each other');
+  const loaded = loadConfig({ file: opts.config });
+  const model = opts.model ? loadModelFile(opts.model) : null;
+  note(`loading ${opts.data} ...`);
+  const data = await loadBars(opts.data, {
+    timezone: loaded.config.data.timezone,
+    policy: opts.policy ?? loaded.config.data.policy,
+    barMinutes: loaded.config.data.bar_minutes,
+    from: parseDateOption('--from', opts.from),
+    to: parseDateOption('--to', opts.to),
+  });
+  if (data.repairSummary) note(data.repairSummary);
+  if (opts.train) note('training the HMM on the same bars (in-sample) ...');
+  let progress: ReturnType<typeof createProgress> | null = null;
+  const result = runBacktestJob({
+    loaded,
+    series: data.series,
+    dataLabel: opts.data,
+    model,
+    outDir: opts.out,
+    onTrainIteration: emProgressPrinter(),
+    onProgress: (done, total) => {
+      progress ??= createProgress('backtest', total);
+      progress.update(done);
+    },
+  });
+  (progress as ReturnType<typeof createProgress> | null)?.stop();
+  printSummary(result.summary);
+  out(`report: ${opts.out}/report.html`);
+}

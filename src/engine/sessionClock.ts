@@ -1,0 +1,37 @@
+// Session boundaries the engine needs per trading date: entry session start/end and the forced-flat instant.
+
+import type { Config } from '../config/schema.ts';
+import { localToUtc, minutesOfClock, DAY_MS, MINUTE_MS } from '../domain/time.ts';
+
+/** Computes (and caches per trading day) when positions must be flat on a trading date. */
+export class SessionClock {
+  private readonly rthOnly: boolean;
+  private readonly rthEndMin: number;
+  private readonly zone: string;
+  private readonly flatMin: number;
+  private readonly flatZone: string;
+  private cacheDay = Number.NaN;
+  private cacheEnd = 0;
+
+  constructor(session: Config['session']) {
+    this.rthOnly = session.rth_only;
+    this.rthEndMin = minutesOfClock(session.rth_end);
+    this.zone = session.timezone;
+    this.flatMin = minutesOfClock(session.flat_time);
+    this.flatZone = session.flat_timezone;
+  }
+
+  /**
+   * Instant by which every position must be flat on the trading day `tradingDay` (days since epoch):
+   * the Topstep flat time, or the regular-session end when trading RTH only, whichever is earlier.
+   */
+  sessionEndMs(tradingDay: number): number {
+    if (tradingDay !== this.cacheDay) {
+      this.cacheDay = tradingDay;
+      const flat = localToUtc(this.flatZone, tradingDay * DAY_MS + this.flatMin * MINUTE_MS)!;
+      const rthEnd = localToUtc(this.zone, tradingDay * DAY_MS + this.rthEndMin * MINUTE_MS)!;
+      this.cacheEnd = this.rthOnly ? Math.min(flat, rthEnd) : flat;
+    }
+    return this.cacheEnd;
+  }
+}

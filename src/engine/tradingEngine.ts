@@ -1,0 +1,273 @@
+// The one trading engine: bar → regime → VWAP → filters → signal → risk → broker commands, and
+// broker executions → risk and trade records. Backtest, paper and live run this same class; only the
+// bar source and the broker that executes its commands differ. Synchronous and free of I/O.
+
+import type { Bar } from '../domain/bar.ts';
+import type { Instrument } from '../domain/instrument.ts';
+import { pointValueUsd } from '../domain/instrument.ts';
+import type { RegimeInfo, RegimeLabel } from '../domain/regime.ts';
+import { sessionInfo } from '../domain/session.ts';
+import { formatIsoInZone, MINUTE_MS } from '../domain/time.ts';
+import { TradingState } from '../domain/trading.ts';
+import type { Config } from '../config/schema.ts';
+import type { BrokerPosition, EngineCommand, ExecutionEvent, ExitReason } from '../broker/broker.ts';
+import type { LiquidationLevel } from '../broker/sim/simBroker.ts';
+import { SessionVwap, type VwapSnapshot } from '../strategy/vwap.ts';
+import { evaluateFilters, filterSettingsFromConfig, EMPTY_CALENDAR, NEUTRAL_SENTIMENT, type CalendarSource, type FilterSettings, type SentimentSource, type VixTable } from '../strategy/filters/index.ts';
+import type { RiskManager } from '../strategy/riskManager/index.ts';
+import { generateSignal, signalSettingsFromConfig, RegimeRunTracker, SessionTradeCounter, type DecisionPolicy, type SignalSettings } from '../strategy/signalGenerator/index.ts';
+import type { RiskEvent } from '../strategy/riskManager/types.ts';
+import type { TradeRecord } from '../backtest/types.ts';
+import { SessionClock } from './sessionClock.ts';
+import type { DecisionRecord, RegimeSource } from './types.ts';
+
+export interface TradingEngineOptions {
+  readonly config: Config;
+  readonly instrument: Instrument;
+  readonly regime: RegimeSource;
+  /** Replaces the rule-based decision when config use_rl_agent is true (PLUG: rl_agent). */
+  readonly policy?: DecisionPolicy | null;
+  readonly risk: RiskManager;
+  readonly vixTable?: VixTable | null;
+  readonly calendar?: CalendarSource;
+  readonly sentiment?: SentimentSource;
+  /** Bars a limit entry stays working (default 3). */
+  readonly limitEntryBars?: number;
+  /** Prefix of intent ids (unique per run/process). */
+  readonly idPrefix?: string;
+  /** Called with every risk event (state changes, flatten requests) for logging/journaling. */
+  readonly onRiskEvent?: (e: RiskEvent) => void;
+}
+
+interface Intent {
+  readonly reservationId: string;
+  readonly tradingDate: string;
+  readonly regime: RegimeLabel;
+  readonly reason: string;
+  entry?: { tsMs: number; price: number; commissionUsd: number; qty: number; side: 'long' | 'short' };
+}
+
+/** Result of one bar: commands for the broker and the decision record. */
+export interface BarOutcome {
+  readonly commands: EngineCommand[];
+  readonly decision: DecisionRecord;
+}
+
+export class TradingEngine {
+  private readonly o: TradingEngineOptions;
+  private readonly vwap: SessionVwap;
+  private readonly filters: FilterSettings;
+  private readonly clock: SessionClock;
+  private readonly barMs: number;
+  private readonly pv: number;
+  private readonly signalSettings: SignalSettings;
+  private readonly runs = new RegimeRunTracker();
+  private readonly counter = new SessionTradeCounter();
+  private readonly intents = new Map<string, Intent>();
+  private nextId = 1;
+  private lastClose = Number.NaN;
+  private lastBarEndMs = Number.NaN;
+  private lastTradingDay = Number.NaN;
+  private pendingIntent: string | null = null;
+  private openIntent: string | null = null;
+
+  constructor(options: TradingEngineOptions) {
+    this.o = options;
+    const c = options.config;
+    this.vwap = new SessionVwap({ anchorTime: c.vwap.anchor_time, timeZone: c.session.timezone, bandMultipliers: c.vwap.band_multipliers, priceSource: c.vwap.price_source });
+    this.filters = filterSettingsFromConfig(c);
+    this.signalSettings = signalSettingsFromConfig(c);
+    this.clock = new SessionClock(c.session);
+    this.barMs = c.data.bar_minutes * MINUTE_MS;
+    this.pv = pointValueUsd(options.instrument);
+  }
+
+  /** The session VWAP accumulator (anchored VWAP queries). */
+  get sessionVwap(): SessionVwap {
+    return this.vwap;
+  }
+
+  /**
+   * Called before a bar is executed: when a position is still open although the bar begins at or
+   * after the session end (or on a later trading date), returns a flatten at the last price seen.
+   */
+  beforeBar(bar: Bar, position: BrokerPosition | null): { price: number; tsMs: number; reason: ExitReason } | null {
+    if (!position || Number.isNaN(this.lastClose)) return null;
+    const day = sessionInfo(bar.tsMs).tradingDay;
+    const end = this.clock.sessionEndMs(this.lastTradingDay);
+    if (day !== this.lastTradingDay || bar.tsMs >= end) return { price: this.lastClose, tsMs: this.lastBarEndMs, reason: 'session_end' };
+    return null;
+  }
+
+  /** Processes a closed bar and returns the commands to send and the decision record. */
+  onBarClose(bar: Bar, position: BrokerPosition | null, hasPendingEntry: boolean): BarOutcome {
+    const decisionMs = bar.tsMs + this.barMs;
+    const info = sessionInfo(bar.tsMs);
+    this.lastClose = bar.close;
+    this.lastBarEndMs = decisionMs;
+    this.lastTradingDay = info.tradingDay;
+    const t = formatIsoInZone('America/New_York', decisionMs);
+    const commands: EngineCommand[] = [];
+    const risk = this.o.risk;
+    for (const ev of risk.markToMarket(this.o.instrument.symbol, bar.close, decisionMs)) this.onRisk(ev, commands);
+
+    if (this.o.config.session.rth_only && !info.isRth) {
+      return { commands, decision: { t, close: bar.close, regime: null, confidence: null, probs: null, action: commands.length ? 'flatten' : 'none', code: 'OUTSIDE_SESSION', reason: 'bar outside regular trading hours' } };
+    }
+    const vwap = this.vwap.update(bar);
+    const regime = this.o.regime.predictRegime(bar);
+    const runStartMs = regime ? this.runs.update(bar.tsMs, regime.regime) : null;
+    const base = { t, close: bar.close, regime: regime?.regime ?? null, confidence: regime ? round4(regime.confidence) : null, probs: regime ? regime.probs.map(round4) : null };
+
+    if (commands.length) return { commands, decision: { ...base, action: 'flatten', code: 'RISK_FLATTEN', reason: 'risk manager requested a flatten' } };
+    const sessionEnd = this.clock.sessionEndMs(info.tradingDay);
+    if (decisionMs >= sessionEnd) {
+      if (position) {
+        commands.push({ kind: 'flatten', symbol: this.o.instrument.symbol, reason: 'session_end', detail: `session end ${formatIsoInZone('America/New_York', sessionEnd)}` });
+        return { commands, decision: { ...base, action: 'flatten', code: 'SESSION_END', reason: 'flat by the session end' } };
+      }
+      if (hasPendingEntry && this.pendingIntent) {
+        commands.push({ kind: 'cancel_entry', intentId: this.pendingIntent, reason: 'session end' });
+        return { commands, decision: { ...base, action: 'cancel', code: 'SESSION_END', reason: 'working entry cancelled at the session end' } };
+      }
+      return { commands, decision: { ...base, action: 'none', code: 'SESSION_END', reason: 'session over' } };
+    }
+    if (!regime) return { commands, decision: { ...base, action: 'none', code: 'REGIME_WARMUP', reason: 'regime detector warming up' } };
+    if (position) return { commands, decision: { ...base, action: 'hold', code: 'IN_POSITION', reason: `holding ${position.side} ${position.qty} from ${position.entryPrice}` } };
+    if (hasPendingEntry) return { commands, decision: { ...base, action: 'hold', code: 'ENTRY_WORKING', reason: 'an entry order is working' } };
+    if (risk.state !== TradingState.ACTIVE) return { commands, decision: { ...base, action: 'none', code: risk.state, reason: `trading state ${risk.state}` } };
+    return this.decideEntry(bar, decisionMs, info.tradingDate, regime, vwap, runStartMs, base, commands);
+  }
+
+  private decideEntry(bar: Bar, decisionMs: number, tradingDate: string, regime: RegimeInfo, vwap: VwapSnapshot, runStartMs: number | null, base: Omit<DecisionRecord, 'action' | 'code' | 'reason'>, commands: EngineCommand[]): BarOutcome {
+    const verdict = evaluateFilters({ tsMs: decisionMs, tradingDate, regime: regime.regime, settings: this.filters, vixTable: this.o.vixTable ?? null, calendar: this.o.calendar ?? EMPTY_CALENDAR, sentiment: this.o.sentiment ?? NEUTRAL_SENTIMENT });
+    if (!verdict.allowEntry) return { commands, decision: { ...base, action: 'none', code: verdict.code, reason: verdict.reason } };
+    const signal = generateSignal({
+      bar,
+      instrument: this.o.instrument,
+      regimeInfo: regime,
+      vwap,
+      anchoredVwap: runStartMs === null ? null : this.vwap.getAnchored(runStartMs),
+      filters: verdict,
+      position: null,
+      tradingState: this.o.risk.state,
+      regimeTradesThisSession: this.counter.count(tradingDate, regime.regime),
+      settings: this.signalSettings,
+      policy: this.o.policy ?? null,
+    });
+    if (signal.side === null) return { commands, decision: { ...base, action: 'none', code: signal.reasonCode, reason: signal.reason } };
+    const tick = this.o.instrument.tickSize;
+    const stopTicks = signal.stopTicks;
+    const targetTicks = Math.max(1, Math.round(Math.abs(signal.targetPrice - signal.entryPrice) / tick));
+    const res = this.o.risk.reserveEntry({
+      tsMs: decisionMs,
+      symbol: this.o.instrument.symbol,
+      side: signal.side,
+      stopTicks,
+      baseSize: signal.size,
+      regime: regime.regime,
+      regimeConfidence: regime.confidence,
+      vixMultiplier: verdict.vixMultiplier,
+      newsMultiplier: verdict.newsMultiplier,
+    });
+    if (!('id' in res)) return { commands, decision: { ...base, action: 'none', code: res.code, reason: `${signal.reason}; denied: ${res.detail}` } };
+    const intentId = `${this.o.idPrefix ?? 'e'}-${this.nextId++}`;
+    this.intents.set(intentId, { reservationId: res.id, tradingDate, regime: regime.regime, reason: signal.reason });
+    this.pendingIntent = intentId;
+    commands.push({
+      kind: 'submit_bracket',
+      order: {
+        intentId,
+        customTag: `txbot-${intentId}`,
+        symbol: this.o.instrument.symbol,
+        side: signal.side,
+        qty: res.qty,
+        entryType: signal.entryType,
+        limitPrice: signal.entryType === 'limit' ? signal.entryPrice : undefined,
+        stopTicks,
+        targetTicks,
+        decidedAtMs: decisionMs,
+        expiresAtMs: signal.entryType === 'limit' ? decisionMs + (this.o.limitEntryBars ?? 3) * this.barMs : undefined,
+      },
+    });
+    return { commands, decision: { ...base, action: 'enter', code: signal.reasonCode, reason: `${signal.reason}; ${signal.side} ${res.qty} stop ${stopTicks}t target ${targetTicks}t` } };
+  }
+
+  /** Applies an execution report; returns the completed trade when a position closed. */
+  onExecution(ev: ExecutionEvent, commands: EngineCommand[] = []): TradeRecord | null {
+    const intent = this.intents.get(ev.intentId);
+    const risk = this.o.risk;
+    const symbol = this.o.instrument.symbol;
+    switch (ev.kind) {
+      case 'entry_filled': {
+        this.pendingIntent = null;
+        this.openIntent = ev.intentId;
+        if (intent) {
+          risk.commit(intent.reservationId);
+          this.counter.record(intent.tradingDate, intent.regime);
+          intent.entry = { tsMs: ev.tsMs, price: ev.price, commissionUsd: ev.commissionUsd, qty: ev.qty, side: ev.side === 'buy' ? 'long' : 'short' };
+        }
+        for (const e of risk.onFill({ tsMs: ev.tsMs, symbol, side: ev.side, qty: ev.qty, price: ev.price, commissionUsd: ev.commissionUsd })) this.onRisk(e, commands);
+        return null;
+      }
+      case 'exit_filled': {
+        this.openIntent = null;
+        for (const e of risk.onFill({ tsMs: ev.tsMs, symbol, side: ev.side, qty: ev.qty, price: ev.price, commissionUsd: ev.commissionUsd })) this.onRisk(e, commands);
+        this.intents.delete(ev.intentId);
+        if (!intent?.entry) return null;
+        const en = intent.entry;
+        const sign = en.side === 'long' ? 1 : -1;
+        const gross = (ev.price - en.price) * sign * ev.qty * this.pv;
+        const comm = en.commissionUsd + ev.commissionUsd;
+        return {
+          intentId: ev.intentId,
+          symbol,
+          side: en.side,
+          qty: ev.qty,
+          entryTsMs: en.tsMs,
+          entryPrice: en.price,
+          exitTsMs: ev.tsMs,
+          exitPrice: ev.price,
+          grossPnlUsd: gross,
+          commissionUsd: comm,
+          netPnlUsd: gross - comm,
+          regime: intent.regime,
+          entryReason: intent.reason,
+          exitReason: ev.reason,
+        };
+      }
+      case 'entry_cancelled':
+      case 'entry_rejected':
+        if (this.pendingIntent === ev.intentId) this.pendingIntent = null;
+        if (intent) risk.release(intent.reservationId);
+        this.intents.delete(ev.intentId);
+        return null;
+    }
+  }
+
+  /**
+   * Price at which the open position would take the account to the MLL floor or the daily loss limit
+   * (for the simulated broker's liquidation on the bar path); null when flat.
+   */
+  liquidationLevel(position: BrokerPosition | null): LiquidationLevel | null {
+    if (!position) return null;
+    const snap = this.o.risk.snapshot();
+    const exitCommission = this.o.instrument.commissionPerSideUsd * position.qty;
+    const mllRoom = snap.balanceUsd - snap.mllFloorUsd - exitCommission;
+    const dll = this.o.config.risk.daily_loss_limit;
+    const dayRoom = dll === null ? Number.POSITIVE_INFINITY : dll + snap.realizedTodayUsd - exitCommission;
+    const room = Math.min(mllRoom, dayRoom);
+    const dist = room / (position.qty * this.pv);
+    const rule = mllRoom <= dayRoom ? 'MAX_LOSS_LIMIT' : 'DAILY_LOSS_LIMIT';
+    return { price: position.side === 'long' ? position.entryPrice - dist : position.entryPrice + dist, rule };
+  }
+
+  private onRisk(ev: RiskEvent, commands: EngineCommand[]): void {
+    this.o.onRiskEvent?.(ev);
+    if (ev.kind === 'FLATTEN' && !commands.some((c) => c.kind === 'flatten')) {
+      commands.push({ kind: 'flatten', symbol: this.o.instrument.symbol, reason: ev.code === 'FLAT_TIME' ? 'session_end' : 'risk_liquidation', detail: `${ev.code}: ${ev.detail}` });
+    }
+  }
+}
+
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
