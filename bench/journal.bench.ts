@@ -7,7 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { MemoryJournal, PostgresJournal, SqliteJournal, type DecisionRecord, type IntentInput, type Journal } from '../src/state/index.ts';
+import { DecisionBuffer, MemoryJournal, PostgresJournal, SqliteJournal, type DecisionRecord, type IntentInput, type Journal } from '../src/state/index.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const benchDir = process.env.TXBOT_BENCH_DIR ?? join(repoRoot, '.txbot', 'bench-journal');
@@ -41,9 +41,12 @@ async function measure(name: string, journal: Journal, sizes: Sizes): Promise<vo
   const intents = await rate(sizes.intents, (i) => journal.recordIntent(intent(i)));
   const single = await rate(sizes.decisions, (i) => journal.recordDecision(decision(i)));
   const batched = (await rate(sizes.batches, (b) => journal.recordDecisions(Array.from({ length: sizes.batchSize }, (_, k) => decision(b * sizes.batchSize + k))))) * sizes.batchSize;
+  const buffer = new DecisionBuffer(journal);
+  const buffered = await rate(sizes.decisions * 10, (i) => buffer.add(decision(i)));
+  await buffer.flush();
   await journal.close();
-  const f = (v: number) => Math.round(v).toLocaleString('en-US').padStart(12);
-  process.stdout.write(`${name.padEnd(10)} intents/s ${f(intents)}   decisions/s ${f(single)}   decisions/s batched(${sizes.batchSize}) ${f(batched)}\n`);
+  const f = (v: number) => Math.round(v).toLocaleString('en-US').padStart(10);
+  process.stdout.write(`${name.padEnd(9)} intents/s ${f(intents)}  decisions/s: one per call ${f(single)}  DecisionBuffer(60) ${f(buffered)}  batch of ${sizes.batchSize} ${f(batched)}\n`);
 }
 
 async function postgresUp(): Promise<boolean> {
@@ -60,7 +63,7 @@ async function postgresUp(): Promise<boolean> {
 
 async function main(): Promise<void> {
   process.stdout.write(`journal write throughput (sequential awaited calls; SQLite in ${benchDir})\n`);
-  await measure('memory', new MemoryJournal(), { intents: 100_000, decisions: 200_000, batches: 200, batchSize: 1000 });
+  await measure('memory', new MemoryJournal(), { intents: 100_000, decisions: 100_000, batches: 200, batchSize: 1000 });
 
   rmSync(benchDir, { recursive: true, force: true });
   mkdirSync(benchDir, { recursive: true });

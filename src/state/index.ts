@@ -10,3 +10,4 @@ export { SqliteJournal, type SqliteJournalOptions } from './sqliteJournal.ts';
 export { PostgresJournal, describePostgresTarget, type PostgresJournalOptions } from './postgresJournal.ts';
 export { openJournal, sqliteJournalPath, type OpenJournalOptions } from './openJournal.ts';
 export { lastTrainingTimeMs, setLastTrainingTimeMs } from './meta.ts';
+export { DecisionBuffer, type DecisionBufferOptions } from './decisionBuffer.ts';
