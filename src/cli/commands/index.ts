@@ -4,7 +4,12 @@ import type { Command } from 'commander';
 import { registerConfigCommand } from './config.ts';
 import { registerDataCommand } from './data.ts';
 import { registerBacktestCommand } from './backtest.ts';
+import { registerDemoCommand } from './demo.ts';
 import { registerJournalCommand } from './journal.ts';
+import { registerAccountsCommand } from './accounts.ts';
+import { registerContractsCommand } from './contracts.ts';
+import { registerHistoryCommand } from './history.ts';
+import { registerSimGatewayCommand } from './simGateway.ts';
 
 /** A command module: adds its command(s) to the root program. */
 export type RegisterCommand = (program: Command) => void;
@@ -12,6 +17,11 @@ export type RegisterCommand = (program: Command) => void;
 export const COMMANDS: RegisterCommand[] = [
   registerConfigCommand,
   registerDataCommand,
+  registerDemoCommand,
   registerBacktestCommand,
   registerJournalCommand,
+  registerAccountsCommand,
+  registerContractsCommand,
+  registerHistoryCommand,
+  registerSimGatewayCommand,
 ];
