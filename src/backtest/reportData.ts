@@ -21,7 +21,7 @@ export interface PricePoint {
 }
 
 /** Aggregates bars into at most `maxPoints` candles; each keeps the most frequent regime of its bars. */
-export function downsamplePrice(s: BarSeries, regimeIdx: Int8Array, nLabels: number, maxPoints = 6000): PricePoint[] {
+export function downsamplePrice(s: BarSeries, regimeIdx: Int8Array, nLabels: number, maxPoints = 2500): PricePoint[] {
   const step = Math.max(1, Math.ceil(s.length / maxPoints));
   const out: PricePoint[] = [];
   const counts = new Int32Array(nLabels + 1);
@@ -45,7 +45,7 @@ export function downsamplePrice(s: BarSeries, regimeIdx: Int8Array, nLabels: num
 }
 
 /** Keeps at most `maxPoints` equity points (the last of each bucket) plus the drawdown at each. */
-export function downsampleEquity(equity: readonly EquityPoint[], maxPoints = 6000): { time: number; equity: number; drawdown: number }[] {
+export function downsampleEquity(equity: readonly EquityPoint[], maxPoints = 4000): { time: number; equity: number; drawdown: number }[] {
   const step = Math.max(1, Math.ceil(equity.length / maxPoints));
   const out: { time: number; equity: number; drawdown: number }[] = [];
   let peak = Number.NEGATIVE_INFINITY;

@@ -110,7 +110,7 @@ ${(r.extraSections ?? []).map((s) => `<h2>${esc(s.title)}</h2>${s.html}`).join('
 (function(){
   var D = JSON.parse(document.getElementById('report-data').textContent);
   var LC = LightweightCharts;
-  function mk(id){ return LC.createChart(document.getElementById(id), { autoSize: true, layout: { background: { color: '#fff' }, textColor: '#333' }, timeScale: { timeVisible: true }, rightPriceScale: { borderVisible: false } }); }
+  function mk(id){ return LC.createChart(document.getElementById(id), { autoSize: true, layout: { background: { color: '#fff' }, textColor: '#333' }, timeScale: { timeVisible: true, minBarSpacing: 0.01 }, rightPriceScale: { borderVisible: false } }); }
   var eq = mk('equity'); eq.addSeries(LC.LineSeries, { color: '#1565c0', lineWidth: 2 }).setData(D.equity.map(function(p){ return { time: p.time, value: p.equity }; })); eq.timeScale().fitContent();
   var dd = mk('drawdown'); dd.addSeries(LC.AreaSeries, { lineColor: '#c62828', topColor: 'rgba(198,40,40,0.05)', bottomColor: 'rgba(198,40,40,0.4)', invertFilledArea: true }).setData(D.equity.map(function(p){ return { time: p.time, value: p.drawdown }; })); dd.timeScale().fitContent();
   var pc = mk('price');
