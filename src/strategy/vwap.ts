@@ -2,7 +2,7 @@
 // Use: `const v = new SessionVwap(); const snap = v.update(bar)` → { vwap, std, bands }; `v.getAnchored(tsMs)` for anchored VWAP.
 
 import type { Bar } from '../domain/bar.ts';
-import { minutesOfClock, toLocalParts, type ZoneName } from '../domain/time.ts';
+import { DAY_MS, HOUR_MS, localToUtc, MINUTE_MS, minutesOfClock, toLocalParts, type ZoneName } from '../domain/time.ts';
 
 /** Price taken from each bar: typical = (H+L+C)/3, close = C, ohlc4 = (O+H+L+C)/4. */
 export type VwapPriceSource = 'typical' | 'close' | 'ohlc4';
@@ -102,6 +102,7 @@ export class SessionVwap {
   private n = 0;
   private shift = Number.NaN;
   private sessionKey = Number.NaN;
+  private nextAnchorMs = Number.NEGATIVE_INFINITY;
   private sessionStart = 0;
   private last: VwapSnapshot | null = null;
   private droppedAny = false;
@@ -135,13 +136,25 @@ export class SessionVwap {
     this.sumVP[i + 1] = this.sumVP[i]! + v * d;
     this.sumVPP[i + 1] = this.sumVPP[i]! + v * d * d;
     this.n = i + 1;
-    const key = vwapSessionKey(bar.tsMs, this.anchorMinute, this.zone);
-    if (key !== this.sessionKey) {
-      this.sessionKey = key;
-      this.sessionStart = i;
+    // the zone conversion runs once per session: bars before the next anchor instant stay in it
+    if (!(bar.tsMs < this.nextAnchorMs)) {
+      const key = vwapSessionKey(bar.tsMs, this.anchorMinute, this.zone);
+      if (key !== this.sessionKey) {
+        this.sessionKey = key;
+        this.sessionStart = i;
+      }
+      this.nextAnchorMs = this.anchorInstantAfter(key);
     }
     this.last = this.range(this.sessionStart, this.n);
     return this.last;
+  }
+
+  /** First instant of the session after the one keyed `key` (the next day's anchor, DST-correct). */
+  private anchorInstantAfter(key: number): number {
+    const naive = (key + 1) * DAY_MS + this.anchorMinute * MINUTE_MS;
+    // an anchor inside the skipped spring-forward hour: re-check from the first local time after the gap
+    const afterGap = naive - (naive % HOUR_MS) + HOUR_MS;
+    return localToUtc(this.zone, naive) ?? localToUtc(this.zone, afterGap) ?? Number.NEGATIVE_INFINITY;
   }
 
   /** The snapshot after the last update, or null before the first bar. */

@@ -138,3 +138,12 @@ describe('SessionVwap', () => {
     );
   });
 });
+
+describe('SessionVwap with an anchor in the skipped spring-forward hour', () => {
+  it('starts the new session at the first bar after the gap', () => {
+    const v = new SessionVwap({ anchorTime: '02:30' });
+    v.update(flat(Date.UTC(2024, 2, 9, 7, 30), 100, 1)); // Sat 9 Mar 02:30 EST
+    v.update(flat(Date.UTC(2024, 2, 10, 6, 59), 100, 1)); // Sun 10 Mar 01:59 EST
+    expect(v.update(flat(Date.UTC(2024, 2, 10, 7, 0), 100, 1)).barCount).toBe(1); // 03:00 EDT, after the gap
+  });
+});

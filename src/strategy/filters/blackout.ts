@@ -1,7 +1,7 @@
 // News blackout filter: ± N minutes around configured daily ET times and around dated calendar events.
 
-import { MINUTE_MS, minutesOfClock } from '../../domain/time.ts';
-import { localMsOfDay } from './sessionWindow.ts';
+import { MINUTE_MS } from '../../domain/time.ts';
+import { clockMs, localMsOfDay } from './sessionWindow.ts';
 
 /** One scheduled release (FOMC, CPI, ...), instant in UTC epoch ms. */
 export interface CalendarEvent {
@@ -73,7 +73,7 @@ export function isBlackoutPeriod(tsMs: number, cfg: BlackoutConfig, calendar: Ca
   const t = localMsOfDay('America/New_York', tsMs);
   const dayMs = 1440 * MINUTE_MS;
   for (const hhmm of cfg.highImpactTimesEt) {
-    const ev = minutesOfClock(hhmm) * MINUTE_MS;
+    const ev = clockMs(hhmm, 'filters.news.high_impact_times_et');
     // signed distance from the event, folded into (−12h, 12h]
     let d = t - ev;
     if (d > dayMs / 2) d -= dayMs;

@@ -83,6 +83,9 @@ export interface FilterVerdict {
   readonly pluginErrors: readonly PluginError[];
 }
 
+const NEUTRAL_RESULT = { value: 0, error: null } as const;
+const validScore = (v: number): string | null => (Number.isFinite(v) && v >= -1 && v <= 1 ? null : `score must be in [-1, 1] (got ${v})`);
+
 /**
  * Evaluates every filter in a fixed order (window, blackout, VIX) and returns the first block, or
  * OK; multipliers are always filled in. A failing calendar plug-in fails closed (blackout), a failing
@@ -94,7 +97,8 @@ export function evaluateFilters(ctx: FilterContext): FilterVerdict {
   const vix = st.vixEnabled && ctx.vixTable ? vixForTradingDate(ctx.vixTable, ctx.tradingDate) : null;
   const vixMultiplier = st.vixEnabled ? getVixMultiplier(vix, st.vixTiers) : 1;
   const source = ctx.sentiment ?? NEUTRAL_SENTIMENT;
-  const sent = runGuarded('sentiment_score', () => source.scoreAt(ctx.tsMs), () => 0, (v) => (Number.isFinite(v) && v >= -1 && v <= 1 ? null : `score must be in [-1, 1] (got ${v})`));
+  // the default source needs no guard (and no closures on the per-bar path)
+  const sent = source === NEUTRAL_SENTIMENT ? NEUTRAL_RESULT : runGuarded('sentiment_score', () => source.scoreAt(ctx.tsMs), () => 0, validScore);
   if (sent.error) errors.push(sent.error);
   const newsMultiplier = sentimentSizeMultiplier(sent.value, ctx.regime, st.sentiment);
   const base = { vix, vixMultiplier, sentiment: sent.value, newsMultiplier };

@@ -1,6 +1,6 @@
 // VIX filter: previous-session VIX close lookup (no look-ahead) and the size multiplier from configured tiers.
 
-import { daysOfDateKey } from '../../domain/time.ts';
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Daily VIX closes, ascending by date, one row per date ("YYYY-MM-DD"). Built by integrations/vix.ts. */
 export interface VixTable {
@@ -20,7 +20,7 @@ export interface VixTier {
  * O(log n) binary search; ISO dates compare correctly as strings.
  */
 export function vixForTradingDate(table: VixTable, tradingDate: string): number | null {
-  if (Number.isNaN(daysOfDateKey(tradingDate))) throw new RangeError(`vixForTradingDate: date must be "YYYY-MM-DD" (got "${tradingDate}")`);
+  if (!ISO_DATE.test(tradingDate)) throw new RangeError(`vixForTradingDate: date must be "YYYY-MM-DD" (got "${tradingDate}")`);
   let lo = 0;
   let hi = table.dates.length;
   while (lo < hi) {

@@ -1,7 +1,7 @@
 // Flat-time rule: after 15:10 CT (configurable) and before the 17:00 CT Globex reopen no position may be held.
 
-import { MINUTE_MS, minutesOfClock } from '../../domain/time.ts';
-import { localMsOfDay } from '../filters/sessionWindow.ts';
+import { MINUTE_MS } from '../../domain/time.ts';
+import { clockMs, localMsOfDay } from '../filters/sessionWindow.ts';
 import type { RiskSettings } from './types.ts';
 
 /** Globex reopens 17:00 CT (18:00 ET), which starts the next Topstep trading day. */
@@ -12,8 +12,7 @@ const REOPEN_MINUTE_CT = 17 * 60;
  * DST-correct): positions must be closed and no entries opened until the next trading day.
  */
 export function isAfterFlatTime(tsMs: number, s: Pick<RiskSettings, 'flatTime' | 'flatTimeZone'>): boolean {
-  const flat = minutesOfClock(s.flatTime);
-  if (Number.isNaN(flat)) throw new RangeError(`session.flat_time must be "HH:MM" (got "${s.flatTime}")`);
+  const flat = clockMs(s.flatTime, 'session.flat_time');
   const t = localMsOfDay(s.flatTimeZone, tsMs);
-  return t >= flat * MINUTE_MS && localMsOfDay('America/Chicago', tsMs) < REOPEN_MINUTE_CT * MINUTE_MS;
+  return t >= flat && localMsOfDay('America/Chicago', tsMs) < REOPEN_MINUTE_CT * MINUTE_MS;
 }
