@@ -29,7 +29,7 @@ import {
   INTENT_COLUMNS,
   intentFromRow,
   intentParams,
-  placeholders,
+  insertSql,
   positionFromRow,
   riskStateFromRow,
   TRADE_COLUMNS,
@@ -54,6 +54,10 @@ import {
 const DECISION_COLUMNS = ['bar_ts_ms', 'symbol', 'regime', 'confidence', 'probs', 'decision_code', 'decision_reason'] as const;
 const OPEN_STATUSES = [IntentStatus.INTENDED, IntentStatus.SENT, IntentStatus.ACCEPTED, IntentStatus.PARTIALLY_FILLED];
 const OPEN_STATUS_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
+const INSERT_INTENT = insertSql('intents', INTENT_COLUMNS);
+const INSERT_FILL = insertSql('fills', FILL_COLUMNS);
+const INSERT_TRADE = `${insertSql('trades', TRADE_COLUMNS)} ON CONFLICT (trade_id) DO NOTHING`;
+const INSERT_DECISION = insertSql('decisions', DECISION_COLUMNS.join(', '));
 
 /**
  * Applies the pending migrations of `migrations` in one transaction (idempotent: a store already
@@ -94,7 +98,7 @@ export class SqlJournal implements Journal {
         if (existing.length === 1 && existing[0]!.intent_id === intent.intentId && existing[0]!.custom_tag === intent.customTag) return;
         if (existing.length) throw duplicateIntent(intent);
         const rec: IntentRecord = { ...intent, status: IntentStatus.INTENDED, sentTsMs: null, brokerOrderId: null, rejectReason: null, filledQty: 0, updatedTsMs: intent.createdTsMs };
-        await tx.run(`INSERT INTO intents (${INTENT_COLUMNS}) VALUES (${placeholders(14, 'sqlite')})`, intentParams(rec));
+        await tx.run(INSERT_INTENT, intentParams(rec));
       });
     });
   }
@@ -155,7 +159,7 @@ export class SqlJournal implements Journal {
           ? await tx.all('SELECT * FROM intents WHERE intent_id = ?', [fill.intentId])
           : await tx.all('SELECT * FROM intents WHERE broker_order_id = ? ORDER BY seq LIMIT 1', [fill.orderId]);
         const rec = rows.length ? intentFromRow(rows[0]!) : null;
-        await tx.run(`INSERT INTO fills (${FILL_COLUMNS}) VALUES (${placeholders(9, 'sqlite')})`, fillParams({ ...fill, intentId: rec ? rec.intentId : fill.intentId }));
+        await tx.run(INSERT_FILL, fillParams({ ...fill, intentId: rec ? rec.intentId : fill.intentId }));
         if (rec) {
           const filledQty = rec.filledQty + fill.qty;
           const next = nextIntentStatus(rec.status, { kind: 'filled', filledQty, qty: rec.qty });
@@ -190,7 +194,7 @@ export class SqlJournal implements Journal {
     return this.serial(async () => {
       validateTrade(trade);
       const stored: StoredTradeRecord = { ...trade, tradingDate: tradingDateOfTrade(trade) };
-      const changed = await this.driver.run(`INSERT INTO trades (${TRADE_COLUMNS}) VALUES (${placeholders(14, 'sqlite')}) ON CONFLICT (trade_id) DO NOTHING`, tradeParams(stored));
+      const changed = await this.driver.run(INSERT_TRADE, tradeParams(stored));
       return changed > 0;
     });
   }
@@ -263,7 +267,7 @@ export class SqlJournal implements Journal {
   recordDecision(decision: DecisionRecord): Promise<void> {
     return this.serial(async () => {
       validateDecision(decision);
-      await this.driver.run(`INSERT INTO decisions (${DECISION_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?)`, decisionParams(decision));
+      await this.driver.run(INSERT_DECISION, decisionParams(decision));
     });
   }
 

@@ -147,7 +147,8 @@ export function fillParams(f: FillRecord): unknown[] {
   return [f.fillId, f.orderId, f.intentId, f.symbol, f.tsMs, f.side, f.qty, f.price, f.commissionUsd];
 }
 
-/** `$1, $2, ..., $n` (PostgreSQL) or `?, ?, ...` (SQLite) placeholders for n parameters. */
-export function placeholders(n: number, dialect: 'sqlite' | 'postgres'): string {
-  return Array.from({ length: n }, (_, i) => (dialect === 'postgres' ? `$${i + 1}` : '?')).join(', ');
+/** `INSERT INTO table (columns) VALUES (?, ?, ...)` for a comma-separated column list. */
+export function insertSql(table: string, columns: string): string {
+  const n = columns.split(',').length;
+  return `INSERT INTO ${table} (${columns}) VALUES (${Array.from({ length: n }, () => '?').join(', ')})`;
 }
