@@ -12,8 +12,8 @@ export const dataSchema = z
 
 export const backtestSchema = z
   .strictObject({
-    slippage_ticks: z.number().min(0).default(1).describe('Ticks of slippage on market entries and stop fills (always applied).'),
-    commission_per_side: z.number().min(0).nullable().default(null).describe('Overrides the instrument commission per contract per side (USD).'),
+    slippage_ticks: z.number().int().min(1).default(1).describe('Ticks of slippage on market entries, stop fills and forced exits; at least 1, costs are always on.'),
+    commission_per_side: z.number().positive().nullable().default(null).describe('Overrides the instrument commission per contract per side (USD).'),
     instrument: z.string().default('MNQ').describe('Instrument (from `instruments`) whose contract specs price the backtest.'),
     initial_balance: z.number().positive().nullable().default(null).describe('Starting balance; null = risk.account_size.'),
   })

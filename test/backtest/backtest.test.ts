@@ -1,0 +1,147 @@
+// Backtest behaviour: costs always applied, no look-ahead, determinism, flat by the session end,
+// MLL breach stops trading, and bad data gives a clear error.
+
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { runBacktestJob } from '../../src/backtest/backtestJob.ts';
+import { runBacktest } from '../../src/backtest/runner.ts';
+import { createRiskManager, loadMarketContext } from '../../src/backtest/wiring.ts';
+import { RegimeDetector, regimeModelToJson } from '../../src/regime/index.ts';
+import { sliceBarSeries, lowerBoundTs, type BarSeries } from '../../src/domain/bar.ts';
+import { sessionInfo } from '../../src/domain/session.ts';
+import { pointValueUsd } from '../../src/domain/instrument.ts';
+import { EMPTY_CALENDAR } from '../../src/strategy/filters/index.ts';
+import { barsToCsv } from '../../src/data/index.ts';
+import type { LoadedConfig } from '../../src/config/index.ts';
+import type { RegimeModel } from '../../src/regime/index.ts';
+import { syntheticSetup, testConfig } from '../support/backtestFixtures.ts';
+import { useTempDir } from '../support/tmp.ts';
+
+const tmp = useTempDir();
+
+function run(loaded: LoadedConfig, series: BarSeries, model: RegimeModel) {
+  const market = loadMarketContext(loaded);
+  return runBacktest({
+    config: loaded.config,
+    instrument: market.instrument,
+    regime: new RegimeDetector(model),
+    risk: createRiskManager(loaded, [market.instrument]),
+    calendar: EMPTY_CALENDAR,
+    series,
+    slippageTicks: loaded.config.backtest.slippage_ticks,
+    startingBalanceUsd: loaded.config.risk.account_size,
+  });
+}
+
+describe('backtest', () => {
+  const { test, model } = syntheticSetup();
+  const loaded = testConfig();
+
+  it('trades on synthetic data and charges commissions and slippage on every trade', () => {
+    const r = run(loaded, test, model);
+    expect(r.trades.length).toBeGreaterThan(10);
+    const inst = loadMarketContext(loaded).instrument;
+    for (const t of r.trades) {
+      expect(t.commissionUsd).toBeCloseTo(2 * inst.commissionPerSideUsd * t.qty, 9);
+      expect(t.netPnlUsd).toBeCloseTo(t.grossPnlUsd - t.commissionUsd, 9);
+      const sign = t.side === 'long' ? 1 : -1;
+      expect(t.grossPnlUsd).toBeCloseTo((t.exitPrice - t.entryPrice) * sign * t.qty * pointValueUsd(inst), 9);
+    }
+  });
+
+  it('fills market entries at the next bar open plus slippage', () => {
+    const r = run(loaded, test, model);
+    const tick = 0.25;
+    let checked = 0;
+    for (const t of r.trades) {
+      if (!t.entryReason.includes('VWAP') && !t.entryReason.includes('σ')) continue;
+      const i = lowerBoundTs(test, t.entryTsMs);
+      expect(test.tsMs[i]).toBe(t.entryTsMs);
+      const expected = test.open[i]! + (t.side === 'long' ? tick : -tick);
+      if (Math.abs(t.entryPrice - expected) < 1e-9) checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it('has no look-ahead: trades closed before T are identical whether the data ends at T or goes on', () => {
+    const full = run(loaded, test, model);
+    const cutIndex = Math.floor(test.length * 0.6);
+    const T = test.tsMs[cutIndex]!;
+    const short = run(loaded, sliceBarSeries(test, 0, cutIndex), model);
+    const before = (ts: typeof full.trades) => ts.filter((t) => t.exitTsMs < T && t.exitReason !== 'end_of_data');
+    expect(before(full.trades).length).toBeGreaterThan(3);
+    expect(before(short.trades)).toEqual(before(full.trades));
+  });
+
+  it('is flat by the session end: every trade opens and closes on one trading date before 16:00 ET', () => {
+    const r = run(loaded, test, model);
+    for (const t of r.trades) {
+      const a = sessionInfo(t.entryTsMs);
+      const b = sessionInfo(t.exitTsMs - 1);
+      expect(b.tradingDate).toBe(a.tradingDate);
+      expect(b.minuteOfDayEt).toBeLessThan(16 * 60);
+    }
+    expect(r.trades.some((t) => t.exitReason === 'session_end')).toBe(true);
+  });
+
+  it('stops trading after a maximum-loss-limit breach', () => {
+    const tight = testConfig({ risk: { max_loss_limit: 150, daily_loss_limit: null, max_contracts_minis: 5 }, stops: { STRONG_BULL: 8, BULL: 8, SOFT_BULL: 8, NEUTRAL: 8, SOFT_BEAR: 8, BEAR: 8, CRASH: 8 } });
+    const r = run(tight, test, model);
+    expect(r.breach).not.toBeNull();
+    expect(r.breach!.rule).toBe('MLL_BREACH');
+    expect(r.trades.filter((t) => t.entryTsMs > r.breach!.tsMs)).toEqual([]);
+  });
+
+  it('writes byte-identical outputs for the same inputs', () => {
+    const a = join(tmp.dir, 'a');
+    const b = join(tmp.dir, 'b');
+    for (const dir of [a, b]) runBacktestJob({ loaded, series: test, dataLabel: 'synthetic', model, outDir: dir });
+    for (const f of ['summary.json', 'trades.csv', 'equity.csv', 'decisions.jsonl', 'report.html']) {
+      expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+    }
+    const decisions = readFileSync(join(a, 'decisions.jsonl'), 'utf8').trim().split('\n');
+    expect(decisions).toHaveLength(test.length);
+    expect(JSON.parse(decisions[decisions.length - 1]!)).toHaveProperty('code');
+  });
+});
+
+describe('txbot backtest CLI', () => {
+  const { test, model } = syntheticSetup();
+
+  it('runs as a user would and writes every output', () => {
+    const data = tmp.file('bars.csv', barsToCsv(sliceBarSeries(test, 0, 20 * 78)));
+    const modelFile = tmp.file('model.json', regimeModelToJson(model));
+    const cfg = tmp.file('cfg.yaml', 'filters:\n  vix: { enabled: false }\n  news: { calendar_tiers: [] }\n');
+    const out = join(tmp.dir, 'cli-out');
+    const r = spawnSync('node', ['bin/txbot.mjs', 'backtest', '--data', data, '--model', modelFile, '--config', cfg, '--out', out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('report: ');
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.inSample).toBe(false);
+    expect(summary.bars).toBe(20 * 78);
+    expect(Object.keys(summary)).toEqual(expect.arrayContaining(['trades', 'netPnl', 'grossPnl', 'commissions', 'winRate', 'profitFactor', 'sharpe', 'sortino', 'maxDrawdown', 'expectancy', 'days', 'regimeDistribution', 'pnlByRegime', 'breach', 'hashes']));
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<html');
+  });
+
+  it('stops with a clear message on bad data, not a wrong backtest', () => {
+    const csv = barsToCsv(sliceBarSeries(test, 0, 200)).split('\n');
+    csv[5] = csv[5]!.replace(/,([\d.]+),([\d.]+),([\d.]+),/, (_m, o, _h, l) => `,${o},${Number(l) - 5},${l},`);
+    csv.splice(10, 0, csv[9]!);
+    const bad = tmp.file('bad.csv', csv.join('\n'));
+    const modelFile = tmp.file('model2.json', regimeModelToJson(model));
+    const r = spawnSync('node', ['bin/txbot.mjs', 'backtest', '--data', bad, '--model', modelFile, '--out', join(tmp.dir, 'bad-out')], { encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain(`${bad} line 6: high`);
+    expect(r.stderr).toContain(`${bad} line 11: duplicate timestamp`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('requires a model or --train', () => {
+    const r = spawnSync('node', ['bin/txbot.mjs', 'backtest', '--data', 'x.csv', '--out', join(tmp.dir, 'x')], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('give --model FILE');
+  });
+});
+
