@@ -1,0 +1,73 @@
+// `txbot sim-gateway`: runs the local ProjectX Gateway simulator (REST + SignalR hubs) on bars from a file.
+
+import type { Command } from 'commander';
+import { barAt } from '../../domain/bar.ts';
+import { loadBars } from '../../data/index.ts';
+import { GatewaySimulator, defaultSimContracts } from '../../broker/projectx/simulator/index.ts';
+import { parseTimestampUtcMs } from '../../broker/projectx/parse.ts';
+import { UsageError } from '../../domain/errors.ts';
+import { note, out } from '../output.ts';
+import { parseIntOption, parseNumberOption } from '../options.ts';
+
+interface SimGatewayOptions {
+  data: string;
+  port: string;
+  host: string;
+  symbol: string;
+  timezone: string;
+  speed: string;
+  start?: string;
+  user: string;
+  apiKey: string;
+}
+
+export function registerSimGatewayCommand(program: Command): void {
+  program
+    .command('sim-gateway')
+    .description('Run a local ProjectX Gateway simulator (REST endpoints and /hubs/user, /hubs/market) on historical bars')
+    .requiredOption('--data <file>', 'bar file (CSV/CSV.gz with a timestamp column) served as the front-month contract of --symbol')
+    .option('--port <n>', 'TCP port (0 picks a free one; the URL is printed)', '8080')
+    .option('--host <host>', 'bind address', '127.0.0.1')
+    .option('--symbol <root>', 'root the bars belong to: MNQ, MES, M2K or MGC', 'MNQ')
+    .option('--timezone <zone>', 'zone of naive timestamps in the file', 'America/New_York')
+    .option('--speed <x>', 'replay speed (market ms per real ms); 0 serves all bars as history without replay', '0')
+    .option('--start <time>', 'replay start, ISO UTC (default: the first bar)')
+    .option('--user <name>', 'user name the simulator accepts', 'sim-user')
+    .option('--api-key <key>', 'API key the simulator accepts', 'sim-key')
+    .addHelpText('after', [
+      '', 'Examples:',
+      '  txbot sim-gateway --data ../shared/data/nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv --port 8080',
+      '  txbot sim-gateway --data bars.csv --port 0 --speed 60 --timezone UTC',
+      '  PROJECTX_USERNAME=sim-user PROJECTX_API_KEY=sim-key txbot accounts --gateway http://127.0.0.1:8080',
+    ].join('\n'))
+    .action(async (opts: SimGatewayOptions) => {
+      const port = parseIntOption('--port', opts.port, 0);
+      const speed = parseNumberOption('--speed', opts.speed, 0);
+      const root = opts.symbol.toUpperCase();
+      const contract = defaultSimContracts().find((c) => c.activeContract && c.id.startsWith(`CON.F.US.${root}.`));
+      if (!contract) throw new UsageError(`--symbol must be one of MNQ, MES, M2K, MGC (got "${opts.symbol}")`);
+      note(`loading ${opts.data} ...`);
+      const { series } = await loadBars(opts.data, { timezone: opts.timezone });
+      const bars = Array.from({ length: series.length }, (_, i) => barAt(series, i));
+      const sim = new GatewaySimulator({ bars: { [contract.id]: bars }, users: { [opts.user]: opts.apiKey }, historyVisibility: speed > 0 ? 'replayed' : 'all' });
+      if (opts.start) {
+        const startMs = parseTimestampUtcMs(opts.start);
+        if (Number.isNaN(startMs)) throw new UsageError(`--start must be an ISO time such as 2024-01-02T14:30:00Z (got "${opts.start}")`);
+        sim.advanceTo(startMs);
+      }
+      const address = await sim.start(port, opts.host);
+      if (speed > 0) sim.runAtSpeed(speed);
+      out(`sim-gateway listening on ${address.apiUrl} (REST ${address.apiUrl}/api, hubs ${address.rtcUrl}/hubs/user and /hubs/market)`);
+      note(`serving ${bars.length} bars as ${contract.id}; ${speed > 0 ? `replaying at ${speed}x` : 'history only (no replay)'}; Ctrl-C stops`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void sim.stop().then(resolve, resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      note('sim-gateway stopped');
+    });
+}
