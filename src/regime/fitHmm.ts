@@ -67,10 +67,12 @@ export function checkObservations(X: Float64Array, nFeatures: number, lengths?: 
 
 /**
  * hmmlearn-style initial parameters: means by k-means++, every state's covariance = cov(X) +
- * minCovar·I (sample covariance, ddof 1; its diagonal for diag), uniform start and transitions.
- * Needs T >= K bars.
+ * minCovar·I (sample covariance, ddof 1; its diagonal for diag), uniform start and uniform
+ * transitions, or sticky ones when `selfTransition` (in (0, 1)) is given. Needs T >= K bars.
  */
-export function initFromData(X: Float64Array, nFeatures: number, nStates: number, covariance: CovarianceType, minCovar: number, rng: Rng): HmmParams {
+export function initFromData(
+  X: Float64Array, nFeatures: number, nStates: number, covariance: CovarianceType, minCovar: number, rng: Rng, selfTransition: number | null = null,
+): HmmParams {
   const d = nFeatures;
   const T = X.length / d;
   if (T < nStates || T < 2) {
@@ -100,10 +102,18 @@ export function initFromData(X: Float64Array, nFeatures: number, nStates: number
     nFeatures: d,
     covariance,
     startProb: new Float64Array(nStates).fill(1 / nStates),
-    transMat: new Float64Array(nStates * nStates).fill(1 / nStates),
+    transMat: initialTransitions(nStates, selfTransition),
     means: centroids,
     covars,
   };
+}
+
+/** Uniform transitions (hmmlearn), or `selfTransition` on the diagonal and the rest spread evenly. */
+function initialTransitions(k: number, selfTransition: number | null): Float64Array {
+  if (selfTransition === null || k === 1) return new Float64Array(k * k).fill(1 / k);
+  const a = new Float64Array(k * k).fill((1 - selfTransition) / (k - 1));
+  for (let i = 0; i < k; i++) a[i * k + i] = selfTransition;
+  return a;
 }
 
 /** Adds `ridge`·I to full covariances that are not positive definite (training safety net). */

@@ -7,7 +7,8 @@ import { checkObservations, initFromData, runEm, type EmIteration } from './fitH
 import { createFbWork, forwardBackward, forwardLog, forwardScaled } from './forwardBackward.ts';
 import { cloneParams, countFreeParameters, validateParams, type CovarianceType, type HmmParams } from './hmmParams.ts';
 import { DEFAULT_PRIORS, type MstepPriors } from './mstep.ts';
-import { createRng } from '../domain/random.ts';
+import { createRng, type Rng } from '../domain/random.ts';
+import { initFromBlocks } from './initBlocks.ts';
 import { StreamingFilter } from './streamingFilter.ts';
 import { viterbiSequence } from './viterbi.ts';
 
@@ -26,6 +27,17 @@ export interface GaussianHmmOptions {
   readonly restarts?: number;
   /** Added to the data covariance diagonal at initialisation (hmmlearn min_covar, default 1e-3). */
   readonly minCovar?: number;
+  /**
+   * Initial self-transition probability A_ii for k-means starts (e.g. 0.95 for persistent regimes);
+   * default null = uniform transitions as hmmlearn.
+   */
+  readonly initSelfTransition?: number | null;
+  /**
+   * How k-means starts are built: 'kmeans' clusters single bars (hmmlearn); 'blocks' clusters blocks
+   * of `initBlockBars` bars by mean and volatility (initBlocks.ts), better for regimes. Default 'kmeans'.
+   */
+  readonly initMethod?: 'kmeans' | 'blocks';
+  readonly initBlockBars?: number;
   readonly priors?: Partial<MstepPriors>;
   /** Explicit initial parameters: EM starts from them (no k-means, one run). */
   readonly init?: HmmParams;
@@ -105,7 +117,7 @@ export class GaussianHmm {
     const seed = this.opts.seed ?? 42;
     let best: { report: FitReport; params: HmmParams } | null = null;
     for (let r = 0; r < restarts; r++) {
-      const init = this.opts.init ?? initFromData(X, this.nFeatures, this.nStates, this.covariance, this.opts.minCovar ?? 1e-3, createRng(seed + r));
+      const init = this.opts.init ?? this.initialParams(X, lens, createRng(seed + r));
       const res = runEm(X, lens, init, { nIter, tol, priors: this.priors, onIteration: this.opts.onIteration, restart: r });
       const logProb = scoreWith(res.params, X, lens);
       if (!best || logProb > best.report.logProb) {
@@ -114,6 +126,16 @@ export class GaussianHmm {
     }
     this.p = best!.params;
     return best!.report;
+  }
+
+  private initialParams(X: Float64Array, lens: Int32Array, rng: Rng): HmmParams {
+    const minCovar = this.opts.minCovar ?? 1e-3;
+    const self = this.opts.initSelfTransition ?? null;
+    if (this.opts.initMethod === 'blocks') {
+      const p = initFromBlocks(X, lens, this.nFeatures, this.nStates, this.covariance, minCovar, rng, this.opts.initBlockBars ?? 12, self ?? 0.95);
+      if (p) return p;
+    }
+    return initFromData(X, this.nFeatures, this.nStates, this.covariance, minCovar, rng, self);
   }
 
   /** Total log-likelihood log p(X) = sum over sequences of the forward log-likelihood. */

@@ -1,4 +1,5 @@
-// Public surface of the regime module: the Gaussian HMM, streaming filter and parity helpers.
+// Public surface of the regime module: Gaussian HMM, streaming filter, features, labels, model store,
+// trainer and detector, and the parity helpers.
 
 export { GaussianHmm, sampleHmm, type GaussianHmmOptions, type FitReport, type Decoded } from './gaussianHmm.ts';
 export { StreamingFilter } from './streamingFilter.ts';
@@ -6,3 +7,8 @@ export { countFreeParameters, validateParams, cloneParams, type HmmParams, type 
 export { DEFAULT_PRIORS, type MstepPriors } from './mstep.ts';
 export type { EmIteration } from './fitHmm.ts';
 export { parseParityFixture, runParity, PARITY_TOLERANCES, type ParityFixture, type ParityReport } from './parity.ts';
+export * from './features/index.ts';
+export { labelsInOrder, statesByMeanReturn, permuteStates, requireDataForStates, MIN_DAYS_FOR_7_STATES } from './labels.ts';
+export { regimeModelToJson, regimeModelFromJson, REGIME_MODEL_FORMAT, REGIME_MODEL_VERSION, type RegimeModel, type TrainingInfo } from './modelStore.ts';
+export { trainRegimeModel, selectTrainingRows, hashBars, type TrainResult, type TrainOptions, type StateSummary, type TrainingRows } from './trainer.ts';
+export { RegimeDetector, type RegimeDetectorOptions } from './detector.ts';

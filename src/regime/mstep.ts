@@ -13,11 +13,16 @@ export interface MstepPriors {
   /** Dirichlet concentration of start and transition probabilities (1 = no prior). */
   readonly startProbPrior: number;
   readonly transMatPrior: number;
+  /**
+   * Extra pseudo-counts added to the diagonal of the transition statistics (a "sticky" Dirichlet
+   * prior, Fox et al. 2011), favouring persistent regimes; 0 = reference behaviour.
+   */
+  readonly selfTransitionPseudoCount: number;
   /** Optional floor on variances (diagonals), applied after the update; 0 = reference behaviour. */
   readonly varianceFloor: number;
 }
 
-export const DEFAULT_PRIORS: MstepPriors = { covarsPrior: 1e-2, covarsWeight: 1, startProbPrior: 1, transMatPrior: 1, varianceFloor: 0 };
+export const DEFAULT_PRIORS: MstepPriors = { covarsPrior: 1e-2, covarsWeight: 1, startProbPrior: 1, transMatPrior: 1, selfTransitionPseudoCount: 0, varianceFloor: 0 };
 
 /** A state whose total posterior weight is below this keeps its emission parameters. */
 export const MIN_STATE_WEIGHT = 1e-10;
@@ -32,7 +37,7 @@ function normalizeRow(a: Float64Array, off: number, n: number): boolean {
 }
 
 /**
- * Start and transition update: pi ∝ max(prior - 1 + start, 0), A_i ∝ max(prior - 1 + trans_i, 0),
+ * Start and transition update: pi ∝ max(prior - 1 + start, 0), A_ij ∝ max(prior - 1 + [i = j]·kappa + trans_ij, 0),
  * keeping zeros of the current parameters (hmmlearn `BaseHMM._do_mstep`). A row with no
  * transition mass keeps its previous values.
  */
@@ -43,7 +48,10 @@ export function mstepMarkov(p: HmmParams, s: SuffStats, pr: MstepPriors): void {
   if (normalizeRow(newStart, 0, k)) p.startProb.set(newStart);
   const row = new Float64Array(k);
   for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) row[j] = p.transMat[i * k + j] === 0 ? 0 : Math.max(pr.transMatPrior - 1 + s.trans[i * k + j], 0);
+    for (let j = 0; j < k; j++) {
+      const sticky = i === j ? pr.selfTransitionPseudoCount : 0;
+      row[j] = p.transMat[i * k + j] === 0 ? 0 : Math.max(pr.transMatPrior - 1 + sticky + s.trans[i * k + j], 0);
+    }
     if (normalizeRow(row, 0, k)) p.transMat.set(row, i * k);
   }
 }
