@@ -10,10 +10,6 @@ import { registerAccountsCommand } from './accounts.ts';
 import { registerContractsCommand } from './contracts.ts';
 import { registerHistoryCommand } from './history.ts';
 import { registerSimGatewayCommand } from './simGateway.ts';
-import { registerAccountsCommand } from './accounts.ts';
-import { registerContractsCommand } from './contracts.ts';
-import { registerHistoryCommand } from './history.ts';
-import { registerSimGatewayCommand } from './simGateway.ts';
 
 /** A command module: adds its command(s) to the root program. */
 export type RegisterCommand = (program: Command) => void;
@@ -24,10 +20,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerDemoCommand,
   registerBacktestCommand,
   registerJournalCommand,
-  registerAccountsCommand,
-  registerContractsCommand,
-  registerHistoryCommand,
-  registerSimGatewayCommand,
   registerAccountsCommand,
   registerContractsCommand,
   registerHistoryCommand,
