@@ -31,7 +31,7 @@ export type JournalKind = 'memory' | 'sqlite' | 'postgres';
  * |---|---|---|
  * | recordIntent, mark*, recordBrokerOrderId | order path | before the order is sent |
  * | recordFill, recordPosition, recordTrade, recordEndOfDay, recordRiskState | fills, risk | before the next decision |
- * | recordDecision(s) | every bar | cheap; batch when replaying |
+ * | recordDecision(s) | every bar | cheap; batch via DecisionBuffer or recordDecisions |
  * | recordEvent, setMeta | errors, retrain | best effort |
  *
  * Errors: unknown intent ids, conflicting duplicates and invalid records raise `JournalError`
