@@ -11,7 +11,7 @@ import {
   standardizeRows, statesByMeanReturn, trainRegimeModel,
 } from '../../src/regime/index.ts';
 
-const cfg = (hmm: Record<string, unknown>, extra: Record<string, unknown> = {}): Config => validateConfig({ hmm, ...extra } as never);
+const cfg = (hmm: Record<string, unknown>, extra: Record<string, unknown> = {}): Config => validateConfig({ hmm, ...extra }, 'test config');
 
 describe('trainRegimeModel on the synthetic generator', () => {
   const { series, regimes } = generateSyntheticBars({ seed: 2, days: 60 });
