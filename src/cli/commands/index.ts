@@ -10,6 +10,7 @@ import { registerAccountsCommand } from './accounts.ts';
 import { registerContractsCommand } from './contracts.ts';
 import { registerHistoryCommand } from './history.ts';
 import { registerSimGatewayCommand } from './simGateway.ts';
+import { registerTrainCommand } from './train.ts';
 
 /** A command module: adds its command(s) to the root program. */
 export type RegisterCommand = (program: Command) => void;
@@ -24,4 +25,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerContractsCommand,
   registerHistoryCommand,
   registerSimGatewayCommand,
+  registerTrainCommand,
 ];

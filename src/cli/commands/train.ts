@@ -1,0 +1,79 @@
+// `txbot train`: fit the regime HMM on a bar file and save the model as versioned JSON, printing EM
+// progress and a per-state table (label, mean return, volatility, occupancy, duration, transitions).
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.ts';
+import { loadBars } from '../../data/index.ts';
+import { dateKeyOfDays } from '../../domain/time.ts';
+import { sessionInfo } from '../../domain/session.ts';
+import { regimeModelToJson, trainRegimeModel, type EmIteration } from '../../regime/index.ts';
+import { note, out } from '../output.ts';
+import { parseDateOption } from '../options.ts';
+import { createProgress, type Progress } from '../progress.ts';
+import { printStateTable } from '../stateTable.ts';
+
+interface TrainOpts {
+  data: string;
+  from?: string;
+  to?: string;
+  config?: string;
+  out: string;
+  policy?: 'strict' | 'repair';
+}
+
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('Fit the regime HMM (config hmm.*) on a bar file and save the model as JSON')
+    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz, 1-minute bars are resampled to data.bar_minutes)')
+    .option('--from <date>', 'first trading date YYYY-MM-DD')
+    .option('--to <date>', 'last trading date YYYY-MM-DD')
+    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
+    .requiredOption('--out <file>', 'model file to write, e.g. models/es.json')
+    .addHelpText('after', `
+Examples:
+  txbot train --data ../shared/data/es_5min_firstrate_adj_2008-01-02_2023-03-24_ET.csv.gz --from 2021-01-01 --to 2021-12-31 --out models/es2021.json
+  TXBOT__HMM__N_STATES=7 txbot train --data es.csv.gz --from 2020-01-01 --to 2021-12-31 --out models/es7.json
+  txbot backtest --data es.csv.gz --model models/es2021.json --from 2022-01-01 --out out/es-2022`)
+    .action((opts: TrainOpts) => runTrainCommand(opts));
+}
+
+async function runTrainCommand(opts: TrainOpts): Promise<void> {
+  const loaded = loadConfig({ file: opts.config });
+  const c = loaded.config;
+  note(`loading ${opts.data} ...`);
+  const data = await loadBars(opts.data, {
+    timezone: c.data.timezone,
+    policy: opts.policy ?? c.data.policy,
+    barMinutes: c.data.bar_minutes,
+    from: parseDateOption('--from', opts.from),
+    to: parseDateOption('--to', opts.to),
+  });
+  if (data.repairSummary) note(data.repairSummary);
+  const s = data.series;
+  note(`training ${c.hmm.n_states}-state ${c.hmm.covariance} HMM on ${s.length} bars, features ${c.hmm.features.join(', ')}, ${c.hmm.restarts} restart(s) x up to ${c.hmm.n_iter} iterations`);
+  let progress: Progress | null = null;
+  let restart = -1;
+  const onIteration = (it: EmIteration): void => {
+    if (it.restart !== restart) {
+      progress?.stop();
+      restart = it.restart;
+      progress = createProgress(`EM restart ${it.restart + 1}/${c.hmm.restarts}`, c.hmm.n_iter);
+    }
+    progress!.update(it.iteration, `log-likelihood ${it.logProb.toFixed(1)}`);
+  };
+  const result = trainRegimeModel(s, c, { onIteration });
+  (progress as Progress | null)?.stop();
+  for (const w of result.warnings) note(`warning: ${w}`);
+  const t = result.model.training;
+  const day = (ms: number) => dateKeyOfDays(sessionInfo(ms).tradingDay);
+  out(`trained on ${t.bars} bars in ${t.sequences} trading days (${day(t.fromTsMs)} to ${day(t.toTsMs)}); restart ${result.report.restart + 1} kept, `
+    + `${t.iterations} iterations, ${t.converged ? 'converged' : 'not converged'}; log-likelihood per bar ${t.logLikelihoodPerBar.toFixed(4)}`);
+  printStateTable(result);
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, regimeModelToJson(result.model));
+  out(`model written to ${opts.out}`);
+}
