@@ -104,7 +104,9 @@ export class RiskManager {
 
   /**
    * Sizes an entry (computeFinalSize with the contract cap and the risk room) and reserves its
-   * contracts, stop risk and a trade slot. Returns the reservation, or a denial value.
+   * contracts, stop risk and a trade slot. Returns the reservation, or a denial value. One entry
+   * per instrument at a time: denied with POSITION_OPEN while the symbol has a position or a
+   * pending reservation (other instruments of the account may reserve concurrently).
    */
   reserveEntry(req: EntryRequest): Reservation | RiskDenied {
     this.advance(req.tsMs);
@@ -113,6 +115,10 @@ export class RiskManager {
     if (!(req.stopTicks > 0)) return deny('INVALID_ORDER', `stop_ticks=${req.stopTicks} expected > 0`);
     const gate = this.entryGate(req.tsMs);
     if (gate) return gate;
+    // one position per instrument: the stop-risk model assumes each symbol's position has one stop
+    const held = this.book.qtyOf(req.symbol);
+    const pending = [...this.reservations.values()].filter((x) => x.symbol === req.symbol).length;
+    if (held !== 0 || pending > 0) return deny('POSITION_OPEN', `symbol=${req.symbol} position=${held} pending_entries=${pending}`);
     const perContract = stopLossUsdPerContract(req.stopTicks, inst);
     const sizing = computeFinalSize(
       { ...req, caps: { contractsAvailable: contractsAvailable(inst, this.usedUnits(), this.settings.maxContractsMinis), perContractRiskUsd: perContract, riskRoomUsd: this.riskRoomUsd() } },

@@ -18,6 +18,7 @@ export type RiskCode =
   | 'MAX_TRADES_PER_DAY'
   | 'COOLDOWN'
   | 'RISK_BUDGET'
+  | 'POSITION_OPEN'
   | 'SIZE_ZERO'
   | 'UNKNOWN_INSTRUMENT'
   | 'INVALID_ORDER'

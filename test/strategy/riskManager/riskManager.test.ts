@@ -101,7 +101,8 @@ describe('RiskManager: contracts, trades, cooldown', () => {
     r.release((big as Reservation).id);
     r.onFill({ tsMs: T, symbol: 'ES', side: 'buy', qty: 4, price: 4700, commissionUsd: 5.6 });
     expect(r.reserveEntry(entry({ baseSize: 100, stopTicks: 4 }))).toMatchObject({ qty: 10, cappedBy: 'MAX_CONTRACTS' });
-    expect(codeOf(r.reserveEntry(entry({ symbol: ES.symbol, baseSize: 1, stopTicks: 4 })))).toBe('MAX_CONTRACTS');
+    expect(codeOf(r.reserveEntry(entry({ symbol: 'MES', baseSize: 1, stopTicks: 4 })))).toBe('MAX_CONTRACTS');
+    expect(r.snapshot().usedContractUnits).toBe(50);
     expect(codeOf(r.evaluate({ tsMs: T, symbol: 'ES', side: 'buy', qty: 1 }))).toBe('MAX_CONTRACTS');
   });
 
@@ -184,10 +185,12 @@ describe('RiskManager: shared risk across instruments', () => {
     // MES 100 ticks: 125.74 per contract; room left 197.04 → 1
     const b = r.reserveEntry(entry({ symbol: 'MES', baseSize: 10, stopTicks: 100 })) as Reservation;
     expect(b.qty).toBe(1);
-    expect(codeOf(r.reserveEntry(entry({ symbol: 'MES', baseSize: 10, stopTicks: 100 })))).toBe('RISK_BUDGET');
+    // ES 100 ticks: 1252.80 per contract > 71.30 left
+    expect(codeOf(r.reserveEntry(entry({ symbol: 'ES', baseSize: 10, stopTicks: 100 })))).toBe('RISK_BUDGET');
     expect(r.snapshot().reservedRiskUsd).toBeCloseTo(928.7, 6);
     r.release(a.id);
-    expect(r.reserveEntry(entry({ symbol: 'MES', baseSize: 10, stopTicks: 100 }))).toMatchObject({ qty: 6 });
+    // MNQ 100 ticks: 50.74 per contract; room 874.26 → the full base size of 10
+    expect(r.reserveEntry(entry({ baseSize: 10, stopTicks: 100 }))).toMatchObject({ qty: 10, cappedBy: null });
   });
 
   it('keeps committed stop risk attached to the open position', () => {
@@ -196,10 +199,20 @@ describe('RiskManager: shared risk across instruments', () => {
     r.onFill({ tsMs: T, symbol: 'MNQ', side: 'buy', qty: 4, price: 20000, commissionUsd: 1.48 });
     expect(r.commit(a.id)).toBe(true);
     expect(r.commit(a.id)).toBe(false);
-    // the held position still blocks a second 4-lot
-    expect(r.reserveEntry(entry({ baseSize: 4, stopTicks: 400 }))).toMatchObject({ code: 'RISK_BUDGET' });
+    // the held position's stop risk (802.96) leaves no room for a 200.74 MES contract
+    expect(r.reserveEntry(entry({ symbol: 'MES', baseSize: 4, stopTicks: 160 }))).toMatchObject({ code: 'RISK_BUDGET' });
     // closing it frees the room
     r.onFill({ tsMs: T + MINUTE_MS, symbol: 'MNQ', side: 'sell', qty: 4, price: 20000, commissionUsd: 1.48 });
-    expect(r.reserveEntry(entry({ baseSize: 4, stopTicks: 400 }))).toMatchObject({ qty: 4 });
+    expect(r.reserveEntry(entry({ symbol: 'MES', baseSize: 4, stopTicks: 160 }))).toMatchObject({ qty: 4 });
+  });
+
+  it('allows one entry per instrument at a time (POSITION_OPEN), other instruments concurrently', () => {
+    const r = rm();
+    const a = r.reserveEntry(entry()) as Reservation;
+    expect(codeOf(r.reserveEntry(entry()))).toBe('POSITION_OPEN');
+    expect(isDenied(r.reserveEntry(entry({ symbol: 'MES' })))).toBe(false);
+    r.commit(a.id);
+    r.onFill({ tsMs: T, symbol: 'MNQ', side: 'buy', qty: a.qty, price: 20000, commissionUsd: 0.74 });
+    expect(r.reserveEntry(entry())).toMatchObject({ code: 'POSITION_OPEN', detail: 'symbol=MNQ position=2 pending_entries=0' });
   });
 });
