@@ -96,7 +96,7 @@ export class RiskManager {
       realizedTodayUsd: this.realizedToday, highestEodBalanceUsd: this.highestEod, mllFloorUsd: this.mllFloorUsd,
       tradesToday: this.tradesToday, consecutiveLosses: this.consecutiveLosses, cooldownUntilMs: this.cooldownUntil,
       reservedRiskUsd: this.reservedRisk(), usedContractUnits: this.usedUnits(), positions: this.book.positions(),
-      mustFlatten: this.book.positions().length > 0 && (this.state_ === TradingState.HALTED || this.stateCode === 'FLAT_TIME' || (this.tradingDate !== null && !this.dayClosed && this.flatTimeFlattenSent)),
+      mustFlatten: this.book.positions().length > 0 && (this.state_ === TradingState.HALTED || this.stateCode === 'FLAT_TIME' || this.flatTimeFlattenSent),
     };
   }
 
