@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { registerConfigCommand } from './config.ts';
 import { registerDataCommand } from './data.ts';
 import { registerBacktestCommand } from './backtest.ts';
+import { registerWalkForwardCommand } from './walkforward.ts';
+import { registerCombineCommand } from './combine.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerJournalCommand } from './journal.ts';
 import { registerAccountsCommand } from './accounts.ts';
@@ -20,6 +22,8 @@ export const COMMANDS: RegisterCommand[] = [
   registerDataCommand,
   registerDemoCommand,
   registerBacktestCommand,
+  registerWalkForwardCommand,
+  registerCombineCommand,
   registerJournalCommand,
   registerAccountsCommand,
   registerContractsCommand,

@@ -1,0 +1,76 @@
+// Walk-forward runner: trains a fresh HMM per window and tests it on the next unseen days, windows in
+// parallel on worker threads; results come back in window order, so the output does not depend on timing.
+
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import type { BarSeries } from '../domain/bar.ts';
+import { TxbotError } from '../domain/errors.ts';
+import type { LoadedConfig } from '../config/loader.ts';
+import { selectTradingDates } from '../data/tradingDates.ts';
+import { runWindow, type WindowJob, type WindowResult } from './walkForwardWindow.ts';
+import type { WalkForwardWindow } from './walkForwardPlan.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const WORKER_ENTRY = join(HERE, '..', '..', 'bin', 'tsWorker.mjs');
+const WORKER_MODULE = pathToFileURL(join(HERE, 'walkForwardWorker.ts')).href;
+
+export interface WalkForwardOptions {
+  readonly loaded: LoadedConfig;
+  readonly series: BarSeries;
+  readonly windows: readonly WalkForwardWindow[];
+  /** Worker threads; 0 = all cores; 1 = run in this thread. */
+  readonly jobs: number;
+  readonly onWindowDone?: (done: number, total: number) => void;
+}
+
+function jobFor(o: WalkForwardOptions, w: WalkForwardWindow): WindowJob {
+  return { window: w, config: o.loaded.config, baseDir: o.loaded.baseDir, series: selectTradingDates(o.series, w.trainFrom, w.testTo) };
+}
+
+/** Runs every window; resolves with the results in window order. */
+export async function runWalkForward(o: WalkForwardOptions): Promise<WindowResult[]> {
+  const total = o.windows.length;
+  const jobs = Math.max(1, Math.min(total, o.jobs === 0 ? availableParallelism() : o.jobs));
+  const results: WindowResult[] = new Array(total);
+  let done = 0;
+  if (jobs === 1) {
+    for (const w of o.windows) {
+      results[w.index] = runWindow(jobFor(o, w));
+      o.onWindowDone?.(++done, total);
+    }
+    return results;
+  }
+  let next = 0;
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const feed = (worker: Worker): void => {
+        if (next >= total) {
+          if (done === total) resolve();
+          return;
+        }
+        worker.postMessage(jobFor(o, o.windows[next++]!));
+      };
+      for (let i = 0; i < jobs; i++) {
+        const worker = new Worker(WORKER_ENTRY, { workerData: { module: WORKER_MODULE } });
+        workers.push(worker);
+        worker.on('message', (msg: { ok: true; result: WindowResult } | { ok: false; message: string; code: string }) => {
+          if (!msg.ok) {
+            reject(new TxbotError(msg.code, `walk-forward window failed: ${msg.message}`));
+            return;
+          }
+          results[msg.result.window.index] = msg.result;
+          o.onWindowDone?.(++done, total);
+          feed(worker);
+        });
+        worker.on('error', reject);
+        feed(worker);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results;
+}

@@ -1,0 +1,69 @@
+// `txbot walkforward`: rolling train/test windows (or one split), each trained on earlier days only.
+
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.ts';
+import { loadBars, tradingDatesOf } from '../../data/index.ts';
+import { UsageError } from '../../domain/errors.ts';
+import { rollingWindows, splitWindow } from '../../backtest/walkForwardPlan.ts';
+import { runWalkForward } from '../../backtest/walkForward.ts';
+import { writeWalkForward } from '../../backtest/walkForwardJob.ts';
+import { createProgress } from '../progress.ts';
+import { note, out } from '../output.ts';
+import { parseDateOption, parseIntOption, parseNumberOption } from '../options.ts';
+import { printSummary } from '../summaryPrinter.ts';
+
+interface WalkForwardOpts {
+  data: string;
+  trainDays?: string;
+  testDays?: string;
+  stepDays?: string;
+  split?: string;
+  jobs?: string;
+  from?: string;
+  to?: string;
+  config?: string;
+  out: string;
+}
+
+export function registerWalkForwardCommand(program: Command): void {
+  program
+    .command('walkforward')
+    .description('Walk-forward test: train a fresh HMM on each window, test on the next unseen days, roll on (windows run in parallel)')
+    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
+    .option('--train-days <n>', 'trading days per training window (default walk_forward.train_days)')
+    .option('--test-days <n>', 'trading days per test window (default walk_forward.test_days)')
+    .option('--step-days <n>', 'trading days the windows move (default walk_forward.step_days; >= test days)')
+    .option('--split <fraction>', 'one split instead: the first FRACTION of days train, the rest test (e.g. 0.7)')
+    .option('--jobs <n>', 'worker threads (0 = all cores; default walk_forward.jobs)')
+    .option('--from <date>', 'first trading date YYYY-MM-DD')
+    .option('--to <date>', 'last trading date YYYY-MM-DD')
+    .option('--config <file>', 'config file')
+    .requiredOption('--out <dir>', 'output folder')
+    .addHelpText('after', `
+Examples:
+  txbot walkforward --data ../shared/data/es_5min_firstrate_adj_2008-01-02_2023-03-24_ET.csv.gz --from 2021-01-01 --train-days 60 --test-days 10 --step-days 10 --out out/wf
+  txbot walkforward --data bars.csv --split 0.7 --out out/split`)
+    .action(async (opts: WalkForwardOpts) => {
+      const loaded = loadConfig({ file: opts.config });
+      const wf = loaded.config.walk_forward;
+      const trainDays = opts.trainDays ? parseIntOption('--train-days', opts.trainDays, 1) : wf.train_days;
+      const testDays = opts.testDays ? parseIntOption('--test-days', opts.testDays, 1) : wf.test_days;
+      const stepDays = opts.stepDays ? parseIntOption('--step-days', opts.stepDays, 1) : wf.step_days;
+      if (!opts.split && stepDays < testDays) throw new UsageError(`--step-days ${stepDays} is below --test-days ${testDays}: test windows would overlap and count days twice`);
+      const jobs = opts.jobs ? parseIntOption('--jobs', opts.jobs, 0) : wf.jobs;
+      note(`loading ${opts.data} ...`);
+      const data = await loadBars(opts.data, { timezone: loaded.config.data.timezone, policy: loaded.config.data.policy, barMinutes: loaded.config.data.bar_minutes, from: parseDateOption('--from', opts.from), to: parseDateOption('--to', opts.to) });
+      if (data.repairSummary) note(data.repairSummary);
+      const dates = tradingDatesOf(data.series);
+      const windows = opts.split ? splitWindow(dates, parseNumberOption('--split', opts.split, 0, 1)) : rollingWindows(dates, trainDays, testDays, stepDays);
+      note(`${windows.length} window(s) over ${dates.length} trading days; training a fresh HMM per window ...`);
+      const progress = createProgress('walk-forward windows', windows.length);
+      const results = await runWalkForward({ loaded, series: data.series, windows, jobs, onWindowDone: (done) => progress.update(done) });
+      progress.stop();
+      const { summary } = writeWalkForward(loaded, data.series, results, opts.out, opts.data);
+      printSummary(summary.stitched);
+      const a = summary.acrossWindows;
+      out(`across ${windows.length} windows: net P&L mean ${a.netPnl.mean} (std ${a.netPnl.std}), sharpe mean ${a.sharpe.mean} (std ${a.sharpe.std})`);
+      out(`report: ${opts.out}/report.html`);
+    });
+}
