@@ -16,6 +16,8 @@ export interface PostgresJournalOptions {
   readonly schema?: string;
   /** Connect timeout in ms; default 5000. */
   readonly connectTimeoutMs?: number;
+  /** application_name shown in pg_stat_activity; default txbot-journal. */
+  readonly applicationName?: string;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -44,22 +46,46 @@ function isConnectionError(e: unknown): boolean {
   return e instanceof Error && !(typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code));
 }
 
-/** SqlDriver over one pg.Client; BIGINT columns come back as numbers (UTC ms fit in 2^53). */
+/** Opens a connected client with the search path set; throws JOURNAL_UNAVAILABLE when it cannot. */
+type ClientFactory = () => Promise<pg.Client>;
+
+/**
+ * SqlDriver over one pg.Client; BIGINT columns come back as numbers (UTC ms fit in 2^53). After a
+ * connection failure the failing call raises JOURNAL_UNAVAILABLE and the next call (outside a
+ * transaction) reconnects; nothing is retried, since only the caller knows whether a retry is safe.
+ */
 class PostgresDriver implements SqlDriver {
   readonly dialect = 'postgres' as const;
   readonly nowMsSql = '(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT';
   readonly migrationLockSql = 'SELECT pg_advisory_xact_lock(hashtext(current_schema()))';
   private readonly names = new Map<string, { name: string; text: string }>();
   private broken: Error | null = null;
+  private inTransaction = false;
+  private closed = false;
 
   constructor(
-    private readonly client: pg.Client,
+    private client: pg.Client,
     readonly where: string,
+    private readonly openClient: ClientFactory,
   ) {
-    // An idle connection that dies emits 'error'; keep it for the next call instead of crashing.
+    this.watch(client);
+  }
+
+  /** An idle connection that dies emits 'error'; keep it for the next call instead of crashing. */
+  private watch(client: pg.Client): void {
     client.on('error', (e) => {
-      this.broken = e;
+      if (client === this.client) this.broken = e;
     });
+  }
+
+  private async reconnect(): Promise<void> {
+    const old = this.client;
+    await old.end().catch(() => undefined);
+    this.client = await this.openClient();
+    this.watch(this.client);
+    // Named prepared statements live per connection.
+    this.names.clear();
+    this.broken = null;
   }
 
   private prepared(sql: string): { name: string; text: string } {
@@ -72,17 +98,25 @@ class PostgresDriver implements SqlDriver {
   }
 
   private async query(config: pg.QueryConfig | string): Promise<pg.QueryResult> {
-    if (this.broken) throw this.unavailable(this.broken);
+    if (this.broken) {
+      if (this.inTransaction || this.closed) throw this.unavailable(this.broken);
+      await this.reconnect();
+    }
     try {
       return await this.client.query(config as pg.QueryConfig);
     } catch (e) {
-      throw isConnectionError(e) ? this.unavailable(e) : e;
+      if (!isConnectionError(e)) throw e;
+      this.broken = e as Error;
+      throw this.unavailable(e);
     }
   }
 
   private unavailable(e: unknown): JournalError {
     const why = e instanceof Error ? e.message : String(e);
-    return new JournalError('JOURNAL_UNAVAILABLE', `${this.where}: the journal connection failed (${why})`, { cause: e });
+    return new JournalError('JOURNAL_UNAVAILABLE', `${this.where}: the journal connection failed (${why})`, {
+      hint: 'the next journal call reconnects; check the PostgreSQL server',
+      cause: e,
+    });
   }
 
   async all(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -111,6 +145,7 @@ class PostgresDriver implements SqlDriver {
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     // SqlJournal serializes calls, so this connection runs nothing else until COMMIT/ROLLBACK.
     await this.query('BEGIN');
+    this.inTransaction = true;
     try {
       const result = await fn(this);
       await this.query('COMMIT');
@@ -118,10 +153,13 @@ class PostgresDriver implements SqlDriver {
     } catch (e) {
       if (!this.broken) await this.client.query('ROLLBACK').catch(() => undefined);
       throw e;
+    } finally {
+      this.inTransaction = false;
     }
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.client.end().catch(() => undefined);
   }
 }
@@ -142,22 +180,8 @@ export class PostgresJournal extends SqlJournal {
       throw new JournalError('INVALID_RECORD', `journal: postgres schema must be lowercase letters, digits and _ (got ${JSON.stringify(schema)})`);
     }
     const where = describePostgresTarget(options.connectionString, schema);
-    const client = new pg.Client({
-      connectionString: options.connectionString,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === PG_INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
-    });
-    try {
-      await client.connect();
-    } catch (e) {
-      await client.end().catch(() => undefined);
-      const why = e instanceof Error ? e.message || (e as { code?: string }).code || e.name : String(e);
-      throw new JournalError('JOURNAL_UNAVAILABLE', `${where}: cannot connect to the journal database (${why})`, {
-        hint: 'check that PostgreSQL is running and journal.postgres_url (password via PGPASSWORD)',
-        cause: e,
-      });
-    }
-    const driver = new PostgresDriver(client, where);
+    const openClient = clientFactory(options, where);
+    const driver = new PostgresDriver(await openClient(), where, openClient);
     try {
       if (schema !== undefined) {
         // Two processes creating the same schema at once collide on pg_namespace; the lock orders them.
@@ -165,7 +189,6 @@ export class PostgresJournal extends SqlJournal {
           await tx.all('SELECT pg_advisory_xact_lock(hashtext(?))', [schema]);
           await tx.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
         });
-        await driver.exec(`SET search_path TO "${schema}"`);
       }
       await migrate(driver, POSTGRES_MIGRATIONS);
     } catch (e) {
@@ -174,4 +197,31 @@ export class PostgresJournal extends SqlJournal {
     }
     return new PostgresJournal(driver);
   }
+}
+
+const parseInt8AsNumber = ((oid: number, format?: 'text' | 'binary') =>
+  oid === PG_INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
+
+/** Connects a client (search path = the schema, which may not exist yet) or throws JOURNAL_UNAVAILABLE. */
+function clientFactory(options: PostgresJournalOptions, where: string): ClientFactory {
+  return async () => {
+    const client = new pg.Client({
+      connectionString: options.connectionString,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      application_name: options.applicationName ?? 'txbot-journal',
+      types: { getTypeParser: parseInt8AsNumber },
+    });
+    try {
+      await client.connect();
+      if (options.schema !== undefined) await client.query(`SET search_path TO "${options.schema}"`);
+      return client;
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      const why = e instanceof Error ? e.message || (e as Error & { code?: string }).code || e.name : String(e);
+      throw new JournalError('JOURNAL_UNAVAILABLE', `${where}: cannot connect to the journal database (${why})`, {
+        hint: 'check that PostgreSQL is running and journal.postgres_url (password via PGPASSWORD)',
+        cause: e,
+      });
+    }
+  };
 }

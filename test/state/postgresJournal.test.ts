@@ -1,6 +1,7 @@
 // Runs the Journal contract against PostgresJournal on the real server, one fresh schema per test,
 // all dropped afterwards. Fails (not skips) when the server is down, unless TXBOT_SKIP_PG=1.
 
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describePostgresTarget, IntentStatus, PostgresJournal } from '../../src/state/index.ts';
 import { runJournalContract } from './journalContract.ts';
@@ -38,6 +39,23 @@ describe.skipIf(SKIP_PG)('PostgresJournal', () => {
     const second = await PostgresJournal.connect({ connectionString: PG_TEST_URL, schema });
     expect((await second.intent('intent-1'))?.status).toBe(IntentStatus.SENT);
     await second.close();
+  });
+
+  it('reconnects on the next call after the server dropped the connection, data intact', async () => {
+    const applicationName = `txbot_test_drop_${process.pid}`;
+    const j = await PostgresJournal.connect({ connectionString: PG_TEST_URL, schema: schemas.next(), applicationName });
+    await j.recordIntent(intentInput(1));
+    const admin = new pg.Client({ connectionString: PG_TEST_URL });
+    await admin.connect();
+    const killed = await admin.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+    await admin.end();
+    expect(killed.rows).toEqual([{ ok: true }]);
+    // The first call may learn of the drop itself (JOURNAL_UNAVAILABLE) or find it already noted and reconnect.
+    const first = await j.intent('intent-1').catch((e: { code?: string }) => e.code);
+    expect(first === 'JOURNAL_UNAVAILABLE' || (first as { intentId?: string } | null)?.intentId === 'intent-1').toBe(true);
+    await j.recordIntent(intentInput(2));
+    expect((await j.openIntents()).map((i) => i.intentId)).toEqual(['intent-1', 'intent-2']);
+    await j.close();
   });
 
   it('raises JOURNAL_UNAVAILABLE, naming host and port but no password, when nothing listens', async () => {
