@@ -84,15 +84,10 @@ export function forwardScaled(
       }
     } else {
       const pr = r - k;
-      for (let j = 0; j < k; j++) alpha[r + j] = 0;
-      for (let i = 0; i < k; i++) {
-        const ai = alpha[pr + i];
-        if (ai === 0) continue;
-        const ro = i * k;
-        for (let j = 0; j < k; j++) alpha[r + j] += ai * A[ro + j];
-      }
       for (let j = 0; j < k; j++) {
-        const a = alpha[r + j] * b[br + j];
+        let s = 0;
+        for (let i = 0; i < k; i++) s += alpha[pr + i] * A[i * k + j];
+        const a = s * b[br + j];
         alpha[r + j] = a;
         c += a;
       }

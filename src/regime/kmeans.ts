@@ -51,9 +51,25 @@ function seedPlusPlus(X: Float64Array, T: number, d: number, k: number, rng: Rng
   return C;
 }
 
+/** Mean over columns of the per-column variance of X (T x D). */
+function meanVariance(X: Float64Array, d: number): number {
+  const T = X.length / d;
+  let total = 0;
+  for (let j = 0; j < d; j++) {
+    let mu = 0;
+    for (let t = 0; t < T; t++) mu += X[t * d + j];
+    mu /= T;
+    let v = 0;
+    for (let t = 0; t < T; t++) v += (X[t * d + j] - mu) ** 2;
+    total += v / T;
+  }
+  return total / d;
+}
+
 /**
- * k-means on X (T x D, T >= 1) with k-means++ seeding and at most `maxIter` Lloyd steps.
- * An empty cluster keeps its previous centre.
+ * k-means on X (T x D, T >= 1) with k-means++ seeding and at most `maxIter` Lloyd steps; stops when
+ * no assignment changes or the total squared centre shift is <= 1e-4 x the mean feature variance
+ * (scikit-learn's tol). An empty cluster keeps its previous centre.
  */
 export function kMeans(X: Float64Array, d: number, k: number, rng: Rng, maxIter = 100): KMeansResult {
   const T = X.length / d;
@@ -61,6 +77,8 @@ export function kMeans(X: Float64Array, d: number, k: number, rng: Rng, maxIter 
   const assign = new Int32Array(T).fill(-1);
   const sums = new Float64Array(k * d);
   const counts = new Float64Array(k);
+  const prev = new Float64Array(k * d);
+  const tol = 1e-4 * meanVariance(X, d);
   let inertia = 0;
   for (let it = 0; it < maxIter; it++) {
     let changed = 0;
@@ -82,6 +100,7 @@ export function kMeans(X: Float64Array, d: number, k: number, rng: Rng, maxIter 
       }
     }
     if (changed === 0) break;
+    prev.set(C);
     sums.fill(0);
     counts.fill(0);
     for (let t = 0; t < T; t++) {
@@ -89,10 +108,15 @@ export function kMeans(X: Float64Array, d: number, k: number, rng: Rng, maxIter 
       counts[c]++;
       for (let j = 0; j < d; j++) sums[c * d + j] += X[t * d + j];
     }
+    let shift = 0;
     for (let c = 0; c < k; c++) {
       if (counts[c] === 0) continue;
-      for (let j = 0; j < d; j++) C[c * d + j] = sums[c * d + j] / counts[c];
+      for (let j = 0; j < d; j++) {
+        C[c * d + j] = sums[c * d + j] / counts[c];
+        shift += (C[c * d + j] - prev[c * d + j]) ** 2;
+      }
     }
+    if (shift <= tol) break;
   }
   return { centroids: C, inertia };
 }

@@ -9,7 +9,7 @@ const UNDERFLOW = 1e-280;
 
 /**
  * Forward filter state. `step(x)` applies alpha_t ∝ (alpha_{t-1} A) ∘ b_t (alpha_1 ∝ pi ∘ b_1) with
- * the same arithmetic as the batch scaled forward pass; `reset()` starts a new sequence (a new
+ * the same arithmetic (same summation order) as the batch scaled forward pass; `reset()` starts a new sequence (a new
  * session), exactly where training sequences were cut.
  */
 export class StreamingFilter {
@@ -78,15 +78,10 @@ export class StreamingFilter {
         c += a;
       }
     } else {
-      cur.fill(0);
-      for (let i = 0; i < k; i++) {
-        const ai = prev[i];
-        if (ai === 0) continue;
-        const ro = i * k;
-        for (let j = 0; j < k; j++) cur[j] += ai * A[ro + j];
-      }
       for (let j = 0; j < k; j++) {
-        const a = cur[j] * b[j];
+        let s = 0;
+        for (let i = 0; i < k; i++) s += prev[i] * A[i * k + j];
+        const a = s * b[j];
         cur[j] = a;
         c += a;
       }
