@@ -6,8 +6,16 @@ import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { EXCHANGE_ZONE } from '../../domain/session.ts';
 import { daysOfDateKey, formatIsoInZone } from '../../domain/time.ts';
-import { JournalError, openJournal, sqliteJournalPath, SqliteJournal, type DailySummary, type Journal, type StoredTradeRecord } from '../../state/index.ts';
-import { describePostgresTarget } from '../../state/postgresJournal.ts';
+import {
+  describePostgresTarget,
+  JournalError,
+  openJournal,
+  sqliteJournalPath,
+  SqliteJournal,
+  type DailySummary,
+  type Journal,
+  type StoredTradeRecord,
+} from '../../state/index.ts';
 import { note, out, table } from '../output.ts';
 
 interface ShowOptions {
