@@ -16,3 +16,4 @@ export { systemClock, ManualClock, type Clock } from './clock.ts';
 export { gatewayEndpoints, connectClient, GATEWAY_OPTION, RTC_OPTION, type GatewayEndpoints } from './connect.ts';
 export * from './types.ts';
 export { parseTimestampUtcMs, formatUtcIso } from './parse.ts';
+export { connectRealtime, type ProjectXRealtime, type RealtimeOptions } from './realtime/realtimeSession.ts';

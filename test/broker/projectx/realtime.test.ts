@@ -7,7 +7,8 @@ import { bracketFromPrices } from '../../../src/broker/projectx/brackets.ts';
 import { EventAction, OrderSideCode, OrderStatus, OrderType } from '../../../src/broker/projectx/types.ts';
 import type { ApplyResult } from '../../../src/broker/projectx/accountState.ts';
 import { MNQ, makeBars, startHarness, T0, type Harness } from './support/harness.ts';
-import { newMarketHub, nextEvent, startSync, until } from './support/hubs.ts';
+import { newMarketHub, nextEvent, startSync, tinyHubPolicy, until } from './support/hubs.ts';
+import { connectRealtime } from '../../../src/broker/projectx/realtime/realtimeSession.ts';
 
 let h: Harness;
 const cleanups: (() => Promise<void>)[] = [];
@@ -129,6 +130,41 @@ describe('user hub', () => {
     h.sim.advanceBy(3_600_000);
     for (let i = 0; i < 2000; i++) await new Promise<void>((r) => setImmediate(r));
     expect(h.sim.hubs.acceptedConnections).toBe(accepted);
+  });
+});
+
+describe('token lifecycle', () => {
+  it('rebuilds both hubs with the new token after a refresh and resyncs the account', async () => {
+    h = await startHarness();
+    const rt = await connectRealtime({ client: h.client, rtcUrl: h.address.rtcUrl, accountId: h.accountId, contractIds: [MNQ], retryPolicy: tinyHubPolicy() });
+    cleanups.push(() => rt.stop());
+    await until(() => rt.sync.resyncCount === 1 && h.sim.hubs.openConnections('market') === 1);
+    const restarted = nextEvent(rt.sync.events, 'resynced', (e) => e.reason === 'restart');
+    h.clock.advanceBy(23 * 3_600_000 + 45 * 60_000);
+    await h.client.searchAccounts();
+    expect(h.sim.restLog.filter((r) => r.endpoint === 'Auth/validate' && r.status === 200)).toHaveLength(1);
+    await restarted;
+    await until(() => h.sim.hubs.openConnections('user') === 1 && h.sim.hubs.openConnections('market') === 1);
+    const lastUser = Math.max(...h.sim.hubs.invocations.filter((i) => i.hub === 'user').map((i) => i.connectionSeq));
+    expect(h.sim.hubs.invocations.filter((i) => i.connectionSeq === lastUser).map((i) => i.target)).toEqual(['SubscribeAccounts', 'SubscribeOrders', 'SubscribePositions', 'SubscribeTrades']);
+    const lastMarket = Math.max(...h.sim.hubs.invocations.filter((i) => i.hub === 'market').map((i) => i.connectionSeq));
+    expect(h.sim.hubs.invocations.filter((i) => i.connectionSeq === lastMarket).map((i) => i.target)).toEqual(['SubscribeContractQuotes', 'SubscribeContractTrades']);
+  });
+
+  it('renews a revoked token when the hub reconnect is refused with 401', async () => {
+    h = await startHarness();
+    const { sync, userHub } = startSync(h);
+    cleanups.push(() => sync.stop());
+    const first = nextEvent(sync.events, 'resynced');
+    await sync.start();
+    await first;
+    const logins = h.sim.restLog.filter((r) => r.endpoint === 'Auth/loginKey').length;
+    const resynced = nextEvent(sync.events, 'resynced', (e) => e.reason === 'reconnect');
+    h.sim.tokens.expireAll();
+    h.sim.hubs.dropConnections();
+    await resynced;
+    expect(userHub.connection.state).toBe(HubState.Connected);
+    expect(h.sim.restLog.filter((r) => r.endpoint === 'Auth/loginKey').length).toBe(logins + 1);
   });
 });
 

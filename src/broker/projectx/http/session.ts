@@ -45,6 +45,7 @@ export class ProjectXSession {
   private token: string | null = null;
   private expiresAtMs = 0;
   private pending: Promise<string> | null = null;
+  private lastCheckMs = Number.NEGATIVE_INFINITY;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -80,6 +81,18 @@ export class ProjectXSession {
     if (this.token && rejected !== null && this.token !== rejected) return this.token;
     this.token = null;
     return this.single(() => this.login());
+  }
+
+  /**
+   * Re-checks the token with Auth/validate (taking the newToken it returns) and logs in again when it is
+   * refused. For hubs, which cannot tell a refused token from other connect failures (SignalR hides the
+   * 401). Throttled to one check per `minIntervalMs` of clock time (default 30 s).
+   */
+  async checkToken(minIntervalMs = 30_000): Promise<void> {
+    const now = this.clock.nowMs();
+    if (this.pending || !this.token || now - this.lastCheckMs < minIntervalMs) return;
+    this.lastCheckMs = now;
+    await this.single(() => this.refresh());
   }
 
   /** Ends the session on the server (Auth/logout) and forgets the token. */

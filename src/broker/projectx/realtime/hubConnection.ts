@@ -41,8 +41,13 @@ export interface HubConnectionOptions {
   readonly url: string;
   /** Current token (refreshing it when due). */
   readonly token: () => Promise<string>;
-  /** Told when the server refused the token, so the session renews it before the next attempt. */
-  readonly onUnauthorized?: () => void;
+  /** The token held now, without network (used to keep the URL's access_token fresh between attempts). */
+  readonly currentToken?: () => string | null;
+  /**
+   * Told after every failed connect or reconnect attempt. SignalR hides a 401 behind a generic "failed to
+   * connect", so the owner re-checks the token here (throttled) and the next attempt carries the new one.
+   */
+  readonly onConnectFailed?: () => void;
   readonly retryPolicy: RetryPolicy;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -71,7 +76,8 @@ export class ProjectXHubConnection {
   private connection: HubConnection | null = null;
   private readonly handlers = new Map<string, (...args: unknown[]) => void>();
   private readonly subscriptions = new Map<string, HubSubscription>();
-  private stopRequested = false;
+  /** Bumped by every start() and stop(): a loop whose generation is no longer current has been superseded. */
+  private generation = 0;
   private gapStartMs: number | null = null;
   private readonly log: Logger;
 
@@ -118,7 +124,8 @@ export class ProjectXHubConnection {
       })
       .withAutomaticReconnect({
         nextRetryDelayInMilliseconds: (ctx) => {
-          if (/401|Unauthorized/.test(String(ctx.retryReason?.message))) o.onUnauthorized?.();
+          if (ctx.previousRetryCount > 0) o.onConnectFailed?.();
+          this.refreshUrl(conn);
           return o.retryPolicy.nextDelayMs({ previousRetryCount: ctx.previousRetryCount, elapsedMs: ctx.elapsedMilliseconds, retryReason: ctx.retryReason });
         },
       })
@@ -128,11 +135,7 @@ export class ProjectXHubConnection {
     conn.onreconnecting((err) => {
       if (this.connection !== conn) return;
       this.gapStartMs ??= o.clock.nowMs();
-      const current = o.token;
-      // The query token must be fresh for the reconnect; baseUrl may only change while reconnecting.
-      fireAndForget(current().then((t) => {
-        if (this.connection === conn && conn.state === 'Reconnecting') conn.baseUrl = `${o.url}?access_token=${encodeURIComponent(t)}`;
-      }), this.log, 'refresh hub url');
+      this.refreshUrl(conn);
       this.log.warn({ reason: redactAccessToken(err?.message ?? 'unknown') }, 'hub connection lost; reconnecting');
       this.setState(HubState.Reconnecting);
     });
@@ -144,7 +147,7 @@ export class ProjectXHubConnection {
     conn.onclose((err) => {
       if (this.connection !== conn) return;
       this.connection = null;
-      if (this.stopRequested) return this.setState(HubState.Disconnected);
+      if (this.stateValue === HubState.Stopping) return this.setState(HubState.Disconnected);
       this.gapStartMs ??= o.clock.nowMs();
       this.log.warn({ reason: redactAccessToken(err?.message ?? 'closed') }, 'hub connection closed; restarting');
       this.setState(HubState.Disconnected);
@@ -153,25 +156,32 @@ export class ProjectXHubConnection {
     return conn;
   }
 
+  /** Puts the current token into the URL's access_token; SignalR allows a new baseUrl only while reconnecting. */
+  private refreshUrl(conn: HubConnection): void {
+    const token = this.options.currentToken?.();
+    if (token && this.connection === conn && conn.state === 'Reconnecting') conn.baseUrl = `${this.options.url}?access_token=${encodeURIComponent(token)}`;
+  }
+
   /** Connects, retrying with the policy until connected or stopped; then subscribes. */
   async start(): Promise<void> {
     if (this.stateValue !== HubState.Disconnected) return;
-    this.stopRequested = false;
+    const gen = ++this.generation;
+    const superseded = () => gen !== this.generation;
     const firstFailureMs = this.options.clock.nowMs();
     for (let retries = 0; ; retries++) {
       this.setState(HubState.Connecting);
       let conn: HubConnection | null = null;
       try {
         const token = await this.options.token();
-        if (this.stopRequested) return this.setState(HubState.Disconnected);
+        if (superseded()) return;
         conn = this.build(token);
         this.connection = conn;
         await conn.start();
       } catch (e) {
         if (conn && this.connection === conn) this.connection = null;
-        if (this.stopRequested) return this.setState(HubState.Disconnected);
+        if (superseded()) return;
         const message = redactAccessToken(e instanceof Error ? e.message : String(e));
-        if (/401|Unauthorized/.test(message)) this.options.onUnauthorized?.();
+        this.options.onConnectFailed?.();
         const delayMs = this.options.retryPolicy.nextDelayMs({ previousRetryCount: retries, elapsedMs: this.options.clock.nowMs() - firstFailureMs, retryReason: e });
         this.log.warn({ retry: retries + 1, delayMs, reason: message }, 'hub connect failed');
         if (delayMs === null) {
@@ -179,12 +189,14 @@ export class ProjectXHubConnection {
           throw e;
         }
         await this.options.clock.sleep(delayMs);
-        if (this.stopRequested) return this.setState(HubState.Disconnected);
+        if (superseded()) return;
         continue;
       }
-      if (this.stopRequested) {
+      if (superseded()) {
+        // stop() ran while connecting: this connection is nobody's; close it quietly.
+        if (this.connection === conn) this.connection = null;
         await conn.stop();
-        return this.setState(HubState.Disconnected);
+        return;
       }
       this.setState(HubState.Connected);
       await this.resubscribe(conn, this.gapStartMs === null ? 'start' : 'restart');
@@ -205,12 +217,12 @@ export class ProjectXHubConnection {
 
   /** Stops for good (until `start` is called again). */
   async stop(): Promise<void> {
-    this.stopRequested = true;
+    this.generation++;
     const conn = this.connection;
+    this.connection = null;
     if (!conn) return this.setState(HubState.Disconnected);
     this.setState(HubState.Stopping);
     await conn.stop();
-    this.connection = null;
     this.setState(HubState.Disconnected);
   }
 

@@ -14,7 +14,8 @@ export function hubOptions(h: Harness) {
   return {
     rtcUrl: h.address.rtcUrl,
     token: () => h.client.session.getToken(),
-    onUnauthorized: () => void h.client.session.renewAfterUnauthorized(h.client.session.currentToken()).catch(() => undefined),
+    currentToken: () => h.client.session.currentToken(),
+    onConnectFailed: () => void h.client.session.checkToken().catch(() => undefined),
     retryPolicy: tinyHubPolicy(),
     clock: h.clock,
     logger: silentLogger(),

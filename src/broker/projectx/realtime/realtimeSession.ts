@@ -1,0 +1,66 @@
+// Wires the real-time side for one account: user hub + account sync + market hub sharing the REST
+// client's session, with both hubs rebuilt on every token refresh (and the account resynced after it).
+
+import type { Logger } from 'pino';
+import { silentLogger } from '../../../log/logger.ts';
+import type { ProjectXClient } from '../http/client.ts';
+import { defaultHubRetryPolicy, type RetryPolicy } from '../retryPolicy.ts';
+import { ProjectXAccountSync } from './accountSync.ts';
+import { fireAndForget } from './emitter.ts';
+import { MarketHub, UserHub } from './hubs.ts';
+
+export interface RealtimeOptions {
+  readonly client: ProjectXClient;
+  /** Hubs base, e.g. https://rtc.topstepx.com */
+  readonly rtcUrl: string;
+  readonly accountId: number;
+  /** Contracts whose quotes/trades (and depth, if asked) to stream. */
+  readonly contractIds?: readonly string[];
+  readonly depth?: boolean;
+  /** Reconnect policy of both hubs (default: 0 s, 1 s, 2 s … ≤30 s, never gives up). */
+  readonly retryPolicy?: RetryPolicy;
+  readonly logger?: Logger;
+}
+
+/** The connected real-time side; `stop()` ends both hubs. */
+export interface ProjectXRealtime {
+  readonly userHub: UserHub;
+  readonly marketHub: MarketHub;
+  readonly sync: ProjectXAccountSync;
+  stop(): Promise<void>;
+}
+
+/** Connects both hubs (resolves when both are connected and subscribed). */
+export async function connectRealtime(options: RealtimeOptions): Promise<ProjectXRealtime> {
+  const { client } = options;
+  const logger = options.logger ?? silentLogger();
+  const hubOptions = {
+    rtcUrl: options.rtcUrl,
+    token: () => client.session.getToken(),
+    currentToken: () => client.session.currentToken(),
+    onConnectFailed: () => fireAndForget(client.session.checkToken(), logger, 'check token for hub'),
+    retryPolicy: options.retryPolicy ?? defaultHubRetryPolicy(),
+    clock: client.clock,
+    logger,
+  };
+  const userHub = new UserHub(hubOptions);
+  const marketHub = new MarketHub(hubOptions);
+  const sync = new ProjectXAccountSync({ client, userHub, accountId: options.accountId, clock: client.clock, logger });
+  await client.login();
+  // A refreshed token means rebuilt connections (SignalR keeps the old one otherwise); both resubscribe.
+  const offToken = client.session.onTokenChanged(() => {
+    fireAndForget(userHub.connection.restart(), logger, 'restart user hub after token refresh');
+    fireAndForget(marketHub.connection.restart(), logger, 'restart market hub after token refresh');
+  });
+  for (const id of options.contractIds ?? []) await marketHub.subscribeContract(id, { depth: options.depth });
+  await Promise.all([sync.start(), marketHub.start()]);
+  return {
+    userHub,
+    marketHub,
+    sync,
+    async stop() {
+      offToken();
+      await Promise.all([sync.stop(), marketHub.stop()]);
+    },
+  };
+}
