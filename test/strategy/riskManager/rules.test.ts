@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   breachesDailyLoss,
   breachesMll,
+  combinePlanFor,
+  exceedsCombinePlan,
   computeFinalSize,
   contractsAvailable,
   isAfterFlatTime,
@@ -104,5 +106,19 @@ describe('computeFinalSize', () => {
     expect(maxContractsForRisk(20.74, 1000)).toBe(48);
     expect(maxContractsForRisk(20.74, 0)).toBe(0);
     expect(maxContractsForRisk(20.74, -5)).toBe(0);
+  });
+});
+
+describe('Topstep Combine plans', () => {
+  it('gives the published limits per account size', () => {
+    expect(combinePlanFor(100_000)).toEqual({ accountSizeUsd: 100_000, maxLossLimitUsd: 3_000, maxContractsMinis: 10, profitTargetUsd: 6_000 });
+    expect(combinePlanFor(75_000)).toBeNull();
+  });
+  it('flags settings above the plan and accepts the defaults', () => {
+    expect(exceedsCombinePlan(DEFAULTS)).toEqual([]);
+    expect(exceedsCombinePlan({ accountSizeUsd: 50_000, maxLossLimitUsd: 3_000, maxContractsMinis: 6 })).toEqual([
+      'risk.max_contracts_minis: the 50K Combine allows 5 minis (got 6)',
+      'risk.max_loss_limit: the 50K Combine MLL is 2000 (got 3000)',
+    ]);
   });
 });
