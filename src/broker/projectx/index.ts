@@ -1,7 +1,7 @@
 // Public surface of the ProjectX Gateway (TopstepX) broker: REST client, hubs, account state, helpers.
 export { ProjectXClient, type ProjectXClientOptions, type PlaceOrderRequest, type ModifyOrderRequest, type RetrieveBarsRequest, type BracketLegSpec } from './http/client.ts';
 export { ProjectXSession, credentialsFromEnv, jwtExpiryMs, type ProjectXCredentials } from './http/session.ts';
-export { placeOrderSafely, findOrderByCustomTag, flattenContract, makeCustomTag, type PlaceResult, type FlattenResult } from './http/orders.ts';
+export { placeOrderSafely, placeBracketEntry, findOrderByCustomTag, flattenContract, makeCustomTag, type PlaceResult, type FlattenResult, type BracketEntryIntent } from './http/orders.ts';
 export { ContractResolver, pickFrontMonth, contractExpiryKey, type ResolvedContract } from './http/contracts.ts';
 export { downloadBars, MAX_BARS_PER_REQUEST, type HistoryRequest } from './http/history.ts';
 export { bracketFromPrices, legPrice, type BracketSpec } from './brackets.ts';

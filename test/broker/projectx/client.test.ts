@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProjectXError } from '../../../src/broker/projectx/errors.ts';
-import { placeOrderSafely, flattenContract } from '../../../src/broker/projectx/http/orders.ts';
+import { placeOrderSafely, placeBracketEntry, flattenContract } from '../../../src/broker/projectx/http/orders.ts';
 import { ContractResolver } from '../../../src/broker/projectx/http/contracts.ts';
 import { downloadBars } from '../../../src/broker/projectx/http/history.ts';
 import { bracketFromPrices } from '../../../src/broker/projectx/brackets.ts';
@@ -210,6 +210,18 @@ describe('orders', () => {
     const trades = await h.client.searchTrades(h.accountId, T0 - 60_000);
     expect(trades.map((t) => t.profitAndLossUsd)).toEqual([null, 10]);
     expect(trades.every((t) => t.feesUsd === 0.37)).toBe(true);
+  });
+
+  it('places a short market entry with its bracket from absolute prices, legs priced from the fill', async () => {
+    h = await startHarness();
+    h.sim.tick(MNQ, 21_000);
+    const r = await placeBracketEntry(h.client, { accountId: h.accountId, contractId: MNQ, side: 'short', entryType: 'market', entryPrice: 21_000, stopPrice: 21_010, targetPrice: 20_975, size: 2, tickSize: 0.25, customTag: 'sig-1' });
+    const legs = [...h.sim.engine.orders.values()].filter((o) => o.parentOrderId === r.orderId);
+    expect(legs.map((l) => [l.type, l.side, l.size, l.status, l.stopPrice ?? l.limitPrice])).toEqual([[4, 0, 2, 1, 21_010], [1, 0, 2, 1, 20_975]]);
+    h.sim.tick(MNQ, 20_975);
+    expect(legs.map((l) => h.sim.engine.orders.get(l.id)!.status)).toEqual([OrderStatus.Cancelled, OrderStatus.Filled]);
+    expect(await h.client.searchOpenPositions(h.accountId)).toEqual([]);
+    expect(() => bracketFromPrices('short', 21_000, 20_990, 20_975, 0.25)).toThrow(/expected stop above and target below/);
   });
 
   it('partially closes a position and refuses an invalid close size', async () => {

@@ -1,9 +1,11 @@
 // Safe order placement and flattening on top of the REST client: a place that fails ambiguously is
 // resolved by searching for its unique customTag before anything is resent; a flatten cancels leftover legs.
 
+import type { Side } from '../../../domain/trading.ts';
+import { bracketFromPrices } from '../brackets.ts';
 import type { Clock } from '../clock.ts';
 import { ProjectXError } from '../errors.ts';
-import { OrderStatus, type PxOrder } from '../types.ts';
+import { OrderSideCode, OrderStatus, OrderType, type PxOrder } from '../types.ts';
 import type { PlaceOrderRequest, ProjectXClient } from './client.ts';
 
 /** How the order id became known. */
@@ -89,4 +91,39 @@ export async function flattenContract(client: ProjectXClient, accountId: number,
     }
   }
   return { cancelledOrderIds: cancelled };
+}
+
+/** An entry with a server-side bracket, in absolute prices (what a strategy signal carries). */
+export interface BracketEntryIntent {
+  readonly accountId: number;
+  readonly contractId: string;
+  readonly side: Side;
+  readonly entryType: 'market' | 'limit';
+  /** Limit price, or the reference price of a market entry (the bracket ticks are measured from it). */
+  readonly entryPrice: number;
+  readonly stopPrice: number;
+  readonly targetPrice: number;
+  readonly size: number;
+  readonly tickSize: number;
+  /** Unique per intent (the idempotency key); legs get -SL / -TP appended by the gateway. */
+  readonly customTag: string;
+}
+
+/**
+ * Places an entry with a native bracket (stop leg type 4, target leg type 1, signed ticks from the entry
+ * price) through {@link placeOrderSafely}. The legs are created suspended (status 8) and only the user hub
+ * shows them; their ids arrive there with parentOrderId = the returned entry id.
+ */
+export async function placeBracketEntry(client: ProjectXClient, intent: BracketEntryIntent, options: { maxResends?: number } = {}): Promise<PlaceResult> {
+  const bracket = bracketFromPrices(intent.side, intent.entryPrice, intent.stopPrice, intent.targetPrice, intent.tickSize);
+  return placeOrderSafely(client, {
+    accountId: intent.accountId,
+    contractId: intent.contractId,
+    type: intent.entryType === 'market' ? OrderType.Market : OrderType.Limit,
+    side: intent.side === 'long' ? OrderSideCode.Bid : OrderSideCode.Ask,
+    size: intent.size,
+    limitPrice: intent.entryType === 'limit' ? intent.entryPrice : null,
+    customTag: intent.customTag,
+    ...bracket,
+  }, options);
 }
