@@ -9,6 +9,8 @@ import type { ApplyResult } from '../../../src/broker/projectx/accountState.ts';
 import { MNQ, makeBars, startHarness, T0, type Harness } from './support/harness.ts';
 import { newMarketHub, nextEvent, startSync, tinyHubPolicy, until } from './support/hubs.ts';
 import { connectRealtime } from '../../../src/broker/projectx/realtime/realtimeSession.ts';
+import { ProjectXClient } from '../../../src/broker/projectx/http/client.ts';
+import pino from 'pino';
 
 let h: Harness;
 const cleanups: (() => Promise<void>)[] = [];
@@ -130,6 +132,45 @@ describe('user hub', () => {
     h.sim.advanceBy(3_600_000);
     for (let i = 0; i < 2000; i++) await new Promise<void>((r) => setImmediate(r));
     expect(h.sim.hubs.acceptedConnections).toBe(accepted);
+  });
+});
+
+describe('server close and logs', () => {
+  it('restarts on its own after a server close message (type 7) that forbids reconnecting', async () => {
+    h = await startHarness();
+    const { sync, userHub } = startSync(h);
+    cleanups.push(() => sync.stop());
+    const first = nextEvent(sync.events, 'resynced');
+    await sync.start();
+    await first;
+    const restarted = nextEvent(sync.events, 'resynced', (e) => e.reason === 'restart');
+    h.sim.hubs.closeGracefully('Server shutting down', false);
+    const info = await restarted;
+    expect(info.sinceMs).toBeLessThanOrEqual(h.clock.nowMs());
+    expect(userHub.connection.state).toBe(HubState.Connected);
+    expect(h.sim.hubs.acceptedConnections).toBe(2);
+  });
+
+  it('never writes the token or the credentials into logs, at trace level, through 401s and reconnects', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'trace' }, { write: (l: string) => lines.push(l) });
+    h = await startHarness({ users: { 'log-user-5521': 'log-key-8842' } });
+    const client = new ProjectXClient({ apiUrl: h.address.apiUrl, clock: h.clock, logger, credentials: () => ({ userName: 'log-user-5521', apiKey: 'log-key-8842' }) });
+    const rt = await connectRealtime({ client, rtcUrl: h.address.rtcUrl, accountId: h.accountId, contractIds: [MNQ], retryPolicy: tinyHubPolicy(), logger });
+    cleanups.push(() => rt.stop());
+    await until(() => rt.sync.resyncCount === 1);
+    const tokens = new Set<string>([client.session.currentToken()!]);
+    h.sim.tokens.expireAll();
+    h.sim.hubs.dropConnections();
+    await until(() => rt.userHub.connection.state === 'Connected' && client.session.currentToken() !== [...tokens][0]);
+    tokens.add(client.session.currentToken()!);
+    await client.searchAccounts();
+    const all = lines.join('\n');
+    expect(lines.length).toBeGreaterThan(5);
+    expect(all).not.toContain('log-key-8842');
+    expect(all).not.toContain('log-user-5521');
+    for (const t of tokens) expect(all).not.toContain(t);
+    expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
   });
 });
 
