@@ -173,7 +173,8 @@ export function backwardLog(
  * Scaled backward pass after a successful `forwardScaled`. beta is renormalised to sum 1 per step
  * (any per-step scale cancels in gamma and xi): u_t(i) = sum_j A_ij b_{t+1}(j) beta_{t+1}(j),
  * xi_t(i,j) = alpha_t(i) A_ij b_{t+1}(j) beta_{t+1}(j) / sum_i alpha_t(i) u_t(i),
- * gamma_t ∝ alpha_t ∘ beta_t. Returns false on underflow (caller falls back to log space).
+ * gamma_t ∝ alpha_t ∘ beta_t. `xiSum` receives sum_t xi_t(i,j) / A_ij (A_ij factored out of the
+ * sum; `forwardBackward` multiplies it back). Returns false on underflow (caller falls back to log space).
  */
 export function backwardScaled(
   p: HmmParams, t0: number, t1: number, alpha: Float64Array, gamma: Float64Array, xiSum: Float64Array | null, w: FbWork,
@@ -204,12 +205,13 @@ export function backwardScaled(
     }
     if (!(z > UNDERFLOW) || !Number.isFinite(z) || !(su > UNDERFLOW)) return false;
     if (xiSum) {
+      // Accumulates sum_t alpha_t(i) v_{t+1}(j) / z_t; the caller multiplies by A_ij once at the end.
       const iz = 1 / z;
       for (let i = 0; i < k; i++) {
         const ai = alpha[r + i] * iz;
         if (ai === 0) continue;
         const ro = i * k;
-        for (let j = 0; j < k; j++) xiSum[ro + j] += ai * A[ro + j] * v[j];
+        for (let j = 0; j < k; j++) xiSum[ro + j] += ai * v[j];
       }
     }
     const isu = 1 / su;
@@ -247,7 +249,7 @@ export function forwardBackward(
   if (!Number.isNaN(ll)) {
     if (xiSum && xiScratch) xiScratch.fill(0);
     if (backwardScaled(p, t0, t1, alpha, gamma, xiSum ? xiScratch : null, w)) {
-      if (xiSum && xiScratch) for (let i = 0; i < k * k; i++) xiSum[i] += xiScratch[i];
+      if (xiSum && xiScratch) for (let i = 0; i < k * k; i++) xiSum[i] += p.transMat[i] * xiScratch[i];
       return ll;
     }
   }

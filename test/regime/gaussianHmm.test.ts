@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { DataError, ModelError } from '../../src/domain/errors.ts';
 import { GaussianHmm } from '../../src/regime/gaussianHmm.ts';
 import { countFreeParameters, type CovarianceType, type HmmParams } from '../../src/regime/hmmParams.ts';
-import { createFbWork, forwardLog, forwardScaled, backwardLog, backwardScaled } from '../../src/regime/forwardBackward.ts';
+import { createFbWork, forwardLog, forwardScaled, backwardLog } from '../../src/regime/forwardBackward.ts';
 import { logEmissions, prepareEmissions } from '../../src/regime/emissions.ts';
 
 /** A 3-state, 2-feature model; full covariances have correlation, diag ones the same variances. */
@@ -237,6 +237,5 @@ describe('forward-backward underflow fallback', () => {
     backwardLog(p, logB, 0, 3, ll, g, null, w);
     expect(Array.from(hmm.posteriors(X))).toEqual(Array.from(g));
     expect(Array.from(g.subarray(0, 3))).toEqual([1, 0, 0]);
-    expect(typeof backwardScaled).toBe('function');
   });
 });
