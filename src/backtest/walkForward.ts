@@ -54,7 +54,7 @@ export async function runWalkForward(o: WalkForwardOptions): Promise<WindowResul
         worker.postMessage(jobFor(o, o.windows[next++]!));
       };
       for (let i = 0; i < jobs; i++) {
-        const worker = new Worker(WORKER_ENTRY, { workerData: { module: WORKER_MODULE } });
+        const worker = new Worker(WORKER_ENTRY, { workerData: { module: WORKER_MODULE }, execArgv: [] });
         workers.push(worker);
         worker.on('message', (msg: { ok: true; result: WindowResult } | { ok: false; message: string; code: string }) => {
           if (!msg.ok) {
@@ -66,6 +66,9 @@ export async function runWalkForward(o: WalkForwardOptions): Promise<WindowResul
           feed(worker);
         });
         worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (done < total) reject(new TxbotError('WORKER_EXITED', `walk-forward worker stopped with exit code ${code} before finishing`));
+        });
         feed(worker);
       }
     });
