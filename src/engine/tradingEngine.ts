@@ -99,6 +99,21 @@ export class TradingEngine {
     return null;
   }
 
+  /**
+   * Feeds a historical bar to the VWAP and the regime filter without deciding anything (live start-up
+   * warm-up from REST history). Bars must come in time order and end before live bars begin.
+   */
+  warmUp(bar: Bar): void {
+    const info = sessionInfo(bar.tsMs);
+    this.lastClose = bar.close;
+    this.lastBarEndMs = bar.tsMs + this.barMs;
+    this.lastTradingDay = info.tradingDay;
+    if (this.o.config.session.rth_only && !info.isRth) return;
+    this.vwap.update(bar);
+    const regime = this.o.regime.predictRegime(bar);
+    if (regime) this.runs.update(bar.tsMs, regime.regime);
+  }
+
   /** Processes a closed bar and returns the commands to send and the decision record. */
   onBarClose(bar: Bar, position: BrokerPosition | null, hasPendingEntry: boolean): BarOutcome {
     const decisionMs = bar.tsMs + this.barMs;
