@@ -74,20 +74,23 @@ export function forwardScaled(
     let m = -Infinity;
     for (let j = 0; j < k; j++) if (logB[r + j] > m) m = logB[r + j];
     if (!Number.isFinite(m)) return Number.NaN;
-    for (let j = 0; j < k; j++) b[br + j] = Math.exp(logB[r + j] - m);
     let c = 0;
     if (t === t0) {
       for (let j = 0; j < k; j++) {
-        const a = p.startProb[j] * b[br + j];
+        const bj = Math.exp(logB[r + j] - m);
+        b[br + j] = bj;
+        const a = p.startProb[j] * bj;
         alpha[r + j] = a;
         c += a;
       }
     } else {
       const pr = r - k;
       for (let j = 0; j < k; j++) {
+        const bj = Math.exp(logB[r + j] - m);
+        b[br + j] = bj;
         let s = 0;
         for (let i = 0; i < k; i++) s += alpha[pr + i] * A[i * k + j];
-        const a = s * b[br + j];
+        const a = s * bj;
         alpha[r + j] = a;
         c += a;
       }

@@ -54,7 +54,7 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   });
   if (data.repairSummary) note(data.repairSummary);
   const s = data.series;
-  note(`training ${c.hmm.n_states}-state ${c.hmm.covariance} HMM on ${s.length} bars, features ${c.hmm.features.join(', ')}, ${c.hmm.restarts} restart(s) x up to ${c.hmm.n_iter} iterations`);
+  note(`${s.length} bars loaded; training a ${c.hmm.n_states}-state ${c.hmm.covariance} HMM, features ${c.hmm.features.join(', ')}, ${c.hmm.restarts} restart(s) x up to ${c.hmm.n_iter} iterations`);
   let progress: Progress | null = null;
   let restart = -1;
   const onIteration = (it: EmIteration): void => {
