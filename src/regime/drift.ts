@@ -1,0 +1,142 @@
+// DriftMonitor: rolling mean of the detector's per-bar log-likelihood over the last trading days,
+// compared with the model's training baseline; says when the model has degraded (PLUG: retrain_trigger).
+
+import type { Config } from '../config/index.ts';
+import { sessionInfo } from '../domain/session.ts';
+import type { RegimeModel } from './modelStore.ts';
+
+/** Settings of a DriftMonitor (config `retrain.drift_threshold`, `retrain.drift_window_days`). */
+export interface DriftSettings {
+  /** Mean per-bar log-likelihood of the model on its training window (TrainingInfo.logLikelihoodPerBar). */
+  readonly baselineLogLikelihoodPerBar: number;
+  /** Drift when the rolling mean is this fraction of |baseline| worse than the baseline (0.2 = 20%). */
+  readonly thresholdFraction: number;
+  /** Trading days in the rolling window (the current, partial day included). */
+  readonly windowDays: number;
+  /** Scored bars needed in the window before drift can be reported (default: 1 day's worth, 50). */
+  readonly minBars?: number;
+}
+
+/** What the monitor says after a bar. */
+export interface DriftStatus {
+  /** Mean per-bar log-likelihood over the rolling window (NaN before the first bar). */
+  readonly rollingMeanLogLikelihood: number;
+  readonly baselineLogLikelihoodPerBar: number;
+  /**
+   * Relative quality q = 1 + (rollingMean - baseline) / |baseline|: 1 = as good as on the training
+   * data, 0.8 = 20% worse, above 1 = better. Sign-safe: log-likelihoods are usually negative and a
+   * more negative mean is worse, which always lowers q.
+   */
+  readonly ratio: number;
+  /** Trading days (with at least one scored bar) and bars in the window. */
+  readonly days: number;
+  readonly bars: number;
+  /** The window is full: `windowDays` days and at least `minBars` bars. */
+  readonly warm: boolean;
+  /** warm and ratio < 1 - thresholdFraction. */
+  readonly drifting: boolean;
+  /** Trading day (days since epoch) of the last observed bar. */
+  readonly tradingDay: number;
+}
+
+interface DayAcc {
+  day: number;
+  sum: number;
+  bars: number;
+}
+
+/**
+ * Rolling-window drift detector. Feed it `observe(tsMs, logLikelihood)` after each scored bar with
+ * RegimeInfo.logLikelihood (log p(x_t | x_<t) under the current model, standardized feature space of
+ * that model, the same quantity as the training baseline). Sums are kept per trading day, so the window
+ * slides by whole days: mean = (Σ_days Σ_bars ll) / (Σ_days bars) over the last `windowDays` days.
+ * Pure: the day comes from the bar's timestamp.
+ */
+export class DriftMonitor {
+  private settings: DriftSettings;
+  private readonly days: DayAcc[] = [];
+  private sum = 0;
+  private bars = 0;
+
+  constructor(settings: DriftSettings) {
+    checkSettings(settings);
+    this.settings = settings;
+  }
+
+  /** A monitor for `model` with config `retrain.*` thresholds. */
+  static forModel(model: RegimeModel, config: Config): DriftMonitor {
+    return new DriftMonitor({
+      baselineLogLikelihoodPerBar: model.training.logLikelihoodPerBar,
+      thresholdFraction: config.retrain.drift_threshold,
+      windowDays: config.retrain.drift_window_days,
+    });
+  }
+
+  /** Forgets the window; with `baseline`, compares against a new model's training baseline from now on. */
+  reset(baselineLogLikelihoodPerBar?: number): void {
+    if (baselineLogLikelihoodPerBar !== undefined) {
+      this.settings = { ...this.settings, baselineLogLikelihoodPerBar };
+      checkSettings(this.settings);
+    }
+    this.days.length = 0;
+    this.sum = 0;
+    this.bars = 0;
+  }
+
+  /** Adds one scored bar (ascending time); non-finite values are ignored. Returns the status after it. */
+  observe(tsMs: number, logLikelihood: number): DriftStatus {
+    if (!Number.isFinite(logLikelihood)) return this.status();
+    const day = sessionInfo(tsMs).tradingDay;
+    let last = this.days[this.days.length - 1];
+    if (!last || last.day !== day) {
+      last = { day, sum: 0, bars: 0 };
+      this.days.push(last);
+      while (this.days.length > this.settings.windowDays) {
+        const old = this.days.shift()!;
+        this.sum -= old.sum;
+        this.bars -= old.bars;
+      }
+      // Re-sum after evictions so rounding error cannot accumulate over months of bars.
+      this.sum = this.days.reduce((a, d) => a + d.sum, 0);
+    }
+    last.sum += logLikelihood;
+    last.bars++;
+    this.sum += logLikelihood;
+    this.bars++;
+    return this.status();
+  }
+
+  /** The current status (see DriftStatus). */
+  status(): DriftStatus {
+    const s = this.settings;
+    const base = s.baselineLogLikelihoodPerBar;
+    const mean = this.bars > 0 ? this.sum / this.bars : Number.NaN;
+    const ratio = driftRatio(mean, base);
+    const warm = this.days.length >= s.windowDays && this.bars >= (s.minBars ?? 50);
+    return {
+      rollingMeanLogLikelihood: mean,
+      baselineLogLikelihoodPerBar: base,
+      ratio,
+      days: this.days.length,
+      bars: this.bars,
+      warm,
+      drifting: warm && ratio < 1 - s.thresholdFraction,
+      tradingDay: this.days.length ? this.days[this.days.length - 1]!.day : Number.NaN,
+    };
+  }
+}
+
+/**
+ * Relative quality of a mean per-bar log-likelihood against a baseline:
+ * q = 1 + (mean - baseline) / |baseline| (NaN when mean is NaN; a zero baseline counts as 1e-12).
+ */
+export function driftRatio(meanLogLikelihood: number, baselineLogLikelihood: number): number {
+  const scale = Math.max(Math.abs(baselineLogLikelihood), 1e-12);
+  return 1 + (meanLogLikelihood - baselineLogLikelihood) / scale;
+}
+
+function checkSettings(s: DriftSettings): void {
+  if (!Number.isFinite(s.baselineLogLikelihoodPerBar)) throw new RangeError(`drift baseline must be a finite number (got ${s.baselineLogLikelihoodPerBar})`);
+  if (!(s.thresholdFraction >= 0 && s.thresholdFraction <= 1)) throw new RangeError(`drift threshold must be in [0, 1] (got ${s.thresholdFraction})`);
+  if (!Number.isInteger(s.windowDays) || s.windowDays < 1) throw new RangeError(`drift window must be an integer >= 1 day (got ${s.windowDays})`);
+}
