@@ -67,6 +67,10 @@ export const monitoringSchema = z
     min_win_rate: z.number().min(0).max(1).default(0.3).describe('Alert when the rolling win rate falls below this.'),
     win_rate_days: z.number().int().min(1).default(10).describe('Trading days in the rolling win-rate window.'),
     idle_alert_minutes: z.number().int().min(1).default(120).describe('Alert when no trade happened this long during market hours while ACTIVE.'),
+    min_win_rate_trades: z.number().int().min(1).default(5).describe('Trades needed in the rolling window before the win-rate alert can fire.'),
+    reconnect_storm_count: z.number().int().min(2).default(5).describe('Alert when this many reconnects happen within reconnect_storm_minutes.'),
+    reconnect_storm_minutes: z.number().int().min(1).default(10).describe('Window of the reconnect-storm alert (minutes).'),
+    max_alerts_per_minute: z.number().int().min(1).default(20).describe('Sends per channel per minute; further alerts wait for a slot.'),
     dashboard: z
       .strictObject({
         enabled: z.boolean().default(false),
