@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { barAt } from '../../domain/bar.ts';
 import { loadBars } from '../../data/index.ts';
 import { GatewaySimulator, defaultSimContracts } from '../../broker/projectx/simulator/index.ts';
+import { systemClock } from '../../broker/projectx/clock.ts';
 import { parseTimestampUtcMs } from '../../broker/projectx/parse.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { note, out } from '../output.ts';
@@ -49,7 +50,7 @@ export function registerSimGatewayCommand(program: Command): void {
       note(`loading ${opts.data} ...`);
       const { series } = await loadBars(opts.data, { timezone: opts.timezone });
       const bars = Array.from({ length: series.length }, (_, i) => barAt(series, i));
-      const sim = new GatewaySimulator({ bars: { [contract.id]: bars }, users: { [opts.user]: opts.apiKey }, historyVisibility: speed > 0 ? 'replayed' : 'all' });
+      const sim = new GatewaySimulator({ bars: { [contract.id]: bars }, users: { [opts.user]: opts.apiKey }, historyVisibility: speed > 0 ? 'replayed' : 'all', tokenClock: systemClock });
       if (opts.start) {
         const startMs = parseTimestampUtcMs(opts.start);
         if (Number.isNaN(startMs)) throw new UsageError(`--start must be an ISO time such as 2024-01-02T14:30:00Z (got "${opts.start}")`);

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bar } from '../../../domain/bar.ts';
-import { ManualClock } from '../clock.ts';
+import { ManualClock, type Clock } from '../clock.ts';
 import { SlidingWindowLimiter } from '../rateLimiter.ts';
 import { FaultPlan } from './faults.ts';
 import { SimHubServer } from './hubServer.ts';
@@ -26,6 +26,11 @@ export interface GatewaySimulatorOptions {
   readonly barPath?: BarPath;
   /** Answer 429 above 50/30 s (bars) and 200/60 s (others) like the Gateway (default true). */
   readonly enforceRateLimits?: boolean;
+  /**
+   * Clock of token issue and expiry (JWT `exp`); default the simulator clock. The CLI passes the system
+   * clock so a client on wall time sees tokens valid for 24 h while the market replays another date.
+   */
+  readonly tokenClock?: Clock;
   /** 'replayed' serves only bars the clock has passed (default); 'all' serves every bar. */
   readonly historyVisibility?: 'replayed' | 'all';
 }
@@ -77,7 +82,7 @@ export class GatewaySimulator {
     this.users = new Map(Object.entries(options.users ?? { 'sim-user': 'sim-key' }));
     this.barPath = options.barPath ?? 'auto';
     this.historyVisibility = options.historyVisibility ?? 'replayed';
-    this.tokens = new SimTokens(this.clock);
+    this.tokens = new SimTokens(options.tokenClock ?? this.clock);
     this.hubs = new SimHubServer(this.clock, this.faults, (t) => this.tokens.check(t) !== null);
     this.engine = new MatchingEngine(() => this.eventTimeMs ?? this.clock.nowMs(), (e: SimEvent) => this.hubs.publish(e));
     for (const a of options.accounts ?? [{ id: 1001, name: 'SIM-50K-1', balanceUsd: 50_000, canTrade: true, simulated: true }]) this.engine.addAccount({ ...a });
