@@ -10,7 +10,7 @@ import { loadMarketContext, createRiskManager, startingBalance } from './wiring.
 import { runBacktest } from './runner.ts';
 import { buildSummary, buildReportInput, sha256, type BacktestSummary } from './summary.ts';
 import { renderReportHtml } from './reportHtml.ts';
-import { equityCsv, outputDir, stableJson, tradesCsv, SyncLineWriter } from './outputs.ts';
+import { decisionJson, equityCsv, outputDir, stableJson, tradesCsv, SyncLineWriter } from './outputs.ts';
 import type { DecisionRecord } from '../engine/types.ts';
 
 /** Reads a saved model; a missing or malformed file is a ModelError naming the file. */
@@ -73,7 +73,7 @@ export function runBacktestJob(o: BacktestJobOptions): BacktestJobResult {
     onDecision: (d: DecisionRecord) => {
       if (d.regime) regimeIndex[bar] = labels.indexOf(d.regime);
       bar++;
-      decisions?.line(JSON.stringify(d));
+      decisions?.line(decisionJson(d));
     },
     onProgress: o.onProgress ? (done) => o.onProgress!(done, series.length) : undefined,
   });

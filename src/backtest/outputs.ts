@@ -4,6 +4,7 @@ import { closeSync, createWriteStream, mkdirSync, openSync, writeFileSync, write
 import { join } from 'node:path';
 import { formatIsoInZone } from '../domain/time.ts';
 import type { EquityPoint, TradeRecord } from './types.ts';
+import type { DecisionRecord } from '../engine/types.ts';
 
 const ZONE = 'America/New_York';
 const iso = (ms: number) => formatIsoInZone(ZONE, ms);
@@ -28,6 +29,12 @@ export function tradesCsv(trades: readonly TradeRecord[]): string {
 export function equityCsv(equity: readonly EquityPoint[]): string {
   const rows = equity.map((p) => `${iso(p.tsMs)},${num(p.equityUsd)}`);
   return `${['time,equity', ...rows].join('\n')}\n`;
+}
+
+/** One decisions.jsonl line: the decision with its time as ISO 8601 (ET offset) first. */
+export function decisionJson(d: DecisionRecord): string {
+  const { tsMs, ...rest } = d;
+  return JSON.stringify({ t: iso(tsMs), ...rest });
 }
 
 /** Creates the output folder and returns helpers writing into it. */

@@ -91,7 +91,7 @@ export function runBacktest(o: RunBacktestOptions): BacktestRun {
   };
   const closeDay = (): void => {
     if (!acc) return;
-    const eq = o.risk.snapshot().equityUsd;
+    const eq = o.risk.equityUsd;
     days.push({ tradingDate: dateKeyOfDays(acc.day), netPnlUsd: round2(eq - acc.startEquity), worstIntradayUsd: round2(Math.min(0, acc.worst - acc.startEquity)), trades: acc.trades, endBalanceUsd: round2(eq) });
   };
 
@@ -102,21 +102,21 @@ export function runBacktest(o: RunBacktestOptions): BacktestRun {
     const info = sessionInfo(bar.tsMs);
     if (!acc || acc.day !== info.tradingDay) {
       closeDay();
-      const eq = o.risk.snapshot().equityUsd;
+      const eq = o.risk.equityUsd;
       acc = { day: info.tradingDay, startEquity: eq, worst: eq, trades: 0 };
     }
     apply(sim.processBar(bar));
     const pos = sim.position;
     if (pos) {
       const adverse = pos.side === 'long' ? bar.low : bar.high;
-      const eqAdverse = o.risk.snapshot().balanceUsd + (adverse - pos.entryPrice) * (pos.side === 'long' ? 1 : -1) * pos.qty * pv;
+      const eqAdverse = o.risk.balanceUsd + (adverse - pos.entryPrice) * (pos.side === 'long' ? 1 : -1) * pos.qty * pv;
       if (eqAdverse < acc.worst) acc.worst = eqAdverse;
     }
     const out = engine.onBarClose(bar, pos, sim.pendingEntry !== null);
     execute(out.commands, bar.close, bar.tsMs + barMs);
     sim.setLiquidationLevel(engine.liquidationLevel(sim.position));
     if (out.decision.code !== 'OUTSIDE_SESSION') {
-      const eq = o.risk.snapshot().equityUsd;
+      const eq = o.risk.equityUsd;
       equity.push({ tsMs: bar.tsMs + barMs, equityUsd: eq });
       if (eq < acc.worst) acc.worst = eq;
     }

@@ -12,17 +12,17 @@ export const RTH_CLOSE_MINUTE_ET = 16 * 60;
 /** Session facts of one instant (a bar's start). */
 export interface SessionInfo {
   /** CME trade date as "YYYY-MM-DD": bars at or after 18:00 ET belong to the next weekday. */
-  tradingDate: string;
+  readonly tradingDate: string;
   /** Day number (days since epoch) of the trade date. */
-  tradingDay: number;
+  readonly tradingDay: number;
   /** Regular trading hours 09:30-16:00 ET on a weekday. */
-  isRth: boolean;
+  readonly isRth: boolean;
   /** Within the daily 17:00-18:00 ET maintenance break. */
-  inDailyBreak: boolean;
+  readonly inDailyBreak: boolean;
   /** Saturday, Friday after 17:00, or Sunday before 18:00 ET. */
-  isWeekend: boolean;
+  readonly isWeekend: boolean;
   /** ET minute of day (0..1439). */
-  minuteOfDayEt: number;
+  readonly minuteOfDayEt: number;
 }
 
 /** Trade-date day number for an ET local day/minute: evening sessions roll to the next weekday. */
@@ -34,8 +34,21 @@ export function tradingDayFor(localDays: number, minuteOfDay: number): number {
   return d;
 }
 
-/** Computes the session facts of an instant (interval start of a bar). */
+let lastTs = Number.NaN;
+let lastInfo: SessionInfo | null = null;
+
+/**
+ * Computes the session facts of an instant (interval start of a bar). The last answer is memoized:
+ * engine, risk manager and features ask about the same bar in turn.
+ */
 export function sessionInfo(tsMs: number): SessionInfo {
+  if (tsMs === lastTs && lastInfo) return lastInfo;
+  lastInfo = computeSessionInfo(tsMs);
+  lastTs = tsMs;
+  return lastInfo;
+}
+
+function computeSessionInfo(tsMs: number): SessionInfo {
   const p = toLocalParts(EXCHANGE_ZONE, tsMs);
   const wd = p.weekday;
   const m = p.minuteOfDay;

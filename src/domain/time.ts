@@ -100,10 +100,26 @@ function requireZone(zone: ZoneName): { stdOffsetMin: number; usDst: boolean } {
   return z;
 }
 
-/** Offset of local time from UTC in minutes at instant `utcMs` (e.g. -240 for EDT). */
+const offsetCache = new Map<string, { hour: number; offset: number }>();
+
+/**
+ * Offset of local time from UTC in minutes at instant `utcMs` (e.g. -240 for EDT). US DST changes
+ * fall on whole UTC hours, so the offset is memoized per zone for the last hour asked about.
+ */
 export function zoneOffsetMinutes(zone: ZoneName, utcMs: number): number {
+  const hour = Math.floor(utcMs / HOUR_MS);
+  let c = offsetCache.get(zone);
+  if (c && c.hour === hour) return c.offset;
   const z = requireZone(zone);
-  return z.usDst && usDstInForce(utcMs, z.stdOffsetMin) ? z.stdOffsetMin + 60 : z.stdOffsetMin;
+  const offset = z.usDst && usDstInForce(utcMs, z.stdOffsetMin) ? z.stdOffsetMin + 60 : z.stdOffsetMin;
+  if (!c) {
+    c = { hour, offset };
+    offsetCache.set(zone, c);
+  } else {
+    c.hour = hour;
+    c.offset = offset;
+  }
+  return offset;
 }
 
 /** Local wall-clock fields of an instant. `minuteOfDay` is hour*60+minute; `days` is the local day number. */
@@ -161,10 +177,18 @@ export function localToUtc(zone: ZoneName, localMsNaive: number, prefer: 'earlie
   return prefer === 'earlier' ? c[0]! : c[c.length - 1]!;
 }
 
-/** "YYYY-MM-DD" for a day number. */
+const dateKeyCache = new Map<number, string>();
+
+/** "YYYY-MM-DD" for a day number (memoized: the same few thousand days recur). */
 export function dateKeyOfDays(days: number): string {
-  const { year, month, day } = civilFromDays(days);
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  let key = dateKeyCache.get(days);
+  if (key === undefined) {
+    const { year, month, day } = civilFromDays(days);
+    key = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    if (dateKeyCache.size > 100_000) dateKeyCache.clear();
+    dateKeyCache.set(days, key);
+  }
+  return key;
 }
 
 /** Day number of a "YYYY-MM-DD" string, or NaN when malformed. */

@@ -121,18 +121,17 @@ export class TradingEngine {
     this.lastClose = bar.close;
     this.lastBarEndMs = decisionMs;
     this.lastTradingDay = info.tradingDay;
-    const t = formatIsoInZone('America/New_York', decisionMs);
     const commands: EngineCommand[] = [];
     const risk = this.o.risk;
     for (const ev of risk.markToMarket(this.o.instrument.symbol, bar.close, decisionMs)) this.onRisk(ev, commands);
 
     if (this.o.config.session.rth_only && !info.isRth) {
-      return { commands, decision: { t, close: bar.close, regime: null, confidence: null, probs: null, action: commands.length ? 'flatten' : 'none', code: 'OUTSIDE_SESSION', reason: 'bar outside regular trading hours' } };
+      return { commands, decision: { tsMs: decisionMs, close: bar.close, regime: null, confidence: null, probs: null, action: commands.length ? 'flatten' : 'none', code: 'OUTSIDE_SESSION', reason: 'bar outside regular trading hours' } };
     }
     const vwap = this.vwap.update(bar);
     const regime = this.o.regime.predictRegime(bar);
     const runStartMs = regime ? this.runs.update(bar.tsMs, regime.regime) : null;
-    const base = { t, close: bar.close, regime: regime?.regime ?? null, confidence: regime ? round4(regime.confidence) : null, probs: regime ? regime.probs.map(round4) : null };
+    const base = { tsMs: decisionMs, close: bar.close, regime: regime?.regime ?? null, confidence: regime ? round4(regime.confidence) : null, probs: regime ? regime.probs.map(round4) : null };
 
     if (commands.length) return { commands, decision: { ...base, action: 'flatten', code: 'RISK_FLATTEN', reason: 'risk manager requested a flatten' } };
     const sessionEnd = this.clock.sessionEndMs(info.tradingDay);

@@ -10,7 +10,8 @@ export interface RegimeSource {
 
 /** One line of decisions.jsonl: the bar, its regime and what the engine did or why not. */
 export interface DecisionRecord {
-  readonly t: string;
+  /** Decision instant: the bar's close (UTC ms). */
+  readonly tsMs: number;
   readonly close: number;
   readonly regime: RegimeLabel | null;
   readonly confidence: number | null;

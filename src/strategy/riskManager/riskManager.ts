@@ -83,6 +83,16 @@ export class RiskManager {
     return this.history;
   }
 
+  /** Balance plus unrealized P&L at the last marks (cheap; no snapshot object). */
+  get equityUsd(): number {
+    return this.equity();
+  }
+
+  /** Realized balance: the day's starting balance plus today's realized P&L net of commissions. */
+  get balanceUsd(): number {
+    return this.dayStartBalance + this.realizedToday;
+  }
+
   /** Current MLL floor (fixed during the day). */
   get mllFloorUsd(): number {
     return mllFloor(this.settings.accountSizeUsd, this.settings.maxLossLimitUsd, this.highestEod);
