@@ -61,6 +61,13 @@ function resetStats(s: SuffStats): void {
   s.logProb = 0;
 }
 
+/**
+ * Posterior weights below this are left out of the moment sums (not of N_k): over 10^5 bars they
+ * change a sum by < 1e-10 absolute, far inside the 1e-6 EM tolerance, and with well-separated
+ * states most weights are this small, so the D x D update is skipped for most (bar, state) pairs.
+ */
+export const NEGLIGIBLE_WEIGHT = 1e-15;
+
 /** Adds gamma-weighted first and second moments of bars [0, T) into `s` (full: lower triangle, mirrored). */
 export function accumulateMoments(p: HmmParams, X: Float64Array, gamma: Float64Array, T: number, s: SuffStats): void {
   const k = p.nStates;
@@ -71,8 +78,8 @@ export function accumulateMoments(p: HmmParams, X: Float64Array, gamma: Float64A
     const go = t * k;
     for (let c = 0; c < k; c++) {
       const g = gamma[go + c];
-      if (g === 0) continue;
       s.nk[c] += g;
+      if (g < NEGLIGIBLE_WEIGHT) continue;
       const mo = c * d;
       if (!full) {
         for (let a = 0; a < d; a++) {

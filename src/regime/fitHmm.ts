@@ -66,7 +66,7 @@ export function checkObservations(X: Float64Array, nFeatures: number, lengths?: 
 }
 
 /**
- * hmmlearn-style initial parameters: means by k-means++, every state's covariance = cov(X) +
+ * hmmlearn-style initial parameters: means by k-means++ (on at most KMEANS_MAX_ROWS rows), every state's covariance = cov(X) +
  * minCovar·I (sample covariance, ddof 1; its diagonal for diag), uniform start and uniform
  * transitions, or sticky ones when `selfTransition` (in (0, 1)) is given. Needs T >= K bars.
  */
@@ -78,7 +78,7 @@ export function initFromData(
   if (T < nStates || T < 2) {
     throw new DataError('HMM_TOO_FEW_BARS', `cannot fit ${nStates} states on ${T} bars (expected at least ${Math.max(2, nStates)})`);
   }
-  const { centroids } = kMeans(X, d, nStates, rng);
+  const { centroids } = kMeans(strideSample(X, d, KMEANS_MAX_ROWS), d, nStates, rng);
   const mean = new Float64Array(d);
   for (let t = 0; t < T; t++) for (let j = 0; j < d; j++) mean[j] += X[t * d + j];
   for (let j = 0; j < d; j++) mean[j] /= T;
@@ -106,6 +106,24 @@ export function initFromData(
     means: centroids,
     covars,
   };
+}
+
+/** k-means for initial means runs on at most this many rows (an even stride through the data). */
+export const KMEANS_MAX_ROWS = 20_000;
+
+/**
+ * Every ceil(T / maxRows)-th row of X (T x D), or X itself when T <= maxRows. Initial means need
+ * only approximate centroids, and Lloyd iterations on 70k rows cost more than 20 EM iterations' worth
+ * of the gain; a fixed stride keeps it deterministic.
+ */
+export function strideSample(X: Float64Array, d: number, maxRows: number): Float64Array {
+  const T = X.length / d;
+  if (T <= maxRows) return X;
+  const step = Math.ceil(T / maxRows);
+  const n = Math.ceil(T / step);
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) out.set(X.subarray(i * step * d, i * step * d + d), i * d);
+  return out;
 }
 
 /** Uniform transitions (hmmlearn), or `selfTransition` on the diagonal and the rest spread evenly. */
