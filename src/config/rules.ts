@@ -4,6 +4,7 @@ import type { Config } from './schema.ts';
 import { regimeLabelsFor, REGIME_LABELS_5, REGIME_LABELS_7 } from '../domain/regime.ts';
 import { minutesOfClock } from '../domain/time.ts';
 import { describeValue } from './describeValue.ts';
+import { exceedsCombinePlan } from '../strategy/riskManager/combinePlans.ts';
 
 type Rule = (c: Config) => string[];
 
@@ -106,6 +107,11 @@ function lossLimitsCoherent(c: Config): string[] {
   return [];
 }
 
+function withinCombinePlan(c: Config): string[] {
+  const r = c.risk;
+  return exceedsCombinePlan({ accountSizeUsd: r.account_size, maxLossLimitUsd: r.max_loss_limit, maxContractsMinis: r.max_contracts_minis });
+}
+
 /** All cross-field rules, by name. */
 export const CONFIG_RULES: Record<string, Rule> = {
   everyStateHasEntry,
@@ -117,6 +123,7 @@ export const CONFIG_RULES: Record<string, Rule> = {
   directionsMatchEntryRules,
   channelsComplete,
   lossLimitsCoherent,
+  withinCombinePlan,
 };
 
 /** Runs every rule and returns all problems. */

@@ -62,6 +62,7 @@ describe('bad configs each give a clear message', () => {
     ['string where number', { risk: { account_size: 'fifty' } }, 'risk.account_size: Invalid input: expected number, received string (got "fifty")'],
     ['negative MLL', { risk: { max_loss_limit: -2000 } }, 'risk.max_loss_limit: Too small: expected number to be >0 (got -2000)'],
     ['daily limit above MLL', { risk: { daily_loss_limit: 5000 } }, 'risk.daily_loss_limit: must not exceed risk.max_loss_limit 2000 (got 5000)'],
+    ['more contracts than the Combine plan', { risk: { max_contracts_minis: 6 } }, 'risk.max_contracts_minis: the 50K Combine allows 5 minis (got 6)'],
     ['fractional contracts', { risk: { max_contracts_minis: 2.5 } }, 'risk.max_contracts_minis: Invalid input: expected int, received number (got 2.5)'],
     ['confidence threshold above 1', { risk: { confidence_sizing: { threshold: 1.5 } } }, 'risk.confidence_sizing.threshold: Too big: expected number to be <=1 (got 1.5)'],
     ['VIX tiers descending', { filters: { vix: { tiers: [{ below: 30, multiplier: 1 }, { below: 20, multiplier: 0.5 }, { below: null, multiplier: 0 }] } } }, 'filters.vix.tiers.1.below: tiers must ascend (got 20 after 30)'],
