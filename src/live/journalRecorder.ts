@@ -1,0 +1,119 @@
+// Maps the live loop's happenings onto the durable Journal: intents before sending, broker order ids,
+// fills, positions, trades, end-of-day balances, risk-state changes, per-bar decisions and errors.
+
+import type { Bar } from '../domain/bar.ts';
+import type { RegimeLabel } from '../domain/regime.ts';
+import type { BracketOrderRequest, ExecutionEvent } from '../broker/broker.ts';
+import type { TradeRecord as BacktestTrade } from '../backtest/types.ts';
+import type { DecisionRecord as EngineDecision } from '../engine/types.ts';
+import type { RiskEvent } from '../strategy/riskManager/types.ts';
+import { DecisionBuffer, type EventLevel, type Journal } from '../state/index.ts';
+
+/** Thin, typed writer over a Journal for one instrument. Every method resolves once the write committed. */
+export class JournalRecorder {
+  readonly decisions: DecisionBuffer;
+  /** Broker order id per intent (known after send); fills are linked through it. */
+  private readonly orderIds = new Map<string, string>();
+
+  constructor(
+    readonly journal: Journal,
+    private readonly symbol: string,
+    options: { decisionBatch?: number } = {},
+  ) {
+    this.decisions = new DecisionBuffer(journal, { maxBuffered: options.decisionBatch ?? 12 });
+  }
+
+  /** Journals an entry intent (status INTENDED); must resolve before the order is sent. */
+  async intent(order: BracketOrderRequest, regime: RegimeLabel | null, reason: string, refPrice: number): Promise<void> {
+    await this.journal.recordIntent({
+      intentId: order.intentId,
+      customTag: order.customTag,
+      symbol: order.symbol,
+      side: order.side === 'long' ? 'buy' : 'sell',
+      qty: order.qty,
+      entryType: order.entryType,
+      entryPrice: order.limitPrice ?? (Number.isFinite(refPrice) ? refPrice : null),
+      stopPrice: null,
+      targetPrice: null,
+      regime,
+      reason,
+      createdTsMs: order.decidedAtMs,
+    });
+  }
+
+  /** The order was handed over; records the broker's order id when one came back. */
+  async sent(intentId: string, tsMs: number, brokerOrderId: string | null): Promise<void> {
+    await this.journal.markSent(intentId, tsMs);
+    if (brokerOrderId !== null) {
+      this.orderIds.set(intentId, brokerOrderId);
+      await this.journal.recordBrokerOrderId(intentId, brokerOrderId, tsMs);
+    }
+  }
+
+  /** Records one execution and, when it closed a position, the trade. */
+  async execution(ev: ExecutionEvent, trade: BacktestTrade | null): Promise<void> {
+    const j = this.journal;
+    const orderId = this.orderIds.get(ev.intentId) ?? `unknown-${ev.intentId}`;
+    switch (ev.kind) {
+      case 'entry_filled':
+        await j.recordFill({ fillId: `${orderId}-entry`, orderId, intentId: ev.intentId, symbol: this.symbol, tsMs: ev.tsMs, side: ev.side, qty: ev.qty, price: ev.price, commissionUsd: ev.commissionUsd });
+        await j.recordPosition({ symbol: this.symbol, tsMs: ev.tsMs, qty: ev.side === 'buy' ? ev.qty : -ev.qty, avgPrice: ev.price });
+        return;
+      case 'exit_filled':
+        await j.recordFill({ fillId: `${orderId}-exit`, orderId: `${orderId}-exit`, intentId: null, symbol: this.symbol, tsMs: ev.tsMs, side: ev.side, qty: ev.qty, price: ev.price, commissionUsd: ev.commissionUsd });
+        await j.recordPosition({ symbol: this.symbol, tsMs: ev.tsMs, qty: 0, avgPrice: 0 });
+        this.orderIds.delete(ev.intentId);
+        if (trade) {
+          await j.recordTrade({
+            tradeId: trade.intentId,
+            symbol: trade.symbol,
+            side: trade.side,
+            qty: trade.qty,
+            entryTsMs: trade.entryTsMs,
+            exitTsMs: trade.exitTsMs,
+            entryPrice: trade.entryPrice,
+            exitPrice: trade.exitPrice,
+            pnlUsd: trade.netPnlUsd,
+            commissionUsd: trade.commissionUsd,
+            regime: trade.regime,
+            entryReason: trade.entryReason,
+            exitReason: trade.exitReason,
+          });
+        }
+        return;
+      case 'entry_cancelled':
+        await j.markCancelled(ev.intentId, ev.tsMs);
+        this.orderIds.delete(ev.intentId);
+        return;
+      case 'entry_rejected':
+        await j.markRejected(ev.intentId, { reason: ev.reason }, ev.tsMs);
+        this.orderIds.delete(ev.intentId);
+        return;
+    }
+  }
+
+  /** Journals a trading-state change (flatten requests are journaled as events). */
+  async risk(ev: RiskEvent): Promise<void> {
+    if (ev.kind === 'STATE_CHANGED') await this.journal.recordRiskState({ state: ev.to, reason: `${ev.code}: ${ev.detail}`, tsMs: ev.tsMs });
+    else await this.event(ev.tsMs, 'warn', 'risk', `FLATTEN ${ev.code}: ${ev.detail}`);
+  }
+
+  /** Buffers one bar's decision (bars with a regime only; the journal's decision rows need one). */
+  async decision(bar: Bar, d: EngineDecision): Promise<void> {
+    if (d.regime === null || d.confidence === null || d.probs === null) return;
+    await this.decisions.add({ barTsMs: bar.tsMs, symbol: this.symbol, regime: d.regime, confidence: d.confidence, probs: d.probs, decisionCode: d.code, decisionReason: d.reason });
+  }
+
+  async endOfDay(tradingDate: string, balanceUsd: number, tsMs: number): Promise<void> {
+    await this.journal.recordEndOfDay(tradingDate, balanceUsd, tsMs);
+  }
+
+  async event(tsMs: number, level: EventLevel, component: string, message: string): Promise<void> {
+    await this.journal.recordEvent({ tsMs, level, component, message });
+  }
+
+  /** Flushes buffered decisions. */
+  async flush(): Promise<void> {
+    await this.decisions.flush();
+  }
+}

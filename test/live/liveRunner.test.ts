@@ -1,0 +1,120 @@
+// Tests of the live loop on the paper broker: trade-for-trade parity with the backtest, journal contents,
+// kill switch, clean stop, and the halted state.
+
+import { describe, expect, it } from 'vitest';
+import { barAt, sliceBarSeries } from '../../src/domain/bar.ts';
+import { runBacktest } from '../../src/backtest/runner.ts';
+import { createRiskManager, loadMarketContext } from '../../src/backtest/wiring.ts';
+import { RegimeDetector } from '../../src/regime/index.ts';
+import { MemoryJournal, IntentStatus } from '../../src/state/index.ts';
+import { silentLogger } from '../../src/log/logger.ts';
+import { ManualClock } from '../../src/live/liveClock.ts';
+import { PaperBroker } from '../../src/live/paperBroker.ts';
+import { JournalRecorder } from '../../src/live/journalRecorder.ts';
+import { KILL_META_KEY, LiveRunner } from '../../src/live/liveRunner.ts';
+import { syntheticSetup, testConfig } from '../support/backtestFixtures.ts';
+
+function paperRunner(journal = new MemoryJournal()) {
+  const loaded = testConfig();
+  const { model } = syntheticSetup();
+  const market = loadMarketContext(loaded);
+  const risk = createRiskManager(loaded, [market.instrument]);
+  const clock = new ManualClock(0);
+  const runner = new LiveRunner({
+    engine: { config: loaded.config, instrument: market.instrument, regime: new RegimeDetector(model), risk, vixTable: null, calendar: market.calendar, sentiment: market.sentiment, idPrefix: 'bt' },
+    broker: new PaperBroker({ instrument: market.instrument, slippageTicks: loaded.config.backtest.slippage_ticks }),
+    journal: new JournalRecorder(journal, market.instrument.symbol),
+    clock,
+    logger: silentLogger(),
+  });
+  return { loaded, market, risk, runner, journal, clock, model };
+}
+
+describe('LiveRunner on the paper broker', () => {
+  it('trades exactly as the backtest on the same bars, model and config', async () => {
+    const { test, model } = syntheticSetup();
+    const series = sliceBarSeries(test, 0, 20 * 78);
+    const loaded = testConfig();
+    const market = loadMarketContext(loaded);
+    const bt = runBacktest({ config: loaded.config, instrument: market.instrument, regime: new RegimeDetector(model), risk: createRiskManager(loaded, [market.instrument]), vixTable: null, calendar: market.calendar, sentiment: market.sentiment, series, slippageTicks: loaded.config.backtest.slippage_ticks, startingBalanceUsd: 50_000, idPrefix: 'bt' });
+    const { runner } = paperRunner();
+    for (let i = 0; i < series.length; i++) void runner.onBar(barAt(series, i));
+    await runner.finish();
+    expect(bt.trades.length).toBeGreaterThan(3);
+    expect(runner.trades).toEqual(bt.trades);
+    expect(runner.record.toRun().days).toEqual(bt.days);
+    expect(runner.record.toRun().equity).toEqual(bt.equity);
+    expect(runner.errors).toBe(0);
+  });
+
+  it('journals intents before fills, trades, decisions and end-of-day balances', async () => {
+    const { test } = syntheticSetup();
+    const series = sliceBarSeries(test, 0, 5 * 78);
+    const { runner, journal } = paperRunner();
+    for (let i = 0; i < series.length; i++) void runner.onBar(barAt(series, i));
+    await runner.finish();
+    const trades = runner.trades;
+    expect(trades.length).toBeGreaterThan(0);
+    const first = trades[0]!;
+    const intent = await journal.intent(first.intentId);
+    expect(intent?.status).toBe(IntentStatus.FILLED);
+    expect(intent?.customTag).toBe(`txbot-${first.intentId}`);
+    expect(intent?.brokerOrderId).toBe(`paper-${first.intentId}`);
+    expect(await journal.openIntents()).toEqual([]);
+    const eod = await journal.endOfDayBalances();
+    expect(eod.length).toBe(4);
+    expect((await journal.recentDecisions(10_000)).length).toBeGreaterThan(100);
+    const all = await Promise.all([...new Set(trades.map((t) => t.intentId))].map((id) => journal.intent(id)));
+    expect(all.every((r) => r !== null)).toBe(true);
+  });
+
+  it('kill switch flattens the open position, halts new entries and is journaled', async () => {
+    const { test } = syntheticSetup();
+    const series = sliceBarSeries(test, 0, 10 * 78);
+    const { runner, journal, clock } = paperRunner();
+    let i = 0;
+    // Run until a position is open.
+    for (; i < series.length; i++) {
+      await runner.onBar(barAt(series, i));
+      if ((runner as unknown as { o: { broker: PaperBroker } }).o.broker.position) break;
+    }
+    expect(i).toBeLessThan(series.length);
+    clock.advanceTo(barAt(series, i).tsMs + 300_000);
+    await runner.kill('test');
+    const broker = (runner as unknown as { o: { broker: PaperBroker } }).o.broker;
+    expect(broker.position).toBeNull();
+    expect(runner.trades.at(-1)?.exitReason).toBe('kill_switch');
+    expect(runner.halted).toBe(true);
+    const before = runner.trades.length;
+    for (i++; i < series.length; i++) await runner.onBar(barAt(series, i));
+    expect(runner.trades.length).toBe(before);
+    expect(broker.position).toBeNull();
+    expect(await journal.getMeta(KILL_META_KEY)).toMatch(/ test$/);
+    expect((await journal.openIntents()).length).toBe(0);
+  });
+
+  it('a clean stop with on_stop flatten closes the position; leave_brackets keeps it', async () => {
+    const { test } = syntheticSetup();
+    const series = sliceBarSeries(test, 0, 10 * 78);
+    for (const mode of ['flatten', 'leave_brackets'] as const) {
+      const { runner } = paperRunner();
+      const broker = (runner as unknown as { o: { broker: PaperBroker } }).o.broker;
+      for (let i = 0; i < series.length && !broker.position; i++) await runner.onBar(barAt(series, i));
+      expect(broker.position).not.toBeNull();
+      await runner.stop(mode);
+      expect(broker.position === null).toBe(mode === 'flatten');
+    }
+  });
+
+  it('reports a status line with regime, position and the room left under the limits', async () => {
+    const { test } = syntheticSetup();
+    const { runner } = paperRunner();
+    for (let i = 0; i < 78; i++) void runner.onBar(barAt(test, i));
+    await runner.idle();
+    const s = runner.status();
+    expect(s.bars).toBe(78);
+    expect(s.balanceUsd).toBeGreaterThan(40_000);
+    expect(s.mllRoomUsd).toBeGreaterThan(0);
+    expect(s.regime).not.toBeNull();
+  });
+});
