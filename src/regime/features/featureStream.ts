@@ -2,9 +2,9 @@
 // VWAP distance): each vector uses only the current and earlier bars. The batch version loops over it.
 
 import type { Bar } from '../../domain/bar.ts';
-import { sessionInfo } from '../../domain/session.ts';
 import { SessionVwap } from '../../strategy/vwap.ts';
 import { VWAP_DISTANCE_CLAMP, type FeatureSpec } from './featureSpec.ts';
+import { SessionCache } from './sessionCache.ts';
 
 /** What `push` did with a bar. */
 export enum FeatureStatus {
@@ -33,6 +33,7 @@ export class FeatureStream {
   private readonly returns: Float64Array;
   private readonly volumes: Float64Array;
   private vwap: SessionVwap;
+  private readonly session = new SessionCache();
   private nReturns = 0;
   private nVolumes = 0;
   private prevClose = Number.NaN;
@@ -69,7 +70,8 @@ export class FeatureStream {
 
   /** Takes the next bar (ascending time) and writes its vector to `out[off..off+D)` when READY. */
   push(bar: Bar, out: Float64Array, off = 0): FeatureStatus {
-    const info = sessionInfo(bar.tsMs);
+    const info = this.session;
+    info.lookup(bar.tsMs);
     if (this.spec.rthOnly && !info.isRth) return FeatureStatus.IGNORED;
     if (!(bar.low > 0) || !(bar.high >= bar.low) || !(bar.close > 0) || !(bar.open > 0) || !(bar.volume >= 0)) return FeatureStatus.IGNORED;
     this.lastTradingDay = info.tradingDay;
