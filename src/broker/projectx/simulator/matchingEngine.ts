@@ -189,7 +189,7 @@ export class MatchingEngine {
   }
 
   /** Replays one traded price: quotes/trades to the market hub, then matches working orders. */
-  tick(contractId: string, price: number, volume: number): void {
+  tick(contractId: string, price: number, volume = 1): void {
     const c = this.contracts.get(contractId);
     if (!c) return;
     this.lastPrice.set(contractId, price);
