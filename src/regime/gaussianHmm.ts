@@ -61,7 +61,13 @@ export interface Decoded {
   readonly path: Int32Array;
 }
 
-/** A Gaussian HMM. Call `fit` or build with `GaussianHmm.fromParams`. */
+/**
+ * A Gaussian HMM. Call `fit` or build with `GaussianHmm.fromParams`.
+ * @example
+ * const hmm = new GaussianHmm({ nStates: 5, nFeatures: 3, covariance: 'diag', seed: 42, restarts: 3 });
+ * const report = hmm.fit(X, lengthsPerDay); // X: T x 3 row-major Float64Array
+ * const probs = hmm.filtered(X, lengthsPerDay); // T x 5, no look-ahead
+ */
 export class GaussianHmm {
   readonly nStates: number;
   readonly nFeatures: number;

@@ -96,6 +96,10 @@ function viterbiStats(path: Int32Array, lengths: readonly number[], k: number): 
 }
 
 /**
+ * @example
+ * const { model, summary } = trainRegimeModel(series, loadConfig({}).config, { onIteration: (it) => log(it) });
+ * writeFileSync('models/es.json', regimeModelToJson(model));
+ *
  * Trains a regime model on `series` with config `hmm.*`, `session.rth_only`, `state_labels`, `vwap.*`.
  * Throws DataError when there are too few bars, or less than 3 months for 7 states.
  */
