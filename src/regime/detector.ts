@@ -17,6 +17,9 @@ export interface RegimeDetectorOptions {
  * bars the features ignore (non-RTH when session.rth_only) and for bars outside the HMM's domain
  * (non-RTH when hmm.train_rth_only). The filter restarts from the start probabilities at the first
  * scored bar of each trading day, exactly as training sequences were cut; features run on.
+ * @example
+ * const det = new RegimeDetector(regimeModelFromJson(readFileSync(path, 'utf8'), path));
+ * for (const bar of bars) { const info = det.predictRegime(bar); if (info) use(info.regime, info.confidence); }
  */
 export class RegimeDetector {
   readonly model: RegimeModel;
