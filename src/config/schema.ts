@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_INSTRUMENTS, instrumentSchema, sessionSchema } from './sections/market.ts';
 import { hmmSchema, stateLabelsSchema } from './sections/regime.ts';
 import {
+  entriesSchema,
   filtersSchema,
   regimeActionSchema,
   regimeSizeMultipliersSchema,
@@ -26,6 +27,7 @@ export const configSchema = z.strictObject({
   regime_action: regimeActionSchema,
   stops: stopsSchema,
   targets: targetsSchema,
+  entries: entriesSchema,
   regime_size_multipliers: regimeSizeMultipliersSchema,
   risk: riskSchema,
   backtest: backtestSchema,

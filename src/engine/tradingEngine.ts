@@ -31,8 +31,6 @@ export interface TradingEngineOptions {
   readonly vixTable?: VixTable | null;
   readonly calendar?: CalendarSource;
   readonly sentiment?: SentimentSource;
-  /** Bars a limit entry stays working (default 3). */
-  readonly limitEntryBars?: number;
   /** Prefix of intent ids (unique per run/process). */
   readonly idPrefix?: string;
   /** Called with every risk event (state changes, flatten requests) for logging/journaling. */
@@ -201,7 +199,7 @@ export class TradingEngine {
         stopTicks,
         targetTicks,
         decidedAtMs: decisionMs,
-        expiresAtMs: signal.entryType === 'limit' ? decisionMs + (this.o.limitEntryBars ?? 3) * this.barMs : undefined,
+        expiresAtMs: signal.entryType === 'limit' ? decisionMs + this.o.config.entries.limit_entry_bars * this.barMs : undefined,
       },
     });
     return { commands, decision: { ...base, action: 'enter', code: signal.reasonCode, reason: `${signal.reason}; ${signal.side} ${res.qty} stop ${stopTicks}t target ${targetTicks}t` } };

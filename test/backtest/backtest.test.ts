@@ -87,7 +87,7 @@ describe('backtest', () => {
   });
 
   it('stops trading after a maximum-loss-limit breach', () => {
-    const tight = testConfig({ risk: { max_loss_limit: 150, daily_loss_limit: null, max_contracts_minis: 5 }, stops: { STRONG_BULL: 8, BULL: 8, SOFT_BULL: 8, NEUTRAL: 8, SOFT_BEAR: 8, BEAR: 8, CRASH: 8 } });
+    const tight = testConfig({ entries: { min_reward_risk: 0 }, risk: { max_loss_limit: 150, daily_loss_limit: null, max_contracts_minis: 5 }, stops: { STRONG_BULL: 8, BULL: 8, SOFT_BULL: 8, NEUTRAL: 8, SOFT_BEAR: 8, BEAR: 8, CRASH: 8 } });
     const r = run(tight, test, model);
     expect(r.breach).not.toBeNull();
     expect(r.breach!.rule).toBe('MLL_BREACH');

@@ -117,3 +117,10 @@ export const regimeSizeMultipliersSchema = regimeTable(z.number().min(0).max(2),
   BEAR: 1,
   CRASH: 0.5,
 });
+
+export const entriesSchema = z
+  .strictObject({
+    min_reward_risk: z.number().min(0).max(20).default(1).describe('Skip entries whose target is closer than this multiple of the stop distance (0 = no minimum).'),
+    limit_entry_bars: z.number().int().min(1).max(100).default(3).describe('Bars a limit entry stays working before it is cancelled.'),
+  })
+  .prefault({});

@@ -22,6 +22,7 @@ export type NoSignalCode =
   | 'VWAP_NOT_READY'
   | 'NO_SETUP'
   | 'TARGET_BEHIND_ENTRY'
+  | 'REWARD_TOO_SMALL'
   | 'NO_STOP'
   | 'POLICY_NO_TRADE'
   | string; // filter codes (NEWS_BLACKOUT, BEFORE_ENTRY_START, ...) pass through
@@ -83,6 +84,10 @@ function buildSignal(ctx: SignalContext, hit: RuleHit): Decision {
   const target = targetPrice(ctx, hit.side, entry, stopTicks);
   if (target === null || (target - entry) * dir < tick) {
     return none('TARGET_BEHIND_ENTRY', `${hit.code} ${hit.side}: target ${target} not beyond entry ${entry} by a tick`);
+  }
+  const rewardTicks = Math.round(Math.abs(target - entry) / tick);
+  if (rewardTicks < ctx.settings.minRewardRisk * stopTicks) {
+    return none('REWARD_TOO_SMALL', `${hit.code} ${hit.side}: target ${target} is ${rewardTicks} ticks away, below ${ctx.settings.minRewardRisk} x stop ${stopTicks} ticks`);
   }
   const action = ctx.settings.regimeAction[regime]!;
   const signal: TradeSignal = {

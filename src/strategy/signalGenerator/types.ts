@@ -37,10 +37,12 @@ export interface SignalSettings {
   readonly anchoredVwap: boolean;
   /** Let the policy (RL agent) replace the rule decision. */
   readonly useRlAgent: boolean;
+  /** Minimum target distance as a multiple of the stop distance (0 = none). */
+  readonly minRewardRisk: number;
 }
 
 /** Maps config sections to SignalSettings. */
-export function signalSettingsFromConfig(config: Pick<Config, 'regime_action' | 'stops' | 'targets' | 'vwap' | 'use_rl_agent'>): SignalSettings {
+export function signalSettingsFromConfig(config: Pick<Config, 'regime_action' | 'stops' | 'targets' | 'vwap' | 'use_rl_agent'> & Partial<Pick<Config, 'entries'>>): SignalSettings {
   return {
     regimeAction: { ...config.regime_action },
     stops: { ...config.stops },
@@ -49,6 +51,7 @@ export function signalSettingsFromConfig(config: Pick<Config, 'regime_action' | 
     entryBandSigma: config.vwap.entry_band_sigma,
     anchoredVwap: config.vwap.anchored_vwap,
     useRlAgent: config.use_rl_agent,
+    minRewardRisk: config.entries?.min_reward_risk ?? 0,
   };
 }
 

@@ -171,3 +171,17 @@ describe('7-state tables', () => {
     }
   });
 });
+
+describe('reward:risk minimum', () => {
+  it('skips an entry whose target is closer than min_reward_risk x the stop, and keeps one that is far enough', () => {
+    const pull = bar(20006, 20008, 20001, 20005);
+    const taken = generateSignal(ctx('BULL', pull));
+    expect(taken.side).toBe('long');
+    const t = taken as Exclude<typeof taken, { side: null }>;
+    const rewardTicks = Math.round((t.targetPrice - t.entryPrice) / 0.25);
+    const tooStrict = generateSignal(ctx('BULL', pull, { settings: { ...SETTINGS_5, minRewardRisk: (rewardTicks + 1) / t.stopTicks } }));
+    expect(tooStrict.reasonCode).toBe('REWARD_TOO_SMALL');
+    const justEnough = generateSignal(ctx('BULL', pull, { settings: { ...SETTINGS_5, minRewardRisk: rewardTicks / t.stopTicks } }));
+    expect(justEnough.side).toBe('long');
+  });
+});

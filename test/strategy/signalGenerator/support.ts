@@ -9,7 +9,9 @@ import type { FilterVerdict } from '../../../src/strategy/filters/index.ts';
 import type { VwapSnapshot } from '../../../src/strategy/vwap.ts';
 
 export const MNQ: Instrument = { symbol: 'MNQ', tickSize: 0.25, tickValueUsd: 0.5, commissionPerSideUsd: 0.37, isMicro: true };
-export const SETTINGS_5 = signalSettingsFromConfig(validateConfig({}, 'test'));
+// The rule tests pin how entries, stops and targets are built, so the reward:risk minimum is off here
+// (its own test sets it).
+export const SETTINGS_5 = signalSettingsFromConfig(validateConfig({ entries: { min_reward_risk: 0 } }, 'test'));
 export const TS = Date.UTC(2024, 0, 3, 16, 0); // 11:00 ET
 
 export function snapshot(vwap = 20000, std = 10, barCount = 30): VwapSnapshot {
