@@ -4,7 +4,7 @@ export { ProjectXSession, credentialsFromEnv, jwtExpiryMs, type ProjectXCredenti
 export { placeOrderSafely, placeBracketEntry, findOrderByCustomTag, flattenContract, makeCustomTag, type PlaceResult, type FlattenResult, type BracketEntryIntent } from './http/orders.ts';
 export { ContractResolver, pickFrontMonth, contractExpiryKey, type ResolvedContract } from './http/contracts.ts';
 export { downloadBars, MAX_BARS_PER_REQUEST, type HistoryRequest } from './http/history.ts';
-export { bracketFromPrices, legPrice, type BracketSpec } from './brackets.ts';
+export { bracketFromPrices, bracketFromTickDistances, legPrice, type BracketSpec } from './brackets.ts';
 export { ProjectXAccountState, type AccountSnapshot, type ApplyResult } from './accountState.ts';
 export { ProjectXAccountSync, type AccountSyncEvents, type AccountSyncOptions } from './realtime/accountSync.ts';
 export { ProjectXHubConnection, HubState, type HubResubscribed, type HubSubscription } from './realtime/hubConnection.ts';

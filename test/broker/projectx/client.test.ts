@@ -6,7 +6,7 @@ import { ProjectXError } from '../../../src/broker/projectx/errors.ts';
 import { placeOrderSafely, placeBracketEntry, flattenContract } from '../../../src/broker/projectx/http/orders.ts';
 import { ContractResolver } from '../../../src/broker/projectx/http/contracts.ts';
 import { downloadBars } from '../../../src/broker/projectx/http/history.ts';
-import { bracketFromPrices } from '../../../src/broker/projectx/brackets.ts';
+import { bracketFromPrices, bracketFromTickDistances } from '../../../src/broker/projectx/brackets.ts';
 import { BarUnit, OrderSideCode, OrderStatus, OrderType, PositionType } from '../../../src/broker/projectx/types.ts';
 import { ProjectXClient } from '../../../src/broker/projectx/http/client.ts';
 import { MNQ, T0, makeBars, startHarness, type Harness } from './support/harness.ts';
@@ -222,6 +222,18 @@ describe('orders', () => {
     expect(legs.map((l) => h.sim.engine.orders.get(l.id)!.status)).toEqual([OrderStatus.Cancelled, OrderStatus.Filled]);
     expect(await h.client.searchOpenPositions(h.accountId)).toEqual([]);
     expect(() => bracketFromPrices('short', 21_000, 20_990, 20_975, 0.25)).toThrow(/expected stop above and target below/);
+  });
+
+  it('places a long limit entry from unsigned tick distances (the broker seam shape)', async () => {
+    h = await startHarness();
+    h.sim.tick(MNQ, 21_000);
+    const r = await placeBracketEntry(h.client, { accountId: h.accountId, contractId: MNQ, side: 'long', entryType: 'limit', limitPrice: 20_998, stopTicks: 16, targetTicks: 24, size: 1, customTag: 'sig-2' });
+    h.sim.tick(MNQ, 20_998);
+    const legs = [...h.sim.engine.orders.values()].filter((o) => o.parentOrderId === r.orderId);
+    expect(legs.map((l) => [l.type, l.stopPrice ?? l.limitPrice])).toEqual([[4, 20_994], [1, 21_004]]);
+    await expect(placeBracketEntry(h.client, { accountId: h.accountId, contractId: MNQ, side: 'long', entryType: 'limit', stopTicks: 16, targetTicks: 24, size: 1, customTag: 'sig-3' })).rejects.toThrow(/expected a limit price/);
+    expect(() => bracketFromTickDistances('short', 0, 8)).toThrow(/whole ticks >= 1/);
+    expect(bracketFromTickDistances('short', 8, 12)).toEqual({ stopLossBracket: { ticks: 8, type: 4 }, takeProfitBracket: { ticks: -12, type: 1 } });
   });
 
   it('partially closes a position and refuses an invalid close size', async () => {

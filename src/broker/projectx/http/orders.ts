@@ -2,7 +2,8 @@
 // resolved by searching for its unique customTag before anything is resent; a flatten cancels leftover legs.
 
 import type { Side } from '../../../domain/trading.ts';
-import { bracketFromPrices } from '../brackets.ts';
+import { BrokerError } from '../../../domain/errors.ts';
+import { bracketFromPrices, bracketFromTickDistances } from '../brackets.ts';
 import type { Clock } from '../clock.ts';
 import { ProjectXError } from '../errors.ts';
 import { OrderSideCode, OrderStatus, OrderType, type PxOrder } from '../types.ts';
@@ -93,21 +94,24 @@ export async function flattenContract(client: ProjectXClient, accountId: number,
   return { cancelledOrderIds: cancelled };
 }
 
-/** An entry with a server-side bracket, in absolute prices (what a strategy signal carries). */
-export interface BracketEntryIntent {
+interface BracketEntryBase {
   readonly accountId: number;
   readonly contractId: string;
   readonly side: Side;
   readonly entryType: 'market' | 'limit';
-  /** Limit price, or the reference price of a market entry (the bracket ticks are measured from it). */
-  readonly entryPrice: number;
-  readonly stopPrice: number;
-  readonly targetPrice: number;
   readonly size: number;
-  readonly tickSize: number;
   /** Unique per intent (the idempotency key); legs get -SL / -TP appended by the gateway. */
   readonly customTag: string;
 }
+
+/**
+ * An entry with a server-side bracket, either in absolute prices (`entryPrice` is the limit price, or the
+ * reference price of a market entry that the ticks are measured from) or as unsigned tick distances from
+ * the fill (as src/broker/broker.ts BracketOrderRequest carries them; `limitPrice` for limit entries).
+ */
+export type BracketEntryIntent =
+  | (BracketEntryBase & { readonly entryPrice: number; readonly stopPrice: number; readonly targetPrice: number; readonly tickSize: number })
+  | (BracketEntryBase & { readonly stopTicks: number; readonly targetTicks: number; readonly limitPrice?: number });
 
 /**
  * Places an entry with a native bracket (stop leg type 4, target leg type 1, signed ticks from the entry
@@ -115,14 +119,21 @@ export interface BracketEntryIntent {
  * shows them; their ids arrive there with parentOrderId = the returned entry id.
  */
 export async function placeBracketEntry(client: ProjectXClient, intent: BracketEntryIntent, options: { maxResends?: number } = {}): Promise<PlaceResult> {
-  const bracket = bracketFromPrices(intent.side, intent.entryPrice, intent.stopPrice, intent.targetPrice, intent.tickSize);
+  const byPrice = 'entryPrice' in intent;
+  const bracket = byPrice
+    ? bracketFromPrices(intent.side, intent.entryPrice, intent.stopPrice, intent.targetPrice, intent.tickSize)
+    : bracketFromTickDistances(intent.side, intent.stopTicks, intent.targetTicks);
+  const limitPrice = byPrice ? intent.entryPrice : intent.limitPrice;
+  if (intent.entryType === 'limit' && typeof limitPrice !== 'number') {
+    throw new BrokerError('INVALID_ORDER', `limit entry ${intent.customTag}: expected a limit price, found none`, false);
+  }
   return placeOrderSafely(client, {
     accountId: intent.accountId,
     contractId: intent.contractId,
     type: intent.entryType === 'market' ? OrderType.Market : OrderType.Limit,
     side: intent.side === 'long' ? OrderSideCode.Bid : OrderSideCode.Ask,
     size: intent.size,
-    limitPrice: intent.entryType === 'limit' ? intent.entryPrice : null,
+    limitPrice: intent.entryType === 'limit' ? limitPrice : null,
     customTag: intent.customTag,
     ...bracket,
   }, options);
