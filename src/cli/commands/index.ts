@@ -13,6 +13,7 @@ import { registerContractsCommand } from './contracts.ts';
 import { registerHistoryCommand } from './history.ts';
 import { registerSimGatewayCommand } from './simGateway.ts';
 import { registerTrainCommand } from './train.ts';
+import { registerSummaryCommand } from './summary.ts';
 
 /** A command module: adds its command(s) to the root program. */
 export type RegisterCommand = (program: Command) => void;
@@ -30,4 +31,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerHistoryCommand,
   registerSimGatewayCommand,
   registerTrainCommand,
+  registerSummaryCommand,
 ];
