@@ -1,0 +1,195 @@
+// RetrainController: after each bar feeds the DriftMonitor, checks the schedule and drift triggers, runs
+// at most one retrain at a time off the trading path, commits and swaps a better model between bars,
+// and reports everything (failures as alerts) to subscribers. PLUG: retrain_trigger wiring.
+
+import type { Config } from '../../config/index.ts';
+import type { Bar } from '../../domain/bar.ts';
+import type { RegimeInfo } from '../../domain/regime.ts';
+import { TxbotError } from '../../domain/errors.ts';
+import { MINUTE_MS } from '../../domain/time.ts';
+import { DriftMonitor, type DriftStatus } from '../drift.ts';
+import type { ModelStore } from '../modelRepository.ts';
+import type { BarHistorySource } from './historySource.ts';
+import { retrainSettingsFromConfig, type RetrainOutcome, type RetrainSettings } from './pipeline.ts';
+import { checkRetrainTriggers, triggerSettingsFromConfig, type RetrainTrigger, type TriggerSettings } from './triggers.ts';
+import type { SwappableRegimeDetector } from './swappableDetector.ts';
+import { runRetrainInWorker, type RetrainRunner } from './workerRunner.ts';
+
+/** Persistent "last training time" (the journal's meta in live use). */
+export interface TrainingClock {
+  load(): Promise<number | null>;
+  save(trainedMs: number, tsMs: number): Promise<void>;
+}
+
+/** Events for logs and the monitoring module; RETRAIN_FAILED is an alert. */
+export type RetrainEvent =
+  | { readonly kind: 'RETRAIN_STARTED'; readonly tsMs: number; readonly trigger: RetrainTrigger }
+  | { readonly kind: 'RETRAIN_SKIPPED'; readonly tsMs: number; readonly trigger: RetrainTrigger; readonly reason: string }
+  | { readonly kind: 'RETRAIN_FINISHED'; readonly tsMs: number; readonly trigger: RetrainTrigger; readonly outcome: RetrainOutcome; readonly version: number | null }
+  | { readonly kind: 'RETRAIN_FAILED'; readonly tsMs: number; readonly trigger: RetrainTrigger; readonly code: string; readonly message: string }
+  | { readonly kind: 'MODEL_SWAPPED'; readonly tsMs: number; readonly baselineLogLikelihoodPerBar: number };
+
+export interface RetrainControllerOptions {
+  readonly config: Config;
+  readonly detector: SwappableRegimeDetector;
+  readonly history: BarHistorySource;
+  /** Where swapped models are committed first (null: in memory only, e.g. backtests). */
+  readonly store: ModelStore | null;
+  /** Runs the retrain (default: a worker thread). */
+  readonly runner?: RetrainRunner;
+  readonly clock?: TrainingClock | null;
+  readonly settings?: RetrainSettings;
+  readonly triggers?: TriggerSettings;
+  /** Whether the drift trigger is on (default true); the schedule trigger always is. */
+  readonly driftTrigger?: boolean;
+}
+
+/**
+ * Drives retraining from the bar stream. Call `onBar(bar, info)` after each bar with the detector's
+ * result; it never blocks: a retrain runs on the runner (worker thread) and its model is swapped in via
+ * `detector.requestSwap`, i.e. before the next bar after it finishes. `create` reads the last training
+ * time from the clock (journal), falling back to the current model's training end.
+ */
+export class RetrainController {
+  private readonly o: RetrainControllerOptions;
+  private readonly monitor: DriftMonitor;
+  private readonly listeners = new Set<(e: RetrainEvent) => void>();
+  private lastTrainingMs: number | null;
+  private lastAttemptMs: number | null = null;
+  private seenSwaps: number;
+  private running: Promise<void> | null = null;
+  private lastBarMs = Number.NaN;
+  private lastDrift: DriftStatus | null = null;
+
+  private constructor(o: RetrainControllerOptions, lastTrainingMs: number | null) {
+    this.o = o;
+    this.monitor = DriftMonitor.forModel(o.detector.model, o.config);
+    this.lastTrainingMs = lastTrainingMs;
+    this.seenSwaps = o.detector.swaps;
+  }
+
+  static async create(o: RetrainControllerOptions): Promise<RetrainController> {
+    const stored = o.clock ? await o.clock.load() : null;
+    return new RetrainController(o, stored ?? o.detector.model.training.toTsMs);
+  }
+
+  /** Subscribes to events (PLUG: monitoring); returns the unsubscribe function. */
+  on(listener: (e: RetrainEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Whether a retrain is in progress. */
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  /** Latest drift status (null before the first scored bar after start or a swap). */
+  get drift(): DriftStatus | null {
+    return this.lastDrift;
+  }
+
+  /** Last training time used by the schedule (UTC epoch ms). */
+  get lastTrainingTimeMs(): number | null {
+    return this.lastTrainingMs;
+  }
+
+  /** Resolves when no retrain is running (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /**
+   * The regime source to give the engine: scores each bar with the swappable detector, then runs
+   * `onBar` with the result, so drift and triggers follow every bar the engine sees.
+   */
+  regimeSource(): { predictRegime(bar: Bar): RegimeInfo | null } {
+    return {
+      predictRegime: (bar: Bar): RegimeInfo | null => {
+        const info = this.o.detector.predictRegime(bar);
+        this.onBar(bar, info);
+        return info;
+      },
+    };
+  }
+
+  /** After each bar: drift bookkeeping, then the trigger check (which may start a retrain). */
+  onBar(bar: Bar, info: RegimeInfo | null): void {
+    this.lastBarMs = bar.tsMs;
+    if (this.o.detector.swaps !== this.seenSwaps) {
+      // The bar was scored by the new model: restart the window against its baseline.
+      this.seenSwaps = this.o.detector.swaps;
+      this.monitor.reset(this.o.detector.model.training.logLikelihoodPerBar);
+      this.emit({ kind: 'MODEL_SWAPPED', tsMs: bar.tsMs, baselineLogLikelihoodPerBar: this.o.detector.model.training.logLikelihoodPerBar });
+    }
+    if (info) this.lastDrift = this.monitor.observe(bar.tsMs, info.logLikelihood);
+    // PLUG: retrain_trigger — schedule and drift checks after each scored bar.
+    const trigger = checkRetrainTriggers(this.o.triggers ?? triggerSettingsFromConfig(this.o.config), {
+      nowMs: bar.tsMs,
+      lastTrainingMs: this.lastTrainingMs,
+      lastAttemptMs: this.lastAttemptMs,
+      drift: this.o.driftTrigger === false ? null : this.lastDrift,
+    });
+    if (trigger) this.trigger(trigger, bar.tsMs + this.o.config.data.bar_minutes * MINUTE_MS);
+  }
+
+  /**
+   * Starts a retrain on bars before `untilTsMs` unless one is running (then RETRAIN_SKIPPED).
+   * Returns the run's promise (never rejects: failures become RETRAIN_FAILED events).
+   */
+  trigger(trigger: RetrainTrigger, untilTsMs: number): Promise<void> {
+    if (this.running) {
+      this.emit({ kind: 'RETRAIN_SKIPPED', tsMs: this.nowMs(untilTsMs), trigger, reason: 'a retrain is already running' });
+      return this.running;
+    }
+    this.lastAttemptMs = this.nowMs(untilTsMs);
+    this.emit({ kind: 'RETRAIN_STARTED', tsMs: this.lastAttemptMs, trigger });
+    const run = this.execute(trigger, untilTsMs).finally(() => {
+      this.running = null;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async execute(trigger: RetrainTrigger, untilTsMs: number): Promise<void> {
+    const o = this.o;
+    const settings = o.settings ?? retrainSettingsFromConfig(o.config);
+    const current = o.detector.model;
+    try {
+      const series = await o.history.latestBars(settings.windowDays + settings.validationDays, untilTsMs);
+      const outcome = await (o.runner ?? ((job) => runRetrainInWorker(job)))({ series, current, config: o.config, settings });
+      let version: number | null = null;
+      const tsMs = this.nowMs(untilTsMs);
+      if (outcome.decision === 'swapped') {
+        // Commit first: a model that cannot be stored is not traded on (restart would lose it).
+        if (o.store) version = (await o.store.commit(outcome.newModel, { tsMs, reason: `${trigger.kind}: ${outcome.reason}` })).version;
+        o.detector.requestSwap(outcome.newModel);
+      } else {
+        // Kept: give the current model a fresh drift window before drift may fire again.
+        this.monitor.reset();
+      }
+      this.lastTrainingMs = tsMs;
+      this.emit({ kind: 'RETRAIN_FINISHED', tsMs, trigger, outcome, version });
+      await o.clock?.save(tsMs, tsMs).catch((e: unknown) => {
+        this.emit({ kind: 'RETRAIN_FAILED', tsMs, trigger, code: 'TRAINING_TIME_NOT_SAVED', message: `retrain finished but the training time was not saved: ${(e as Error).message}` });
+      });
+    } catch (e) {
+      this.monitor.reset();
+      this.emit({ kind: 'RETRAIN_FAILED', tsMs: this.nowMs(untilTsMs), trigger, code: e instanceof TxbotError ? e.code : 'INTERNAL', message: (e as Error).message });
+    }
+  }
+
+  private nowMs(fallback: number): number {
+    return Number.isNaN(this.lastBarMs) ? fallback : this.lastBarMs;
+  }
+
+  private emit(e: RetrainEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // A failing subscriber (alert channel) must not stop retraining; it reports its own errors.
+      }
+    }
+  }
+}
