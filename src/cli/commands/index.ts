@@ -13,6 +13,8 @@ import { registerContractsCommand } from './contracts.ts';
 import { registerHistoryCommand } from './history.ts';
 import { registerSimGatewayCommand } from './simGateway.ts';
 import { registerTrainCommand } from './train.ts';
+import { registerPaperCommand } from './paper.ts';
+import { registerKillCommand } from './kill.ts';
 import { registerSummaryCommand } from './summary.ts';
 
 /** A command module: adds its command(s) to the root program. */
@@ -32,4 +34,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerSimGatewayCommand,
   registerTrainCommand,
   registerSummaryCommand,
+  registerPaperCommand,
+  registerKillCommand,
 ];

@@ -1,0 +1,34 @@
+// `txbot paper`: paper trading on live market data: bars from the gateway's market hub, orders filled by
+// the simulated broker (no order reaches the venue), everything journaled.
+
+import type { Command } from 'commander';
+import { GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
+import { runSessionCommand, type SessionCliOptions } from '../../live/cliSession.ts';
+import { out } from '../output.ts';
+
+/** Adds the options paper and live share. */
+export function sessionOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--account <id>', 'ProjectX account id (see `txbot accounts`)')
+    .requiredOption('--model <file>', 'trained regime model (from `txbot train`)')
+    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .option(...GATEWAY_OPTION)
+    .option(...RTC_OPTION)
+    .option('--warm-up-days <n>', 'calendar days of REST history to warm features, VWAP and the regime filter up', '5')
+    .option('--stop-after-bars <n>', 'stop cleanly after this many live bars (scripted runs)')
+    .option('--pid-file <file>', 'pid file `txbot kill` reads (default .txbot/txbot.pid)');
+}
+
+export function registerPaperCommand(program: Command): void {
+  sessionOptions(program.command('paper').description('Paper-trade on live data: market hub bars, simulated fills (backtest rules), journal; no order reaches the venue'))
+    .addHelpText('after', `
+Credentials come from PROJECTX_USERNAME and PROJECTX_API_KEY. SIGINT/SIGTERM stop (live.on_stop);
+\`txbot kill\` (or SIGUSR2) flattens and halts.
+
+Examples:
+  txbot sim-gateway --data bars.csv --port 8080 --speed 60 --start 2023-11-27T14:00:00Z &
+  PROJECTX_USERNAME=sim-user PROJECTX_API_KEY=sim-key txbot paper --account 1001 --model models/nq.json --gateway http://127.0.0.1:8080
+  txbot paper --account 1001 --model models/nq.json --stop-after-bars 78
+  txbot kill`)
+    .action((opts: SessionCliOptions) => runSessionCommand('paper', opts, out));
+}

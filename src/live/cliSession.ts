@@ -1,0 +1,108 @@
+// Runs `txbot paper` / `txbot live` as a user starts them: config, model, credentials, journal, the
+// session, the pid file, signals (SIGINT/SIGTERM stop, SIGUSR2 kill switch) and a periodic status line.
+
+import { systemClock } from './liveClock.ts';
+import type { Logger } from 'pino';
+import { loadConfig, type LoadedConfig } from '../config/index.ts';
+import { UsageError } from '../domain/errors.ts';
+import { formatIsoInZone } from '../domain/time.ts';
+import { loadModelFile } from '../backtest/backtestJob.ts';
+import { connectClient, gatewayEndpoints } from '../broker/projectx/connect.ts';
+import { openJournal } from '../state/index.ts';
+import { createLogger } from '../log/logger.ts';
+import type { LiveBroker } from './liveBroker.ts';
+import type { LiveStatus } from './liveRunner.ts';
+import { startLiveSession, type BrokerContext } from './liveSession.ts';
+import { KILL_SIGNAL, pidFilePath, removePidFile, writePidFile } from './pidFile.ts';
+
+/** Options shared by the paper and live commands. */
+export interface SessionCliOptions {
+  account: string;
+  model: string;
+  config?: string;
+  gateway?: string;
+  rtc?: string;
+  warmUpDays?: string;
+  stopAfterBars?: string;
+  pidFile?: string;
+}
+
+/** One status line. */
+export function formatStatus(s: LiveStatus): string {
+  const conf = s.confidence === null ? '' : ` (${s.confidence.toFixed(2)})`;
+  const dll = s.dailyLossRoomUsd === null ? 'n/a' : s.dailyLossRoomUsd.toFixed(2);
+  return `${formatIsoInZone('America/New_York', s.tsMs)} ${s.state}${s.halted ? ' HALTED(kill)' : ''} regime ${s.regime ?? '-'}${conf} | ${s.position} | day P&L ${s.dayPnlUsd.toFixed(2)} | balance ${s.balanceUsd.toFixed(2)} | MLL room ${s.mllRoomUsd.toFixed(2)} | daily-loss room ${dll} | trades ${s.trades} bars ${s.bars}`;
+}
+
+function positiveInt(flag: string, v: string | undefined, fallback: number | null): number | null {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number >= 1 (got "${v}")`);
+  return n;
+}
+
+/** Parses and checks the shared options before anything connects. */
+export function checkSessionOptions(opts: SessionCliOptions): { accountId: number; loaded: LoadedConfig; warmUpDays: number; stopAfterBars: number | null } {
+  const accountId = positiveInt('--account', opts.account, null)!;
+  const loaded = loadConfig({ file: opts.config });
+  return { accountId, loaded, warmUpDays: positiveInt('--warm-up-days', opts.warmUpDays, 5)!, stopAfterBars: positiveInt('--stop-after-bars', opts.stopAfterBars, null) };
+}
+
+/** Runs a session until SIGINT/SIGTERM (or --stop-after-bars); the kill switch (SIGUSR2) flattens and halts. */
+export async function runSessionCommand(mode: 'paper' | 'live', opts: SessionCliOptions, print: (line: string) => void, extra: { brokerFactory?: (ctx: BrokerContext) => Promise<LiveBroker>; logger?: Logger } = {}): Promise<void> {
+  const { accountId, loaded, warmUpDays, stopAfterBars } = checkSessionOptions(opts);
+  const config = loaded.config;
+  const model = loadModelFile(opts.model);
+  const logger = (extra.logger ?? createLogger()).child({ component: `live-${mode}` });
+  const endpoints = gatewayEndpoints(config, opts);
+  const client = connectClient(endpoints, { logger });
+  const journal = await openJournal(config.journal, { baseDir: loaded.baseDir });
+  const pidPath = pidFilePath(loaded.baseDir, opts.pidFile);
+  let lastStatusMs = Number.NEGATIVE_INFINITY;
+  let finish: (why: string) => void = () => undefined;
+  const finished = new Promise<string>((resolve) => (finish = resolve));
+  const session = await startLiveSession({
+    mode,
+    loaded,
+    model,
+    client,
+    rtcUrl: endpoints.rtcUrl,
+    accountId,
+    journal,
+    logger,
+    baseClock: systemClock,
+    warmUpDays,
+    brokerFactory: extra.brokerFactory,
+    onStatus: (s) => {
+      if (s.tsMs - lastStatusMs >= config.live.status_interval_seconds * 1000) {
+        lastStatusMs = s.tsMs;
+        print(formatStatus(s));
+      }
+      if (stopAfterBars !== null && s.bars >= stopAfterBars) finish(`--stop-after-bars ${stopAfterBars} reached`);
+    },
+  }).catch(async (e: unknown) => {
+    await journal.close();
+    throw e;
+  });
+  writePidFile(pidPath, process.pid);
+  const onKill = () => void session.runner.kill(KILL_SIGNAL).then(() => print(`kill switch: flattened, cancelled, halted | ${formatStatus(session.runner.status())}`), () => undefined);
+  const onStop = (sig: string) => () => finish(sig);
+  const sigint = onStop('SIGINT');
+  const sigterm = onStop('SIGTERM');
+  process.on(KILL_SIGNAL, onKill);
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+  print(`${mode} session on account ${accountId}, ${session.contract.contractId} (${session.contract.name}); journal ${config.journal.kind}; pid file ${pidPath}; Ctrl-C stops (on_stop=${config.live.on_stop}), \`txbot kill\` flattens and halts`);
+  try {
+    const why = await finished;
+    logger.info({ why }, 'stopping');
+    await session.stop(config.live.on_stop);
+    print(`stopped (${why}) | ${formatStatus(session.runner.status())}`);
+  } finally {
+    process.off(KILL_SIGNAL, onKill);
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
+    removePidFile(pidPath, process.pid);
+    await journal.close();
+  }
+}

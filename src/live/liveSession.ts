@@ -1,0 +1,151 @@
+// Wires one paper or live session end to end: log in, check the account, resolve the contract, restore
+// risk from the journal, warm the engine up from REST history, reconcile, subscribe to the market hub and
+// run bars through the LiveRunner until stopped.
+
+import type { Logger } from 'pino';
+import { MINUTE_MS } from '../domain/time.ts';
+import { BrokerError } from '../domain/errors.ts';
+import type { LoadedConfig } from '../config/loader.ts';
+import { RegimeDetector, type RegimeModel } from '../regime/index.ts';
+import { loadMarketContext } from '../backtest/wiring.ts';
+import { ContractResolver, connectRealtime, type ProjectXClient, type ProjectXRealtime, type ResolvedContract } from '../broker/projectx/index.ts';
+import type { Journal } from '../state/index.ts';
+import { BarAggregator, type EmptyBarPolicy } from './barAggregator.ts';
+import { LiveBarFeed } from './barFeed.ts';
+import { ExchangeClock, type Clock } from './liveClock.ts';
+import type { LiveBroker } from './liveBroker.ts';
+import { JournalRecorder } from './journalRecorder.ts';
+import { LiveRunner, type LiveStatus } from './liveRunner.ts';
+import { PaperBroker } from './paperBroker.ts';
+import { historyForWarmUp, killedToday, restoreRisk } from './startup.ts';
+
+/** What a broker factory gets to build the session's broker. */
+export interface BrokerContext {
+  readonly client: ProjectXClient;
+  readonly realtime: ProjectXRealtime | null;
+  readonly accountId: number;
+  readonly contract: ResolvedContract;
+  readonly journal: Journal;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface LiveSessionOptions {
+  readonly mode: 'paper' | 'live';
+  readonly loaded: LoadedConfig;
+  readonly model: RegimeModel;
+  readonly client: ProjectXClient;
+  readonly rtcUrl: string;
+  readonly accountId: number;
+  readonly journal: Journal;
+  readonly logger: Logger;
+  /** Wall clock (systemClock) or a test clock; the session's exchange clock runs on it. */
+  readonly baseClock: Clock;
+  /** Calendar days of REST history for the warm-up (default 5). */
+  readonly warmUpDays?: number;
+  readonly emptyBars?: EmptyBarPolicy;
+  /** Exchange ms after a bar's end before its timer close (default 500). */
+  readonly graceMs?: number;
+  /** Builds the live broker (live mode); paper uses PaperBroker. */
+  readonly brokerFactory?: (ctx: BrokerContext) => Promise<LiveBroker>;
+  /** Called after each bar with the status line. */
+  readonly onStatus?: (s: LiveStatus) => void;
+}
+
+/** A running session. */
+export interface LiveSession {
+  readonly runner: LiveRunner;
+  readonly feed: LiveBarFeed;
+  readonly broker: LiveBroker;
+  readonly contract: ResolvedContract;
+  readonly clock: ExchangeClock;
+  /** Stops the timer and hubs, applies `onStop`, flushes the journal. */
+  stop(onStop: 'flatten' | 'leave_brackets'): Promise<void>;
+}
+
+/** Starts a session; resolves once it is subscribed and running. */
+export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSession> {
+  const { loaded, client, logger } = o;
+  const config = loaded.config;
+  const clock = new ExchangeClock(o.baseClock);
+  await client.login();
+  const accounts = await client.searchAccounts(true);
+  const account = accounts.find((a) => a.id === o.accountId);
+  if (!account) {
+    throw new BrokerError('ACCOUNT_NOT_FOUND', `--account ${o.accountId}: no such active account for these credentials (found ${accounts.map((a) => a.id).join(', ') || 'none'})`, false, { hint: 'list them with `txbot accounts`' });
+  }
+  const market = loadMarketContext(loaded);
+  const contract = await new ContractResolver(client, config.projectx.live_data).resolve(market.instrument.symbol);
+  logger.info({ accountId: account.id, account: account.name, contractId: contract.contractId }, 'account and contract resolved');
+
+  const history = await historyForWarmUp(client, contract.contractId, config.projectx.live_data, config.data.bar_minutes, clock.nowMs(), o.warmUpDays ?? 5, logger);
+  const startMs = history.length ? history.at(-1)!.tsMs + config.data.bar_minutes * MINUTE_MS : clock.nowMs();
+  const restored = await restoreRisk(loaded, market.instrument, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null);
+  logger.info({ balanceUsd: restored.balanceUsd, highestEodBalanceUsd: restored.highestEodBalanceUsd, source: restored.source }, 'risk restored');
+
+  const realtime = await connectRealtime({ client, rtcUrl: o.rtcUrl, accountId: account.id, contractIds: [contract.contractId], logger });
+  const recorder = new JournalRecorder(o.journal, market.instrument.symbol);
+  const broker = o.mode === 'paper' || !o.brokerFactory
+    ? new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks })
+    : await o.brokerFactory({ client, realtime, accountId: account.id, contract, journal: o.journal, clock, logger });
+  const runner = new LiveRunner({
+    engine: { config, instrument: market.instrument, regime: new RegimeDetector(o.model), risk: restored.risk, vixTable: market.vixTable, calendar: market.calendar, sentiment: market.sentiment, idPrefix: `${o.mode[0]}${o.baseClock.nowMs().toString(36)}` },
+    broker,
+    journal: recorder,
+    clock,
+    logger,
+    onDecision: () => o.onStatus?.(runner.status()),
+  });
+  for (const bar of history) runner.warmUp(bar);
+  const killed = await killedToday(o.journal, startMs);
+  if (killed) {
+    runner.setHalted();
+    logger.warn({ reason: killed }, 'kill switch was used today: staying halted');
+  }
+  if (broker.kind === 'paper') await reconcilePaper(o.journal, recorder, startMs, logger);
+
+  const aggregator = new BarAggregator({ barMs: config.data.bar_minutes * MINUTE_MS, emptyBars: o.emptyBars ?? 'flat' });
+  if (history.length) aggregator.seed(history.at(-1)!);
+  const feed = new LiveBarFeed({ aggregator, clock, graceMs: o.graceMs, logger, onBar: (bar) => void runner.onBar(bar).catch(() => undefined) });
+  const offTrade = realtime.marketHub.events.on('trade', (trades) => {
+    for (const t of trades) if (t.contractId === contract.contractId) feed.trade(t.tsMs, t.price, t.volume);
+  });
+  const offQuote = realtime.marketHub.events.on('quote', (q) => {
+    if (q.contractId === contract.contractId) feed.quote(q.tsMs);
+  });
+  feed.start();
+  logger.info({ mode: o.mode, halted: runner.halted }, 'session running');
+  return {
+    runner,
+    feed,
+    broker,
+    contract,
+    clock,
+    async stop(onStop) {
+      offTrade();
+      offQuote();
+      await feed.stop();
+      await runner.stop(onStop);
+      await realtime.stop();
+      await broker.close();
+    },
+  };
+}
+
+/**
+ * Paper orders and positions live only in the process: after a restart every journaled open intent is
+ * cancelled and a non-flat journaled position is closed in the journal, each difference logged.
+ */
+async function reconcilePaper(journal: Journal, recorder: JournalRecorder, tsMs: number, logger: Logger): Promise<void> {
+  for (const intent of await journal.openIntents()) {
+    logger.warn({ intentId: intent.intentId, status: intent.status }, 'reconcile: paper intent from an earlier run cancelled');
+    await journal.markCancelled(intent.intentId, tsMs);
+    await recorder.event(tsMs, 'warn', 'reconcile', `paper intent ${intent.intentId} (${intent.status}) cancelled: paper orders end with the process`);
+  }
+  for (const p of await journal.latestPositions()) {
+    if (p.qty === 0) continue;
+    logger.warn({ symbol: p.symbol, qty: p.qty }, 'reconcile: paper position from an earlier run closed in the journal');
+    await journal.recordPosition({ symbol: p.symbol, tsMs, qty: 0, avgPrice: 0 });
+    await recorder.event(tsMs, 'warn', 'reconcile', `paper position ${p.symbol} ${p.qty} @ ${p.avgPrice} dropped: paper positions end with the process`);
+  }
+}
