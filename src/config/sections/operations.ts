@@ -81,6 +81,7 @@ export const monitoringSchema = z
     metrics: z
       .strictObject({
         enabled: z.boolean().default(false).describe('Expose Prometheus metrics.'),
+        host: z.string().default('127.0.0.1').describe('Bind address of the /metrics endpoint.'),
         port: z.number().int().min(0).max(65535).default(9464),
       })
       .prefault({}),
