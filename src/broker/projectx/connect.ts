@@ -7,6 +7,8 @@ import { UsageError } from '../../domain/errors.ts';
 import type { Clock } from './clock.ts';
 import { ProjectXClient } from './http/client.ts';
 import { credentialsFromEnv } from './http/session.ts';
+import { ExponentialBackoffPolicy, type RetryPolicy } from './retryPolicy.ts';
+import { createLogger } from '../../log/logger.ts';
 
 /** The option flags every gateway command takes (defined once, added by each command). */
 export const GATEWAY_OPTION = ['--gateway <url>', 'ProjectX REST base URL, e.g. http://127.0.0.1:8080 (default: projectx.api_url)'] as const;
@@ -38,8 +40,17 @@ export function gatewayEndpoints(config: Config, options: { gateway?: string; rt
   };
 }
 
-/** A REST client for the endpoints; throws MissingCredentialsError (naming the variables) before any request. */
-export function connectClient(endpoints: GatewayEndpoints, options: { env?: NodeJS.ProcessEnv; logger?: Logger; clock?: Clock } = {}): ProjectXClient {
+/**
+ * A REST client for the endpoints; throws MissingCredentialsError (naming the variables) before any request.
+ * Defaults suit a command line: warnings (retries) to stderr, reads retried 0.5 s, 1 s, 2 s, 4 s then given up.
+ */
+export function connectClient(endpoints: GatewayEndpoints, options: { env?: NodeJS.ProcessEnv; logger?: Logger; clock?: Clock; retryPolicy?: RetryPolicy } = {}): ProjectXClient {
   const credentials = credentialsFromEnv(options.env);
-  return new ProjectXClient({ apiUrl: endpoints.apiUrl, credentials: () => credentials, logger: options.logger, clock: options.clock });
+  return new ProjectXClient({
+    apiUrl: endpoints.apiUrl,
+    credentials: () => credentials,
+    logger: options.logger ?? createLogger({ level: process.env.TXBOT_LOG_LEVEL ?? 'warn' }),
+    clock: options.clock,
+    retryPolicy: options.retryPolicy ?? new ExponentialBackoffPolicy({ firstDelayMs: 500, baseDelayMs: 1000, maxRetries: 4 }),
+  });
 }

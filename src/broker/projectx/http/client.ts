@@ -74,6 +74,11 @@ export interface RetrieveBarsRequest {
 
 type CallKind = 'read' | 'mutation';
 
+/** Carries an error out of a retry loop untouched (it was already retried where it arose). */
+class FinalFailure {
+  constructor(readonly error: unknown) {}
+}
+
 /** The REST client. Methods return parsed models; failures are ProjectXError. */
 export class ProjectXClient {
   readonly apiUrl: string;
@@ -117,6 +122,7 @@ export class ProjectXClient {
       try {
         return await attempt();
       } catch (e) {
+        if (e instanceof FinalFailure) throw e.error;
         if (!(e instanceof ProjectXError) || !e.retryable) throw e;
         const delayMs = this.retryPolicy.nextDelayMs({ previousRetryCount: retries, elapsedMs: this.clock.nowMs() - firstFailureMs, retryReason: e });
         if (delayMs === null) throw e;
@@ -130,7 +136,10 @@ export class ProjectXClient {
   private async call(endpoint: string, body: unknown, kind: CallKind): Promise<unknown> {
     const limiter = this.limits.limiterFor(endpoint);
     const once = async (): Promise<unknown> => {
-      let token = await this.session.getToken();
+      // Login/refresh failures were already retried inside the session call; retrying here would multiply them.
+      let token = await this.session.getToken().catch((e: unknown) => {
+        throw new FinalFailure(e);
+      });
       if (kind === 'read') await limiter.acquire();
       else if (!limiter.tryAcquire()) {
         throw new ProjectXError('PROJECTX_LOCAL_RATE_LIMIT', { endpoint, retryable: false, message: `ProjectX ${endpoint}: not sent, the client-side budget (${limiter.maxRequests} per ${limiter.windowMs / 1000} s) is spent; next slot in ${limiter.waitTimeMs()} ms` });
@@ -147,7 +156,11 @@ export class ProjectXClient {
         return await this.raw(endpoint, body, token);
       }
     };
-    return kind === 'read' ? this.withRetries(endpoint, once) : once();
+    return kind === 'read'
+      ? this.withRetries(endpoint, once)
+      : once().catch((e: unknown) => {
+          throw e instanceof FinalFailure ? e.error : e;
+        });
   }
 
   // ---- auth & status ---------------------------------------------------------------------------

@@ -38,7 +38,7 @@ export async function sendRequest(req: TransportRequest, fetchFn: FetchFn = fetc
     });
   } catch (e) {
     const reason = e instanceof Error ? (e.name === 'TimeoutError' ? `no response within ${req.timeoutMs} ms` : describeCause(e)) : String(e);
-    throw new ProjectXError('PROJECTX_TRANSPORT', { endpoint: req.endpoint, retryable: true, message: `ProjectX ${req.endpoint}: request failed: ${reason}` });
+    throw new ProjectXError('PROJECTX_TRANSPORT', { endpoint: req.endpoint, retryable: true, message: `ProjectX ${req.endpoint}: request failed: ${reason}`, hint: `check that the gateway at ${req.baseUrl} is reachable (--gateway or projectx.api_url)` });
   }
   let text: string;
   try {
@@ -59,6 +59,7 @@ export async function sendRequest(req: TransportRequest, fetchFn: FetchFn = fetc
 function describeCause(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const cause = (e as Error & { cause?: unknown }).cause;
-  const code = cause && typeof cause === 'object' && 'code' in cause ? ` (${String((cause as { code: unknown }).code)})` : '';
-  return `${e.message}${code}`;
+  if (!cause || typeof cause !== 'object') return e.message;
+  const detail = 'code' in cause && (cause as { code: unknown }).code !== undefined ? String((cause as { code: unknown }).code) : cause instanceof Error ? cause.message : '';
+  return detail ? `${e.message} (${detail})` : e.message;
 }
