@@ -128,6 +128,15 @@ describe('rate limits', () => {
     expect([e.code, e.httpStatus, e.retryable]).toEqual(['PROJECTX_SERVER_ERROR', 503, true]);
   });
 
+  it('does not multiply retries when the login inside a read keeps failing', async () => {
+    h = await startHarness();
+    h.sim.faults.serverErrors(1000, 503, 'Auth/loginKey');
+    const e = await rejection(h.client.searchAccounts());
+    expect([e.endpoint, e.code]).toEqual(['Auth/loginKey', 'PROJECTX_SERVER_ERROR']);
+    expect(h.sim.restLog.filter((r) => r.endpoint === 'Auth/loginKey')).toHaveLength(21);
+    expect(h.sim.restLog.filter((r) => r.endpoint === 'Account/search')).toHaveLength(0);
+  });
+
   it('refuses an order locally when the budget is spent instead of queueing it', async () => {
     h = await startHarness({ enforceRateLimits: false });
     h.sim.tick(MNQ, 21_000);
