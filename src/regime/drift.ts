@@ -1,8 +1,11 @@
 // DriftMonitor: rolling mean of the detector's per-bar log-likelihood over the last trading days,
 // compared with the model's training baseline; says when the model has degraded (PLUG: retrain_trigger).
+// replayDrift runs a model over historical bars day by day (for `txbot drift`).
 
 import type { Config } from '../config/index.ts';
+import { barAt, type BarSeries } from '../domain/bar.ts';
 import { sessionInfo } from '../domain/session.ts';
+import { RegimeDetector } from './detector.ts';
 import type { RegimeModel } from './modelStore.ts';
 
 /** Settings of a DriftMonitor (config `retrain.drift_threshold`, `retrain.drift_window_days`). */
@@ -139,4 +142,52 @@ function checkSettings(s: DriftSettings): void {
   if (!Number.isFinite(s.baselineLogLikelihoodPerBar)) throw new RangeError(`drift baseline must be a finite number (got ${s.baselineLogLikelihoodPerBar})`);
   if (!(s.thresholdFraction >= 0 && s.thresholdFraction <= 1)) throw new RangeError(`drift threshold must be in [0, 1] (got ${s.thresholdFraction})`);
   if (!Number.isInteger(s.windowDays) || s.windowDays < 1) throw new RangeError(`drift window must be an integer >= 1 day (got ${s.windowDays})`);
+}
+
+/** One trading day of a drift replay (`replayDrift`). */
+export interface DriftDay {
+  /** Trading day (days since epoch). */
+  readonly tradingDay: number;
+  /** Scored bars of the day and their mean per-bar log-likelihood. */
+  readonly bars: number;
+  readonly dayMeanLogLikelihood: number;
+  /** Status of the rolling window at the day's last bar (no resets). */
+  readonly status: DriftStatus;
+  /** Whether a live RetrainController would have started a drift retrain during this day. */
+  readonly triggered: boolean;
+}
+
+/**
+ * Replays `series` through a detector of `model` and a DriftMonitor, one DriftDay per trading day with
+ * scored bars. `triggered` mimics the controller with the model kept: the first drifting bar fires, then
+ * the window starts afresh, so drift fires again only after another full window below threshold.
+ */
+export function replayDrift(series: BarSeries, model: RegimeModel, settings: Omit<DriftSettings, 'baselineLogLikelihoodPerBar'>): DriftDay[] {
+  const full = { ...settings, baselineLogLikelihoodPerBar: model.training.logLikelihoodPerBar };
+  const rolling = new DriftMonitor(full);
+  const trigger = new DriftMonitor(full);
+  const det = new RegimeDetector(model);
+  const days: DriftDay[] = [];
+  let cur: { day: number; sum: number; bars: number; triggered: boolean; status: DriftStatus } | null = null;
+  const flush = (): void => {
+    if (cur) days.push({ tradingDay: cur.day, bars: cur.bars, dayMeanLogLikelihood: cur.sum / cur.bars, status: cur.status, triggered: cur.triggered });
+  };
+  for (let i = 0; i < series.length; i++) {
+    const info = det.predictRegime(barAt(series, i));
+    if (!info || !Number.isFinite(info.logLikelihood)) continue;
+    const status = rolling.observe(series.tsMs[i]!, info.logLikelihood);
+    if (!cur || cur.day !== status.tradingDay) {
+      flush();
+      cur = { day: status.tradingDay, sum: 0, bars: 0, triggered: false, status };
+    }
+    cur.sum += info.logLikelihood;
+    cur.bars++;
+    cur.status = status;
+    if (trigger.observe(series.tsMs[i]!, info.logLikelihood).drifting) {
+      cur.triggered = true;
+      trigger.reset();
+    }
+  }
+  flush();
+  return days;
 }

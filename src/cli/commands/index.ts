@@ -13,6 +13,8 @@ import { registerContractsCommand } from './contracts.ts';
 import { registerHistoryCommand } from './history.ts';
 import { registerSimGatewayCommand } from './simGateway.ts';
 import { registerTrainCommand } from './train.ts';
+import { registerRetrainCommand } from './retrain.ts';
+import { registerDriftCommand } from './drift.ts';
 import { registerPaperCommand } from './paper.ts';
 import { registerKillCommand } from './kill.ts';
 import { registerSummaryCommand } from './summary.ts';
@@ -33,6 +35,8 @@ export const COMMANDS: RegisterCommand[] = [
   registerHistoryCommand,
   registerSimGatewayCommand,
   registerTrainCommand,
+  registerRetrainCommand,
+  registerDriftCommand,
   registerSummaryCommand,
   registerPaperCommand,
   registerKillCommand,

@@ -1,0 +1,79 @@
+// `txbot drift`: replays a bar file through a saved model and prints, per trading day, the rolling
+// log-likelihood ratio against the model's training baseline and when the drift trigger would have fired.
+
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.ts';
+import { loadBars } from '../../data/index.ts';
+import { sessionInfo } from '../../domain/session.ts';
+import { dateKeyOfDays } from '../../domain/time.ts';
+import { loadModelFile } from '../../backtest/backtestJob.ts';
+import { replayDrift } from '../../regime/drift.ts';
+import { note, out, table } from '../output.ts';
+import { parseDateOption, parseIntOption, parseNumberOption } from '../options.ts';
+
+interface DriftOpts {
+  data: string;
+  model: string;
+  from?: string;
+  to?: string;
+  threshold?: string;
+  windowDays?: string;
+  config?: string;
+  policy?: 'strict' | 'repair';
+}
+
+export function registerDriftCommand(program: Command): void {
+  program
+    .command('drift')
+    .description('Replay bars through a saved regime model: rolling log-likelihood ratio per day vs the training baseline, and when drift would trigger a retrain')
+    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
+    .requiredOption('--model <file>', 'saved regime model (from txbot train or txbot retrain)')
+    .option('--from <date>', 'first trading date YYYY-MM-DD')
+    .option('--to <date>', 'last trading date YYYY-MM-DD')
+    .option('--threshold <fraction>', 'drift when this fraction worse than the baseline (default retrain.drift_threshold)')
+    .option('--window-days <n>', 'trading days in the rolling window (default retrain.drift_window_days)')
+    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
+    .addHelpText('after', `
+The ratio is 1 + (rolling mean - baseline) / |baseline| of the per-bar log-likelihood: 1 = as good as on
+the training data, 0.8 = 20% worse. "trigger" marks the days a live retrain would have started (the
+model kept, so the window starts afresh after each trigger).
+
+Examples:
+  txbot train --data es.csv.gz --from 2021-01-01 --to 2021-12-31 --out models/es2021.json
+  txbot drift --data es.csv.gz --model models/es2021.json --from 2022-01-01 --to 2022-06-30
+  txbot drift --data es.csv.gz --model models/es2021.json --threshold 0.1 --window-days 10`)
+    .action((opts: DriftOpts) => runDriftCommand(opts));
+}
+
+async function runDriftCommand(opts: DriftOpts): Promise<void> {
+  const loaded = loadConfig({ file: opts.config });
+  const c = loaded.config;
+  const thresholdFraction = opts.threshold === undefined ? c.retrain.drift_threshold : parseNumberOption('--threshold', opts.threshold, 0, 1);
+  const windowDays = opts.windowDays === undefined ? c.retrain.drift_window_days : parseIntOption('--window-days', opts.windowDays, 1);
+  const model = loadModelFile(opts.model);
+  note(`loading ${opts.data} ...`);
+  const data = await loadBars(opts.data, {
+    timezone: c.data.timezone,
+    policy: opts.policy ?? c.data.policy,
+    barMinutes: c.data.bar_minutes,
+    from: parseDateOption('--from', opts.from),
+    to: parseDateOption('--to', opts.to),
+  });
+  if (data.repairSummary) note(data.repairSummary);
+  const days = replayDrift(data.series, model, { thresholdFraction, windowDays });
+  const base = model.training.logLikelihoodPerBar;
+  out(`baseline log-likelihood per bar ${base.toFixed(4)} (training ${sessionInfo(model.training.fromTsMs).tradingDate} to ${sessionInfo(model.training.toTsMs).tradingDate}); drift below ratio ${(1 - thresholdFraction).toFixed(3)} over ${windowDays} trading days`);
+  const rows = days.map((d) => [
+    dateKeyOfDays(d.tradingDay),
+    d.bars,
+    d.dayMeanLogLikelihood.toFixed(4),
+    d.status.rollingMeanLogLikelihood.toFixed(4),
+    d.status.ratio.toFixed(3),
+    !d.status.warm ? 'warming up' : d.status.drifting ? 'DRIFT' : 'ok',
+    d.triggered ? 'retrain' : '',
+  ]);
+  out(table(['date', 'bars', 'day mean', 'rolling mean', 'ratio', 'status', 'trigger'], rows));
+  const fired = days.filter((d) => d.triggered).map((d) => dateKeyOfDays(d.tradingDay));
+  out(fired.length ? `drift would have triggered a retrain on ${fired.length} day(s): ${fired.join(', ')}` : 'drift would not have triggered a retrain');
+}

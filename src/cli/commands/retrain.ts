@@ -1,0 +1,88 @@
+// `txbot retrain`: one retrain from a bar file: train on the window before the held-out validation days,
+// score the current and the new model there, swap (commit to the model store) only when the new is better.
+
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.ts';
+import { loadBars } from '../../data/index.ts';
+import { loadModelFile } from '../../backtest/backtestJob.ts';
+import { LocalModelStore } from '../../regime/modelRepository.ts';
+import { runRetrain, type RetrainOutcome } from '../../regime/retrain/index.ts';
+import { emProgressPrinter } from '../emProgress.ts';
+import { note, out, table } from '../output.ts';
+import { parseDateOption, parseIntOption } from '../options.ts';
+
+interface RetrainOpts {
+  data: string;
+  model: string;
+  windowDays?: string;
+  validationDays?: string;
+  to?: string;
+  out: string;
+  config?: string;
+  policy?: 'strict' | 'repair';
+}
+
+export function registerRetrainCommand(program: Command): void {
+  program
+    .command('retrain')
+    .description('Retrain the regime HMM on the latest window of a bar file, compare with the current model on held-out days, and swap only if better')
+    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz); its last window + validation trading days are used')
+    .requiredOption('--model <file>', 'the current regime model')
+    .option('--window-days <n>', 'training trading days (default retrain.window_days)')
+    .option('--validation-days <n>', 'held-out most recent trading days, never trained on (default retrain.validation_days)')
+    .option('--to <date>', 'last trading date to use YYYY-MM-DD (default: end of file)')
+    .requiredOption('--out <dir>', 'model store folder (versioned models + current.json); the current model is imported first when empty')
+    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
+    .addHelpText('after', `
+Scores are mean per-bar log-likelihoods on the validation days in original feature units (higher is
+better). The new model's states are re-sorted by mean return; "label mapping" shows which new label the
+bars of each old label got on the validation days.
+
+Examples:
+  txbot retrain --data es.csv.gz --model models/es2021.json --to 2022-06-30 --out models/es
+  txbot retrain --data es.csv.gz --model models/es/model-000002.json --window-days 60 --validation-days 5 --out models/es
+  txbot drift --data es.csv.gz --model models/es2021.json --from 2022-01-01`)
+    .action((opts: RetrainOpts) => runRetrainCommand(opts));
+}
+
+async function runRetrainCommand(opts: RetrainOpts): Promise<void> {
+  const loaded = loadConfig({ file: opts.config });
+  const c = loaded.config;
+  const windowDays = opts.windowDays === undefined ? c.retrain.window_days : parseIntOption('--window-days', opts.windowDays, 2);
+  const validationDays = opts.validationDays === undefined ? c.retrain.validation_days : parseIntOption('--validation-days', opts.validationDays, 1);
+  const current = loadModelFile(opts.model);
+  note(`loading ${opts.data} ...`);
+  const data = await loadBars(opts.data, {
+    timezone: c.data.timezone,
+    policy: opts.policy ?? c.data.policy,
+    barMinutes: c.data.bar_minutes,
+    to: parseDateOption('--to', opts.to),
+  });
+  if (data.repairSummary) note(data.repairSummary);
+  const store = await LocalModelStore.open(opts.out, { keep: c.retrain.keep_models });
+  note(`training on ${windowDays} trading days before the last ${validationDays} (held out) ...`);
+  const o = runRetrain(data.series, current, c, { windowDays, validationDays }, { onIteration: emProgressPrinter('retrain') });
+  for (const w of o.warnings) note(`warning: ${w}`);
+  printOutcome(o);
+  if (o.decision === 'swapped') {
+    if (!(await store.current())) await store.commit(current, { tsMs: current.training.toTsMs, reason: `imported from ${basename(opts.model)}` });
+    const v = await store.commit(o.newModel, { tsMs: o.newModel.training.toTsMs, reason: o.reason });
+    out(`new model stored as version ${v.version}: ${v.location} (current.json points at it)`);
+  } else {
+    const cur = await store.current();
+    out(`store ${store.description} unchanged${cur ? ` (current version ${cur.version})` : ' (no model stored yet)'}`);
+  }
+}
+
+function printOutcome(o: RetrainOutcome): void {
+  out(`training days ${o.trainDates.from} to ${o.trainDates.to} (${o.trainDates.days}); validation days ${o.validationDates.from} to ${o.validationDates.to} (${o.validationDates.days}, ${o.validationBars} bars)`);
+  out(`current model score: ${o.currentScore === null ? 'n/a' : o.currentScore.toFixed(4)} per bar`);
+  out(`new model score:     ${o.newScore.toFixed(4)} per bar`);
+  out(`decision: ${o.decision === 'swapped' ? 'SWAPPED' : 'KEPT'} (${o.code}): ${o.reason}`);
+  if (o.labelMapping.length) {
+    out('\nlabel mapping on the validation days (old → new):');
+    out(table(['old label', 'new label', 'share', 'bars'], o.labelMapping.map((m) => [m.oldLabel, m.newLabel ?? '-', m.bars ? `${(m.share * 100).toFixed(1)}%` : '-', m.bars])));
+  }
+}
