@@ -109,12 +109,12 @@ export function initFromData(
 }
 
 /** k-means for initial means runs on at most this many rows (an even stride through the data). */
-export const KMEANS_MAX_ROWS = 20_000;
+export const KMEANS_MAX_ROWS = 10_000;
 
 /**
  * Every ceil(T / maxRows)-th row of X (T x D), or X itself when T <= maxRows. Initial means need
- * only approximate centroids, and Lloyd iterations on 70k rows cost more than 20 EM iterations' worth
- * of the gain; a fixed stride keeps it deterministic.
+ * only approximate centroids (EM moves them anyway), while full Lloyd iterations on 70k rows cost
+ * about as much as 5 EM iterations (measured 0.7 s); a fixed stride keeps it deterministic.
  */
 export function strideSample(X: Float64Array, d: number, maxRows: number): Float64Array {
   const T = X.length / d;
