@@ -48,6 +48,8 @@ export interface LiveSessionOptions {
   readonly graceMs?: number;
   /** Builds the live broker (live mode); paper uses PaperBroker. */
   readonly brokerFactory?: (ctx: BrokerContext) => Promise<LiveBroker>;
+  /** Longest wait (base-clock ms) for the first trade or quote that tells the exchange time (default 10 000). */
+  readonly firstMarketEventWaitMs?: number;
   /** Called after each bar with the status line. */
   readonly onStatus?: (s: LiveStatus) => void;
 }
@@ -78,12 +80,38 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
   const contract = await new ContractResolver(client, config.projectx.live_data).resolve(market.instrument.symbol);
   logger.info({ accountId: account.id, account: account.name, contractId: contract.contractId }, 'account and contract resolved');
 
+  // Subscribe first: the first trade (or quote) tells the exchange time, which a replayed feed needs
+  // before asking for history; trades arriving meanwhile wait in a buffer.
+  const realtime = await connectRealtime({ client, rtcUrl: o.rtcUrl, accountId: account.id, contractIds: [contract.contractId], logger });
+  const buffered: { tsMs: number; price: number; volume: number }[] = [];
+  let feed: LiveBarFeed | null = null;
+  let marketSeen: () => void = () => undefined;
+  const firstMarketEvent = new Promise<void>((resolve) => (marketSeen = resolve));
+  const offTrade = realtime.marketHub.events.on('trade', (trades) => {
+    for (const t of trades) {
+      if (t.contractId !== contract.contractId) continue;
+      if (feed) feed.trade(t.tsMs, t.price, t.volume);
+      else {
+        clock.observe(t.tsMs);
+        buffered.push({ tsMs: t.tsMs, price: t.price, volume: t.volume });
+        marketSeen();
+      }
+    }
+  });
+  const offQuote = realtime.marketHub.events.on('quote', (q) => {
+    if (q.contractId !== contract.contractId) return;
+    if (feed) feed.quote(q.tsMs);
+    else {
+      clock.observe(q.tsMs);
+      marketSeen();
+    }
+  });
+  await Promise.race([firstMarketEvent, o.baseClock.sleep(o.firstMarketEventWaitMs ?? 10_000)]);
+
   const history = await historyForWarmUp(client, contract.contractId, config.projectx.live_data, config.data.bar_minutes, clock.nowMs(), o.warmUpDays ?? 5, logger);
   const startMs = history.length ? history.at(-1)!.tsMs + config.data.bar_minutes * MINUTE_MS : clock.nowMs();
   const restored = await restoreRisk(loaded, market.instrument, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null);
   logger.info({ balanceUsd: restored.balanceUsd, highestEodBalanceUsd: restored.highestEodBalanceUsd, source: restored.source }, 'risk restored');
-
-  const realtime = await connectRealtime({ client, rtcUrl: o.rtcUrl, accountId: account.id, contractIds: [contract.contractId], logger });
   const recorder = new JournalRecorder(o.journal, market.instrument.symbol);
   const broker = o.mode === 'paper' || !o.brokerFactory
     ? new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks })
@@ -106,25 +134,21 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
 
   const aggregator = new BarAggregator({ barMs: config.data.bar_minutes * MINUTE_MS, emptyBars: o.emptyBars ?? 'flat' });
   if (history.length) aggregator.seed(history.at(-1)!);
-  const feed = new LiveBarFeed({ aggregator, clock, graceMs: o.graceMs, logger, onBar: (bar) => void runner.onBar(bar).catch(() => undefined) });
-  const offTrade = realtime.marketHub.events.on('trade', (trades) => {
-    for (const t of trades) if (t.contractId === contract.contractId) feed.trade(t.tsMs, t.price, t.volume);
-  });
-  const offQuote = realtime.marketHub.events.on('quote', (q) => {
-    if (q.contractId === contract.contractId) feed.quote(q.tsMs);
-  });
+  feed = new LiveBarFeed({ aggregator, clock, graceMs: o.graceMs, logger, onBar: (bar) => void runner.onBar(bar).catch(() => undefined) });
+  for (const t of buffered.splice(0)) feed.trade(t.tsMs, t.price, t.volume);
+  const liveFeed = feed;
   feed.start();
   logger.info({ mode: o.mode, halted: runner.halted }, 'session running');
   return {
     runner,
-    feed,
+    feed: liveFeed,
     broker,
     contract,
     clock,
     async stop(onStop) {
       offTrade();
       offQuote();
-      await feed.stop();
+      await liveFeed.stop();
       await runner.stop(onStop);
       await realtime.stop();
       await broker.close();
