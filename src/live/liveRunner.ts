@@ -223,12 +223,13 @@ export class LiveRunner {
           this.o.logger.info({ intentId: c.order.intentId }, 'entry dropped: halted by the kill switch');
           continue;
         }
-        await journal.flush();
         await journal.intent(c.order, decision?.regime ?? null, decision?.reason ?? '', refPrice);
         const sentMs = this.o.clock.nowMs();
         this.o.onOrderSent?.(tsMs, sentMs);
         const res = await broker.submitBracket(c.order);
         await journal.sent(c.order.intentId, sentMs, res.brokerOrderId);
+        // Buffered decisions are diagnostics: written after the order so they never delay it.
+        await journal.flush();
         this.o.logger.info({ intentId: c.order.intentId, side: c.order.side, qty: c.order.qty, entry: c.order.entryType, stopTicks: c.order.stopTicks, targetTicks: c.order.targetTicks }, 'entry sent');
         await this.apply(res.events);
       } else if (c.kind === 'cancel_entry') {

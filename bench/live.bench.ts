@@ -1,0 +1,74 @@
+// Benchmark of the live loop's reaction time: from a closed bar handed to the LiveRunner to the entry
+// order request reaching the broker (journal intent written first, durably in SQLite), p50/p99, in process.
+// Run: npm run bench:live
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateConfig, type LoadedConfig } from '../src/config/index.ts';
+import { generateSyntheticBars } from '../src/data/index.ts';
+import { barAt, sliceBarSeries } from '../src/domain/bar.ts';
+import type { BracketOrderRequest } from '../src/broker/broker.ts';
+import { createRiskManager, loadMarketContext } from '../src/backtest/wiring.ts';
+import { RegimeDetector, trainRegimeModel } from '../src/regime/index.ts';
+import { MemoryJournal, SqliteJournal, type Journal } from '../src/state/index.ts';
+import { silentLogger } from '../src/log/logger.ts';
+import { ManualClock } from '../src/live/liveClock.ts';
+import { JournalRecorder } from '../src/live/journalRecorder.ts';
+import { LiveRunner } from '../src/live/liveRunner.ts';
+import { PaperBroker } from '../src/live/paperBroker.ts';
+import type { SubmitOutcome } from '../src/live/liveBroker.ts';
+
+const config = validateConfig({ filters: { vix: { enabled: false }, news: { high_impact_times_et: [], calendar_tiers: [] } } }, 'bench');
+const loaded: LoadedConfig = { config, sourcePath: null, baseDir: process.cwd() };
+const series = generateSyntheticBars({ seed: 7, days: 400, startDate: '2022-01-03' }).series;
+const cut = 150 * 78;
+const model = trainRegimeModel(sliceBarSeries(series, 0, cut), config).model;
+const test = sliceBarSeries(series, cut, series.length);
+
+/** Paper broker that stamps the moment an order request reaches it. */
+class StampingBroker extends PaperBroker {
+  lastSubmitMs = Number.NaN;
+  override async submitBracket(order: BracketOrderRequest): Promise<SubmitOutcome> {
+    this.lastSubmitMs = performance.now();
+    return super.submitBracket(order);
+  }
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+async function measure(label: string, journal: Journal): Promise<void> {
+  const market = loadMarketContext(loaded);
+  const broker = new StampingBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks });
+  const runner = new LiveRunner({
+    engine: { config, instrument: market.instrument, regime: new RegimeDetector(model), risk: createRiskManager(loaded, [market.instrument]), calendar: market.calendar, sentiment: market.sentiment, idPrefix: 'bench' },
+    broker,
+    journal: new JournalRecorder(journal, market.instrument.symbol),
+    clock: new ManualClock(0),
+    logger: silentLogger(),
+  });
+  const orderUs: number[] = [];
+  const stepUs: number[] = [];
+  for (let i = 0; i < test.length; i++) {
+    const bar = barAt(test, i);
+    broker.lastSubmitMs = Number.NaN;
+    const t0 = performance.now();
+    await runner.onBar(bar);
+    const t1 = performance.now();
+    stepUs.push((t1 - t0) * 1000);
+    if (!Number.isNaN(broker.lastSubmitMs)) orderUs.push((broker.lastSubmitMs - t0) * 1000);
+  }
+  await journal.close();
+  console.log(`${label}: ${test.length} bars, ${orderUs.length} orders | bar close → order request sent p50 ${pct(orderUs, 50).toFixed(0)} µs, p99 ${pct(orderUs, 99).toFixed(0)} µs, max ${Math.max(...orderUs).toFixed(0)} µs | whole bar step p50 ${pct(stepUs, 50).toFixed(0)} µs, p99 ${pct(stepUs, 99).toFixed(0)} µs`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'txbot-bench-live-'));
+try {
+  await measure('memory journal', new MemoryJournal());
+  await measure('sqlite journal (durable intent before send)', await SqliteJournal.open(join(dir, 'journal.db')));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
