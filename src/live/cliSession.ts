@@ -10,9 +10,8 @@ import { loadModelFile } from '../backtest/backtestJob.ts';
 import { connectClient, gatewayEndpoints } from '../broker/projectx/connect.ts';
 import { openJournal } from '../state/index.ts';
 import { createLogger } from '../log/logger.ts';
-import type { LiveBroker } from './liveBroker.ts';
 import type { LiveStatus } from './liveRunner.ts';
-import { startLiveSession, type BrokerContext } from './liveSession.ts';
+import { startLiveSession } from './liveSession.ts';
 import { KILL_SIGNAL, pidFilePath, removePidFile, writePidFile } from './pidFile.ts';
 
 /** Options shared by the paper and live commands. */
@@ -49,7 +48,7 @@ export function checkSessionOptions(opts: SessionCliOptions): { accountId: numbe
 }
 
 /** Runs a session until SIGINT/SIGTERM (or --stop-after-bars); the kill switch (SIGUSR2) flattens and halts. */
-export async function runSessionCommand(mode: 'paper' | 'live', opts: SessionCliOptions, print: (line: string) => void, extra: { brokerFactory?: (ctx: BrokerContext) => Promise<LiveBroker>; logger?: Logger } = {}): Promise<void> {
+export async function runSessionCommand(mode: 'paper' | 'live', opts: SessionCliOptions, print: (line: string) => void, extra: { logger?: Logger } = {}): Promise<void> {
   const { accountId, loaded, warmUpDays, stopAfterBars } = checkSessionOptions(opts);
   const config = loaded.config;
   const model = loadModelFile(opts.model);
@@ -72,7 +71,6 @@ export async function runSessionCommand(mode: 'paper' | 'live', opts: SessionCli
     logger,
     baseClock: systemClock,
     warmUpDays,
-    brokerFactory: extra.brokerFactory,
     onStatus: (s) => {
       if (s.tsMs - lastStatusMs >= config.live.status_interval_seconds * 1000) {
         lastStatusMs = s.tsMs;

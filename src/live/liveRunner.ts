@@ -120,6 +120,14 @@ export class LiveRunner {
     this.halted_ = true;
   }
 
+  /** Registers a position found at the broker on start-up with the engine and risk manager (not journaled). */
+  adopt(ev: ExecutionEvent): Promise<void> {
+    return this.enqueue(async () => {
+      this.engine.onExecution(ev);
+      await this.flushRisk();
+    });
+  }
+
   /** Queues one closed bar. */
   onBar(bar: Bar): Promise<void> {
     return this.enqueue(() => this.step(bar));

@@ -8,7 +8,7 @@ import { BrokerError } from '../domain/errors.ts';
 import type { LoadedConfig } from '../config/loader.ts';
 import { RegimeDetector, type RegimeModel } from '../regime/index.ts';
 import { loadMarketContext } from '../backtest/wiring.ts';
-import { ContractResolver, connectRealtime, type ProjectXClient, type ProjectXRealtime, type ResolvedContract } from '../broker/projectx/index.ts';
+import { ContractResolver, connectRealtime, type ProjectXClient, type ResolvedContract } from '../broker/projectx/index.ts';
 import type { Journal } from '../state/index.ts';
 import { BarAggregator, type EmptyBarPolicy } from './barAggregator.ts';
 import { LiveBarFeed } from './barFeed.ts';
@@ -17,18 +17,9 @@ import type { LiveBroker } from './liveBroker.ts';
 import { JournalRecorder } from './journalRecorder.ts';
 import { LiveRunner, type LiveStatus } from './liveRunner.ts';
 import { PaperBroker } from './paperBroker.ts';
+import { ProjectXLiveBroker } from './projectxBroker.ts';
+import { reconcileLive } from './reconcile.ts';
 import { historyForWarmUp, killedToday, restoreRisk } from './startup.ts';
-
-/** What a broker factory gets to build the session's broker. */
-export interface BrokerContext {
-  readonly client: ProjectXClient;
-  readonly realtime: ProjectXRealtime | null;
-  readonly accountId: number;
-  readonly contract: ResolvedContract;
-  readonly journal: Journal;
-  readonly clock: Clock;
-  readonly logger: Logger;
-}
 
 export interface LiveSessionOptions {
   readonly mode: 'paper' | 'live';
@@ -46,8 +37,6 @@ export interface LiveSessionOptions {
   readonly emptyBars?: EmptyBarPolicy;
   /** Exchange ms after a bar's end before its timer close (default 500). */
   readonly graceMs?: number;
-  /** Builds the live broker (live mode); paper uses PaperBroker. */
-  readonly brokerFactory?: (ctx: BrokerContext) => Promise<LiveBroker>;
   /** Longest wait (base-clock ms) for the first trade or quote that tells the exchange time (default 10 000). */
   readonly firstMarketEventWaitMs?: number;
   /** Called after each bar with the status line. */
@@ -113,9 +102,9 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
   const restored = await restoreRisk(loaded, market.instrument, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null);
   logger.info({ balanceUsd: restored.balanceUsd, highestEodBalanceUsd: restored.highestEodBalanceUsd, source: restored.source }, 'risk restored');
   const recorder = new JournalRecorder(o.journal, market.instrument.symbol);
-  const broker = o.mode === 'paper' || !o.brokerFactory
+  const broker: LiveBroker = o.mode === 'paper'
     ? new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks })
-    : await o.brokerFactory({ client, realtime, accountId: account.id, contract, journal: o.journal, clock, logger });
+    : new ProjectXLiveBroker({ client, sync: realtime.sync, accountId: account.id, contractId: contract.contractId, symbol: market.instrument.symbol, tickSize: contract.tickSize, logger });
   const runner = new LiveRunner({
     engine: { config, instrument: market.instrument, regime: new RegimeDetector(o.model), risk: restored.risk, vixTable: market.vixTable, calendar: market.calendar, sentiment: market.sentiment, idPrefix: `${o.mode[0]}${o.baseClock.nowMs().toString(36)}` },
     broker,
@@ -130,7 +119,11 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     runner.setHalted();
     logger.warn({ reason: killed }, 'kill switch was used today: staying halted');
   }
-  if (broker.kind === 'paper') await reconcilePaper(o.journal, recorder, startMs, logger);
+  if (broker instanceof ProjectXLiveBroker) {
+    await reconcileLive({ client, accountId: account.id, contractId: contract.contractId, symbol: market.instrument.symbol, journal: o.journal, broker, adopt: (ev) => runner.adopt(ev), nowMs: clock.nowMs(), logger });
+  } else {
+    await reconcilePaper(o.journal, recorder, startMs, logger);
+  }
 
   const aggregator = new BarAggregator({ barMs: config.data.bar_minutes * MINUTE_MS, emptyBars: o.emptyBars ?? 'flat' });
   if (history.length) aggregator.seed(history.at(-1)!);

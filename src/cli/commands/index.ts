@@ -17,6 +17,7 @@ import { registerRetrainCommand } from './retrain.ts';
 import { registerDriftCommand } from './drift.ts';
 import { registerPaperCommand } from './paper.ts';
 import { registerKillCommand } from './kill.ts';
+import { registerLiveCommand } from './live.ts';
 import { registerSummaryCommand } from './summary.ts';
 
 /** A command module: adds its command(s) to the root program. */
@@ -40,4 +41,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerSummaryCommand,
   registerPaperCommand,
   registerKillCommand,
+  registerLiveCommand,
 ];

@@ -1,0 +1,117 @@
+// Start-up reconciliation of a live account: the broker's REST view (open positions, working and recent
+// orders) is the truth; every journaled intent with an open outcome is resolved by its customTag before
+// anything new is sent, and a position without a working stop is flattened. Each difference is logged
+// and journaled.
+
+import type { Logger } from 'pino';
+import { isOpenIntent, type Journal } from '../state/index.ts';
+import { OrderSideCode, OrderStatus, OrderType, PositionType, ProjectXError, flattenContract, type ProjectXClient, type PxOrder } from '../broker/projectx/index.ts';
+import type { ExecutionEvent } from '../broker/broker.ts';
+import type { ProjectXLiveBroker } from './projectxBroker.ts';
+
+export interface ReconcileContext {
+  readonly client: ProjectXClient;
+  readonly accountId: number;
+  readonly contractId: string;
+  readonly symbol: string;
+  readonly journal: Journal;
+  readonly broker: ProjectXLiveBroker;
+  /** Registers an adopted position with the engine and risk manager (no journal write). */
+  readonly adopt: (ev: ExecutionEvent) => Promise<void>;
+  readonly nowMs: number;
+  /** How far back orders are searched for customTags (default 24 h). */
+  readonly lookbackMs?: number;
+  readonly logger: Logger;
+}
+
+/** One difference found and how it was resolved. */
+export interface ReconcileAction {
+  readonly code: 'INTENT_NOT_AT_VENUE' | 'INTENT_FILLED' | 'INTENT_WORKING_CANCELLED' | 'INTENT_CANCELLED' | 'INTENT_REJECTED' | 'POSITION_ADOPTED' | 'POSITION_UNPROTECTED_FLATTENED' | 'ORPHAN_ORDER_CANCELLED';
+  readonly detail: string;
+}
+
+const WORKING = new Set([OrderStatus.Open, OrderStatus.Pending, OrderStatus.Suspended]);
+
+/** Reconciles journal and broker; returns what it did (also logged and journaled). */
+export async function reconcileLive(c: ReconcileContext): Promise<ReconcileAction[]> {
+  const { client, accountId, contractId, journal } = c;
+  const actions: ReconcileAction[] = [];
+  const act = async (code: ReconcileAction['code'], detail: string) => {
+    actions.push({ code, detail });
+    c.logger.warn({ code, detail }, 'reconcile');
+    await journal.recordEvent({ tsMs: c.nowMs, level: 'warn', component: 'reconcile', message: `${code}: ${detail}` });
+  };
+  const recent = await client.searchOrders(accountId, c.nowMs - (c.lookbackMs ?? 86_400_000));
+  const byTag = new Map(recent.filter((o) => o.customTag).map((o) => [o.customTag!, o]));
+  const entryOf = new Map<number, string>();
+
+  for (const intent of await journal.openIntents()) {
+    if (!isOpenIntent(intent.status)) continue;
+    const order = byTag.get(intent.customTag);
+    if (!order) {
+      await journal.markRejected(intent.intentId, { reason: 'not at the venue after a restart (customTag search): never sent' }, c.nowMs);
+      await act('INTENT_NOT_AT_VENUE', `${intent.intentId} (${intent.status}) customTag ${intent.customTag} not found; not resent`);
+      continue;
+    }
+    if (intent.brokerOrderId === null) await journal.recordBrokerOrderId(intent.intentId, String(order.id), c.nowMs);
+    if (order.status === OrderStatus.Filled) {
+      await journal.recordFill({ fillId: `${order.id}-entry`, orderId: String(order.id), intentId: intent.intentId, symbol: c.symbol, tsMs: order.updateTsMs ?? order.creationTsMs, side: order.side === OrderSideCode.Bid ? 'buy' : 'sell', qty: order.fillVolume || order.size, price: order.filledPrice ?? 0, commissionUsd: 0 });
+      entryOf.set(order.id, intent.intentId);
+      await act('INTENT_FILLED', `${intent.intentId} order ${order.id} filled ${order.fillVolume} @ ${order.filledPrice}`);
+    } else if (WORKING.has(order.status)) {
+      await cancelQuietly(client, accountId, order.id);
+      await journal.markCancelled(intent.intentId, c.nowMs);
+      await act('INTENT_WORKING_CANCELLED', `${intent.intentId} order ${order.id} was still working; cancelled (the engine decides afresh)`);
+    } else if (order.status === OrderStatus.Rejected) {
+      await journal.markRejected(intent.intentId, { reason: `order ${order.id} rejected by the venue` }, c.nowMs);
+      await act('INTENT_REJECTED', `${intent.intentId} order ${order.id} rejected`);
+    } else {
+      await journal.markCancelled(intent.intentId, c.nowMs);
+      await act('INTENT_CANCELLED', `${intent.intentId} order ${order.id} ${OrderStatus[order.status]}`);
+    }
+  }
+
+  const position = (await client.searchOpenPositions(accountId)).find((p) => p.contractId === contractId && p.size > 0) ?? null;
+  const open = (await client.searchOpenOrders(accountId)).filter((o) => o.contractId === contractId && WORKING.has(o.status));
+  if (!position) {
+    for (const o of open) {
+      await cancelQuietly(client, accountId, o.id);
+      await act('ORPHAN_ORDER_CANCELLED', `order ${o.id} (${OrderType[o.type]}) working while flat; cancelled`);
+    }
+    return actions;
+  }
+  const long = position.type === PositionType.Long;
+  const exitSide = long ? OrderSideCode.Ask : OrderSideCode.Bid;
+  const stop = open.find((o) => o.type === OrderType.Stop && o.side === exitSide && o.stopPrice !== null) ?? null;
+  if (!stop) {
+    await flattenContract(client, accountId, contractId, open.map((o) => o.id));
+    await journal.recordPosition({ symbol: c.symbol, tsMs: c.nowMs, qty: 0, avgPrice: 0 });
+    await act('POSITION_UNPROTECTED_FLATTENED', `${long ? 'long' : 'short'} ${position.size} @ ${position.averagePrice} had no working stop; flattened`);
+    return actions;
+  }
+  const target = open.find((o) => o.type === OrderType.Limit && o.side === exitSide) ?? null;
+  const entry = findEntry(recent, stop, entryOf);
+  const intentId = entry?.intentId ?? `adopted-${position.id}`;
+  const pos = { intentId, symbol: c.symbol, side: long ? ('long' as const) : ('short' as const), qty: position.size, entryPrice: position.averagePrice, entryTsMs: position.creationTsMs, stopPrice: stop.stopPrice!, targetPrice: target?.limitPrice ?? Number.NaN };
+  c.broker.adopt(pos, entry?.orderId ?? stop.parentOrderId);
+  await c.adopt({ kind: 'entry_filled', intentId, tsMs: position.creationTsMs, side: long ? 'buy' : 'sell', qty: position.size, price: position.averagePrice, commissionUsd: 0, stopPrice: pos.stopPrice, targetPrice: pos.targetPrice });
+  await journal.recordPosition({ symbol: c.symbol, tsMs: c.nowMs, qty: long ? position.size : -position.size, avgPrice: position.averagePrice });
+  await act('POSITION_ADOPTED', `${pos.side} ${pos.qty} @ ${pos.entryPrice} with stop ${pos.stopPrice} (order ${stop.id}) as ${intentId}`);
+  return actions;
+}
+
+function findEntry(recent: readonly PxOrder[], stop: PxOrder, entryOf: ReadonlyMap<number, string>): { orderId: number; intentId: string } | null {
+  const tag = stop.customTag?.replace(/-(SL|TP)$/, '') ?? null;
+  const entry = recent.find((o) => (stop.parentOrderId !== null && o.id === stop.parentOrderId) || (tag !== null && o.customTag === tag)) ?? null;
+  if (!entry) return null;
+  const intentId = entryOf.get(entry.id) ?? (entry.customTag?.startsWith('txbot-') ? entry.customTag.slice('txbot-'.length) : null);
+  return intentId ? { orderId: entry.id, intentId } : null;
+}
+
+async function cancelQuietly(client: ProjectXClient, accountId: number, orderId: number): Promise<void> {
+  try {
+    await client.cancelOrder(accountId, orderId);
+  } catch (e) {
+    if (!(e instanceof ProjectXError) || e.code !== 'PROJECTX_REJECTED') throw e;
+  }
+}
