@@ -18,6 +18,7 @@ import { registerDriftCommand } from './drift.ts';
 import { registerPaperCommand } from './paper.ts';
 import { registerKillCommand } from './kill.ts';
 import { registerLiveCommand } from './live.ts';
+import { registerReplayCommand } from './replay.ts';
 import { registerSummaryCommand } from './summary.ts';
 
 /** A command module: adds its command(s) to the root program. */
@@ -42,4 +43,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerPaperCommand,
   registerKillCommand,
   registerLiveCommand,
+  registerReplayCommand,
 ];

@@ -1,0 +1,61 @@
+// `txbot replay`: runs the live code path (in-process Gateway simulator, SignalR over a real socket, bar
+// aggregation, live runner, journal) over a bar file as fast as it can; writes the backtest's outputs.
+
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.ts';
+import { loadBars } from '../../data/index.ts';
+import { loadModelFile } from '../../backtest/backtestJob.ts';
+import { trainRegimeModel } from '../../regime/index.ts';
+import { runReplay } from '../../live/replay.ts';
+import { createLogger } from '../../log/logger.ts';
+import { createProgress } from '../progress.ts';
+import { note, out } from '../output.ts';
+import { parseDateOption } from '../options.ts';
+import { printSummary } from '../summaryPrinter.ts';
+
+interface ReplayOpts {
+  data: string;
+  model?: string;
+  from?: string;
+  to?: string;
+  config?: string;
+  out: string;
+}
+
+export function registerReplayCommand(program: Command): void {
+  program
+    .command('replay')
+    .description('Replay a bar file through the live code path (simulator, sockets, bar aggregation, journal); same outputs and trades as txbot backtest')
+    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
+    .option('--model <file>', 'saved regime model (default: train on the same bars, in-sample)')
+    .option('--from <date>', 'first trading date YYYY-MM-DD')
+    .option('--to <date>', 'last trading date YYYY-MM-DD')
+    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .requiredOption('--out <dir>', 'output folder (summary.json, trades.csv, equity.csv, decisions.jsonl, report.html, journal.db)')
+    .addHelpText('after', `
+Orders execute on the backtest's fill rules applied to the bars rebuilt from the simulator's trade
+stream, so trades.csv equals the backtest's (see src/live/README.md).
+
+Examples:
+  txbot replay --data ../shared/data/nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv --model models/nq.json --out out/replay
+  txbot backtest --data bars.csv --model models/nq.json --out out/bt && txbot replay --data bars.csv --model models/nq.json --out out/rp && diff out/bt/trades.csv out/rp/trades.csv`)
+    .action(async (opts: ReplayOpts) => {
+      const loaded = loadConfig({ file: opts.config });
+      const config = loaded.config;
+      note(`loading ${opts.data} ...`);
+      const data = await loadBars(opts.data, { timezone: config.data.timezone, policy: config.data.policy, barMinutes: config.data.bar_minutes, from: parseDateOption('--from', opts.from), to: parseDateOption('--to', opts.to) });
+      if (data.repairSummary) note(data.repairSummary);
+      let model;
+      if (opts.model) model = loadModelFile(opts.model);
+      else {
+        note('training the HMM on the same bars (in-sample) ...');
+        model = trainRegimeModel(data.series, config).model;
+      }
+      const progress = createProgress('replay', data.series.length);
+      const result = await runReplay({ loaded, series: data.series, model, outDir: opts.out, dataLabel: opts.data, logger: createLogger({ level: process.env.TXBOT_LOG_LEVEL ?? 'warn' }), onProgress: (done) => progress.update(done) });
+      progress.stop();
+      printSummary(result.summary);
+      note(`${result.tradesStreamed} market trades streamed over the socket`);
+      out(`report: ${opts.out}/report.html`);
+    });
+}

@@ -1,0 +1,168 @@
+// `txbot replay`: the live code path over a historical file as fast as possible. The Gateway simulator
+// runs in process on 127.0.0.1 (port 0) and replays the file as trades; the market hub carries them over
+// a real SignalR socket to the live bar aggregator, the LiveRunner runs the engine and the journal
+// records everything; the outputs are the backtest's (summary, trades, equity, decisions, report).
+//
+// Execution (documented difference, configurable): by default ('sim-broker') orders execute on the
+// backtest's SimBroker applied to the bars aggregated from the simulator's trade stream, so trades.csv
+// equals `txbot backtest` trade for trade. The simulator's matching engine fills touch-by-touch with no
+// slippage (targets fill when touched, the tick order inside a bar decides stop versus target), which
+// cannot reproduce the backtest's rules (slippage, target only when traded through, stop first).
+
+import type { Logger } from 'pino';
+import type { BarSeries } from '../domain/bar.ts';
+import { barAt } from '../domain/bar.ts';
+import { MINUTE_MS } from '../domain/time.ts';
+import type { LoadedConfig } from '../config/loader.ts';
+import { RegimeDetector, hashBars, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
+import { loadMarketContext, createRiskManager, startingBalance } from '../backtest/wiring.ts';
+import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../backtest/summary.ts';
+import { renderReportHtml } from '../backtest/reportHtml.ts';
+import { decisionJson, equityCsv, outputDir, stableJson, tradesCsv, SyncLineWriter } from '../backtest/outputs.ts';
+import { GatewaySimulator, defaultSimContracts } from '../broker/projectx/simulator/index.ts';
+import { HubState, ProjectXClient, connectRealtime } from '../broker/projectx/index.ts';
+import { SqliteJournal } from '../state/index.ts';
+import { BarAggregator } from './barAggregator.ts';
+import { LiveBarFeed } from './barFeed.ts';
+import { ExchangeClock } from './liveClock.ts';
+import { JournalRecorder } from './journalRecorder.ts';
+import { LiveRunner } from './liveRunner.ts';
+import { PaperBroker } from './paperBroker.ts';
+
+export interface ReplayOptions {
+  readonly loaded: LoadedConfig;
+  readonly series: BarSeries;
+  readonly model: RegimeModel;
+  readonly outDir: string;
+  readonly dataLabel: string;
+  readonly logger: Logger;
+  /** Bars the simulator is advanced by before waiting for the runner to catch up (default 64). */
+  readonly chunkBars?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface ReplayResult {
+  readonly summary: BacktestSummary;
+  readonly files: string[];
+  /** Market trades that went over the socket. */
+  readonly tradesStreamed: number;
+}
+
+const USER = 'replay';
+/** Longest single move of the simulator clock: below the session's 30-minute token refresh margin. */
+const MAX_STEP_MS = 20 * MINUTE_MS;
+const KEY = 'replay-key';
+
+/** Yields to the event loop until `pred` holds (socket traffic in flight), without timers. */
+async function until(pred: () => boolean): Promise<void> {
+  while (!pred()) await new Promise<void>((r) => setImmediate(r));
+}
+
+/** Runs the replay and writes the outputs. */
+export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
+  const { loaded, series } = o;
+  const config = loaded.config;
+  const market = loadMarketContext(loaded);
+  const contract = defaultSimContracts().find((c) => c.activeContract && c.id.startsWith(`CON.F.US.${market.instrument.symbol}.`));
+  const contractId = contract?.id ?? `CON.F.US.${market.instrument.symbol}.H26`;
+  const bars = Array.from({ length: series.length }, (_, i) => barAt(series, i));
+  const contracts = contract ? undefined : [...defaultSimContracts(), { id: contractId, name: market.instrument.symbol, description: 'replay', tickSize: market.instrument.tickSize, tickValueUsd: market.instrument.tickValueUsd, activeContract: true, symbolId: `F.US.${market.instrument.symbol}`, feePerSideUsd: market.instrument.commissionPerSideUsd }];
+  const sim = new GatewaySimulator({ bars: { [contractId]: bars }, users: { [USER]: KEY }, enforceRateLimits: false, contracts });
+  const address = await sim.start(0, '127.0.0.1');
+  const out = outputDir(o.outDir);
+  const journal = await SqliteJournal.open(out.path('journal.db'));
+  const decisions = new SyncLineWriter(out.path('decisions.jsonl'));
+  const client = new ProjectXClient({ apiUrl: address.apiUrl, clock: sim.clock, credentials: () => ({ userName: USER, apiKey: KEY }), logger: o.logger });
+  const realtime = await connectRealtime({ client, rtcUrl: address.rtcUrl, accountId: sim.defaultAccountId, contractIds: [contractId], logger: o.logger });
+  const barMs = config.data.bar_minutes * MINUTE_MS;
+  const labels = o.model.labels;
+  const regimeIndex = new Int8Array(series.length).fill(-1);
+  let barNo = 0;
+  let streamed = 0;
+  try {
+    const runner = new LiveRunner({
+      engine: { config, instrument: market.instrument, regime: new RegimeDetector(o.model), risk: createRiskManager(loaded, [market.instrument]), vixTable: market.vixTable, calendar: market.calendar, sentiment: market.sentiment, idPrefix: 'bt' },
+      broker: new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks }),
+      journal: new JournalRecorder(journal, market.instrument.symbol, { decisionBatch: 500 }),
+      clock: sim.clock,
+      logger: o.logger,
+      onDecision: (_bar, d) => {
+        if (d.regime) regimeIndex[barNo] = labels.indexOf(d.regime);
+        barNo++;
+        decisions.line(decisionJson(d));
+      },
+    });
+    const clock = new ExchangeClock(sim.clock);
+    // 'skip': the file has no rows for quiet intervals, so neither does the replay.
+    const aggregator = new BarAggregator({ barMs, emptyBars: 'skip' });
+    const feed = new LiveBarFeed({ aggregator, clock, graceMs: 0, logger: o.logger, onBar: (bar) => void runner.onBar(bar).catch(() => undefined) });
+    realtime.marketHub.events.on('trade', (trades) => {
+      for (const t of trades) {
+        if (t.contractId !== contractId) continue;
+        streamed++;
+        feed.trade(t.tsMs, t.price, t.volume);
+      }
+    });
+    // Simulated time jumps; the 24 h token must be refreshed before it lapses and the hubs must be connected
+    // before trades are streamed (a hub restarting after a token refresh would miss them: hubs never replay).
+    const hubsUp = () => realtime.marketHub.connection.state === HubState.Connected && realtime.userHub.connection.state === HubState.Connected;
+    const advanceSafely = async (targetMs: number): Promise<void> => {
+      while (sim.clock.nowMs() < targetMs) {
+        const tokenBefore = client.session.currentToken();
+        let resubscribed = 0;
+        const offs = [realtime.marketHub, realtime.userHub].map((hub) => hub.connection.events.on('resubscribed', () => resubscribed++));
+        await client.session.getToken();
+        if (client.session.currentToken() !== tokenBefore) await until(() => resubscribed >= 2);
+        for (const off of offs) off();
+        await until(hubsUp);
+        sim.advanceTo(Math.min(targetMs, sim.clock.nowMs() + MAX_STEP_MS));
+      }
+    };
+    const chunk = Math.max(1, o.chunkBars ?? 64);
+    for (let i = 0; i < bars.length; i += chunk) {
+      const last = Math.min(bars.length - 1, i + chunk);
+      // Advancing to bar `last`'s start streams every trade before it plus its open, which closes bar last-1.
+      await advanceSafely(bars[last]!.tsMs);
+      await until(() => runner.record.barsProcessed >= last);
+      await runner.idle();
+      o.onProgress?.(last, bars.length);
+    }
+    if (bars.length) {
+      await advanceSafely(bars.at(-1)!.tsMs + barMs);
+      const lastBar = bars.at(-1)!;
+      await until(() => aggregator.current?.tsMs === lastBar.tsMs && aggregator.current.volume === lastBar.volume);
+      clock.observe(bars.at(-1)!.tsMs + barMs);
+      feed.poll();
+    }
+    await runner.idle();
+    await runner.finish();
+    o.onProgress?.(bars.length, bars.length);
+    decisions.close();
+    const run = runner.record.toRun();
+    const start = startingBalance(loaded);
+    const summary = buildSummary({
+      run, config, instrument: market.instrument, startingBalanceUsd: start, inSample: false,
+      hashes: { config: sha256(JSON.stringify(config)), data: hashBars(series), model: sha256(regimeModelToJson(o.model)) },
+      firstMs: series.length ? series.tsMs[0]! : null,
+      lastMs: series.length ? series.tsMs[series.length - 1]! : null,
+    });
+    const files = [out.path('decisions.jsonl'), out.path('journal.db')];
+    const write = (name: string, text: string) => {
+      out.write(name, text);
+      files.push(out.path(name));
+    };
+    write('summary.json', stableJson(summary));
+    write('trades.csv', tradesCsv(run.trades));
+    write('equity.csv', equityCsv(run.equity));
+    write('report.html', renderReportHtml(buildReportInput({
+      title: `txbot replay: ${market.instrument.symbol}`,
+      subtitle: `${o.dataLabel} | ${summary.from} to ${summary.to} | live code path (simulator, sockets, bar aggregation, journal)`,
+      summary, run, series, regimeIndex, labels, config, instrument: market.instrument,
+    })));
+    return { summary, files, tradesStreamed: streamed };
+  } finally {
+    await realtime.stop();
+    await sim.stop();
+    await journal.close();
+  }
+}
