@@ -1,0 +1,133 @@
+// `txbot backtest --retrain`: the same bars backtested twice, with the fixed model and with scheduled +
+// drift retraining (each model trained only on bars before its decision), written side by side.
+
+import type { LoadedConfig } from '../config/loader.ts';
+import type { BarSeries } from '../domain/bar.ts';
+import { hashBars, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
+import { runBacktestJob } from './backtestJob.ts';
+import { createRiskManager, loadMarketContext, startingBalance } from './wiring.ts';
+import { runBacktest } from './runner.ts';
+import { buildReportInput, buildSummary, sha256, type BacktestSummary } from './summary.ts';
+import { esc, renderReportHtml } from './reportHtml.ts';
+import { equityCsv, outputDir, stableJson, tradesCsv } from './outputs.ts';
+import { BacktestRetrainer, type BacktestRetrainRecord } from './backtestRetrainer.ts';
+
+export interface RetrainingBacktestOptions {
+  readonly loaded: LoadedConfig;
+  /** Bars to trade on. */
+  readonly series: BarSeries;
+  /** Bars retrains may use (normally the file up to the last traded bar, so early retrains have history). */
+  readonly history: BarSeries;
+  /** The starting model (trained on data before `series`). */
+  readonly model: RegimeModel;
+  readonly dataLabel: string;
+  /** Output folder: fixed/, retraining/, comparison.json; null = nothing written. */
+  readonly outDir: string | null;
+  /** Drift trigger on (default true). */
+  readonly drift?: boolean;
+  readonly onRetrain?: (r: BacktestRetrainRecord) => void;
+  readonly onProgress?: (run: 'fixed' | 'retraining', done: number, total: number) => void;
+}
+
+export interface RetrainingBacktestResult {
+  readonly fixed: BacktestSummary;
+  readonly retraining: BacktestSummary;
+  readonly retrains: readonly BacktestRetrainRecord[];
+  /** The model in use at the end of the retraining run. */
+  readonly finalModel: RegimeModel;
+  readonly files: string[];
+}
+
+/** Runs both backtests (fixed model, then retraining) on the same bars and writes both. Deterministic. */
+export function runRetrainingBacktest(o: RetrainingBacktestOptions): RetrainingBacktestResult {
+  const fixed = runBacktestJob({
+    loaded: o.loaded,
+    series: o.series,
+    dataLabel: o.dataLabel,
+    model: o.model,
+    outDir: o.outDir ? `${o.outDir}/fixed` : null,
+    title: 'txbot backtest: fixed model',
+    onProgress: o.onProgress ? (d, t) => o.onProgress!('fixed', d, t) : undefined,
+  });
+  const config = o.loaded.config;
+  const market = loadMarketContext(o.loaded);
+  const start = startingBalance(o.loaded);
+  const retrainer = new BacktestRetrainer({ config, model: o.model, history: o.history, drift: o.drift, onRetrain: o.onRetrain });
+  const regimeIndex = new Int8Array(o.series.length).fill(-1);
+  let bar = 0;
+  const run = runBacktest({
+    config,
+    instrument: market.instrument,
+    regime: retrainer,
+    risk: createRiskManager(o.loaded, [market.instrument]),
+    vixTable: market.vixTable,
+    calendar: market.calendar,
+    sentiment: market.sentiment,
+    series: o.series,
+    slippageTicks: config.backtest.slippage_ticks,
+    startingBalanceUsd: start,
+    idPrefix: 'rt',
+    onDecision: (d) => {
+      if (d.regime) regimeIndex[bar] = retrainer.model.labels.indexOf(d.regime);
+      bar++;
+    },
+    onProgress: o.onProgress ? (done) => o.onProgress!('retraining', done, o.series.length) : undefined,
+  });
+  const retraining = buildSummary({
+    run,
+    config,
+    instrument: market.instrument,
+    startingBalanceUsd: start,
+    inSample: false,
+    hashes: { config: sha256(JSON.stringify(config)), data: hashBars(o.series), model: sha256(regimeModelToJson(o.model)) },
+    firstMs: o.series.length ? o.series.tsMs[0]! : null,
+    lastMs: o.series.length ? o.series.tsMs[o.series.length - 1]! : null,
+  });
+  const files = [...fixed.files];
+  if (o.outDir) {
+    const out = outputDir(`${o.outDir}/retraining`);
+    const write = (name: string, text: string) => {
+      out.write(name, text);
+      files.push(out.path(name));
+    };
+    write('summary.json', stableJson(retraining));
+    write('trades.csv', tradesCsv(run.trades));
+    write('equity.csv', equityCsv(run.equity));
+    write('retrains.json', stableJson(retrainer.records));
+    write('final-model.json', regimeModelToJson(retrainer.model));
+    const report = buildReportInput({
+      title: `txbot backtest with retraining: ${market.instrument.symbol}`,
+      subtitle: `${o.dataLabel} | ${retraining.from} to ${retraining.to} | scheduled every ${config.retrain.schedule_days} days${o.drift === false ? '' : ' + drift'} retraining, each model trained only on earlier bars`,
+      summary: retraining,
+      run,
+      series: o.series,
+      regimeIndex,
+      labels: retrainer.model.labels,
+      config,
+      instrument: market.instrument,
+      extraSections: [{ title: 'Retraining vs fixed model', html: comparisonHtml(fixed.summary, retraining, retrainer.records) }],
+    });
+    write('report.html', renderReportHtml(report));
+    const top = outputDir(o.outDir);
+    top.write('comparison.json', stableJson({ fixed: pick(fixed.summary), retraining: pick(retraining), retrains: retrainer.records.length, swaps: retrainer.records.filter((r) => r.decision === 'swapped').length }));
+    files.push(top.path('comparison.json'));
+  }
+  return { fixed: fixed.summary, retraining, retrains: retrainer.records, finalModel: retrainer.model, files };
+}
+
+/** The figures compared side by side. */
+export function pick(s: BacktestSummary): Record<string, number | null> {
+  return { trades: s.trades, netPnl: s.netPnl, winRate: s.winRate, profitFactor: s.profitFactor, sharpe: s.sharpe, maxDrawdown: s.maxDrawdown, endingBalance: s.endingBalance, combinePassProbability: s.combine?.passProbability ?? null };
+}
+
+const num = (x: number | null, digits = 2) => (x === null ? 'n/a' : x.toFixed(digits));
+
+function comparisonHtml(fixed: BacktestSummary, retraining: BacktestSummary, records: readonly BacktestRetrainRecord[]): string {
+  const a = pick(fixed);
+  const b = pick(retraining);
+  const rows = Object.keys(a).map((k) => `<tr><td>${esc(k)}</td><td>${num(a[k] ?? null)}</td><td>${num(b[k] ?? null)}</td></tr>`).join('');
+  const ev = records.map((r) => `<tr><td>${esc(r.tradingDate)}</td><td>${esc(r.trigger.kind)}</td><td>${esc(r.decision)}</td><td>${num(r.currentScore, 4)}</td><td>${num(r.newScore, 4)}</td><td>${esc(r.trainFrom ?? '-')} to ${esc(r.trainTo ?? '-')}</td><td>${esc(r.trigger.reason)}; ${esc(r.reason)}</td></tr>`).join('');
+  return `<table><tr><th>figure</th><th>fixed model</th><th>retraining</th></tr>${rows}</table>`
+    + `<p>${records.length} retrain(s), ${records.filter((r) => r.decision === 'swapped').length} swap(s). Scores: mean validation log-likelihood per bar (higher is better).</p>`
+    + `<table><tr><th>date</th><th>trigger</th><th>decision</th><th>current</th><th>new</th><th>trained on</th><th>why</th></tr>${ev}</table>`;
+}
