@@ -1,4 +1,4 @@
-// End-to-end `txbot retrain` and `txbot drift` through bin/txbot.mjs on synthetic bars (40 days of one
+// End-to-end `txbot retrain`, `txbot drift` and `txbot backtest --retrain` through bin/txbot.mjs on synthetic bars (40 days of one
 // dynamics, then 20 days with 80% higher volatility): scores, decisions, label mapping, store, drift days.
 
 import { execFile } from 'node:child_process';
@@ -92,6 +92,24 @@ describe('txbot retrain and txbot drift', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--threshold must be a number in [0, 1] (got "2")');
   });
+
+  it('backtest --retrain writes both runs and lists the retrains; it needs --model', async () => {
+    const outDir = join(dir, 'bt');
+    const env = { ...QUICK, TXBOT__RETRAIN__WINDOW_DAYS: '20', TXBOT__RETRAIN__VALIDATION_DAYS: '5' };
+    const r = await txbot(['backtest', '--data', csv, '--model', model, '--from', '2024-02-27', '--retrain', '--out', outDir], dir, env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('== fixed model ==');
+    expect(r.stdout).toContain('== retraining ==');
+    expect(r.stdout).toMatch(/\d+ retrain\(s\), \d+ swap\(s\)/);
+    expect(r.stdout).toMatch(/^2024-03-\d\d +drift +(kept|swapped)/m);
+    const cmp = JSON.parse(readFileSync(join(outDir, 'comparison.json'), 'utf8')) as { retrains: number };
+    expect(cmp.retrains).toBeGreaterThan(0);
+    expect(existsSync(join(outDir, 'fixed', 'report.html'))).toBe(true);
+    expect(existsSync(join(outDir, 'retraining', 'report.html'))).toBe(true);
+    const bad = await txbot(['backtest', '--data', csv, '--train', '--retrain', '--out', join(dir, 'bt2')], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--retrain needs --model FILE');
+  }, 120_000);
 
   it('both commands have --help with examples', async () => {
     for (const cmd of ['retrain', 'drift']) {

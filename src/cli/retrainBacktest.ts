@@ -1,0 +1,68 @@
+// The `txbot backtest --retrain` path: loads the file once (history for retrains up to --to, traded bars
+// from --from), runs the fixed and the retraining backtest, and prints both summaries and the retrains.
+
+import { loadConfig } from '../config/index.ts';
+import { loadBars, selectTradingDates } from '../data/index.ts';
+import { UsageError } from '../domain/errors.ts';
+import { loadModelFile } from '../backtest/backtestJob.ts';
+import { runRetrainingBacktest } from '../backtest/retrainingBacktest.ts';
+import { createProgress, type Progress } from './progress.ts';
+import { note, out, table } from './output.ts';
+import { parseDateOption } from './options.ts';
+import { printSummary } from './summaryPrinter.ts';
+
+/** Options of `txbot backtest` that the retraining path reads. */
+export interface RetrainBacktestOpts {
+  data: string;
+  model?: string;
+  train?: boolean;
+  from?: string;
+  to?: string;
+  config?: string;
+  out: string;
+  policy?: 'strict' | 'repair';
+  drift?: boolean;
+}
+
+/** Runs `txbot backtest --retrain`: needs --model (the starting model, trained before --from). */
+export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Promise<void> {
+  if (!opts.model || opts.train) throw new UsageError('--retrain needs --model FILE (the starting model, trained on data before --from) and excludes --train');
+  const loaded = loadConfig({ file: opts.config });
+  const c = loaded.config;
+  const model = loadModelFile(opts.model);
+  note(`loading ${opts.data} ...`);
+  const data = await loadBars(opts.data, { timezone: c.data.timezone, policy: opts.policy ?? c.data.policy, barMinutes: c.data.bar_minutes, to: parseDateOption('--to', opts.to) });
+  if (data.repairSummary) note(data.repairSummary);
+  const series = selectTradingDates(data.series, parseDateOption('--from', opts.from), undefined);
+  note(`retraining every ${c.retrain.schedule_days} days${opts.drift === false ? '' : ` and on drift (${c.retrain.drift_threshold * 100}% over ${c.retrain.drift_window_days} days)`}, window ${c.retrain.window_days} + ${c.retrain.validation_days} validation days`);
+  let progress: Progress | null = null;
+  let phase = '';
+  const r = runRetrainingBacktest({
+    loaded,
+    series,
+    history: data.series,
+    model,
+    dataLabel: opts.data,
+    outDir: opts.out,
+    drift: opts.drift,
+    onRetrain: (x) => note(`retrain ${x.tradingDate} (${x.trigger.kind}): ${x.decision} ${x.code}`),
+    onProgress: (run, done, total) => {
+      if (run !== phase) {
+        progress?.stop();
+        phase = run;
+        progress = createProgress(`backtest (${run})`, total);
+      }
+      progress!.update(done);
+    },
+  });
+  (progress as Progress | null)?.stop();
+  out('== fixed model ==');
+  printSummary(r.fixed);
+  out('\n== retraining ==');
+  printSummary(r.retraining);
+  out(`\n${r.retrains.length} retrain(s), ${r.retrains.filter((x) => x.decision === 'swapped').length} swap(s):`);
+  if (r.retrains.length) {
+    out(table(['date', 'trigger', 'decision', 'current', 'new'], r.retrains.map((x) => [x.tradingDate, x.trigger.kind, x.decision, x.currentScore?.toFixed(4) ?? '-', x.newScore?.toFixed(4) ?? '-'])));
+  }
+  out(`reports: ${opts.out}/fixed/report.html, ${opts.out}/retraining/report.html; comparison: ${opts.out}/comparison.json`);
+}
