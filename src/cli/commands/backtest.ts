@@ -10,6 +10,7 @@ import { emProgressPrinter } from '../emProgress.ts';
 import { note, out } from '../output.ts';
 import { parseDateOption } from '../options.ts';
 import { printSummary } from '../summaryPrinter.ts';
+import { runRetrainBacktestCommand } from '../retrainBacktest.ts';
 
 interface BacktestOpts {
   data: string;
@@ -20,6 +21,8 @@ interface BacktestOpts {
   config?: string;
   out: string;
   policy?: 'strict' | 'repair';
+  retrain?: boolean;
+  drift?: boolean;
 }
 
 export function registerBacktestCommand(program: Command): void {
@@ -34,15 +37,19 @@ export function registerBacktestCommand(program: Command): void {
     .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
     .requiredOption('--out <dir>', 'output folder')
+    .option('--retrain', 'also run with scheduled + drift retraining from --model (out/fixed, out/retraining, comparison.json)')
+    .option('--no-drift', 'with --retrain: scheduled retraining only')
     .addHelpText('after', `
 Examples:
   txbot backtest --data ../shared/data/nq_5min_firstrate_sample_2026-01-04_2026-01-19_ET.csv --train --out out/nq
   txbot train --data es.csv.gz --to 2021-12-31 --out models/es.json
-  txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --out out/es-2022`)
+  txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --out out/es-2022
+  txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --to 2022-12-31 --retrain --out out/es-2022-rt`)
     .action((opts: BacktestOpts) => runBacktestCommand(opts));
 }
 
 async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
+  if (opts.retrain) return runRetrainBacktestCommand(opts);
   if (!opts.model && !opts.train) throw new UsageError('give --model FILE (a trained model) or --train (fit on the same bars, in-sample)');
   if (opts.model && opts.train) throw new UsageError('--model and --train exclude each other');
   const loaded = loadConfig({ file: opts.config });
