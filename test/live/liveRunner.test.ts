@@ -12,13 +12,16 @@ import { ManualClock } from '../../src/live/liveClock.ts';
 import { PaperBroker } from '../../src/live/paperBroker.ts';
 import { JournalRecorder } from '../../src/live/journalRecorder.ts';
 import { KILL_META_KEY, LiveRunner } from '../../src/live/liveRunner.ts';
+import { RiskManager, riskSettingsFromConfig } from '../../src/strategy/riskManager/index.ts';
+import { TradingState } from '../../src/domain/trading.ts';
+import { sessionInfo } from '../../src/domain/session.ts';
 import { syntheticSetup, testConfig } from '../support/backtestFixtures.ts';
 
-function paperRunner(journal = new MemoryJournal()) {
+function paperRunner(journal = new MemoryJournal(), initial?: { balanceUsd: number; highestEodBalanceUsd: number }) {
   const loaded = testConfig();
   const { model } = syntheticSetup();
   const market = loadMarketContext(loaded);
-  const risk = createRiskManager(loaded, [market.instrument]);
+  const risk = initial ? new RiskManager(riskSettingsFromConfig(loaded.config), [market.instrument], initial) : createRiskManager(loaded, [market.instrument]);
   const clock = new ManualClock(0);
   const runner = new LiveRunner({
     engine: { config: loaded.config, instrument: market.instrument, regime: new RegimeDetector(model), risk, vixTable: null, calendar: market.calendar, sentiment: market.sentiment, idPrefix: 'bt' },
@@ -116,5 +119,47 @@ describe('LiveRunner on the paper broker', () => {
     expect(s.balanceUsd).toBeGreaterThan(40_000);
     expect(s.mllRoomUsd).toBeGreaterThan(0);
     expect(s.regime).not.toBeNull();
+  });
+
+  it('an MLL breach flattens and halts: no entry afterwards', async () => {
+    const { test } = syntheticSetup();
+    const series = sliceBarSeries(test, 0, 20 * 78);
+    // 150 USD above the trailing floor (highest EOD 51 850 → floor 49 850).
+    const { runner, risk } = paperRunner(new MemoryJournal(), { balanceUsd: 50_000, highestEodBalanceUsd: 51_850 });
+    const broker = (runner as unknown as { o: { broker: PaperBroker } }).o.broker;
+    let i = 0;
+    for (; i < series.length && !broker.position; i++) await runner.onBar(barAt(series, i));
+    const pos = broker.position!;
+    expect(pos).not.toBeNull();
+    // A gap far through the stop: filled at the open, the loss crosses the floor.
+    const prev = barAt(series, i - 1);
+    const gap = pos.side === 'long' ? pos.entryPrice - 400 : pos.entryPrice + 400;
+    await runner.onBar({ tsMs: prev.tsMs + 300_000, open: gap, high: gap + 1, low: gap - 1, close: gap, volume: 100 });
+    expect(broker.position).toBeNull();
+    expect(risk.state).toBe(TradingState.HALTED);
+    expect(runner.record.breach?.rule).toBe('MLL_BREACH');
+    const before = runner.trades.length;
+    for (let k = i + 1; k < series.length; k++) await runner.onBar(barAt(series, k));
+    expect(runner.trades.length).toBe(before);
+    expect(risk.state).toBe(TradingState.HALTED);
+  });
+
+  it('is flat after the last bar of every session (flat time)', async () => {
+    const { test } = syntheticSetup();
+    const series = sliceBarSeries(test, 0, 30 * 78);
+    const { runner } = paperRunner();
+    const broker = (runner as unknown as { o: { broker: PaperBroker } }).o.broker;
+    let flatAtDayEnd = 0;
+    for (let i = 0; i < series.length; i++) {
+      await runner.onBar(barAt(series, i));
+      const next = i + 1 < series.length ? sessionInfo(series.tsMs[i + 1]!).tradingDay : Number.NaN;
+      if (next !== sessionInfo(series.tsMs[i]!).tradingDay) {
+        expect(broker.position).toBeNull();
+        expect(broker.hasPendingEntry).toBe(false);
+        flatAtDayEnd++;
+      }
+    }
+    expect(flatAtDayEnd).toBe(30);
+    expect(runner.trades.some((t) => t.exitReason === 'session_end')).toBe(true);
   });
 });

@@ -88,6 +88,20 @@ describe('ProjectXLiveBroker', () => {
     expect(events.find((e) => e.kind === 'exit_filled')).toMatchObject({ intentId: 'c-1', reason: 'stop' });
     expect(broker.position).toBeNull();
   });
+  it('token expiry mid-session recovers: the next entry is placed once and its fill still arrives', async () => {
+    h = await startHarness();
+    const { broker, events } = await connected(h);
+    h.sim.tick(MNQ, 21_000);
+    h.sim.tokens.expireAll();
+    events.push(...(await broker.submitBracket(order('t-1'))).events);
+    await until(() => events.some((e) => e.kind === 'entry_filled'));
+    expect(events.find((e) => e.kind === 'entry_filled')).toMatchObject({ intentId: 't-1', price: 21_000 });
+    const orders = await h.client.searchOrders(h.accountId, h.clock.nowMs() - 3_600_000);
+    expect(orders.filter((o) => o.customTag === 'txbot-t-1').length).toBe(1);
+    h.sim.tick(MNQ, 21_004.25);
+    await until(() => events.some((e) => e.kind === 'exit_filled'));
+    expect(events.find((e) => e.kind === 'exit_filled')).toMatchObject({ intentId: 't-1', reason: 'target' });
+  });
 });
 
 describe('reconcileLive (restart)', () => {
