@@ -190,6 +190,22 @@ describe('RetrainController', () => {
     expect(events.filter((e) => e.kind === 'RETRAIN_STARTED').length).toBe(1);
   });
 
+  it('fires a drift retrain from the detector log-likelihoods after a volatility shift', async () => {
+    const wild = DEFAULT_DYNAMICS.map((d) => ({ ...d, volPerBar: d.volPerBar * 3 }));
+    const shifted = generateSyntheticBars({ seed: 8, days: 8, startDate: '2024-02-13', dynamics: wild }).series;
+    const detector = new SwappableRegimeDetector(modelA);
+    const triggers: string[] = [];
+    const c = await RetrainController.create({ config, detector, history: new SeriesHistorySource(shifted), store: null, clock: memoryClock(all.tsMs[30 * 78]!), runner: async () => outcome('kept') });
+    c.on((e) => {
+      if (e.kind === 'RETRAIN_STARTED') triggers.push(e.trigger.kind);
+    });
+    const source = c.regimeSource();
+    for (let t = 0; t < shifted.length; t++) source.predictRegime(barAt(shifted, t));
+    await c.idle();
+    expect(triggers[0]).toBe('drift');
+    expect(c.drift!.ratio).toBeLessThan(0.8);
+  });
+
   it('a kept model stays, and the retrain still counts as training for the schedule', async () => {
     const clock = memoryClock(LONG_AGO_MS);
     const { c, detector, events } = await make(async () => outcome('kept'), clock);
