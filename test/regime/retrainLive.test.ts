@@ -16,6 +16,8 @@ import {
   type RetrainEvent, type RetrainOutcome, type RetrainRunner, type TrainingClock,
 } from '../../src/regime/retrain/index.ts';
 import { LocalModelStore } from '../../src/regime/modelRepository.ts';
+import { journalTrainingClock } from '../../src/regime/retrain/journalClock.ts';
+import { lastTrainingTimeMs, MemoryJournal } from '../../src/state/index.ts';
 import { testConfig } from '../support/backtestFixtures.ts';
 import { useTempDir } from '../support/tmp.ts';
 
@@ -204,6 +206,19 @@ describe('RetrainController', () => {
     await c.idle();
     expect(triggers[0]).toBe('drift');
     expect(c.drift!.ratio).toBeLessThan(0.8);
+  });
+
+  it('keeps the schedule across a restart through the journal meta', async () => {
+    const journal = new MemoryJournal();
+    const clock = journalTrainingClock(journal);
+    const first = await RetrainController.create({ config, detector: new SwappableRegimeDetector(modelA), history, store: null, clock, runner: async () => outcome('kept'), driftTrigger: false });
+    first.trigger({ kind: 'manual', reason: 'test' }, all.tsMs[45 * 78]!);
+    await first.idle();
+    const savedMs = await lastTrainingTimeMs(journal);
+    expect(savedMs).toBe(all.tsMs[45 * 78]);
+    // A restart: a new controller with the same journal continues from the saved time, not the model's.
+    const second = await RetrainController.create({ config, detector: new SwappableRegimeDetector(modelA), history, store: null, clock: journalTrainingClock(journal), runner: async () => outcome('kept'), driftTrigger: false });
+    expect(second.lastTrainingTimeMs).toBe(savedMs);
   });
 
   it('a kept model stays, and the retrain still counts as training for the schedule', async () => {
