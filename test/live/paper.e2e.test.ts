@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { barsToCsv } from '../../src/data/index.ts';
 import { sliceBarSeries } from '../../src/domain/bar.ts';
-import { formatUtcIso } from '../../src/broker/projectx/index.ts';
+import { ProjectXClient, formatUtcIso } from '../../src/broker/projectx/index.ts';
 import { regimeModelToJson } from '../../src/regime/index.ts';
 import { SqliteJournal } from '../../src/state/index.ts';
 import { KILL_META_KEY } from '../../src/live/liveRunner.ts';
@@ -20,6 +20,7 @@ let dir: string;
 let sim: ChildProcessWithoutNullStreams;
 let gateway: string;
 let startIso: string;
+let liveStartIso: string;
 
 interface RunResult {
   code: number | null;
@@ -27,8 +28,8 @@ interface RunResult {
   stderr: string;
 }
 
-function txbot(args: string[]): { child: ChildProcessWithoutNullStreams; done: Promise<RunResult>; stdout: () => string; stderr: () => string } {
-  const child = spawn(process.execPath, ['bin/txbot.mjs', ...args], { cwd: repoRoot, env });
+function txbot(args: string[], extraEnv: Record<string, string> = {}): { child: ChildProcessWithoutNullStreams; done: Promise<RunResult>; stdout: () => string; stderr: () => string } {
+  const child = spawn(process.execPath, ['bin/txbot.mjs', ...args], { cwd: repoRoot, env: { ...env, ...extraEnv } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -59,6 +60,8 @@ beforeAll(async () => {
   const { test, model } = syntheticSetup();
   const series = sliceBarSeries(test, 0, 12 * 78);
   startIso = formatUtcIso(series.tsMs[6 * 78]!);
+  // Day 8 trades early in its session (found by a backtest of these bars).
+  liveStartIso = formatUtcIso(series.tsMs[8 * 78]!);
   writeFileSync(join(dir, 'bars.csv'), barsToCsv(series));
   writeFileSync(join(dir, 'model.json'), regimeModelToJson(model));
   const config = { filters: { vix: { enabled: false }, news: { high_impact_times_et: [], calendar_tiers: [] } }, live: { status_interval_seconds: 3600 } };
@@ -121,5 +124,38 @@ describe('txbot paper against txbot sim-gateway', () => {
     const again = await txbot(['kill', '--config', join(dir, 'config.yaml')]).done;
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/no running session found/);
+  }, 120_000);
+
+  it('txbot live refuses without --confirm-live after printing account, instrument and limits', async () => {
+    const r = await txbot(['live', '--account', '1001', '--model', join(dir, 'model.json'), '--config', join(dir, 'config.yaml'), '--gateway', gateway, '--rtc', gateway]).done;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/account\s+1001/);
+    expect(r.stderr).toMatch(/size limit\s+5 minis = 50 micros/);
+    expect(r.stderr).toMatch(/trailing MLL 2000 USD, daily loss 1000 USD/);
+    expect(r.stderr).toMatch(/refusing to send real orders without --confirm-live/);
+  });
+
+  it('txbot live --confirm-live trades through the gateway with server-side brackets and stops flat', async () => {
+    const liveSim = spawn(process.execPath, ['bin/txbot.mjs', 'sim-gateway', '--data', join(dir, 'bars.csv'), '--port', '0', '--timezone', 'UTC', '--speed', '3000', '--start', liveStartIso], { cwd: repoRoot, env });
+    const liveGateway = (await waitFor(liveSim, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    try {
+      const r = await txbot(['live', '--account', '1001', '--model', join(dir, 'model.json'), '--config', join(dir, 'config.yaml'), '--gateway', liveGateway, '--rtc', liveGateway, '--confirm-live', '--stop-after-bars', '40'], { TXBOT__JOURNAL__SQLITE_PATH: '.txbot/live.db' }).done;
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/live session on account 1001/);
+      const client = new ProjectXClient({ apiUrl: liveGateway, credentials: () => ({ userName: 'sim-user', apiKey: 'sim-key' }) });
+      expect(await client.searchOpenPositions(1001)).toEqual([]);
+      expect((await client.searchOpenOrders(1001)).length).toBe(0);
+      const placed = (await client.searchOrders(1001, 0)).filter((o) => o.customTag?.startsWith('txbot-l') && !/-(SL|TP)$/.test(o.customTag));
+      expect(placed.length).toBeGreaterThan(0);
+      const journal = await SqliteJournal.open(join(dir, '.txbot', 'live.db'), { mustExist: true });
+      try {
+        expect(await journal.openIntents()).toEqual([]);
+        for (const o of placed) expect((await journal.intentByCustomTag(o.customTag!))?.brokerOrderId).toBe(String(o.id));
+      } finally {
+        await journal.close();
+      }
+    } finally {
+      liveSim.kill('SIGTERM');
+    }
   }, 120_000);
 });
