@@ -9,6 +9,7 @@
 // slippage (targets fill when touched, the tick order inside a bar decides stop versus target), which
 // cannot reproduce the backtest's rules (slippage, target only when traded through, stop first).
 
+import { rmSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { BarSeries } from '../domain/bar.ts';
 import { barAt } from '../domain/bar.ts';
@@ -28,6 +29,8 @@ import { ExchangeClock } from './liveClock.ts';
 import { JournalRecorder } from './journalRecorder.ts';
 import { LiveRunner } from './liveRunner.ts';
 import { PaperBroker } from './paperBroker.ts';
+import { ProjectXLiveBroker } from './projectxBroker.ts';
+import type { LiveBroker } from './liveBroker.ts';
 
 export interface ReplayOptions {
   readonly loaded: LoadedConfig;
@@ -36,8 +39,14 @@ export interface ReplayOptions {
   readonly outDir: string;
   readonly dataLabel: string;
   readonly logger: Logger;
-  /** Bars the simulator is advanced by before waiting for the runner to catch up (default 64). */
+  /** Bars the simulator is advanced by before waiting for the runner to catch up (default 64; 1 with 'gateway'). */
   readonly chunkBars?: number;
+  /**
+   * 'sim-broker' (default): the backtest's fill rules on the rebuilt bars (trades equal the backtest's).
+   * 'gateway': orders go through the ProjectX broker adapter to the simulator's matching engine (touch
+   * fills, no slippage: trades differ from the backtest as documented in README.md).
+   */
+  readonly execution?: 'sim-broker' | 'gateway';
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -70,6 +79,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const sim = new GatewaySimulator({ bars: { [contractId]: bars }, users: { [USER]: KEY }, enforceRateLimits: false, contracts });
   const address = await sim.start(0, '127.0.0.1');
   const out = outputDir(o.outDir);
+  // A replay journals one run: an earlier run's journal in the same folder is replaced.
+  for (const suffix of ['', '-wal', '-shm']) rmSync(out.path(`journal.db${suffix}`), { force: true });
   const journal = await SqliteJournal.open(out.path('journal.db'));
   const decisions = new SyncLineWriter(out.path('decisions.jsonl'));
   const client = new ProjectXClient({ apiUrl: address.apiUrl, clock: sim.clock, credentials: () => ({ userName: USER, apiKey: KEY }), logger: o.logger });
@@ -79,10 +90,19 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const regimeIndex = new Int8Array(series.length).fill(-1);
   let barNo = 0;
   let streamed = 0;
+  const gateway = o.execution === 'gateway';
+  const broker: LiveBroker = gateway
+    ? new ProjectXLiveBroker({ client, sync: realtime.sync, accountId: sim.defaultAccountId, contractId, symbol: market.instrument.symbol, tickSize: market.instrument.tickSize, logger: o.logger })
+    : new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks });
+  // Gateway execution: every venue trade must have reached the account sync (and the runner) before time moves on.
+  const settled = async (): Promise<void> => {
+    if (!gateway) return;
+    await until(() => realtime.sync.state.trades.size >= sim.engine.trades.length);
+  };
   try {
     const runner = new LiveRunner({
       engine: { config, instrument: market.instrument, regime: new RegimeDetector(o.model), risk: createRiskManager(loaded, [market.instrument]), vixTable: market.vixTable, calendar: market.calendar, sentiment: market.sentiment, idPrefix: 'bt' },
-      broker: new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks }),
+      broker,
       journal: new JournalRecorder(journal, market.instrument.symbol, { decisionBatch: 500 }),
       clock: sim.clock,
       logger: o.logger,
@@ -118,12 +138,14 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
         sim.advanceTo(Math.min(targetMs, sim.clock.nowMs() + MAX_STEP_MS));
       }
     };
-    const chunk = Math.max(1, o.chunkBars ?? 64);
+    const chunk = gateway ? 1 : Math.max(1, o.chunkBars ?? 64);
     for (let i = 0; i < bars.length; i += chunk) {
       const last = Math.min(bars.length - 1, i + chunk);
       // Advancing to bar `last`'s start streams every trade before it plus its open, which closes bar last-1.
       await advanceSafely(bars[last]!.tsMs);
       await until(() => runner.record.barsProcessed >= last);
+      await runner.idle();
+      await settled();
       await runner.idle();
       o.onProgress?.(last, bars.length);
     }
@@ -135,6 +157,11 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       feed.poll();
     }
     await runner.idle();
+    if (gateway) {
+      await runner.stop('flatten');
+      await settled();
+      await runner.idle();
+    }
     await runner.finish();
     o.onProgress?.(bars.length, bars.length);
     decisions.close();

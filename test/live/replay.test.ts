@@ -38,4 +38,28 @@ describe('txbot replay', () => {
       await journal.close();
     }
   }, 120_000);
+
+  it("with execution 'gateway' orders go through the ProjectX adapter to the matching engine (touch fills, no slippage)", async () => {
+    const { test, model } = syntheticSetup();
+    const series = sliceBarSeries(test, 0, 3 * 78);
+    const loaded = testConfig();
+    const btDir = join(tmp.dir, 'bt3');
+    const gwDir = join(tmp.dir, 'gw3');
+    runBacktestJob({ loaded, series, dataLabel: 'synthetic', model, outDir: btDir });
+    await runReplay({ loaded, series, model, outDir: gwDir, dataLabel: 'synthetic', logger: silentLogger(), execution: 'gateway' });
+    const rows = (dir: string) => readFileSync(join(dir, 'trades.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const bt = rows(btDir);
+    const gw = rows(gwDir);
+    expect(gw.length).toBeGreaterThan(0);
+    // Same decision, same bar: the entry differs from the backtest's by exactly its slippage.
+    const slip = loaded.config.backtest.slippage_ticks * 0.25;
+    expect(gw[0]![0]).toBe(bt[0]![0]);
+    expect(Number(gw[0]![5])).toBe(Number(bt[0]![5]) + (bt[0]![3] === 'long' ? -slip : slip));
+    const journal = await SqliteJournal.open(join(gwDir, 'journal.db'), { mustExist: true });
+    try {
+      expect(await journal.openIntents()).toEqual([]);
+    } finally {
+      await journal.close();
+    }
+  }, 120_000);
 });
