@@ -143,6 +143,9 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       offQuote();
       await liveFeed.stop();
       await runner.stop(onStop);
+      // A venue flatten reports its fill through the user hub: give it up to 10 s to arrive and be journaled.
+      for (let i = 0; i < 100 && onStop === 'flatten' && broker.kind === 'projectx' && broker.position; i++) await o.baseClock.sleep(100);
+      await runner.idle();
       await realtime.stop();
       await broker.close();
     },
