@@ -8,6 +8,7 @@ import { silentLogger } from '../../../src/log/logger.ts';
 import { SqliteJournal } from '../../../src/state/index.ts';
 import { JournalRecorder } from '../../../src/live/journalRecorder.ts';
 import { ProjectXLiveBroker } from '../../../src/live/projectxBroker.ts';
+import type { ExecutionEvent } from '../../../src/broker/broker.ts';
 
 const env = process.env;
 const crashAt = env.CRASH_AT ?? '';
@@ -27,15 +28,20 @@ const client = new ProjectXClient({ apiUrl: env.API!, clock, fetch: fetchThenCra
 const accountId = Number(env.ACCOUNT);
 const realtime = await connectRealtime({ client, rtcUrl: env.API!, accountId, logger: silentLogger() });
 const broker = new ProjectXLiveBroker({ client, sync: realtime.sync, accountId, contractId: env.CONTRACT!, symbol: 'MNQ', tickSize: 0.25, logger: silentLogger() });
-broker.setEventSink((events) => {
+// Never hang a test: a child that was not killed by its crash point exits with code 3.
+setTimeout(() => process.exit(3), 20_000).unref();
+const handle = (events: readonly ExecutionEvent[]): void => {
   for (const ev of events) {
     if (ev.kind === 'entry_filled' && crashAt === 'after_fill') die();
     void recorder.execution(ev, null);
   }
-});
+};
+broker.setEventSink(handle);
 const order = { intentId: 'k-1', customTag: 'txbot-k-1', symbol: 'MNQ', side: 'long' as const, qty: 1, entryType: 'market' as const, stopTicks: 8, targetTicks: 16, decidedAtMs: clock.nowMs() };
 await recorder.intent(order, null, 'crash test', 21_000);
 if (crashAt === 'before_send') die();
 const res = await broker.submitBracket(order);
 await recorder.sent(order.intentId, clock.nowMs(), res.brokerOrderId);
 process.stdout.write(`SENT ${res.brokerOrderId}\n`);
+// A fill the hub delivered before the place response comes back with it.
+handle(res.events);
