@@ -1,18 +1,22 @@
 // Replay parity: the live code path (in-process simulator, SignalR over a real socket, bar aggregation,
 // live runner, journal) over a bar file gives the same trades.csv as `txbot backtest`, trade for trade.
 
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sliceBarSeries } from '../../src/domain/bar.ts';
 import { runBacktestJob } from '../../src/backtest/backtestJob.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { SqliteJournal } from '../../src/state/index.ts';
 import { runReplay } from '../../src/live/replay.ts';
+import { barsToCsv } from '../../src/data/index.ts';
+import { regimeModelToJson } from '../../src/regime/index.ts';
 import { syntheticSetup, testConfig } from '../support/backtestFixtures.ts';
 import { useTempDir } from '../support/tmp.ts';
 
 const tmp = useTempDir('txbot-replay-');
+const repoRoot = resolve(import.meta.dirname, '../..');
 
 describe('txbot replay', () => {
   it('trades exactly as the backtest on the same data, model and config (8 replayed days)', async () => {
@@ -61,5 +65,29 @@ describe('txbot replay', () => {
     } finally {
       await journal.close();
     }
+  }, 120_000);
+
+  it('txbot replay from the CLI writes the same trades.csv as txbot backtest', async () => {
+    const { test, model } = syntheticSetup();
+    const csv = tmp.file('bars.csv', barsToCsv(sliceBarSeries(test, 0, 4 * 78)));
+    const modelFile = tmp.file('model.json', regimeModelToJson(model));
+    const config = tmp.file('config.yaml', JSON.stringify({ filters: { vix: { enabled: false }, news: { high_impact_times_et: [], calendar_tiers: [] } } }));
+    const run = (args: string[]) => new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ['bin/txbot.mjs', ...args], { cwd: repoRoot });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.resume();
+      child.on('close', (code) => done({ code, stderr }));
+    });
+    const common = ['--data', csv, '--model', modelFile, '--config', config];
+    const [bt, rp] = [await run(['backtest', ...common, '--out', join(tmp.dir, 'cli-bt')]), await run(['replay', ...common, '--out', join(tmp.dir, 'cli-rp')])];
+    expect([bt.code, rp.code]).toEqual([0, 0]);
+    expect(rp.stderr).toMatch(/market trades streamed over the socket/);
+    const trades = readFileSync(join(tmp.dir, 'cli-bt', 'trades.csv'), 'utf8');
+    expect(trades.split('\n').length).toBeGreaterThan(3);
+    expect(readFileSync(join(tmp.dir, 'cli-rp', 'trades.csv'), 'utf8')).toBe(trades);
+    const bad = await run(['replay', ...common, '--out', join(tmp.dir, 'cli-x'), '--execution', 'fast']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--execution must be sim-broker or gateway \(got "fast"\)/);
   }, 120_000);
 });

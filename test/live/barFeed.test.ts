@@ -1,0 +1,56 @@
+// Tests of the live bar feed: the close timer on the exchange clock (fake clock, no sleeps) and trade closes.
+
+import { describe, expect, it } from 'vitest';
+import type { Bar } from '../../src/domain/bar.ts';
+import { silentLogger } from '../../src/log/logger.ts';
+import { BarAggregator } from '../../src/live/barAggregator.ts';
+import { LiveBarFeed } from '../../src/live/barFeed.ts';
+import { ExchangeClock, ManualClock } from '../../src/live/liveClock.ts';
+
+const M5 = 300_000;
+const T0 = Date.UTC(2024, 0, 2, 14, 30);
+const turns = async (n = 20) => {
+  for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));
+};
+
+function setup() {
+  const base = new ManualClock(Date.UTC(2030, 0, 1));
+  const clock = new ExchangeClock(base);
+  const bars: Bar[] = [];
+  const feed = new LiveBarFeed({ aggregator: new BarAggregator({ barMs: M5 }), clock, graceMs: 500, logger: silentLogger(), onBar: (b) => bars.push(b) });
+  return { base, clock, bars, feed };
+}
+
+describe('LiveBarFeed', () => {
+  it('follows the exchange time of the first trade, not the wall clock', () => {
+    const { clock, feed } = setup();
+    feed.trade(T0 + 1_000, 100, 1);
+    expect(clock.nowMs()).toBe(T0 + 1_000);
+  });
+
+  it('closes a quiet bar by timer at its end plus the grace, then reports empty bars', async () => {
+    const { base, bars, feed } = setup();
+    feed.trade(T0 + 10_000, 100, 2);
+    feed.start();
+    await turns();
+    base.advanceBy(M5 - 10_000 + 499);
+    await turns();
+    expect(bars).toEqual([]);
+    base.advanceBy(1);
+    await turns();
+    expect(bars).toEqual([{ tsMs: T0, open: 100, high: 100, low: 100, close: 100, volume: 2 }]);
+    base.advanceBy(M5);
+    await turns();
+    expect(bars.map((b) => [b.tsMs, b.volume])).toEqual([[T0, 2], [T0 + M5, 0]]);
+    const stopped = feed.stop();
+    base.advanceBy(1_000);
+    await stopped;
+  });
+
+  it('a trade of the next interval closes the bar at once', () => {
+    const { bars, feed } = setup();
+    feed.trade(T0, 100, 1);
+    feed.trade(T0 + M5 + 1, 101, 1);
+    expect(bars.map((b) => b.tsMs)).toEqual([T0]);
+  });
+});
