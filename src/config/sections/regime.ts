@@ -17,7 +17,7 @@ export const hmmSchema = z
     volume_ratio_bars: z.number().int().min(2).default(20).describe('Rolling-mean window (bars) of the volume-ratio feature.'),
     covariance: z.enum(['diag', 'full']).default('diag').describe('Emission covariance type.'),
     n_iter: z.number().int().min(1).max(10_000).default(100).describe('Maximum EM iterations.'),
-    tol: z.number().positive().default(1e-4).describe('Stop EM when the log-likelihood gain is below this.'),
+    tol: z.number().positive().default(1e-2).describe('Stop EM when the log-likelihood gain is below this.'),
     seed: z.number().int().min(0).default(42).describe('Seed for k-means++ initialisation and sampling.'),
     restarts: z.number().int().min(1).max(100).default(3).describe('Independent EM runs; the best likelihood is kept.'),
     min_covar: z.number().positive().default(1e-3).describe('Floor added to covariance diagonals (standardized units).'),
