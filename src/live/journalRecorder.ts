@@ -7,7 +7,7 @@ import type { BracketOrderRequest, ExecutionEvent } from '../broker/broker.ts';
 import type { TradeRecord as BacktestTrade } from '../backtest/types.ts';
 import type { DecisionRecord as EngineDecision } from '../engine/types.ts';
 import type { RiskEvent } from '../strategy/riskManager/types.ts';
-import { DecisionBuffer, type EventLevel, type Journal } from '../state/index.ts';
+import { DecisionBuffer, type EventLevel, type Journal, type TradeRecord as JournalTrade } from '../state/index.ts';
 
 /** Thin, typed writer over a Journal for one instrument. Every method resolves once the write committed. */
 export class JournalRecorder {
@@ -15,12 +15,16 @@ export class JournalRecorder {
   /** Broker order id per intent (known after send); fills are linked through it. */
   private readonly orderIds = new Map<string, string>();
 
+  private readonly pointValueUsd: number | null;
+
   constructor(
     readonly journal: Journal,
     private readonly symbol: string,
-    options: { decisionBatch?: number } = {},
+    /** pointValueUsd: lets an exit of a position adopted after a restart still journal its round trip. */
+    options: { decisionBatch?: number; pointValueUsd?: number } = {},
   ) {
     this.decisions = new DecisionBuffer(journal, { maxBuffered: options.decisionBatch ?? 12 });
+    this.pointValueUsd = options.pointValueUsd ?? null;
   }
 
   /** Journals an entry intent (status INTENDED); must resolve before the order is sent. */
@@ -63,7 +67,10 @@ export class JournalRecorder {
         await j.recordFill({ fillId: `${orderId}-exit`, orderId: `${orderId}-exit`, intentId: null, symbol: this.symbol, tsMs: ev.tsMs, side: ev.side, qty: ev.qty, price: ev.price, commissionUsd: ev.commissionUsd });
         await j.recordPosition({ symbol: this.symbol, tsMs: ev.tsMs, qty: 0, avgPrice: 0 });
         this.orderIds.delete(ev.intentId);
-        if (trade) {
+        if (!trade) {
+          const rebuilt = await this.tradeFromJournal(ev);
+          if (rebuilt) await j.recordTrade(rebuilt);
+        } else {
           await j.recordTrade({
             tradeId: trade.intentId,
             symbol: trade.symbol,
@@ -90,6 +97,25 @@ export class JournalRecorder {
         this.orderIds.delete(ev.intentId);
         return;
     }
+  }
+
+  /**
+   * The round trip of an exit whose entry the engine does not know (a position adopted at start-up),
+   * rebuilt from the journaled intent and its entry fill; null when either is missing.
+   */
+  private async tradeFromJournal(ev: Extract<ExecutionEvent, { kind: 'exit_filled' }>): Promise<JournalTrade | null> {
+    if (this.pointValueUsd === null) return null;
+    const intent = await this.journal.intent(ev.intentId);
+    if (!intent) return null;
+    const entry = (await this.journal.fillsSince(intent.createdTsMs)).find((f) => f.intentId === ev.intentId && f.side !== ev.side);
+    if (!entry) return null;
+    const sign = entry.side === 'buy' ? 1 : -1;
+    const gross = (ev.price - entry.price) * sign * ev.qty * this.pointValueUsd;
+    const commission = entry.commissionUsd + ev.commissionUsd;
+    return {
+      tradeId: ev.intentId, symbol: this.symbol, side: entry.side === 'buy' ? 'long' : 'short', qty: ev.qty, entryTsMs: entry.tsMs, entryPrice: entry.price, exitTsMs: ev.tsMs, exitPrice: ev.price,
+      pnlUsd: gross - commission, commissionUsd: commission, regime: intent.regime, entryReason: intent.reason, exitReason: ev.reason,
+    };
   }
 
   /** Journals a trading-state change (flatten requests are journaled as events). */

@@ -4,6 +4,7 @@
 
 import type { Logger } from 'pino';
 import { MINUTE_MS } from '../domain/time.ts';
+import { pointValueUsd } from '../domain/instrument.ts';
 import { BrokerError } from '../domain/errors.ts';
 import type { LoadedConfig } from '../config/loader.ts';
 import { RegimeDetector, type RegimeModel } from '../regime/index.ts';
@@ -101,7 +102,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
   const startMs = history.length ? history.at(-1)!.tsMs + config.data.bar_minutes * MINUTE_MS : clock.nowMs();
   const restored = await restoreRisk(loaded, market.instrument, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null);
   logger.info({ balanceUsd: restored.balanceUsd, highestEodBalanceUsd: restored.highestEodBalanceUsd, source: restored.source }, 'risk restored');
-  const recorder = new JournalRecorder(o.journal, market.instrument.symbol);
+  const recorder = new JournalRecorder(o.journal, market.instrument.symbol, { pointValueUsd: pointValueUsd(market.instrument) });
   const broker: LiveBroker = o.mode === 'paper'
     ? new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks })
     : new ProjectXLiveBroker({ client, sync: realtime.sync, accountId: account.id, contractId: contract.contractId, symbol: market.instrument.symbol, tickSize: contract.tickSize, logger });
