@@ -96,7 +96,10 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       marketSeen();
     }
   });
-  await Promise.race([firstMarketEvent, o.baseClock.sleep(o.firstMarketEventWaitMs ?? 10_000)]);
+  let seen = false;
+  void firstMarketEvent.then(() => (seen = true));
+  // Short sleeps, so no long timer outlives the wait (it would hold a stopping process open).
+  for (let waitedMs = 0; !seen && waitedMs < (o.firstMarketEventWaitMs ?? 10_000); waitedMs += 100) await o.baseClock.sleep(100);
 
   const history = await historyForWarmUp(client, contract.contractId, config.projectx.live_data, config.data.bar_minutes, clock.nowMs(), o.warmUpDays ?? 5, logger);
   const startMs = history.length ? history.at(-1)!.tsMs + config.data.bar_minutes * MINUTE_MS : clock.nowMs();
