@@ -20,6 +20,8 @@ import { registerKillCommand } from './kill.ts';
 import { registerLiveCommand } from './live.ts';
 import { registerReplayCommand } from './replay.ts';
 import { registerSummaryCommand } from './summary.ts';
+import { registerAlertsCommand } from './alerts.ts';
+import { registerDashboardCommand } from './dashboard.ts';
 
 /** A command module: adds its command(s) to the root program. */
 export type RegisterCommand = (program: Command) => void;
@@ -40,6 +42,8 @@ export const COMMANDS: RegisterCommand[] = [
   registerRetrainCommand,
   registerDriftCommand,
   registerSummaryCommand,
+  registerAlertsCommand,
+  registerDashboardCommand,
   registerPaperCommand,
   registerKillCommand,
   registerLiveCommand,

@@ -45,7 +45,7 @@ export const monitoringSchema = z
       .strictObject({
         enabled: z.boolean().default(false),
         api_base: z.url().default('https://api.telegram.org').describe('Bot API base URL; the token comes from TELEGRAM_BOT_TOKEN.'),
-        chat_id: z.string().nullable().default(null).describe('Chat to send alerts to.'),
+        chat_id: z.union([z.string(), z.number().int().transform(String)]).nullable().default(null).describe('Chat to send alerts to (a numeric id is read as text).'),
       })
       .prefault({}),
     email: z
