@@ -124,7 +124,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     logger.warn({ reason: killed }, 'kill switch was used today: staying halted');
   }
   if (broker instanceof ProjectXLiveBroker) {
-    await reconcileLive({ client, accountId: account.id, contractId: contract.contractId, symbol: market.instrument.symbol, journal: o.journal, broker, adopt: (ev) => runner.adopt(ev), nowMs: clock.nowMs(), logger });
+    await reconcileLive({ client, accountId: account.id, contractId: contract.contractId, symbol: market.instrument.symbol, journal: o.journal, broker, adopt: (ev) => runner.adopt(ev), nowMs: clock.nowMs(), logger, tickSize: contract.tickSize, protectiveStopTicks: (regime) => config.stops[regime ?? 'NEUTRAL'] ?? config.stops.NEUTRAL ?? Math.min(...Object.values(config.stops).filter((x): x is number => typeof x === 'number')) });
   } else {
     await reconcilePaper(o.journal, recorder, startMs, logger);
   }

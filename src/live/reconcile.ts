@@ -5,6 +5,8 @@
 
 import type { Logger } from 'pino';
 import { isOpenIntent, type Journal } from '../state/index.ts';
+import { roundToTick } from '../domain/instrument.ts';
+import type { RegimeLabel } from '../domain/regime.ts';
 import { OrderSideCode, OrderStatus, OrderType, PositionType, ProjectXError, flattenContract, type ProjectXClient, type PxOrder } from '../broker/projectx/index.ts';
 import type { ExecutionEvent } from '../broker/broker.ts';
 import type { ProjectXLiveBroker } from './projectxBroker.ts';
@@ -19,6 +21,13 @@ export interface ReconcileContext {
   /** Registers an adopted position with the engine and risk manager (no journal write). */
   readonly adopt: (ev: ExecutionEvent) => Promise<void>;
   readonly nowMs: number;
+  /**
+   * Stop distance (ticks) of a protective stop for a position found without one, by the regime of its
+   * journaled intent (null when unknown); omitted = such a position is flattened instead.
+   */
+  readonly protectiveStopTicks?: (regime: RegimeLabel | null) => number;
+  /** Tick size of the contract (protective stop prices). */
+  readonly tickSize?: number;
   /** How far back orders are searched for customTags (default 24 h). */
   readonly lookbackMs?: number;
   readonly logger: Logger;
@@ -26,7 +35,7 @@ export interface ReconcileContext {
 
 /** One difference found and how it was resolved. */
 export interface ReconcileAction {
-  readonly code: 'INTENT_NOT_AT_VENUE' | 'INTENT_FILLED' | 'INTENT_WORKING_CANCELLED' | 'INTENT_CANCELLED' | 'INTENT_REJECTED' | 'POSITION_ADOPTED' | 'POSITION_UNPROTECTED_FLATTENED' | 'ORPHAN_ORDER_CANCELLED';
+  readonly code: 'INTENT_NOT_AT_VENUE' | 'INTENT_FILLED' | 'INTENT_WORKING_CANCELLED' | 'INTENT_CANCELLED' | 'INTENT_REJECTED' | 'POSITION_ADOPTED' | 'POSITION_UNPROTECTED_FLATTENED' | 'PROTECTIVE_STOP_PLACED' | 'ORPHAN_ORDER_CANCELLED';
   readonly detail: string;
 }
 
@@ -82,7 +91,23 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
   }
   const long = position.type === PositionType.Long;
   const exitSide = long ? OrderSideCode.Ask : OrderSideCode.Bid;
-  const stop = open.find((o) => o.type === OrderType.Stop && o.side === exitSide && o.stopPrice !== null) ?? null;
+  let stop = open.find((o) => o.type === OrderType.Stop && o.side === exitSide && o.stopPrice !== null) ?? null;
+  let protectedEntry: { orderId: number; intentId: string } | null = null;
+  if (!stop && c.protectiveStopTicks && c.tickSize) {
+    const entryIntent = [...byTag.values()].find((o) => o.status === OrderStatus.Filled && o.customTag?.startsWith('txbot-') && !/-(SL|TP)$/.test(o.customTag));
+    const regime = entryIntent ? ((await journal.intentByCustomTag(entryIntent.customTag!))?.regime ?? null) : null;
+    if (entryIntent) protectedEntry = { orderId: entryIntent.id, intentId: entryOf.get(entryIntent.id) ?? entryIntent.customTag!.slice('txbot-'.length) };
+    const ticks = c.protectiveStopTicks(regime);
+    const stopPrice = roundToTick(position.averagePrice + (long ? -1 : 1) * ticks * c.tickSize, c.tickSize);
+    try {
+      const id = await client.placeOrder({ accountId, contractId, type: OrderType.Stop, side: exitSide, size: position.size, stopPrice, customTag: `txbot-protect-${position.id}-${c.nowMs}` });
+      stop = (await client.searchOpenOrders(accountId)).find((o) => o.id === id && WORKING.has(o.status)) ?? null;
+      if (stop) await act('PROTECTIVE_STOP_PLACED', `${long ? 'long' : 'short'} ${position.size} @ ${position.averagePrice} had no working stop; stop ${stopPrice} (${ticks} ticks, order ${id})`);
+    } catch (e) {
+      // Refused (e.g. the market is already beyond the stop): the position is flattened below.
+      if (!(e instanceof ProjectXError)) throw e;
+    }
+  }
   if (!stop) {
     await flattenContract(client, accountId, contractId, open.map((o) => o.id));
     await journal.recordPosition({ symbol: c.symbol, tsMs: c.nowMs, qty: 0, avgPrice: 0 });
@@ -90,7 +115,7 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
     return actions;
   }
   const target = open.find((o) => o.type === OrderType.Limit && o.side === exitSide) ?? null;
-  const entry = findEntry(recent, stop, entryOf);
+  const entry = findEntry(recent, stop, entryOf) ?? protectedEntry;
   const intentId = entry?.intentId ?? `adopted-${position.id}`;
   const pos = { intentId, symbol: c.symbol, side: long ? ('long' as const) : ('short' as const), qty: position.size, entryPrice: position.averagePrice, entryTsMs: position.creationTsMs, stopPrice: stop.stopPrice!, targetPrice: target?.limitPrice ?? Number.NaN };
   c.broker.adopt(pos, entry?.orderId ?? stop.parentOrderId);

@@ -153,4 +153,19 @@ describe('reconcileLive (restart)', () => {
     expect((await journal.intent('w-1'))?.status).toBe(IntentStatus.CANCELLED);
     expect((await h.client.searchOpenOrders(h.accountId)).some((o) => o.id === id && o.status === OrderStatus.Open)).toBe(false);
   });
+
+  it('places a protective stop on a position found without one (stop distance by the journaled regime)', async () => {
+    h = await startHarness();
+    const journal = new MemoryJournal();
+    await journal.recordIntent({ intentId: 'p-1', customTag: 'txbot-p-1', symbol: 'MNQ', side: 'sell', qty: 1, entryType: 'market', entryPrice: null, stopPrice: null, targetPrice: null, regime: 'BEAR', reason: 'test', createdTsMs: h.clock.nowMs() });
+    h.sim.tick(MNQ, 21_000);
+    await h.client.placeOrder({ accountId: h.accountId, contractId: MNQ, type: OrderType.Market, side: OrderSideCode.Ask, size: 1, customTag: 'txbot-p-1' });
+    const { broker } = await connected(h);
+    const actions = await reconcileLive({ client: h.client, accountId: h.accountId, contractId: MNQ, symbol: 'MNQ', journal, broker, adopt: async () => undefined, nowMs: h.clock.nowMs(), logger: silentLogger(), tickSize: 0.25, protectiveStopTicks: (regime) => (regime === 'BEAR' ? 12 : 99) });
+    expect(actions.map((a) => a.code)).toEqual(['INTENT_FILLED', 'PROTECTIVE_STOP_PLACED', 'POSITION_ADOPTED']);
+    const stops = (await h.client.searchOpenOrders(h.accountId)).filter((o) => o.type === OrderType.Stop);
+    expect(stops.map((o) => [o.side, o.stopPrice, o.size])).toEqual([[OrderSideCode.Bid, 21_003, 1]]);
+    expect(broker.position).toMatchObject({ intentId: 'p-1', side: 'short', stopPrice: 21_003 });
+    expect((await h.client.searchOpenPositions(h.accountId)).length).toBe(1);
+  });
 });
