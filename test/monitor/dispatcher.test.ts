@@ -134,3 +134,26 @@ describe('backoffMs', () => {
     expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, 1_000, 10_000))).toEqual([1_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
   });
 });
+
+describe('AlertDispatcher properties', () => {
+  it('never queues the same key twice within the window, and queues every first sight of a key', async () => {
+    const fc = await import('fast-check');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 20 * 60_000 })), { maxLength: 60 }), (steps) => {
+        const clock = new ManualClock(T0);
+        const window = 5 * 60_000;
+        const d = new AlertDispatcher({ channels: [], clock, logger: silentLogger(), dedupeWindowMs: window });
+        const lastQueued = new Map<number, number>();
+        for (const [key, gapMs] of steps) {
+          clock.advanceBy(gapMs);
+          const queued = d.dispatch(alert('NO_TRADES', `k${key}`));
+          const last = lastQueued.get(key);
+          const expected = last === undefined || clock.nowMs() - last >= window;
+          if (queued !== expected) return false;
+          if (queued) lastQueued.set(key, clock.nowMs());
+        }
+        return true;
+      }),
+    );
+  });
+});
