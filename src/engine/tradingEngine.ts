@@ -159,7 +159,8 @@ export class TradingEngine {
       instrument: this.o.instrument,
       regimeInfo: regime,
       vwap,
-      anchoredVwap: runStartMs === null ? null : this.vwap.getAnchored(runStartMs),
+      // Only the CRASH target uses the anchored VWAP; skip the query otherwise (per-bar path).
+      anchoredVwap: runStartMs === null || regime.regime !== 'CRASH' || !this.signalSettings.anchoredVwap ? null : this.vwap.getAnchored(runStartMs),
       filters: verdict,
       position: null,
       tradingState: this.o.risk.state,
