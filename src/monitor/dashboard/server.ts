@@ -101,10 +101,19 @@ export async function startDashboard(o: DashboardOptions): Promise<DashboardHand
       clients.delete(res);
     }
   };
-  const unsubscribe = o.bus?.subscribe((e) => {
-    if (!state.apply(e) || clients.size === 0) return;
+  // Serializing happens after the publisher's call returns, once per burst of events, so a bar with
+  // many events costs the engine only the state fold.
+  let broadcastScheduled = false;
+  const broadcast = (): void => {
+    broadcastScheduled = false;
+    if (clients.size === 0) return;
     const data = JSON.stringify(state.snapshot());
     for (const res of clients) send(res, data);
+  };
+  const unsubscribe = o.bus?.subscribe((e) => {
+    if (!state.apply(e) || broadcastScheduled) return;
+    broadcastScheduled = true;
+    setImmediate(broadcast);
   });
 
   const app: FastifyInstance = Fastify({ logger: false });
