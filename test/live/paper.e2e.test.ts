@@ -136,7 +136,7 @@ describe('txbot paper against txbot sim-gateway', () => {
   });
 
   it('txbot live --confirm-live trades through the gateway with server-side brackets and stops flat', async () => {
-    const liveSim = spawn(process.execPath, ['bin/txbot.mjs', 'sim-gateway', '--data', join(dir, 'bars.csv'), '--port', '0', '--timezone', 'UTC', '--speed', '3000', '--start', liveStartIso], { cwd: repoRoot, env });
+    const liveSim = spawn(process.execPath, ['bin/txbot.mjs', 'sim-gateway', '--data', join(dir, 'bars.csv'), '--port', '0', '--timezone', 'UTC', '--speed', '1000', '--start', liveStartIso], { cwd: repoRoot, env });
     const liveGateway = (await waitFor(liveSim, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
     try {
       const r = await txbot(['live', '--account', '1001', '--model', join(dir, 'model.json'), '--config', join(dir, 'config.yaml'), '--gateway', liveGateway, '--rtc', liveGateway, '--confirm-live', '--stop-after-bars', '40'], { TXBOT__JOURNAL__SQLITE_PATH: '.txbot/live.db' }).done;
