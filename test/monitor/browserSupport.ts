@@ -16,7 +16,9 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export function ensureChromium(): string | null {
   if (existsSync(CHROMIUM_PATH)) return null;
   try {
-    execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'ignore', timeout: 600_000 });
+    // A fresh machine has no package lists yet: update them first.
+    execFileSync('apt-get', ['update', '-q'], { stdio: 'ignore', timeout: 300_000 });
+    execFileSync('apt-get', ['install', '-y', '-q', 'chromium'], { stdio: 'ignore', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   } catch {
     return `${CHROMIUM_PATH} is missing and apt-get install -y chromium failed`;
   }
