@@ -24,6 +24,8 @@ export interface SessionCliOptions {
   warmUpDays?: string;
   stopAfterBars?: string;
   pidFile?: string;
+  /** Forces the monitoring dashboard on at this port (0 = a free port). */
+  dashboardPort?: string;
 }
 
 /** One status line. */
@@ -40,16 +42,25 @@ function positiveInt(flag: string, v: string | undefined, fallback: number | nul
   return n;
 }
 
+/** `--dashboard-port`: a port number 0..65535 (0 = a free port), or null when not given. */
+export function dashboardPortOption(v: string | undefined): number | null {
+  if (v === undefined) return null;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--dashboard-port must be a port number 0..65535, 0 for a free port (got "${v}")`);
+  return n;
+}
+
 /** Parses and checks the shared options before anything connects. */
-export function checkSessionOptions(opts: SessionCliOptions): { accountId: number; loaded: LoadedConfig; warmUpDays: number; stopAfterBars: number | null } {
+export function checkSessionOptions(opts: SessionCliOptions): { accountId: number; loaded: LoadedConfig; warmUpDays: number; stopAfterBars: number | null; dashboardPort: number | null } {
   const accountId = positiveInt('--account', opts.account, null)!;
+  const dashboardPort = dashboardPortOption(opts.dashboardPort);
   const loaded = loadConfig({ file: opts.config });
-  return { accountId, loaded, warmUpDays: positiveInt('--warm-up-days', opts.warmUpDays, 5)!, stopAfterBars: positiveInt('--stop-after-bars', opts.stopAfterBars, null) };
+  return { accountId, loaded, warmUpDays: positiveInt('--warm-up-days', opts.warmUpDays, 5)!, stopAfterBars: positiveInt('--stop-after-bars', opts.stopAfterBars, null), dashboardPort };
 }
 
 /** Runs a session until SIGINT/SIGTERM (or --stop-after-bars); the kill switch (SIGUSR2) flattens and halts. */
 export async function runSessionCommand(mode: 'paper' | 'live', opts: SessionCliOptions, print: (line: string) => void, extra: { logger?: Logger } = {}): Promise<void> {
-  const { accountId, loaded, warmUpDays, stopAfterBars } = checkSessionOptions(opts);
+  const { accountId, loaded, warmUpDays, stopAfterBars, dashboardPort } = checkSessionOptions(opts);
   const config = loaded.config;
   const model = loadModelFile(opts.model);
   const logger = (extra.logger ?? createLogger()).child({ component: `live-${mode}` });
@@ -71,6 +82,7 @@ export async function runSessionCommand(mode: 'paper' | 'live', opts: SessionCli
     logger,
     baseClock: systemClock,
     warmUpDays,
+    dashboardPort,
     onStatus: (s) => {
       if (s.tsMs - lastStatusMs >= config.live.status_interval_seconds * 1000) {
         lastStatusMs = s.tsMs;
@@ -90,11 +102,12 @@ export async function runSessionCommand(mode: 'paper' | 'live', opts: SessionCli
   process.on(KILL_SIGNAL, onKill);
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
+  if (session.monitor.dashboardUrl !== null) print(`dashboard ${session.monitor.dashboardUrl}`);
   print(`${mode} session on account ${accountId}, ${session.contract.contractId} (${session.contract.name}); journal ${config.journal.kind}; pid file ${pidPath}; Ctrl-C stops (on_stop=${config.live.on_stop}), \`txbot kill\` flattens and halts`);
   try {
     const why = await finished;
     logger.info({ why }, 'stopping');
-    await session.stop(config.live.on_stop);
+    await session.stop(config.live.on_stop, why);
     print(`stopped (${why}) | ${formatStatus(session.runner.status())}`);
   } finally {
     process.off(KILL_SIGNAL, onKill);

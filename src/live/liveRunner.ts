@@ -9,7 +9,7 @@ import { pointValueUsd } from '../domain/instrument.ts';
 import { sessionInfo } from '../domain/session.ts';
 import { MINUTE_MS } from '../domain/time.ts';
 import { TradingState } from '../domain/trading.ts';
-import type { EngineCommand, ExecutionEvent } from '../broker/broker.ts';
+import type { BracketOrderRequest, EngineCommand, ExecutionEvent } from '../broker/broker.ts';
 import { TradingEngine, type TradingEngineOptions } from '../engine/tradingEngine.ts';
 import type { DecisionRecord } from '../engine/types.ts';
 import type { RiskEvent } from '../strategy/riskManager/types.ts';
@@ -32,6 +32,12 @@ export interface LiveRunnerOptions {
   readonly onDecision?: (bar: Bar, d: DecisionRecord) => void;
   /** Called with the bar close → order request latency of each order sent (ms, clock time). */
   readonly onOrderSent?: (barCloseMs: number, sentMs: number) => void;
+  /** Called after an entry order was handed to the broker (monitoring): the request, bar close and send time. */
+  readonly onOrder?: (order: BracketOrderRequest, barCloseMs: number, sentMs: number) => void;
+  /** Called with each execution after the engine and journal took it (monitoring). */
+  readonly onExecution?: (ev: ExecutionEvent, trade: TradeRecord | null) => void;
+  /** Called with each risk event after it was journaled (monitoring). */
+  readonly onRiskEvent?: (e: RiskEvent) => void;
 }
 
 /** One status line: regime, position, P&L and the room left under the limits. */
@@ -236,6 +242,7 @@ export class LiveRunner {
         this.o.onOrderSent?.(tsMs, sentMs);
         const res = await broker.submitBracket(c.order);
         await journal.sent(c.order.intentId, sentMs, res.brokerOrderId);
+        this.o.onOrder?.(c.order, tsMs, sentMs);
         // Buffered decisions are diagnostics: written after the order so they never delay it.
         await journal.flush();
         this.o.logger.info({ intentId: c.order.intentId, side: c.order.side, qty: c.order.qty, entry: c.order.entryType, stopTicks: c.order.stopTicks, targetTicks: c.order.targetTicks }, 'entry sent');
@@ -262,6 +269,7 @@ export class LiveRunner {
         this.o.logger.info({ kind: ev.kind, intentId: ev.intentId }, 'execution');
       }
       await this.o.journal.execution(ev, trade);
+      this.o.onExecution?.(ev, trade);
       await this.flushRisk();
       await this.execute(follow, Number.NaN, ev.tsMs, null);
     }
@@ -273,6 +281,7 @@ export class LiveRunner {
       this.record.risk(e);
       if (e.kind === 'STATE_CHANGED') this.o.logger.warn({ from: e.from, to: e.to, code: e.code, detail: e.detail }, 'trading state changed');
       await this.o.journal.risk(e);
+      this.o.onRiskEvent?.(e);
     }
   }
 }

@@ -21,6 +21,9 @@ import { PaperBroker } from './paperBroker.ts';
 import { ProjectXLiveBroker } from './projectxBroker.ts';
 import { reconcileLive } from './reconcile.ts';
 import { historyForWarmUp, killedToday, restoreRisk } from './startup.ts';
+import { barEvents, orderEndEvent, orderSentEvent, publishingJournal, riskEvent, startSessionMonitor, watchHub, type SessionMonitor } from './monitorBridge.ts';
+import { sessionInfo } from '../domain/session.ts';
+import type { BracketOrderRequest } from '../broker/broker.ts';
 
 export interface LiveSessionOptions {
   readonly mode: 'paper' | 'live';
@@ -42,6 +45,8 @@ export interface LiveSessionOptions {
   readonly firstMarketEventWaitMs?: number;
   /** Called after each bar with the status line. */
   readonly onStatus?: (s: LiveStatus) => void;
+  /** Forces the monitoring dashboard on at this port (0 = a free port); null/absent = as configured. */
+  readonly dashboardPort?: number | null;
 }
 
 /** A running session. */
@@ -51,8 +56,10 @@ export interface LiveSession {
   readonly broker: LiveBroker;
   readonly contract: ResolvedContract;
   readonly clock: ExchangeClock;
-  /** Stops the timer and hubs, applies `onStop`, flushes the journal. */
-  stop(onStop: 'flatten' | 'leave_brackets'): Promise<void>;
+  /** Monitoring (alerts, metrics, dashboard) fed from this session; stopped by `stop`. */
+  readonly monitor: SessionMonitor;
+  /** Stops the timer and hubs, applies `onStop`, flushes the journal, ends monitoring (sessionEnd, process stop). */
+  stop(onStop: 'flatten' | 'leave_brackets', why?: string): Promise<void>;
 }
 
 /** Starts a session; resolves once it is subscribed and running. */
@@ -105,55 +112,93 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
   const startMs = history.length ? history.at(-1)!.tsMs + config.data.bar_minutes * MINUTE_MS : clock.nowMs();
   const restored = await restoreRisk(loaded, market.instrument, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null);
   logger.info({ balanceUsd: restored.balanceUsd, highestEodBalanceUsd: restored.highestEodBalanceUsd, source: restored.source }, 'risk restored');
-  const recorder = new JournalRecorder(o.journal, market.instrument.symbol, { pointValueUsd: pointValueUsd(market.instrument) });
-  const broker: LiveBroker = o.mode === 'paper'
-    ? new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks })
-    : new ProjectXLiveBroker({ client, sync: realtime.sync, accountId: account.id, contractId: contract.contractId, symbol: market.instrument.symbol, tickSize: contract.tickSize, logger });
-  const runner = new LiveRunner({
-    engine: { config, instrument: market.instrument, regime: new RegimeDetector(o.model), risk: restored.risk, vixTable: market.vixTable, calendar: market.calendar, sentiment: market.sentiment, idPrefix: `${o.mode[0]}${o.baseClock.nowMs().toString(36)}` },
-    broker,
-    journal: recorder,
-    clock,
-    logger,
-    onDecision: () => o.onStatus?.(runner.status()),
-  });
-  for (const bar of history) runner.warmUp(bar);
-  const killed = await killedToday(o.journal, startMs);
-  if (killed) {
-    runner.setHalted();
-    logger.warn({ reason: killed }, 'kill switch was used today: staying halted');
-  }
-  if (broker instanceof ProjectXLiveBroker) {
-    await reconcileLive({ client, accountId: account.id, contractId: contract.contractId, symbol: market.instrument.symbol, journal: o.journal, broker, adopt: (ev) => runner.adopt(ev), nowMs: clock.nowMs(), logger, tickSize: contract.tickSize, protectiveStopTicks: (regime) => config.stops[regime ?? 'NEUTRAL'] ?? config.stops.NEUTRAL ?? Math.min(...Object.values(config.stops).filter((x): x is number => typeof x === 'number')) });
-  } else {
-    await reconcilePaper(o.journal, recorder, startMs, logger);
-  }
+  const monitor = await startSessionMonitor({ config, journal: o.journal, logger, nowMs: () => clock.nowMs(), dashboardPort: o.dashboardPort });
+  const { bus } = monitor;
+  const offHubs = [watchHub(realtime.userHub.connection, 'hub.user', bus, () => clock.nowMs()), watchHub(realtime.marketHub.connection, 'hub.market', bus, () => clock.nowMs())];
+  try {
+    bus.publish({ type: 'process', tsMs: clock.nowMs(), phase: 'start', mode: o.mode, detail: `account ${account.id} ${contract.contractId}` });
+    const dailyLossLimitUsd = config.risk.daily_loss_limit;
+    let publishRisk: () => void = () => undefined;
+    const sentOrders = new Map<string, BracketOrderRequest>();
+    const recorder = new JournalRecorder(publishingJournal(o.journal, bus, () => publishRisk()), market.instrument.symbol, { pointValueUsd: pointValueUsd(market.instrument) });
+    const broker: LiveBroker = o.mode === 'paper'
+      ? new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks })
+      : new ProjectXLiveBroker({ client, sync: realtime.sync, accountId: account.id, contractId: contract.contractId, symbol: market.instrument.symbol, tickSize: contract.tickSize, logger });
+    const runner = new LiveRunner({
+      engine: { config, instrument: market.instrument, regime: new RegimeDetector(o.model), risk: restored.risk, vixTable: market.vixTable, calendar: market.calendar, sentiment: market.sentiment, idPrefix: `${o.mode[0]}${o.baseClock.nowMs().toString(36)}` },
+      broker,
+      journal: recorder,
+      clock,
+      logger,
+      onDecision: (bar, d) => {
+        for (const e of barEvents(market.instrument.symbol, o.model.labels, bar, d)) bus.publish(e);
+        publishRisk();
+        o.onStatus?.(runner.status());
+      },
+      onOrder: (order, barCloseMs, sentMs) => {
+        sentOrders.set(order.intentId, order);
+        bus.publish(orderSentEvent(order, barCloseMs, sentMs));
+      },
+      onExecution: (ev) => {
+        const ended = orderEndEvent(ev, sentOrders.get(ev.intentId));
+        if (ended) bus.publish(ended);
+        if (ev.kind !== 'entry_filled') sentOrders.delete(ev.intentId);
+      },
+      onRiskEvent: (e) => {
+        if (e.kind === 'STATE_CHANGED') bus.publish({ type: 'riskState', tsMs: e.tsMs, from: e.from, to: e.to, code: e.code, detail: e.detail });
+      },
+    });
+    publishRisk = () => bus.publish(riskEvent(clock.nowMs(), restored.risk.snapshot(), dailyLossLimitUsd));
+    for (const bar of history) runner.warmUp(bar);
+    const killed = await killedToday(o.journal, startMs);
+    if (killed) {
+      runner.setHalted();
+      logger.warn({ reason: killed }, 'kill switch was used today: staying halted');
+    }
+    if (broker instanceof ProjectXLiveBroker) {
+      await reconcileLive({ client, accountId: account.id, contractId: contract.contractId, symbol: market.instrument.symbol, journal: o.journal, broker, adopt: (ev) => runner.adopt(ev), nowMs: clock.nowMs(), logger, tickSize: contract.tickSize, protectiveStopTicks: (regime) => config.stops[regime ?? 'NEUTRAL'] ?? config.stops.NEUTRAL ?? Math.min(...Object.values(config.stops).filter((x): x is number => typeof x === 'number')) });
+    } else {
+      await reconcilePaper(o.journal, recorder, startMs, logger);
+    }
 
-  const aggregator = new BarAggregator({ barMs: config.data.bar_minutes * MINUTE_MS, emptyBars: o.emptyBars ?? 'flat' });
-  if (history.length) aggregator.seed(history.at(-1)!);
-  feed = new LiveBarFeed({ aggregator, clock, graceMs: o.graceMs, logger, onBar: (bar) => void runner.onBar(bar).catch(() => undefined) });
-  for (const t of buffered.splice(0)) feed.trade(t.tsMs, t.price, t.volume);
-  const liveFeed = feed;
-  feed.start();
-  logger.info({ mode: o.mode, halted: runner.halted }, 'session running');
-  return {
-    runner,
-    feed: liveFeed,
-    broker,
-    contract,
-    clock,
-    async stop(onStop) {
-      offTrade();
-      offQuote();
-      await liveFeed.stop();
-      await runner.stop(onStop);
-      // A venue flatten reports its fill through the user hub: give it up to 10 s to arrive and be journaled.
-      for (let i = 0; i < 100 && onStop === 'flatten' && broker.kind === 'projectx' && broker.position; i++) await o.baseClock.sleep(100);
-      await runner.idle();
-      await realtime.stop();
-      await broker.close();
-    },
-  };
+    const aggregator = new BarAggregator({ barMs: config.data.bar_minutes * MINUTE_MS, emptyBars: o.emptyBars ?? 'flat' });
+    if (history.length) aggregator.seed(history.at(-1)!);
+    feed = new LiveBarFeed({ aggregator, clock, graceMs: o.graceMs, logger, onBar: (bar) => void runner.onBar(bar).catch(() => undefined) });
+    for (const t of buffered.splice(0)) feed.trade(t.tsMs, t.price, t.volume);
+    const liveFeed = feed;
+    feed.start();
+    logger.info({ mode: o.mode, halted: runner.halted }, 'session running');
+    return {
+      runner,
+      feed: liveFeed,
+      broker,
+      contract,
+      clock,
+      monitor,
+      async stop(onStop, why = 'stop') {
+        offTrade();
+        offQuote();
+        await liveFeed.stop();
+        await runner.stop(onStop);
+        // A venue flatten reports its fill through the user hub: give it up to 10 s to arrive and be journaled.
+        for (let i = 0; i < 100 && onStop === 'flatten' && broker.kind === 'projectx' && broker.position; i++) await o.baseClock.sleep(100);
+        await runner.idle();
+        for (const off of offHubs) off();
+        await realtime.stop();
+        await broker.close();
+        const endMs = clock.nowMs();
+        publishRisk();
+        bus.publish({ type: 'sessionEnd', tsMs: endMs, tradingDate: sessionInfo(endMs).tradingDate });
+        bus.publish({ type: 'process', tsMs: endMs, phase: 'stop', mode: o.mode, detail: why });
+        await monitor.handle.stop();
+      },
+    };
+  } catch (e) {
+    // A failed start-up must not leave the dashboard or the rule timer running.
+    for (const off of offHubs) off();
+    await monitor.handle.stop().catch(() => undefined);
+    throw e;
+  }
 }
 
 /**

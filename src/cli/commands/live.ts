@@ -34,6 +34,7 @@ without a working stop is flattened), then subscription. Credentials: PROJECTX_U
 
 Examples:
   txbot live --account 12345 --model models/nq.json --confirm-live
+  txbot live --account 12345 --model models/nq.json --confirm-live --dashboard-port 8787
   TXBOT__LIVE__ON_STOP=leave_brackets txbot live --account 12345 --model models/nq.json --confirm-live
   txbot kill      # flatten, cancel, halt`)
     .action(async (opts: SessionCliOptions & { confirmLive?: boolean }) => {

@@ -16,7 +16,8 @@ export function sessionOptions(cmd: Command): Command {
     .option(...RTC_OPTION)
     .option('--warm-up-days <n>', 'calendar days of REST history to warm features, VWAP and the regime filter up', '5')
     .option('--stop-after-bars <n>', 'stop cleanly after this many live bars (scripted runs)')
-    .option('--pid-file <file>', 'pid file `txbot kill` reads (default .txbot/txbot.pid)');
+    .option('--pid-file <file>', 'pid file `txbot kill` reads (default .txbot/txbot.pid)')
+    .option('--dashboard-port <n>', 'serve the monitoring dashboard on this port (0 = a free port) and print its URL');
 }
 
 export function registerPaperCommand(program: Command): void {
@@ -29,6 +30,7 @@ Examples:
   txbot sim-gateway --data bars.csv --port 8080 --speed 60 --start 2023-11-27T14:00:00Z &
   PROJECTX_USERNAME=sim-user PROJECTX_API_KEY=sim-key txbot paper --account 1001 --model models/nq.json --gateway http://127.0.0.1:8080
   txbot paper --account 1001 --model models/nq.json --stop-after-bars 78
+  txbot paper --account 1001 --model models/nq.json --dashboard-port 0    # prints "dashboard http://127.0.0.1:<port>"
   txbot kill`)
     .action((opts: SessionCliOptions) => runSessionCommand('paper', opts, out));
 }
