@@ -64,7 +64,7 @@ describe('event shapes', () => {
     expect(orderSentEvent(order, T, T - 5)).toMatchObject({ latencyMs: 0 });
     expect(orderEndEvent({ kind: 'entry_rejected', intentId: 'i1', tsMs: T, reason: 'no margin' }, order)).toMatchObject({ status: 'REJECTED', detail: 'no margin', side: 'sell', qty: 3 });
     expect(orderEndEvent({ kind: 'entry_cancelled', intentId: 'i1', tsMs: T, reason: 'expired' }, undefined)).toMatchObject({ status: 'CANCELLED', qty: 0 });
-    expect(orderEndEvent({ kind: 'exit_filled', intentId: 'i1', tsMs: T, side: 'buy', qty: 3, price: 1, commissionUsd: 0, reason: 'TARGET' }, order)).toBeNull();
+    expect(orderEndEvent({ kind: 'exit_filled', intentId: 'i1', tsMs: T, side: 'buy', qty: 3, price: 1, commissionUsd: 0, reason: 'target' }, order)).toBeNull();
   });
 });
 
