@@ -23,6 +23,7 @@ import { reconcileLive } from './reconcile.ts';
 import { historyForWarmUp, killedToday, restoreRisk } from './startup.ts';
 import { barEvents, orderEndEvent, orderSentEvent, publishingJournal, riskEvent, startSessionMonitor, watchHub, type SessionMonitor } from './monitorBridge.ts';
 import { sessionInfo } from '../domain/session.ts';
+import { startSessionRetrain, type SessionRetrain } from './retrainWiring.ts';
 import type { BracketOrderRequest } from '../broker/broker.ts';
 
 export interface LiveSessionOptions {
@@ -120,18 +121,21 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     const dailyLossLimitUsd = config.risk.daily_loss_limit;
     let publishRisk: () => void = () => undefined;
     const sentOrders = new Map<string, BracketOrderRequest>();
+    // PLUG: retrain_trigger — with retrain.enabled the engine scores through the retrain controller.
+    const retrain: SessionRetrain | null = config.retrain.enabled ? await startSessionRetrain({ loaded, model: o.model, journal: o.journal, bus, logger }) : null;
     const recorder = new JournalRecorder(publishingJournal(o.journal, bus, () => publishRisk()), market.instrument.symbol, { pointValueUsd: pointValueUsd(market.instrument) });
     const broker: LiveBroker = o.mode === 'paper'
       ? new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks })
       : new ProjectXLiveBroker({ client, sync: realtime.sync, accountId: account.id, contractId: contract.contractId, symbol: market.instrument.symbol, tickSize: contract.tickSize, logger });
     const runner = new LiveRunner({
-      engine: { config, instrument: market.instrument, regime: new RegimeDetector(o.model), risk: restored.risk, vixTable: market.vixTable, calendar: market.calendar, sentiment: market.sentiment, idPrefix: `${o.mode[0]}${o.baseClock.nowMs().toString(36)}` },
+      engine: { config, instrument: market.instrument, regime: retrain?.regimeSource ?? new RegimeDetector(o.model), risk: restored.risk, vixTable: market.vixTable, calendar: market.calendar, sentiment: market.sentiment, idPrefix: `${o.mode[0]}${o.baseClock.nowMs().toString(36)}` },
       broker,
       journal: recorder,
       clock,
       logger,
       onDecision: (bar, d) => {
-        for (const e of barEvents(market.instrument.symbol, o.model.labels, bar, d)) bus.publish(e);
+        for (const e of barEvents(market.instrument.symbol, retrain?.labels() ?? o.model.labels, bar, d)) bus.publish(e);
+        retrain?.afterBar(bar);
         publishRisk();
         o.onStatus?.(runner.status());
       },
@@ -184,6 +188,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
         for (let i = 0; i < 100 && onStop === 'flatten' && broker.kind === 'projectx' && broker.position; i++) await o.baseClock.sleep(100);
         await runner.idle();
         for (const off of offHubs) off();
+        retrain?.stop();
         await realtime.stop();
         await broker.close();
         const endMs = clock.nowMs();

@@ -1,0 +1,102 @@
+// Retraining inside a paper/live session (retrain.enabled): the session's bars as the retrain history, a
+// RetrainController around a SwappableRegimeDetector as the engine's regime source, drift and failures on the bus.
+
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { barSeriesFromBars, type Bar, type BarSeries } from '../domain/bar.ts';
+import type { LoadedConfig } from '../config/loader.ts';
+import type { RegimeInfo, RegimeLabel } from '../domain/regime.ts';
+import type { RegimeModel } from '../regime/index.ts';
+import { LocalModelStore } from '../regime/modelRepository.ts';
+import { RetrainController, SwappableRegimeDetector, journalTrainingClock, startOfLastTradingDays, type BarHistorySource, type RetrainEvent } from '../regime/retrain/index.ts';
+import type { DriftStatus } from '../regime/drift.ts';
+import type { Journal } from '../state/index.ts';
+import type { MonitorBus, MonitorEvent } from '../monitor/index.ts';
+
+/** The session's bars (warm-up history, then each live bar) as a BarHistorySource, oldest first, bounded. */
+export class SessionBarHistory implements BarHistorySource {
+  private readonly bars: Bar[] = [];
+  constructor(private readonly maxBars = 200_000) {}
+
+  /** Appends a bar newer than the last one (older or equal timestamps are ignored). */
+  push(bar: Bar): void {
+    const last = this.bars.at(-1);
+    if (last && bar.tsMs <= last.tsMs) return;
+    this.bars.push(bar);
+    if (this.bars.length > this.maxBars) this.bars.splice(0, this.bars.length - this.maxBars);
+  }
+
+  get length(): number {
+    return this.bars.length;
+  }
+
+  latestBars(tradingDays: number, untilTsMs: number): Promise<BarSeries> {
+    const before = this.bars.filter((b) => b.tsMs < untilTsMs);
+    const series = barSeriesFromBars(before);
+    return Promise.resolve(barSeriesFromBars(before.slice(startOfLastTradingDays(series, before.length, tradingDays))));
+  }
+}
+
+/** The bus `drift` event of a drift status: ratio = 1 − quality = (baseline − rolling mean) / |baseline|. */
+export function driftEvent(tsMs: number, s: DriftStatus): MonitorEvent {
+  return {
+    type: 'drift',
+    tsMs,
+    ratio: 1 - s.ratio,
+    detected: s.drifting,
+    detail: `rolling mean log-likelihood ${s.rollingMeanLogLikelihood.toFixed(3)} vs baseline ${s.baselineLogLikelihoodPerBar.toFixed(3)} over ${s.days} days / ${s.bars} bars${s.warm ? '' : ' (window not full)'}`,
+  };
+}
+
+/** The bus event of a retrain event (RETRAIN_FAILED → retrainFailed); null for the others (logged only). */
+export function retrainBusEvent(e: RetrainEvent): MonitorEvent | null {
+  return e.kind === 'RETRAIN_FAILED' ? { type: 'retrainFailed', tsMs: e.tsMs, detail: `${e.trigger.kind}: ${e.code}: ${e.message}` } : null;
+}
+
+/** Retraining of one session. */
+export interface SessionRetrain {
+  readonly controller: RetrainController;
+  readonly history: SessionBarHistory;
+  /** The engine's regime source: scores with the swappable detector and feeds the controller. */
+  readonly regimeSource: { predictRegime(bar: Bar): RegimeInfo | null };
+  /** Labels of the model scoring bars now (most bullish first; changes with a swap). */
+  labels(): readonly RegimeLabel[];
+  /** Call after each live bar was processed: records it for retraining and publishes the drift status. */
+  afterBar(bar: Bar): void;
+  /** Unsubscribes from the controller. */
+  stop(): void;
+}
+
+/**
+ * Builds the retrain controller for a session (retrain.enabled): models committed to retrain.model_dir
+ * (relative to the config's folder), the last training time kept in the journal.
+ */
+export async function startSessionRetrain(o: { loaded: LoadedConfig; model: RegimeModel; journal: Journal; bus: MonitorBus; logger: Logger }): Promise<SessionRetrain> {
+  const config = o.loaded.config;
+  const history = new SessionBarHistory();
+  const detector = new SwappableRegimeDetector(o.model);
+  const store = await LocalModelStore.open(resolve(o.loaded.baseDir, config.retrain.model_dir), { keep: config.retrain.keep_models });
+  const controller = await RetrainController.create({ config, detector, history, store, clock: journalTrainingClock(o.journal) });
+  const off = controller.on((e) => {
+    o.logger.info({ retrain: e }, `retrain: ${e.kind}`);
+    const ev = retrainBusEvent(e);
+    if (ev) o.bus.publish(ev);
+  });
+  const source = controller.regimeSource();
+  return {
+    controller,
+    history,
+    regimeSource: {
+      predictRegime: (bar) => {
+        history.push(bar);
+        return source.predictRegime(bar);
+      },
+    },
+    labels: () => detector.model.labels,
+    afterBar(bar) {
+      const d = controller.drift;
+      if (d) o.bus.publish(driftEvent(bar.tsMs, d));
+    },
+    stop: off,
+  };
+}
