@@ -170,6 +170,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     feed = new LiveBarFeed({ aggregator, clock, graceMs: o.graceMs, logger, onBar: (bar) => void runner.onBar(bar).catch(() => undefined) });
     for (const t of buffered.splice(0)) feed.trade(t.tsMs, t.price, t.volume);
     const liveFeed = feed;
+    retrain?.beginLive();
     feed.start();
     logger.info({ mode: o.mode, halted: runner.halted }, 'session running');
     return {

@@ -59,6 +59,11 @@ export interface SessionRetrain {
   readonly history: SessionBarHistory;
   /** The engine's regime source: scores with the swappable detector and feeds the controller. */
   readonly regimeSource: { predictRegime(bar: Bar): RegimeInfo | null };
+  /**
+   * Marks the end of the warm-up: from now on bars feed the controller (drift window, triggers). Warm-up
+   * bars are only scored and kept as history, so no retrain starts on a half-loaded history.
+   */
+  beginLive(): void;
   /** Labels of the model scoring bars now (most bullish first; changes with a swap). */
   labels(): readonly RegimeLabel[];
   /** Call after each live bar was processed: records it for retraining and publishes the drift status. */
@@ -78,19 +83,25 @@ export async function startSessionRetrain(o: { loaded: LoadedConfig; model: Regi
   const store = await LocalModelStore.open(resolve(o.loaded.baseDir, config.retrain.model_dir), { keep: config.retrain.keep_models });
   const controller = await RetrainController.create({ config, detector, history, store, clock: journalTrainingClock(o.journal) });
   const off = controller.on((e) => {
-    o.logger.info({ retrain: e }, `retrain: ${e.kind}`);
+    // A skipped check (e.g. a retry too soon) happens on every bar: debug only.
+    const level = e.kind === 'RETRAIN_FAILED' ? 'warn' : e.kind === 'RETRAIN_SKIPPED' ? 'debug' : 'info';
+    o.logger[level]({ retrain: e }, `retrain: ${e.kind}`);
     const ev = retrainBusEvent(e);
     if (ev) o.bus.publish(ev);
   });
   const source = controller.regimeSource();
+  let live = false;
   return {
     controller,
     history,
     regimeSource: {
       predictRegime: (bar) => {
         history.push(bar);
-        return source.predictRegime(bar);
+        return live ? source.predictRegime(bar) : detector.predictRegime(bar);
       },
+    },
+    beginLive: () => {
+      live = true;
     },
     labels: () => detector.model.labels,
     afterBar(bar) {
