@@ -12,6 +12,7 @@ import { formatUtcIso } from '../../src/broker/projectx/index.ts';
 import { regimeModelToJson } from '../../src/regime/index.ts';
 import { syntheticSetup } from '../support/backtestFixtures.ts';
 import { ensureChromium, openInChromium } from '../monitor/browserSupport.ts';
+import { waitFor } from './support/waitFor.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const env = { ...process.env, PROJECTX_USERNAME: 'sim-user', PROJECTX_API_KEY: 'sim-key', TXBOT_LOG_LEVEL: 'warn' };
@@ -28,23 +29,6 @@ function txbot(args: string[]): { child: ChildProcessWithoutNullStreams; done: P
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) => child.on('close', (code) => ok({ code, stdout, stderr })));
   return { child, done };
-}
-
-/** Resolves when the child's stdout matches `re` (event wait on the stream, no sleeping). */
-function waitFor(child: ChildProcessWithoutNullStreams, re: RegExp): Promise<RegExpExecArray> {
-  return new Promise((ok, fail) => {
-    let text = '';
-    const onData = (d: Buffer) => {
-      text += d.toString();
-      const m = re.exec(text);
-      if (m) {
-        child.stdout.off('data', onData);
-        ok(m);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('close', (code) => fail(new Error(`exited with ${code} before ${re}: ${text}`)));
-  });
 }
 
 beforeAll(() => {
