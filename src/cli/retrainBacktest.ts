@@ -11,7 +11,7 @@ import { note, out, table } from './output.ts';
 import { parseDateOption } from './options.ts';
 import { printSummary } from './summaryPrinter.ts';
 
-/** Options of `txbot backtest` that the retraining path reads. */
+/** Options of `txbot backtest` (the retraining path reads them too). */
 export interface RetrainBacktestOpts {
   data: string;
   model?: string;
@@ -21,6 +21,7 @@ export interface RetrainBacktestOpts {
   config?: string;
   out: string;
   policy?: 'strict' | 'repair';
+  retrain?: boolean;
   drift?: boolean;
 }
 

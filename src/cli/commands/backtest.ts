@@ -10,20 +10,7 @@ import { emProgressPrinter } from '../emProgress.ts';
 import { note, out } from '../output.ts';
 import { parseDateOption } from '../options.ts';
 import { printSummary } from '../summaryPrinter.ts';
-import { runRetrainBacktestCommand } from '../retrainBacktest.ts';
-
-interface BacktestOpts {
-  data: string;
-  model?: string;
-  train?: boolean;
-  from?: string;
-  to?: string;
-  config?: string;
-  out: string;
-  policy?: 'strict' | 'repair';
-  retrain?: boolean;
-  drift?: boolean;
-}
+import { runRetrainBacktestCommand, type RetrainBacktestOpts as BacktestOpts } from '../retrainBacktest.ts';
 
 export function registerBacktestCommand(program: Command): void {
   program

@@ -1,6 +1,6 @@
 // Entry-window filter: no new entries before the configured start, at/after the cutoff, or close to the flat time.
 
-import { DAY_MS, HOUR_MS, minutesOfClock, MINUTE_MS, zoneOffsetMinutes, type ZoneName } from '../../domain/time.ts';
+import { DAY_MS, minutesOfClock, MINUTE_MS, zoneOffsetMinutes, type ZoneName } from '../../domain/time.ts';
 
 /** Settings: config `filters.session_windows` plus `session.timezone`, `session.flat_time`, `session.flat_timezone`. */
 export interface SessionWindowConfig {
@@ -21,19 +21,9 @@ export type WindowCheck =
   | { readonly allowed: true }
   | { readonly allowed: false; readonly code: 'BEFORE_ENTRY_START' | 'AFTER_ENTRY_CUTOFF' | 'NEAR_FLAT_TIME'; readonly detail: string };
 
-// Offset memo per zone for the last UTC hour seen: US DST switches fall on whole UTC hours, so the
-// offset is constant within one (a deterministic cache, no clock).
-const offsetMemo = new Map<ZoneName, { hour: number; offsetMs: number }>();
-
-/** Milliseconds since local midnight of an instant in a zone (DST-correct). */
+/** Milliseconds since local midnight of an instant in a zone (DST-correct; offsets memoized in domain/time). */
 export function localMsOfDay(zone: ZoneName, tsMs: number): number {
-  const hour = Math.floor(tsMs / HOUR_MS);
-  let m = offsetMemo.get(zone);
-  if (!m || m.hour !== hour) {
-    m = { hour, offsetMs: zoneOffsetMinutes(zone, tsMs) * MINUTE_MS };
-    offsetMemo.set(zone, m);
-  }
-  const local = tsMs + m.offsetMs;
+  const local = tsMs + zoneOffsetMinutes(zone, tsMs) * MINUTE_MS;
   return local - Math.floor(local / DAY_MS) * DAY_MS;
 }
 
