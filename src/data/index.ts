@@ -7,3 +7,4 @@ export { generateSyntheticBars, DEFAULT_DYNAMICS, type SyntheticOptions, type Sy
 export { writeBarsCsv, barsToCsv, isoUtc } from './csvWrite.ts';
 export { forEachLine } from './lineReader.ts';
 export { sharedDataDir, sharedDataFile } from './sharedData.ts';
+export { readRollTable, parseRollTable, looksLikeRollHeader, type RollRecord } from './rollTable.ts';

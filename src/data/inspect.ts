@@ -7,6 +7,7 @@ import { detectBarMinutes } from './resample.ts';
 import { sessionInfo } from '../domain/session.ts';
 import { MINUTE_MS, formatIsoInZone } from '../domain/time.ts';
 import { DataError } from '../domain/errors.ts';
+import { looksLikeRollHeader, readRollTable } from './rollTable.ts';
 
 export interface GapInfo {
   fromMs: number;
@@ -50,7 +51,33 @@ export interface EventFileReport {
   byEvent: Record<string, number>;
 }
 
-export type InspectReport = BarFileReport | EventFileReport;
+export interface RollFileReport {
+  kind: 'rolls';
+  file: string;
+  rolls: number;
+  first: string;
+  last: string;
+  contracts: string[];
+  minGapPts: number | null;
+  maxGapPts: number | null;
+}
+
+export type InspectReport = BarFileReport | EventFileReport | RollFileReport;
+
+function inspectRolls(file: string): RollFileReport {
+  const rows = readRollTable(file);
+  const gaps = rows.map((r) => r.gapPts).filter((g): g is number => g !== null);
+  return {
+    kind: 'rolls',
+    file,
+    rolls: gaps.length,
+    first: rows[0]?.firstTradeDate ?? '',
+    last: rows.at(-1)?.firstTradeDate ?? '',
+    contracts: rows.map((r) => r.toContract),
+    minGapPts: gaps.length ? Math.min(...gaps) : null,
+    maxGapPts: gaps.length ? Math.max(...gaps) : null,
+  };
+}
 
 async function readHeader(file: string): Promise<string> {
   let header = '';
@@ -82,8 +109,9 @@ export async function inspectFile(file: string, options: { timezone?: string } =
   const header = await readHeader(file);
   const lower = header.toLowerCase();
   if (!looksLikeBarHeader(header)) {
+    if (looksLikeRollHeader(header)) return inspectRolls(file);
     if (lower.includes('event')) return inspectEvents(file);
-    throw new DataError('DATA_HEADER', `${file} line 1: not a bar file or event calendar (header: ${header.slice(0, 80)})`);
+    throw new DataError('DATA_HEADER', `${file} line 1: not a bar file, event calendar or roll table (header: ${JSON.stringify(header.slice(0, 80))})`);
   }
   const r = await readBarsCsv(file, { timezone: options.timezone, policy: 'repair' });
   const s = r.series;
@@ -149,6 +177,14 @@ export async function inspectFile(file: string, options: { timezone?: string } =
 
 /** Human-readable lines of a report. */
 export function formatInspectReport(rep: InspectReport): string[] {
+  if (rep.kind === 'rolls') {
+    return [
+      `file: ${rep.file}`,
+      'kind: roll table',
+      `rolls: ${rep.rolls} from ${rep.first} to ${rep.last} (${rep.contracts.length} contracts: ${rep.contracts[0] ?? '-'} .. ${rep.contracts.at(-1) ?? '-'})`,
+      `roll gaps (new - old): ${rep.minGapPts ?? 'n/a'} .. ${rep.maxGapPts ?? 'n/a'} points`,
+    ];
+  }
   if (rep.kind === 'events') {
     return [
       `file: ${rep.file}`,

@@ -18,6 +18,15 @@ describe.skipIf(!dir)('inspect shared data (needs ../shared/data)', () => {
       if (rep.kind === 'events') expect(rep.rows).toBe(563);
       return;
     }
+    if (name.startsWith('mgc_rolls')) {
+      expect(rep.kind).toBe('rolls');
+      if (rep.kind === 'rolls') {
+        expect(rep.rolls).toBe(25);
+        expect(rep.contracts[0]).toBe('MGCG1');
+        expect(rep.maxGapPts).toBe(56.4);
+      }
+      return;
+    }
     expect(rep.kind).toBe('bars');
     if (rep.kind !== 'bars') return;
     expect(rep.bars).toBeGreaterThan(1000);
