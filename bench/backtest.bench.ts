@@ -62,7 +62,9 @@ for (let k = 0; k < 3; k++) {
 }
 times.sort((a, b) => a - b);
 const med = times[1]!;
-console.log(`pipeline: ${s.length} bars in ${med.toFixed(3)} s (median of 3) = ${Math.round(s.length / med).toLocaleString('en-US')} bars/s on one core; ${trades} trades`);
+console.log(
+  `pipeline: ${s.length} bars in ${med.toFixed(3)} s (median of 3) = ${Math.round(s.length / med).toLocaleString('en-US')} bars/s on one core; ${trades} trades`,
+);
 console.log(`peak RSS so far: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 
 if (!args.includes('--skip-walkforward')) {

@@ -7,8 +7,15 @@ import { loadConfig } from '../src/config/index.ts';
 import { loadBars } from '../src/data/index.ts';
 import { barAt, type BarSeries } from '../src/domain/bar.ts';
 import {
-  featureSpecFromConfig, fitStandardization, GaussianHmm, RegimeDetector, selectTrainingRows, standardizeRows,
-  trainRegimeModel, type CovarianceType, type FeatureName,
+  featureSpecFromConfig,
+  fitStandardization,
+  GaussianHmm,
+  RegimeDetector,
+  selectTrainingRows,
+  standardizeRows,
+  trainRegimeModel,
+  type CovarianceType,
+  type FeatureName,
 } from '../src/regime/index.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -56,7 +63,9 @@ function rowsFor(series: BarSeries, features: FeatureName[], maxBars: number) {
 
 function line(label: string, t: Timing, perBar?: number): void {
   const per = perBar ? `   ${((t.cpuMs * 1e6) / perBar).toFixed(0).padStart(5)} ns/bar (cpu)` : '';
-  process.stdout.write(`${label.padEnd(46)} wall min ${t.minMs.toFixed(1).padStart(7)} ms  median ${t.medianMs.toFixed(1).padStart(7)} ms  cpu ${t.cpuMs.toFixed(1).padStart(7)} ms${per}\n`);
+  process.stdout.write(
+    `${label.padEnd(46)} wall min ${t.minMs.toFixed(1).padStart(7)} ms  median ${t.medianMs.toFixed(1).padStart(7)} ms  cpu ${t.cpuMs.toFixed(1).padStart(7)} ms${per}\n`,
+  );
 }
 
 function benchCase(series: BarSeries, K: number, features: FeatureName[], cov: CovarianceType, maxBars: number): void {
@@ -71,10 +80,22 @@ function benchCase(series: BarSeries, K: number, features: FeatureName[], cov: C
   });
   line('  fit, 20 EM iterations incl. k-means++ init', fit);
   const h = fit.result;
-  line('  score', time(() => h.score(X, lengths)));
-  line('  viterbi (decode)', time(() => h.decode(X, lengths)));
-  line('  filtered (forward only)', time(() => h.filtered(X, lengths)));
-  line('  posteriors (forward-backward)', time(() => h.posteriors(X, lengths)));
+  line(
+    '  score',
+    time(() => h.score(X, lengths)),
+  );
+  line(
+    '  viterbi (decode)',
+    time(() => h.decode(X, lengths)),
+  );
+  line(
+    '  filtered (forward only)',
+    time(() => h.filtered(X, lengths)),
+  );
+  line(
+    '  posteriors (forward-backward)',
+    time(() => h.posteriors(X, lengths)),
+  );
   const f = h.createFilter();
   const step = time(() => {
     let t = 0;

@@ -7,7 +7,15 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { DecisionBuffer, MemoryJournal, PostgresJournal, SqliteJournal, type DecisionRecord, type IntentInput, type Journal } from '../src/state/index.ts';
+import {
+  DecisionBuffer,
+  MemoryJournal,
+  PostgresJournal,
+  SqliteJournal,
+  type DecisionRecord,
+  type IntentInput,
+  type Journal,
+} from '../src/state/index.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const benchDir = process.env.TXBOT_BENCH_DIR ?? join(repoRoot, '.txbot', 'bench-journal');
@@ -16,15 +24,30 @@ const T0 = Date.UTC(2026, 0, 5, 15, 0, 0);
 
 function intent(n: number): IntentInput {
   return {
-    intentId: `bench-${n}`, customTag: `txbot-bench-${n}`, symbol: 'MNQ', side: n % 2 ? 'buy' : 'sell', qty: 1, entryType: 'limit',
-    entryPrice: 21000.25, stopPrice: 20980.5, targetPrice: 21040.75, regime: 'BULL', reason: 'PULLBACK_TO_VWAP', createdTsMs: T0 + n,
+    intentId: `bench-${n}`,
+    customTag: `txbot-bench-${n}`,
+    symbol: 'MNQ',
+    side: n % 2 ? 'buy' : 'sell',
+    qty: 1,
+    entryType: 'limit',
+    entryPrice: 21000.25,
+    stopPrice: 20980.5,
+    targetPrice: 21040.75,
+    regime: 'BULL',
+    reason: 'PULLBACK_TO_VWAP',
+    createdTsMs: T0 + n,
   };
 }
 
 function decision(n: number): DecisionRecord {
   return {
-    barTsMs: T0 + n * 60_000, symbol: 'MNQ', regime: 'NEUTRAL', confidence: 0.62, probs: [0.05, 0.1, 0.62, 0.13, 0.1],
-    decisionCode: 'NO_SIGNAL_INSIDE_BANDS', decisionReason: 'close inside the bands',
+    barTsMs: T0 + n * 60_000,
+    symbol: 'MNQ',
+    regime: 'NEUTRAL',
+    confidence: 0.62,
+    probs: [0.05, 0.1, 0.62, 0.13, 0.1],
+    decisionCode: 'NO_SIGNAL_INSIDE_BANDS',
+    decisionReason: 'close inside the bands',
   };
 }
 
@@ -35,18 +58,28 @@ async function rate(n: number, fn: (i: number) => Promise<unknown>): Promise<num
   return n / ((performance.now() - start) / 1000);
 }
 
-interface Sizes { intents: number; decisions: number; batches: number; batchSize: number }
+interface Sizes {
+  intents: number;
+  decisions: number;
+  batches: number;
+  batchSize: number;
+}
 
 async function measure(name: string, journal: Journal, sizes: Sizes): Promise<void> {
   const intents = await rate(sizes.intents, (i) => journal.recordIntent(intent(i)));
   const single = await rate(sizes.decisions, (i) => journal.recordDecision(decision(i)));
-  const batched = (await rate(sizes.batches, (b) => journal.recordDecisions(Array.from({ length: sizes.batchSize }, (_, k) => decision(b * sizes.batchSize + k))))) * sizes.batchSize;
+  const batched =
+    (await rate(sizes.batches, (b) =>
+      journal.recordDecisions(Array.from({ length: sizes.batchSize }, (_, k) => decision(b * sizes.batchSize + k))),
+    )) * sizes.batchSize;
   const buffer = new DecisionBuffer(journal);
   const buffered = await rate(sizes.decisions * 10, (i) => buffer.add(decision(i)));
   await buffer.flush();
   await journal.close();
   const f = (v: number) => Math.round(v).toLocaleString('en-US').padStart(10);
-  process.stdout.write(`${name.padEnd(9)} intents/s ${f(intents)}  decisions/s: one per call ${f(single)}  DecisionBuffer(60) ${f(buffered)}  batch of ${sizes.batchSize} ${f(batched)}\n`);
+  process.stdout.write(
+    `${name.padEnd(9)} intents/s ${f(intents)}  decisions/s: one per call ${f(single)}  DecisionBuffer(60) ${f(buffered)}  batch of ${sizes.batchSize} ${f(batched)}\n`,
+  );
 }
 
 async function postgresUp(): Promise<boolean> {
@@ -76,7 +109,12 @@ async function main(): Promise<void> {
   }
   const schema = `txbot_bench_${process.pid}`;
   try {
-    await measure('postgres', await PostgresJournal.connect({ connectionString: pgUrl, schema }), { intents: 2000, decisions: 2000, batches: 50, batchSize: 1000 });
+    await measure('postgres', await PostgresJournal.connect({ connectionString: pgUrl, schema }), {
+      intents: 2000,
+      decisions: 2000,
+      batches: 50,
+      batchSize: 1000,
+    });
   } finally {
     const c = new pg.Client({ connectionString: pgUrl });
     await c.connect();

@@ -44,7 +44,15 @@ async function measure(label: string, journal: Journal): Promise<void> {
   const market = loadMarketContext(loaded);
   const broker = new StampingBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks });
   const runner = new LiveRunner({
-    engine: { config, instrument: market.instrument, regime: new RegimeDetector(model), risk: createRiskManager(loaded, [market.instrument]), calendar: market.calendar, sentiment: market.sentiment, idPrefix: 'bench' },
+    engine: {
+      config,
+      instrument: market.instrument,
+      regime: new RegimeDetector(model),
+      risk: createRiskManager(loaded, [market.instrument]),
+      calendar: market.calendar,
+      sentiment: market.sentiment,
+      idPrefix: 'bench',
+    },
     broker,
     journal: new JournalRecorder(journal, market.instrument.symbol),
     clock: new ManualClock(0),
@@ -62,7 +70,9 @@ async function measure(label: string, journal: Journal): Promise<void> {
     if (!Number.isNaN(broker.lastSubmitMs)) orderUs.push((broker.lastSubmitMs - t0) * 1000);
   }
   await journal.close();
-  console.log(`${label}: ${test.length} bars, ${orderUs.length} orders | bar close → order request sent p50 ${pct(orderUs, 50).toFixed(0)} µs, p99 ${pct(orderUs, 99).toFixed(0)} µs, max ${Math.max(...orderUs).toFixed(0)} µs | whole bar step p50 ${pct(stepUs, 50).toFixed(0)} µs, p99 ${pct(stepUs, 99).toFixed(0)} µs`);
+  console.log(
+    `${label}: ${test.length} bars, ${orderUs.length} orders | bar close → order request sent p50 ${pct(orderUs, 50).toFixed(0)} µs, p99 ${pct(orderUs, 99).toFixed(0)} µs, max ${Math.max(...orderUs).toFixed(0)} µs | whole bar step p50 ${pct(stepUs, 50).toFixed(0)} µs, p99 ${pct(stepUs, 99).toFixed(0)} µs`,
+  );
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'txbot-bench-live-'));

@@ -10,8 +10,14 @@ import { sessionInfo } from '../src/domain/session.ts';
 import { MINUTE_MS } from '../src/domain/time.ts';
 import { validateConfig } from '../src/config/index.ts';
 import {
-  evaluateFilters, filterSettingsFromConfig, generateSignal, RiskManager, riskSettingsFromConfig,
-  SessionVwap, signalSettingsFromConfig, type TradeSignal,
+  evaluateFilters,
+  filterSettingsFromConfig,
+  generateSignal,
+  RiskManager,
+  riskSettingsFromConfig,
+  SessionVwap,
+  signalSettingsFromConfig,
+  type TradeSignal,
 } from '../src/strategy/index.ts';
 import { readCalendarCsv, resolveCalendarFile } from '../src/integrations/calendar.ts';
 import { readVixCsv, resolveVixFile } from '../src/integrations/vix.ts';
@@ -46,11 +52,34 @@ function run(s: BarSeries, repeats: number): { bars: number; ms: number; signals
       const regime = bar.close >= snap.vwap ? 'BULL' : 'BEAR';
       const date = sessionInfo(bar.tsMs).tradingDate;
       const verdict = evaluateFilters({ tsMs, tradingDate: date, regime, settings: fs, vixTable, calendar });
-      const d = generateSignal({ bar, instrument: INST, regimeInfo: { regime, state: 0, confidence: 0.8, probs: [], logLikelihood: 0 }, vwap: snap, filters: verdict, position: null, tradingState: risk.state, regimeTradesThisSession: 0, settings: ss });
+      const d = generateSignal({
+        bar,
+        instrument: INST,
+        regimeInfo: { regime, state: 0, confidence: 0.8, probs: [], logLikelihood: 0 },
+        vwap: snap,
+        filters: verdict,
+        position: null,
+        tradingState: risk.state,
+        regimeTradesThisSession: 0,
+        settings: ss,
+      });
       if (d.side !== null) {
         const sig = d as TradeSignal;
-        const res = risk.reserveEntry({ tsMs, symbol: 'NQ', side: sig.side, stopTicks: sig.stopTicks, baseSize: sig.size, regime, regimeConfidence: 0.8, vixMultiplier: verdict.vixMultiplier, newsMultiplier: verdict.newsMultiplier });
-        if ('id' in res) { signals++; risk.release(res.id); }
+        const res = risk.reserveEntry({
+          tsMs,
+          symbol: 'NQ',
+          side: sig.side,
+          stopTicks: sig.stopTicks,
+          baseSize: sig.size,
+          regime,
+          regimeConfidence: 0.8,
+          vixMultiplier: verdict.vixMultiplier,
+          newsMultiplier: verdict.newsMultiplier,
+        });
+        if ('id' in res) {
+          signals++;
+          risk.release(res.id);
+        }
       }
     }
   }
@@ -60,4 +89,6 @@ function run(s: BarSeries, repeats: number): { bars: number; ms: number; signals
 const { s, source } = await series();
 run(s, 1); // warm-up
 const r = run(s, 10);
-console.log(`strategy chain: ${r.bars} bars (${source} ×10) in ${r.ms.toFixed(0)} ms = ${((r.ms * 1000) / r.bars).toFixed(2)} µs/bar, ${(r.bars / (r.ms / 1000) / 1e6).toFixed(2)} M bars/s; ${r.signals} reservations`);
+console.log(
+  `strategy chain: ${r.bars} bars (${source} ×10) in ${r.ms.toFixed(0)} ms = ${((r.ms * 1000) / r.bars).toFixed(2)} µs/bar, ${(r.bars / (r.ms / 1000) / 1e6).toFixed(2)} M bars/s; ${r.signals} reservations`,
+);

@@ -16,8 +16,10 @@ Example: npm run -s hmm:parity -- ../shared/reference/hmm/*.json`;
 const e = (v: number): string => v.toExponential(1);
 
 function line(r: ParityReport): string {
-  return `${r.pass ? 'PASS' : 'FAIL'} ${r.name}: em_history=${e(r.loglikHistory)} params=${e(r.params)} score=${e(r.score)} `
-    + `viterbi_logprob=${e(r.viterbiLogProb)} path_mismatches=${r.pathMismatches} posteriors=${e(r.posteriors)} filtered=${e(r.filtered)}`;
+  return (
+    `${r.pass ? 'PASS' : 'FAIL'} ${r.name}: em_history=${e(r.loglikHistory)} params=${e(r.params)} score=${e(r.score)} ` +
+    `viterbi_logprob=${e(r.viterbiLogProb)} path_mismatches=${r.pathMismatches} posteriors=${e(r.posteriors)} filtered=${e(r.filtered)}`
+  );
 }
 
 function readFixture(file: string): unknown {

@@ -5,7 +5,16 @@ import { readFileSync } from 'node:fs';
 import type { BarSeries } from '../domain/bar.ts';
 import { ModelError } from '../domain/errors.ts';
 import type { LoadedConfig } from '../config/loader.ts';
-import { RegimeDetector, regimeModelFromJson, regimeModelToJson, trainRegimeModel, hashBars, type RegimeModel, type TrainResult, type EmIteration } from '../regime/index.ts';
+import {
+  RegimeDetector,
+  regimeModelFromJson,
+  regimeModelToJson,
+  trainRegimeModel,
+  hashBars,
+  type RegimeModel,
+  type TrainResult,
+  type EmIteration,
+} from '../regime/index.ts';
 import { loadMarketContext, createRiskManager, startingBalance } from './wiring.ts';
 import { runBacktest } from './runner.ts';
 import { buildSummary, buildReportInput, sha256, type BacktestSummary } from './summary.ts';
@@ -19,7 +28,9 @@ export function loadModelFile(path: string): RegimeModel {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ModelError('MODEL_NOT_FOUND', `${path}: cannot read the model file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { hint: 'train one with `txbot train --data FILE --out models/NAME.json`' });
+    throw new ModelError('MODEL_NOT_FOUND', `${path}: cannot read the model file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+      hint: 'train one with `txbot train --data FILE --out models/NAME.json`',
+    });
   }
   return regimeModelFromJson(text, path);
 }

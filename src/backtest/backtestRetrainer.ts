@@ -10,8 +10,17 @@ import { MINUTE_MS } from '../domain/time.ts';
 import { DriftMonitor } from '../regime/drift.ts';
 import type { RegimeModel } from '../regime/index.ts';
 import {
-  checkRetrainTriggers, retrainSettingsFromConfig, runRetrain, SeriesHistorySource, SwappableRegimeDetector, triggerSettingsFromConfig,
-  type LabelMapping, type RetrainDecisionCode, type RetrainSettings, type RetrainTrigger, type TriggerSettings,
+  checkRetrainTriggers,
+  retrainSettingsFromConfig,
+  runRetrain,
+  SeriesHistorySource,
+  SwappableRegimeDetector,
+  triggerSettingsFromConfig,
+  type LabelMapping,
+  type RetrainDecisionCode,
+  type RetrainSettings,
+  type RetrainTrigger,
+  type TriggerSettings,
 } from '../regime/retrain/index.ts';
 import type { RegimeSource } from '../engine/types.ts';
 
@@ -89,7 +98,12 @@ export class BacktestRetrainer implements RegimeSource {
     }
     const drift = info ? this.monitor.observe(bar.tsMs, info.logLikelihood) : this.monitor.status();
     // PLUG: retrain_trigger — the backtest's synchronous stand-in for RetrainController.
-    const trigger = checkRetrainTriggers(this.triggers, { nowMs: bar.tsMs, lastTrainingMs: this.lastTrainingMs, lastAttemptMs: this.lastAttemptMs, drift: this.o.drift === false ? null : drift });
+    const trigger = checkRetrainTriggers(this.triggers, {
+      nowMs: bar.tsMs,
+      lastTrainingMs: this.lastTrainingMs,
+      lastAttemptMs: this.lastAttemptMs,
+      drift: this.o.drift === false ? null : drift,
+    });
     if (trigger) this.retrain(trigger, bar);
     return info;
   }
@@ -106,13 +120,34 @@ export class BacktestRetrainer implements RegimeSource {
       else this.monitor.reset();
       this.lastTrainingMs = bar.tsMs;
       record = {
-        ...base, decision: o.decision, code: o.code, reason: o.reason, currentScore: o.currentScore, newScore: o.newScore,
-        trainFrom: o.trainDates.from, trainTo: o.trainDates.to, validationFrom: o.validationDates.from, validationTo: o.validationDates.to, labelMapping: o.labelMapping,
+        ...base,
+        decision: o.decision,
+        code: o.code,
+        reason: o.reason,
+        currentScore: o.currentScore,
+        newScore: o.newScore,
+        trainFrom: o.trainDates.from,
+        trainTo: o.trainDates.to,
+        validationFrom: o.validationDates.from,
+        validationTo: o.validationDates.to,
+        labelMapping: o.labelMapping,
       };
     } catch (e) {
       if (!(e instanceof TxbotError)) throw e;
       this.monitor.reset();
-      record = { ...base, decision: 'failed', code: e.code, reason: e.message, currentScore: null, newScore: null, trainFrom: null, trainTo: null, validationFrom: null, validationTo: null, labelMapping: [] };
+      record = {
+        ...base,
+        decision: 'failed',
+        code: e.code,
+        reason: e.message,
+        currentScore: null,
+        newScore: null,
+        trainFrom: null,
+        trainTo: null,
+        validationFrom: null,
+        validationTo: null,
+        labelMapping: [],
+      };
     }
     this.records.push(record);
     this.o.onRetrain?.(record);

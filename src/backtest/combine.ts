@@ -35,7 +35,8 @@ export function mllFloor(startUsd: number, allowanceUsd: number, highestEodUsd: 
  */
 export function simulateCombine(days: readonly DayRecord[], rules: CombineRules, simulations: number, seed: number): CombineResult {
   const n = days.length;
-  if (n === 0) return { simulations, seed, sampleDays: 0, passProbability: 0, breachProbability: 0, unresolvedProbability: 1, medianDaysToPass: null };
+  if (n === 0)
+    return { simulations, seed, sampleDays: 0, passProbability: 0, breachProbability: 0, unresolvedProbability: 1, medianDaysToPass: null };
   const rng = createRng(seed);
   const pnl = Float64Array.from(days, (d) => d.netPnlUsd);
   const worst = Float64Array.from(days, (d) => Math.min(0, d.worstIntradayUsd, d.netPnlUsd));

@@ -7,7 +7,8 @@ import type { DayRecord } from './types.ts';
 /** Parses equity.csv (time,equity; ISO times with offset) into one DayRecord per trading date. */
 export function dailyResultsFromEquityCsv(text: string, file: string, startingBalanceUsd: number): DayRecord[] {
   const lines = text.split('\n').filter(Boolean);
-  if (lines[0] !== 'time,equity') throw new DataError('COMBINE_INPUT_INVALID', `${file} line 1: expected header time,equity (got ${lines[0]?.slice(0, 40)})`);
+  if (lines[0] !== 'time,equity')
+    throw new DataError('COMBINE_INPUT_INVALID', `${file} line 1: expected header time,equity (got ${lines[0]?.slice(0, 40)})`);
   const days: DayRecord[] = [];
   let date: string | null = null;
   let dayStart = startingBalanceUsd;
@@ -20,7 +21,8 @@ export function dailyResultsFromEquityCsv(text: string, file: string, startingBa
     const [t, e] = lines[i]!.split(',');
     const ms = Date.parse(t ?? '');
     const eq = Number(e);
-    if (Number.isNaN(ms) || !Number.isFinite(eq)) throw new DataError('COMBINE_INPUT_INVALID', `${file} line ${i + 1}: expected an ISO time and a number (got "${lines[i]!.slice(0, 60)}")`);
+    if (Number.isNaN(ms) || !Number.isFinite(eq))
+      throw new DataError('COMBINE_INPUT_INVALID', `${file} line ${i + 1}: expected an ISO time and a number (got "${lines[i]!.slice(0, 60)}")`);
     const d = sessionInfo(ms - 1).tradingDate;
     if (d !== date) {
       close();

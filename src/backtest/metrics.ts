@@ -65,7 +65,12 @@ export function dailyRatios(dailyReturns: readonly number[]): { sharpe: number |
 }
 
 /** Computes every summary metric. */
-export function computeMetrics(trades: readonly TradeRecord[], days: readonly DayRecord[], equity: readonly EquityPoint[], startingBalanceUsd: number): PerformanceMetrics {
+export function computeMetrics(
+  trades: readonly TradeRecord[],
+  days: readonly DayRecord[],
+  equity: readonly EquityPoint[],
+  startingBalanceUsd: number,
+): PerformanceMetrics {
   let gross = 0;
   let comm = 0;
   let net = 0;

@@ -15,12 +15,27 @@ export function csvField(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const TRADES_HEADER = 'entry_time,exit_time,symbol,side,qty,entry_price,exit_price,gross_pnl,commission,net_pnl,regime,entry_reason,exit_reason';
+export const TRADES_HEADER =
+  'entry_time,exit_time,symbol,side,qty,entry_price,exit_price,gross_pnl,commission,net_pnl,regime,entry_reason,exit_reason';
 
 /** trades.csv text: ISO 8601 times with the ET offset, money in USD. */
 export function tradesCsv(trades: readonly TradeRecord[]): string {
   const rows = trades.map((t) =>
-    [iso(t.entryTsMs), iso(t.exitTsMs), t.symbol, t.side, t.qty, num(t.entryPrice), num(t.exitPrice), num(t.grossPnlUsd), num(t.commissionUsd), num(t.netPnlUsd), t.regime, csvField(t.entryReason), t.exitReason].join(','),
+    [
+      iso(t.entryTsMs),
+      iso(t.exitTsMs),
+      t.symbol,
+      t.side,
+      t.qty,
+      num(t.entryPrice),
+      num(t.exitPrice),
+      num(t.grossPnlUsd),
+      num(t.commissionUsd),
+      num(t.netPnlUsd),
+      t.regime,
+      csvField(t.entryReason),
+      t.exitReason,
+    ].join(','),
   );
   return `${[TRADES_HEADER, ...rows].join('\n')}\n`;
 }

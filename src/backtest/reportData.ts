@@ -56,7 +56,8 @@ export function downsampleEquity(equity: readonly EquityPoint[], maxPoints = 400
     worstInBucket = Math.min(worstInBucket, e - peak);
     if ((i + 1) % step === 0 || i === equity.length - 1) {
       const time = chartTime(equity[i]!.tsMs);
-      if (!out.length || time > out[out.length - 1]!.time) out.push({ time, equity: Math.round(e * 100) / 100, drawdown: Math.round(worstInBucket * 100) / 100 });
+      if (!out.length || time > out[out.length - 1]!.time)
+        out.push({ time, equity: Math.round(e * 100) / 100, drawdown: Math.round(worstInBucket * 100) / 100 });
       worstInBucket = 0;
     }
   }
@@ -67,7 +68,11 @@ export function downsampleEquity(equity: readonly EquityPoint[], maxPoints = 400
  * Trade markers (entry and exit) for the price chart, at most `maxTrades` most recent trades; each
  * marker is snapped to the candle containing it (`candleTimes` ascending).
  */
-export function tradeMarkers(trades: readonly TradeRecord[], candleTimes: readonly number[], maxTrades = 1500): { time: number; position: string; color: string; shape: string; text: string }[] {
+export function tradeMarkers(
+  trades: readonly TradeRecord[],
+  candleTimes: readonly number[],
+  maxTrades = 1500,
+): { time: number; position: string; color: string; shape: string; text: string }[] {
   if (candleTimes.length === 0) return [];
   const snap = (t: number): number => {
     let lo = 0;
@@ -83,8 +88,20 @@ export function tradeMarkers(trades: readonly TradeRecord[], candleTimes: readon
   const markers = trades.slice(-maxTrades).flatMap((t) => {
     const long = t.side === 'long';
     return [
-      { time: snap(chartTime(t.entryTsMs)), position: long ? 'belowBar' : 'aboveBar', color: long ? '#1565c0' : '#c62828', shape: long ? 'arrowUp' : 'arrowDown', text: `${long ? 'B' : 'S'}${t.qty}` },
-      { time: snap(chartTime(t.exitTsMs)), position: long ? 'aboveBar' : 'belowBar', color: t.netPnlUsd > 0 ? '#2e7d32' : '#6d4c41', shape: 'circle', text: t.exitReason },
+      {
+        time: snap(chartTime(t.entryTsMs)),
+        position: long ? 'belowBar' : 'aboveBar',
+        color: long ? '#1565c0' : '#c62828',
+        shape: long ? 'arrowUp' : 'arrowDown',
+        text: `${long ? 'B' : 'S'}${t.qty}`,
+      },
+      {
+        time: snap(chartTime(t.exitTsMs)),
+        position: long ? 'aboveBar' : 'belowBar',
+        color: t.netPnlUsd > 0 ? '#2e7d32' : '#6d4c41',
+        shape: 'circle',
+        text: t.exitReason,
+      },
     ];
   });
   return markers.sort((a, b) => a.time - b.time);

@@ -36,7 +36,10 @@ export interface ReportInput {
 
 let chartLib: string | null = null;
 function chartLibrary(): string {
-  chartLib ??= readFileSync(join(dirname(fileURLToPath(import.meta.resolve('lightweight-charts'))), 'lightweight-charts.standalone.production.js'), 'utf8');
+  chartLib ??= readFileSync(
+    join(dirname(fileURLToPath(import.meta.resolve('lightweight-charts'))), 'lightweight-charts.standalone.production.js'),
+    'utf8',
+  );
   return chartLib;
 }
 
@@ -77,7 +80,13 @@ function combineSection(c: CombineResult | null): string {
 
 /** Builds the whole HTML document. Same input gives the same bytes. */
 export function renderReportHtml(r: ReportInput): string {
-  const data = JSON.stringify({ price: r.price, equity: r.equity, markers: r.markers, labels: r.labels, colors: r.labels.map((l) => REGIME_COLORS[l]) }).replace(/</g, '\\u003c');
+  const data = JSON.stringify({
+    price: r.price,
+    equity: r.equity,
+    markers: r.markers,
+    labels: r.labels,
+    colors: r.labels.map((l) => REGIME_COLORS[l]),
+  }).replace(/</g, '\\u003c');
   const legend = r.labels.map((l) => `<span class="chip" style="background:${REGIME_COLORS[l]}">${l}</span>`).join(' ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)}</title>

@@ -109,7 +109,15 @@ export function runRetrainingBacktest(o: RetrainingBacktestOptions): RetrainingB
     });
     write('report.html', renderReportHtml(report));
     const top = outputDir(o.outDir);
-    top.write('comparison.json', stableJson({ fixed: pick(fixed.summary), retraining: pick(retraining), retrains: retrainer.records.length, swaps: retrainer.records.filter((r) => r.decision === 'swapped').length }));
+    top.write(
+      'comparison.json',
+      stableJson({
+        fixed: pick(fixed.summary),
+        retraining: pick(retraining),
+        retrains: retrainer.records.length,
+        swaps: retrainer.records.filter((r) => r.decision === 'swapped').length,
+      }),
+    );
     files.push(top.path('comparison.json'));
   }
   return { fixed: fixed.summary, retraining, retrains: retrainer.records, finalModel: retrainer.model, files };
@@ -117,7 +125,16 @@ export function runRetrainingBacktest(o: RetrainingBacktestOptions): RetrainingB
 
 /** The figures compared side by side. */
 export function pick(s: BacktestSummary): Record<string, number | null> {
-  return { trades: s.trades, netPnl: s.netPnl, winRate: s.winRate, profitFactor: s.profitFactor, sharpe: s.sharpe, maxDrawdown: s.maxDrawdown, endingBalance: s.endingBalance, combinePassProbability: s.combine?.passProbability ?? null };
+  return {
+    trades: s.trades,
+    netPnl: s.netPnl,
+    winRate: s.winRate,
+    profitFactor: s.profitFactor,
+    sharpe: s.sharpe,
+    maxDrawdown: s.maxDrawdown,
+    endingBalance: s.endingBalance,
+    combinePassProbability: s.combine?.passProbability ?? null,
+  };
 }
 
 const num = (x: number | null, digits = 2) => (x === null ? 'n/a' : x.toFixed(digits));
@@ -125,9 +142,18 @@ const num = (x: number | null, digits = 2) => (x === null ? 'n/a' : x.toFixed(di
 function comparisonHtml(fixed: BacktestSummary, retraining: BacktestSummary, records: readonly BacktestRetrainRecord[]): string {
   const a = pick(fixed);
   const b = pick(retraining);
-  const rows = Object.keys(a).map((k) => `<tr><td>${esc(k)}</td><td>${num(a[k] ?? null)}</td><td>${num(b[k] ?? null)}</td></tr>`).join('');
-  const ev = records.map((r) => `<tr><td>${esc(r.tradingDate)}</td><td>${esc(r.trigger.kind)}</td><td>${esc(r.decision)}</td><td>${num(r.currentScore, 4)}</td><td>${num(r.newScore, 4)}</td><td>${esc(r.trainFrom ?? '-')} to ${esc(r.trainTo ?? '-')}</td><td>${esc(r.trigger.reason)}; ${esc(r.reason)}</td></tr>`).join('');
-  return `<table><tr><th>figure</th><th>fixed model</th><th>retraining</th></tr>${rows}</table>`
-    + `<p>${records.length} retrain(s), ${records.filter((r) => r.decision === 'swapped').length} swap(s). Scores: mean validation log-likelihood per bar (higher is better).</p>`
-    + `<table><tr><th>date</th><th>trigger</th><th>decision</th><th>current</th><th>new</th><th>trained on</th><th>why</th></tr>${ev}</table>`;
+  const rows = Object.keys(a)
+    .map((k) => `<tr><td>${esc(k)}</td><td>${num(a[k] ?? null)}</td><td>${num(b[k] ?? null)}</td></tr>`)
+    .join('');
+  const ev = records
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.tradingDate)}</td><td>${esc(r.trigger.kind)}</td><td>${esc(r.decision)}</td><td>${num(r.currentScore, 4)}</td><td>${num(r.newScore, 4)}</td><td>${esc(r.trainFrom ?? '-')} to ${esc(r.trainTo ?? '-')}</td><td>${esc(r.trigger.reason)}; ${esc(r.reason)}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<table><tr><th>figure</th><th>fixed model</th><th>retraining</th></tr>${rows}</table>` +
+    `<p>${records.length} retrain(s), ${records.filter((r) => r.decision === 'swapped').length} swap(s). Scores: mean validation log-likelihood per bar (higher is better).</p>` +
+    `<table><tr><th>date</th><th>trigger</th><th>decision</th><th>current</th><th>new</th><th>trained on</th><th>why</th></tr>${ev}</table>`
+  );
 }

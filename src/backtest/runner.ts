@@ -50,7 +50,8 @@ export function runBacktest(o: RunBacktestOptions): BacktestRun {
     ...o,
     onRiskEvent: (e) => {
       riskEvents.push(e);
-      if (!breach && e.kind === 'STATE_CHANGED' && (e.code === 'MLL_BREACH' || e.code === 'DAILY_LOSS_LIMIT')) breach = { rule: e.code, tsMs: e.tsMs, detail: e.detail };
+      if (!breach && e.kind === 'STATE_CHANGED' && (e.code === 'MLL_BREACH' || e.code === 'DAILY_LOSS_LIMIT'))
+        breach = { rule: e.code, tsMs: e.tsMs, detail: e.detail };
     },
   });
   const sim = new SimBroker({ instrument: o.instrument, slippageTicks: o.slippageTicks });
@@ -92,7 +93,13 @@ export function runBacktest(o: RunBacktestOptions): BacktestRun {
   const closeDay = (): void => {
     if (!acc) return;
     const eq = o.risk.equityUsd;
-    days.push({ tradingDate: dateKeyOfDays(acc.day), netPnlUsd: round2(eq - acc.startEquity), worstIntradayUsd: round2(Math.min(0, acc.worst - acc.startEquity)), trades: acc.trades, endBalanceUsd: round2(eq) });
+    days.push({
+      tradingDate: dateKeyOfDays(acc.day),
+      netPnlUsd: round2(eq - acc.startEquity),
+      worstIntradayUsd: round2(Math.min(0, acc.worst - acc.startEquity)),
+      trades: acc.trades,
+      endBalanceUsd: round2(eq),
+    });
   };
 
   for (let i = 0; i < s.length; i++) {

@@ -49,9 +49,20 @@ export function buildSummary(args: {
   const metrics = computeMetrics(run.trades, run.days, run.equity, args.startingBalanceUsd);
   const totalRegimeBars = [...run.regimeBars.values()].reduce((a, b) => a + b, 0);
   const regimeDistribution: Partial<Record<RegimeLabel, number>> = {};
-  for (const [label, n] of [...run.regimeBars.entries()].sort()) regimeDistribution[label as RegimeLabel] = Math.round((n / totalRegimeBars) * 1e4) / 1e4;
+  for (const [label, n] of [...run.regimeBars.entries()].sort())
+    regimeDistribution[label as RegimeLabel] = Math.round((n / totalRegimeBars) * 1e4) / 1e4;
   const combine = run.days.length
-    ? simulateCombine(run.days, { startingBalanceUsd: args.startingBalanceUsd, profitTargetUsd: config.risk.profit_target, maxLossLimitUsd: config.risk.max_loss_limit, maxDays: config.combine.max_days }, config.combine.simulations, config.combine.seed)
+    ? simulateCombine(
+        run.days,
+        {
+          startingBalanceUsd: args.startingBalanceUsd,
+          profitTargetUsd: config.risk.profit_target,
+          maxLossLimitUsd: config.risk.max_loss_limit,
+          maxDays: config.combine.max_days,
+        },
+        config.combine.simulations,
+        config.combine.seed,
+      )
     : null;
   const breach: BreachRecord | null = run.breach;
   return {
@@ -100,7 +111,10 @@ export function buildReportInput(args: {
 }): ReportInput {
   const s = args.summary;
   const warnings = [...(args.extraWarnings ?? [])];
-  if (s.inSample) warnings.unshift('IN-SAMPLE: the HMM was trained on the same bars it is tested on (--train). These results look better than the strategy can be expected to do on unseen data; use walk-forward for out-of-sample figures.');
+  if (s.inSample)
+    warnings.unshift(
+      'IN-SAMPLE: the HMM was trained on the same bars it is tested on (--train). These results look better than the strategy can be expected to do on unseen data; use walk-forward for out-of-sample figures.',
+    );
   if (s.breach) warnings.push(`Trading halted by ${s.breach.rule} at ${s.breach.time}: ${s.breach.detail}`);
   const price = downsamplePrice(args.series, args.regimeIndex, args.labels.length);
   return {
@@ -135,6 +149,9 @@ export function buildReportInput(args: {
     labels: args.labels,
     price,
     equity: downsampleEquity(args.run.equity),
-    markers: tradeMarkers(args.run.trades, price.map((p) => p.time)),
+    markers: tradeMarkers(
+      args.run.trades,
+      price.map((p) => p.time),
+    ),
   };
 }

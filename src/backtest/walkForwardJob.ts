@@ -22,7 +22,16 @@ const METRIC_KEYS = ['trades', 'netPnl', 'winRate', 'profitFactor', 'sharpe', 's
 type MetricKey = (typeof METRIC_KEYS)[number];
 
 export interface WalkForwardSummary {
-  windows: ({ index: number; trainFrom: string; trainTo: string; testFrom: string; testTo: string; trainBars: number; testBars: number; breach: string | null } & Pick<PerformanceMetrics, MetricKey>)[];
+  windows: ({
+    index: number;
+    trainFrom: string;
+    trainTo: string;
+    testFrom: string;
+    testTo: string;
+    trainBars: number;
+    testBars: number;
+    breach: string | null;
+  } & Pick<PerformanceMetrics, MetricKey>)[];
   /** Mean and sample standard deviation of each metric across windows (null values skipped). */
   acrossWindows: Record<MetricKey, { mean: number | null; std: number | null; n: number }>;
   stitched: BacktestSummary;
@@ -58,7 +67,13 @@ export interface WalkForwardJobResult {
 }
 
 /** Builds the stitched summary and writes the outputs. */
-export function writeWalkForward(loaded: LoadedConfig, series: BarSeries, results: readonly WindowResult[], outDir: string, dataLabel: string): WalkForwardJobResult {
+export function writeWalkForward(
+  loaded: LoadedConfig,
+  series: BarSeries,
+  results: readonly WindowResult[],
+  outDir: string,
+  dataLabel: string,
+): WalkForwardJobResult {
   const config = loaded.config;
   const inst = instrumentOf(config);
   const start = startingBalance(loaded);
@@ -70,7 +85,17 @@ export function writeWalkForward(loaded: LoadedConfig, series: BarSeries, result
   const regimeDistribution: Partial<Record<RegimeLabel, number>> = {};
   for (const [k, n] of [...regimeBars.entries()].sort()) regimeDistribution[k as RegimeLabel] = Math.round((n / totalRegime) * 1e4) / 1e4;
   const combine: CombineResult | null = st.days.length
-    ? simulateCombine(st.days, { startingBalanceUsd: start, profitTargetUsd: config.risk.profit_target, maxLossLimitUsd: config.risk.max_loss_limit, maxDays: config.combine.max_days }, config.combine.simulations, config.combine.seed)
+    ? simulateCombine(
+        st.days,
+        {
+          startingBalanceUsd: start,
+          profitTargetUsd: config.risk.profit_target,
+          maxLossLimitUsd: config.risk.max_loss_limit,
+          maxDays: config.combine.max_days,
+        },
+        config.combine.simulations,
+        config.combine.seed,
+      )
     : null;
   const first = results[0]!.window;
   const last = results[results.length - 1]!.window;
@@ -121,11 +146,24 @@ export function writeWalkForward(loaded: LoadedConfig, series: BarSeries, result
     regimeIndex.set(r.regimeIndex.subarray(0, Math.max(0, Math.min(r.regimeIndex.length, testSeries.length - at))), at);
     at += r.regimeIndex.length;
   }
-  const run: BacktestRun = { trades: st.trades, days: st.days, equity: st.equity, breach: null, regimeBars, barsProcessed: stitched.bars, riskEvents: [] };
+  const run: BacktestRun = {
+    trades: st.trades,
+    days: st.days,
+    equity: st.equity,
+    breach: null,
+    regimeBars,
+    barsProcessed: stitched.bars,
+    riskEvents: [],
+  };
   const windowRows = summary.windows
-    .map((w) => `<tr><td>${w.index}</td><td>${esc(w.trainFrom)} to ${esc(w.trainTo)}</td><td>${esc(w.testFrom)} to ${esc(w.testTo)}</td><td>${w.trades}</td><td class="${w.netPnl >= 0 ? 'pos' : 'neg'}">${w.netPnl.toFixed(2)}</td><td>${w.winRate === null ? 'n/a' : (w.winRate * 100).toFixed(1) + '%'}</td><td>${w.sharpe ?? 'n/a'}</td><td>${w.maxDrawdown.toFixed(2)}</td><td>${esc(w.breach ?? '')}</td></tr>`)
+    .map(
+      (w) =>
+        `<tr><td>${w.index}</td><td>${esc(w.trainFrom)} to ${esc(w.trainTo)}</td><td>${esc(w.testFrom)} to ${esc(w.testTo)}</td><td>${w.trades}</td><td class="${w.netPnl >= 0 ? 'pos' : 'neg'}">${w.netPnl.toFixed(2)}</td><td>${w.winRate === null ? 'n/a' : (w.winRate * 100).toFixed(1) + '%'}</td><td>${w.sharpe ?? 'n/a'}</td><td>${w.maxDrawdown.toFixed(2)}</td><td>${esc(w.breach ?? '')}</td></tr>`,
+    )
     .join('\n');
-  const agg = METRIC_KEYS.map((k) => `<tr><th>${k}</th><td>${summary.acrossWindows[k].mean ?? 'n/a'}</td><td>${summary.acrossWindows[k].std ?? 'n/a'}</td></tr>`).join('');
+  const agg = METRIC_KEYS.map(
+    (k) => `<tr><th>${k}</th><td>${summary.acrossWindows[k].mean ?? 'n/a'}</td><td>${summary.acrossWindows[k].std ?? 'n/a'}</td></tr>`,
+  ).join('');
   const report = buildReportInput({
     title: `txbot walk-forward: ${inst.symbol}, ${results.length} out-of-sample windows`,
     subtitle: `${dataLabel} | every window trains a fresh HMM on earlier days only and tests on the next unseen days; each window starts from a fresh account`,
@@ -138,7 +176,10 @@ export function writeWalkForward(loaded: LoadedConfig, series: BarSeries, result
     instrument: inst,
     extraSections: [
       { title: 'Across windows (mean, standard deviation)', html: `<table><tr><th>metric</th><th>mean</th><th>std</th></tr>${agg}</table>` },
-      { title: 'Windows', html: `<table class="grid"><tr><th>#</th><th>train</th><th>test</th><th>trades</th><th>net P&amp;L</th><th>win rate</th><th>sharpe</th><th>max DD</th><th>breach</th></tr>${windowRows}</table>` },
+      {
+        title: 'Windows',
+        html: `<table class="grid"><tr><th>#</th><th>train</th><th>test</th><th>trades</th><th>net P&amp;L</th><th>win rate</th><th>sharpe</th><th>max DD</th><th>breach</th></tr>${windowRows}</table>`,
+      },
     ],
   });
   write('report.html', renderReportHtml(report));

@@ -39,8 +39,27 @@ export type ExitReason = 'stop' | 'target' | 'flatten' | 'session_end' | 'risk_l
 
 /** Events reported by a broker, in time order. */
 export type ExecutionEvent =
-  | { readonly kind: 'entry_filled'; readonly intentId: string; readonly tsMs: number; readonly side: OrderSide; readonly qty: number; readonly price: number; readonly commissionUsd: number; readonly stopPrice: number; readonly targetPrice: number }
-  | { readonly kind: 'exit_filled'; readonly intentId: string; readonly tsMs: number; readonly side: OrderSide; readonly qty: number; readonly price: number; readonly commissionUsd: number; readonly reason: ExitReason }
+  | {
+      readonly kind: 'entry_filled';
+      readonly intentId: string;
+      readonly tsMs: number;
+      readonly side: OrderSide;
+      readonly qty: number;
+      readonly price: number;
+      readonly commissionUsd: number;
+      readonly stopPrice: number;
+      readonly targetPrice: number;
+    }
+  | {
+      readonly kind: 'exit_filled';
+      readonly intentId: string;
+      readonly tsMs: number;
+      readonly side: OrderSide;
+      readonly qty: number;
+      readonly price: number;
+      readonly commissionUsd: number;
+      readonly reason: ExitReason;
+    }
   | { readonly kind: 'entry_cancelled'; readonly intentId: string; readonly tsMs: number; readonly reason: string }
   | { readonly kind: 'entry_rejected'; readonly intentId: string; readonly tsMs: number; readonly reason: string };
 

@@ -7,7 +7,9 @@ import { note } from './output.ts';
 export function emProgressPrinter(label = 'train'): (it: EmIteration) => void {
   return (it) => {
     if (it.iteration === 1 || it.iteration % 10 === 0) {
-      note(`${label}: restart ${it.restart + 1} iteration ${it.iteration} log-likelihood ${it.logProb.toFixed(2)}${Number.isNaN(it.gain) ? '' : ` (gain ${it.gain.toExponential(2)})`}`);
+      note(
+        `${label}: restart ${it.restart + 1} iteration ${it.iteration} log-likelihood ${it.logProb.toFixed(2)}${Number.isNaN(it.gain) ? '' : ` (gain ${it.gain.toExponential(2)})`}`,
+      );
     }
   };
 }

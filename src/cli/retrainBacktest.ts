@@ -27,15 +27,23 @@ export interface RetrainBacktestOpts {
 
 /** Runs `txbot backtest --retrain`: needs --model (the starting model, trained before --from). */
 export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Promise<void> {
-  if (!opts.model || opts.train) throw new UsageError('--retrain needs --model FILE (the starting model, trained on data before --from) and excludes --train');
+  if (!opts.model || opts.train)
+    throw new UsageError('--retrain needs --model FILE (the starting model, trained on data before --from) and excludes --train');
   const loaded = loadConfig({ file: opts.config });
   const c = loaded.config;
   const model = loadModelFile(opts.model);
   note(`loading ${opts.data} ...`);
-  const data = await loadBars(opts.data, { timezone: c.data.timezone, policy: opts.policy ?? c.data.policy, barMinutes: c.data.bar_minutes, to: parseDateOption('--to', opts.to) });
+  const data = await loadBars(opts.data, {
+    timezone: c.data.timezone,
+    policy: opts.policy ?? c.data.policy,
+    barMinutes: c.data.bar_minutes,
+    to: parseDateOption('--to', opts.to),
+  });
   if (data.repairSummary) note(data.repairSummary);
   const series = selectTradingDates(data.series, parseDateOption('--from', opts.from), undefined);
-  note(`retraining every ${c.retrain.schedule_days} days${opts.drift === false ? '' : ` and on drift (${c.retrain.drift_threshold * 100}% over ${c.retrain.drift_window_days} days)`}, window ${c.retrain.window_days} + ${c.retrain.validation_days} validation days`);
+  note(
+    `retraining every ${c.retrain.schedule_days} days${opts.drift === false ? '' : ` and on drift (${c.retrain.drift_threshold * 100}% over ${c.retrain.drift_window_days} days)`}, window ${c.retrain.window_days} + ${c.retrain.validation_days} validation days`,
+  );
   let progress: Progress | null = null;
   let phase = '';
   const r = runRetrainingBacktest({
@@ -63,7 +71,12 @@ export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Prom
   printSummary(r.retraining);
   out(`\n${r.retrains.length} retrain(s), ${r.retrains.filter((x) => x.decision === 'swapped').length} swap(s):`);
   if (r.retrains.length) {
-    out(table(['date', 'trigger', 'decision', 'current', 'new'], r.retrains.map((x) => [x.tradingDate, x.trigger.kind, x.decision, x.currentScore?.toFixed(4) ?? '-', x.newScore?.toFixed(4) ?? '-'])));
+    out(
+      table(
+        ['date', 'trigger', 'decision', 'current', 'new'],
+        r.retrains.map((x) => [x.tradingDate, x.trigger.kind, x.decision, x.currentScore?.toFixed(4) ?? '-', x.newScore?.toFixed(4) ?? '-']),
+      ),
+    );
   }
   out(`reports: ${opts.out}/fixed/report.html, ${opts.out}/retraining/report.html; comparison: ${opts.out}/comparison.json`);
 }

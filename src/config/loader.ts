@@ -108,7 +108,8 @@ export function loadConfig(options: { file?: string; cwd?: string; env?: NodeJS.
   let sourcePath: string | null = null;
   if (options.file) {
     sourcePath = isAbsolute(options.file) ? options.file : resolve(cwd, options.file);
-    if (!existsSync(sourcePath)) throw new ConfigError(`${options.file}: config file not found`, [], { hint: 'omit --config to use config.yaml or the embedded defaults' });
+    if (!existsSync(sourcePath))
+      throw new ConfigError(`${options.file}: config file not found`, [], { hint: 'omit --config to use config.yaml or the embedded defaults' });
   } else if (existsSync(resolve(cwd, 'config.yaml'))) {
     sourcePath = resolve(cwd, 'config.yaml');
   }

@@ -15,7 +15,8 @@ function everyStateHasEntry(c: Config): string[] {
   for (const t of tables) {
     const table = c[t] as Record<string, unknown>;
     for (const l of labels) {
-      if (table[l] === undefined) out.push(`${t}.${l}: missing; hmm.n_states is ${c.hmm.n_states} so every one of ${labels.join(', ')} needs an entry`);
+      if (table[l] === undefined)
+        out.push(`${t}.${l}: missing; hmm.n_states is ${c.hmm.n_states} so every one of ${labels.join(', ')} needs an entry`);
     }
   }
   return out;
@@ -23,15 +24,18 @@ function everyStateHasEntry(c: Config): string[] {
 
 function featuresIncludeReturn(c: Config): string[] {
   const out: string[] = [];
-  if (!c.hmm.features.includes('log_return')) out.push(`hmm.features: must include log_return, states are labelled by its mean (got ${describeValue(c.hmm.features)})`);
+  if (!c.hmm.features.includes('log_return'))
+    out.push(`hmm.features: must include log_return, states are labelled by its mean (got ${describeValue(c.hmm.features)})`);
   if (new Set(c.hmm.features).size !== c.hmm.features.length) out.push(`hmm.features: lists a feature twice (got ${describeValue(c.hmm.features)})`);
   return out;
 }
 
 function labelListsArePermutations(c: Config): string[] {
   const out: string[] = [];
-  if (new Set(c.state_labels.five).size !== REGIME_LABELS_5.length) out.push(`state_labels.five: each of ${REGIME_LABELS_5.join(', ')} exactly once (got ${describeValue(c.state_labels.five)})`);
-  if (new Set(c.state_labels.seven).size !== REGIME_LABELS_7.length) out.push(`state_labels.seven: each of ${REGIME_LABELS_7.join(', ')} exactly once (got ${describeValue(c.state_labels.seven)})`);
+  if (new Set(c.state_labels.five).size !== REGIME_LABELS_5.length)
+    out.push(`state_labels.five: each of ${REGIME_LABELS_5.join(', ')} exactly once (got ${describeValue(c.state_labels.five)})`);
+  if (new Set(c.state_labels.seven).size !== REGIME_LABELS_7.length)
+    out.push(`state_labels.seven: each of ${REGIME_LABELS_7.join(', ')} exactly once (got ${describeValue(c.state_labels.seven)})`);
   return out;
 }
 
@@ -45,7 +49,8 @@ function vixTiersAscending(c: Config): string[] {
       out.push(`filters.vix.tiers.${i}.below: tiers must ascend (got ${b} after ${tiers[i - 1]!.below})`);
     }
   }
-  if (tiers[tiers.length - 1]!.below !== null) out.push(`filters.vix.tiers: the last tier must have below: null to cover every VIX value (got ${tiers[tiers.length - 1]!.below})`);
+  if (tiers[tiers.length - 1]!.below !== null)
+    out.push(`filters.vix.tiers: the last tier must have below: null to cover every VIX value (got ${tiers[tiers.length - 1]!.below})`);
   return out;
 }
 
@@ -56,7 +61,8 @@ function instrumentsConsistent(c: Config): string[] {
     if (seen.has(inst.symbol)) out.push(`instruments.${i}.symbol: listed twice (got ${inst.symbol})`);
     seen.add(inst.symbol);
   });
-  if (!seen.has(c.backtest.instrument)) out.push(`backtest.instrument: not in instruments (got ${c.backtest.instrument}; have ${[...seen].join(', ')})`);
+  if (!seen.has(c.backtest.instrument))
+    out.push(`backtest.instrument: not in instruments (got ${c.backtest.instrument}; have ${[...seen].join(', ')})`);
   return out;
 }
 
@@ -77,10 +83,14 @@ function directionsMatchEntryRules(c: Config): string[] {
   const longOnly = new Set(['pullback_to_vwap', 'reversal_below_lower_band']);
   for (const [label, a] of Object.entries(c.regime_action)) {
     if (!a) continue;
-    if (a.direction === 'flat' && a.entry_rule !== 'none') out.push(`regime_action.${label}.entry_rule: must be none when direction is flat (got ${a.entry_rule})`);
-    if (a.direction !== 'flat' && a.entry_rule === 'none') out.push(`regime_action.${label}.entry_rule: needs a rule when direction is ${a.direction} (got none)`);
-    if (a.direction === 'short' && longOnly.has(a.entry_rule)) out.push(`regime_action.${label}.entry_rule: ${a.entry_rule} enters long but direction is short (got ${a.entry_rule})`);
-    if (a.direction === 'long' && a.entry_rule === 'rally_to_vwap') out.push(`regime_action.${label}.entry_rule: rally_to_vwap enters short but direction is long (got rally_to_vwap)`);
+    if (a.direction === 'flat' && a.entry_rule !== 'none')
+      out.push(`regime_action.${label}.entry_rule: must be none when direction is flat (got ${a.entry_rule})`);
+    if (a.direction !== 'flat' && a.entry_rule === 'none')
+      out.push(`regime_action.${label}.entry_rule: needs a rule when direction is ${a.direction} (got none)`);
+    if (a.direction === 'short' && longOnly.has(a.entry_rule))
+      out.push(`regime_action.${label}.entry_rule: ${a.entry_rule} enters long but direction is short (got ${a.entry_rule})`);
+    if (a.direction === 'long' && a.entry_rule === 'rally_to_vwap')
+      out.push(`regime_action.${label}.entry_rule: rally_to_vwap enters short but direction is long (got rally_to_vwap)`);
   }
   return out;
 }

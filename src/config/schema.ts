@@ -38,7 +38,11 @@ export const configSchema = z.strictObject({
   projectx: projectxSchema,
   live: liveSchema,
   journal: journalSchema,
-  redis_url: z.string().nullable().default(null).describe('Redis URL for shared state and the leader lock (PLUG: distributed_state); null = in-process.'),
+  redis_url: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe('Redis URL for shared state and the leader lock (PLUG: distributed_state); null = in-process.'),
   use_rl_agent: z.boolean().default(false).describe('Let an RL policy replace the rule-based decision (PLUG: rl_agent).'),
 });
 

@@ -1,7 +1,14 @@
 // Secrets come only from the environment; this module reads them and lists them for log redaction.
 
 /** Environment variables holding secrets. Never logged, never written to config or journal. */
-export const SECRET_ENV_VARS = ['PROJECTX_USERNAME', 'PROJECTX_API_KEY', 'TELEGRAM_BOT_TOKEN', 'SMTP_PASSWORD', 'DASHBOARD_TOKEN', 'WEBHOOK_TOKEN'] as const;
+export const SECRET_ENV_VARS = [
+  'PROJECTX_USERNAME',
+  'PROJECTX_API_KEY',
+  'TELEGRAM_BOT_TOKEN',
+  'SMTP_PASSWORD',
+  'DASHBOARD_TOKEN',
+  'WEBHOOK_TOKEN',
+] as const;
 export type SecretName = (typeof SECRET_ENV_VARS)[number];
 
 /** Reads a secret; undefined when unset or empty. */

@@ -86,7 +86,10 @@ class LocalHourCache {
 /** Reads an OHLCV file into a validated, strictly increasing series of UTC instants. */
 export async function readBarsCsv(file: string, options: ReadBarsOptions = {}): Promise<ReadBarsResult> {
   const zone = options.timezone ?? 'America/New_York';
-  if (!parseZone(zone)) throw new DataError('DATA_TIMEZONE', `unknown time zone "${zone}" for ${file}`, [], { hint: 'use America/New_York, America/Chicago, UTC or an offset like +02:00' });
+  if (!parseZone(zone))
+    throw new DataError('DATA_TIMEZONE', `unknown time zone "${zone}" for ${file}`, [], {
+      hint: 'use America/New_York, America/Chicago, UTC or an offset like +02:00',
+    });
   const policy = options.policy ?? 'strict';
   const out = new GrowableBars(1 << 16);
   const problems: DataProblem[] = [];

@@ -111,7 +111,10 @@ export async function inspectFile(file: string, options: { timezone?: string } =
   if (!looksLikeBarHeader(header)) {
     if (looksLikeRollHeader(header)) return inspectRolls(file);
     if (lower.includes('event')) return inspectEvents(file);
-    throw new DataError('DATA_HEADER', `${file} line 1: not a bar file, event calendar or roll table (header: ${JSON.stringify(header.slice(0, 80))})`);
+    throw new DataError(
+      'DATA_HEADER',
+      `${file} line 1: not a bar file, event calendar or roll table (header: ${JSON.stringify(header.slice(0, 80))})`,
+    );
   }
   const r = await readBarsCsv(file, { timezone: options.timezone, policy: 'repair' });
   const s = r.series;
@@ -190,7 +193,9 @@ export function formatInspectReport(rep: InspectReport): string[] {
       `file: ${rep.file}`,
       'kind: event calendar',
       `events: ${rep.rows} from ${rep.first} to ${rep.last}`,
-      `by event: ${Object.entries(rep.byEvent).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      `by event: ${Object.entries(rep.byEvent)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
     ];
   }
   const et = (ms: number) => formatIsoInZone('America/New_York', ms);
@@ -203,7 +208,9 @@ export function formatInspectReport(rep: InspectReport): string[] {
     `price range: ${rep.minLow} .. ${rep.maxHigh}; total volume ${rep.totalVolume}`,
   ];
   if (rep.expectedRthBarsPerDay !== null) {
-    lines.push(`session coverage: ${rep.rthDays} days with RTH bars, mean ${rep.meanRthBarsPerDay.toFixed(1)} of ${rep.expectedRthBarsPerDay} RTH bars/day, ${rep.partialRthDays} partial days (<90%)`);
+    lines.push(
+      `session coverage: ${rep.rthDays} days with RTH bars, mean ${rep.meanRthBarsPerDay.toFixed(1)} of ${rep.expectedRthBarsPerDay} RTH bars/day, ${rep.partialRthDays} partial days (<90%)`,
+    );
     lines.push(`bars outside the session: ${rep.weekendBars} on weekends, ${rep.breakBars} in the 17:00-18:00 ET break`);
     lines.push(`gaps inside the session (longer than one bar): ${rep.gapCount}`);
     for (const g of rep.largestGaps) lines.push(`  ${et(g.fromMs)} -> ${et(g.toMs)} (${g.minutes} min)`);

@@ -26,7 +26,7 @@ export async function forEachLine(path: string, onLine: (line: string, lineNo: n
     gz = isGzipFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError('DATA_FILE_UNREADABLE', `${path}: cannot open (${code === 'ENOENT' ? 'no such file' : code ?? 'error'})`, [], { cause: e });
+    throw new DataError('DATA_FILE_UNREADABLE', `${path}: cannot open (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`, [], { cause: e });
   }
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   const stream = gz ? raw.pipe(createGunzip()) : raw;

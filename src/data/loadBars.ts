@@ -47,7 +47,10 @@ export async function loadBars(file: string, options: LoadBarsOptions = {}): Pro
   }
   series = selectTradingDates(series, options.from, options.to);
   if (series.length === 0) {
-    throw new DataError('DATA_EMPTY', `${file}: no bars${options.from || options.to ? ` between ${options.from ?? 'start'} and ${options.to ?? 'end'}` : ''}`);
+    throw new DataError(
+      'DATA_EMPTY',
+      `${file}: no bars${options.from || options.to ? ` between ${options.from ?? 'start'} and ${options.to ?? 'end'}` : ''}`,
+    );
   }
   return { series, file, sourceBarMinutes, rowsRead: r.rowsRead, dropped: r.dropped, problems: r.problems, repairSummary: summarizeProblems(r) };
 }

@@ -30,7 +30,7 @@ export function resampleBars(s: BarSeries, minutes: number, zone = 'America/New_
       offsetMs = zoneOffsetMinutes(zone, ts) * MINUTE_MS;
     }
     const local = ts + offsetMs;
-    const start = local - (((local % 86_400_000) + 86_400_000) % 86_400_000 % bucketMs) - offsetMs;
+    const start = local - ((((local % 86_400_000) + 86_400_000) % 86_400_000) % bucketMs) - offsetMs;
     if (start !== curStart) {
       if (!Number.isNaN(curStart)) out.push(curStart, o, h, l, c, v);
       curStart = start;

@@ -18,7 +18,10 @@ const REQUIRED = ['first_trade_date', 'from_contract', 'to_contract', 'gap_to_mi
 
 /** Whether a CSV header line is a roll table's. */
 export function looksLikeRollHeader(header: string): boolean {
-  const cols = header.toLowerCase().split(',').map((c) => c.trim());
+  const cols = header
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim());
   return REQUIRED.every((c) => cols.includes(c));
 }
 
@@ -29,7 +32,10 @@ export function parseRollTable(text: string, file: string): RollRecord[] {
   if (!looksLikeRollHeader(header)) {
     throw new DataError('DATA_HEADER', `${file} line 1: not a roll table (expected columns ${REQUIRED.join(', ')})`);
   }
-  const cols = header.toLowerCase().split(',').map((c) => c.trim());
+  const cols = header
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim());
   const at = (name: (typeof REQUIRED)[number]) => cols.indexOf(name);
   const problems: string[] = [];
   const out: RollRecord[] = [];
@@ -46,7 +52,8 @@ export function parseRollTable(text: string, file: string): RollRecord[] {
     else if (!to) problems.push(`${file} line ${i + 1}: to_contract is empty`);
     else if (gap !== null && !Number.isFinite(gap)) problems.push(`${file} line ${i + 1}: gap_to_minus_from "${gapText}" is not a number`);
     else if (from && gap === null) problems.push(`${file} line ${i + 1}: a roll from ${from} needs gap_to_minus_from`);
-    else if (out.length && date <= out.at(-1)!.firstTradeDate) problems.push(`${file} line ${i + 1}: first_trade_date ${date} is not after ${out.at(-1)!.firstTradeDate}`);
+    else if (out.length && date <= out.at(-1)!.firstTradeDate)
+      problems.push(`${file} line ${i + 1}: first_trade_date ${date} is not after ${out.at(-1)!.firstTradeDate}`);
     else out.push({ firstTradeDate: date, fromContract: from || null, toContract: to, gapPts: gap });
   }
   if (problems.length) throw new DataError('DATA_INVALID', `${file}: ${problems.length} bad roll row(s); first: ${problems[0]}`, problems);

@@ -15,7 +15,7 @@ export interface Instrument {
 
 /** Money value of one full point per contract. */
 export function pointValueUsd(inst: Instrument): number {
-  return (inst.tickValueUsd / inst.tickSize);
+  return inst.tickValueUsd / inst.tickSize;
 }
 
 /** Rounds a price to the nearest tick (avoids float dust such as 23927.62). */

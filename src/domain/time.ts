@@ -60,9 +60,10 @@ const dstCache = new Map<number, readonly [number, number]>();
 function usDstDays(year: number): readonly [number, number] {
   let v = dstCache.get(year);
   if (!v) {
-    v = year >= 2007
-      ? [nthWeekdayOfMonth(year, 3, 0, 2), nthWeekdayOfMonth(year, 11, 0, 1)]
-      : [nthWeekdayOfMonth(year, 4, 0, 1), nthWeekdayOfMonth(year, 10, 0, -1)];
+    v =
+      year >= 2007
+        ? [nthWeekdayOfMonth(year, 3, 0, 2), nthWeekdayOfMonth(year, 11, 0, 1)]
+        : [nthWeekdayOfMonth(year, 4, 0, 1), nthWeekdayOfMonth(year, 10, 0, -1)];
     dstCache.set(year, v);
   }
   return v;

@@ -13,9 +13,25 @@ import type { Config } from '../config/schema.ts';
 import type { BrokerPosition, EngineCommand, ExecutionEvent, ExitReason } from '../broker/broker.ts';
 import type { LiquidationLevel } from '../broker/sim/simBroker.ts';
 import { SessionVwap, type VwapSnapshot } from '../strategy/vwap.ts';
-import { evaluateFilters, filterSettingsFromConfig, EMPTY_CALENDAR, NEUTRAL_SENTIMENT, type CalendarSource, type FilterSettings, type SentimentSource, type VixTable } from '../strategy/filters/index.ts';
+import {
+  evaluateFilters,
+  filterSettingsFromConfig,
+  EMPTY_CALENDAR,
+  NEUTRAL_SENTIMENT,
+  type CalendarSource,
+  type FilterSettings,
+  type SentimentSource,
+  type VixTable,
+} from '../strategy/filters/index.ts';
 import type { RiskManager } from '../strategy/riskManager/index.ts';
-import { generateSignal, signalSettingsFromConfig, RegimeRunTracker, SessionTradeCounter, type DecisionPolicy, type SignalSettings } from '../strategy/signalGenerator/index.ts';
+import {
+  generateSignal,
+  signalSettingsFromConfig,
+  RegimeRunTracker,
+  SessionTradeCounter,
+  type DecisionPolicy,
+  type SignalSettings,
+} from '../strategy/signalGenerator/index.ts';
 import type { RiskEvent } from '../strategy/riskManager/types.ts';
 import type { TradeRecord } from '../backtest/types.ts';
 import { SessionClock } from './sessionClock.ts';
@@ -72,7 +88,12 @@ export class TradingEngine {
   constructor(options: TradingEngineOptions) {
     this.o = options;
     const c = options.config;
-    this.vwap = new SessionVwap({ anchorTime: c.vwap.anchor_time, timeZone: c.session.timezone, bandMultipliers: c.vwap.band_multipliers, priceSource: c.vwap.price_source });
+    this.vwap = new SessionVwap({
+      anchorTime: c.vwap.anchor_time,
+      timeZone: c.session.timezone,
+      bandMultipliers: c.vwap.band_multipliers,
+      priceSource: c.vwap.price_source,
+    });
     this.filters = filterSettingsFromConfig(c);
     this.signalSettings = signalSettingsFromConfig(c);
     this.clock = new SessionClock(c.session);
@@ -124,18 +145,42 @@ export class TradingEngine {
     for (const ev of risk.markToMarket(this.o.instrument.symbol, bar.close, decisionMs)) this.onRisk(ev, commands);
 
     if (this.o.config.session.rth_only && !info.isRth) {
-      return { commands, decision: { tsMs: decisionMs, close: bar.close, regime: null, confidence: null, probs: null, action: commands.length ? 'flatten' : 'none', code: 'OUTSIDE_SESSION', reason: 'bar outside regular trading hours' } };
+      return {
+        commands,
+        decision: {
+          tsMs: decisionMs,
+          close: bar.close,
+          regime: null,
+          confidence: null,
+          probs: null,
+          action: commands.length ? 'flatten' : 'none',
+          code: 'OUTSIDE_SESSION',
+          reason: 'bar outside regular trading hours',
+        },
+      };
     }
     const vwap = this.vwap.update(bar);
     const regime = this.o.regime.predictRegime(bar);
     const runStartMs = regime ? this.runs.update(bar.tsMs, regime.regime) : null;
-    const base = { tsMs: decisionMs, close: bar.close, regime: regime?.regime ?? null, confidence: regime ? round4(regime.confidence) : null, probs: regime ? regime.probs.map(round4) : null };
+    const base = {
+      tsMs: decisionMs,
+      close: bar.close,
+      regime: regime?.regime ?? null,
+      confidence: regime ? round4(regime.confidence) : null,
+      probs: regime ? regime.probs.map(round4) : null,
+    };
 
-    if (commands.length) return { commands, decision: { ...base, action: 'flatten', code: 'RISK_FLATTEN', reason: 'risk manager requested a flatten' } };
+    if (commands.length)
+      return { commands, decision: { ...base, action: 'flatten', code: 'RISK_FLATTEN', reason: 'risk manager requested a flatten' } };
     const sessionEnd = this.clock.sessionEndMs(info.tradingDay);
     if (decisionMs >= sessionEnd) {
       if (position) {
-        commands.push({ kind: 'flatten', symbol: this.o.instrument.symbol, reason: 'session_end', detail: `session end ${formatIsoInZone('America/New_York', sessionEnd)}` });
+        commands.push({
+          kind: 'flatten',
+          symbol: this.o.instrument.symbol,
+          reason: 'session_end',
+          detail: `session end ${formatIsoInZone('America/New_York', sessionEnd)}`,
+        });
         return { commands, decision: { ...base, action: 'flatten', code: 'SESSION_END', reason: 'flat by the session end' } };
       }
       if (hasPendingEntry && this.pendingIntent) {
@@ -145,14 +190,36 @@ export class TradingEngine {
       return { commands, decision: { ...base, action: 'none', code: 'SESSION_END', reason: 'session over' } };
     }
     if (!regime) return { commands, decision: { ...base, action: 'none', code: 'REGIME_WARMUP', reason: 'regime detector warming up' } };
-    if (position) return { commands, decision: { ...base, action: 'hold', code: 'IN_POSITION', reason: `holding ${position.side} ${position.qty} from ${position.entryPrice}` } };
+    if (position)
+      return {
+        commands,
+        decision: { ...base, action: 'hold', code: 'IN_POSITION', reason: `holding ${position.side} ${position.qty} from ${position.entryPrice}` },
+      };
     if (hasPendingEntry) return { commands, decision: { ...base, action: 'hold', code: 'ENTRY_WORKING', reason: 'an entry order is working' } };
-    if (risk.state !== TradingState.ACTIVE) return { commands, decision: { ...base, action: 'none', code: risk.state, reason: `trading state ${risk.state}` } };
+    if (risk.state !== TradingState.ACTIVE)
+      return { commands, decision: { ...base, action: 'none', code: risk.state, reason: `trading state ${risk.state}` } };
     return this.decideEntry(bar, decisionMs, info.tradingDate, regime, vwap, runStartMs, base, commands);
   }
 
-  private decideEntry(bar: Bar, decisionMs: number, tradingDate: string, regime: RegimeInfo, vwap: VwapSnapshot, runStartMs: number | null, base: Omit<DecisionRecord, 'action' | 'code' | 'reason'>, commands: EngineCommand[]): BarOutcome {
-    const verdict = evaluateFilters({ tsMs: decisionMs, tradingDate, regime: regime.regime, settings: this.filters, vixTable: this.o.vixTable ?? null, calendar: this.o.calendar ?? EMPTY_CALENDAR, sentiment: this.o.sentiment ?? NEUTRAL_SENTIMENT });
+  private decideEntry(
+    bar: Bar,
+    decisionMs: number,
+    tradingDate: string,
+    regime: RegimeInfo,
+    vwap: VwapSnapshot,
+    runStartMs: number | null,
+    base: Omit<DecisionRecord, 'action' | 'code' | 'reason'>,
+    commands: EngineCommand[],
+  ): BarOutcome {
+    const verdict = evaluateFilters({
+      tsMs: decisionMs,
+      tradingDate,
+      regime: regime.regime,
+      settings: this.filters,
+      vixTable: this.o.vixTable ?? null,
+      calendar: this.o.calendar ?? EMPTY_CALENDAR,
+      sentiment: this.o.sentiment ?? NEUTRAL_SENTIMENT,
+    });
     if (!verdict.allowEntry) return { commands, decision: { ...base, action: 'none', code: verdict.code, reason: verdict.reason } };
     const signal = generateSignal({
       bar,
@@ -203,7 +270,15 @@ export class TradingEngine {
         expiresAtMs: signal.entryType === 'limit' ? decisionMs + this.o.config.entries.limit_entry_bars * this.barMs : undefined,
       },
     });
-    return { commands, decision: { ...base, action: 'enter', code: signal.reasonCode, reason: `${signal.reason}; ${signal.side} ${res.qty} stop ${stopTicks}t target ${targetTicks}t` } };
+    return {
+      commands,
+      decision: {
+        ...base,
+        action: 'enter',
+        code: signal.reasonCode,
+        reason: `${signal.reason}; ${signal.side} ${res.qty} stop ${stopTicks}t target ${targetTicks}t`,
+      },
+    };
   }
 
   /** Applies an execution report; returns the completed trade when a position closed. */
@@ -220,12 +295,14 @@ export class TradingEngine {
           this.counter.record(intent.tradingDate, intent.regime);
           intent.entry = { tsMs: ev.tsMs, price: ev.price, commissionUsd: ev.commissionUsd, qty: ev.qty, side: ev.side === 'buy' ? 'long' : 'short' };
         }
-        for (const e of risk.onFill({ tsMs: ev.tsMs, symbol, side: ev.side, qty: ev.qty, price: ev.price, commissionUsd: ev.commissionUsd })) this.onRisk(e, commands);
+        for (const e of risk.onFill({ tsMs: ev.tsMs, symbol, side: ev.side, qty: ev.qty, price: ev.price, commissionUsd: ev.commissionUsd }))
+          this.onRisk(e, commands);
         return null;
       }
       case 'exit_filled': {
         this.openIntent = null;
-        for (const e of risk.onFill({ tsMs: ev.tsMs, symbol, side: ev.side, qty: ev.qty, price: ev.price, commissionUsd: ev.commissionUsd })) this.onRisk(e, commands);
+        for (const e of risk.onFill({ tsMs: ev.tsMs, symbol, side: ev.side, qty: ev.qty, price: ev.price, commissionUsd: ev.commissionUsd }))
+          this.onRisk(e, commands);
         this.intents.delete(ev.intentId);
         if (!intent?.entry) return null;
         const en = intent.entry;
@@ -278,7 +355,12 @@ export class TradingEngine {
   private onRisk(ev: RiskEvent, commands: EngineCommand[]): void {
     this.o.onRiskEvent?.(ev);
     if (ev.kind === 'FLATTEN' && !commands.some((c) => c.kind === 'flatten')) {
-      commands.push({ kind: 'flatten', symbol: this.o.instrument.symbol, reason: ev.code === 'FLAT_TIME' ? 'session_end' : 'risk_liquidation', detail: `${ev.code}: ${ev.detail}` });
+      commands.push({
+        kind: 'flatten',
+        symbol: this.o.instrument.symbol,
+        reason: ev.code === 'FLAT_TIME' ? 'session_end' : 'risk_liquidation',
+        detail: `${ev.code}: ${ev.detail}`,
+      });
     }
   }
 }

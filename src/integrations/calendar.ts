@@ -24,10 +24,12 @@ export function readCalendarCsv(file: string): InMemoryCalendar {
     const text = r.cells[col.datetime_et!] ?? '';
     const m = DATETIME_ET.exec(text);
     const tsMs = m ? localToUtc('America/New_York', naiveLocalMs(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!)) : null;
-    if (tsMs === null || Number.isNaN(tsMs)) throw new DataError('CALENDAR_FILE_INVALID', `${file} line ${r.lineNo}: datetime_et must be "YYYY-MM-DD HH:MM" ET (got "${text}")`);
+    if (tsMs === null || Number.isNaN(tsMs))
+      throw new DataError('CALENDAR_FILE_INVALID', `${file} line ${r.lineNo}: datetime_et must be "YYYY-MM-DD HH:MM" ET (got "${text}")`);
     const name = r.cells[col.event!] ?? '';
     const tier = r.cells[col.tier!] ?? '';
-    if (!name || !tier) throw new DataError('CALENDAR_FILE_INVALID', `${file} line ${r.lineNo}: event and tier must be non-empty (got event="${name}" tier="${tier}")`);
+    if (!name || !tier)
+      throw new DataError('CALENDAR_FILE_INVALID', `${file} line ${r.lineNo}: event and tier must be non-empty (got event="${name}" tier="${tier}")`);
     events.push({ tsMs, name, tier });
   }
   return new InMemoryCalendar(events);

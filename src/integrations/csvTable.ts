@@ -13,13 +13,18 @@ export interface CsvRows {
 
 /** Reads a small comma-separated file (no quoting) and locates `required` columns by header name. */
 export function readCsvRows(file: string, required: readonly string[], code: string): CsvRows {
-  if (!existsSync(file)) throw new DataError(code, `${file}: file not found`, [], { hint: 'check the path in config.yaml or set it to null to use the shared data file' });
+  if (!existsSync(file))
+    throw new DataError(code, `${file}: file not found`, [], { hint: 'check the path in config.yaml or set it to null to use the shared data file' });
   const lines = readFileSync(file, 'utf8').split(/\r?\n/);
   const header = (lines[0] ?? '').split(',').map((h) => h.trim().toLowerCase());
   const col: Record<string, number> = {};
   for (const name of required) {
     const i = header.indexOf(name);
-    if (i < 0) throw new DataError(code, `${file} line 1: missing column "${name}" (expected columns ${required.join(',')}; found ${header.join(',') || 'nothing'})`);
+    if (i < 0)
+      throw new DataError(
+        code,
+        `${file} line 1: missing column "${name}" (expected columns ${required.join(',')}; found ${header.join(',') || 'nothing'})`,
+      );
     col[name] = i;
   }
   const rows: { lineNo: number; cells: string[] }[] = [];

@@ -22,9 +22,12 @@ export function readVixCsv(file: string): VixTable {
     const date = r.cells[col.date!] ?? '';
     const closeText = r.cells[col.close!] ?? '';
     const close = Number(closeText);
-    if (Number.isNaN(daysOfDateKey(date))) throw new DataError('VIX_FILE_INVALID', `${file} line ${r.lineNo}: date must be YYYY-MM-DD (got "${date}")`);
-    if (closeText === '' || !Number.isFinite(close) || close <= 0) throw new DataError('VIX_FILE_INVALID', `${file} line ${r.lineNo}: close must be a positive number (got "${closeText}")`);
-    if (dates.length > 0 && date <= dates[dates.length - 1]!) throw new DataError('VIX_FILE_INVALID', `${file} line ${r.lineNo}: dates must ascend (got ${date} after ${dates[dates.length - 1]})`);
+    if (Number.isNaN(daysOfDateKey(date)))
+      throw new DataError('VIX_FILE_INVALID', `${file} line ${r.lineNo}: date must be YYYY-MM-DD (got "${date}")`);
+    if (closeText === '' || !Number.isFinite(close) || close <= 0)
+      throw new DataError('VIX_FILE_INVALID', `${file} line ${r.lineNo}: close must be a positive number (got "${closeText}")`);
+    if (dates.length > 0 && date <= dates[dates.length - 1]!)
+      throw new DataError('VIX_FILE_INVALID', `${file} line ${r.lineNo}: dates must ascend (got ${date} after ${dates[dates.length - 1]})`);
     dates.push(date);
     closes.push(close);
   }

@@ -46,20 +46,38 @@ function positiveInt(flag: string, v: string | undefined, fallback: number | nul
 export function dashboardPortOption(v: string | undefined): number | null {
   if (v === undefined) return null;
   const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--dashboard-port must be a port number 0..65535, 0 for a free port (got "${v}")`);
+  if (v.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`--dashboard-port must be a port number 0..65535, 0 for a free port (got "${v}")`);
   return n;
 }
 
 /** Parses and checks the shared options before anything connects. */
-export function checkSessionOptions(opts: SessionCliOptions): { accountId: number; loaded: LoadedConfig; warmUpDays: number; stopAfterBars: number | null; dashboardPort: number | null } {
+export function checkSessionOptions(opts: SessionCliOptions): {
+  accountId: number;
+  loaded: LoadedConfig;
+  warmUpDays: number;
+  stopAfterBars: number | null;
+  dashboardPort: number | null;
+} {
   const accountId = positiveInt('--account', opts.account, null)!;
   const dashboardPort = dashboardPortOption(opts.dashboardPort);
   const loaded = loadConfig({ file: opts.config });
-  return { accountId, loaded, warmUpDays: positiveInt('--warm-up-days', opts.warmUpDays, 5)!, stopAfterBars: positiveInt('--stop-after-bars', opts.stopAfterBars, null), dashboardPort };
+  return {
+    accountId,
+    loaded,
+    warmUpDays: positiveInt('--warm-up-days', opts.warmUpDays, 5)!,
+    stopAfterBars: positiveInt('--stop-after-bars', opts.stopAfterBars, null),
+    dashboardPort,
+  };
 }
 
 /** Runs a session until SIGINT/SIGTERM (or --stop-after-bars); the kill switch (SIGUSR2) flattens and halts. */
-export async function runSessionCommand(mode: 'paper' | 'live', opts: SessionCliOptions, print: (line: string) => void, extra: { logger?: Logger } = {}): Promise<void> {
+export async function runSessionCommand(
+  mode: 'paper' | 'live',
+  opts: SessionCliOptions,
+  print: (line: string) => void,
+  extra: { logger?: Logger } = {},
+): Promise<void> {
   const { accountId, loaded, warmUpDays, stopAfterBars, dashboardPort } = checkSessionOptions(opts);
   const config = loaded.config;
   const model = loadModelFile(opts.model);
@@ -95,7 +113,11 @@ export async function runSessionCommand(mode: 'paper' | 'live', opts: SessionCli
     throw e;
   });
   writePidFile(pidPath, process.pid);
-  const onKill = () => void session.runner.kill(KILL_SIGNAL).then(() => print(`kill switch: flattened, cancelled, halted | ${formatStatus(session.runner.status())}`), () => undefined);
+  const onKill = () =>
+    void session.runner.kill(KILL_SIGNAL).then(
+      () => print(`kill switch: flattened, cancelled, halted | ${formatStatus(session.runner.status())}`),
+      () => undefined,
+    );
   const onStop = (sig: string) => () => finish(sig);
   const sigint = onStop('SIGINT');
   const sigterm = onStop('SIGTERM');
@@ -103,7 +125,9 @@ export async function runSessionCommand(mode: 'paper' | 'live', opts: SessionCli
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
   if (session.monitor.dashboardUrl !== null) print(`dashboard ${session.monitor.dashboardUrl}`);
-  print(`${mode} session on account ${accountId}, ${session.contract.contractId} (${session.contract.name}); journal ${config.journal.kind}; pid file ${pidPath}; Ctrl-C stops (on_stop=${config.live.on_stop}), \`txbot kill\` flattens and halts`);
+  print(
+    `${mode} session on account ${accountId}, ${session.contract.contractId} (${session.contract.name}); journal ${config.journal.kind}; pid file ${pidPath}; Ctrl-C stops (on_stop=${config.live.on_stop}), \`txbot kill\` flattens and halts`,
+  );
   try {
     const why = await finished;
     logger.info({ why }, 'stopping');

@@ -60,11 +60,31 @@ export class JournalRecorder {
     const orderId = this.orderIds.get(ev.intentId) ?? `unknown-${ev.intentId}`;
     switch (ev.kind) {
       case 'entry_filled':
-        await j.recordFill({ fillId: `${orderId}-entry`, orderId, intentId: ev.intentId, symbol: this.symbol, tsMs: ev.tsMs, side: ev.side, qty: ev.qty, price: ev.price, commissionUsd: ev.commissionUsd });
+        await j.recordFill({
+          fillId: `${orderId}-entry`,
+          orderId,
+          intentId: ev.intentId,
+          symbol: this.symbol,
+          tsMs: ev.tsMs,
+          side: ev.side,
+          qty: ev.qty,
+          price: ev.price,
+          commissionUsd: ev.commissionUsd,
+        });
         await j.recordPosition({ symbol: this.symbol, tsMs: ev.tsMs, qty: ev.side === 'buy' ? ev.qty : -ev.qty, avgPrice: ev.price });
         return;
       case 'exit_filled':
-        await j.recordFill({ fillId: `${orderId}-exit`, orderId: `${orderId}-exit`, intentId: null, symbol: this.symbol, tsMs: ev.tsMs, side: ev.side, qty: ev.qty, price: ev.price, commissionUsd: ev.commissionUsd });
+        await j.recordFill({
+          fillId: `${orderId}-exit`,
+          orderId: `${orderId}-exit`,
+          intentId: null,
+          symbol: this.symbol,
+          tsMs: ev.tsMs,
+          side: ev.side,
+          qty: ev.qty,
+          price: ev.price,
+          commissionUsd: ev.commissionUsd,
+        });
         await j.recordPosition({ symbol: this.symbol, tsMs: ev.tsMs, qty: 0, avgPrice: 0 });
         this.orderIds.delete(ev.intentId);
         if (!trade) {
@@ -113,8 +133,19 @@ export class JournalRecorder {
     const gross = (ev.price - entry.price) * sign * ev.qty * this.pointValueUsd;
     const commission = entry.commissionUsd + ev.commissionUsd;
     return {
-      tradeId: ev.intentId, symbol: this.symbol, side: entry.side === 'buy' ? 'long' : 'short', qty: ev.qty, entryTsMs: entry.tsMs, entryPrice: entry.price, exitTsMs: ev.tsMs, exitPrice: ev.price,
-      pnlUsd: gross - commission, commissionUsd: commission, regime: intent.regime, entryReason: intent.reason, exitReason: ev.reason,
+      tradeId: ev.intentId,
+      symbol: this.symbol,
+      side: entry.side === 'buy' ? 'long' : 'short',
+      qty: ev.qty,
+      entryTsMs: entry.tsMs,
+      entryPrice: entry.price,
+      exitTsMs: ev.tsMs,
+      exitPrice: ev.price,
+      pnlUsd: gross - commission,
+      commissionUsd: commission,
+      regime: intent.regime,
+      entryReason: intent.reason,
+      exitReason: ev.reason,
     };
   }
 
@@ -127,7 +158,15 @@ export class JournalRecorder {
   /** Buffers one bar's decision (bars with a regime only; the journal's decision rows need one). */
   async decision(bar: Bar, d: EngineDecision): Promise<void> {
     if (d.regime === null || d.confidence === null || d.probs === null) return;
-    await this.decisions.add({ barTsMs: bar.tsMs, symbol: this.symbol, regime: d.regime, confidence: d.confidence, probs: d.probs, decisionCode: d.code, decisionReason: d.reason });
+    await this.decisions.add({
+      barTsMs: bar.tsMs,
+      symbol: this.symbol,
+      regime: d.regime,
+      confidence: d.confidence,
+      probs: d.probs,
+      decisionCode: d.code,
+      decisionReason: d.reason,
+    });
   }
 
   async endOfDay(tradingDate: string, balanceUsd: number, tsMs: number): Promise<void> {

@@ -8,7 +8,7 @@ import type { Instrument } from '../domain/instrument.ts';
 import { pointValueUsd } from '../domain/instrument.ts';
 import { sessionInfo } from '../domain/session.ts';
 import { MINUTE_MS } from '../domain/time.ts';
-import { TradingState } from '../domain/trading.ts';
+import { type TradingState } from '../domain/trading.ts';
 import type { BracketOrderRequest, EngineCommand, ExecutionEvent } from '../broker/broker.ts';
 import { TradingEngine, type TradingEngineOptions } from '../engine/tradingEngine.ts';
 import type { DecisionRecord } from '../engine/types.ts';
@@ -16,7 +16,7 @@ import type { RiskEvent } from '../strategy/riskManager/types.ts';
 import type { TradeRecord } from '../backtest/types.ts';
 import type { Clock } from './liveClock.ts';
 import type { LiveBroker } from './liveBroker.ts';
-import { JournalRecorder } from './journalRecorder.ts';
+import { type JournalRecorder } from './journalRecorder.ts';
 import { RunRecord } from './runRecord.ts';
 
 /** Journal meta key holding "<trading date> <reason>" after a kill switch (halts restarts that day). */
@@ -181,7 +181,11 @@ export class LiveRunner {
       halted: this.halted_,
       regime: this.lastDecision?.regime ?? null,
       confidence: this.lastDecision?.confidence ?? null,
-      position: pos ? `${pos.side} ${pos.qty} @ ${pos.entryPrice} stop ${pos.stopPrice} target ${pos.targetPrice}` : this.o.broker.hasPendingEntry ? 'entry working' : 'flat',
+      position: pos
+        ? `${pos.side} ${pos.qty} @ ${pos.entryPrice} stop ${pos.stopPrice} target ${pos.targetPrice}`
+        : this.o.broker.hasPendingEntry
+          ? 'entry working'
+          : 'flat',
       dayPnlUsd: round2(s.dayPnlUsd),
       balanceUsd: round2(s.balanceUsd),
       mllRoomUsd: round2(s.equityUsd - s.mllFloorUsd),
@@ -245,7 +249,17 @@ export class LiveRunner {
         this.o.onOrder?.(c.order, tsMs, sentMs);
         // Buffered decisions are diagnostics: written after the order so they never delay it.
         await journal.flush();
-        this.o.logger.info({ intentId: c.order.intentId, side: c.order.side, qty: c.order.qty, entry: c.order.entryType, stopTicks: c.order.stopTicks, targetTicks: c.order.targetTicks }, 'entry sent');
+        this.o.logger.info(
+          {
+            intentId: c.order.intentId,
+            side: c.order.side,
+            qty: c.order.qty,
+            entry: c.order.entryType,
+            stopTicks: c.order.stopTicks,
+            targetTicks: c.order.targetTicks,
+          },
+          'entry sent',
+        );
         await this.apply(res.events);
       } else if (c.kind === 'cancel_entry') {
         await this.apply(await broker.cancelEntry(c.intentId, tsMs, c.reason));
@@ -264,7 +278,17 @@ export class LiveRunner {
       const trade = this.engine.onExecution(ev, follow);
       if (trade) {
         this.record.trade(trade);
-        this.o.logger.info({ intentId: trade.intentId, side: trade.side, entry: trade.entryPrice, exit: trade.exitPrice, netPnlUsd: round2(trade.netPnlUsd), reason: trade.exitReason }, 'trade closed');
+        this.o.logger.info(
+          {
+            intentId: trade.intentId,
+            side: trade.side,
+            entry: trade.entryPrice,
+            exit: trade.exitPrice,
+            netPnlUsd: round2(trade.netPnlUsd),
+            reason: trade.exitReason,
+          },
+          'trade closed',
+        );
       } else {
         this.o.logger.info({ kind: ev.kind, intentId: ev.intentId }, 'execution');
       }

@@ -21,7 +21,16 @@ import { PaperBroker } from './paperBroker.ts';
 import { ProjectXLiveBroker } from './projectxBroker.ts';
 import { reconcileLive } from './reconcile.ts';
 import { historyForWarmUp, killedToday, restoreRisk } from './startup.ts';
-import { barEvents, orderEndEvent, orderSentEvent, publishingJournal, riskEvent, startSessionMonitor, watchHub, type SessionMonitor } from './monitorBridge.ts';
+import {
+  barEvents,
+  orderEndEvent,
+  orderSentEvent,
+  publishingJournal,
+  riskEvent,
+  startSessionMonitor,
+  watchHub,
+  type SessionMonitor,
+} from './monitorBridge.ts';
 import { sessionInfo } from '../domain/session.ts';
 import { startSessionRetrain, type SessionRetrain } from './retrainWiring.ts';
 import type { BracketOrderRequest } from '../broker/broker.ts';
@@ -72,7 +81,12 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
   const accounts = await client.searchAccounts(true);
   const account = accounts.find((a) => a.id === o.accountId);
   if (!account) {
-    throw new BrokerError('ACCOUNT_NOT_FOUND', `--account ${o.accountId}: no such active account for these credentials (found ${accounts.map((a) => a.id).join(', ') || 'none'})`, false, { hint: 'list them with `txbot accounts`' });
+    throw new BrokerError(
+      'ACCOUNT_NOT_FOUND',
+      `--account ${o.accountId}: no such active account for these credentials (found ${accounts.map((a) => a.id).join(', ') || 'none'})`,
+      false,
+      { hint: 'list them with `txbot accounts`' },
+    );
   }
   const market = loadMarketContext(loaded);
   const contract = await new ContractResolver(client, config.projectx.live_data).resolve(market.instrument.symbol);
@@ -109,26 +123,61 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
   // Short sleeps, so no long timer outlives the wait (it would hold a stopping process open).
   for (let waitedMs = 0; !seen && waitedMs < (o.firstMarketEventWaitMs ?? 10_000); waitedMs += 100) await o.baseClock.sleep(100);
 
-  const history = await historyForWarmUp(client, contract.contractId, config.projectx.live_data, config.data.bar_minutes, clock.nowMs(), o.warmUpDays ?? 5, logger);
+  const history = await historyForWarmUp(
+    client,
+    contract.contractId,
+    config.projectx.live_data,
+    config.data.bar_minutes,
+    clock.nowMs(),
+    o.warmUpDays ?? 5,
+    logger,
+  );
   const startMs = history.length ? history.at(-1)!.tsMs + config.data.bar_minutes * MINUTE_MS : clock.nowMs();
   const restored = await restoreRisk(loaded, market.instrument, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null);
   logger.info({ balanceUsd: restored.balanceUsd, highestEodBalanceUsd: restored.highestEodBalanceUsd, source: restored.source }, 'risk restored');
   const monitor = await startSessionMonitor({ config, journal: o.journal, logger, nowMs: () => clock.nowMs(), dashboardPort: o.dashboardPort });
   const { bus } = monitor;
-  const offHubs = [watchHub(realtime.userHub.connection, 'hub.user', bus, () => clock.nowMs()), watchHub(realtime.marketHub.connection, 'hub.market', bus, () => clock.nowMs())];
+  const offHubs = [
+    watchHub(realtime.userHub.connection, 'hub.user', bus, () => clock.nowMs()),
+    watchHub(realtime.marketHub.connection, 'hub.market', bus, () => clock.nowMs()),
+  ];
   try {
     bus.publish({ type: 'process', tsMs: clock.nowMs(), phase: 'start', mode: o.mode, detail: `account ${account.id} ${contract.contractId}` });
     const dailyLossLimitUsd = config.risk.daily_loss_limit;
     let publishRisk: () => void = () => undefined;
     const sentOrders = new Map<string, BracketOrderRequest>();
     // PLUG: retrain_trigger — with retrain.enabled the engine scores through the retrain controller.
-    const retrain: SessionRetrain | null = config.retrain.enabled ? await startSessionRetrain({ loaded, model: o.model, journal: o.journal, bus, logger }) : null;
-    const recorder = new JournalRecorder(publishingJournal(o.journal, bus, () => publishRisk()), market.instrument.symbol, { pointValueUsd: pointValueUsd(market.instrument) });
-    const broker: LiveBroker = o.mode === 'paper'
-      ? new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks })
-      : new ProjectXLiveBroker({ client, sync: realtime.sync, accountId: account.id, contractId: contract.contractId, symbol: market.instrument.symbol, tickSize: contract.tickSize, logger });
+    const retrain: SessionRetrain | null = config.retrain.enabled
+      ? await startSessionRetrain({ loaded, model: o.model, journal: o.journal, bus, logger })
+      : null;
+    const recorder = new JournalRecorder(
+      publishingJournal(o.journal, bus, () => publishRisk()),
+      market.instrument.symbol,
+      { pointValueUsd: pointValueUsd(market.instrument) },
+    );
+    const broker: LiveBroker =
+      o.mode === 'paper'
+        ? new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks })
+        : new ProjectXLiveBroker({
+            client,
+            sync: realtime.sync,
+            accountId: account.id,
+            contractId: contract.contractId,
+            symbol: market.instrument.symbol,
+            tickSize: contract.tickSize,
+            logger,
+          });
     const runner = new LiveRunner({
-      engine: { config, instrument: market.instrument, regime: retrain?.regimeSource ?? new RegimeDetector(o.model), risk: restored.risk, vixTable: market.vixTable, calendar: market.calendar, sentiment: market.sentiment, idPrefix: `${o.mode[0]}${o.baseClock.nowMs().toString(36)}` },
+      engine: {
+        config,
+        instrument: market.instrument,
+        regime: retrain?.regimeSource ?? new RegimeDetector(o.model),
+        risk: restored.risk,
+        vixTable: market.vixTable,
+        calendar: market.calendar,
+        sentiment: market.sentiment,
+        idPrefix: `${o.mode[0]}${o.baseClock.nowMs().toString(36)}`,
+      },
       broker,
       journal: recorder,
       clock,
@@ -160,7 +209,22 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       logger.warn({ reason: killed }, 'kill switch was used today: staying halted');
     }
     if (broker instanceof ProjectXLiveBroker) {
-      await reconcileLive({ client, accountId: account.id, contractId: contract.contractId, symbol: market.instrument.symbol, journal: o.journal, broker, adopt: (ev) => runner.adopt(ev), nowMs: clock.nowMs(), logger, tickSize: contract.tickSize, protectiveStopTicks: (regime) => config.stops[regime ?? 'NEUTRAL'] ?? config.stops.NEUTRAL ?? Math.min(...Object.values(config.stops).filter((x): x is number => typeof x === 'number')) });
+      await reconcileLive({
+        client,
+        accountId: account.id,
+        contractId: contract.contractId,
+        symbol: market.instrument.symbol,
+        journal: o.journal,
+        broker,
+        adopt: (ev) => runner.adopt(ev),
+        nowMs: clock.nowMs(),
+        logger,
+        tickSize: contract.tickSize,
+        protectiveStopTicks: (regime) =>
+          config.stops[regime ?? 'NEUTRAL'] ??
+          config.stops.NEUTRAL ??
+          Math.min(...Object.values(config.stops).filter((x): x is number => typeof x === 'number')),
+      });
     } else {
       await reconcilePaper(o.journal, recorder, startMs, logger);
     }
@@ -215,12 +279,22 @@ async function reconcilePaper(journal: Journal, recorder: JournalRecorder, tsMs:
   for (const intent of await journal.openIntents()) {
     logger.warn({ intentId: intent.intentId, status: intent.status }, 'reconcile: paper intent from an earlier run cancelled');
     await journal.markCancelled(intent.intentId, tsMs);
-    await recorder.event(tsMs, 'warn', 'reconcile', `paper intent ${intent.intentId} (${intent.status}) cancelled: paper orders end with the process`);
+    await recorder.event(
+      tsMs,
+      'warn',
+      'reconcile',
+      `paper intent ${intent.intentId} (${intent.status}) cancelled: paper orders end with the process`,
+    );
   }
   for (const p of await journal.latestPositions()) {
     if (p.qty === 0) continue;
     logger.warn({ symbol: p.symbol, qty: p.qty }, 'reconcile: paper position from an earlier run closed in the journal');
     await journal.recordPosition({ symbol: p.symbol, tsMs, qty: 0, avgPrice: 0 });
-    await recorder.event(tsMs, 'warn', 'reconcile', `paper position ${p.symbol} ${p.qty} @ ${p.avgPrice} dropped: paper positions end with the process`);
+    await recorder.event(
+      tsMs,
+      'warn',
+      'reconcile',
+      `paper position ${p.symbol} ${p.qty} @ ${p.avgPrice} dropped: paper positions end with the process`,
+    );
   }
 }

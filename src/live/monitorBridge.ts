@@ -49,10 +49,23 @@ export function monitorClock(now: () => number): { nowMs(): number; sleep(ms: nu
 }
 
 /** Starts monitoring for a session (throws ConfigError for a dashboard on a non-loopback host without a token). */
-export async function startSessionMonitor(o: { config: Config; journal: Journal; logger: Logger; nowMs: () => number; dashboardPort?: number | null }): Promise<SessionMonitor> {
+export async function startSessionMonitor(o: {
+  config: Config;
+  journal: Journal;
+  logger: Logger;
+  nowMs: () => number;
+  dashboardPort?: number | null;
+}): Promise<SessionMonitor> {
   const bus = new MonitorBus(o.logger);
   const config = monitoringConfig(o.config, o.dashboardPort ?? null);
-  const handle = await startMonitoring({ config, journal: o.journal, bus, logger: o.logger, clock: monitorClock(o.nowMs), forceDashboard: o.dashboardPort != null });
+  const handle = await startMonitoring({
+    config,
+    journal: o.journal,
+    bus,
+    logger: o.logger,
+    clock: monitorClock(o.nowMs),
+    forceDashboard: o.dashboardPort != null,
+  });
   return { bus, handle, dashboardUrl: handle.dashboard?.url ?? null };
 }
 
@@ -97,7 +110,18 @@ export function barEvents(symbol: string, labels: readonly RegimeLabel[], bar: B
   if (d.regime === null || d.confidence === null || d.probs === null) return [];
   return [
     { type: 'bar', tsMs: d.tsMs, symbol, close: bar.close, regime: d.regime, confidence: d.confidence, probs: d.probs, labels },
-    { type: 'decision', decision: { barTsMs: bar.tsMs, symbol, regime: d.regime, confidence: d.confidence, probs: d.probs, decisionCode: d.code, decisionReason: d.reason } },
+    {
+      type: 'decision',
+      decision: {
+        barTsMs: bar.tsMs,
+        symbol,
+        regime: d.regime,
+        confidence: d.confidence,
+        probs: d.probs,
+        decisionCode: d.code,
+        decisionReason: d.reason,
+      },
+    },
   ];
 }
 
@@ -106,13 +130,30 @@ export function riskEvent(tsMs: number, s: RiskSnapshot, dailyLossLimitUsd: numb
   return {
     type: 'risk',
     tsMs,
-    figures: { state: s.state, balanceUsd: s.balanceUsd, equityUsd: s.equityUsd, dayPnlUsd: s.dayPnlUsd, mllFloorUsd: s.mllFloorUsd, tradesToday: s.tradesToday, dailyLossLimitUsd },
+    figures: {
+      state: s.state,
+      balanceUsd: s.balanceUsd,
+      equityUsd: s.equityUsd,
+      dayPnlUsd: s.dayPnlUsd,
+      mllFloorUsd: s.mllFloorUsd,
+      tradesToday: s.tradesToday,
+      dailyLossLimitUsd,
+    },
   };
 }
 
 /** The `order` SENT event of an entry handed to the broker; latency = send time − bar close (ms, ≥ 0). */
 export function orderSentEvent(order: BracketOrderRequest, barCloseMs: number, sentMs: number): MonitorEvent {
-  return { type: 'order', tsMs: sentMs, intentId: order.intentId, symbol: order.symbol, side: order.side === 'long' ? 'buy' : 'sell', qty: order.qty, status: 'SENT', latencyMs: Math.max(0, sentMs - barCloseMs) };
+  return {
+    type: 'order',
+    tsMs: sentMs,
+    intentId: order.intentId,
+    symbol: order.symbol,
+    side: order.side === 'long' ? 'buy' : 'sell',
+    qty: order.qty,
+    status: 'SENT',
+    latencyMs: Math.max(0, sentMs - barCloseMs),
+  };
 }
 
 /** The `order` event of an execution that ends an entry order without a fill (rejected / cancelled); null otherwise. */
@@ -136,7 +177,14 @@ export function orderEndEvent(ev: ExecutionEvent, order: BracketOrderRequest | u
  */
 export function watchHub(hub: WatchableHub, component: string, bus: MonitorBus, nowMs: () => number): () => void {
   return hub.events.on('state', ({ from, to }) => {
-    const status = to === 'Reconnecting' ? 'reconnecting' : from === 'Reconnecting' && to === 'Connected' ? 'reconnected' : to === 'Disconnected' && from !== 'Stopping' && from !== 'Disconnected' ? 'error' : null;
+    const status =
+      to === 'Reconnecting'
+        ? 'reconnecting'
+        : from === 'Reconnecting' && to === 'Connected'
+          ? 'reconnected'
+          : to === 'Disconnected' && from !== 'Stopping' && from !== 'Disconnected'
+            ? 'error'
+            : null;
     if (status) bus.publish({ type: 'connection', tsMs: nowMs(), status, component, detail: `${from} → ${to}` });
   });
 }

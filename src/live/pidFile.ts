@@ -35,14 +35,18 @@ export function signalKill(path: string, kill: (pid: number, signal: NodeJS.Sign
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new UsageError(`${path}: no running session found (pid file missing)`, { hint: 'start one with `txbot paper` or `txbot live`, or give --pid-file' });
+    throw new UsageError(`${path}: no running session found (pid file missing)`, {
+      hint: 'start one with `txbot paper` or `txbot live`, or give --pid-file',
+    });
   }
   const pid = Number(text.trim());
   if (!Number.isInteger(pid) || pid <= 0) throw new UsageError(`${path}: expected a process id, found ${JSON.stringify(text.trim())}`);
   try {
     kill(pid, KILL_SIGNAL);
   } catch (e) {
-    throw new UsageError(`${path}: process ${pid} is not running (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { hint: 'the session already ended; remove the stale pid file' });
+    throw new UsageError(`${path}: process ${pid} is not running (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+      hint: 'the session already ended; remove the stale pid file',
+    });
   }
   return pid;
 }

@@ -7,7 +7,18 @@ import type { Bar } from '../domain/bar.ts';
 import { roundToTick } from '../domain/instrument.ts';
 import type { Side } from '../domain/trading.ts';
 import type { BracketOrderRequest, BrokerPosition, ExecutionEvent, ExitReason } from '../broker/broker.ts';
-import { OrderSideCode, OrderStatus, OrderType, ProjectXError, flattenContract, placeBracketEntry, type ProjectXAccountSync, type ProjectXClient, type PxOrder, type PxTrade } from '../broker/projectx/index.ts';
+import {
+  OrderSideCode,
+  OrderStatus,
+  OrderType,
+  ProjectXError,
+  flattenContract,
+  placeBracketEntry,
+  type ProjectXAccountSync,
+  type ProjectXClient,
+  type PxOrder,
+  type PxTrade,
+} from '../broker/projectx/index.ts';
 import type { LiveBroker, SubmitOutcome } from './liveBroker.ts';
 
 export interface ProjectXLiveBrokerOptions {
@@ -58,21 +69,29 @@ export class ProjectXLiveBroker implements LiveBroker {
   constructor(options: ProjectXLiveBrokerOptions) {
     this.o = options;
     for (const id of options.sync.state.trades.keys()) this.seen.add(id);
-    this.offs.push(options.sync.events.on('trade', ({ trade, result }) => {
-      if (result === 'applied') this.emit(this.onTrade(trade));
-    }));
+    this.offs.push(
+      options.sync.events.on('trade', ({ trade, result }) => {
+        if (result === 'applied') this.emit(this.onTrade(trade));
+      }),
+    );
     // Hubs do not replay a gap: trades the REST resync found are handled here, oldest first.
-    this.offs.push(options.sync.events.on('resynced', () => {
-      const missed = [...options.sync.state.trades.values()].filter((t) => !this.seen.has(t.id)).sort((a, b) => a.creationTsMs - b.creationTsMs || a.id - b.id);
-      const events = missed.flatMap((t) => this.onTrade(t));
-      const w = this.working;
-      const entry = w ? options.sync.state.orders.get(w.orderId) : undefined;
-      if (entry) events.push(...this.onOrder(entry));
-      this.emit(events);
-    }));
-    this.offs.push(options.sync.events.on('order', ({ order }) => {
-      if (order.contractId === options.contractId) this.emit(this.onOrder(order));
-    }));
+    this.offs.push(
+      options.sync.events.on('resynced', () => {
+        const missed = [...options.sync.state.trades.values()]
+          .filter((t) => !this.seen.has(t.id))
+          .sort((a, b) => a.creationTsMs - b.creationTsMs || a.id - b.id);
+        const events = missed.flatMap((t) => this.onTrade(t));
+        const w = this.working;
+        const entry = w ? options.sync.state.orders.get(w.orderId) : undefined;
+        if (entry) events.push(...this.onOrder(entry));
+        this.emit(events);
+      }),
+    );
+    this.offs.push(
+      options.sync.events.on('order', ({ order }) => {
+        if (order.contractId === options.contractId) this.emit(this.onOrder(order));
+      }),
+    );
   }
 
   get position(): BrokerPosition | null {
@@ -101,11 +120,24 @@ export class ProjectXLiveBroker implements LiveBroker {
     const { client, accountId, contractId } = this.o;
     let orderId: number;
     try {
-      const placed = await placeBracketEntry(client, { accountId, contractId, side: order.side, entryType: order.entryType, size: order.qty, customTag: order.customTag, stopTicks: order.stopTicks, targetTicks: order.targetTicks, limitPrice: order.limitPrice });
+      const placed = await placeBracketEntry(client, {
+        accountId,
+        contractId,
+        side: order.side,
+        entryType: order.entryType,
+        size: order.qty,
+        customTag: order.customTag,
+        stopTicks: order.stopTicks,
+        targetTicks: order.targetTicks,
+        limitPrice: order.limitPrice,
+      });
       orderId = placed.orderId;
     } catch (e) {
       if (e instanceof ProjectXError && !e.retryable) {
-        return { brokerOrderId: null, events: [{ kind: 'entry_rejected', intentId: order.intentId, tsMs: order.decidedAtMs, reason: `${e.code}: ${e.message}` }] };
+        return {
+          brokerOrderId: null,
+          events: [{ kind: 'entry_rejected', intentId: order.intentId, tsMs: order.decidedAtMs, reason: `${e.code}: ${e.message}` }],
+        };
       }
       throw e;
     }
@@ -184,7 +216,18 @@ export class ProjectXLiveBroker implements LiveBroker {
       this.open = null;
       const reason = this.exitReason(t.orderId);
       this.flattenReason = null;
-      return [{ kind: 'exit_filled', intentId: op.pos.intentId, tsMs: t.creationTsMs, side: exitSideOf(op.pos.side), qty: op.pos.qty, price: roundToTick(op.exitNotional / op.exitQty, this.o.tickSize), commissionUsd: op.exitFeesUsd, reason }];
+      return [
+        {
+          kind: 'exit_filled',
+          intentId: op.pos.intentId,
+          tsMs: t.creationTsMs,
+          side: exitSideOf(op.pos.side),
+          qty: op.pos.qty,
+          price: roundToTick(op.exitNotional / op.exitQty, this.o.tickSize),
+          commissionUsd: op.exitFeesUsd,
+          reason,
+        },
+      ];
     }
     if (!w && !op) this.early.set(t.orderId, [...(this.early.get(t.orderId) ?? []), t]);
     return [];
@@ -197,8 +240,33 @@ export class ProjectXLiveBroker implements LiveBroker {
     const stopPrice = roundToTick(price - sign * w.order.stopTicks * tick, tick);
     const targetPrice = roundToTick(price + sign * w.order.targetTicks * tick, tick);
     this.working = null;
-    this.open = { pos: { intentId: w.order.intentId, symbol: this.o.symbol, side: w.order.side, qty: w.filledQty, entryPrice: price, entryTsMs: w.lastTsMs, stopPrice, targetPrice }, entryOrderId: w.orderId, exitQty: 0, exitNotional: 0, exitFeesUsd: 0 };
-    return { kind: 'entry_filled', intentId: w.order.intentId, tsMs: w.lastTsMs, side: w.order.side === 'long' ? 'buy' : 'sell', qty: w.filledQty, price, commissionUsd: w.feesUsd, stopPrice, targetPrice };
+    this.open = {
+      pos: {
+        intentId: w.order.intentId,
+        symbol: this.o.symbol,
+        side: w.order.side,
+        qty: w.filledQty,
+        entryPrice: price,
+        entryTsMs: w.lastTsMs,
+        stopPrice,
+        targetPrice,
+      },
+      entryOrderId: w.orderId,
+      exitQty: 0,
+      exitNotional: 0,
+      exitFeesUsd: 0,
+    };
+    return {
+      kind: 'entry_filled',
+      intentId: w.order.intentId,
+      tsMs: w.lastTsMs,
+      side: w.order.side === 'long' ? 'buy' : 'sell',
+      qty: w.filledQty,
+      price,
+      commissionUsd: w.feesUsd,
+      stopPrice,
+      targetPrice,
+    };
   }
 
   private onOrder(order: PxOrder): ExecutionEvent[] {
@@ -206,11 +274,25 @@ export class ProjectXLiveBroker implements LiveBroker {
     if (!w || order.id !== w.orderId || w.filledQty > 0) return [];
     if (order.status === OrderStatus.Cancelled || order.status === OrderStatus.Expired) {
       this.working = null;
-      return [{ kind: 'entry_cancelled', intentId: w.order.intentId, tsMs: order.updateTsMs ?? order.creationTsMs, reason: `order ${order.id} ${OrderStatus[order.status]}` }];
+      return [
+        {
+          kind: 'entry_cancelled',
+          intentId: w.order.intentId,
+          tsMs: order.updateTsMs ?? order.creationTsMs,
+          reason: `order ${order.id} ${OrderStatus[order.status]}`,
+        },
+      ];
     }
     if (order.status === OrderStatus.Rejected) {
       this.working = null;
-      return [{ kind: 'entry_rejected', intentId: w.order.intentId, tsMs: order.updateTsMs ?? order.creationTsMs, reason: `order ${order.id} rejected by the venue` }];
+      return [
+        {
+          kind: 'entry_rejected',
+          intentId: w.order.intentId,
+          tsMs: order.updateTsMs ?? order.creationTsMs,
+          reason: `order ${order.id} rejected by the venue`,
+        },
+      ];
     }
     return [];
   }

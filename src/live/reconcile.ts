@@ -7,7 +7,16 @@ import type { Logger } from 'pino';
 import { isOpenIntent, type Journal } from '../state/index.ts';
 import { roundToTick } from '../domain/instrument.ts';
 import type { RegimeLabel } from '../domain/regime.ts';
-import { OrderSideCode, OrderStatus, OrderType, PositionType, ProjectXError, flattenContract, type ProjectXClient, type PxOrder } from '../broker/projectx/index.ts';
+import {
+  OrderSideCode,
+  OrderStatus,
+  OrderType,
+  PositionType,
+  ProjectXError,
+  flattenContract,
+  type ProjectXClient,
+  type PxOrder,
+} from '../broker/projectx/index.ts';
 import type { ExecutionEvent } from '../broker/broker.ts';
 import type { ProjectXLiveBroker } from './projectxBroker.ts';
 
@@ -35,7 +44,16 @@ export interface ReconcileContext {
 
 /** One difference found and how it was resolved. */
 export interface ReconcileAction {
-  readonly code: 'INTENT_NOT_AT_VENUE' | 'INTENT_FILLED' | 'INTENT_WORKING_CANCELLED' | 'INTENT_CANCELLED' | 'INTENT_REJECTED' | 'POSITION_ADOPTED' | 'POSITION_UNPROTECTED_FLATTENED' | 'PROTECTIVE_STOP_PLACED' | 'ORPHAN_ORDER_CANCELLED';
+  readonly code:
+    | 'INTENT_NOT_AT_VENUE'
+    | 'INTENT_FILLED'
+    | 'INTENT_WORKING_CANCELLED'
+    | 'INTENT_CANCELLED'
+    | 'INTENT_REJECTED'
+    | 'POSITION_ADOPTED'
+    | 'POSITION_UNPROTECTED_FLATTENED'
+    | 'PROTECTIVE_STOP_PLACED'
+    | 'ORPHAN_ORDER_CANCELLED';
   readonly detail: string;
 }
 
@@ -64,7 +82,17 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
     }
     if (intent.brokerOrderId === null) await journal.recordBrokerOrderId(intent.intentId, String(order.id), c.nowMs);
     if (order.status === OrderStatus.Filled) {
-      await journal.recordFill({ fillId: `${order.id}-entry`, orderId: String(order.id), intentId: intent.intentId, symbol: c.symbol, tsMs: order.updateTsMs ?? order.creationTsMs, side: order.side === OrderSideCode.Bid ? 'buy' : 'sell', qty: order.fillVolume || order.size, price: order.filledPrice ?? 0, commissionUsd: 0 });
+      await journal.recordFill({
+        fillId: `${order.id}-entry`,
+        orderId: String(order.id),
+        intentId: intent.intentId,
+        symbol: c.symbol,
+        tsMs: order.updateTsMs ?? order.creationTsMs,
+        side: order.side === OrderSideCode.Bid ? 'buy' : 'sell',
+        qty: order.fillVolume || order.size,
+        price: order.filledPrice ?? 0,
+        commissionUsd: 0,
+      });
       entryOf.set(order.id, intent.intentId);
       await act('INTENT_FILLED', `${intent.intentId} order ${order.id} filled ${order.fillVolume} @ ${order.filledPrice}`);
     } else if (WORKING.has(order.status)) {
@@ -94,32 +122,74 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
   let stop = open.find((o) => o.type === OrderType.Stop && o.side === exitSide && o.stopPrice !== null) ?? null;
   let protectedEntry: { orderId: number; intentId: string } | null = null;
   if (!stop && c.protectiveStopTicks && c.tickSize) {
-    const entryIntent = [...byTag.values()].find((o) => o.status === OrderStatus.Filled && o.customTag?.startsWith('txbot-') && !/-(SL|TP)$/.test(o.customTag));
+    const entryIntent = [...byTag.values()].find(
+      (o) => o.status === OrderStatus.Filled && o.customTag?.startsWith('txbot-') && !/-(SL|TP)$/.test(o.customTag),
+    );
     const regime = entryIntent ? ((await journal.intentByCustomTag(entryIntent.customTag!))?.regime ?? null) : null;
-    if (entryIntent) protectedEntry = { orderId: entryIntent.id, intentId: entryOf.get(entryIntent.id) ?? entryIntent.customTag!.slice('txbot-'.length) };
+    if (entryIntent)
+      protectedEntry = { orderId: entryIntent.id, intentId: entryOf.get(entryIntent.id) ?? entryIntent.customTag!.slice('txbot-'.length) };
     const ticks = c.protectiveStopTicks(regime);
     const stopPrice = roundToTick(position.averagePrice + (long ? -1 : 1) * ticks * c.tickSize, c.tickSize);
     try {
-      const id = await client.placeOrder({ accountId, contractId, type: OrderType.Stop, side: exitSide, size: position.size, stopPrice, customTag: `txbot-protect-${position.id}-${c.nowMs}` });
+      const id = await client.placeOrder({
+        accountId,
+        contractId,
+        type: OrderType.Stop,
+        side: exitSide,
+        size: position.size,
+        stopPrice,
+        customTag: `txbot-protect-${position.id}-${c.nowMs}`,
+      });
       stop = (await client.searchOpenOrders(accountId)).find((o) => o.id === id && WORKING.has(o.status)) ?? null;
-      if (stop) await act('PROTECTIVE_STOP_PLACED', `${long ? 'long' : 'short'} ${position.size} @ ${position.averagePrice} had no working stop; stop ${stopPrice} (${ticks} ticks, order ${id})`);
+      if (stop)
+        await act(
+          'PROTECTIVE_STOP_PLACED',
+          `${long ? 'long' : 'short'} ${position.size} @ ${position.averagePrice} had no working stop; stop ${stopPrice} (${ticks} ticks, order ${id})`,
+        );
     } catch (e) {
       // Refused (e.g. the market is already beyond the stop): the position is flattened below.
       if (!(e instanceof ProjectXError)) throw e;
     }
   }
   if (!stop) {
-    await flattenContract(client, accountId, contractId, open.map((o) => o.id));
+    await flattenContract(
+      client,
+      accountId,
+      contractId,
+      open.map((o) => o.id),
+    );
     await journal.recordPosition({ symbol: c.symbol, tsMs: c.nowMs, qty: 0, avgPrice: 0 });
-    await act('POSITION_UNPROTECTED_FLATTENED', `${long ? 'long' : 'short'} ${position.size} @ ${position.averagePrice} had no working stop; flattened`);
+    await act(
+      'POSITION_UNPROTECTED_FLATTENED',
+      `${long ? 'long' : 'short'} ${position.size} @ ${position.averagePrice} had no working stop; flattened`,
+    );
     return actions;
   }
   const target = open.find((o) => o.type === OrderType.Limit && o.side === exitSide) ?? null;
   const entry = findEntry(recent, stop, entryOf) ?? protectedEntry;
   const intentId = entry?.intentId ?? `adopted-${position.id}`;
-  const pos = { intentId, symbol: c.symbol, side: long ? ('long' as const) : ('short' as const), qty: position.size, entryPrice: position.averagePrice, entryTsMs: position.creationTsMs, stopPrice: stop.stopPrice!, targetPrice: target?.limitPrice ?? Number.NaN };
+  const pos = {
+    intentId,
+    symbol: c.symbol,
+    side: long ? ('long' as const) : ('short' as const),
+    qty: position.size,
+    entryPrice: position.averagePrice,
+    entryTsMs: position.creationTsMs,
+    stopPrice: stop.stopPrice!,
+    targetPrice: target?.limitPrice ?? Number.NaN,
+  };
   c.broker.adopt(pos, entry?.orderId ?? stop.parentOrderId);
-  await c.adopt({ kind: 'entry_filled', intentId, tsMs: position.creationTsMs, side: long ? 'buy' : 'sell', qty: position.size, price: position.averagePrice, commissionUsd: 0, stopPrice: pos.stopPrice, targetPrice: pos.targetPrice });
+  await c.adopt({
+    kind: 'entry_filled',
+    intentId,
+    tsMs: position.creationTsMs,
+    side: long ? 'buy' : 'sell',
+    qty: position.size,
+    price: position.averagePrice,
+    commissionUsd: 0,
+    stopPrice: pos.stopPrice,
+    targetPrice: pos.targetPrice,
+  });
   await journal.recordPosition({ symbol: c.symbol, tsMs: c.nowMs, qty: long ? position.size : -position.size, avgPrice: position.averagePrice });
   await act('POSITION_ADOPTED', `${pos.side} ${pos.qty} @ ${pos.entryPrice} with stop ${pos.stopPrice} (order ${stop.id}) as ${intentId}`);
   return actions;

@@ -75,7 +75,21 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const contract = defaultSimContracts().find((c) => c.activeContract && c.id.startsWith(`CON.F.US.${market.instrument.symbol}.`));
   const contractId = contract?.id ?? `CON.F.US.${market.instrument.symbol}.H26`;
   const bars = Array.from({ length: series.length }, (_, i) => barAt(series, i));
-  const contracts = contract ? undefined : [...defaultSimContracts(), { id: contractId, name: market.instrument.symbol, description: 'replay', tickSize: market.instrument.tickSize, tickValueUsd: market.instrument.tickValueUsd, activeContract: true, symbolId: `F.US.${market.instrument.symbol}`, feePerSideUsd: market.instrument.commissionPerSideUsd }];
+  const contracts = contract
+    ? undefined
+    : [
+        ...defaultSimContracts(),
+        {
+          id: contractId,
+          name: market.instrument.symbol,
+          description: 'replay',
+          tickSize: market.instrument.tickSize,
+          tickValueUsd: market.instrument.tickValueUsd,
+          activeContract: true,
+          symbolId: `F.US.${market.instrument.symbol}`,
+          feePerSideUsd: market.instrument.commissionPerSideUsd,
+        },
+      ];
   const sim = new GatewaySimulator({ bars: { [contractId]: bars }, users: { [USER]: KEY }, enforceRateLimits: false, contracts });
   const address = await sim.start(0, '127.0.0.1');
   const out = outputDir(o.outDir);
@@ -83,8 +97,19 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(out.path(`journal.db${suffix}`), { force: true });
   const journal = await SqliteJournal.open(out.path('journal.db'));
   const decisions = new SyncLineWriter(out.path('decisions.jsonl'));
-  const client = new ProjectXClient({ apiUrl: address.apiUrl, clock: sim.clock, credentials: () => ({ userName: USER, apiKey: KEY }), logger: o.logger });
-  const realtime = await connectRealtime({ client, rtcUrl: address.rtcUrl, accountId: sim.defaultAccountId, contractIds: [contractId], logger: o.logger });
+  const client = new ProjectXClient({
+    apiUrl: address.apiUrl,
+    clock: sim.clock,
+    credentials: () => ({ userName: USER, apiKey: KEY }),
+    logger: o.logger,
+  });
+  const realtime = await connectRealtime({
+    client,
+    rtcUrl: address.rtcUrl,
+    accountId: sim.defaultAccountId,
+    contractIds: [contractId],
+    logger: o.logger,
+  });
   const barMs = config.data.bar_minutes * MINUTE_MS;
   const labels = o.model.labels;
   const regimeIndex = new Int8Array(series.length).fill(-1);
@@ -92,7 +117,15 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   let streamed = 0;
   const gateway = o.execution === 'gateway';
   const broker: LiveBroker = gateway
-    ? new ProjectXLiveBroker({ client, sync: realtime.sync, accountId: sim.defaultAccountId, contractId, symbol: market.instrument.symbol, tickSize: market.instrument.tickSize, logger: o.logger })
+    ? new ProjectXLiveBroker({
+        client,
+        sync: realtime.sync,
+        accountId: sim.defaultAccountId,
+        contractId,
+        symbol: market.instrument.symbol,
+        tickSize: market.instrument.tickSize,
+        logger: o.logger,
+      })
     : new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks });
   // Gateway execution: every venue trade must have reached the account sync (and the runner) before time moves on.
   const settled = async (): Promise<void> => {
@@ -101,7 +134,16 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   };
   try {
     const runner = new LiveRunner({
-      engine: { config, instrument: market.instrument, regime: new RegimeDetector(o.model), risk: createRiskManager(loaded, [market.instrument]), vixTable: market.vixTable, calendar: market.calendar, sentiment: market.sentiment, idPrefix: 'bt' },
+      engine: {
+        config,
+        instrument: market.instrument,
+        regime: new RegimeDetector(o.model),
+        risk: createRiskManager(loaded, [market.instrument]),
+        vixTable: market.vixTable,
+        calendar: market.calendar,
+        sentiment: market.sentiment,
+        idPrefix: 'bt',
+      },
       broker,
       journal: new JournalRecorder(journal, market.instrument.symbol, { decisionBatch: 500 }),
       clock: sim.clock,
@@ -168,7 +210,11 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     const run = runner.record.toRun();
     const start = startingBalance(loaded);
     const summary = buildSummary({
-      run, config, instrument: market.instrument, startingBalanceUsd: start, inSample: false,
+      run,
+      config,
+      instrument: market.instrument,
+      startingBalanceUsd: start,
+      inSample: false,
       hashes: { config: sha256(JSON.stringify(config)), data: hashBars(series), model: sha256(regimeModelToJson(o.model)) },
       firstMs: series.length ? series.tsMs[0]! : null,
       lastMs: series.length ? series.tsMs[series.length - 1]! : null,
@@ -181,11 +227,22 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     write('summary.json', stableJson(summary));
     write('trades.csv', tradesCsv(run.trades));
     write('equity.csv', equityCsv(run.equity));
-    write('report.html', renderReportHtml(buildReportInput({
-      title: `txbot replay: ${market.instrument.symbol}`,
-      subtitle: `${o.dataLabel} | ${summary.from} to ${summary.to} | live code path (simulator, sockets, bar aggregation, journal)`,
-      summary, run, series, regimeIndex, labels, config, instrument: market.instrument,
-    })));
+    write(
+      'report.html',
+      renderReportHtml(
+        buildReportInput({
+          title: `txbot replay: ${market.instrument.symbol}`,
+          subtitle: `${o.dataLabel} | ${summary.from} to ${summary.to} | live code path (simulator, sockets, bar aggregation, journal)`,
+          summary,
+          run,
+          series,
+          regimeIndex,
+          labels,
+          config,
+          instrument: market.instrument,
+        }),
+      ),
+    );
     return { summary, files, tradesStreamed: streamed };
   } finally {
     await realtime.stop();

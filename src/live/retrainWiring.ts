@@ -8,7 +8,14 @@ import type { LoadedConfig } from '../config/loader.ts';
 import type { RegimeInfo, RegimeLabel } from '../domain/regime.ts';
 import type { RegimeModel } from '../regime/index.ts';
 import { LocalModelStore } from '../regime/modelRepository.ts';
-import { RetrainController, SwappableRegimeDetector, journalTrainingClock, startOfLastTradingDays, type BarHistorySource, type RetrainEvent } from '../regime/retrain/index.ts';
+import {
+  RetrainController,
+  SwappableRegimeDetector,
+  journalTrainingClock,
+  startOfLastTradingDays,
+  type BarHistorySource,
+  type RetrainEvent,
+} from '../regime/retrain/index.ts';
 import type { DriftStatus } from '../regime/drift.ts';
 import type { Journal } from '../state/index.ts';
 import type { MonitorBus, MonitorEvent } from '../monitor/index.ts';
@@ -76,7 +83,13 @@ export interface SessionRetrain {
  * Builds the retrain controller for a session (retrain.enabled): models committed to retrain.model_dir
  * (relative to the config's folder), the last training time kept in the journal.
  */
-export async function startSessionRetrain(o: { loaded: LoadedConfig; model: RegimeModel; journal: Journal; bus: MonitorBus; logger: Logger }): Promise<SessionRetrain> {
+export async function startSessionRetrain(o: {
+  loaded: LoadedConfig;
+  model: RegimeModel;
+  journal: Journal;
+  bus: MonitorBus;
+  logger: Logger;
+}): Promise<SessionRetrain> {
   const config = o.loaded.config;
   const history = new SessionBarHistory();
   const detector = new SwappableRegimeDetector(o.model);

@@ -32,7 +32,8 @@ export class RunRecord {
 
   risk(e: RiskEvent): void {
     this.riskEvents.push(e);
-    if (!this.breach && e.kind === 'STATE_CHANGED' && (e.code === 'MLL_BREACH' || e.code === 'DAILY_LOSS_LIMIT')) this.breach = { rule: e.code, tsMs: e.tsMs, detail: e.detail };
+    if (!this.breach && e.kind === 'STATE_CHANGED' && (e.code === 'MLL_BREACH' || e.code === 'DAILY_LOSS_LIMIT'))
+      this.breach = { rule: e.code, tsMs: e.tsMs, detail: e.detail };
   }
 
   trade(t: TradeRecord): void {
@@ -70,13 +71,27 @@ export class RunRecord {
   closeDay(equityUsd: number): void {
     const a = this.acc;
     if (!a) return;
-    this.days.push({ tradingDate: dateKeyOfDays(a.day), netPnlUsd: round2(equityUsd - a.startEquity), worstIntradayUsd: round2(Math.min(0, a.worst - a.startEquity)), trades: a.trades, endBalanceUsd: round2(equityUsd) });
+    this.days.push({
+      tradingDate: dateKeyOfDays(a.day),
+      netPnlUsd: round2(equityUsd - a.startEquity),
+      worstIntradayUsd: round2(Math.min(0, a.worst - a.startEquity)),
+      trades: a.trades,
+      endBalanceUsd: round2(equityUsd),
+    });
     this.acc = null;
   }
 
   /** The record as a BacktestRun (for buildSummary and the report). */
   toRun(): BacktestRun {
-    return { trades: this.trades, days: this.days, equity: this.equity, breach: this.breach, regimeBars: this.regimeBars, barsProcessed: this.barsProcessed, riskEvents: this.riskEvents };
+    return {
+      trades: this.trades,
+      days: this.days,
+      equity: this.equity,
+      breach: this.breach,
+      regimeBars: this.regimeBars,
+      barsProcessed: this.barsProcessed,
+      riskEvents: this.riskEvents,
+    };
   }
 }
 

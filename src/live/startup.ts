@@ -26,7 +26,13 @@ export interface RestoredRisk {
  * balance; the balance is the broker's when given (live), else the last journaled end-of-day balance plus
  * the trades journaled since (paper), else the configured starting balance.
  */
-export async function restoreRisk(loaded: LoadedConfig, instrument: Instrument, journal: Journal, nowMs: number, brokerBalanceUsd: number | null): Promise<RestoredRisk> {
+export async function restoreRisk(
+  loaded: LoadedConfig,
+  instrument: Instrument,
+  journal: Journal,
+  nowMs: number,
+  brokerBalanceUsd: number | null,
+): Promise<RestoredRisk> {
   const start = startingBalance(loaded);
   const eods = await journal.endOfDayBalances();
   const lastEod = eods.at(-1) ?? null;
@@ -55,10 +61,27 @@ export async function killedToday(journal: Journal, nowMs: number): Promise<stri
 }
 
 /** Closed bars of the last `days` calendar days before `nowMs`, oldest first (one REST page). */
-export async function historyForWarmUp(client: ProjectXClient, contractId: string, live: boolean, barMinutes: number, nowMs: number, days: number, logger: Logger): Promise<Bar[]> {
+export async function historyForWarmUp(
+  client: ProjectXClient,
+  contractId: string,
+  live: boolean,
+  barMinutes: number,
+  nowMs: number,
+  days: number,
+  logger: Logger,
+): Promise<Bar[]> {
   const barMs = barMinutes * MINUTE_MS;
   const endMs = Math.floor(nowMs / barMs) * barMs;
-  const bars = await client.retrieveBars({ contractId, live, startMs: endMs - days * DAY_MS, endMs, unit: BarUnit.Minute, unitNumber: barMinutes, limit: 20_000, includePartialBar: false });
+  const bars = await client.retrieveBars({
+    contractId,
+    live,
+    startMs: endMs - days * DAY_MS,
+    endMs,
+    unit: BarUnit.Minute,
+    unitNumber: barMinutes,
+    limit: 20_000,
+    includePartialBar: false,
+  });
   const closed = bars.filter((b) => b.tsMs + barMs <= nowMs);
   logger.info({ bars: closed.length, days }, 'warm-up history loaded');
   return closed;

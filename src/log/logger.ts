@@ -6,7 +6,18 @@ import { redactSecrets } from '../config/secrets.ts';
 export type { Logger };
 
 /** Field paths pino redacts wherever they appear in a log record. */
-export const REDACT_PATHS = ['token', 'apiKey', 'password', 'authorization', '*.token', '*.apiKey', '*.password', '*.authorization', 'headers.authorization', '*.headers.authorization'];
+export const REDACT_PATHS = [
+  'token',
+  'apiKey',
+  'password',
+  'authorization',
+  '*.token',
+  '*.apiKey',
+  '*.password',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+];
 
 /** Creates the root logger. `pretty` defaults to whether stderr is a TTY. Logs go to stderr. */
 export function createLogger(options: { level?: string; pretty?: boolean; destination?: NodeJS.WritableStream } = {}): Logger {
@@ -18,12 +29,18 @@ export function createLogger(options: { level?: string; pretty?: boolean; destin
     hooks: {
       // Secrets set in the environment are scrubbed from free-text messages too.
       logMethod(args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)));
+        method.apply(
+          this,
+          args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)),
+        );
       },
     },
   };
   if (pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } });
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } },
+    });
   }
   return pino(base, (options.destination as pino.DestinationStream | undefined) ?? pino.destination(2));
 }

@@ -50,7 +50,14 @@ export type MonitorEvent =
   | { readonly type: 'position'; readonly tsMs: number; readonly symbol: string; readonly qty: number; readonly avgPrice: number }
   | { readonly type: 'trade'; readonly trade: TradeRecord }
   | { readonly type: 'risk'; readonly tsMs: number; readonly figures: RiskFigures }
-  | { readonly type: 'riskState'; readonly tsMs: number; readonly from: TradingState; readonly to: TradingState; readonly code: string; readonly detail: string }
+  | {
+      readonly type: 'riskState';
+      readonly tsMs: number;
+      readonly from: TradingState;
+      readonly to: TradingState;
+      readonly code: string;
+      readonly detail: string;
+    }
   | {
       readonly type: 'connection';
       readonly tsMs: number;

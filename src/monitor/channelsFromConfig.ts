@@ -19,7 +19,11 @@ export type ChannelName = (typeof CHANNEL_NAMES)[number];
 export function buildChannel(name: ChannelName, m: Config['monitoring'], env: NodeJS.ProcessEnv = process.env, url?: string): AlertChannel {
   switch (name) {
     case 'telegram':
-      return createTelegramChannel({ apiBase: url ?? m.telegram.api_base, botToken: readSecret('TELEGRAM_BOT_TOKEN', env) ?? '', chatId: m.telegram.chat_id ?? '' });
+      return createTelegramChannel({
+        apiBase: url ?? m.telegram.api_base,
+        botToken: readSecret('TELEGRAM_BOT_TOKEN', env) ?? '',
+        chatId: m.telegram.chat_id ?? '',
+      });
     case 'email': {
       const smtpUrl = url ?? m.email.smtp_url;
       if (!smtpUrl) throw new ConfigError('monitoring.email.smtp_url: expected smtp://user@host:port (got null)');

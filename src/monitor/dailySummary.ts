@@ -47,7 +47,12 @@ export interface DailyReport {
 }
 
 /** Builds the report of `tradingDate` from the journal. */
-export async function buildDailyReport(journal: Journal, tradingDate: string, limits: SummaryLimits, extra: { driftRatio?: number | null } = {}): Promise<DailyReport> {
+export async function buildDailyReport(
+  journal: Journal,
+  tradingDate: string,
+  limits: SummaryLimits,
+  extra: { driftRatio?: number | null } = {},
+): Promise<DailyReport> {
   const summary = await journal.dailySummary(tradingDate);
   const trades = await journal.tradesForDay(tradingDate);
   const decisions = (await journal.recentDecisions(SUMMARY_DECISION_SCAN)).filter((d) => sessionInfo(d.barTsMs).tradingDate === tradingDate);
@@ -116,5 +121,12 @@ export function formatDailyReport(r: DailyReport): string {
 
 /** The daily report as an info alert keyed by its date. */
 export function dailySummaryAlert(r: DailyReport, tsMs: number): Alert {
-  return { code: 'DAILY_SUMMARY', severity: 'info', title: `Daily summary ${r.tradingDate}: ${signed(r.pnlUsd)} USD, ${r.tradeCount} trades`, text: formatDailyReport(r), tsMs, dedupeKey: `DAILY_SUMMARY:${r.tradingDate}` };
+  return {
+    code: 'DAILY_SUMMARY',
+    severity: 'info',
+    title: `Daily summary ${r.tradingDate}: ${signed(r.pnlUsd)} USD, ${r.tradeCount} trades`,
+    text: formatDailyReport(r),
+    tsMs,
+    dedupeKey: `DAILY_SUMMARY:${r.tradingDate}`,
+  };
 }

@@ -13,28 +13,90 @@ import type { Alert } from './types.ts';
  */
 export class MonitorMetrics {
   readonly registry = new Registry();
-  private readonly dayPnl = new Gauge({ name: 'txbot_day_pnl_usd', help: 'Trading-day P&L (realized + unrealized, net), USD.', registers: [this.registry] });
+  private readonly dayPnl = new Gauge({
+    name: 'txbot_day_pnl_usd',
+    help: 'Trading-day P&L (realized + unrealized, net), USD.',
+    registers: [this.registry],
+  });
   private readonly equity = new Gauge({ name: 'txbot_equity_usd', help: 'Account equity, USD.', registers: [this.registry] });
   private readonly balance = new Gauge({ name: 'txbot_balance_usd', help: 'Account balance (realized), USD.', registers: [this.registry] });
   private readonly mllFloor = new Gauge({ name: 'txbot_mll_floor_usd', help: 'Maximum Loss Limit floor, USD.', registers: [this.registry] });
-  private readonly dailyLimit = new Gauge({ name: 'txbot_daily_loss_limit_usd', help: 'Configured daily loss limit, USD (absent when none).', registers: [this.registry] });
-  private readonly tradingState = new Gauge({ name: 'txbot_trading_state', help: '1 for the current trading state of the risk engine.', labelNames: ['state'], registers: [this.registry] });
-  private readonly position = new Gauge({ name: 'txbot_position_contracts', help: 'Net position, contracts (> 0 long).', labelNames: ['symbol'], registers: [this.registry] });
-  private readonly regimeProb = new Gauge({ name: 'txbot_regime_probability', help: 'Filtered probability of each regime.', labelNames: ['symbol', 'regime'], registers: [this.registry] });
-  private readonly regimeConfidence = new Gauge({ name: 'txbot_regime_confidence', help: 'Max filtered regime probability.', labelNames: ['symbol'], registers: [this.registry] });
-  private readonly regimeCurrent = new Gauge({ name: 'txbot_regime', help: '1 for the current most probable regime.', labelNames: ['symbol', 'regime'], registers: [this.registry] });
-  private readonly drift = new Gauge({ name: 'txbot_drift_ratio', help: 'Regime model drift ratio (worse log-likelihood vs the training baseline).', registers: [this.registry] });
+  private readonly dailyLimit = new Gauge({
+    name: 'txbot_daily_loss_limit_usd',
+    help: 'Configured daily loss limit, USD (absent when none).',
+    registers: [this.registry],
+  });
+  private readonly tradingState = new Gauge({
+    name: 'txbot_trading_state',
+    help: '1 for the current trading state of the risk engine.',
+    labelNames: ['state'],
+    registers: [this.registry],
+  });
+  private readonly position = new Gauge({
+    name: 'txbot_position_contracts',
+    help: 'Net position, contracts (> 0 long).',
+    labelNames: ['symbol'],
+    registers: [this.registry],
+  });
+  private readonly regimeProb = new Gauge({
+    name: 'txbot_regime_probability',
+    help: 'Filtered probability of each regime.',
+    labelNames: ['symbol', 'regime'],
+    registers: [this.registry],
+  });
+  private readonly regimeConfidence = new Gauge({
+    name: 'txbot_regime_confidence',
+    help: 'Max filtered regime probability.',
+    labelNames: ['symbol'],
+    registers: [this.registry],
+  });
+  private readonly regimeCurrent = new Gauge({
+    name: 'txbot_regime',
+    help: '1 for the current most probable regime.',
+    labelNames: ['symbol', 'regime'],
+    registers: [this.registry],
+  });
+  private readonly drift = new Gauge({
+    name: 'txbot_drift_ratio',
+    help: 'Regime model drift ratio (worse log-likelihood vs the training baseline).',
+    registers: [this.registry],
+  });
   private readonly orderLatency = new Histogram({
     name: 'txbot_order_latency_seconds',
     help: 'Order send to broker acknowledgement.',
     buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  private readonly orders = new Counter({ name: 'txbot_orders_total', help: 'Order lifecycle events.', labelNames: ['status'], registers: [this.registry] });
-  private readonly trades = new Counter({ name: 'txbot_trades_total', help: 'Completed trades.', labelNames: ['result'], registers: [this.registry] });
-  private readonly reconnects = new Counter({ name: 'txbot_reconnects_total', help: 'Reconnect attempts.', labelNames: ['component'], registers: [this.registry] });
-  private readonly connectionErrors = new Counter({ name: 'txbot_connection_errors_total', help: 'API/hub connection errors.', labelNames: ['component'], registers: [this.registry] });
-  private readonly alerts = new Counter({ name: 'txbot_alerts_total', help: 'Alert outcomes per channel.', labelNames: ['code', 'channel', 'outcome'], registers: [this.registry] });
+  private readonly orders = new Counter({
+    name: 'txbot_orders_total',
+    help: 'Order lifecycle events.',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+  private readonly trades = new Counter({
+    name: 'txbot_trades_total',
+    help: 'Completed trades.',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  private readonly reconnects = new Counter({
+    name: 'txbot_reconnects_total',
+    help: 'Reconnect attempts.',
+    labelNames: ['component'],
+    registers: [this.registry],
+  });
+  private readonly connectionErrors = new Counter({
+    name: 'txbot_connection_errors_total',
+    help: 'API/hub connection errors.',
+    labelNames: ['component'],
+    registers: [this.registry],
+  });
+  private readonly alerts = new Counter({
+    name: 'txbot_alerts_total',
+    help: 'Alert outcomes per channel.',
+    labelNames: ['code', 'channel', 'outcome'],
+    registers: [this.registry],
+  });
 
   /** Updates the metrics an event carries; unknown or irrelevant events are ignored. */
   observe(e: MonitorEvent): void {
@@ -97,7 +159,10 @@ export class MonitorMetrics {
 }
 
 /** Serves GET /metrics on host:port; resolves with the server and its URL. */
-export async function startMetricsServer(metrics: MonitorMetrics, options: { host: string; port: number }): Promise<{ server: FastifyInstance; url: string }> {
+export async function startMetricsServer(
+  metrics: MonitorMetrics,
+  options: { host: string; port: number },
+): Promise<{ server: FastifyInstance; url: string }> {
   const server = Fastify({ logger: false });
   server.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);

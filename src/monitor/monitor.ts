@@ -78,14 +78,28 @@ export async function startMonitoring(o: MonitoringOptions): Promise<MonitoringH
     if (sent) o.bus.publish({ type: 'alert', alert: a });
     return sent;
   };
-  const rules = new AlertRuleEngine({ journal: o.journal, settings: ruleSettingsFromConfig(o.config), emit: alert, logger, startedAtMs: clock.nowMs() });
+  const rules = new AlertRuleEngine({
+    journal: o.journal,
+    settings: ruleSettingsFromConfig(o.config),
+    emit: alert,
+    logger,
+    startedAtMs: clock.nowMs(),
+  });
   let driftRatio: number | null = null;
   let pending: Promise<unknown> = Promise.resolve();
   const r = o.config.risk;
   const sendSummary = (tradingDate: string, tsMs: number): void => {
-    const run = buildDailyReport(o.journal, tradingDate, { accountSizeUsd: r.account_size, maxLossLimitUsd: r.max_loss_limit, dailyLossLimitUsd: r.daily_loss_limit, maxTradesPerDay: r.max_trades_per_day }, { driftRatio }).then((report) =>
-      alert(dailySummaryAlert(report, tsMs)),
-    );
+    const run = buildDailyReport(
+      o.journal,
+      tradingDate,
+      {
+        accountSizeUsd: r.account_size,
+        maxLossLimitUsd: r.max_loss_limit,
+        dailyLossLimitUsd: r.daily_loss_limit,
+        maxTradesPerDay: r.max_trades_per_day,
+      },
+      { driftRatio },
+    ).then((report) => alert(dailySummaryAlert(report, tsMs)));
     pending = pending.then(() => run).catch(() => undefined);
     fireAndForget(run, logger, 'daily summary');
   };
@@ -103,7 +117,9 @@ export async function startMonitoring(o: MonitoringOptions): Promise<MonitoringH
     while (!stopped) {
       await clock.sleep(interval);
       if (stopped) break;
-      await rules.check(clock.nowMs()).catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'alert rule check failed'));
+      await rules
+        .check(clock.nowMs())
+        .catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'alert rule check failed'));
     }
   })();
   fireAndForget(timerLoop, logger, 'alert rule timer');
@@ -113,7 +129,14 @@ export async function startMonitoring(o: MonitoringOptions): Promise<MonitoringH
   try {
     if (m.metrics.enabled) metricsServer = await startMetricsServer(metrics, { host: m.metrics.host, port: m.metrics.port });
     if (m.dashboard.enabled || o.forceDashboard) {
-      dashboard = await startDashboard({ host: m.dashboard.host, port: m.dashboard.port, token: readSecret('DASHBOARD_TOKEN', env), bus: o.bus, journal: o.journal, logger });
+      dashboard = await startDashboard({
+        host: m.dashboard.host,
+        port: m.dashboard.port,
+        token: readSecret('DASHBOARD_TOKEN', env),
+        bus: o.bus,
+        journal: o.journal,
+        logger,
+      });
     }
   } catch (err) {
     unsubscribe();

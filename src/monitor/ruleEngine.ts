@@ -8,7 +8,16 @@ import type { Logger } from '../log/logger.ts';
 import type { Journal } from '../state/journal.ts';
 import { mllFloor } from '../strategy/riskManager/mll.ts';
 import type { MonitorEvent, RiskFigures } from './bus.ts';
-import { dailyLossAlerts, eventAlert, idleAlert, reconnectStormAlert, tradingDatesBack, winRateAlert, type DayMoney, type RuleSettings } from './rules.ts';
+import {
+  dailyLossAlerts,
+  eventAlert,
+  idleAlert,
+  reconnectStormAlert,
+  tradingDatesBack,
+  winRateAlert,
+  type DayMoney,
+  type RuleSettings,
+} from './rules.ts';
 import type { Alert } from './types.ts';
 
 /** What the rule engine needs. */
@@ -26,12 +35,21 @@ export interface RuleEngineOptions {
  * Day money from the journal alone (realized P&L): balance before the day = the last end-of-day balance
  * of an earlier date (else the account size); floor = mllFloor(S, D, highest end-of-day balance).
  */
-export async function dayMoneyFromJournal(journal: Journal, tradingDate: string, s: Pick<RuleSettings, 'accountSizeUsd' | 'maxLossLimitUsd'>): Promise<DayMoney> {
+export async function dayMoneyFromJournal(
+  journal: Journal,
+  tradingDate: string,
+  s: Pick<RuleSettings, 'accountSizeUsd' | 'maxLossLimitUsd'>,
+): Promise<DayMoney> {
   const [summary, eods] = [await journal.dailySummary(tradingDate), await journal.endOfDayBalances()];
   const before = eods.filter((e) => e.tradingDate < tradingDate);
   const startBalance = before.length ? before[before.length - 1]!.balanceUsd : s.accountSizeUsd;
   const highest = Math.max(s.accountSizeUsd, ...before.map((e) => e.balanceUsd));
-  return { tradingDate, dayPnlUsd: summary.pnlUsd, equityUsd: startBalance + summary.pnlUsd, mllFloorUsd: mllFloor(s.accountSizeUsd, s.maxLossLimitUsd, highest) };
+  return {
+    tradingDate,
+    dayPnlUsd: summary.pnlUsd,
+    equityUsd: startBalance + summary.pnlUsd,
+    mllFloorUsd: mllFloor(s.accountSizeUsd, s.maxLossLimitUsd, highest),
+  };
 }
 
 /** Stateful rule runner; `onEvent` never throws or waits, `check` is awaitable for tests and timers. */
@@ -81,9 +99,15 @@ export class AlertRuleEngine {
     const tradingDate = sessionInfo(nowMs).tradingDate;
     const s = this.o.settings;
     const j = this.o.journal;
-    const money = this.figures?.tradingDate === tradingDate
-      ? { tradingDate, dayPnlUsd: this.figures.figures.dayPnlUsd, equityUsd: this.figures.figures.equityUsd, mllFloorUsd: this.figures.figures.mllFloorUsd }
-      : await dayMoneyFromJournal(j, tradingDate, s);
+    const money =
+      this.figures?.tradingDate === tradingDate
+        ? {
+            tradingDate,
+            dayPnlUsd: this.figures.figures.dayPnlUsd,
+            equityUsd: this.figures.figures.equityUsd,
+            mllFloorUsd: this.figures.figures.mllFloorUsd,
+          }
+        : await dayMoneyFromJournal(j, tradingDate, s);
     const alerts = dailyLossAlerts(money, s, nowMs);
 
     const trades = [];

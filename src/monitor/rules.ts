@@ -157,7 +157,11 @@ export function idleAlert(x: IdleState, s: Pick<RuleSettings, 'idleMs'>): Alert 
  * RECONNECT_STORM when `reconnectTimesMs` holds at least reconnectStormCount times within the window
  * ending at nowMs.
  */
-export function reconnectStormAlert(reconnectTimesMs: readonly number[], nowMs: number, s: Pick<RuleSettings, 'reconnectStormCount' | 'reconnectStormWindowMs'>): Alert | null {
+export function reconnectStormAlert(
+  reconnectTimesMs: readonly number[],
+  nowMs: number,
+  s: Pick<RuleSettings, 'reconnectStormCount' | 'reconnectStormWindowMs'>,
+): Alert | null {
   const recent = reconnectTimesMs.filter((t) => t > nowMs - s.reconnectStormWindowMs && t <= nowMs).length;
   if (recent < s.reconnectStormCount) return null;
   return {
@@ -174,7 +178,14 @@ export function eventAlert(e: MonitorEvent): Alert | null {
   switch (e.type) {
     case 'connection':
       if (e.status !== 'error') return null;
-      return { code: 'CONNECTION_ERROR', severity: 'warn', title: `Connection error in ${e.component}`, text: e.detail, tsMs: e.tsMs, dedupeKey: `CONNECTION_ERROR:${e.component}` };
+      return {
+        code: 'CONNECTION_ERROR',
+        severity: 'warn',
+        title: `Connection error in ${e.component}`,
+        text: e.detail,
+        tsMs: e.tsMs,
+        dedupeKey: `CONNECTION_ERROR:${e.component}`,
+      };
     case 'drift':
       if (!e.detected) return null;
       return { code: 'DRIFT_DETECTED', severity: 'warn', title: `Regime model drift (ratio ${e.ratio.toFixed(3)})`, text: e.detail, tsMs: e.tsMs };

@@ -139,7 +139,8 @@ export function driftRatio(meanLogLikelihood: number, baselineLogLikelihood: num
 }
 
 function checkSettings(s: DriftSettings): void {
-  if (!Number.isFinite(s.baselineLogLikelihoodPerBar)) throw new RangeError(`drift baseline must be a finite number (got ${s.baselineLogLikelihoodPerBar})`);
+  if (!Number.isFinite(s.baselineLogLikelihoodPerBar))
+    throw new RangeError(`drift baseline must be a finite number (got ${s.baselineLogLikelihoodPerBar})`);
   if (!(s.thresholdFraction >= 0 && s.thresholdFraction <= 1)) throw new RangeError(`drift threshold must be in [0, 1] (got ${s.thresholdFraction})`);
   if (!Number.isInteger(s.windowDays) || s.windowDays < 1) throw new RangeError(`drift window must be an integer >= 1 day (got ${s.windowDays})`);
 }
@@ -170,7 +171,8 @@ export function replayDrift(series: BarSeries, model: RegimeModel, settings: Omi
   const days: DriftDay[] = [];
   let cur: { day: number; sum: number; bars: number; triggered: boolean; status: DriftStatus } | null = null;
   const flush = (): void => {
-    if (cur) days.push({ tradingDay: cur.day, bars: cur.bars, dayMeanLogLikelihood: cur.sum / cur.bars, status: cur.status, triggered: cur.triggered });
+    if (cur)
+      days.push({ tradingDay: cur.day, bars: cur.bars, dayMeanLogLikelihood: cur.sum / cur.bars, status: cur.status, triggered: cur.triggered });
   };
   for (let i = 0; i < series.length; i++) {
     const info = det.predictRegime(barAt(series, i));

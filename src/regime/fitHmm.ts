@@ -50,7 +50,10 @@ export function checkObservations(X: Float64Array, nFeatures: number, lengths?: 
   }
   for (let i = 0; i < X.length; i++) {
     if (!Number.isFinite(X[i])) {
-      throw new DataError('HMM_INPUT_NOT_FINITE', `HMM input bar ${Math.floor(i / nFeatures)} feature ${i % nFeatures} is ${X[i]} (expected a finite number)`);
+      throw new DataError(
+        'HMM_INPUT_NOT_FINITE',
+        `HMM input bar ${Math.floor(i / nFeatures)} feature ${i % nFeatures} is ${X[i]} (expected a finite number)`,
+      );
     }
   }
   const T = X.length / nFeatures;
@@ -71,7 +74,13 @@ export function checkObservations(X: Float64Array, nFeatures: number, lengths?: 
  * transitions, or sticky ones when `selfTransition` (in (0, 1)) is given. Needs T >= K bars.
  */
 export function initFromData(
-  X: Float64Array, nFeatures: number, nStates: number, covariance: CovarianceType, minCovar: number, rng: Rng, selfTransition: number | null = null,
+  X: Float64Array,
+  nFeatures: number,
+  nStates: number,
+  covariance: CovarianceType,
+  minCovar: number,
+  rng: Rng,
+  selfTransition: number | null = null,
 ): HmmParams {
   const d = nFeatures;
   const T = X.length / d;

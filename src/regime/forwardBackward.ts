@@ -62,7 +62,13 @@ function setLogParams(p: HmmParams, w: FbWork): void {
  * or NaN when a step underflowed (the caller then uses `forwardLog`).
  */
 export function forwardScaled(
-  p: HmmParams, logB: Float64Array, t0: number, t1: number, alpha: Float64Array, logC: Float64Array | null, w: FbWork,
+  p: HmmParams,
+  logB: Float64Array,
+  t0: number,
+  t1: number,
+  alpha: Float64Array,
+  logC: Float64Array | null,
+  w: FbWork,
 ): number {
   const k = p.nStates;
   const A = p.transMat;
@@ -111,7 +117,13 @@ export function forwardScaled(
  * and per-bar log-likelihood increments into `logC`. Returns the sequence log-likelihood.
  */
 export function forwardLog(
-  p: HmmParams, logB: Float64Array, t0: number, t1: number, alpha: Float64Array | null, logC: Float64Array | null, w: FbWork,
+  p: HmmParams,
+  logB: Float64Array,
+  t0: number,
+  t1: number,
+  alpha: Float64Array | null,
+  logC: Float64Array | null,
+  w: FbWork,
 ): number {
   const k = p.nStates;
   setLogParams(p, w);
@@ -142,7 +154,14 @@ export function forwardLog(
  * into `xiSum` (K x K) when given.
  */
 export function backwardLog(
-  p: HmmParams, logB: Float64Array, t0: number, t1: number, logProb: number, gamma: Float64Array, xiSum: Float64Array | null, w: FbWork,
+  p: HmmParams,
+  logB: Float64Array,
+  t0: number,
+  t1: number,
+  logProb: number,
+  gamma: Float64Array,
+  xiSum: Float64Array | null,
+  w: FbWork,
 ): void {
   const k = p.nStates;
   const la = w.logAlpha;
@@ -180,7 +199,13 @@ export function backwardLog(
  * sum; `forwardBackward` multiplies it back). Returns false on underflow (caller falls back to log space).
  */
 export function backwardScaled(
-  p: HmmParams, t0: number, t1: number, alpha: Float64Array, gamma: Float64Array, xiSum: Float64Array | null, w: FbWork,
+  p: HmmParams,
+  t0: number,
+  t1: number,
+  alpha: Float64Array,
+  gamma: Float64Array,
+  xiSum: Float64Array | null,
+  w: FbWork,
 ): boolean {
   const k = p.nStates;
   const A = p.transMat;
@@ -244,8 +269,16 @@ function writeGamma(alpha: Float64Array, beta: Float64Array, gamma: Float64Array
  * Uses the scaled passes and falls back to log space for the whole sequence on underflow.
  */
 export function forwardBackward(
-  p: HmmParams, logB: Float64Array, t0: number, t1: number, alpha: Float64Array, gamma: Float64Array,
-  xiSum: Float64Array | null, logC: Float64Array | null, w: FbWork, xiScratch: Float64Array | null,
+  p: HmmParams,
+  logB: Float64Array,
+  t0: number,
+  t1: number,
+  alpha: Float64Array,
+  gamma: Float64Array,
+  xiSum: Float64Array | null,
+  logC: Float64Array | null,
+  w: FbWork,
+  xiScratch: Float64Array | null,
 ): number {
   const k = p.nStates;
   const ll = forwardScaled(p, logB, t0, t1, alpha, logC, w);

@@ -77,8 +77,10 @@ export class GaussianHmm {
   private p: HmmParams | null = null;
 
   constructor(opts: GaussianHmmOptions) {
-    if (!Number.isInteger(opts.nStates) || opts.nStates < 1) throw new ModelError('HMM_OPTIONS_INVALID', `nStates is ${opts.nStates} (expected an integer >= 1)`);
-    if (!Number.isInteger(opts.nFeatures) || opts.nFeatures < 1) throw new ModelError('HMM_OPTIONS_INVALID', `nFeatures is ${opts.nFeatures} (expected an integer >= 1)`);
+    if (!Number.isInteger(opts.nStates) || opts.nStates < 1)
+      throw new ModelError('HMM_OPTIONS_INVALID', `nStates is ${opts.nStates} (expected an integer >= 1)`);
+    if (!Number.isInteger(opts.nFeatures) || opts.nFeatures < 1)
+      throw new ModelError('HMM_OPTIONS_INVALID', `nFeatures is ${opts.nFeatures} (expected an integer >= 1)`);
     this.nStates = opts.nStates;
     this.nFeatures = opts.nFeatures;
     this.covariance = opts.covariance ?? 'diag';
@@ -106,7 +108,10 @@ export class GaussianHmm {
 
   private checkShape(p: HmmParams, where: string): void {
     if (p.nStates !== this.nStates || p.nFeatures !== this.nFeatures || p.covariance !== this.covariance) {
-      throw new ModelError('HMM_PARAMS_INVALID', `${where}: shape K=${p.nStates} D=${p.nFeatures} ${p.covariance} (expected K=${this.nStates} D=${this.nFeatures} ${this.covariance})`);
+      throw new ModelError(
+        'HMM_PARAMS_INVALID',
+        `${where}: shape K=${p.nStates} D=${p.nFeatures} ${p.covariance} (expected K=${this.nStates} D=${this.nFeatures} ${this.covariance})`,
+      );
     }
   }
 
@@ -282,7 +287,8 @@ export function sampleHmm(p: HmmParams, n: number, seed: number): { X: Float64Ar
   if (p.covariance === 'full') {
     const l = new Float64Array(d * d);
     for (let s = 0; s < k; s++) {
-      if (!choleskyInto(p.covars, s * d * d, d, 0, l)) throw new ModelError('HMM_SINGULAR_COVARIANCE', `covariance of state ${s} is not positive definite`);
+      if (!choleskyInto(p.covars, s * d * d, d, 0, l))
+        throw new ModelError('HMM_SINGULAR_COVARIANCE', `covariance of state ${s} is not positive definite`);
       chol.set(l, s * d * d);
     }
   }

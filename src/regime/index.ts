@@ -9,9 +9,32 @@ export type { EmIteration } from './fitHmm.ts';
 export { parseParityFixture, runParity, PARITY_TOLERANCES, type ParityFixture, type ParityReport } from './parity.ts';
 export * from './features/index.ts';
 export { labelsInOrder, statesByMeanReturn, permuteStates, requireDataForStates, MIN_DAYS_FOR_7_STATES } from './labels.ts';
-export { regimeModelToJson, regimeModelFromJson, REGIME_MODEL_FORMAT, REGIME_MODEL_VERSION, type RegimeModel, type TrainingInfo } from './modelStore.ts';
-export { trainRegimeModel, selectTrainingRows, hashBars, type TrainResult, type TrainOptions, type StateSummary, type TrainingRows } from './trainer.ts';
+export {
+  regimeModelToJson,
+  regimeModelFromJson,
+  REGIME_MODEL_FORMAT,
+  REGIME_MODEL_VERSION,
+  type RegimeModel,
+  type TrainingInfo,
+} from './modelStore.ts';
+export {
+  trainRegimeModel,
+  selectTrainingRows,
+  hashBars,
+  type TrainResult,
+  type TrainOptions,
+  type StateSummary,
+  type TrainingRows,
+} from './trainer.ts';
 export { RegimeDetector, type RegimeDetectorOptions } from './detector.ts';
 export { DriftMonitor, driftRatio, replayDrift, type DriftSettings, type DriftStatus, type DriftDay } from './drift.ts';
-export { LocalModelStore, NODE_STORE_FS, type ModelStore, type ModelVersion, type CurrentModel, type StoreFs, type LocalModelStoreOptions } from './modelRepository.ts';
+export {
+  LocalModelStore,
+  NODE_STORE_FS,
+  type ModelStore,
+  type ModelVersion,
+  type CurrentModel,
+  type StoreFs,
+  type LocalModelStoreOptions,
+} from './modelRepository.ts';
 export * from './retrain/index.ts';

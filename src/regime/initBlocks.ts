@@ -14,8 +14,15 @@ import { kMeans } from './kmeans.ts';
  * one bar; regimes differ in volatility, which single bars do not show but blocks do.
  */
 export function initFromBlocks(
-  X: Float64Array, lengths: Int32Array, nFeatures: number, nStates: number, covariance: CovarianceType,
-  minCovar: number, rng: Rng, blockBars: number, selfTransition: number,
+  X: Float64Array,
+  lengths: Int32Array,
+  nFeatures: number,
+  nStates: number,
+  covariance: CovarianceType,
+  minCovar: number,
+  rng: Rng,
+  blockBars: number,
+  selfTransition: number,
 ): HmmParams | null {
   const d = nFeatures;
   const k = nStates;
@@ -74,7 +81,13 @@ function zScoreColumns(S: Float64Array, m: number): void {
 
 /** Per-group sample means and covariances of the assigned bars (unassigned bars, -1, are skipped). */
 function paramsFromAssignment(
-  X: Float64Array, assign: Int32Array, d: number, k: number, covariance: CovarianceType, minCovar: number, selfTransition: number,
+  X: Float64Array,
+  assign: Int32Array,
+  d: number,
+  k: number,
+  covariance: CovarianceType,
+  minCovar: number,
+  selfTransition: number,
 ): HmmParams {
   const cs = covarSize(covariance, d);
   const n = new Float64Array(k);

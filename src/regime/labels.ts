@@ -51,8 +51,13 @@ export function requireDataForStates(nStates: number, fromTsMs: number, toTsMs: 
   if (nStates !== 7) return;
   const days = (toTsMs - fromTsMs) / DAY_MS;
   if (days < MIN_DAYS_FOR_7_STATES) {
-    throw new DataError('HMM_TOO_LITTLE_DATA', `hmm.n_states: 7 needs at least 3 months (${MIN_DAYS_FOR_7_STATES} days) of training data (got ${days.toFixed(1)} days)`, [], {
-      hint: 'use hmm.n_states: 5, or widen --from/--to',
-    });
+    throw new DataError(
+      'HMM_TOO_LITTLE_DATA',
+      `hmm.n_states: 7 needs at least 3 months (${MIN_DAYS_FOR_7_STATES} days) of training data (got ${days.toFixed(1)} days)`,
+      [],
+      {
+        hint: 'use hmm.n_states: 5, or widen --from/--to',
+      },
+    );
   }
 }

@@ -57,7 +57,12 @@ export const NODE_STORE_FS: StoreFs = {
       await fh.sync();
     } catch (e) {
       // Some platforms (Windows) cannot open or fsync a directory; the rename is still atomic there.
-      if ((e as NodeJS.ErrnoException).code !== 'EISDIR' && (e as NodeJS.ErrnoException).code !== 'EPERM' && (e as NodeJS.ErrnoException).code !== 'EINVAL') throw e;
+      if (
+        (e as NodeJS.ErrnoException).code !== 'EISDIR' &&
+        (e as NodeJS.ErrnoException).code !== 'EPERM' &&
+        (e as NodeJS.ErrnoException).code !== 'EINVAL'
+      )
+        throw e;
     } finally {
       await fh?.close();
     }
@@ -107,7 +112,11 @@ export class LocalModelStore implements ModelStore {
       await fsp.mkdir(dir, { recursive: true });
       for (const name of await fsp.readdir(dir)) if (name.startsWith(TMP_PREFIX)) await fsp.rm(join(dir, name), { force: true });
     } catch (e) {
-      throw new ModelError('MODEL_STORE_UNAVAILABLE', `${dir}: cannot open the model store (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { hint: 'check retrain.model_dir / --out and its permissions', cause: e });
+      throw new ModelError(
+        'MODEL_STORE_UNAVAILABLE',
+        `${dir}: cannot open the model store (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        { hint: 'check retrain.model_dir / --out and its permissions', cause: e },
+      );
     }
     return new LocalModelStore(dir, options);
   }
@@ -125,17 +134,26 @@ export class LocalModelStore implements ModelStore {
     try {
       p = JSON.parse(text) as typeof p;
     } catch {
-      throw new ModelError('MODEL_STORE_INVALID', `${pointerPath}: not valid JSON`, { hint: 'point it at a stored version: {"version":N,"file":"model-00000N.json"}' });
+      throw new ModelError('MODEL_STORE_INVALID', `${pointerPath}: not valid JSON`, {
+        hint: 'point it at a stored version: {"version":N,"file":"model-00000N.json"}',
+      });
     }
     if (typeof p.version !== 'number' || typeof p.file !== 'string' || !VERSION_RE.test(p.file)) {
-      throw new ModelError('MODEL_STORE_INVALID', `${pointerPath}: expected {"version": number, "file": "model-NNNNNN.json"} (found ${text.trim().slice(0, 80)})`);
+      throw new ModelError(
+        'MODEL_STORE_INVALID',
+        `${pointerPath}: expected {"version": number, "file": "model-NNNNNN.json"} (found ${text.trim().slice(0, 80)})`,
+      );
     }
     const location = join(this.dir, p.file);
     let modelText: string;
     try {
       modelText = await fsp.readFile(location, 'utf8');
     } catch (e) {
-      throw new ModelError('MODEL_NOT_FOUND', `${location}: the current model file named by ${pointerPath} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { cause: e });
+      throw new ModelError(
+        'MODEL_NOT_FOUND',
+        `${location}: the current model file named by ${pointerPath} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+        { cause: e },
+      );
     }
     return {
       version: p.version,

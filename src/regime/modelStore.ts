@@ -45,29 +45,40 @@ function rows(a: Float64Array, n: number): number[][] {
 export function regimeModelToJson(m: RegimeModel): string {
   const p = m.params;
   const d = p.nFeatures;
-  return `${JSON.stringify({
-    format: REGIME_MODEL_FORMAT,
-    version: REGIME_MODEL_VERSION,
-    hmm: {
-      n_states: p.nStates,
-      n_features: d,
-      covariance: p.covariance,
-      startprob: Array.from(p.startProb),
-      transmat: rows(p.transMat, p.nStates),
-      means: rows(p.means, d),
-      covars: p.covariance === 'diag' ? rows(p.covars, d) : rows(p.covars, d * d).map((r) => rows(Float64Array.from(r), d)),
+  return `${JSON.stringify(
+    {
+      format: REGIME_MODEL_FORMAT,
+      version: REGIME_MODEL_VERSION,
+      hmm: {
+        n_states: p.nStates,
+        n_features: d,
+        covariance: p.covariance,
+        startprob: Array.from(p.startProb),
+        transmat: rows(p.transMat, p.nStates),
+        means: rows(p.means, d),
+        covars: p.covariance === 'diag' ? rows(p.covars, d) : rows(p.covars, d * d).map((r) => rows(Float64Array.from(r), d)),
+      },
+      labels: m.labels,
+      features: m.features,
+      standardization: m.standardization,
+      training: m.training,
     },
-    labels: m.labels,
-    features: m.features,
-    standardization: m.standardization,
-    training: m.training,
-  }, null, 1)}\n`;
+    null,
+    1,
+  )}\n`;
 }
 
 type Obj = Record<string, unknown>;
 
 function err(src: string, path: string, expected: string, found: unknown): never {
-  const f = found === undefined ? 'nothing' : Array.isArray(found) ? `an array of ${found.length}` : typeof found === 'object' ? 'an object' : JSON.stringify(found);
+  const f =
+    found === undefined
+      ? 'nothing'
+      : Array.isArray(found)
+        ? `an array of ${found.length}`
+        : typeof found === 'object'
+          ? 'an object'
+          : JSON.stringify(found);
   throw new ModelError('MODEL_INVALID', `${src}: ${path} must be ${expected} (found ${f})`, { hint: 'retrain with `txbot train`' });
 }
 
@@ -125,7 +136,8 @@ function parseFeatures(src: string, f: Obj, d: number): FeatureSpec {
     err(src, 'features.names', `${d} of ${FEATURE_NAMES.join(', ')}`, names);
   }
   for (const key of ['rthOnly', 'trainRthOnly'] as const) if (typeof f[key] !== 'boolean') err(src, `features.${key}`, 'true or false', f[key]);
-  for (const key of ['vwapAnchorTime', 'vwapTimeZone', 'vwapPriceSource'] as const) if (typeof f[key] !== 'string') err(src, `features.${key}`, 'a string', f[key]);
+  for (const key of ['vwapAnchorTime', 'vwapTimeZone', 'vwapPriceSource'] as const)
+    if (typeof f[key] !== 'string') err(src, `features.${key}`, 'a string', f[key]);
   const src2 = f as unknown as FeatureSpec;
   return {
     names: names as FeatureSpec['names'],
@@ -150,7 +162,9 @@ export function regimeModelFromJson(text: string, src: string): RegimeModel {
   const root = obj(src, j, '(root)');
   if (root.format !== REGIME_MODEL_FORMAT) err(src, 'format', `"${REGIME_MODEL_FORMAT}"`, root.format);
   if (root.version !== REGIME_MODEL_VERSION) {
-    throw new ModelError('MODEL_VERSION', `${src}: model version ${String(root.version)} is not supported (expected ${REGIME_MODEL_VERSION})`, { hint: 'retrain with `txbot train`' });
+    throw new ModelError('MODEL_VERSION', `${src}: model version ${String(root.version)} is not supported (expected ${REGIME_MODEL_VERSION})`, {
+      hint: 'retrain with `txbot train`',
+    });
   }
   const params = parseParams(src, obj(src, root.hmm, 'hmm'));
   const k = params.nStates;

@@ -22,7 +22,14 @@ export interface MstepPriors {
   readonly varianceFloor: number;
 }
 
-export const DEFAULT_PRIORS: MstepPriors = { covarsPrior: 1e-2, covarsWeight: 1, startProbPrior: 1, transMatPrior: 1, selfTransitionPseudoCount: 0, varianceFloor: 0 };
+export const DEFAULT_PRIORS: MstepPriors = {
+  covarsPrior: 1e-2,
+  covarsWeight: 1,
+  startProbPrior: 1,
+  transMatPrior: 1,
+  selfTransitionPseudoCount: 0,
+  varianceFloor: 0,
+};
 
 /** A state whose total posterior weight is below this keeps its emission parameters. */
 export const MIN_STATE_WEIGHT = 1e-10;

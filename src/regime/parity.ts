@@ -54,7 +54,13 @@ export interface ParityReport {
 type Json = unknown;
 
 function bad(src: string, path: string, expected: string, found: Json): never {
-  const f = Array.isArray(found) ? `an array of ${found.length}` : found === undefined ? 'nothing' : typeof found === 'object' && found !== null ? 'an object' : JSON.stringify(found);
+  const f = Array.isArray(found)
+    ? `an array of ${found.length}`
+    : found === undefined
+      ? 'nothing'
+      : typeof found === 'object' && found !== null
+        ? 'an object'
+        : JSON.stringify(found);
   throw new DataError('PARITY_FIXTURE_INVALID', `${src}: ${path} must be ${expected} (found ${f})`);
 }
 
@@ -120,7 +126,11 @@ export function parseParityFixture(j: Json, src: string): ParityFixture {
   if (lensSum !== T) bad(src, 'lengths', `summing to ${T} (the rows of X)`, lensSum);
   const nIter = num(src, j, 'em.n_iter');
   if (!Number.isInteger(nIter) || nIter < 1) bad(src, 'em.n_iter', 'an integer >= 1', nIter);
-  for (const [key, want] of [['em.means_weight', 0], ['em.startprob_prior', 1], ['em.transmat_prior', 1]] as const) {
+  for (const [key, want] of [
+    ['em.means_weight', 0],
+    ['em.startprob_prior', 1],
+    ['em.transmat_prior', 1],
+  ] as const) {
     const v = field(src, j, key);
     if (v !== undefined && v !== want) bad(src, key, `${want} (other priors are not supported)`, v);
   }
@@ -192,7 +202,13 @@ export function runParity(f: ParityFixture): ParityReport {
     filtered: maxRelativeError(hmm.filtered(f.X, f.lengths), e.filtered, RELATIVE_ERROR_FLOOR.probabilities),
   };
   const t = PARITY_TOLERANCES;
-  const pass = r.loglikHistory <= t.em && r.params <= t.em && r.score <= t.score && r.viterbiLogProb <= t.score
-    && r.pathMismatches === 0 && r.posteriors <= t.probabilities && r.filtered <= t.probabilities;
+  const pass =
+    r.loglikHistory <= t.em &&
+    r.params <= t.em &&
+    r.score <= t.score &&
+    r.viterbiLogProb <= t.score &&
+    r.pathMismatches === 0 &&
+    r.posteriors <= t.probabilities &&
+    r.filtered <= t.probabilities;
   return { ...r, pass };
 }

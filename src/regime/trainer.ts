@@ -110,16 +110,24 @@ export function trainRegimeModel(series: BarSeries, config: Config, options: Tra
   const d = spec.names.length;
   const T = rows.X.length / d;
   if (T < Math.max(2, 2 * hc.n_states)) {
-    throw new DataError('HMM_TOO_FEW_BARS', `only ${T} training bars after warm-up and session filtering (expected at least ${Math.max(2, 2 * hc.n_states)} for ${hc.n_states} states)`, [], {
-      hint: spec.trainRthOnly ? 'give more days of data, or check that the file has regular-session (09:30-16:00 ET) bars' : 'give more days of data',
-    });
+    throw new DataError(
+      'HMM_TOO_FEW_BARS',
+      `only ${T} training bars after warm-up and session filtering (expected at least ${Math.max(2, 2 * hc.n_states)} for ${hc.n_states} states)`,
+      [],
+      {
+        hint: spec.trainRthOnly
+          ? 'give more days of data, or check that the file has regular-session (09:30-16:00 ET) bars'
+          : 'give more days of data',
+      },
+    );
   }
   const fromTsMs = series.tsMs[rows.barIndex[0]];
   const toTsMs = series.tsMs[rows.barIndex[T - 1]];
   requireDataForStates(hc.n_states, fromTsMs, toTsMs);
   const warnings: string[] = [];
   const nParams = countFreeParameters(hc.n_states, d, hc.covariance);
-  if (T < 10 * nParams) warnings.push(`only ${T} training bars for ${nParams} free parameters (want at least ${10 * nParams}); states may be unreliable`);
+  if (T < 10 * nParams)
+    warnings.push(`only ${T} training bars for ${nParams} free parameters (want at least ${10 * nParams}); states may be unreliable`);
   const standardization = fitStandardization(rows.X, d);
   standardizeRows(standardization, rows.X);
   const hmm = new GaussianHmm({

@@ -9,8 +9,14 @@ import type { HmmParams } from './hmmParams.ts';
  * `lattice` needs (t1 - t0) x K entries; `logA`/`logStart` are log transMat/startProb.
  */
 export function viterbiSequence(
-  p: HmmParams, logB: Float64Array, t0: number, t1: number, path: Int32Array, lattice: Float64Array,
-  logStart: Float64Array, logA: Float64Array,
+  p: HmmParams,
+  logB: Float64Array,
+  t0: number,
+  t1: number,
+  path: Int32Array,
+  lattice: Float64Array,
+  logStart: Float64Array,
+  logA: Float64Array,
 ): number {
   const k = p.nStates;
   const n = t1 - t0;

@@ -132,7 +132,10 @@ export class MemoryJournal implements Journal {
   async fillsSince(sinceTsMs: number): Promise<FillRecord[]> {
     this.assertOpen();
     // Stable sort keeps insertion order among equal timestamps.
-    return this.fills.filter((f) => f.tsMs >= sinceTsMs).sort((a, b) => a.tsMs - b.tsMs).map((f) => ({ ...f }));
+    return this.fills
+      .filter((f) => f.tsMs >= sinceTsMs)
+      .sort((a, b) => a.tsMs - b.tsMs)
+      .map((f) => ({ ...f }));
   }
 
   async recordPosition(snapshot: PositionSnapshot): Promise<void> {
@@ -158,7 +161,10 @@ export class MemoryJournal implements Journal {
   async tradesForDay(tradingDate: string): Promise<StoredTradeRecord[]> {
     this.assertOpen();
     validateTradingDate('tradesForDay', tradingDate);
-    return this.trades.filter((t) => t.tradingDate === tradingDate).sort((a, b) => a.exitTsMs - b.exitTsMs).map((t) => ({ ...t }));
+    return this.trades
+      .filter((t) => t.tradingDate === tradingDate)
+      .sort((a, b) => a.exitTsMs - b.exitTsMs)
+      .map((t) => ({ ...t }));
   }
 
   async latestTradingDate(): Promise<string | null> {
@@ -172,7 +178,8 @@ export class MemoryJournal implements Journal {
   async recordEndOfDay(tradingDate: string, balanceUsd: number, tsMs: number): Promise<void> {
     this.assertOpen();
     validateTradingDate('recordEndOfDay', tradingDate);
-    if (!Number.isFinite(balanceUsd)) throw new JournalError('INVALID_RECORD', `journal.recordEndOfDay: balanceUsd must be a finite number (got ${balanceUsd})`);
+    if (!Number.isFinite(balanceUsd))
+      throw new JournalError('INVALID_RECORD', `journal.recordEndOfDay: balanceUsd must be a finite number (got ${balanceUsd})`);
     validateTsMs('recordEndOfDay', 'tsMs', tsMs);
     this.endOfDay.set(tradingDate, { tradingDate, balanceUsd, tsMs });
   }

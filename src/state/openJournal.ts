@@ -37,7 +37,9 @@ export async function openJournal(journalConfig: Config['journal'], options: Ope
     case 'postgres': {
       const url = journalConfig.postgres_url;
       if (!url) {
-        throw new JournalError('JOURNAL_UNAVAILABLE', 'journal.postgres_url: required when journal.kind is postgres (got null)', { hint: 'set journal.postgres_url or TXBOT__JOURNAL__POSTGRES_URL' });
+        throw new JournalError('JOURNAL_UNAVAILABLE', 'journal.postgres_url: required when journal.kind is postgres (got null)', {
+          hint: 'set journal.postgres_url or TXBOT__JOURNAL__POSTGRES_URL',
+        });
       }
       return PostgresJournal.connect({ connectionString: url, schema: options.postgresSchema });
     }

@@ -94,10 +94,21 @@ export class SqlJournal implements Journal {
     return this.serial(async () => {
       validateIntent(intent);
       await this.driver.transaction(async (tx) => {
-        const existing = await tx.all('SELECT intent_id, custom_tag FROM intents WHERE intent_id = ? OR custom_tag = ?', [intent.intentId, intent.customTag]);
+        const existing = await tx.all('SELECT intent_id, custom_tag FROM intents WHERE intent_id = ? OR custom_tag = ?', [
+          intent.intentId,
+          intent.customTag,
+        ]);
         if (existing.length === 1 && existing[0]!.intent_id === intent.intentId && existing[0]!.custom_tag === intent.customTag) return;
         if (existing.length) throw duplicateIntent(intent);
-        const rec: IntentRecord = { ...intent, status: IntentStatus.INTENDED, sentTsMs: null, brokerOrderId: null, rejectReason: null, filledQty: 0, updatedTsMs: intent.createdTsMs };
+        const rec: IntentRecord = {
+          ...intent,
+          status: IntentStatus.INTENDED,
+          sentTsMs: null,
+          brokerOrderId: null,
+          rejectReason: null,
+          filledQty: 0,
+          updatedTsMs: intent.createdTsMs,
+        };
         await tx.run(INSERT_INTENT, intentParams(rec));
       });
     });
@@ -155,16 +166,22 @@ export class SqlJournal implements Journal {
       return this.driver.transaction(async (tx) => {
         const dup = await tx.all('SELECT 1 AS x FROM fills WHERE fill_id = ?', [fill.fillId]);
         if (dup.length) return false;
-        const rows = fill.intentId !== null
-          ? await tx.all('SELECT * FROM intents WHERE intent_id = ?', [fill.intentId])
-          : await tx.all('SELECT * FROM intents WHERE broker_order_id = ? ORDER BY seq LIMIT 1', [fill.orderId]);
+        const rows =
+          fill.intentId !== null
+            ? await tx.all('SELECT * FROM intents WHERE intent_id = ?', [fill.intentId])
+            : await tx.all('SELECT * FROM intents WHERE broker_order_id = ? ORDER BY seq LIMIT 1', [fill.orderId]);
         const rec = rows.length ? intentFromRow(rows[0]!) : null;
         await tx.run(INSERT_FILL, fillParams({ ...fill, intentId: rec ? rec.intentId : fill.intentId }));
         if (rec) {
           const filledQty = rec.filledQty + fill.qty;
           const next = nextIntentStatus(rec.status, { kind: 'filled', filledQty, qty: rec.qty });
           const updated = next !== rec.status ? fill.tsMs : rec.updatedTsMs;
-          await tx.run('UPDATE intents SET filled_qty = ?, status = ?, updated_ts_ms = ? WHERE intent_id = ?', [filledQty, next, updated, rec.intentId]);
+          await tx.run('UPDATE intents SET filled_qty = ?, status = ?, updated_ts_ms = ? WHERE intent_id = ?', [
+            filledQty,
+            next,
+            updated,
+            rec.intentId,
+          ]);
         }
         return true;
       });
@@ -178,14 +195,21 @@ export class SqlJournal implements Journal {
   recordPosition(snapshot: PositionSnapshot): Promise<void> {
     return this.serial(async () => {
       validatePosition(snapshot);
-      await this.driver.run('INSERT INTO positions (symbol, ts_ms, qty, avg_price) VALUES (?, ?, ?, ?)', [snapshot.symbol, snapshot.tsMs, snapshot.qty, snapshot.avgPrice]);
+      await this.driver.run('INSERT INTO positions (symbol, ts_ms, qty, avg_price) VALUES (?, ?, ?, ?)', [
+        snapshot.symbol,
+        snapshot.tsMs,
+        snapshot.qty,
+        snapshot.avgPrice,
+      ]);
     });
   }
 
   latestPositions(): Promise<PositionSnapshot[]> {
     return this.serial(async () => {
       const collate = this.driver.dialect === 'postgres' ? ' COLLATE "C"' : '';
-      const rows = await this.driver.all(`SELECT p.* FROM positions p JOIN (SELECT symbol, MAX(seq) AS seq FROM positions GROUP BY symbol) l ON p.seq = l.seq ORDER BY p.symbol${collate}`);
+      const rows = await this.driver.all(
+        `SELECT p.* FROM positions p JOIN (SELECT symbol, MAX(seq) AS seq FROM positions GROUP BY symbol) l ON p.seq = l.seq ORDER BY p.symbol${collate}`,
+      );
       return rows.map(positionFromRow);
     });
   }
@@ -208,7 +232,9 @@ export class SqlJournal implements Journal {
 
   latestTradingDate(): Promise<string | null> {
     return this.serial(async () => {
-      const rows = await this.driver.all('SELECT MAX(d) AS d FROM (SELECT MAX(trading_date) AS d FROM trades UNION ALL SELECT MAX(trading_date) AS d FROM end_of_day) x');
+      const rows = await this.driver.all(
+        'SELECT MAX(d) AS d FROM (SELECT MAX(trading_date) AS d FROM trades UNION ALL SELECT MAX(trading_date) AS d FROM end_of_day) x',
+      );
       const d = rows[0]?.d;
       return d === null || d === undefined ? null : String(d);
     });
@@ -219,7 +245,8 @@ export class SqlJournal implements Journal {
   recordEndOfDay(tradingDate: string, balanceUsd: number, tsMs: number): Promise<void> {
     return this.serial(async () => {
       validateTradingDate('recordEndOfDay', tradingDate);
-      if (!Number.isFinite(balanceUsd)) throw new JournalError('INVALID_RECORD', `journal.recordEndOfDay: balanceUsd must be a finite number (got ${balanceUsd})`);
+      if (!Number.isFinite(balanceUsd))
+        throw new JournalError('INVALID_RECORD', `journal.recordEndOfDay: balanceUsd must be a finite number (got ${balanceUsd})`);
       validateTsMs('recordEndOfDay', 'tsMs', tsMs);
       await this.driver.run(
         'INSERT INTO end_of_day (trading_date, balance_usd, ts_ms) VALUES (?, ?, ?) ON CONFLICT (trading_date) DO UPDATE SET balance_usd = excluded.balance_usd, ts_ms = excluded.ts_ms',
@@ -290,7 +317,12 @@ export class SqlJournal implements Journal {
   recordEvent(event: EventRecord): Promise<void> {
     return this.serial(async () => {
       validateTsMs('recordEvent', 'tsMs', event.tsMs);
-      await this.driver.run('INSERT INTO events (ts_ms, level, component, message) VALUES (?, ?, ?, ?)', [event.tsMs, event.level, event.component, event.message]);
+      await this.driver.run('INSERT INTO events (ts_ms, level, component, message) VALUES (?, ?, ?, ?)', [
+        event.tsMs,
+        event.level,
+        event.component,
+        event.message,
+      ]);
     });
   }
 

@@ -127,7 +127,22 @@ export const TRADE_COLUMNS =
 
 /** Parameters of a trades insert (TRADE_COLUMNS order). */
 export function tradeParams(t: StoredTradeRecord): unknown[] {
-  return [t.tradeId, t.tradingDate, t.symbol, t.side, t.qty, t.entryTsMs, t.exitTsMs, t.entryPrice, t.exitPrice, t.pnlUsd, t.commissionUsd, t.regime, t.entryReason, t.exitReason];
+  return [
+    t.tradeId,
+    t.tradingDate,
+    t.symbol,
+    t.side,
+    t.qty,
+    t.entryTsMs,
+    t.exitTsMs,
+    t.entryPrice,
+    t.exitPrice,
+    t.pnlUsd,
+    t.commissionUsd,
+    t.regime,
+    t.entryReason,
+    t.exitReason,
+  ];
 }
 
 /** Columns of `INSERT INTO intents` for a new intent, in the order of `intentParams`. */
@@ -136,7 +151,22 @@ export const INTENT_COLUMNS =
 
 /** Parameters of an intents insert (INTENT_COLUMNS order) with status INTENDED. */
 export function intentParams(i: IntentRecord): unknown[] {
-  return [i.intentId, i.customTag, i.symbol, i.side, i.qty, i.entryType, i.entryPrice, i.stopPrice, i.targetPrice, i.regime, i.reason, i.createdTsMs, i.status, i.updatedTsMs];
+  return [
+    i.intentId,
+    i.customTag,
+    i.symbol,
+    i.side,
+    i.qty,
+    i.entryType,
+    i.entryPrice,
+    i.stopPrice,
+    i.targetPrice,
+    i.regime,
+    i.reason,
+    i.createdTsMs,
+    i.status,
+    i.updatedTsMs,
+  ];
 }
 
 /** Columns of `INSERT INTO fills`, in the order of `fillParams`. */

@@ -83,7 +83,10 @@ function openFailure(path: string, e: unknown): JournalError {
   if (e instanceof JournalError) return e;
   const code = sqliteCode(e);
   if (code === 'SQLITE_CANTOPEN') {
-    return new JournalError('JOURNAL_NOT_FOUND', `${path}: journal file not found`, { hint: 'check journal.sqlite_path in the config or pass --journal PATH', cause: e });
+    return new JournalError('JOURNAL_NOT_FOUND', `${path}: journal file not found`, {
+      hint: 'check journal.sqlite_path in the config or pass --journal PATH',
+      cause: e,
+    });
   }
   const why = e instanceof Error ? e.message : String(e);
   return new JournalError('JOURNAL_UNREADABLE', `${path}: cannot open the SQLite journal (${code || 'error'}: ${why})`, {
@@ -97,7 +100,11 @@ export class SqliteJournal extends SqlJournal {
   /** Where the journal file lives. */
   readonly path: string;
 
-  private constructor(driver: SqlDriver, private readonly db: Database.Database, path: string) {
+  private constructor(
+    driver: SqlDriver,
+    private readonly db: Database.Database,
+    path: string,
+  ) {
     super(driver);
     this.path = path;
   }
@@ -114,7 +121,8 @@ export class SqliteJournal extends SqlJournal {
    * pending migrations. Throws JOURNAL_NOT_FOUND, JOURNAL_UNREADABLE or JOURNAL_SCHEMA_TOO_NEW.
    */
   static async open(path: string, options: SqliteJournalOptions = {}): Promise<SqliteJournal> {
-    if (options.mustExist && path !== ':memory:' && !existsSync(path)) throw openFailure(path, Object.assign(new Error('no such file'), { code: 'SQLITE_CANTOPEN' }));
+    if (options.mustExist && path !== ':memory:' && !existsSync(path))
+      throw openFailure(path, Object.assign(new Error('no such file'), { code: 'SQLITE_CANTOPEN' }));
     let db: Database.Database | undefined;
     try {
       if (!options.mustExist && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

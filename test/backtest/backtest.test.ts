@@ -87,7 +87,11 @@ describe('backtest', () => {
   });
 
   it('stops trading after a maximum-loss-limit breach', () => {
-    const tight = testConfig({ entries: { min_reward_risk: 0 }, risk: { max_loss_limit: 150, daily_loss_limit: null, max_contracts_minis: 5 }, stops: { STRONG_BULL: 8, BULL: 8, SOFT_BULL: 8, NEUTRAL: 8, SOFT_BEAR: 8, BEAR: 8, CRASH: 8 } });
+    const tight = testConfig({
+      entries: { min_reward_risk: 0 },
+      risk: { max_loss_limit: 150, daily_loss_limit: null, max_contracts_minis: 5 },
+      stops: { STRONG_BULL: 8, BULL: 8, SOFT_BULL: 8, NEUTRAL: 8, SOFT_BEAR: 8, BEAR: 8, CRASH: 8 },
+    });
     const r = run(tight, test, model);
     expect(r.breach).not.toBeNull();
     expect(r.breach!.rule).toBe('MLL_BREACH');
@@ -115,13 +119,33 @@ describe('txbot backtest CLI', () => {
     const modelFile = tmp.file('model.json', regimeModelToJson(model));
     const cfg = tmp.file('cfg.yaml', 'filters:\n  vix: { enabled: false }\n  news: { calendar_tiers: [] }\n');
     const out = join(tmp.dir, 'cli-out');
-    const r = spawnSync('node', ['bin/txbot.mjs', 'backtest', '--data', data, '--model', modelFile, '--config', cfg, '--out', out], { encoding: 'utf8' });
+    const r = spawnSync('node', ['bin/txbot.mjs', 'backtest', '--data', data, '--model', modelFile, '--config', cfg, '--out', out], {
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('report: ');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.inSample).toBe(false);
     expect(summary.bars).toBe(20 * 78);
-    expect(Object.keys(summary)).toEqual(expect.arrayContaining(['trades', 'netPnl', 'grossPnl', 'commissions', 'winRate', 'profitFactor', 'sharpe', 'sortino', 'maxDrawdown', 'expectancy', 'days', 'regimeDistribution', 'pnlByRegime', 'breach', 'hashes']));
+    expect(Object.keys(summary)).toEqual(
+      expect.arrayContaining([
+        'trades',
+        'netPnl',
+        'grossPnl',
+        'commissions',
+        'winRate',
+        'profitFactor',
+        'sharpe',
+        'sortino',
+        'maxDrawdown',
+        'expectancy',
+        'days',
+        'regimeDistribution',
+        'pnlByRegime',
+        'breach',
+        'hashes',
+      ]),
+    );
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<html');
   });
 
@@ -131,7 +155,9 @@ describe('txbot backtest CLI', () => {
     csv.splice(10, 0, csv[9]!);
     const bad = tmp.file('bad.csv', csv.join('\n'));
     const modelFile = tmp.file('model2.json', regimeModelToJson(model));
-    const r = spawnSync('node', ['bin/txbot.mjs', 'backtest', '--data', bad, '--model', modelFile, '--out', join(tmp.dir, 'bad-out')], { encoding: 'utf8' });
+    const r = spawnSync('node', ['bin/txbot.mjs', 'backtest', '--data', bad, '--model', modelFile, '--out', join(tmp.dir, 'bad-out')], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(3);
     expect(r.stderr).toContain(`${bad} line 6: high`);
     expect(r.stderr).toContain(`${bad} line 11: duplicate timestamp`);
@@ -144,4 +170,3 @@ describe('txbot backtest CLI', () => {
     expect(r.stderr).toContain('give --model FILE');
   });
 });
-

@@ -29,7 +29,13 @@ function concat(parts: readonly BarSeries[]): BarSeries {
 // 30 days to train the starting model, 30 more of the same dynamics, then 30 with 80% more volatility.
 const history = concat([
   generateSyntheticBars({ seed: 41, days: 60, startDate: '2024-01-02', meanRegimeBars: 20 }).series,
-  generateSyntheticBars({ seed: 42, days: 30, startDate: '2024-03-27', meanRegimeBars: 20, dynamics: DEFAULT_DYNAMICS.map((d) => ({ ...d, volPerBar: d.volPerBar * 1.8 })) }).series,
+  generateSyntheticBars({
+    seed: 42,
+    days: 30,
+    startDate: '2024-03-27',
+    meanRegimeBars: 20,
+    dynamics: DEFAULT_DYNAMICS.map((d) => ({ ...d, volPerBar: d.volPerBar * 1.8 })),
+  }).series,
 ]);
 const model = trainRegimeModel(sliceBarSeries(history, 0, 30 * 78), loaded.config).model;
 const series = sliceBarSeries(history, 30 * 78, history.length);
@@ -74,8 +80,20 @@ describe('runRetrainingBacktest', () => {
   });
 
   it('writes both runs, the retrain log and the comparison, and the report has the extra section', () => {
-    for (const f of ['fixed/summary.json', 'retraining/summary.json', 'retraining/trades.csv', 'retraining/retrains.json', 'retraining/final-model.json', 'comparison.json']) expect(existsSync(join(outDir, f))).toBe(true);
-    const cmp = JSON.parse(readFileSync(join(outDir, 'comparison.json'), 'utf8')) as { fixed: { netPnl: number }; retraining: { netPnl: number }; retrains: number };
+    for (const f of [
+      'fixed/summary.json',
+      'retraining/summary.json',
+      'retraining/trades.csv',
+      'retraining/retrains.json',
+      'retraining/final-model.json',
+      'comparison.json',
+    ])
+      expect(existsSync(join(outDir, f))).toBe(true);
+    const cmp = JSON.parse(readFileSync(join(outDir, 'comparison.json'), 'utf8')) as {
+      fixed: { netPnl: number };
+      retraining: { netPnl: number };
+      retrains: number;
+    };
     expect(cmp.fixed.netPnl).toBe(r.fixed.netPnl);
     expect(cmp.retraining.netPnl).toBe(r.retraining.netPnl);
     expect(cmp.retrains).toBe(r.retrains.length);

@@ -13,22 +13,29 @@ import { testConfig } from '../support/backtestFixtures.ts';
 import { useTempDir } from '../support/tmp.ts';
 
 const tmp = useTempDir();
-const dates = (n: number) => Array.from({ length: n }, (_, i) => `2024-${String(1 + Math.floor(i / 28)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`);
+const dates = (n: number) =>
+  Array.from({ length: n }, (_, i) => `2024-${String(1 + Math.floor(i / 28)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`);
 
 describe('window plans', () => {
   it('never trains on a day it tests, and tests only after training', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 3, max: 200 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 10 }), (n, train, test, extraStep) => {
-        fc.pre(train < n);
-        const ds = dates(n);
-        for (const w of rollingWindows(ds, train, test, test + extraStep)) {
-          expect(w.trainTo < w.testFrom).toBe(true);
-          const trainSet = ds.filter((d) => d >= w.trainFrom && d <= w.trainTo);
-          const testSet = ds.filter((d) => d >= w.testFrom && d <= w.testTo);
-          expect(trainSet).toHaveLength(train);
-          expect(testSet.some((d) => trainSet.includes(d))).toBe(false);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 3, max: 200 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 10 }),
+        (n, train, test, extraStep) => {
+          fc.pre(train < n);
+          const ds = dates(n);
+          for (const w of rollingWindows(ds, train, test, test + extraStep)) {
+            expect(w.trainTo < w.testFrom).toBe(true);
+            const trainSet = ds.filter((d) => d >= w.trainFrom && d <= w.trainTo);
+            const testSet = ds.filter((d) => d >= w.testFrom && d <= w.testTo);
+            expect(trainSet).toHaveLength(train);
+            expect(testSet.some((d) => trainSet.includes(d))).toBe(false);
+          }
+        },
+      ),
     );
   });
 
@@ -67,9 +74,33 @@ describe('runWalkForward', () => {
 
   it('gives identical outputs on two worker threads and in one thread (CLI, as a user runs it)', () => {
     const data = tmp.file('wf.csv', barsToCsv(series));
-    const cfg = tmp.file('wf.yaml', 'hmm: { n_iter: 30, restarts: 1 }\nfilters:\n  vix: { enabled: false }\n  news: { high_impact_times_et: [], calendar_tiers: [] }\n');
+    const cfg = tmp.file(
+      'wf.yaml',
+      'hmm: { n_iter: 30, restarts: 1 }\nfilters:\n  vix: { enabled: false }\n  news: { high_impact_times_et: [], calendar_tiers: [] }\n',
+    );
     for (const jobs of ['1', '2']) {
-      const r = spawnSync('node', ['bin/txbot.mjs', 'walkforward', '--data', data, '--config', cfg, '--train-days', '20', '--test-days', '5', '--step-days', '5', '--jobs', jobs, '--out', join(tmp.dir, `jobs${jobs}`)], { encoding: 'utf8' });
+      const r = spawnSync(
+        'node',
+        [
+          'bin/txbot.mjs',
+          'walkforward',
+          '--data',
+          data,
+          '--config',
+          cfg,
+          '--train-days',
+          '20',
+          '--test-days',
+          '5',
+          '--step-days',
+          '5',
+          '--jobs',
+          jobs,
+          '--out',
+          join(tmp.dir, `jobs${jobs}`),
+        ],
+        { encoding: 'utf8' },
+      );
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('across 4 windows');
     }

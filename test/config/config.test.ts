@@ -35,7 +35,10 @@ describe('config defaults', () => {
   });
 
   it('applies TXBOT__SECTION__KEY overrides parsed as YAML', () => {
-    const loaded = loadConfig({ cwd: tmp.dir, env: { TXBOT__RISK__DAILY_LOSS_LIMIT: '800', TXBOT__HMM__COVARIANCE: 'full', TXBOT__RISK__CONFIDENCE_SIZING__ENABLED: 'false' } });
+    const loaded = loadConfig({
+      cwd: tmp.dir,
+      env: { TXBOT__RISK__DAILY_LOSS_LIMIT: '800', TXBOT__HMM__COVARIANCE: 'full', TXBOT__RISK__CONFIDENCE_SIZING__ENABLED: 'false' },
+    });
     expect(loaded.config.risk.daily_loss_limit).toBe(800);
     expect(loaded.config.hmm.covariance).toBe('full');
     expect(loaded.config.risk.confidence_sizing.enabled).toBe(false);
@@ -62,36 +65,106 @@ describe('bad configs each give a clear message', () => {
     ['string where number', { risk: { account_size: 'fifty' } }, 'risk.account_size: Invalid input: expected number, received string (got "fifty")'],
     ['negative MLL', { risk: { max_loss_limit: -2000 } }, 'risk.max_loss_limit: Too small: expected number to be >0 (got -2000)'],
     ['daily limit above MLL', { risk: { daily_loss_limit: 5000 } }, 'risk.daily_loss_limit: must not exceed risk.max_loss_limit 2000 (got 5000)'],
-    ['more contracts than the Combine plan', { risk: { max_contracts_minis: 6 } }, 'risk.max_contracts_minis: the 50K Combine allows 5 minis (got 6)'],
-    ['fractional contracts', { risk: { max_contracts_minis: 2.5 } }, 'risk.max_contracts_minis: Invalid input: expected int, received number (got 2.5)'],
-    ['confidence threshold above 1', { risk: { confidence_sizing: { threshold: 1.5 } } }, 'risk.confidence_sizing.threshold: Too big: expected number to be <=1 (got 1.5)'],
-    ['VIX tiers descending', { filters: { vix: { tiers: [{ below: 30, multiplier: 1 }, { below: 20, multiplier: 0.5 }, { below: null, multiplier: 0 }] } } }, 'filters.vix.tiers.1.below: tiers must ascend (got 20 after 30)'],
+    [
+      'more contracts than the Combine plan',
+      { risk: { max_contracts_minis: 6 } },
+      'risk.max_contracts_minis: the 50K Combine allows 5 minis (got 6)',
+    ],
+    [
+      'fractional contracts',
+      { risk: { max_contracts_minis: 2.5 } },
+      'risk.max_contracts_minis: Invalid input: expected int, received number (got 2.5)',
+    ],
+    [
+      'confidence threshold above 1',
+      { risk: { confidence_sizing: { threshold: 1.5 } } },
+      'risk.confidence_sizing.threshold: Too big: expected number to be <=1 (got 1.5)',
+    ],
+    [
+      'VIX tiers descending',
+      {
+        filters: {
+          vix: {
+            tiers: [
+              { below: 30, multiplier: 1 },
+              { below: 20, multiplier: 0.5 },
+              { below: null, multiplier: 0 },
+            ],
+          },
+        },
+      },
+      'filters.vix.tiers.1.below: tiers must ascend (got 20 after 30)',
+    ],
     ['VIX tiers bounded', { filters: { vix: { tiers: [{ below: 20, multiplier: 1 }] } } }, 'filters.vix.tiers: the last tier must have below: null'],
     ['VIX multiplier above 1', { filters: { vix: { tiers: [{ below: null, multiplier: 2 }] } } }, 'filters.vix.tiers.0.multiplier: Too big'],
-    ['entry window reversed', { filters: { session_windows: { entry_start: '15:00', entry_cutoff: '10:00' } } }, 'filters.session_windows.entry_cutoff: must be after entry_start 15:00 (got 10:00)'],
+    [
+      'entry window reversed',
+      { filters: { session_windows: { entry_start: '15:00', entry_cutoff: '10:00' } } },
+      'filters.session_windows.entry_cutoff: must be after entry_start 15:00 (got 10:00)',
+    ],
     ['7 states with a missing table entry', { hmm: { n_states: 7 }, stops: { SOFT_BULL: undefined } }, 'stops.SOFT_BULL: missing; hmm.n_states is 7'],
     ['unknown regime in a table', { stops: { MOON: 10 } }, 'stops.MOON: unknown key'],
     ['stop over 1000 ticks', { stops: { BULL: 5000 } }, 'stops.BULL: Too big: expected number to be <=1000 (got 5000)'],
     ['unknown target kind', { targets: { BULL: { kind: 'moon', value: 1 } } }, 'targets.BULL.kind: Invalid option'],
-    ['short regime with a long rule', { regime_action: { BEAR: { direction: 'short', entry_rule: 'pullback_to_vwap', base_size: 1, max_trades_per_session: 1 } } }, 'regime_action.BEAR.entry_rule: pullback_to_vwap enters long but direction is short'],
-    ['flat regime with a rule', { regime_action: { NEUTRAL: { direction: 'flat', entry_rule: 'fade_bands', base_size: 1, max_trades_per_session: 1 } } }, 'regime_action.NEUTRAL.entry_rule: must be none when direction is flat'],
+    [
+      'short regime with a long rule',
+      { regime_action: { BEAR: { direction: 'short', entry_rule: 'pullback_to_vwap', base_size: 1, max_trades_per_session: 1 } } },
+      'regime_action.BEAR.entry_rule: pullback_to_vwap enters long but direction is short',
+    ],
+    [
+      'flat regime with a rule',
+      { regime_action: { NEUTRAL: { direction: 'flat', entry_rule: 'fade_bands', base_size: 1, max_trades_per_session: 1 } } },
+      'regime_action.NEUTRAL.entry_rule: must be none when direction is flat',
+    ],
     ['regime action missing field', { regime_action: { BULL: { direction: 'long' } } }, 'regime_action.BULL.entry_rule: required, expected one of'],
-    ['backtest instrument unknown', { backtest: { instrument: 'ZZZ' } }, 'backtest.instrument: not in instruments (got ZZZ; have MNQ, MES, M2K, MGC)'],
-    ['duplicate instrument', { instruments: [{ symbol: 'MNQ', tick_size: 0.25, tick_value: 0.5, commission_per_side: 0.37 }, { symbol: 'MNQ', tick_size: 0.25, tick_value: 0.5, commission_per_side: 0.37 }] }, 'instruments.1.symbol: listed twice (got MNQ)'],
-    ['lower-case symbol', { instruments: [{ symbol: 'mnq', tick_size: 0.25, tick_value: 0.5, commission_per_side: 0.37 }] }, 'instruments.0.symbol: must be an upper-case root symbol like MNQ (got "mnq")'],
-    ['zero tick size', { instruments: [{ symbol: 'MNQ', tick_size: 0, tick_value: 0.5, commission_per_side: 0.37 }] }, 'instruments.0.tick_size: Too small'],
+    [
+      'backtest instrument unknown',
+      { backtest: { instrument: 'ZZZ' } },
+      'backtest.instrument: not in instruments (got ZZZ; have MNQ, MES, M2K, MGC)',
+    ],
+    [
+      'duplicate instrument',
+      {
+        instruments: [
+          { symbol: 'MNQ', tick_size: 0.25, tick_value: 0.5, commission_per_side: 0.37 },
+          { symbol: 'MNQ', tick_size: 0.25, tick_value: 0.5, commission_per_side: 0.37 },
+        ],
+      },
+      'instruments.1.symbol: listed twice (got MNQ)',
+    ],
+    [
+      'lower-case symbol',
+      { instruments: [{ symbol: 'mnq', tick_size: 0.25, tick_value: 0.5, commission_per_side: 0.37 }] },
+      'instruments.0.symbol: must be an upper-case root symbol like MNQ (got "mnq")',
+    ],
+    [
+      'zero tick size',
+      { instruments: [{ symbol: 'MNQ', tick_size: 0, tick_value: 0.5, commission_per_side: 0.37 }] },
+      'instruments.0.tick_size: Too small',
+    ],
     ['empty instruments', { instruments: [] }, 'instruments: Too small'],
-    ['telegram without chat', { monitoring: { telegram: { enabled: true } } }, 'monitoring.telegram.chat_id: required when telegram is enabled (got null)'],
+    [
+      'telegram without chat',
+      { monitoring: { telegram: { enabled: true } } },
+      'monitoring.telegram.chat_id: required when telegram is enabled (got null)',
+    ],
     ['postgres without url', { journal: { kind: 'postgres' } }, 'journal.postgres_url: required when journal.kind is postgres (got null)'],
     ['bad projectx url', { projectx: { api_url: 'not a url' } }, 'projectx.api_url: Invalid URL (got "not a url")'],
     ['data policy unknown', { data: { policy: 'lenient' } }, 'data.policy: Invalid option'],
-    ['labels not a permutation', { state_labels: { five: ['BULL', 'BULL', 'NEUTRAL', 'BEAR', 'CRASH'] } }, 'state_labels.five: each of STRONG_BULL, BULL, NEUTRAL, BEAR, CRASH exactly once'],
+    [
+      'labels not a permutation',
+      { state_labels: { five: ['BULL', 'BULL', 'NEUTRAL', 'BEAR', 'CRASH'] } },
+      'state_labels.five: each of STRONG_BULL, BULL, NEUTRAL, BEAR, CRASH exactly once',
+    ],
     ['section is not a mapping', { hmm: 5 }, 'hmm: Invalid input: expected object, received number (got 5)'],
   ];
 
   it.each(cases)('%s', (_name, raw, expected) => {
     const problems = problemsOf(raw);
-    expect(problems.some((p) => p.startsWith(expected) || p.includes(expected)), `problems were:\n${problems.join('\n')}`).toBe(true);
+    expect(
+      problems.some((p) => p.startsWith(expected) || p.includes(expected)),
+      `problems were:\n${problems.join('\n')}`,
+    ).toBe(true);
   });
 
   it('lists every problem at once', () => {

@@ -8,10 +8,7 @@ import { useTempDir } from '../support/tmp.ts';
 
 const tmp = useTempDir();
 const HEADER = 'timestamp,open,high,low,close,volume';
-const good = [
-  '2023-03-08 09:30:00,100,101,99,100.5,10',
-  '2023-03-08 09:35:00,100.5,102,100,101,12',
-];
+const good = ['2023-03-08 09:30:00,100,101,99,100.5,10', '2023-03-08 09:35:00,100.5,102,100,101,12'];
 
 async function problemsOf(lines: string[]) {
   const f = tmp.file(`f${Math.random().toString(36).slice(2)}.csv`, [HEADER, ...lines].join('\n'));
@@ -82,13 +79,16 @@ describe('readBarsCsv validation', () => {
 
 describe('timestamps', () => {
   it('converts ET-naive times to UTC across both DST changes', async () => {
-    const f = tmp.file('dst.csv', [
-      HEADER,
-      '2023-03-10 09:30:00,1,1,1,1,1', // EST
-      '2023-03-13 09:30:00,1,1,1,1,1', // EDT
-      '2023-11-03 09:30:00,1,1,1,1,1', // EDT
-      '2023-11-06 09:30:00,1,1,1,1,1', // EST
-    ].join('\n'));
+    const f = tmp.file(
+      'dst.csv',
+      [
+        HEADER,
+        '2023-03-10 09:30:00,1,1,1,1,1', // EST
+        '2023-03-13 09:30:00,1,1,1,1,1', // EDT
+        '2023-11-03 09:30:00,1,1,1,1,1', // EDT
+        '2023-11-06 09:30:00,1,1,1,1,1', // EST
+      ].join('\n'),
+    );
     const r = await readBarsCsv(f);
     expect([...r.series.tsMs].map((t) => new Date(t).toISOString())).toEqual([
       '2023-03-10T14:30:00.000Z',
@@ -99,22 +99,32 @@ describe('timestamps', () => {
   });
 
   it('maps the repeated fall-back hour to increasing instants', async () => {
-    const f = tmp.file('fallback.csv', [
-      HEADER,
-      '2023-11-05 01:30:00,1,1,1,1,1',
-      '2023-11-05 01:55:00,1,1,1,1,1',
-      '2023-11-05 01:00:00,1,1,1,1,1', // second 01:00 (EST)
-      '2023-11-05 01:30:00,1,1,1,1,1',
-      '2023-11-05 02:00:00,1,1,1,1,1',
-    ].join('\n'));
+    const f = tmp.file(
+      'fallback.csv',
+      [
+        HEADER,
+        '2023-11-05 01:30:00,1,1,1,1,1',
+        '2023-11-05 01:55:00,1,1,1,1,1',
+        '2023-11-05 01:00:00,1,1,1,1,1', // second 01:00 (EST)
+        '2023-11-05 01:30:00,1,1,1,1,1',
+        '2023-11-05 02:00:00,1,1,1,1,1',
+      ].join('\n'),
+    );
     const r = await readBarsCsv(f);
     expect([...r.series.tsMs].map((t) => new Date(t).toISOString().slice(11, 16))).toEqual(['05:30', '05:55', '06:00', '06:30', '07:00']);
   });
 
   it('reads UTC and offset timestamps as absolute', async () => {
-    const f = tmp.file('utc.csv', [HEADER, '2024-12-20T14:00:00+00:00,1,1,1,1,1', '2024-12-20T14:05:00Z,1,1,1,1,1', '2024-12-20T09:10:00-05:00,1,1,1,1,1'].join('\n'));
+    const f = tmp.file(
+      'utc.csv',
+      [HEADER, '2024-12-20T14:00:00+00:00,1,1,1,1,1', '2024-12-20T14:05:00Z,1,1,1,1,1', '2024-12-20T09:10:00-05:00,1,1,1,1,1'].join('\n'),
+    );
     const r = await readBarsCsv(f);
-    expect([...r.series.tsMs].map((t) => new Date(t).toISOString())).toEqual(['2024-12-20T14:00:00.000Z', '2024-12-20T14:05:00.000Z', '2024-12-20T14:10:00.000Z']);
+    expect([...r.series.tsMs].map((t) => new Date(t).toISOString())).toEqual([
+      '2024-12-20T14:00:00.000Z',
+      '2024-12-20T14:05:00.000Z',
+      '2024-12-20T14:10:00.000Z',
+    ]);
   });
 
   it('reads naive times in a configured zone', async () => {

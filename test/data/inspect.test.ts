@@ -40,7 +40,9 @@ describe.skipIf(!dir)('inspect shared data (needs ../shared/data)', () => {
   });
 
   it('prints the report from the CLI', () => {
-    const text = execFileSync('node', ['bin/txbot.mjs', 'data', 'inspect', join(dir!, 'nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv')], { encoding: 'utf8' });
+    const text = execFileSync('node', ['bin/txbot.mjs', 'data', 'inspect', join(dir!, 'nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv')], {
+      encoding: 'utf8',
+    });
     expect(text).toContain('bars: 2943 of 2943 rows');
     expect(text).toContain('range: 2023-11-19T18:00:00-05:00 -> 2023-12-04T16:55:00-05:00');
   });

@@ -41,7 +41,14 @@ describe('resampleBars', () => {
 
 describe('trading date selection', () => {
   const bars = barSeriesFromBars(
-    ['2023-03-07T22:55:00Z', '2023-03-07T23:00:00Z', '2023-03-08T15:00:00Z', '2023-03-08T23:05:00Z'].map((x) => ({ tsMs: t(x), open: 1, high: 1, low: 1, close: 1, volume: 1 })),
+    ['2023-03-07T22:55:00Z', '2023-03-07T23:00:00Z', '2023-03-08T15:00:00Z', '2023-03-08T23:05:00Z'].map((x) => ({
+      tsMs: t(x),
+      open: 1,
+      high: 1,
+      low: 1,
+      close: 1,
+      volume: 1,
+    })),
   );
 
   it('lists trade dates with evening bars rolled forward', () => {

@@ -23,7 +23,13 @@ describe('generateSyntheticBars', () => {
     expect(r.series.length).toBe(60 * 78);
     const seen = new Set<number>();
     for (let i = 0; i < r.series.length; i++) {
-      const { open, high, low, close, volume } = { open: r.series.open[i]!, high: r.series.high[i]!, low: r.series.low[i]!, close: r.series.close[i]!, volume: r.series.volume[i]! };
+      const { open, high, low, close, volume } = {
+        open: r.series.open[i]!,
+        high: r.series.high[i]!,
+        low: r.series.low[i]!,
+        close: r.series.close[i]!,
+        volume: r.series.volume[i]!,
+      };
       expect(high).toBeGreaterThanOrEqual(Math.max(open, close));
       expect(low).toBeLessThanOrEqual(Math.min(open, close));
       expect(volume).toBeGreaterThan(0);
@@ -48,7 +54,8 @@ describe('generateSyntheticBars', () => {
   });
 
   it('writes the same bytes from the CLI twice', () => {
-    const run = (out: string) => execFileSync('node', ['bin/txbot.mjs', 'data', 'synth', '--seed', '9', '--days', '3', '--out', out], { encoding: 'utf8' });
+    const run = (out: string) =>
+      execFileSync('node', ['bin/txbot.mjs', 'data', 'synth', '--seed', '9', '--days', '3', '--out', out], { encoding: 'utf8' });
     run(`${tmp.dir}/a.csv`);
     run(`${tmp.dir}/b.csv`);
     expect(readFileSync(`${tmp.dir}/a.csv`)).toEqual(readFileSync(`${tmp.dir}/b.csv`));

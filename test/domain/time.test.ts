@@ -57,16 +57,33 @@ describe('US Eastern DST', () => {
 
   it('matches Intl for random instants between 2008 and 2030 (both zones)', () => {
     const fmt = (zone: string) =>
-      new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
     const fNy = fmt('America/New_York');
     const fCh = fmt('America/Chicago');
     fc.assert(
       fc.property(fc.integer({ min: utc('2008-01-01T00:00:00Z') / 60000, max: utc('2030-12-31T00:00:00Z') / 60000 }), (minute) => {
         const ms = minute * 60000;
-        for (const [zone, f] of [['America/New_York', fNy], ['America/Chicago', fCh]] as const) {
+        for (const [zone, f] of [
+          ['America/New_York', fNy],
+          ['America/Chicago', fCh],
+        ] as const) {
           const parts = Object.fromEntries(f.formatToParts(ms).map((p) => [p.type, p.value]));
           const p = toLocalParts(zone, ms);
-          expect([p.year, p.month, p.day, p.hour, p.minute]).toEqual([Number(parts.year), Number(parts.month), Number(parts.day), Number(parts.hour), Number(parts.minute)]);
+          expect([p.year, p.month, p.day, p.hour, p.minute]).toEqual([
+            Number(parts.year),
+            Number(parts.month),
+            Number(parts.day),
+            Number(parts.hour),
+            Number(parts.minute),
+          ]);
         }
       }),
       { numRuns: 2000 },

@@ -36,7 +36,10 @@ describe('BarAggregator', () => {
     expect(agg.closeUntil(T0 + 2 * M5)).toEqual([{ tsMs: T0 + M5, open: 100, high: 100, low: 100, close: 100, volume: 0 }]);
     // A trade after two more silent intervals first reports them, then starts its own bar.
     const closed = agg.onTrade(T0 + 4 * M5 + 5, 103, 1);
-    expect(closed.map((b) => [b.tsMs, b.volume])).toEqual([[T0 + 2 * M5, 0], [T0 + 3 * M5, 0]]);
+    expect(closed.map((b) => [b.tsMs, b.volume])).toEqual([
+      [T0 + 2 * M5, 0],
+      [T0 + 3 * M5, 0],
+    ]);
   });
 
   it('reports the same bars whether empty intervals close by timer or by the next trade', () => {
@@ -44,7 +47,12 @@ describe('BarAggregator', () => {
     const byTrade = new BarAggregator({ barMs: M5 });
     byTimer.onTrade(T0, 100, 1);
     byTrade.onTrade(T0, 100, 1);
-    const a = [...byTimer.closeUntil(T0 + M5), ...byTimer.closeUntil(T0 + 2 * M5), ...byTimer.closeUntil(T0 + 3 * M5), ...byTimer.onTrade(T0 + 3 * M5, 101, 1)];
+    const a = [
+      ...byTimer.closeUntil(T0 + M5),
+      ...byTimer.closeUntil(T0 + 2 * M5),
+      ...byTimer.closeUntil(T0 + 3 * M5),
+      ...byTimer.onTrade(T0 + 3 * M5, 101, 1),
+    ];
     const b = byTrade.onTrade(T0 + 3 * M5, 101, 1);
     expect(a).toEqual(b);
   });
@@ -89,7 +97,11 @@ describe('BarAggregator', () => {
   });
 
   it('property: bars are aligned, ascending, OHLC-consistent, and conserve traded volume', () => {
-    const trade = fc.record({ dtMs: fc.integer({ min: 0, max: 2 * M5 }), price: fc.integer({ min: 1, max: 400 }), volume: fc.integer({ min: 1, max: 9 }) });
+    const trade = fc.record({
+      dtMs: fc.integer({ min: 0, max: 2 * M5 }),
+      price: fc.integer({ min: 1, max: 400 }),
+      volume: fc.integer({ min: 1, max: 9 }),
+    });
     fc.assert(
       fc.property(fc.array(trade, { minLength: 1, maxLength: 200 }), (trades) => {
         const agg = new BarAggregator({ barMs: M5, emptyBars: 'skip' });

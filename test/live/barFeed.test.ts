@@ -17,7 +17,13 @@ function setup() {
   const base = new ManualClock(Date.UTC(2030, 0, 1));
   const clock = new ExchangeClock(base);
   const bars: Bar[] = [];
-  const feed = new LiveBarFeed({ aggregator: new BarAggregator({ barMs: M5 }), clock, graceMs: 500, logger: silentLogger(), onBar: (b) => bars.push(b) });
+  const feed = new LiveBarFeed({
+    aggregator: new BarAggregator({ barMs: M5 }),
+    clock,
+    graceMs: 500,
+    logger: silentLogger(),
+    onBar: (b) => bars.push(b),
+  });
   return { base, clock, bars, feed };
 }
 
@@ -41,7 +47,10 @@ describe('LiveBarFeed', () => {
     expect(bars).toEqual([{ tsMs: T0, open: 100, high: 100, low: 100, close: 100, volume: 2 }]);
     base.advanceBy(M5);
     await turns();
-    expect(bars.map((b) => [b.tsMs, b.volume])).toEqual([[T0, 2], [T0 + M5, 0]]);
+    expect(bars.map((b) => [b.tsMs, b.volume])).toEqual([
+      [T0, 2],
+      [T0 + M5, 0],
+    ]);
     const stopped = feed.stop();
     base.advanceBy(1_000);
     await stopped;

@@ -24,11 +24,23 @@ afterEach(async () => {
   h = null;
 });
 
-function runChild(crashAt: string, journalPath: string, harness: Harness): Promise<{ signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function runChild(
+  crashAt: string,
+  journalPath: string,
+  harness: Harness,
+): Promise<{ signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/live/support/crashChild.ts')], {
       cwd: repoRoot,
-      env: { ...process.env, CRASH_AT: crashAt, JOURNAL: journalPath, API: harness.address.apiUrl, ACCOUNT: String(harness.accountId), CONTRACT: MNQ, NOW_MS: String(harness.clock.nowMs()) },
+      env: {
+        ...process.env,
+        CRASH_AT: crashAt,
+        JOURNAL: journalPath,
+        API: harness.address.apiUrl,
+        ACCOUNT: String(harness.accountId),
+        CONTRACT: MNQ,
+        NOW_MS: String(harness.clock.nowMs()),
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -61,8 +73,26 @@ describe.each([
     const first = nextEvent(sync.events, 'resynced');
     await sync.start();
     await first;
-    const broker = new ProjectXLiveBroker({ client: h.client, sync, accountId: h.accountId, contractId: MNQ, symbol: 'MNQ', tickSize: 0.25, logger: silentLogger() });
-    const actions = await reconcileLive({ client: h.client, accountId: h.accountId, contractId: MNQ, symbol: 'MNQ', journal, broker, adopt: async () => undefined, nowMs: h.clock.nowMs(), logger: silentLogger() });
+    const broker = new ProjectXLiveBroker({
+      client: h.client,
+      sync,
+      accountId: h.accountId,
+      contractId: MNQ,
+      symbol: 'MNQ',
+      tickSize: 0.25,
+      logger: silentLogger(),
+    });
+    const actions = await reconcileLive({
+      client: h.client,
+      accountId: h.accountId,
+      contractId: MNQ,
+      symbol: 'MNQ',
+      journal,
+      broker,
+      adopt: async () => undefined,
+      nowMs: h.clock.nowMs(),
+      logger: silentLogger(),
+    });
 
     expect(actions.map((a) => a.code)).toEqual(expected);
     expect((await journal.intent('k-1'))?.status).toBe(status);

@@ -7,7 +7,17 @@ import { JournalRecorder } from '../../src/live/journalRecorder.ts';
 import type { BracketOrderRequest } from '../../src/broker/broker.ts';
 
 const T = Date.UTC(2024, 0, 2, 15, 0);
-const order: BracketOrderRequest = { intentId: 'x-1', customTag: 'txbot-x-1', symbol: 'MNQ', side: 'long', qty: 2, entryType: 'market', stopTicks: 8, targetTicks: 16, decidedAtMs: T };
+const order: BracketOrderRequest = {
+  intentId: 'x-1',
+  customTag: 'txbot-x-1',
+  symbol: 'MNQ',
+  side: 'long',
+  qty: 2,
+  entryType: 'market',
+  stopTicks: 8,
+  targetTicks: 16,
+  decidedAtMs: T,
+};
 
 describe('JournalRecorder', () => {
   it('records the intent before sending, the broker order id, the fills and the position', async () => {
@@ -17,7 +27,20 @@ describe('JournalRecorder', () => {
     expect((await journal.intent('x-1'))?.status).toBe(IntentStatus.INTENDED);
     await rec.sent('x-1', T + 1, '77');
     expect((await journal.intent('x-1'))?.brokerOrderId).toBe('77');
-    await rec.execution({ kind: 'entry_filled', intentId: 'x-1', tsMs: T + 300_000, side: 'buy', qty: 2, price: 17_001, commissionUsd: 0.74, stopPrice: 16_999, targetPrice: 17_005 }, null);
+    await rec.execution(
+      {
+        kind: 'entry_filled',
+        intentId: 'x-1',
+        tsMs: T + 300_000,
+        side: 'buy',
+        qty: 2,
+        price: 17_001,
+        commissionUsd: 0.74,
+        stopPrice: 16_999,
+        targetPrice: 17_005,
+      },
+      null,
+    );
     expect((await journal.intent('x-1'))?.status).toBe(IntentStatus.FILLED);
     expect(await journal.latestPositions()).toMatchObject([{ symbol: 'MNQ', qty: 2, avgPrice: 17_001 }]);
   });
@@ -27,13 +50,37 @@ describe('JournalRecorder', () => {
     const before = new JournalRecorder(journal, 'MNQ');
     await before.intent(order, 'BULL', 'why', 17_000);
     await before.sent('x-1', T + 1, '77');
-    await before.execution({ kind: 'entry_filled', intentId: 'x-1', tsMs: T + 300_000, side: 'buy', qty: 2, price: 17_001, commissionUsd: 0.74, stopPrice: 16_999, targetPrice: 17_005 }, null);
+    await before.execution(
+      {
+        kind: 'entry_filled',
+        intentId: 'x-1',
+        tsMs: T + 300_000,
+        side: 'buy',
+        qty: 2,
+        price: 17_001,
+        commissionUsd: 0.74,
+        stopPrice: 16_999,
+        targetPrice: 17_005,
+      },
+      null,
+    );
     // After a restart: a new recorder, and the exit of the adopted position arrives without an engine trade.
     const after = new JournalRecorder(journal, 'MNQ', { pointValueUsd: 2 });
-    await after.execution({ kind: 'exit_filled', intentId: 'x-1', tsMs: T + 900_000, side: 'sell', qty: 2, price: 17_005, commissionUsd: 0.74, reason: 'target' }, null);
+    await after.execution(
+      { kind: 'exit_filled', intentId: 'x-1', tsMs: T + 900_000, side: 'sell', qty: 2, price: 17_005, commissionUsd: 0.74, reason: 'target' },
+      null,
+    );
     const trades = await journal.tradesForDay('2024-01-02');
     expect(trades).toHaveLength(1);
-    expect(trades[0]).toMatchObject({ tradeId: 'x-1', side: 'long', qty: 2, entryPrice: 17_001, exitPrice: 17_005, regime: 'BULL', exitReason: 'target' });
+    expect(trades[0]).toMatchObject({
+      tradeId: 'x-1',
+      side: 'long',
+      qty: 2,
+      entryPrice: 17_001,
+      exitPrice: 17_005,
+      regime: 'BULL',
+      exitReason: 'target',
+    });
     expect(trades[0]!.pnlUsd).toBeCloseTo(4 * 2 * 2 - 1.48, 9);
     expect(await journal.latestPositions()).toMatchObject([{ qty: 0 }]);
   });

@@ -21,10 +21,21 @@ function paperRunner(journal = new MemoryJournal(), initial?: { balanceUsd: numb
   const loaded = testConfig();
   const { model } = syntheticSetup();
   const market = loadMarketContext(loaded);
-  const risk = initial ? new RiskManager(riskSettingsFromConfig(loaded.config), [market.instrument], initial) : createRiskManager(loaded, [market.instrument]);
+  const risk = initial
+    ? new RiskManager(riskSettingsFromConfig(loaded.config), [market.instrument], initial)
+    : createRiskManager(loaded, [market.instrument]);
   const clock = new ManualClock(0);
   const runner = new LiveRunner({
-    engine: { config: loaded.config, instrument: market.instrument, regime: new RegimeDetector(model), risk, vixTable: null, calendar: market.calendar, sentiment: market.sentiment, idPrefix: 'bt' },
+    engine: {
+      config: loaded.config,
+      instrument: market.instrument,
+      regime: new RegimeDetector(model),
+      risk,
+      vixTable: null,
+      calendar: market.calendar,
+      sentiment: market.sentiment,
+      idPrefix: 'bt',
+    },
     broker: new PaperBroker({ instrument: market.instrument, slippageTicks: loaded.config.backtest.slippage_ticks }),
     journal: new JournalRecorder(journal, market.instrument.symbol),
     clock,
@@ -39,7 +50,19 @@ describe('LiveRunner on the paper broker', () => {
     const series = sliceBarSeries(test, 0, 20 * 78);
     const loaded = testConfig();
     const market = loadMarketContext(loaded);
-    const bt = runBacktest({ config: loaded.config, instrument: market.instrument, regime: new RegimeDetector(model), risk: createRiskManager(loaded, [market.instrument]), vixTable: null, calendar: market.calendar, sentiment: market.sentiment, series, slippageTicks: loaded.config.backtest.slippage_ticks, startingBalanceUsd: 50_000, idPrefix: 'bt' });
+    const bt = runBacktest({
+      config: loaded.config,
+      instrument: market.instrument,
+      regime: new RegimeDetector(model),
+      risk: createRiskManager(loaded, [market.instrument]),
+      vixTable: null,
+      calendar: market.calendar,
+      sentiment: market.sentiment,
+      series,
+      slippageTicks: loaded.config.backtest.slippage_ticks,
+      startingBalanceUsd: 50_000,
+      idPrefix: 'bt',
+    });
     const { runner } = paperRunner();
     for (let i = 0; i < series.length; i++) void runner.onBar(barAt(series, i));
     await runner.finish();

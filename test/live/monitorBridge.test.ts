@@ -11,14 +11,57 @@ import { silentLogger } from '../../src/log/logger.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { TradingState } from '../../src/domain/trading.ts';
 import type { RiskSnapshot } from '../../src/strategy/riskManager/index.ts';
-import { barEvents, monitoringConfig, orderEndEvent, orderSentEvent, publishingJournal, riskEvent, startSessionMonitor, watchHub } from '../../src/live/monitorBridge.ts';
+import {
+  barEvents,
+  monitoringConfig,
+  orderEndEvent,
+  orderSentEvent,
+  publishingJournal,
+  riskEvent,
+  startSessionMonitor,
+  watchHub,
+} from '../../src/live/monitorBridge.ts';
 import { dashboardPortOption } from '../../src/live/cliSession.ts';
 import { UsageError } from '../../src/domain/errors.ts';
 
 const T = Date.UTC(2024, 0, 3, 15, 0);
-const fill: FillRecord = { fillId: 'o1-entry', orderId: 'o1', intentId: 'i1', symbol: 'MNQ', tsMs: T, side: 'buy', qty: 2, price: 100.25, commissionUsd: 1.5 };
-const trade: TradeRecord = { tradeId: 'i1', symbol: 'MNQ', side: 'long', qty: 2, entryTsMs: T, exitTsMs: T + 60_000, entryPrice: 100.25, exitPrice: 101, pnlUsd: 1.5, commissionUsd: 1.5, regime: 'BULL', entryReason: 'e', exitReason: 'TARGET' };
-const order = { intentId: 'i1', customTag: 'txbot-p-i1', symbol: 'MNQ', side: 'short' as const, qty: 3, entryType: 'market' as const, stopTicks: 20, targetTicks: 40, decidedAtMs: T };
+const fill: FillRecord = {
+  fillId: 'o1-entry',
+  orderId: 'o1',
+  intentId: 'i1',
+  symbol: 'MNQ',
+  tsMs: T,
+  side: 'buy',
+  qty: 2,
+  price: 100.25,
+  commissionUsd: 1.5,
+};
+const trade: TradeRecord = {
+  tradeId: 'i1',
+  symbol: 'MNQ',
+  side: 'long',
+  qty: 2,
+  entryTsMs: T,
+  exitTsMs: T + 60_000,
+  entryPrice: 100.25,
+  exitPrice: 101,
+  pnlUsd: 1.5,
+  commissionUsd: 1.5,
+  regime: 'BULL',
+  entryReason: 'e',
+  exitReason: 'TARGET',
+};
+const order = {
+  intentId: 'i1',
+  customTag: 'txbot-p-i1',
+  symbol: 'MNQ',
+  side: 'short' as const,
+  qty: 3,
+  entryType: 'market' as const,
+  stopTicks: 20,
+  targetTicks: 40,
+  decidedAtMs: T,
+};
 
 function collect(bus: MonitorBus): MonitorEvent[] {
   const events: MonitorEvent[] = [];
@@ -50,21 +93,79 @@ describe('publishingJournal', () => {
 describe('event shapes', () => {
   it('builds bar + decision events only for bars with a regime', () => {
     const bar = { tsMs: T, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 };
-    const d = { tsMs: T + 300_000, close: 1.5, regime: 'BULL' as const, confidence: 0.8, probs: [0.1, 0.8, 0.1], action: 'none' as const, code: 'NO_SIGNAL', reason: 'r' };
+    const d = {
+      tsMs: T + 300_000,
+      close: 1.5,
+      regime: 'BULL' as const,
+      confidence: 0.8,
+      probs: [0.1, 0.8, 0.1],
+      action: 'none' as const,
+      code: 'NO_SIGNAL',
+      reason: 'r',
+    };
     const [b, dec] = barEvents('MNQ', ['STRONG_BULL', 'BULL', 'NEUTRAL'], bar, d);
-    expect(b).toEqual({ type: 'bar', tsMs: T + 300_000, symbol: 'MNQ', close: 1.5, regime: 'BULL', confidence: 0.8, probs: [0.1, 0.8, 0.1], labels: ['STRONG_BULL', 'BULL', 'NEUTRAL'] });
-    expect(dec).toEqual({ type: 'decision', decision: { barTsMs: T, symbol: 'MNQ', regime: 'BULL', confidence: 0.8, probs: [0.1, 0.8, 0.1], decisionCode: 'NO_SIGNAL', decisionReason: 'r' } });
+    expect(b).toEqual({
+      type: 'bar',
+      tsMs: T + 300_000,
+      symbol: 'MNQ',
+      close: 1.5,
+      regime: 'BULL',
+      confidence: 0.8,
+      probs: [0.1, 0.8, 0.1],
+      labels: ['STRONG_BULL', 'BULL', 'NEUTRAL'],
+    });
+    expect(dec).toEqual({
+      type: 'decision',
+      decision: {
+        barTsMs: T,
+        symbol: 'MNQ',
+        regime: 'BULL',
+        confidence: 0.8,
+        probs: [0.1, 0.8, 0.1],
+        decisionCode: 'NO_SIGNAL',
+        decisionReason: 'r',
+      },
+    });
     expect(barEvents('MNQ', [], bar, { ...d, regime: null, confidence: null, probs: null })).toEqual([]);
   });
 
   it('builds risk figures, order SENT latency and REJECTED/CANCELLED order ends', () => {
-    const snap = { state: TradingState.ACTIVE, balanceUsd: 50_100, equityUsd: 50_050, dayPnlUsd: 50, mllFloorUsd: 48_000, tradesToday: 2 } as unknown as RiskSnapshot;
-    expect(riskEvent(T, snap, 1000)).toEqual({ type: 'risk', tsMs: T, figures: { state: TradingState.ACTIVE, balanceUsd: 50_100, equityUsd: 50_050, dayPnlUsd: 50, mllFloorUsd: 48_000, tradesToday: 2, dailyLossLimitUsd: 1000 } });
+    const snap = {
+      state: TradingState.ACTIVE,
+      balanceUsd: 50_100,
+      equityUsd: 50_050,
+      dayPnlUsd: 50,
+      mllFloorUsd: 48_000,
+      tradesToday: 2,
+    } as unknown as RiskSnapshot;
+    expect(riskEvent(T, snap, 1000)).toEqual({
+      type: 'risk',
+      tsMs: T,
+      figures: {
+        state: TradingState.ACTIVE,
+        balanceUsd: 50_100,
+        equityUsd: 50_050,
+        dayPnlUsd: 50,
+        mllFloorUsd: 48_000,
+        tradesToday: 2,
+        dailyLossLimitUsd: 1000,
+      },
+    });
     expect(orderSentEvent(order, T, T + 42)).toMatchObject({ type: 'order', status: 'SENT', side: 'sell', qty: 3, latencyMs: 42, intentId: 'i1' });
     expect(orderSentEvent(order, T, T - 5)).toMatchObject({ latencyMs: 0 });
-    expect(orderEndEvent({ kind: 'entry_rejected', intentId: 'i1', tsMs: T, reason: 'no margin' }, order)).toMatchObject({ status: 'REJECTED', detail: 'no margin', side: 'sell', qty: 3 });
-    expect(orderEndEvent({ kind: 'entry_cancelled', intentId: 'i1', tsMs: T, reason: 'expired' }, undefined)).toMatchObject({ status: 'CANCELLED', qty: 0 });
-    expect(orderEndEvent({ kind: 'exit_filled', intentId: 'i1', tsMs: T, side: 'buy', qty: 3, price: 1, commissionUsd: 0, reason: 'target' }, order)).toBeNull();
+    expect(orderEndEvent({ kind: 'entry_rejected', intentId: 'i1', tsMs: T, reason: 'no margin' }, order)).toMatchObject({
+      status: 'REJECTED',
+      detail: 'no margin',
+      side: 'sell',
+      qty: 3,
+    });
+    expect(orderEndEvent({ kind: 'entry_cancelled', intentId: 'i1', tsMs: T, reason: 'expired' }, undefined)).toMatchObject({
+      status: 'CANCELLED',
+      qty: 0,
+    });
+    expect(
+      orderEndEvent({ kind: 'exit_filled', intentId: 'i1', tsMs: T, side: 'buy', qty: 3, price: 1, commissionUsd: 0, reason: 'target' }, order),
+    ).toBeNull();
   });
 });
 
@@ -79,7 +180,11 @@ describe('watchHub', () => {
     events.emit('state', { from: HubState.Reconnecting, to: HubState.Connected });
     events.emit('state', { from: HubState.Connected, to: HubState.Disconnected });
     events.emit('state', { from: HubState.Stopping, to: HubState.Disconnected });
-    expect(seen.map((e) => (e.type === 'connection' ? `${e.component}:${e.status}` : e.type))).toEqual(['hub.market:reconnecting', 'hub.market:reconnected', 'hub.market:error']);
+    expect(seen.map((e) => (e.type === 'connection' ? `${e.component}:${e.status}` : e.type))).toEqual([
+      'hub.market:reconnecting',
+      'hub.market:reconnected',
+      'hub.market:error',
+    ]);
     off();
     events.emit('state', { from: HubState.Connected, to: HubState.Reconnecting });
     expect(seen.length).toBe(3);
@@ -104,7 +209,13 @@ describe('dashboard port', () => {
 
   it('startSessionMonitor serves the dashboard on a free loopback port without a token and stops it', async () => {
     const config = loadConfig({}).config;
-    const m = await startSessionMonitor({ config: { ...config, monitoring: { ...config.monitoring, metrics: { ...config.monitoring.metrics, enabled: false } } }, journal: new MemoryJournal(), logger: silentLogger(), nowMs: () => T, dashboardPort: 0 });
+    const m = await startSessionMonitor({
+      config: { ...config, monitoring: { ...config.monitoring, metrics: { ...config.monitoring.metrics, enabled: false } } },
+      journal: new MemoryJournal(),
+      logger: silentLogger(),
+      nowMs: () => T,
+      dashboardPort: 0,
+    });
     try {
       expect(m.dashboardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       m.bus.publish({ type: 'process', tsMs: T, phase: 'start', mode: 'paper', detail: '' });

@@ -27,7 +27,9 @@ function txbot(args: string[]): { child: ChildProcessWithoutNullStreams; done: P
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) => child.on('close', (code) => ok({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) =>
+    child.on('close', (code) => ok({ code, stdout, stderr })),
+  );
   return { child, done };
 }
 
@@ -38,7 +40,10 @@ beforeAll(() => {
   const series = sliceBarSeries(test, 0, 12 * 78);
   writeFileSync(join(dir, 'bars.csv'), barsToCsv(series));
   writeFileSync(join(dir, 'model.json'), regimeModelToJson(model));
-  const config = { filters: { vix: { enabled: false }, news: { high_impact_times_et: [], calendar_tiers: [] } }, live: { status_interval_seconds: 3600 } };
+  const config = {
+    filters: { vix: { enabled: false }, news: { high_impact_times_et: [], calendar_tiers: [] } },
+    live: { status_interval_seconds: 3600 },
+  };
   writeFileSync(join(dir, 'config.yaml'), JSON.stringify(config));
 });
 
@@ -53,7 +58,21 @@ describe.skipIf(noBrowser !== null)(`txbot paper --dashboard-port 0 in chromium$
     const startIso = formatUtcIso(sliceBarSeries(bars, 0, 12 * 78).tsMs[8 * 78]!);
     const sim = txbot(['sim-gateway', '--data', join(dir, 'bars.csv'), '--port', '0', '--timezone', 'UTC', '--speed', '1000', '--start', startIso]);
     const gateway = (await waitFor(sim.child, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
-    const paper = txbot(['paper', '--account', '1001', '--model', join(dir, 'model.json'), '--config', join(dir, 'config.yaml'), '--gateway', gateway, '--rtc', gateway, '--dashboard-port', '0']);
+    const paper = txbot([
+      'paper',
+      '--account',
+      '1001',
+      '--model',
+      join(dir, 'model.json'),
+      '--config',
+      join(dir, 'config.yaml'),
+      '--gateway',
+      gateway,
+      '--rtc',
+      gateway,
+      '--dashboard-port',
+      '0',
+    ]);
     const url = (await waitFor(paper.child, /dashboard (http:\/\/127\.0\.0\.1:\d+\S*)/))[1]!;
     expect(url).not.toContain('token=');
     const browser = await openInChromium(url);

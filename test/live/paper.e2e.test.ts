@@ -29,7 +29,10 @@ interface RunResult {
   stderr: string;
 }
 
-function txbot(args: string[], extraEnv: Record<string, string> = {}): { child: ChildProcessWithoutNullStreams; done: Promise<RunResult>; stdout: () => string; stderr: () => string } {
+function txbot(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): { child: ChildProcessWithoutNullStreams; done: Promise<RunResult>; stdout: () => string; stderr: () => string } {
   const child = spawn(process.execPath, ['bin/txbot.mjs', ...args], { cwd: repoRoot, env: { ...env, ...extraEnv } });
   let stdout = '';
   let stderr = '';
@@ -48,9 +51,16 @@ beforeAll(async () => {
   liveStartIso = formatUtcIso(series.tsMs[8 * 78]!);
   writeFileSync(join(dir, 'bars.csv'), barsToCsv(series));
   writeFileSync(join(dir, 'model.json'), regimeModelToJson(model));
-  const config = { filters: { vix: { enabled: false }, news: { high_impact_times_et: [], calendar_tiers: [] } }, live: { status_interval_seconds: 3600 } };
+  const config = {
+    filters: { vix: { enabled: false }, news: { high_impact_times_et: [], calendar_tiers: [] } },
+    live: { status_interval_seconds: 3600 },
+  };
   writeFileSync(join(dir, 'config.yaml'), JSON.stringify(config));
-  sim = spawn(process.execPath, ['bin/txbot.mjs', 'sim-gateway', '--data', join(dir, 'bars.csv'), '--port', '0', '--timezone', 'UTC', '--speed', '3000', '--start', startIso], { cwd: repoRoot, env });
+  sim = spawn(
+    process.execPath,
+    ['bin/txbot.mjs', 'sim-gateway', '--data', join(dir, 'bars.csv'), '--port', '0', '--timezone', 'UTC', '--speed', '3000', '--start', startIso],
+    { cwd: repoRoot, env },
+  );
   gateway = (await waitFor(sim, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
 }, 60_000);
 
@@ -59,7 +69,20 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const session = (extra: string[]) => ['paper', '--account', '1001', '--model', join(dir, 'model.json'), '--config', join(dir, 'config.yaml'), '--gateway', gateway, '--rtc', gateway, ...extra];
+const session = (extra: string[]) => [
+  'paper',
+  '--account',
+  '1001',
+  '--model',
+  join(dir, 'model.json'),
+  '--config',
+  join(dir, 'config.yaml'),
+  '--gateway',
+  gateway,
+  '--rtc',
+  gateway,
+  ...extra,
+];
 
 describe('txbot paper against txbot sim-gateway', () => {
   it('runs a session from the CLI, stops after the bars asked for, and journal show reports it', async () => {
@@ -111,7 +134,19 @@ describe('txbot paper against txbot sim-gateway', () => {
   }, 120_000);
 
   it('txbot live refuses without --confirm-live after printing account, instrument and limits', async () => {
-    const r = await txbot(['live', '--account', '1001', '--model', join(dir, 'model.json'), '--config', join(dir, 'config.yaml'), '--gateway', gateway, '--rtc', gateway]).done;
+    const r = await txbot([
+      'live',
+      '--account',
+      '1001',
+      '--model',
+      join(dir, 'model.json'),
+      '--config',
+      join(dir, 'config.yaml'),
+      '--gateway',
+      gateway,
+      '--rtc',
+      gateway,
+    ]).done;
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/account\s+1001/);
     expect(r.stderr).toMatch(/size limit\s+5 minis = 50 micros/);
@@ -120,10 +155,45 @@ describe('txbot paper against txbot sim-gateway', () => {
   });
 
   it('txbot live --confirm-live trades through the gateway with server-side brackets and stops flat', async () => {
-    const liveSim = spawn(process.execPath, ['bin/txbot.mjs', 'sim-gateway', '--data', join(dir, 'bars.csv'), '--port', '0', '--timezone', 'UTC', '--speed', '1000', '--start', liveStartIso], { cwd: repoRoot, env });
+    const liveSim = spawn(
+      process.execPath,
+      [
+        'bin/txbot.mjs',
+        'sim-gateway',
+        '--data',
+        join(dir, 'bars.csv'),
+        '--port',
+        '0',
+        '--timezone',
+        'UTC',
+        '--speed',
+        '1000',
+        '--start',
+        liveStartIso,
+      ],
+      { cwd: repoRoot, env },
+    );
     const liveGateway = (await waitFor(liveSim, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
     try {
-      const r = await txbot(['live', '--account', '1001', '--model', join(dir, 'model.json'), '--config', join(dir, 'config.yaml'), '--gateway', liveGateway, '--rtc', liveGateway, '--confirm-live', '--stop-after-bars', '40'], { TXBOT__JOURNAL__SQLITE_PATH: '.txbot/live.db' }).done;
+      const r = await txbot(
+        [
+          'live',
+          '--account',
+          '1001',
+          '--model',
+          join(dir, 'model.json'),
+          '--config',
+          join(dir, 'config.yaml'),
+          '--gateway',
+          liveGateway,
+          '--rtc',
+          liveGateway,
+          '--confirm-live',
+          '--stop-after-bars',
+          '40',
+        ],
+        { TXBOT__JOURNAL__SQLITE_PATH: '.txbot/live.db' },
+      ).done;
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/live session on account 1001/);
       const client = new ProjectXClient({ apiUrl: liveGateway, credentials: () => ({ userName: 'sim-user', apiKey: 'sim-key' }) });

@@ -25,7 +25,15 @@ async function connected(harness: Harness) {
   const first = nextEvent(sync.events, 'resynced');
   await sync.start();
   await first;
-  const broker = new ProjectXLiveBroker({ client: harness.client, sync, accountId: harness.accountId, contractId: MNQ, symbol: 'MNQ', tickSize: 0.25, logger: silentLogger() });
+  const broker = new ProjectXLiveBroker({
+    client: harness.client,
+    sync,
+    accountId: harness.accountId,
+    contractId: MNQ,
+    symbol: 'MNQ',
+    tickSize: 0.25,
+    logger: silentLogger(),
+  });
   const events: ExecutionEvent[] = [];
   broker.setEventSink((evs) => events.push(...evs));
   cleanups.push(() => broker.close());
@@ -33,7 +41,16 @@ async function connected(harness: Harness) {
 }
 
 const order = (intentId: string, over: Partial<BracketOrderRequest> = {}): BracketOrderRequest => ({
-  intentId, customTag: `txbot-${intentId}`, symbol: 'MNQ', side: 'long', qty: 1, entryType: 'market', stopTicks: 8, targetTicks: 16, decidedAtMs: 0, ...over,
+  intentId,
+  customTag: `txbot-${intentId}`,
+  symbol: 'MNQ',
+  side: 'long',
+  qty: 1,
+  entryType: 'market',
+  stopTicks: 8,
+  targetTicks: 16,
+  decidedAtMs: 0,
+  ...over,
 });
 
 describe('ProjectXLiveBroker', () => {
@@ -45,7 +62,14 @@ describe('ProjectXLiveBroker', () => {
     events.push(...res.events);
     expect(res.brokerOrderId).toMatch(/^\d+$/);
     await until(() => events.some((e) => e.kind === 'entry_filled'));
-    expect(events.find((e) => e.kind === 'entry_filled')).toMatchObject({ intentId: 'a-1', price: 21_000, stopPrice: 20_998, targetPrice: 21_004, qty: 1, side: 'buy' });
+    expect(events.find((e) => e.kind === 'entry_filled')).toMatchObject({
+      intentId: 'a-1',
+      price: 21_000,
+      stopPrice: 20_998,
+      targetPrice: 21_004,
+      qty: 1,
+      side: 'buy',
+    });
     expect(broker.position?.stopPrice).toBe(20_998);
     h.sim.tick(MNQ, 20_997.5);
     await until(() => events.some((e) => e.kind === 'exit_filled'));
@@ -108,20 +132,52 @@ describe('reconcileLive (restart)', () => {
   it('resolves journaled intents by customTag and adopts a protected position without resending', async () => {
     h = await startHarness();
     const journal = new MemoryJournal();
-    const intent = (id: string) => ({ intentId: id, customTag: `txbot-${id}`, symbol: 'MNQ', side: 'buy' as const, qty: 1, entryType: 'market' as const, entryPrice: null, stopPrice: null, targetPrice: null, regime: null, reason: 'test', createdTsMs: h!.clock.nowMs() });
+    const intent = (id: string) => ({
+      intentId: id,
+      customTag: `txbot-${id}`,
+      symbol: 'MNQ',
+      side: 'buy' as const,
+      qty: 1,
+      entryType: 'market' as const,
+      entryPrice: null,
+      stopPrice: null,
+      targetPrice: null,
+      regime: null,
+      reason: 'test',
+      createdTsMs: h!.clock.nowMs(),
+    });
     // Killed before send: journaled, never reached the venue.
     await journal.recordIntent(intent('r-1'));
     // Killed after send, before the response: at the venue and filled, journal says SENT.
     await journal.recordIntent(intent('r-2'));
     await journal.markSent('r-2', h.clock.nowMs());
     h.sim.tick(MNQ, 21_000);
-    await placeBracketEntry(h.client, { accountId: h.accountId, contractId: MNQ, side: 'long', entryType: 'market', size: 1, customTag: 'txbot-r-2', stopTicks: 8, targetTicks: 16 });
+    await placeBracketEntry(h.client, {
+      accountId: h.accountId,
+      contractId: MNQ,
+      side: 'long',
+      entryType: 'market',
+      size: 1,
+      customTag: 'txbot-r-2',
+      stopTicks: 8,
+      targetTicks: 16,
+    });
     h.sim.tick(MNQ, 21_001);
     const placesBefore = h.sim.restLog.filter((e) => e.endpoint === 'Order/place').length;
 
     const { broker } = await connected(h);
     const adopted: ExecutionEvent[] = [];
-    const actions = await reconcileLive({ client: h.client, accountId: h.accountId, contractId: MNQ, symbol: 'MNQ', journal, broker, adopt: async (ev) => void adopted.push(ev), nowMs: h.clock.nowMs(), logger: silentLogger() });
+    const actions = await reconcileLive({
+      client: h.client,
+      accountId: h.accountId,
+      contractId: MNQ,
+      symbol: 'MNQ',
+      journal,
+      broker,
+      adopt: async (ev) => void adopted.push(ev),
+      nowMs: h.clock.nowMs(),
+      logger: silentLogger(),
+    });
     expect(actions.map((a) => a.code)).toEqual(['INTENT_NOT_AT_VENUE', 'INTENT_FILLED', 'POSITION_ADOPTED']);
     expect((await journal.intent('r-1'))?.status).toBe(IntentStatus.REJECTED);
     expect((await journal.intent('r-2'))?.status).toBe(IntentStatus.FILLED);
@@ -135,7 +191,17 @@ describe('reconcileLive (restart)', () => {
     h.sim.tick(MNQ, 21_000);
     await h.client.placeOrder({ accountId: h.accountId, contractId: MNQ, type: OrderType.Market, side: OrderSideCode.Ask, size: 2 });
     const { broker } = await connected(h);
-    const actions = await reconcileLive({ client: h.client, accountId: h.accountId, contractId: MNQ, symbol: 'MNQ', journal: new MemoryJournal(), broker, adopt: async () => undefined, nowMs: h.clock.nowMs(), logger: silentLogger() });
+    const actions = await reconcileLive({
+      client: h.client,
+      accountId: h.accountId,
+      contractId: MNQ,
+      symbol: 'MNQ',
+      journal: new MemoryJournal(),
+      broker,
+      adopt: async () => undefined,
+      nowMs: h.clock.nowMs(),
+      logger: silentLogger(),
+    });
     expect(actions.map((a) => a.code)).toEqual(['POSITION_UNPROTECTED_FLATTENED']);
     expect(await h.client.searchOpenPositions(h.accountId)).toEqual([]);
     expect(broker.position).toBeNull();
@@ -144,11 +210,46 @@ describe('reconcileLive (restart)', () => {
   it('cancels a journaled entry still working at the venue', async () => {
     h = await startHarness();
     const journal = new MemoryJournal();
-    await journal.recordIntent({ intentId: 'w-1', customTag: 'txbot-w-1', symbol: 'MNQ', side: 'buy', qty: 1, entryType: 'limit', entryPrice: 20_900, stopPrice: null, targetPrice: null, regime: null, reason: 'test', createdTsMs: h.clock.nowMs() });
+    await journal.recordIntent({
+      intentId: 'w-1',
+      customTag: 'txbot-w-1',
+      symbol: 'MNQ',
+      side: 'buy',
+      qty: 1,
+      entryType: 'limit',
+      entryPrice: 20_900,
+      stopPrice: null,
+      targetPrice: null,
+      regime: null,
+      reason: 'test',
+      createdTsMs: h.clock.nowMs(),
+    });
     h.sim.tick(MNQ, 21_000);
-    const id = (await placeBracketEntry(h.client, { accountId: h.accountId, contractId: MNQ, side: 'long', entryType: 'limit', limitPrice: 20_900, size: 1, customTag: 'txbot-w-1', stopTicks: 8, targetTicks: 16 })).orderId;
+    const id = (
+      await placeBracketEntry(h.client, {
+        accountId: h.accountId,
+        contractId: MNQ,
+        side: 'long',
+        entryType: 'limit',
+        limitPrice: 20_900,
+        size: 1,
+        customTag: 'txbot-w-1',
+        stopTicks: 8,
+        targetTicks: 16,
+      })
+    ).orderId;
     const { broker } = await connected(h);
-    const actions = await reconcileLive({ client: h.client, accountId: h.accountId, contractId: MNQ, symbol: 'MNQ', journal, broker, adopt: async () => undefined, nowMs: h.clock.nowMs(), logger: silentLogger() });
+    const actions = await reconcileLive({
+      client: h.client,
+      accountId: h.accountId,
+      contractId: MNQ,
+      symbol: 'MNQ',
+      journal,
+      broker,
+      adopt: async () => undefined,
+      nowMs: h.clock.nowMs(),
+      logger: silentLogger(),
+    });
     expect(actions.map((a) => a.code)).toEqual(['INTENT_WORKING_CANCELLED']);
     expect((await journal.intent('w-1'))?.status).toBe(IntentStatus.CANCELLED);
     expect((await h.client.searchOpenOrders(h.accountId)).some((o) => o.id === id && o.status === OrderStatus.Open)).toBe(false);
@@ -157,11 +258,43 @@ describe('reconcileLive (restart)', () => {
   it('places a protective stop on a position found without one (stop distance by the journaled regime)', async () => {
     h = await startHarness();
     const journal = new MemoryJournal();
-    await journal.recordIntent({ intentId: 'p-1', customTag: 'txbot-p-1', symbol: 'MNQ', side: 'sell', qty: 1, entryType: 'market', entryPrice: null, stopPrice: null, targetPrice: null, regime: 'BEAR', reason: 'test', createdTsMs: h.clock.nowMs() });
+    await journal.recordIntent({
+      intentId: 'p-1',
+      customTag: 'txbot-p-1',
+      symbol: 'MNQ',
+      side: 'sell',
+      qty: 1,
+      entryType: 'market',
+      entryPrice: null,
+      stopPrice: null,
+      targetPrice: null,
+      regime: 'BEAR',
+      reason: 'test',
+      createdTsMs: h.clock.nowMs(),
+    });
     h.sim.tick(MNQ, 21_000);
-    await h.client.placeOrder({ accountId: h.accountId, contractId: MNQ, type: OrderType.Market, side: OrderSideCode.Ask, size: 1, customTag: 'txbot-p-1' });
+    await h.client.placeOrder({
+      accountId: h.accountId,
+      contractId: MNQ,
+      type: OrderType.Market,
+      side: OrderSideCode.Ask,
+      size: 1,
+      customTag: 'txbot-p-1',
+    });
     const { broker } = await connected(h);
-    const actions = await reconcileLive({ client: h.client, accountId: h.accountId, contractId: MNQ, symbol: 'MNQ', journal, broker, adopt: async () => undefined, nowMs: h.clock.nowMs(), logger: silentLogger(), tickSize: 0.25, protectiveStopTicks: (regime) => (regime === 'BEAR' ? 12 : 99) });
+    const actions = await reconcileLive({
+      client: h.client,
+      accountId: h.accountId,
+      contractId: MNQ,
+      symbol: 'MNQ',
+      journal,
+      broker,
+      adopt: async () => undefined,
+      nowMs: h.clock.nowMs(),
+      logger: silentLogger(),
+      tickSize: 0.25,
+      protectiveStopTicks: (regime) => (regime === 'BEAR' ? 12 : 99),
+    });
     expect(actions.map((a) => a.code)).toEqual(['INTENT_FILLED', 'PROTECTIVE_STOP_PLACED', 'POSITION_ADOPTED']);
     const stops = (await h.client.searchOpenOrders(h.accountId)).filter((o) => o.type === OrderType.Stop);
     expect(stops.map((o) => [o.side, o.stopPrice, o.size])).toEqual([[OrderSideCode.Bid, 21_003, 1]]);

@@ -51,7 +51,12 @@ describe('txbot replay', () => {
     const gwDir = join(tmp.dir, 'gw3');
     runBacktestJob({ loaded, series, dataLabel: 'synthetic', model, outDir: btDir });
     await runReplay({ loaded, series, model, outDir: gwDir, dataLabel: 'synthetic', logger: silentLogger(), execution: 'gateway' });
-    const rows = (dir: string) => readFileSync(join(dir, 'trades.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = (dir: string) =>
+      readFileSync(join(dir, 'trades.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','));
     const bt = rows(btDir);
     const gw = rows(gwDir);
     expect(gw.length).toBeGreaterThan(0);
@@ -71,16 +76,23 @@ describe('txbot replay', () => {
     const { test, model } = syntheticSetup();
     const csv = tmp.file('bars.csv', barsToCsv(sliceBarSeries(test, 0, 4 * 78)));
     const modelFile = tmp.file('model.json', regimeModelToJson(model));
-    const config = tmp.file('config.yaml', JSON.stringify({ filters: { vix: { enabled: false }, news: { high_impact_times_et: [], calendar_tiers: [] } } }));
-    const run = (args: string[]) => new Promise<{ code: number | null; stderr: string }>((done) => {
-      const child = spawn(process.execPath, ['bin/txbot.mjs', ...args], { cwd: repoRoot });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.stdout.resume();
-      child.on('close', (code) => done({ code, stderr }));
-    });
+    const config = tmp.file(
+      'config.yaml',
+      JSON.stringify({ filters: { vix: { enabled: false }, news: { high_impact_times_et: [], calendar_tiers: [] } } }),
+    );
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((done) => {
+        const child = spawn(process.execPath, ['bin/txbot.mjs', ...args], { cwd: repoRoot });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.stdout.resume();
+        child.on('close', (code) => done({ code, stderr }));
+      });
     const common = ['--data', csv, '--model', modelFile, '--config', config];
-    const [bt, rp] = [await run(['backtest', ...common, '--out', join(tmp.dir, 'cli-bt')]), await run(['replay', ...common, '--out', join(tmp.dir, 'cli-rp')])];
+    const [bt, rp] = [
+      await run(['backtest', ...common, '--out', join(tmp.dir, 'cli-bt')]),
+      await run(['replay', ...common, '--out', join(tmp.dir, 'cli-rp')]),
+    ];
     expect([bt.code, rp.code]).toEqual([0, 0]);
     expect(rp.stderr).toMatch(/market trades streamed over the socket/);
     const trades = readFileSync(join(tmp.dir, 'cli-bt', 'trades.csv'), 'utf8');

@@ -49,9 +49,26 @@ describe('SessionBarHistory', () => {
 
 describe('bus events', () => {
   it('turns a drift status into ratio = 1 − quality and a failed retrain into retrainFailed', () => {
-    const s: DriftStatus = { rollingMeanLogLikelihood: -1.5, baselineLogLikelihoodPerBar: -1.2, ratio: 0.75, days: 5, bars: 390, warm: true, drifting: true, tradingDay: 19_800 };
+    const s: DriftStatus = {
+      rollingMeanLogLikelihood: -1.5,
+      baselineLogLikelihoodPerBar: -1.2,
+      ratio: 0.75,
+      days: 5,
+      bars: 390,
+      warm: true,
+      drifting: true,
+      tradingDay: 19_800,
+    };
     expect(driftEvent(7, s)).toMatchObject({ type: 'drift', tsMs: 7, ratio: 0.25, detected: true });
-    expect(retrainBusEvent({ kind: 'RETRAIN_FAILED', tsMs: 9, trigger: { kind: 'schedule', reason: 'due' }, code: 'RETRAIN_NOT_ENOUGH_DATA', message: 'only 5 days' })).toEqual({ type: 'retrainFailed', tsMs: 9, detail: 'schedule: RETRAIN_NOT_ENOUGH_DATA: only 5 days' });
+    expect(
+      retrainBusEvent({
+        kind: 'RETRAIN_FAILED',
+        tsMs: 9,
+        trigger: { kind: 'schedule', reason: 'due' },
+        code: 'RETRAIN_NOT_ENOUGH_DATA',
+        message: 'only 5 days',
+      }),
+    ).toEqual({ type: 'retrainFailed', tsMs: 9, detail: 'schedule: RETRAIN_NOT_ENOUGH_DATA: only 5 days' });
     expect(retrainBusEvent({ kind: 'MODEL_SWAPPED', tsMs: 9, baselineLogLikelihoodPerBar: -1 })).toBeNull();
   });
 });
@@ -66,7 +83,13 @@ describe('startSessionRetrain', () => {
     const bus = new MonitorBus();
     const events: MonitorEvent[] = [];
     bus.subscribe((e) => events.push(e));
-    const r = await startSessionRetrain({ loaded: { ...loaded, config, baseDir: dir }, model, journal: new MemoryJournal(), bus, logger: silentLogger() });
+    const r = await startSessionRetrain({
+      loaded: { ...loaded, config, baseDir: dir },
+      model,
+      journal: new MemoryJournal(),
+      bus,
+      logger: silentLogger(),
+    });
     try {
       expect(r.labels()).toEqual(model.labels);
       // warm-up bars are scored and kept, but never reach the controller

@@ -18,7 +18,11 @@ export function ensureChromium(): string | null {
   try {
     // A fresh machine has no package lists yet: update them first.
     execFileSync('apt-get', ['update', '-q'], { stdio: 'ignore', timeout: 300_000 });
-    execFileSync('apt-get', ['install', '-y', '-q', 'chromium'], { stdio: 'ignore', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-q', 'chromium'], {
+      stdio: 'ignore',
+      timeout: 600_000,
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   } catch {
     return `${CHROMIUM_PATH} is missing and apt-get install -y chromium failed`;
   }

@@ -9,7 +9,13 @@ import { createWebhookChannel } from '../../src/monitor/channels/webhook.ts';
 import type { Alert } from '../../src/monitor/types.ts';
 import { startFakeHttp, startFakeSmtp } from './fakeServers.ts';
 
-const ALERT: Alert = { code: 'RISK_STATE_CHANGED', severity: 'critical', title: 'Trading HALTED', text: 'DAILY_LOSS_LIMIT: pnl=-1020 limit=-1000', tsMs: Date.UTC(2026, 0, 5, 15, 0) };
+const ALERT: Alert = {
+  code: 'RISK_STATE_CHANGED',
+  severity: 'critical',
+  title: 'Trading HALTED',
+  text: 'DAILY_LOSS_LIMIT: pnl=-1020 limit=-1000',
+  tsMs: Date.UTC(2026, 0, 5, 15, 0),
+};
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
@@ -77,9 +83,13 @@ describe('webhook channel', () => {
   it('fails with status 500 on a server error and with null on a refused connection', async () => {
     const server = await startFakeHttp(() => ({ status: 500, body: { error: 'boom' } }));
     cleanups.push(server.close);
-    const err500 = await createWebhookChannel({ url: server.url }).send(ALERT).catch((e: unknown) => e);
+    const err500 = await createWebhookChannel({ url: server.url })
+      .send(ALERT)
+      .catch((e: unknown) => e);
     expect((err500 as AlertDeliveryError).status).toBe(500);
-    const errNet = await createWebhookChannel({ url: 'http://127.0.0.1:1/x' }).send(ALERT).catch((e: unknown) => e);
+    const errNet = await createWebhookChannel({ url: 'http://127.0.0.1:1/x' })
+      .send(ALERT)
+      .catch((e: unknown) => e);
     expect(errNet).toBeInstanceOf(AlertDeliveryError);
     expect((errNet as AlertDeliveryError).status).toBeNull();
   });

@@ -39,7 +39,10 @@ describe('txbot alerts test', () => {
   it('sends through the Telegram Bot API base given with --url, chat id from the config environment', async () => {
     const api = await startFakeHttp();
     cleanups.push(api.close);
-    const r = await txbot(['alerts', 'test', '--channel', 'telegram', '--url', api.url], { TELEGRAM_BOT_TOKEN: '42:tg-token', TXBOT__MONITORING__TELEGRAM__CHAT_ID: '777' });
+    const r = await txbot(['alerts', 'test', '--channel', 'telegram', '--url', api.url], {
+      TELEGRAM_BOT_TOKEN: '42:tg-token',
+      TXBOT__MONITORING__TELEGRAM__CHAT_ID: '777',
+    });
     expect(r.code).toBe(0);
     expect(api.requests[0]!.url).toBe('/bot42:tg-token/sendMessage');
     expect(api.requests[0]!.body).toMatchObject({ chat_id: '777' });
@@ -73,7 +76,10 @@ describe('txbot alerts test', () => {
 describe('txbot dashboard --results', () => {
   it('serves the results folder and stops on SIGTERM', async () => {
     writeFileSync(join(dir, 'summary.json'), JSON.stringify({ trades: 7 }));
-    const child = spawn(process.execPath, [bin, 'dashboard', '--results', dir, '--port', '0'], { cwd: dir, env: { ...process.env, TXBOT_LOG_LEVEL: 'silent' } });
+    const child = spawn(process.execPath, [bin, 'dashboard', '--results', dir, '--port', '0'], {
+      cwd: dir,
+      env: { ...process.env, TXBOT_LOG_LEVEL: 'silent' },
+    });
     const url = await new Promise<string>((done, fail) => {
       let buf = '';
       child.stdout.on('data', (c: Buffer) => {

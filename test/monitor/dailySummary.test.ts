@@ -19,7 +19,9 @@ async function fill(j: Journal): Promise<void> {
   await j.recordTrade(tradeRecord('b', MONDAY_10_ET_MS + 20 * MINUTE, -300, { regime: 'BULL' }));
   await j.recordTrade(tradeRecord('c', MONDAY_10_ET_MS + 40 * MINUTE, -250, { regime: 'BEAR' }));
   await j.recordTrade(tradeRecord('d', MONDAY_10_ET_MS + 60 * MINUTE, 0, { regime: null }));
-  await j.recordDecisions([0, 1, 2].map((n) => decisionRecord(n, { regime: 'BULL' })).concat([3].map((n) => decisionRecord(n, { regime: 'NEUTRAL' }))));
+  await j.recordDecisions(
+    [0, 1, 2].map((n) => decisionRecord(n, { regime: 'BULL' })).concat([3].map((n) => decisionRecord(n, { regime: 'NEUTRAL' }))),
+  );
   await j.recordRiskState({ state: TradingState.REDUCING, reason: 'FLAT_TIME: 15:10 CT', tsMs: MONDAY_10_ET_MS + 5 * 60 * MINUTE });
 }
 
@@ -28,7 +30,15 @@ describe('buildDailyReport', () => {
     const j = new MemoryJournal();
     await fill(j);
     const r = await buildDailyReport(j, '2026-01-05', LIMITS, { driftRatio: 0.12 });
-    expect(r).toMatchObject({ tradingDate: '2026-01-05', pnlUsd: -400, tradeCount: 4, wins: 1, losses: 2, winRate: 0.25, regimeBars: { BULL: 3, NEUTRAL: 1 } });
+    expect(r).toMatchObject({
+      tradingDate: '2026-01-05',
+      pnlUsd: -400,
+      tradeCount: 4,
+      wins: 1,
+      losses: 2,
+      winRate: 0.25,
+      regimeBars: { BULL: 3, NEUTRAL: 1 },
+    });
     expect(r.tradesByRegime).toEqual({ BULL: { trades: 2, pnlUsd: -150 }, BEAR: { trades: 1, pnlUsd: -250 }, none: { trades: 1, pnlUsd: 0 } });
     expect(r.dailyLossUsed).toBeCloseTo(0.4, 12);
     expect(r.tradesUsed).toBe(0.5);
@@ -60,9 +70,14 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function txbot(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [join(repoRoot, 'bin/txbot.mjs'), ...args], { cwd, env: { ...process.env, TXBOT_LOG_LEVEL: 'silent' } }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'bin/txbot.mjs'), ...args],
+      { cwd, env: { ...process.env, TXBOT_LOG_LEVEL: 'silent' } },
+      (err, stdout, stderr) => {
+        done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -35,7 +35,15 @@ const barEvent = (regime: (typeof LABELS)[number], tsMs: number): MonitorEvent =
 const riskEvent = (dayPnlUsd: number, tsMs: number): MonitorEvent => ({
   type: 'risk',
   tsMs,
-  figures: { state: TradingState.ACTIVE, balanceUsd: 50_000, equityUsd: 50_000 + dayPnlUsd, dayPnlUsd, mllFloorUsd: 48_000, tradesToday: 1, dailyLossLimitUsd: 1_000 },
+  figures: {
+    state: TradingState.ACTIVE,
+    balanceUsd: 50_000,
+    equityUsd: 50_000 + dayPnlUsd,
+    dayPnlUsd,
+    mllFloorUsd: 48_000,
+    tradesToday: 1,
+    dailyLossLimitUsd: 1_000,
+  },
 });
 
 async function journalWithHistory(): Promise<MemoryJournal> {

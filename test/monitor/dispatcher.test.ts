@@ -12,7 +12,11 @@ const T0 = Date.UTC(2026, 0, 5, 15, 0);
 const alert = (code: Alert['code'], dedupeKey?: string): Alert => ({ code, severity: 'warn', title: code, text: 'facts', tsMs: T0, dedupeKey });
 
 /** A channel recording sends; `failures` makes the first n sends reject with `error`. */
-function recordingChannel(name: string, failures = 0, error: unknown = new AlertDeliveryError(name, 'down', null)): AlertChannel & { sent: Alert[]; attempts: number[] } {
+function recordingChannel(
+  name: string,
+  failures = 0,
+  error: unknown = new AlertDeliveryError(name, 'down', null),
+): AlertChannel & { sent: Alert[]; attempts: number[] } {
   const sent: Alert[] = [];
   const attempts: number[] = [];
   let left = failures;
@@ -91,13 +95,29 @@ describe('AlertDispatcher', () => {
     await dispatcher.flush();
     expect(down.attempts).toHaveLength(3);
     expect(refused.attempts).toHaveLength(1);
-    expect(outcomes.filter((o) => o[1] === 'failed').map((o) => o[0]).sort()).toEqual(['down', 'refused']);
+    expect(
+      outcomes
+        .filter((o) => o[1] === 'failed')
+        .map((o) => o[0])
+        .sort(),
+    ).toEqual(['down', 'refused']);
   });
 
   it('rate-limits each channel to maxPerMinute sends, delaying the rest to the next minute', async () => {
     const a = recordingChannel('a');
     const sentAt: number[] = [];
-    const { dispatcher, clock } = setup([{ name: 'a', send: async (x) => { sentAt.push(clock.nowMs()); await a.send(x); } }], { maxPerMinute: 2, dedupeWindowMs: 0 });
+    const { dispatcher, clock } = setup(
+      [
+        {
+          name: 'a',
+          send: async (x) => {
+            sentAt.push(clock.nowMs());
+            await a.send(x);
+          },
+        },
+      ],
+      { maxPerMinute: 2, dedupeWindowMs: 0 },
+    );
     for (let i = 0; i < 5; i++) dispatcher.dispatch(alert('CONNECTION_ERROR', `k${i}`));
     await dispatcher.flush();
     expect(a.sent).toHaveLength(5);

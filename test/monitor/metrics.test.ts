@@ -18,10 +18,31 @@ function value(text: string, series: string): number | undefined {
 }
 
 function feed(m: MonitorMetrics): void {
-  m.observe({ type: 'risk', tsMs: T, figures: { state: TradingState.ACTIVE, balanceUsd: 50_100, equityUsd: 50_050, dayPnlUsd: -125.5, mllFloorUsd: 48_000, tradesToday: 2, dailyLossLimitUsd: 1_000 } });
+  m.observe({
+    type: 'risk',
+    tsMs: T,
+    figures: {
+      state: TradingState.ACTIVE,
+      balanceUsd: 50_100,
+      equityUsd: 50_050,
+      dayPnlUsd: -125.5,
+      mllFloorUsd: 48_000,
+      tradesToday: 2,
+      dailyLossLimitUsd: 1_000,
+    },
+  });
   m.observe({ type: 'riskState', tsMs: T, from: TradingState.ACTIVE, to: TradingState.REDUCING, code: 'FLAT_TIME', detail: '' });
   m.observe({ type: 'position', tsMs: T, symbol: 'MNQ', qty: -2, avgPrice: 21000 });
-  m.observe({ type: 'bar', tsMs: T, symbol: 'MNQ', close: 21000, regime: 'BULL', confidence: 0.7, probs: [0.1, 0.7, 0.1, 0.05, 0.05], labels: ['STRONG_BULL', 'BULL', 'NEUTRAL', 'BEAR', 'CRASH'] });
+  m.observe({
+    type: 'bar',
+    tsMs: T,
+    symbol: 'MNQ',
+    close: 21000,
+    regime: 'BULL',
+    confidence: 0.7,
+    probs: [0.1, 0.7, 0.1, 0.05, 0.05],
+    labels: ['STRONG_BULL', 'BULL', 'NEUTRAL', 'BEAR', 'CRASH'],
+  });
   m.observe({ type: 'drift', tsMs: T, ratio: 0.18, detected: false, detail: '' });
   m.observe({ type: 'order', tsMs: T, intentId: 'i1', symbol: 'MNQ', side: 'buy', qty: 1, status: 'ACCEPTED', latencyMs: 80 });
   m.observe({ type: 'trade', trade: tradeRecord('t1', T + MINUTE, 40) });

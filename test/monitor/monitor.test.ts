@@ -6,7 +6,14 @@ import { ManualClock } from '../../src/broker/projectx/clock.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { TradingState } from '../../src/domain/trading.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import { AlertDeliveryError, MonitorBus, createWebhookChannel, startMonitoring, type AlertChannel, type MonitoringHandle } from '../../src/monitor/index.ts';
+import {
+  AlertDeliveryError,
+  MonitorBus,
+  createWebhookChannel,
+  startMonitoring,
+  type AlertChannel,
+  type MonitoringHandle,
+} from '../../src/monitor/index.ts';
 import { MemoryJournal } from '../../src/state/index.ts';
 import { MINUTE, MONDAY_10_ET_MS, tradeRecord } from '../state/journalFixtures.ts';
 import { startFakeHttp } from './fakeServers.ts';
@@ -42,8 +49,22 @@ describe('startMonitoring', () => {
     cleanups.push(() => monitor.stop());
 
     expect(() => {
-      bus.publish({ type: 'riskState', tsMs: T, from: TradingState.ACTIVE, to: TradingState.HALTED, code: 'DAILY_LOSS_LIMIT', detail: 'pnl=-1020 limit=-1000' });
-      bus.publish({ type: 'riskState', tsMs: T, from: TradingState.ACTIVE, to: TradingState.HALTED, code: 'DAILY_LOSS_LIMIT', detail: 'pnl=-1020 limit=-1000' });
+      bus.publish({
+        type: 'riskState',
+        tsMs: T,
+        from: TradingState.ACTIVE,
+        to: TradingState.HALTED,
+        code: 'DAILY_LOSS_LIMIT',
+        detail: 'pnl=-1020 limit=-1000',
+      });
+      bus.publish({
+        type: 'riskState',
+        tsMs: T,
+        from: TradingState.ACTIVE,
+        to: TradingState.HALTED,
+        code: 'DAILY_LOSS_LIMIT',
+        detail: 'pnl=-1020 limit=-1000',
+      });
       bus.publish({ type: 'sessionEnd', tsMs: T + 7 * 60 * MINUTE, tradingDate: '2026-01-05' });
     }).not.toThrow();
     await monitor.settle();
@@ -65,7 +86,14 @@ describe('startMonitoring', () => {
       if (e.type === 'alert') seen.push(e.alert.code);
     });
     const clock = new ManualClock(T - 30 * MINUTE); // 09:30 ET
-    const monitor = await startMonitoring({ config: configSchema.parse({}), journal: new MemoryJournal(), bus, logger: silentLogger(), clock, channels: [] });
+    const monitor = await startMonitoring({
+      config: configSchema.parse({}),
+      journal: new MemoryJournal(),
+      bus,
+      logger: silentLogger(),
+      clock,
+      channels: [],
+    });
     cleanups.push(() => monitor.stop());
     for (let i = 0; i < 119; i++) {
       clock.advanceBy(MINUTE);

@@ -5,7 +5,15 @@ import { TradingState } from '../../src/domain/trading.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import type { MonitorEvent } from '../../src/monitor/bus.ts';
 import { AlertRuleEngine } from '../../src/monitor/ruleEngine.ts';
-import { dailyLossAlerts, eventAlert, idleAlert, reconnectStormAlert, tradingDatesBack, winRateAlert, type RuleSettings } from '../../src/monitor/rules.ts';
+import {
+  dailyLossAlerts,
+  eventAlert,
+  idleAlert,
+  reconnectStormAlert,
+  tradingDatesBack,
+  winRateAlert,
+  type RuleSettings,
+} from '../../src/monitor/rules.ts';
 import type { Alert } from '../../src/monitor/types.ts';
 import { MemoryJournal } from '../../src/state/index.ts';
 import { MINUTE, MONDAY_10_ET_MS, tradeRecord } from '../state/journalFixtures.ts';
@@ -99,21 +107,39 @@ describe('reconnectStormAlert', () => {
     const t = MONDAY_10_ET_MS;
     expect(reconnectStormAlert([t, t + 1, t + 2, t + 3, t + 4], t + 5, SETTINGS)?.code).toBe('RECONNECT_STORM');
     expect(reconnectStormAlert([t, t + 1, t + 2, t + 3], t + 5, SETTINGS)).toBeNull();
-    expect(reconnectStormAlert([0, 3, 6, 9, 12].map((m) => t + m * MINUTE), t + 12 * MINUTE, SETTINGS)).toBeNull();
+    expect(
+      reconnectStormAlert(
+        [0, 3, 6, 9, 12].map((m) => t + m * MINUTE),
+        t + 12 * MINUTE,
+        SETTINGS,
+      ),
+    ).toBeNull();
   });
 });
 
 describe('eventAlert', () => {
   const ts = MONDAY_10_ET_MS;
   it('maps risk states REDUCING and HALTED (HALTED critical) and ignores ACTIVE', () => {
-    const change = (to: TradingState): MonitorEvent => ({ type: 'riskState', tsMs: ts, from: TradingState.ACTIVE, to, code: 'DAILY_LOSS_LIMIT', detail: 'pnl=-1020 limit=-1000' });
+    const change = (to: TradingState): MonitorEvent => ({
+      type: 'riskState',
+      tsMs: ts,
+      from: TradingState.ACTIVE,
+      to,
+      code: 'DAILY_LOSS_LIMIT',
+      detail: 'pnl=-1020 limit=-1000',
+    });
     expect(eventAlert(change(TradingState.HALTED))).toMatchObject({ code: 'RISK_STATE_CHANGED', severity: 'critical' });
     expect(eventAlert(change(TradingState.REDUCING))).toMatchObject({ code: 'RISK_STATE_CHANGED', severity: 'warn' });
-    expect(eventAlert({ type: 'riskState', tsMs: ts, from: TradingState.HALTED, to: TradingState.ACTIVE, code: 'NEW_TRADING_DAY', detail: '' })).toBeNull();
+    expect(
+      eventAlert({ type: 'riskState', tsMs: ts, from: TradingState.HALTED, to: TradingState.ACTIVE, code: 'NEW_TRADING_DAY', detail: '' }),
+    ).toBeNull();
   });
 
   it('maps connection errors per component, drift only when detected, retrain failures, process start/stop', () => {
-    expect(eventAlert({ type: 'connection', tsMs: ts, status: 'error', component: 'hub.user', detail: 'closed 1006' })).toMatchObject({ code: 'CONNECTION_ERROR', dedupeKey: 'CONNECTION_ERROR:hub.user' });
+    expect(eventAlert({ type: 'connection', tsMs: ts, status: 'error', component: 'hub.user', detail: 'closed 1006' })).toMatchObject({
+      code: 'CONNECTION_ERROR',
+      dedupeKey: 'CONNECTION_ERROR:hub.user',
+    });
     expect(eventAlert({ type: 'connection', tsMs: ts, status: 'reconnected', component: 'hub.user', detail: '' })).toBeNull();
     expect(eventAlert({ type: 'drift', tsMs: ts, ratio: 0.25, detected: true, detail: '' })?.code).toBe('DRIFT_DETECTED');
     expect(eventAlert({ type: 'drift', tsMs: ts, ratio: 0.05, detected: false, detail: '' })).toBeNull();
@@ -172,7 +198,15 @@ describe('AlertRuleEngine on a journal', () => {
     rules.onEvent({
       type: 'risk',
       tsMs: MONDAY_10_ET_MS,
-      figures: { state: TradingState.ACTIVE, balanceUsd: 50_000, equityUsd: 49_300, dayPnlUsd: -700, mllFloorUsd: 48_000, tradesToday: 1, dailyLossLimitUsd: 1_000 },
+      figures: {
+        state: TradingState.ACTIVE,
+        balanceUsd: 50_000,
+        equityUsd: 49_300,
+        dayPnlUsd: -700,
+        mllFloorUsd: 48_000,
+        tradesToday: 1,
+        dailyLossLimitUsd: 1_000,
+      },
     });
     await rules.settle();
     expect(codes(emitted)).toEqual(['DAILY_LOSS_WARNING']);
@@ -180,7 +214,8 @@ describe('AlertRuleEngine on a journal', () => {
 
   it('emits event alerts at once and a reconnect storm on the fifth reconnect in ten minutes', async () => {
     const { rules, emitted } = await engine(new MemoryJournal());
-    for (let i = 0; i < 5; i++) rules.onEvent({ type: 'connection', tsMs: MONDAY_10_ET_MS + i * MINUTE, status: 'reconnecting', component: 'hub.market', detail: '' });
+    for (let i = 0; i < 5; i++)
+      rules.onEvent({ type: 'connection', tsMs: MONDAY_10_ET_MS + i * MINUTE, status: 'reconnecting', component: 'hub.market', detail: '' });
     rules.onEvent({ type: 'retrainFailed', tsMs: MONDAY_10_ET_MS, detail: 'new model worse on validation days' });
     expect(codes(emitted)).toEqual(['RECONNECT_STORM', 'RETRAIN_FAILED']);
   });

@@ -26,9 +26,16 @@ describe('driftRatio', () => {
   });
 
   it('decreases whenever the mean gets worse, for any baseline (property)', () => {
-    fc.assert(fc.property(fc.double({ min: -50, max: 50, noNaN: true }), fc.double({ min: -50, max: 50, noNaN: true }), fc.double({ min: 1e-6, max: 10, noNaN: true }), (base, mean, worse) => {
-      expect(driftRatio(mean - worse, base)).toBeLessThan(driftRatio(mean, base));
-    }));
+    fc.assert(
+      fc.property(
+        fc.double({ min: -50, max: 50, noNaN: true }),
+        fc.double({ min: -50, max: 50, noNaN: true }),
+        fc.double({ min: 1e-6, max: 10, noNaN: true }),
+        (base, mean, worse) => {
+          expect(driftRatio(mean - worse, base)).toBeLessThan(driftRatio(mean, base));
+        },
+      ),
+    );
   });
 });
 
@@ -86,7 +93,9 @@ describe('DriftMonitor window', () => {
   });
 
   it('rejects settings that make no sense with a message naming the value', () => {
-    expect(() => new DriftMonitor({ baselineLogLikelihoodPerBar: Number.NaN, thresholdFraction: 0.2, windowDays: 5 })).toThrow(/baseline must be a finite number \(got NaN\)/);
+    expect(() => new DriftMonitor({ baselineLogLikelihoodPerBar: Number.NaN, thresholdFraction: 0.2, windowDays: 5 })).toThrow(
+      /baseline must be a finite number \(got NaN\)/,
+    );
     expect(() => new DriftMonitor({ baselineLogLikelihoodPerBar: -1, thresholdFraction: 0.2, windowDays: 0 })).toThrow(/>= 1 day \(got 0\)/);
   });
 });
@@ -108,7 +117,8 @@ describe('DriftMonitor on synthetic regime bars', () => {
     }
     return out;
   };
-  const later = (dynamics: readonly RegimeDynamics[]) => generateSyntheticBars({ seed: 7, days: 20, meanRegimeBars: 10, startDate: '2024-03-01', dynamics }).series;
+  const later = (dynamics: readonly RegimeDynamics[]) =>
+    generateSyntheticBars({ seed: 7, days: 20, meanRegimeBars: 10, startDate: '2024-03-01', dynamics }).series;
 
   it('does not trigger on 20 more days of the training dynamics', () => {
     const days = daily(later(DEFAULT_DYNAMICS));

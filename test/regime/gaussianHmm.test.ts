@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DataError, ModelError } from '../../src/domain/errors.ts';
+import { type DataError, ModelError } from '../../src/domain/errors.ts';
 import { GaussianHmm } from '../../src/regime/gaussianHmm.ts';
 import { countFreeParameters, type CovarianceType, type HmmParams } from '../../src/regime/hmmParams.ts';
 import { createFbWork, forwardLog, forwardScaled, backwardLog } from '../../src/regime/forwardBackward.ts';

@@ -9,10 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/domain/errors.ts';
 import { parseParityFixture, runParity } from '../../src/regime/parity.ts';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the cases below mutate raw fixture JSON of any shape
+type RawJson = any;
+
 const repoRoot = resolve(import.meta.dirname, '../..');
 const refDir = resolve(repoRoot, '../shared/reference/hmm');
 const haveRef = existsSync(refDir);
-const fixtures = haveRef ? readdirSync(refDir).filter((f) => f.endsWith('.json')).map((f) => join(refDir, f)) : [];
+const fixtures = haveRef
+  ? readdirSync(refDir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(refDir, f))
+  : [];
 
 describe.skipIf(!haveRef)('HMM parity with shared/reference/hmm (skipped: folder absent)', () => {
   it('finds the four shared fixtures', () => {
@@ -61,8 +68,16 @@ describe('parity fixture validation', () => {
     em: { n_iter: 1, covars_prior: 0.01, covars_weight: 1 },
     init: { startprob: [1], transmat: [[1]], means: [[0]], covars: [[1]] },
     expected: {
-      loglik_history: [0], startprob: [1], transmat: [[1]], means: [[0.15]], covars: [[0.01]],
-      score: 0, viterbi_logprob: 0, viterbi_path: [0, 0], posteriors: [[1], [1]], filtered: [[1], [1]],
+      loglik_history: [0],
+      startprob: [1],
+      transmat: [[1]],
+      means: [[0.15]],
+      covars: [[0.01]],
+      score: 0,
+      viterbi_logprob: 0,
+      viterbi_path: [0, 0],
+      posteriors: [[1], [1]],
+      filtered: [[1], [1]],
     },
   });
 
@@ -73,11 +88,11 @@ describe('parity fixture validation', () => {
   });
 
   it.each([
-    ['covariance_type', (j: any) => (j.covariance_type = 'tied'), /covariance_type must be "diag" or "full"/],
-    ['a short X row', (j: any) => (j.X[1] = []), /X\[1\] must be an array of 1/],
-    ['lengths not summing to T', (j: any) => (j.lengths = [3]), /lengths must be summing to 2/],
-    ['missing expected.score', (j: any) => delete j.expected.score, /expected.score must be a finite number \(found nothing\)/],
-    ['a wrong transmat shape', (j: any) => (j.init.transmat = [1]), /init.transmat\[0\] must be an array of 1/],
+    ['covariance_type', (j: RawJson) => (j.covariance_type = 'tied'), /covariance_type must be "diag" or "full"/],
+    ['a short X row', (j: RawJson) => (j.X[1] = []), /X\[1\] must be an array of 1/],
+    ['lengths not summing to T', (j: RawJson) => (j.lengths = [3]), /lengths must be summing to 2/],
+    ['missing expected.score', (j: RawJson) => delete j.expected.score, /expected.score must be a finite number \(found nothing\)/],
+    ['a wrong transmat shape', (j: RawJson) => (j.init.transmat = [1]), /init.transmat\[0\] must be an array of 1/],
   ])('rejects %s with a DataError naming the field', (_name, mutate, message) => {
     const j = minimal();
     mutate(j);

@@ -12,8 +12,16 @@ import { createRiskManager, loadMarketContext } from '../../src/backtest/wiring.
 import { RegimeDetector, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../../src/regime/index.ts';
 import type { DriftStatus } from '../../src/regime/drift.ts';
 import {
-  checkRetrainTriggers, RetrainController, runRetrain, runRetrainInWorker, SeriesHistorySource, SwappableRegimeDetector,
-  type RetrainEvent, type RetrainOutcome, type RetrainRunner, type TrainingClock,
+  checkRetrainTriggers,
+  RetrainController,
+  runRetrain,
+  runRetrainInWorker,
+  SeriesHistorySource,
+  SwappableRegimeDetector,
+  type RetrainEvent,
+  type RetrainOutcome,
+  type RetrainRunner,
+  type TrainingClock,
 } from '../../src/regime/retrain/index.ts';
 import { LocalModelStore } from '../../src/regime/modelRepository.ts';
 import { journalTrainingClock } from '../../src/regime/retrain/journalClock.ts';
@@ -124,7 +132,10 @@ describe('checkRetrainTriggers', () => {
 
   it('fires on drift, but not again within a day of the last attempt', () => {
     const s = { scheduleDays: 28 };
-    expect(checkRetrainTriggers(s, { nowMs: t0 + DAY_MS, lastTrainingMs: t0, lastAttemptMs: null, drift: drifting })).toEqual({ kind: 'drift', reason: expect.stringContaining('ratio 0.700') });
+    expect(checkRetrainTriggers(s, { nowMs: t0 + DAY_MS, lastTrainingMs: t0, lastAttemptMs: null, drift: drifting })).toEqual({
+      kind: 'drift',
+      reason: expect.stringContaining('ratio 0.700'),
+    });
     expect(checkRetrainTriggers(s, { nowMs: t0 + DAY_MS, lastTrainingMs: t0, lastAttemptMs: t0 + DAY_MS - 1000, drift: drifting })).toBeNull();
   });
 });
@@ -139,10 +150,23 @@ describe('RetrainController', () => {
     c.on((e) => events.push(e));
     return { c, detector, events, store };
   };
-  const outcome = (decision: 'swapped' | 'kept'): RetrainOutcome => ({ ...runRetrainStub, decision, code: decision === 'swapped' ? 'NEW_BETTER' : 'NEW_NOT_BETTER' });
+  const outcome = (decision: 'swapped' | 'kept'): RetrainOutcome => ({
+    ...runRetrainStub,
+    decision,
+    code: decision === 'swapped' ? 'NEW_BETTER' : 'NEW_NOT_BETTER',
+  });
   const runRetrainStub: RetrainOutcome = {
-    decision: 'swapped', code: 'NEW_BETTER', reason: 'stub', currentScore: -2, newScore: -1, validationBars: 10, newModel: modelB,
-    trainDates: { from: 'a', to: 'b', days: 1 }, validationDates: { from: 'c', to: 'd', days: 1 }, labelMapping: [], warnings: [],
+    decision: 'swapped',
+    code: 'NEW_BETTER',
+    reason: 'stub',
+    currentScore: -2,
+    newScore: -1,
+    validationBars: 10,
+    newModel: modelB,
+    trainDates: { from: 'a', to: 'b', days: 1 },
+    validationDates: { from: 'c', to: 'd', days: 1 },
+    labelMapping: [],
+    warnings: [],
   };
 
   it('uses the journal training time, so a restart does not reset the schedule', async () => {
@@ -164,7 +188,7 @@ describe('RetrainController', () => {
     const { c, detector, events, store } = await make(() => gate.promise, clock, dir);
     c.onBar(barAt(all, 40 * 78), null);
     expect(c.busy).toBe(true);
-    c.trigger({ kind: 'manual', reason: 'test' }, all.tsMs[40 * 78 + 1]!);
+    void c.trigger({ kind: 'manual', reason: 'test' }, all.tsMs[40 * 78 + 1]!);
     expect(events.map((e) => e.kind)).toEqual(['RETRAIN_STARTED', 'RETRAIN_SKIPPED']);
     gate.resolve(outcome('swapped'));
     await c.idle();
@@ -197,7 +221,14 @@ describe('RetrainController', () => {
     const shifted = generateSyntheticBars({ seed: 8, days: 8, startDate: '2024-02-13', dynamics: wild }).series;
     const detector = new SwappableRegimeDetector(modelA);
     const triggers: string[] = [];
-    const c = await RetrainController.create({ config, detector, history: new SeriesHistorySource(shifted), store: null, clock: memoryClock(all.tsMs[30 * 78]!), runner: async () => outcome('kept') });
+    const c = await RetrainController.create({
+      config,
+      detector,
+      history: new SeriesHistorySource(shifted),
+      store: null,
+      clock: memoryClock(all.tsMs[30 * 78]!),
+      runner: async () => outcome('kept'),
+    });
     c.on((e) => {
       if (e.kind === 'RETRAIN_STARTED') triggers.push(e.trigger.kind);
     });
@@ -211,13 +242,29 @@ describe('RetrainController', () => {
   it('keeps the schedule across a restart through the journal meta', async () => {
     const journal = new MemoryJournal();
     const clock = journalTrainingClock(journal);
-    const first = await RetrainController.create({ config, detector: new SwappableRegimeDetector(modelA), history, store: null, clock, runner: async () => outcome('kept'), driftTrigger: false });
-    first.trigger({ kind: 'manual', reason: 'test' }, all.tsMs[45 * 78]!);
+    const first = await RetrainController.create({
+      config,
+      detector: new SwappableRegimeDetector(modelA),
+      history,
+      store: null,
+      clock,
+      runner: async () => outcome('kept'),
+      driftTrigger: false,
+    });
+    void first.trigger({ kind: 'manual', reason: 'test' }, all.tsMs[45 * 78]!);
     await first.idle();
     const savedMs = await lastTrainingTimeMs(journal);
     expect(savedMs).toBe(all.tsMs[45 * 78]);
     // A restart: a new controller with the same journal continues from the saved time, not the model's.
-    const second = await RetrainController.create({ config, detector: new SwappableRegimeDetector(modelA), history, store: null, clock: journalTrainingClock(journal), runner: async () => outcome('kept'), driftTrigger: false });
+    const second = await RetrainController.create({
+      config,
+      detector: new SwappableRegimeDetector(modelA),
+      history,
+      store: null,
+      clock: journalTrainingClock(journal),
+      runner: async () => outcome('kept'),
+      driftTrigger: false,
+    });
     expect(second.lastTrainingTimeMs).toBe(savedMs);
   });
 
@@ -241,11 +288,24 @@ describe('live engine during a retrain on a worker thread', () => {
     const wild = DEFAULT_DYNAMICS.map((d) => ({ ...d, volPerBar: d.volPerBar * 2.5 }));
     const stale = trainRegimeModel(generateSyntheticBars({ seed: 5, days: 20, startDate: '2023-06-01', dynamics: wild }).series, slow.config).model;
     const detector = new SwappableRegimeDetector(stale);
-    const controller = await RetrainController.create({ config: slow.config, detector, history: new SeriesHistorySource(all), store: null, clock: memoryClock(all.tsMs[40 * 78]!), driftTrigger: false });
+    const controller = await RetrainController.create({
+      config: slow.config,
+      detector,
+      history: new SeriesHistorySource(all),
+      store: null,
+      clock: memoryClock(all.tsMs[40 * 78]!),
+      driftTrigger: false,
+    });
     const events: { kind: string; bar: number }[] = [];
     let bar = -1;
     controller.on((e) => events.push({ kind: e.kind, bar }));
-    const engine = new TradingEngine({ config: slow.config, instrument: market.instrument, regime: controller.regimeSource(), risk: createRiskManager(slow, [market.instrument]), idPrefix: 't' });
+    const engine = new TradingEngine({
+      config: slow.config,
+      instrument: market.instrument,
+      regime: controller.regimeSource(),
+      risk: createRiskManager(slow, [market.instrument]),
+      idPrefix: 't',
+    });
     const step = (t: number): void => {
       bar = t;
       const b: Bar = barAt(all, t);

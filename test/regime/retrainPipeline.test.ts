@@ -28,7 +28,8 @@ export function concatSeries(parts: readonly BarSeries[]): BarSeries {
   return out;
 }
 
-const bars = (seed: number, days: number, startDate: string, dynamics: readonly RegimeDynamics[]) => generateSyntheticBars({ seed, days, startDate, dynamics, meanRegimeBars: 20 }).series;
+const bars = (seed: number, days: number, startDate: string, dynamics: readonly RegimeDynamics[]) =>
+  generateSyntheticBars({ seed, days, startDate, dynamics, meanRegimeBars: 20 }).series;
 // The current model knows the default dynamics (trained on Jan-Feb 2024).
 const current: RegimeModel = trainRegimeModel(bars(1, 30, '2024-01-02', DEFAULT_DYNAMICS), config).model;
 const dayKey = (tsMs: number) => dateKeyOfDays(sessionInfo(tsMs).tradingDay);

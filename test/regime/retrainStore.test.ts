@@ -51,7 +51,11 @@ describe('LocalModelStore', () => {
     const dir = freshDir();
     const ok = await LocalModelStore.open(dir);
     await ok.commit(modelA, { tsMs: 1, reason: 'initial' });
-    const failing: StoreFs = { ...NODE_STORE_FS, rename: async (from, to) => (failsOn(to) ? Promise.reject(Object.assign(new Error('EIO: injected'), { code: 'EIO' })) : NODE_STORE_FS.rename(from, to)) };
+    const failing: StoreFs = {
+      ...NODE_STORE_FS,
+      rename: async (from, to) =>
+        failsOn(to) ? Promise.reject(Object.assign(new Error('EIO: injected'), { code: 'EIO' })) : NODE_STORE_FS.rename(from, to),
+    };
     const broken = await LocalModelStore.open(dir, { fs: failing });
     await expect(broken.commit(modelB, { tsMs: 2, reason: 'retrained' })).rejects.toThrow(/injected/);
     const reopened = await LocalModelStore.open(dir);
@@ -73,35 +77,45 @@ describe('LocalModelStore', () => {
 });
 
 describe('LocalModelStore crash safety (child process SIGKILLed between write and rename)', () => {
-  const crash = (dir: string, modelFile: string, stopAt: 'version' | 'pointer'): Promise<string> => new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'retrainStoreCrashChild.ts'), dir, modelFile, stopAt], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (stdout.includes('PAUSED')) child.kill('SIGKILL');
+  const crash = (dir: string, modelFile: string, stopAt: 'version' | 'pointer'): Promise<string> =>
+    new Promise((done, fail) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'retrainStoreCrashChild.ts'), dir, modelFile, stopAt], {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('PAUSED')) child.kill('SIGKILL');
+      });
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', fail);
+      child.on('exit', (_code, signal) =>
+        signal === 'SIGKILL' ? done(stdout) : fail(new Error(`child ended without pausing: ${stdout} ${stderr}`)),
+      );
     });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? done(stdout) : fail(new Error(`child ended without pausing: ${stdout} ${stderr}`))));
-  });
 
-  it.each(['version', 'pointer'] as const)('killed before the %s rename, the store still opens on the old model', async (stopAt) => {
-    const dir = freshDir();
-    const store = await LocalModelStore.open(dir);
-    await store.commit(modelA, { tsMs: 1, reason: 'initial' });
-    const modelFile = tmp.file(`b-${stopAt}.json`, regimeModelToJson(modelB));
-    const out = await crash(dir, modelFile, stopAt);
-    expect(out).toContain('PAUSED');
-    expect(out).not.toContain('COMMITTED');
-    expect(readdirSync(dir).some((f) => f.startsWith('.tmp-'))).toBe(true);
-    const reopened = await LocalModelStore.open(dir);
-    const cur = (await reopened.current())!;
-    expect(cur.version).toBe(1);
-    expect(regimeModelToJson(cur.model)).toBe(regimeModelToJson(modelA));
-    expect(readdirSync(dir).some((f) => f.startsWith('.tmp-'))).toBe(false);
-    expect(existsSync(join(dir, 'model-000002.json'))).toBe(stopAt === 'pointer');
-    const next = await reopened.commit(modelB, { tsMs: 3, reason: 'after crash' });
-    expect((await reopened.current())!.version).toBe(next.version);
-  }, 30_000);
+  it.each(['version', 'pointer'] as const)(
+    'killed before the %s rename, the store still opens on the old model',
+    async (stopAt) => {
+      const dir = freshDir();
+      const store = await LocalModelStore.open(dir);
+      await store.commit(modelA, { tsMs: 1, reason: 'initial' });
+      const modelFile = tmp.file(`b-${stopAt}.json`, regimeModelToJson(modelB));
+      const out = await crash(dir, modelFile, stopAt);
+      expect(out).toContain('PAUSED');
+      expect(out).not.toContain('COMMITTED');
+      expect(readdirSync(dir).some((f) => f.startsWith('.tmp-'))).toBe(true);
+      const reopened = await LocalModelStore.open(dir);
+      const cur = (await reopened.current())!;
+      expect(cur.version).toBe(1);
+      expect(regimeModelToJson(cur.model)).toBe(regimeModelToJson(modelA));
+      expect(readdirSync(dir).some((f) => f.startsWith('.tmp-'))).toBe(false);
+      expect(existsSync(join(dir, 'model-000002.json'))).toBe(stopAt === 'pointer');
+      const next = await reopened.commit(modelB, { tsMs: 3, reason: 'after crash' });
+      expect((await reopened.current())!.version).toBe(next.version);
+    },
+    30_000,
+  );
 });

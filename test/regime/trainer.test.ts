@@ -7,8 +7,15 @@ import { barAt, sliceBarSeries } from '../../src/domain/bar.ts';
 import { DataError, ModelError } from '../../src/domain/errors.ts';
 import { generateSyntheticBars } from '../../src/data/synthetic.ts';
 import {
-  GaussianHmm, permuteStates, RegimeDetector, regimeModelFromJson, regimeModelToJson, selectTrainingRows,
-  standardizeRows, statesByMeanReturn, trainRegimeModel,
+  GaussianHmm,
+  permuteStates,
+  RegimeDetector,
+  regimeModelFromJson,
+  regimeModelToJson,
+  selectTrainingRows,
+  standardizeRows,
+  statesByMeanReturn,
+  trainRegimeModel,
 } from '../../src/regime/index.ts';
 
 const cfg = (hmm: Record<string, unknown>, extra: Record<string, unknown> = {}): Config => validateConfig({ hmm, ...extra }, 'test config');
@@ -149,8 +156,13 @@ describe('training refusals and detector sessions', () => {
 
   it('permuteStates reorders every parameter consistently (scores unchanged)', () => {
     const h = GaussianHmm.fromParams({
-      nStates: 2, nFeatures: 1, covariance: 'diag', startProb: Float64Array.of(0.3, 0.7),
-      transMat: Float64Array.of(0.9, 0.1, 0.2, 0.8), means: Float64Array.of(-1, 1), covars: Float64Array.of(1, 2),
+      nStates: 2,
+      nFeatures: 1,
+      covariance: 'diag',
+      startProb: Float64Array.of(0.3, 0.7),
+      transMat: Float64Array.of(0.9, 0.1, 0.2, 0.8),
+      means: Float64Array.of(-1, 1),
+      covars: Float64Array.of(1, 2),
     });
     const X = Float64Array.of(0.5, -0.2, 1.5, 2);
     const p = permuteStates(h.params, statesByMeanReturn(h.params, 0));

@@ -9,9 +9,8 @@ export const CRASH_INTENT_COUNT = 25;
 
 async function main(): Promise<void> {
   const [kind, target, schema] = process.argv.slice(2);
-  const journal: Journal = kind === 'postgres'
-    ? await PostgresJournal.connect({ connectionString: target!, schema })
-    : await SqliteJournal.open(target!);
+  const journal: Journal =
+    kind === 'postgres' ? await PostgresJournal.connect({ connectionString: target!, schema }) : await SqliteJournal.open(target!);
   for (let n = 1; n <= CRASH_INTENT_COUNT; n++) await journal.recordIntent(intentInput(n, { reason: `crash test ${n} ✓` }));
   process.stdout.write(`RECORDED ${CRASH_INTENT_COUNT}\n`);
   // Stay alive (journal open, nothing closed or flushed) until killed.

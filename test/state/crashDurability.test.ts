@@ -17,7 +17,10 @@ const repoRoot = resolve(here, '../..');
 /** Runs crashChild with `args`, SIGKILLs it as soon as it reports, and resolves with the signal it died of. */
 function runAndKill(args: string[]): Promise<NodeJS.Signals | null> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'crashChild.ts'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'crashChild.ts'), ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => {

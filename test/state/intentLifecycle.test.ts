@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { IntentStatus, isOpenIntent, nextIntentStatus, type IntentEvent } from '../../src/state/index.ts';
 
 const RANK: Record<IntentStatus, number> = {
-  INTENDED: 0, SENT: 1, ACCEPTED: 2, PARTIALLY_FILLED: 3, FILLED: 4, REJECTED: 4, CANCELLED: 4,
+  INTENDED: 0,
+  SENT: 1,
+  ACCEPTED: 2,
+  PARTIALLY_FILLED: 3,
+  FILLED: 4,
+  REJECTED: 4,
+  CANCELLED: 4,
 };
 const statusArb = fc.constantFrom(...Object.values(IntentStatus));
 const eventArb: fc.Arbitrary<IntentEvent> = fc.oneof(

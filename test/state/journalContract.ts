@@ -100,7 +100,12 @@ function runIntentContract(open: () => Promise<Journal>): void {
       expect((await j.openIntents()).length).toBe(1);
       await j.recordFill(fillRecord('f2', { orderId: 'order-9', intentId: 'intent-1', tsMs: MONDAY_10_ET_MS + 400 }));
       const done = await j.intent('intent-1');
-      expect([done?.status, done?.filledQty, done?.sentTsMs, done?.brokerOrderId]).toEqual([IntentStatus.FILLED, 2, MONDAY_10_ET_MS + 100, 'order-9']);
+      expect([done?.status, done?.filledQty, done?.sentTsMs, done?.brokerOrderId]).toEqual([
+        IntentStatus.FILLED,
+        2,
+        MONDAY_10_ET_MS + 100,
+        'order-9',
+      ]);
       expect(await j.openIntents()).toEqual([]);
     });
 

@@ -5,7 +5,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TradingState } from '../../src/domain/trading.ts';
 import { lastTrainingTimeMs, MemoryJournal, META_KEYS, setLastTrainingTimeMs, type Journal } from '../../src/state/index.ts';
-import { AWKWARD_TEXT, errorCode, decisionRecord, HALTED_CHANGE, intentInput, MINUTE, MONDAY_10_ET_MS, MONDAY_EVENING_MS, tradeRecord } from './journalFixtures.ts';
+import {
+  AWKWARD_TEXT,
+  errorCode,
+  decisionRecord,
+  HALTED_CHANGE,
+  intentInput,
+  MINUTE,
+  MONDAY_10_ET_MS,
+  MONDAY_EVENING_MS,
+  tradeRecord,
+} from './journalFixtures.ts';
 
 /** Registers the record-keeping half of the contract. */
 export function runRecordContract(open: () => Promise<Journal>, propertyRuns: number): void {
@@ -15,12 +25,14 @@ export function runRecordContract(open: () => Promise<Journal>, propertyRuns: nu
       expect(await j.recordTrade(tradeRecord('t1', MONDAY_10_ET_MS, 25.5, { exitReason: AWKWARD_TEXT }))).toBe(true);
       expect(await j.recordTrade(tradeRecord('t1', MONDAY_10_ET_MS, 999))).toBe(false);
       expect(await j.recordTrade(tradeRecord('t2', MONDAY_EVENING_MS, -10))).toBe(true);
-      expect(await j.tradesForDay('2026-01-05')).toEqual([{ ...tradeRecord('t1', MONDAY_10_ET_MS, 25.5, { exitReason: AWKWARD_TEXT }), tradingDate: '2026-01-05' }]);
+      expect(await j.tradesForDay('2026-01-05')).toEqual([
+        { ...tradeRecord('t1', MONDAY_10_ET_MS, 25.5, { exitReason: AWKWARD_TEXT }), tradingDate: '2026-01-05' },
+      ]);
       expect((await j.tradesForDay('2026-01-06')).map((t) => [t.tradeId, t.tradingDate])).toEqual([['t2', '2026-01-06']]);
       expect(await j.tradesForDay('2026-01-07')).toEqual([]);
     });
 
-    it('orders a day\'s trades by exit time', async () => {
+    it("orders a day's trades by exit time", async () => {
       const j = await open();
       await j.recordTrade(tradeRecord('second', MONDAY_10_ET_MS + 30 * MINUTE, 1));
       await j.recordTrade(tradeRecord('first', MONDAY_10_ET_MS, 1));
@@ -49,7 +61,14 @@ export function runRecordContract(open: () => Promise<Journal>, propertyRuns: nu
     it('summarizes a day without trades as zero with a null win rate', async () => {
       const j = await open();
       expect(await j.dailySummary('2026-01-05')).toEqual({
-        tradingDate: '2026-01-05', tradeCount: 0, wins: 0, losses: 0, winRate: null, pnlUsd: 0, commissionUsd: 0, endOfDayBalanceUsd: null,
+        tradingDate: '2026-01-05',
+        tradeCount: 0,
+        wins: 0,
+        losses: 0,
+        winRate: null,
+        pnlUsd: 0,
+        commissionUsd: 0,
+        endOfDayBalanceUsd: null,
       });
     });
 
@@ -72,7 +91,7 @@ export function runRecordContract(open: () => Promise<Journal>, propertyRuns: nu
   });
 
   describe('balances and risk state', () => {
-    it('replaces a day\'s end-of-day balance and tracks the highest one', async () => {
+    it("replaces a day's end-of-day balance and tracks the highest one", async () => {
       const j = await open();
       expect(await j.highestEndOfDayBalance()).toBeNull();
       await j.recordEndOfDay('2026-01-06', 50_500, 2);
@@ -127,7 +146,10 @@ export function runRecordContract(open: () => Promise<Journal>, propertyRuns: nu
       await j.recordEvent({ tsMs: 1, level: 'info', component: 'engine', message: 'start' });
       await j.recordEvent({ tsMs: 2, level: 'error', component: 'broker.projectx', message: AWKWARD_TEXT });
       await j.recordEvent({ tsMs: 2, level: 'warn', component: 'engine', message: 'slow bar' });
-      expect((await j.recentEvents(2)).map((e) => [e.level, e.message])).toEqual([['error', AWKWARD_TEXT], ['warn', 'slow bar']]);
+      expect((await j.recentEvents(2)).map((e) => [e.level, e.message])).toEqual([
+        ['error', AWKWARD_TEXT],
+        ['warn', 'slow bar'],
+      ]);
     });
 
     it('sets, overwrites and reads metadata, and the last training time helper round-trips', async () => {
@@ -213,7 +235,17 @@ async function applyOp(j: Journal, op: Op): Promise<unknown> {
     case 'broker':
       return j.recordBrokerOrderId(`intent-${op.n}`, `order-${op.n}-${op.order}`, ts);
     case 'fill':
-      return j.recordFill({ fillId: `fill-${op.id}`, orderId: `order-${op.n}-${op.order}`, intentId: null, symbol: 'MNQ', tsMs: ts, side: 'buy', qty: op.qty, price: 21000.25, commissionUsd: 0.37 });
+      return j.recordFill({
+        fillId: `fill-${op.id}`,
+        orderId: `order-${op.n}-${op.order}`,
+        intentId: null,
+        symbol: 'MNQ',
+        tsMs: ts,
+        side: 'buy',
+        qty: op.qty,
+        price: 21000.25,
+        commissionUsd: 0.37,
+      });
     case 'trade':
       return j.recordTrade(tradeRecord(`trade-${op.id}`, ts, op.pnl / 4));
   }

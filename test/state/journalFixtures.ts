@@ -12,7 +12,7 @@ export const MONDAY_EVENING_MS = Date.UTC(2026, 0, 5, 23, 30, 0);
 export const MINUTE = 60_000;
 
 /** Reasons that have broken journals before: quotes, SQL, placeholders, emoji, CJK, newlines. */
-export const AWKWARD_TEXT = "VWAP pullback ✓ 📈 回撤 — it's \"fine\"? $1 ?; DROP TABLE intents; --\nline two";
+export const AWKWARD_TEXT = 'VWAP pullback ✓ 📈 回撤 — it\'s "fine"? $1 ?; DROP TABLE intents; --\nline two';
 
 /** An intent with every field set; `overrides` replace fields. */
 export function intentInput(n: number, overrides: Partial<IntentInput> = {}): IntentInput {

@@ -38,7 +38,10 @@ describe('properties', () => {
   it('final size never exceeds the contract cap (micros 10:1), alone or across concurrent reservations', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 15 }), fc.array(requestArb, { minLength: 1, maxLength: 12 }), (minis, reqs) => {
-        const r = new RiskManager({ ...DEFAULTS, maxContractsMinis: minis, dailyLossLimitUsd: null, maxLossLimitUsd: 1e9, maxTradesPerDay: 100 }, INSTRUMENTS);
+        const r = new RiskManager(
+          { ...DEFAULTS, maxContractsMinis: minis, dailyLossLimitUsd: null, maxLossLimitUsd: 1e9, maxTradesPerDay: 100 },
+          INSTRUMENTS,
+        );
         let units = 0;
         for (const q of reqs) {
           const res = r.reserveEntry({ ...q, tsMs: T });
@@ -53,18 +56,44 @@ describe('properties', () => {
 
   it('computeFinalSize never exceeds contracts available nor the risk room', () => {
     fc.assert(
-      fc.property(requestArb, fc.integer({ min: 0, max: 60 }), fc.double({ min: 0.5, max: 500, noNaN: true }), fc.double({ min: -100, max: 5000, noNaN: true }), (q, avail, perContract, room) => {
-        const s = computeFinalSize({ ...q, caps: { contractsAvailable: avail, perContractRiskUsd: perContract, riskRoomUsd: room } }, DEFAULTS);
-        expect(s.size).toBeLessThanOrEqual(avail);
-        expect(Number.isInteger(s.size) && s.size >= 0).toBe(true);
-        if (s.size > 0) expect(s.size * perContract).toBeLessThan(room);
-      }),
+      fc.property(
+        requestArb,
+        fc.integer({ min: 0, max: 60 }),
+        fc.double({ min: 0.5, max: 500, noNaN: true }),
+        fc.double({ min: -100, max: 5000, noNaN: true }),
+        (q, avail, perContract, room) => {
+          const s = computeFinalSize({ ...q, caps: { contractsAvailable: avail, perContractRiskUsd: perContract, riskRoomUsd: room } }, DEFAULTS);
+          expect(s.size).toBeLessThanOrEqual(avail);
+          expect(Number.isInteger(s.size) && s.size >= 0).toBe(true);
+          if (s.size > 0) expect(s.size * perContract).toBeLessThan(room);
+        },
+      ),
     );
   });
 
   it('no signal is produced while HALTED or in a blackout, whatever the bar, regime or policy', () => {
-    const always: DecisionPolicy = { name: 'always', decide: () => ({ side: 'long', entryType: 'market', entryPrice: 20000, stopPrice: 19990, targetPrice: 20010, stopTicks: 40, size: 1, regime: 'BULL', reasonCode: 'RL', reason: 'x' }) };
-    const barArb = fc.tuple(fc.double({ min: 19950, max: 20050, noNaN: true }), fc.double({ min: 0, max: 30, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })).map(([lo, range, c]) => bar(lo + range / 2, lo + range, lo, lo + c * range));
+    const always: DecisionPolicy = {
+      name: 'always',
+      decide: () => ({
+        side: 'long',
+        entryType: 'market',
+        entryPrice: 20000,
+        stopPrice: 19990,
+        targetPrice: 20010,
+        stopTicks: 40,
+        size: 1,
+        regime: 'BULL',
+        reasonCode: 'RL',
+        reason: 'x',
+      }),
+    };
+    const barArb = fc
+      .tuple(
+        fc.double({ min: 19950, max: 20050, noNaN: true }),
+        fc.double({ min: 0, max: 30, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+      )
+      .map(([lo, range, c]) => bar(lo + range / 2, lo + range, lo, lo + c * range));
     fc.assert(
       fc.property(regimeArb, barArb, fc.boolean(), fc.boolean(), (regime, b, halted, useRl) => {
         const over = halted
@@ -102,7 +131,17 @@ describe('properties', () => {
         const day = et(2024, 1, 10, 10, 0);
         // an open position marked at a loss or gain first
         r.onFill({ tsMs: day, symbol: 'MNQ', side: 'buy', qty: 1, price: 20000, commissionUsd: 0.37 });
-        const pre = r.reserveEntry({ tsMs: day, symbol: 'MNQ', side: 'long', stopTicks: 100, baseSize: 1, regime: 'BULL', regimeConfidence: 1, vixMultiplier: 1, newsMultiplier: 1 });
+        const pre = r.reserveEntry({
+          tsMs: day,
+          symbol: 'MNQ',
+          side: 'long',
+          stopTicks: 100,
+          baseSize: 1,
+          regime: 'BULL',
+          regimeConfidence: 1,
+          vixMultiplier: 1,
+          newsMultiplier: 1,
+        });
         if (isRes(pre)) r.commit(pre.id);
         r.markToMarket('MNQ', 20000 + markTicks * 0.25, day + MINUTE_MS);
         if (r.state !== TradingState.ACTIVE) return;
@@ -119,7 +158,14 @@ describe('properties', () => {
         let t = day + 3 * MINUTE_MS;
         const inst = (s: string) => [MNQ, MES, ES].find((i) => i.symbol === s)!;
         for (const { res } of filled) {
-          r.onFill({ tsMs: t, symbol: res.symbol, side: res.side === 'long' ? 'buy' : 'sell', qty: res.qty, price: 20000, commissionUsd: res.qty * inst(res.symbol).commissionPerSideUsd });
+          r.onFill({
+            tsMs: t,
+            symbol: res.symbol,
+            side: res.side === 'long' ? 'buy' : 'sell',
+            qty: res.qty,
+            price: 20000,
+            commissionUsd: res.qty * inst(res.symbol).commissionPerSideUsd,
+          });
           r.commit(res.id);
         }
         const events = [];
@@ -129,7 +175,16 @@ describe('properties', () => {
         for (const { res, stopTicks } of filled) {
           const i = inst(res.symbol);
           const stop = res.side === 'long' ? 20000 - stopTicks * i.tickSize : 20000 + stopTicks * i.tickSize;
-          events.push(...r.onFill({ tsMs: ++t, symbol: res.symbol, side: res.side === 'long' ? 'sell' : 'buy', qty: res.qty, price: stop, commissionUsd: res.qty * i.commissionPerSideUsd }));
+          events.push(
+            ...r.onFill({
+              tsMs: ++t,
+              symbol: res.symbol,
+              side: res.side === 'long' ? 'sell' : 'buy',
+              qty: res.qty,
+              price: stop,
+              commissionUsd: res.qty * i.commissionPerSideUsd,
+            }),
+          );
         }
         expect(events.filter((e) => e.code === 'MLL_BREACH' || e.code === 'DAILY_LOSS_LIMIT')).toEqual([]);
         expect(r.snapshot().equityUsd).toBeGreaterThan(r.mllFloorUsd);
@@ -141,7 +196,17 @@ describe('properties', () => {
   it('denies an entry whose single-contract stop would touch the MLL floor', () => {
     const r = new RiskManager({ ...DEFAULTS }, INSTRUMENTS);
     r.onTradingDayEnd(et(2024, 1, 2, 17, 0), 48_020);
-    const res = r.reserveEntry({ tsMs: T, symbol: 'MNQ', side: 'long', stopTicks: 40, baseSize: 5, regime: 'BULL', regimeConfidence: 1, vixMultiplier: 1, newsMultiplier: 1 });
+    const res = r.reserveEntry({
+      tsMs: T,
+      symbol: 'MNQ',
+      side: 'long',
+      stopTicks: 40,
+      baseSize: 5,
+      regime: 'BULL',
+      regimeConfidence: 1,
+      vixMultiplier: 1,
+      newsMultiplier: 1,
+    });
     // floor 48000, equity 48020: one MNQ 40-tick stop costs 20.74 → 47999.26 would breach
     expect(res).toMatchObject({ code: 'RISK_BUDGET' });
   });

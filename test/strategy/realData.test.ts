@@ -40,11 +40,19 @@ describe.skipIf(!present)('real NQ 1-minute data (skipped when /work/shared/data
     let prevStart: number | null = null;
     let checked = 0;
     const check = (from: number, to: number, snap: { vwap: number; std: number }) => {
-      let V = 0, PV = 0;
-      for (let j = from; j < to; j++) { const p = (s.high[j]! + s.low[j]! + s.close[j]!) / 3; V += s.volume[j]!; PV += s.volume[j]! * p; }
+      let V = 0,
+        PV = 0;
+      for (let j = from; j < to; j++) {
+        const p = (s.high[j]! + s.low[j]! + s.close[j]!) / 3;
+        V += s.volume[j]!;
+        PV += s.volume[j]! * p;
+      }
       const mean = PV / V;
       let q = 0;
-      for (let j = from; j < to; j++) { const p = (s.high[j]! + s.low[j]! + s.close[j]!) / 3; q += s.volume[j]! * (p - mean) ** 2; }
+      for (let j = from; j < to; j++) {
+        const p = (s.high[j]! + s.low[j]! + s.close[j]!) / 3;
+        q += s.volume[j]! * (p - mean) ** 2;
+      }
       expect(snap.vwap).toBeCloseTo(mean, 6);
       expect(snap.std).toBeCloseTo(Math.sqrt(q / V), 4);
       checked++;
@@ -86,9 +94,16 @@ describe.skipIf(!present)('real NQ 1-minute data (skipped when /work/shared/data
       const date = sessionInfo(bar.tsMs).tradingDate;
       const verdict = evaluateFilters({ tsMs, tradingDate: date, regime, settings: fs, vixTable, calendar });
       const d = generateSignal({
-        bar, instrument: NQ_INST, regimeInfo: { regime, state: 0, confidence: 0.7, probs: [], logLikelihood: 0 },
-        vwap: snap, anchoredVwap: anchored, filters: verdict, position: null, tradingState: risk.state,
-        regimeTradesThisSession: counter.count(date, regime), settings: ss,
+        bar,
+        instrument: NQ_INST,
+        regimeInfo: { regime, state: 0, confidence: 0.7, probs: [], logLikelihood: 0 },
+        vwap: snap,
+        anchoredVwap: anchored,
+        filters: verdict,
+        position: null,
+        tradingState: risk.state,
+        regimeTradesThisSession: counter.count(date, regime),
+        settings: ss,
       });
       codes.set(d.reasonCode, (codes.get(d.reasonCode) ?? 0) + 1);
       if (d.side === null) continue;
@@ -98,7 +113,17 @@ describe.skipIf(!present)('real NQ 1-minute data (skipped when /work/shared/data
       for (const p of [sig.entryPrice, sig.stopPrice, sig.targetPrice]) expect(Math.abs(p * 4 - Math.round(p * 4))).toBeLessThan(1e-6);
       expect((sig.entryPrice - sig.stopPrice) * dir).toBeGreaterThan(0);
       expect((sig.targetPrice - sig.entryPrice) * dir).toBeGreaterThan(0);
-      const res = risk.reserveEntry({ tsMs, symbol: 'NQ', side: sig.side, stopTicks: sig.stopTicks, baseSize: sig.size, regime, regimeConfidence: 0.7, vixMultiplier: verdict.vixMultiplier, newsMultiplier: verdict.newsMultiplier });
+      const res = risk.reserveEntry({
+        tsMs,
+        symbol: 'NQ',
+        side: sig.side,
+        stopTicks: sig.stopTicks,
+        baseSize: sig.size,
+        regime,
+        regimeConfidence: 0.7,
+        vixMultiplier: verdict.vixMultiplier,
+        newsMultiplier: verdict.newsMultiplier,
+      });
       if ('id' in res) {
         expect(res.qty).toBeLessThanOrEqual(5);
         risk.release(res.id); // no broker here: the engine's job
@@ -107,7 +132,9 @@ describe.skipIf(!present)('real NQ 1-minute data (skipped when /work/shared/data
     }
     if (process.env.TXBOT_PRINT_CODES) console.log(Object.fromEntries([...codes].sort((a, b) => b[1] - a[1])));
     // the chain produced both trades and every kind of block on two weeks of data
-    expect([...codes.keys()]).toEqual(expect.arrayContaining(['NO_SETUP', 'BEFORE_ENTRY_START', 'AFTER_ENTRY_CUTOFF', 'NEWS_BLACKOUT', 'MAX_REGIME_TRADES']));
+    expect([...codes.keys()]).toEqual(
+      expect.arrayContaining(['NO_SETUP', 'BEFORE_ENTRY_START', 'AFTER_ENTRY_CUTOFF', 'NEWS_BLACKOUT', 'MAX_REGIME_TRADES']),
+    );
     expect([...codes.keys()].some((c) => c === 'PULLBACK_TO_VWAP' || c === 'RALLY_TO_VWAP' || c.startsWith('FADE_'))).toBe(true);
   });
 });

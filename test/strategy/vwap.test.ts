@@ -121,7 +121,10 @@ describe('SessionVwap', () => {
   it('matches a two-pass computation at index-level prices (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ p: fc.double({ min: 18000, max: 22000, noNaN: true }), v: fc.integer({ min: 0, max: 5000 }) }), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.record({ p: fc.double({ min: 18000, max: 22000, noNaN: true }), v: fc.integer({ min: 0, max: 5000 }) }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
         (rows) => {
           const v = new SessionVwap();
           const t0 = et(2024, 1, 3, 9, 30);

@@ -1,7 +1,16 @@
 // The client's view of one account, fed by user-hub events and REST snapshots: orders, positions and
 // trades with duplicate and out-of-order events detected, and bracket legs tracked by parentOrderId.
 
-import { EventAction, OrderStatus, TERMINAL_ORDER_STATUSES, type PxAccount, type PxOrder, type PxPosition, type PxTrade, type PxUserEvent } from './types.ts';
+import {
+  EventAction,
+  OrderStatus,
+  TERMINAL_ORDER_STATUSES,
+  type PxAccount,
+  type PxOrder,
+  type PxPosition,
+  type PxTrade,
+  type PxUserEvent,
+} from './types.ts';
 
 /** What applying an event did. */
 export type ApplyResult = 'applied' | 'duplicate' | 'stale';
@@ -20,7 +29,14 @@ function versionOf(o: PxOrder): number {
 }
 
 function sameOrder(a: PxOrder, b: PxOrder): boolean {
-  return a.status === b.status && a.fillVolume === b.fillVolume && versionOf(a) === versionOf(b) && a.limitPrice === b.limitPrice && a.stopPrice === b.stopPrice && a.size === b.size;
+  return (
+    a.status === b.status &&
+    a.fillVolume === b.fillVolume &&
+    versionOf(a) === versionOf(b) &&
+    a.limitPrice === b.limitPrice &&
+    a.stopPrice === b.stopPrice &&
+    a.size === b.size
+  );
 }
 
 /** In-memory account state; pure (no I/O, no clock). */
@@ -53,7 +69,10 @@ export class ProjectXAccountState {
       if (TERMINAL_ORDER_STATUSES.has(cur.status) && !TERMINAL_ORDER_STATUSES.has(o.status)) return 'stale';
       if (o.fillVolume < cur.fillVolume) return 'stale';
     }
-    this.orders.set(o.id, cur ? { ...o, parentOrderId: o.parentOrderId ?? cur.parentOrderId, linkedOrderId: o.linkedOrderId ?? cur.linkedOrderId } : o);
+    this.orders.set(
+      o.id,
+      cur ? { ...o, parentOrderId: o.parentOrderId ?? cur.parentOrderId, linkedOrderId: o.linkedOrderId ?? cur.linkedOrderId } : o,
+    );
     return 'applied';
   }
 
@@ -92,7 +111,8 @@ export class ProjectXAccountState {
     for (const leg of this.orders.values()) {
       if (leg.status !== OrderStatus.Suspended || leg.parentOrderId === null) continue;
       const parent = this.orders.get(leg.parentOrderId);
-      if (parent && TERMINAL_ORDER_STATUSES.has(parent.status) && parent.status !== OrderStatus.Filled) this.orders.set(leg.id, { ...leg, status: OrderStatus.Cancelled });
+      if (parent && TERMINAL_ORDER_STATUSES.has(parent.status) && parent.status !== OrderStatus.Filled)
+        this.orders.set(leg.id, { ...leg, status: OrderStatus.Cancelled });
     }
   }
 
@@ -112,6 +132,8 @@ export class ProjectXAccountState {
 
   /** Orders whose status is working (1 Open, 6 Pending) or suspended (8). */
   workingOrders(): PxOrder[] {
-    return [...this.orders.values()].filter((o) => o.status === OrderStatus.Open || o.status === OrderStatus.Pending || o.status === OrderStatus.Suspended);
+    return [...this.orders.values()].filter(
+      (o) => o.status === OrderStatus.Open || o.status === OrderStatus.Pending || o.status === OrderStatus.Suspended,
+    );
   }
 }

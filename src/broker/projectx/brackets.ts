@@ -37,10 +37,17 @@ export function bracketFromPrices(side: Side, entryPrice: number, stopPrice: num
  */
 export function bracketFromTickDistances(side: Side, stopTicks: number, targetTicks: number): BracketSpec {
   if (!Number.isInteger(stopTicks) || !Number.isInteger(targetTicks) || stopTicks < 1 || targetTicks < 1) {
-    throw new BrokerError('INVALID_BRACKET', `bracket distances: expected whole ticks >= 1, found stop ${stopTicks} and target ${targetTicks}`, false);
+    throw new BrokerError(
+      'INVALID_BRACKET',
+      `bracket distances: expected whole ticks >= 1, found stop ${stopTicks} and target ${targetTicks}`,
+      false,
+    );
   }
   const sign = side === 'long' ? 1 : -1;
-  return { stopLossBracket: { ticks: -sign * stopTicks, type: OrderType.Stop }, takeProfitBracket: { ticks: sign * targetTicks, type: OrderType.Limit } };
+  return {
+    stopLossBracket: { ticks: -sign * stopTicks, type: OrderType.Stop },
+    takeProfitBracket: { ticks: sign * targetTicks, type: OrderType.Limit },
+  };
 }
 
 /** Absolute price of a leg once the entry fills at `fillPrice`: fillPrice + ticks · tickSize, on the tick grid. */

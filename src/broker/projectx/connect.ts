@@ -44,7 +44,10 @@ export function gatewayEndpoints(config: Config, options: { gateway?: string; rt
  * A REST client for the endpoints; throws MissingCredentialsError (naming the variables) before any request.
  * Defaults suit a command line: warnings (retries) to stderr, reads retried 0.5 s, 1 s, 2 s, 4 s then given up.
  */
-export function connectClient(endpoints: GatewayEndpoints, options: { env?: NodeJS.ProcessEnv; logger?: Logger; clock?: Clock; retryPolicy?: RetryPolicy } = {}): ProjectXClient {
+export function connectClient(
+  endpoints: GatewayEndpoints,
+  options: { env?: NodeJS.ProcessEnv; logger?: Logger; clock?: Clock; retryPolicy?: RetryPolicy } = {},
+): ProjectXClient {
   const credentials = credentialsFromEnv(options.env);
   return new ProjectXClient({
     apiUrl: endpoints.apiUrl,

@@ -3,13 +3,58 @@
 
 import { BrokerError, TxbotError } from '../../domain/errors.ts';
 
-const LOGIN = ['Success', 'UserNotFound', 'PasswordVerificationFailed', 'InvalidCredentials', 'AppNotFound', 'AppVerificationFailed', 'InvalidDevice', 'AgreementsNotSigned', 'UnknownError', 'ApiSubscriptionNotFound', 'ApiKeyAuthenticationDisabled'];
+const LOGIN = [
+  'Success',
+  'UserNotFound',
+  'PasswordVerificationFailed',
+  'InvalidCredentials',
+  'AppNotFound',
+  'AppVerificationFailed',
+  'InvalidDevice',
+  'AgreementsNotSigned',
+  'UnknownError',
+  'ApiSubscriptionNotFound',
+  'ApiKeyAuthenticationDisabled',
+];
 const VALIDATE = ['Success', 'InvalidSession', 'SessionNotFound', 'ExpiredToken', 'UnknownError'];
-const PLACE = ['Success', 'AccountNotFound', 'OrderRejected', 'InsufficientFunds', 'AccountViolation', 'OutsideTradingHours', 'OrderPending', 'UnknownError', 'ContractNotFound', 'ContractNotActive', 'AccountRejected'];
+const PLACE = [
+  'Success',
+  'AccountNotFound',
+  'OrderRejected',
+  'InsufficientFunds',
+  'AccountViolation',
+  'OutsideTradingHours',
+  'OrderPending',
+  'UnknownError',
+  'ContractNotFound',
+  'ContractNotActive',
+  'AccountRejected',
+];
 const CANCEL = ['Success', 'AccountNotFound', 'OrderNotFound', 'Rejected', 'Pending', 'UnknownError', 'AccountRejected'];
 const MODIFY = [...CANCEL, 'ContractNotFound'];
-const CLOSE = ['Success', 'AccountNotFound', 'PositionNotFound', 'ContractNotFound', 'ContractNotActive', 'OrderRejected', 'OrderPending', 'UnknownError', 'AccountRejected'];
-const PARTIAL = ['Success', 'AccountNotFound', 'PositionNotFound', 'ContractNotFound', 'ContractNotActive', 'InvalidCloseSize', 'OrderRejected', 'OrderPending', 'UnknownError', 'AccountRejected'];
+const CLOSE = [
+  'Success',
+  'AccountNotFound',
+  'PositionNotFound',
+  'ContractNotFound',
+  'ContractNotActive',
+  'OrderRejected',
+  'OrderPending',
+  'UnknownError',
+  'AccountRejected',
+];
+const PARTIAL = [
+  'Success',
+  'AccountNotFound',
+  'PositionNotFound',
+  'ContractNotFound',
+  'ContractNotActive',
+  'InvalidCloseSize',
+  'OrderRejected',
+  'OrderPending',
+  'UnknownError',
+  'AccountRejected',
+];
 const BARS = ['Success', 'ContractNotFound', 'UnitInvalid', 'UnitNumberInvalid', 'LimitInvalid'];
 const SEARCH = ['Success', 'AccountNotFound'];
 const CONTRACT = ['Success', 'ContractNotFound'];
@@ -91,15 +136,35 @@ export function rejectedError(endpoint: string, errorCode: number, errorMessage:
 /** Builds the error for a non-200 HTTP status: 401, 429 and 5xx are told apart. */
 export function httpStatusError(endpoint: string, status: number, bodySnippet: string): ProjectXError {
   if (status === 401) {
-    return new ProjectXError('PROJECTX_UNAUTHORIZED', { endpoint, httpStatus: status, retryable: false, message: `ProjectX ${endpoint}: HTTP 401 unauthorized (token missing, expired or revoked)` });
+    return new ProjectXError('PROJECTX_UNAUTHORIZED', {
+      endpoint,
+      httpStatus: status,
+      retryable: false,
+      message: `ProjectX ${endpoint}: HTTP 401 unauthorized (token missing, expired or revoked)`,
+    });
   }
   if (status === 429) {
-    return new ProjectXError('PROJECTX_RATE_LIMITED', { endpoint, httpStatus: status, retryable: true, message: `ProjectX ${endpoint}: HTTP 429 rate limited (limits: 50/30 s for History/retrieveBars, 200/60 s otherwise)` });
+    return new ProjectXError('PROJECTX_RATE_LIMITED', {
+      endpoint,
+      httpStatus: status,
+      retryable: true,
+      message: `ProjectX ${endpoint}: HTTP 429 rate limited (limits: 50/30 s for History/retrieveBars, 200/60 s otherwise)`,
+    });
   }
   if (status >= 500) {
-    return new ProjectXError('PROJECTX_SERVER_ERROR', { endpoint, httpStatus: status, retryable: true, message: `ProjectX ${endpoint}: HTTP ${status} server error${bodySnippet ? `: ${bodySnippet}` : ''}` });
+    return new ProjectXError('PROJECTX_SERVER_ERROR', {
+      endpoint,
+      httpStatus: status,
+      retryable: true,
+      message: `ProjectX ${endpoint}: HTTP ${status} server error${bodySnippet ? `: ${bodySnippet}` : ''}`,
+    });
   }
-  return new ProjectXError('PROJECTX_HTTP_ERROR', { endpoint, httpStatus: status, retryable: false, message: `ProjectX ${endpoint}: unexpected HTTP ${status}${bodySnippet ? `: ${bodySnippet}` : ''}` });
+  return new ProjectXError('PROJECTX_HTTP_ERROR', {
+    endpoint,
+    httpStatus: status,
+    retryable: false,
+    message: `ProjectX ${endpoint}: unexpected HTTP ${status}${bodySnippet ? `: ${bodySnippet}` : ''}`,
+  });
 }
 
 /** Credentials are not set: names the variables to set. */
@@ -107,9 +172,13 @@ export class MissingCredentialsError extends TxbotError {
   override readonly exitCode = 2;
   readonly missing: readonly string[];
   constructor(missing: readonly string[]) {
-    super('PROJECTX_CREDENTIALS_MISSING', `ProjectX credentials missing: environment variable${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`, {
-      hint: 'export PROJECTX_USERNAME=<your TopstepX user name> and PROJECTX_API_KEY=<API key from the ProjectX dashboard>',
-    });
+    super(
+      'PROJECTX_CREDENTIALS_MISSING',
+      `ProjectX credentials missing: environment variable${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
+      {
+        hint: 'export PROJECTX_USERNAME=<your TopstepX user name> and PROJECTX_API_KEY=<API key from the ProjectX dashboard>',
+      },
+    );
     this.missing = missing;
   }
 }

@@ -55,7 +55,8 @@ function bad(endpoint: string, what: string): ProjectXError {
 }
 
 function obj(v: unknown, endpoint: string, what: string): Json {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad(endpoint, `${what} is not an object (got ${v === null ? 'null' : typeof v})`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw bad(endpoint, `${what} is not an object (got ${v === null ? 'null' : typeof v})`);
   return v as Json;
 }
 
@@ -119,7 +120,14 @@ export function parseEnvelope(endpoint: string, body: unknown): Json {
 
 export function parseAccount(v: unknown, endpoint = 'Account/search'): PxAccount {
   const o = obj(v, endpoint, 'account');
-  return { id: num(o, 'id', endpoint), name: str(o, 'name', endpoint), balanceUsd: num(o, 'balance', endpoint), canTrade: bool(o, 'canTrade', false), isVisible: bool(o, 'isVisible', true), simulated: bool(o, 'simulated', false) };
+  return {
+    id: num(o, 'id', endpoint),
+    name: str(o, 'name', endpoint),
+    balanceUsd: num(o, 'balance', endpoint),
+    canTrade: bool(o, 'canTrade', false),
+    isVisible: bool(o, 'isVisible', true),
+    simulated: bool(o, 'simulated', false),
+  };
 }
 
 export function parseContract(v: unknown, endpoint = 'Contract/search'): PxContract {
@@ -191,7 +199,14 @@ export function parseTrade(v: unknown, endpoint = 'Trade/search'): PxTrade {
 /** One bar `{t, o, h, l, c, v}`; `t` in any timestamp format, read as UTC. */
 export function parseBar(v: unknown, endpoint = 'History/retrieveBars'): Bar {
   const o = obj(v, endpoint, 'bar');
-  return { tsMs: ts(o, 't', endpoint), open: num(o, 'o', endpoint), high: num(o, 'h', endpoint), low: num(o, 'l', endpoint), close: num(o, 'c', endpoint), volume: numOrNull(o, 'v', endpoint) ?? 0 };
+  return {
+    tsMs: ts(o, 't', endpoint),
+    open: num(o, 'o', endpoint),
+    high: num(o, 'h', endpoint),
+    low: num(o, 'l', endpoint),
+    close: num(o, 'c', endpoint),
+    volume: numOrNull(o, 'v', endpoint) ?? 0,
+  };
 }
 
 /** Sorts bars ascending by time and keeps the last copy of each timestamp. */
@@ -231,7 +246,15 @@ export function parseQuote(contractId: string, v: unknown): PxQuote {
   const t = o.timestamp ?? o.lastUpdated;
   const tsMs = typeof t === 'string' ? parseTimestampUtcMs(t) : Number.NaN;
   if (Number.isNaN(tsMs)) throw bad(endpoint, `quote timestamp missing or malformed (got ${JSON.stringify(t)})`);
-  return { contractId, symbolId: strOrNull(o, 'symbol'), lastPrice: numOrNull(o, 'lastPrice', endpoint), bestBid: numOrNull(o, 'bestBid', endpoint), bestAsk: numOrNull(o, 'bestAsk', endpoint), volume: numOrNull(o, 'volume', endpoint), tsMs };
+  return {
+    contractId,
+    symbolId: strOrNull(o, 'symbol'),
+    lastPrice: numOrNull(o, 'lastPrice', endpoint),
+    bestBid: numOrNull(o, 'bestBid', endpoint),
+    bestAsk: numOrNull(o, 'bestAsk', endpoint),
+    volume: numOrNull(o, 'volume', endpoint),
+    tsMs,
+  };
 }
 
 /** GatewayTrade payload: one trade or a list of them. */
@@ -240,7 +263,13 @@ export function parseMarketTrades(contractId: string, v: unknown): PxMarketTrade
   const items = Array.isArray(v) ? v : [v];
   return items.map((it) => {
     const o = obj(it, endpoint, 'trade');
-    return { contractId, price: num(o, 'price', endpoint), volume: numOrNull(o, 'volume', endpoint) ?? 0, type: numOrNull(o, 'type', endpoint) ?? 0, tsMs: ts(o, 'timestamp', endpoint) };
+    return {
+      contractId,
+      price: num(o, 'price', endpoint),
+      volume: numOrNull(o, 'volume', endpoint) ?? 0,
+      type: numOrNull(o, 'type', endpoint) ?? 0,
+      tsMs: ts(o, 'timestamp', endpoint),
+    };
   });
 }
 
@@ -250,6 +279,13 @@ export function parseDepth(contractId: string, v: unknown): PxDepthEntry[] {
   const items = Array.isArray(v) ? v : [v];
   return items.map((it) => {
     const o = obj(it, endpoint, 'depth entry');
-    return { contractId, type: num(o, 'type', endpoint), price: num(o, 'price', endpoint), volume: numOrNull(o, 'volume', endpoint) ?? 0, currentVolume: numOrNull(o, 'currentVolume', endpoint) ?? 0, tsMs: ts(o, 'timestamp', endpoint) };
+    return {
+      contractId,
+      type: num(o, 'type', endpoint),
+      price: num(o, 'price', endpoint),
+      volume: numOrNull(o, 'volume', endpoint) ?? 0,
+      currentVolume: numOrNull(o, 'currentVolume', endpoint) ?? 0,
+      tsMs: ts(o, 'timestamp', endpoint),
+    };
   });
 }

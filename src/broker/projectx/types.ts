@@ -32,7 +32,12 @@ export enum OrderStatus {
 }
 
 /** Statuses after which an order never changes again. */
-export const TERMINAL_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set([OrderStatus.Filled, OrderStatus.Cancelled, OrderStatus.Expired, OrderStatus.Rejected]);
+export const TERMINAL_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set([
+  OrderStatus.Filled,
+  OrderStatus.Cancelled,
+  OrderStatus.Expired,
+  OrderStatus.Rejected,
+]);
 
 /** Position `type`: size is always positive, the direction is here. */
 export enum PositionType {

@@ -63,7 +63,12 @@ export class SimBroker {
       return { kind: 'entry_rejected', intentId: order.intentId, tsMs: order.decidedAtMs, reason: 'an entry or position is already open' };
     }
     if (!(order.qty > 0) || !(order.stopTicks > 0) || !(order.targetTicks > 0)) {
-      return { kind: 'entry_rejected', intentId: order.intentId, tsMs: order.decidedAtMs, reason: `invalid order qty=${order.qty} stopTicks=${order.stopTicks} targetTicks=${order.targetTicks}` };
+      return {
+        kind: 'entry_rejected',
+        intentId: order.intentId,
+        tsMs: order.decidedAtMs,
+        reason: `invalid order qty=${order.qty} stopTicks=${order.stopTicks} targetTicks=${order.targetTicks}`,
+      };
     }
     this.pending = order;
     return null;

@@ -13,10 +13,18 @@ export function registerAccountsCommand(program: Command): void {
     .option(...RTC_OPTION)
     .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')
     .option('--all', 'include inactive accounts')
-    .addHelpText('after', '\nExamples:\n  txbot accounts\n  txbot accounts --all\n  PROJECTX_USERNAME=sim-user PROJECTX_API_KEY=sim-key txbot accounts --gateway http://127.0.0.1:8080')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  txbot accounts\n  txbot accounts --all\n  PROJECTX_USERNAME=sim-user PROJECTX_API_KEY=sim-key txbot accounts --gateway http://127.0.0.1:8080',
+    )
     .action(async (opts: { gateway?: string; rtc?: string; config?: string; all?: boolean }) => {
       const client = connectClient(gatewayEndpoints(loadConfig({ file: opts.config }).config, opts));
       const accounts = await client.searchAccounts(!opts.all);
-      out(table(['id', 'name', 'balance', 'canTrade', 'simulated'], accounts.map((a) => [a.id, a.name, a.balanceUsd.toFixed(2), String(a.canTrade), String(a.simulated)])));
+      out(
+        table(
+          ['id', 'name', 'balance', 'canTrade', 'simulated'],
+          accounts.map((a) => [a.id, a.name, a.balanceUsd.toFixed(2), String(a.canTrade), String(a.simulated)]),
+        ),
+      );
     });
 }

@@ -15,7 +15,8 @@ interface TestOptions {
 
 async function sendTest(opts: TestOptions): Promise<void> {
   const name = opts.channel as ChannelName | undefined;
-  if (!name || !CHANNEL_NAMES.includes(name)) throw new UsageError(`--channel: expected one of ${CHANNEL_NAMES.join(', ')} (got ${JSON.stringify(opts.channel ?? null)})`);
+  if (!name || !CHANNEL_NAMES.includes(name))
+    throw new UsageError(`--channel: expected one of ${CHANNEL_NAMES.join(', ')} (got ${JSON.stringify(opts.channel ?? null)})`);
   const config = loadConfig({ file: opts.config }).config;
   const channel = buildChannel(name, config.monitoring, process.env, opts.url);
   const alert: Alert = {

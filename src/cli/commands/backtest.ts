@@ -26,12 +26,15 @@ export function registerBacktestCommand(program: Command): void {
     .requiredOption('--out <dir>', 'output folder')
     .option('--retrain', 'also run with scheduled + drift retraining from --model (out/fixed, out/retraining, comparison.json)')
     .option('--no-drift', 'with --retrain: scheduled retraining only')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   txbot backtest --data ../shared/data/nq_5min_firstrate_sample_2026-01-04_2026-01-19_ET.csv --train --out out/nq
   txbot train --data es.csv.gz --to 2021-12-31 --out models/es.json
   txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --out out/es-2022
-  txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --to 2022-12-31 --retrain --out out/es-2022-rt`)
+  txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --to 2022-12-31 --retrain --out out/es-2022-rt`,
+    )
     .action((opts: BacktestOpts) => runBacktestCommand(opts));
 }
 

@@ -34,10 +34,19 @@ export function registerCombineCommand(program: Command): void {
       const days = dailyResultsFromEquityCsv(text, file, start);
       const sims = opts.simulations ? parseIntOption('--simulations', opts.simulations, 1) : c.combine.simulations;
       const seed = opts.seed ? parseIntOption('--seed', opts.seed, 0) : c.combine.seed;
-      const r = simulateCombine(days, { startingBalanceUsd: start, profitTargetUsd: c.risk.profit_target, maxLossLimitUsd: c.risk.max_loss_limit, maxDays: c.combine.max_days }, sims, seed);
-      out(`Combine ${Math.round(start / 1000)}K: +$${c.risk.profit_target} target, $${c.risk.max_loss_limit} trailing MLL, ${c.combine.max_days} days at most`);
+      const r = simulateCombine(
+        days,
+        { startingBalanceUsd: start, profitTargetUsd: c.risk.profit_target, maxLossLimitUsd: c.risk.max_loss_limit, maxDays: c.combine.max_days },
+        sims,
+        seed,
+      );
+      out(
+        `Combine ${Math.round(start / 1000)}K: +$${c.risk.profit_target} target, $${c.risk.max_loss_limit} trailing MLL, ${c.combine.max_days} days at most`,
+      );
       out(`out-of-sample trading days sampled: ${r.sampleDays}`);
-      out(`pass probability ${(r.passProbability * 100).toFixed(1)}%, breach probability ${(r.breachProbability * 100).toFixed(1)}%, neither ${(r.unresolvedProbability * 100).toFixed(1)}%`);
+      out(
+        `pass probability ${(r.passProbability * 100).toFixed(1)}%, breach probability ${(r.breachProbability * 100).toFixed(1)}%, neither ${(r.unresolvedProbability * 100).toFixed(1)}%`,
+      );
       out(`median days to pass: ${r.medianDaysToPass ?? 'n/a'}`);
       out(`simulations ${r.simulations}, seed ${r.seed}`);
     });

@@ -14,7 +14,9 @@ export function registerConfigCommand(program: Command): void {
     .addHelpText('after', '\nExamples:\n  txbot config check\n  txbot config check my-config.yaml')
     .action((file?: string) => {
       const loaded = loadConfig({ file });
-      out(`OK: ${loaded.sourcePath ?? 'embedded defaults'} is valid (${loaded.config.hmm.n_states} states, instrument ${loaded.config.backtest.instrument})`);
+      out(
+        `OK: ${loaded.sourcePath ?? 'embedded defaults'} is valid (${loaded.config.hmm.n_states} states, instrument ${loaded.config.backtest.instrument})`,
+      );
     });
   config
     .command('show')

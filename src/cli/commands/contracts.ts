@@ -18,6 +18,11 @@ export function registerContractsCommand(program: Command): void {
     .action(async (search: string, opts: { gateway?: string; rtc?: string; config?: string; live?: boolean }) => {
       const endpoints = gatewayEndpoints(loadConfig({ file: opts.config }).config, opts);
       const contracts = await connectClient(endpoints).searchContracts(search, opts.live ?? endpoints.live);
-      out(table(['id', 'name', 'description', 'tickSize', 'tickValue', 'active'], contracts.map((c) => [c.id, c.name, c.description, c.tickSize, c.tickValueUsd, String(c.activeContract)])));
+      out(
+        table(
+          ['id', 'name', 'description', 'tickSize', 'tickValue', 'active'],
+          contracts.map((c) => [c.id, c.name, c.description, c.tickSize, c.tickValueUsd, String(c.activeContract)]),
+        ),
+      );
     });
 }

@@ -44,7 +44,9 @@ async function serve(opts: DashboardOptions): Promise<void> {
   // the token stays out of the printed URL (stdout may be logged)
   const base = new URL(dash.url);
   out(`${base.origin}/`);
-  note(`${token ? 'Open with ?token=$DASHBOARD_TOKEN. ' : ''}${opts.results ? `Showing results ${opts.results}.` : journal ? 'Showing the journal.' : 'No journal found: the page stays empty until a live/paper session publishes.'} Ctrl+C to stop.`);
+  note(
+    `${token ? 'Open with ?token=$DASHBOARD_TOKEN. ' : ''}${opts.results ? `Showing results ${opts.results}.` : journal ? 'Showing the journal.' : 'No journal found: the page stays empty until a live/paper session publishes.'} Ctrl+C to stop.`,
+  );
   await new Promise<void>((done) => {
     const stop = (): void => done();
     process.once('SIGINT', stop);

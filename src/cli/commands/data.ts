@@ -13,7 +13,10 @@ export function registerDataCommand(program: Command): void {
     .argument('<file>', 'CSV or CSV.gz file (OHLCV bars or an event calendar)')
     .option('--timezone <zone>', 'zone of naive timestamps', 'America/New_York')
     .description('Print range, bar count, gaps, session coverage and problems found')
-    .addHelpText('after', '\nExamples:\n  txbot data inspect ../shared/data/nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv\n  txbot data inspect bars.csv --timezone UTC')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  txbot data inspect ../shared/data/nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv\n  txbot data inspect bars.csv --timezone UTC',
+    )
     .action(async (file: string, opts: { timezone: string }) => {
       note(`inspecting ${file} ...`);
       const rep = await inspectFile(file, { timezone: opts.timezone });
@@ -30,7 +33,12 @@ export function registerDataCommand(program: Command): void {
     .addHelpText('after', '\nExamples:\n  txbot data synth --seed 7 --days 120 --out synth.csv')
     .action((opts: { out: string; seed: string; days: string; start: string; session: string }) => {
       const session = opts.session === 'globex' ? 'globex' : 'rth';
-      const r = generateSyntheticBars({ seed: parseIntOption('--seed', opts.seed), days: parseIntOption('--days', opts.days, 1), startDate: opts.start, session });
+      const r = generateSyntheticBars({
+        seed: parseIntOption('--seed', opts.seed),
+        days: parseIntOption('--days', opts.days, 1),
+        startDate: opts.start,
+        session,
+      });
       writeBarsCsv(opts.out, r.series);
       out(`wrote ${r.series.length} synthetic bars to ${opts.out}`);
     });

@@ -30,7 +30,12 @@ async function planFromSharedData(loaded: LoadedConfig): Promise<DemoPlan | null
   const file = sharedDataFile(DEMO_ES_FILE);
   if (!file) return null;
   note(`demo: loading ${file} (real ES 5-minute bars) ...`);
-  const data = await loadBars(file, { timezone: loaded.config.data.timezone, policy: 'strict', barMinutes: loaded.config.data.bar_minutes, from: '2020-01-01' });
+  const data = await loadBars(file, {
+    timezone: loaded.config.data.timezone,
+    policy: 'strict',
+    barMinutes: loaded.config.data.bar_minutes,
+    from: '2020-01-01',
+  });
   return {
     label: `${DEMO_ES_FILE} (ES prices, traded as MES)`,
     symbol: 'MES',
@@ -45,7 +50,14 @@ function planFromSynthetic(): DemoPlan {
   note('demo: ../shared/data is absent; using the built-in synthetic generator (seed 42, 300 trading days) instead');
   const all = generateSyntheticBars({ seed: 42, days: 300, startDate: '2024-01-02' }).series;
   const cut = 200 * 78;
-  return { label: 'synthetic regime-switching bars (seed 42)', symbol: 'MNQ', train: sliceBarSeries(all, 0, cut), test: sliceBarSeries(all, cut, all.length), trainRange: 'first 200 days', testRange: 'last 100 days' };
+  return {
+    label: 'synthetic regime-switching bars (seed 42)',
+    symbol: 'MNQ',
+    train: sliceBarSeries(all, 0, cut),
+    test: sliceBarSeries(all, cut, all.length),
+    trainRange: 'first 200 days',
+    testRange: 'last 100 days',
+  };
 }
 
 export function registerDemoCommand(program: Command): void {

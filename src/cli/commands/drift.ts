@@ -25,7 +25,9 @@ interface DriftOpts {
 export function registerDriftCommand(program: Command): void {
   program
     .command('drift')
-    .description('Replay bars through a saved regime model: rolling log-likelihood ratio per day vs the training baseline, and when drift would trigger a retrain')
+    .description(
+      'Replay bars through a saved regime model: rolling log-likelihood ratio per day vs the training baseline, and when drift would trigger a retrain',
+    )
     .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
     .requiredOption('--model <file>', 'saved regime model (from txbot train or txbot retrain)')
     .option('--from <date>', 'first trading date YYYY-MM-DD')
@@ -34,7 +36,9 @@ export function registerDriftCommand(program: Command): void {
     .option('--window-days <n>', 'trading days in the rolling window (default retrain.drift_window_days)')
     .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 The ratio is 1 + (rolling mean - baseline) / |baseline| of the per-bar log-likelihood: 1 = as good as on
 the training data, 0.8 = 20% worse. "trigger" marks the days a live retrain would have started (the
 model kept, so the window starts afresh after each trigger).
@@ -42,7 +46,8 @@ model kept, so the window starts afresh after each trigger).
 Examples:
   txbot train --data es.csv.gz --from 2021-01-01 --to 2021-12-31 --out models/es2021.json
   txbot drift --data es.csv.gz --model models/es2021.json --from 2022-01-01 --to 2022-06-30
-  txbot drift --data es.csv.gz --model models/es2021.json --threshold 0.1 --window-days 10`)
+  txbot drift --data es.csv.gz --model models/es2021.json --threshold 0.1 --window-days 10`,
+    )
     .action((opts: DriftOpts) => runDriftCommand(opts));
 }
 
@@ -63,7 +68,9 @@ async function runDriftCommand(opts: DriftOpts): Promise<void> {
   if (data.repairSummary) note(data.repairSummary);
   const days = replayDrift(data.series, model, { thresholdFraction, windowDays });
   const base = model.training.logLikelihoodPerBar;
-  out(`baseline log-likelihood per bar ${base.toFixed(4)} (training ${sessionInfo(model.training.fromTsMs).tradingDate} to ${sessionInfo(model.training.toTsMs).tradingDate}); drift below ratio ${(1 - thresholdFraction).toFixed(3)} over ${windowDays} trading days`);
+  out(
+    `baseline log-likelihood per bar ${base.toFixed(4)} (training ${sessionInfo(model.training.fromTsMs).tradingDate} to ${sessionInfo(model.training.toTsMs).tradingDate}); drift below ratio ${(1 - thresholdFraction).toFixed(3)} over ${windowDays} trading days`,
+  );
   const rows = days.map((d) => [
     dateKeyOfDays(d.tradingDay),
     d.bars,
@@ -75,5 +82,7 @@ async function runDriftCommand(opts: DriftOpts): Promise<void> {
   ]);
   out(table(['date', 'bars', 'day mean', 'rolling mean', 'ratio', 'status', 'trigger'], rows));
   const fired = days.filter((d) => d.triggered).map((d) => dateKeyOfDays(d.tradingDay));
-  out(fired.length ? `drift would have triggered a retrain on ${fired.length} day(s): ${fired.join(', ')}` : 'drift would not have triggered a retrain');
+  out(
+    fired.length ? `drift would have triggered a retrain on ${fired.length} day(s): ${fired.join(', ')}` : 'drift would not have triggered a retrain',
+  );
 }

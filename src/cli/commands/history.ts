@@ -17,7 +17,14 @@ import { createProgress } from '../progress.ts';
 import { note, out } from '../output.ts';
 import { parseIntOption } from '../options.ts';
 
-const UNITS: Record<string, BarUnit> = { second: BarUnit.Second, minute: BarUnit.Minute, hour: BarUnit.Hour, day: BarUnit.Day, week: BarUnit.Week, month: BarUnit.Month };
+const UNITS: Record<string, BarUnit> = {
+  second: BarUnit.Second,
+  minute: BarUnit.Minute,
+  hour: BarUnit.Hour,
+  day: BarUnit.Day,
+  week: BarUnit.Week,
+  month: BarUnit.Month,
+};
 const HEADER = 'timestamp,open,high,low,close,volume';
 
 /** A --from/--to value: YYYY-MM-DD (UTC midnight; --to means the end of that day) or an ISO time. */
@@ -37,11 +44,18 @@ export function lastTimestampInFile(path: string): number | null {
     const length = Math.min(size, 64 * 1024);
     const buf = Buffer.alloc(length);
     readSync(fd, buf, 0, length, size - length);
-    const lines = buf.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+    const lines = buf
+      .toString('utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
     const last = lines[lines.length - 1];
     if (!last || last.startsWith('timestamp')) return null;
     const ts = parseTimestampUtcMs(last.split(',')[0]!);
-    if (Number.isNaN(ts)) throw new DataError('DATA_RESUME', `${path}: last line "${last.slice(0, 60)}" does not start with a UTC timestamp; cannot resume`, [], { hint: 'remove the file or choose another --out' });
+    if (Number.isNaN(ts))
+      throw new DataError('DATA_RESUME', `${path}: last line "${last.slice(0, 60)}" does not start with a UTC timestamp; cannot resume`, [], {
+        hint: 'remove the file or choose another --out',
+      });
     return ts;
   } finally {
     closeSync(fd);
@@ -78,12 +92,17 @@ export function registerHistoryCommand(program: Command): void {
     .option(...RTC_OPTION)
     .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')
     .option('--live', 'use the live data subscription (default: projectx.live_data)')
-    .addHelpText('after', [
-      '', 'Examples:',
-      '  txbot history download --symbol MNQ --from 2025-01-02 --to 2025-03-31 --unit minute --unit-number 5 --out mnq_5min.csv',
-      '  txbot history download --symbol MES --from 2025-01-02 --to 2025-01-31 --unit minute --unit-number 1 --out mes.csv --gateway http://127.0.0.1:8080',
-      '', 'The front month is resolved once for the whole range: for ranges across a roll, download per contract with --contract.',
-    ].join('\n'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  txbot history download --symbol MNQ --from 2025-01-02 --to 2025-03-31 --unit minute --unit-number 5 --out mnq_5min.csv',
+        '  txbot history download --symbol MES --from 2025-01-02 --to 2025-01-31 --unit minute --unit-number 1 --out mes.csv --gateway http://127.0.0.1:8080',
+        '',
+        'The front month is resolved once for the whole range: for ranges across a roll, download per contract with --contract.',
+      ].join('\n'),
+    )
     .action(async (opts: DownloadOptions) => {
       if (!opts.symbol && !opts.contract) throw new UsageError('history download needs --symbol <root> or --contract <id>');
       const unit = UNITS[opts.unit.toLowerCase()];
@@ -107,7 +126,12 @@ export function registerHistoryCommand(program: Command): void {
       note(`downloading ${contractId} ${unitNumber} ${opts.unit} bars ${isoUtc(startMs)} .. ${isoUtc(toMs)}`);
       const progress = createProgress('download', 100);
       const bars = await downloadBars(client, {
-        contractId, live, startMs, endMs: toMs, unit, unitNumber,
+        contractId,
+        live,
+        startMs,
+        endMs: toMs,
+        unit,
+        unitNumber,
         onPage: (p) => progress.update(Math.round(p.coveredFraction * 100), `${p.bars} bars, ${p.pages} pages`),
       });
       progress.update(100);
@@ -115,6 +139,8 @@ export function registerHistoryCommand(program: Command): void {
       const csv = barsToCsv(barSeriesFromBars(bars));
       if (lastMs === null) writeFileSync(opts.out, csv);
       else if (bars.length > 0) appendFileSync(opts.out, csv.slice(HEADER.length + 1));
-      out(`${opts.out}: ${lastMs === null ? 'wrote' : 'appended'} ${bars.length} bars of ${contractId}${bars.length ? ` (${isoUtc(bars[0]!.tsMs)} .. ${isoUtc(bars[bars.length - 1]!.tsMs)})` : ''}`);
+      out(
+        `${opts.out}: ${lastMs === null ? 'wrote' : 'appended'} ${bars.length} bars of ${contractId}${bars.length ? ` (${isoUtc(bars[0]!.tsMs)} .. ${isoUtc(bars[bars.length - 1]!.tsMs)})` : ''}`,
+      );
     });
 }

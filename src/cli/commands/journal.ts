@@ -51,7 +51,17 @@ export function formatDayReport(where: string, summary: DailySummary, trades: re
   const lines = [`Journal ${where}: trading day ${summary.tradingDate} (times ET)`];
   if (trades.length) {
     const rows = trades.map((t, i) => [
-      i + 1, t.symbol, t.side, t.qty, timeEt(t.entryTsMs), timeEt(t.exitTsMs), t.entryPrice, t.exitPrice, usd(t.pnlUsd), t.regime ?? '-', oneLine(t.exitReason),
+      i + 1,
+      t.symbol,
+      t.side,
+      t.qty,
+      timeEt(t.entryTsMs),
+      timeEt(t.exitTsMs),
+      t.entryPrice,
+      t.exitPrice,
+      usd(t.pnlUsd),
+      t.regime ?? '-',
+      oneLine(t.exitReason),
     ]);
     lines.push(table(['#', 'symbol', 'side', 'qty', 'entry', 'exit', 'entry px', 'exit px', 'P&L USD', 'regime', 'exit reason'], rows));
   } else {

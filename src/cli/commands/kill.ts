@@ -12,13 +12,16 @@ export function registerKillCommand(program: Command): void {
     .description('Kill switch: the running paper/live session flattens, cancels all orders and halts for the day')
     .option('--config <file>', 'config file of the session (locates the default pid file)')
     .option('--pid-file <file>', 'pid file of the session (default .txbot/txbot.pid)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 The session journals the kill; restarting it the same trading day stays halted.
 
 Examples:
   txbot kill
   txbot kill --pid-file /var/run/txbot.pid
-  kill -USR2 <pid>      # the same, by hand`)
+  kill -USR2 <pid>      # the same, by hand`,
+    )
     .action((opts: { config?: string; pidFile?: string }) => {
       const loaded = loadConfig({ file: opts.config });
       const path = pidFilePath(loaded.baseDir, opts.pidFile);

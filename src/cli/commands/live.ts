@@ -27,7 +27,9 @@ export function liveBanner(config: Config, accountId: number, apiUrl: string = c
 export function registerLiveCommand(program: Command): void {
   sessionOptions(program.command('live').description('Trade live on a ProjectX account (server-side brackets); requires --confirm-live'))
     .option('--confirm-live', 'confirm that real orders may be sent (or set live.confirm: true)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Start-up: config check, login, contract, model, warm-up from REST history, reconciliation with the
 broker (open positions and orders are the truth; journaled intents resolved by customTag; a position
 without a working stop is flattened), then subscription. Credentials: PROJECTX_USERNAME, PROJECTX_API_KEY.
@@ -36,12 +38,15 @@ Examples:
   txbot live --account 12345 --model models/nq.json --confirm-live
   txbot live --account 12345 --model models/nq.json --confirm-live --dashboard-port 8787
   TXBOT__LIVE__ON_STOP=leave_brackets txbot live --account 12345 --model models/nq.json --confirm-live
-  txbot kill      # flatten, cancel, halt`)
+  txbot kill      # flatten, cancel, halt`,
+    )
     .action(async (opts: SessionCliOptions & { confirmLive?: boolean }) => {
       const { accountId, loaded } = checkSessionOptions(opts);
       for (const line of liveBanner(loaded.config, accountId, opts.gateway)) note(line);
       if (!opts.confirmLive && !loaded.config.live.confirm) {
-        throw new UsageError('txbot live: refusing to send real orders without --confirm-live (or live.confirm: true in the config)', { hint: 'use `txbot paper` to trade the same session without orders reaching the venue' });
+        throw new UsageError('txbot live: refusing to send real orders without --confirm-live (or live.confirm: true in the config)', {
+          hint: 'use `txbot paper` to trade the same session without orders reaching the venue',
+        });
       }
       await runSessionCommand('live', opts, out);
     });

@@ -21,8 +21,14 @@ export function sessionOptions(cmd: Command): Command {
 }
 
 export function registerPaperCommand(program: Command): void {
-  sessionOptions(program.command('paper').description('Paper-trade on live data: market hub bars, simulated fills (backtest rules), journal; no order reaches the venue'))
-    .addHelpText('after', `
+  sessionOptions(
+    program
+      .command('paper')
+      .description('Paper-trade on live data: market hub bars, simulated fills (backtest rules), journal; no order reaches the venue'),
+  )
+    .addHelpText(
+      'after',
+      `
 Credentials come from PROJECTX_USERNAME and PROJECTX_API_KEY. SIGINT/SIGTERM stop (live.on_stop);
 \`txbot kill\` (or SIGUSR2) flattens and halts.
 
@@ -31,6 +37,7 @@ Examples:
   PROJECTX_USERNAME=sim-user PROJECTX_API_KEY=sim-key txbot paper --account 1001 --model models/nq.json --gateway http://127.0.0.1:8080
   txbot paper --account 1001 --model models/nq.json --stop-after-bars 78
   txbot paper --account 1001 --model models/nq.json --dashboard-port 0    # prints "dashboard http://127.0.0.1:<port>"
-  txbot kill`)
+  txbot kill`,
+    )
     .action((opts: SessionCliOptions) => runSessionCommand('paper', opts, out));
 }

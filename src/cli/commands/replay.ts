@@ -27,28 +27,44 @@ interface ReplayOpts {
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
-    .description('Replay a bar file through the live code path (simulator, sockets, bar aggregation, journal); same outputs and trades as txbot backtest')
+    .description(
+      'Replay a bar file through the live code path (simulator, sockets, bar aggregation, journal); same outputs and trades as txbot backtest',
+    )
     .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
     .option('--model <file>', 'saved regime model (default: train on the same bars, in-sample)')
     .option('--from <date>', 'first trading date YYYY-MM-DD')
     .option('--to <date>', 'last trading date YYYY-MM-DD')
     .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
-    .option('--execution <mode>', "sim-broker (backtest fill rules: trades equal txbot backtest) or gateway (ProjectX adapter → simulator matching engine)", 'sim-broker')
+    .option(
+      '--execution <mode>',
+      'sim-broker (backtest fill rules: trades equal txbot backtest) or gateway (ProjectX adapter → simulator matching engine)',
+      'sim-broker',
+    )
     .requiredOption('--out <dir>', 'output folder (summary.json, trades.csv, equity.csv, decisions.jsonl, report.html, journal.db)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 By default orders execute on the backtest's fill rules applied to the bars rebuilt from the simulator's
 trade stream, so trades.csv equals the backtest's; --execution gateway sends them through the ProjectX
 adapter to the simulator's matching engine instead (touch fills, no slippage; see src/live/README.md).
 
 Examples:
   txbot replay --data ../shared/data/nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv --model models/nq.json --out out/replay
-  txbot backtest --data bars.csv --model models/nq.json --out out/bt && txbot replay --data bars.csv --model models/nq.json --out out/rp && diff out/bt/trades.csv out/rp/trades.csv`)
+  txbot backtest --data bars.csv --model models/nq.json --out out/bt && txbot replay --data bars.csv --model models/nq.json --out out/rp && diff out/bt/trades.csv out/rp/trades.csv`,
+    )
     .action(async (opts: ReplayOpts) => {
-      if (opts.execution !== 'sim-broker' && opts.execution !== 'gateway') throw new UsageError(`--execution must be sim-broker or gateway (got "${opts.execution}")`);
+      if (opts.execution !== 'sim-broker' && opts.execution !== 'gateway')
+        throw new UsageError(`--execution must be sim-broker or gateway (got "${opts.execution}")`);
       const loaded = loadConfig({ file: opts.config });
       const config = loaded.config;
       note(`loading ${opts.data} ...`);
-      const data = await loadBars(opts.data, { timezone: config.data.timezone, policy: config.data.policy, barMinutes: config.data.bar_minutes, from: parseDateOption('--from', opts.from), to: parseDateOption('--to', opts.to) });
+      const data = await loadBars(opts.data, {
+        timezone: config.data.timezone,
+        policy: config.data.policy,
+        barMinutes: config.data.bar_minutes,
+        from: parseDateOption('--from', opts.from),
+        to: parseDateOption('--to', opts.to),
+      });
       if (data.repairSummary) note(data.repairSummary);
       let model;
       if (opts.model) model = loadModelFile(opts.model);
@@ -57,7 +73,16 @@ Examples:
         model = trainRegimeModel(data.series, config).model;
       }
       const progress = createProgress('replay', data.series.length);
-      const result = await runReplay({ loaded, series: data.series, model, outDir: opts.out, dataLabel: opts.data, execution: opts.execution, logger: createLogger({ level: process.env.TXBOT_LOG_LEVEL ?? 'warn' }), onProgress: (done) => progress.update(done) });
+      const result = await runReplay({
+        loaded,
+        series: data.series,
+        model,
+        outDir: opts.out,
+        dataLabel: opts.data,
+        execution: opts.execution,
+        logger: createLogger({ level: process.env.TXBOT_LOG_LEVEL ?? 'warn' }),
+        onProgress: (done) => progress.update(done),
+      });
       progress.stop();
       printSummary(result.summary);
       note(`${result.tradesStreamed} market trades streamed over the socket`);

@@ -26,7 +26,9 @@ interface RetrainOpts {
 export function registerRetrainCommand(program: Command): void {
   program
     .command('retrain')
-    .description('Retrain the regime HMM on the latest window of a bar file, compare with the current model on held-out days, and swap only if better')
+    .description(
+      'Retrain the regime HMM on the latest window of a bar file, compare with the current model on held-out days, and swap only if better',
+    )
     .requiredOption('--data <file>', 'bar file (CSV or CSV.gz); its last window + validation trading days are used')
     .requiredOption('--model <file>', 'the current regime model')
     .option('--window-days <n>', 'training trading days (default retrain.window_days)')
@@ -35,7 +37,9 @@ export function registerRetrainCommand(program: Command): void {
     .requiredOption('--out <dir>', 'model store folder (versioned models + current.json); the current model is imported first when empty')
     .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Scores are mean per-bar log-likelihoods on the validation days in original feature units (higher is
 better). The new model's states are re-sorted by mean return; "label mapping" shows which new label the
 bars of each old label got on the validation days.
@@ -43,7 +47,8 @@ bars of each old label got on the validation days.
 Examples:
   txbot retrain --data es.csv.gz --model models/es2021.json --to 2022-06-30 --out models/es
   txbot retrain --data es.csv.gz --model models/es/model-000002.json --window-days 60 --validation-days 5 --out models/es
-  txbot drift --data es.csv.gz --model models/es2021.json --from 2022-01-01`)
+  txbot drift --data es.csv.gz --model models/es2021.json --from 2022-01-01`,
+    )
     .action((opts: RetrainOpts) => runRetrainCommand(opts));
 }
 
@@ -77,12 +82,19 @@ async function runRetrainCommand(opts: RetrainOpts): Promise<void> {
 }
 
 function printOutcome(o: RetrainOutcome): void {
-  out(`training days ${o.trainDates.from} to ${o.trainDates.to} (${o.trainDates.days}); validation days ${o.validationDates.from} to ${o.validationDates.to} (${o.validationDates.days}, ${o.validationBars} bars)`);
+  out(
+    `training days ${o.trainDates.from} to ${o.trainDates.to} (${o.trainDates.days}); validation days ${o.validationDates.from} to ${o.validationDates.to} (${o.validationDates.days}, ${o.validationBars} bars)`,
+  );
   out(`current model score: ${o.currentScore === null ? 'n/a' : o.currentScore.toFixed(4)} per bar`);
   out(`new model score:     ${o.newScore.toFixed(4)} per bar`);
   out(`decision: ${o.decision === 'swapped' ? 'SWAPPED' : 'KEPT'} (${o.code}): ${o.reason}`);
   if (o.labelMapping.length) {
     out('\nlabel mapping on the validation days (old → new):');
-    out(table(['old label', 'new label', 'share', 'bars'], o.labelMapping.map((m) => [m.oldLabel, m.newLabel ?? '-', m.bars ? `${(m.share * 100).toFixed(1)}%` : '-', m.bars])));
+    out(
+      table(
+        ['old label', 'new label', 'share', 'bars'],
+        o.labelMapping.map((m) => [m.oldLabel, m.newLabel ?? '-', m.bars ? `${(m.share * 100).toFixed(1)}%` : '-', m.bars]),
+      ),
+    );
   }
 }

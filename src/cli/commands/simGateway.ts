@@ -35,12 +35,16 @@ export function registerSimGatewayCommand(program: Command): void {
     .option('--start <time>', 'replay start, ISO UTC (default: the first bar)')
     .option('--user <name>', 'user name the simulator accepts', 'sim-user')
     .option('--api-key <key>', 'API key the simulator accepts', 'sim-key')
-    .addHelpText('after', [
-      '', 'Examples:',
-      '  txbot sim-gateway --data ../shared/data/nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv --port 8080',
-      '  txbot sim-gateway --data bars.csv --port 0 --speed 60 --timezone UTC',
-      '  PROJECTX_USERNAME=sim-user PROJECTX_API_KEY=sim-key txbot accounts --gateway http://127.0.0.1:8080',
-    ].join('\n'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  txbot sim-gateway --data ../shared/data/nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv --port 8080',
+        '  txbot sim-gateway --data bars.csv --port 0 --speed 60 --timezone UTC',
+        '  PROJECTX_USERNAME=sim-user PROJECTX_API_KEY=sim-key txbot accounts --gateway http://127.0.0.1:8080',
+      ].join('\n'),
+    )
     .action(async (opts: SimGatewayOptions) => {
       const port = parseIntOption('--port', opts.port, 0);
       const speed = parseNumberOption('--speed', opts.speed, 0);
@@ -50,7 +54,12 @@ export function registerSimGatewayCommand(program: Command): void {
       note(`loading ${opts.data} ...`);
       const { series } = await loadBars(opts.data, { timezone: opts.timezone });
       const bars = Array.from({ length: series.length }, (_, i) => barAt(series, i));
-      const sim = new GatewaySimulator({ bars: { [contract.id]: bars }, users: { [opts.user]: opts.apiKey }, historyVisibility: speed > 0 ? 'replayed' : 'all', tokenClock: systemClock });
+      const sim = new GatewaySimulator({
+        bars: { [contract.id]: bars },
+        users: { [opts.user]: opts.apiKey },
+        historyVisibility: speed > 0 ? 'replayed' : 'all',
+        tokenClock: systemClock,
+      });
       if (opts.start) {
         const startMs = parseTimestampUtcMs(opts.start);
         if (Number.isNaN(startMs)) throw new UsageError(`--start must be an ISO time such as 2024-01-02T14:30:00Z (got "${opts.start}")`);

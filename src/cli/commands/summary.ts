@@ -58,6 +58,9 @@ export function registerSummaryCommand(program: Command): void {
     .option('--journal <path>', 'SQLite journal file (default: journal.* of the config)')
     .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults); limits come from risk.*')
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', '\nExamples:\n  txbot summary\n  txbot summary --day 2026-01-05\n  txbot summary --journal .txbot/journal.db --day 2026-01-05 --json\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  txbot summary\n  txbot summary --day 2026-01-05\n  txbot summary --journal .txbot/journal.db --day 2026-01-05 --json\n',
+    )
     .action(summary);
 }

@@ -33,11 +33,14 @@ export function registerTrainCommand(program: Command): void {
     .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
     .requiredOption('--out <file>', 'model file to write, e.g. models/es.json')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   txbot train --data ../shared/data/es_5min_firstrate_adj_2008-01-02_2023-03-24_ET.csv.gz --from 2021-01-01 --to 2021-12-31 --out models/es2021.json
   TXBOT__HMM__N_STATES=7 txbot train --data es.csv.gz --from 2020-01-01 --to 2021-12-31 --out models/es7.json
-  txbot backtest --data es.csv.gz --model models/es2021.json --from 2022-01-01 --out out/es-2022`)
+  txbot backtest --data es.csv.gz --model models/es2021.json --from 2022-01-01 --out out/es-2022`,
+    )
     .action((opts: TrainOpts) => runTrainCommand(opts));
 }
 
@@ -54,7 +57,9 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   });
   if (data.repairSummary) note(data.repairSummary);
   const s = data.series;
-  note(`${s.length} bars loaded; training a ${c.hmm.n_states}-state ${c.hmm.covariance} HMM, features ${c.hmm.features.join(', ')}, ${c.hmm.restarts} restart(s) x up to ${c.hmm.n_iter} iterations`);
+  note(
+    `${s.length} bars loaded; training a ${c.hmm.n_states}-state ${c.hmm.covariance} HMM, features ${c.hmm.features.join(', ')}, ${c.hmm.restarts} restart(s) x up to ${c.hmm.n_iter} iterations`,
+  );
   let progress: Progress | null = null;
   let restart = -1;
   const onIteration = (it: EmIteration): void => {
@@ -70,8 +75,10 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   for (const w of result.warnings) note(`warning: ${w}`);
   const t = result.model.training;
   const day = (ms: number) => dateKeyOfDays(sessionInfo(ms).tradingDay);
-  out(`trained on ${t.bars} bars in ${t.sequences} trading days (${day(t.fromTsMs)} to ${day(t.toTsMs)}); restart ${result.report.restart + 1} kept, `
-    + `${t.iterations} iterations, ${t.converged ? 'converged' : 'not converged'}; log-likelihood per bar ${t.logLikelihoodPerBar.toFixed(4)}`);
+  out(
+    `trained on ${t.bars} bars in ${t.sequences} trading days (${day(t.fromTsMs)} to ${day(t.toTsMs)}); restart ${result.report.restart + 1} kept, ` +
+      `${t.iterations} iterations, ${t.converged ? 'converged' : 'not converged'}; log-likelihood per bar ${t.logLikelihoodPerBar.toFixed(4)}`,
+  );
   printStateTable(result);
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, regimeModelToJson(result.model));

@@ -39,23 +39,35 @@ export function registerWalkForwardCommand(program: Command): void {
     .option('--to <date>', 'last trading date YYYY-MM-DD')
     .option('--config <file>', 'config file')
     .requiredOption('--out <dir>', 'output folder')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   txbot walkforward --data ../shared/data/es_5min_firstrate_adj_2008-01-02_2023-03-24_ET.csv.gz --from 2021-01-01 --train-days 60 --test-days 10 --step-days 10 --out out/wf
-  txbot walkforward --data bars.csv --split 0.7 --out out/split`)
+  txbot walkforward --data bars.csv --split 0.7 --out out/split`,
+    )
     .action(async (opts: WalkForwardOpts) => {
       const loaded = loadConfig({ file: opts.config });
       const wf = loaded.config.walk_forward;
       const trainDays = opts.trainDays ? parseIntOption('--train-days', opts.trainDays, 1) : wf.train_days;
       const testDays = opts.testDays ? parseIntOption('--test-days', opts.testDays, 1) : wf.test_days;
       const stepDays = opts.stepDays ? parseIntOption('--step-days', opts.stepDays, 1) : wf.step_days;
-      if (!opts.split && stepDays < testDays) throw new UsageError(`--step-days ${stepDays} is below --test-days ${testDays}: test windows would overlap and count days twice`);
+      if (!opts.split && stepDays < testDays)
+        throw new UsageError(`--step-days ${stepDays} is below --test-days ${testDays}: test windows would overlap and count days twice`);
       const jobs = opts.jobs ? parseIntOption('--jobs', opts.jobs, 0) : wf.jobs;
       note(`loading ${opts.data} ...`);
-      const data = await loadBars(opts.data, { timezone: loaded.config.data.timezone, policy: loaded.config.data.policy, barMinutes: loaded.config.data.bar_minutes, from: parseDateOption('--from', opts.from), to: parseDateOption('--to', opts.to) });
+      const data = await loadBars(opts.data, {
+        timezone: loaded.config.data.timezone,
+        policy: loaded.config.data.policy,
+        barMinutes: loaded.config.data.bar_minutes,
+        from: parseDateOption('--from', opts.from),
+        to: parseDateOption('--to', opts.to),
+      });
       if (data.repairSummary) note(data.repairSummary);
       const dates = tradingDatesOf(data.series);
-      const windows = opts.split ? splitWindow(dates, parseNumberOption('--split', opts.split, 0, 1)) : rollingWindows(dates, trainDays, testDays, stepDays);
+      const windows = opts.split
+        ? splitWindow(dates, parseNumberOption('--split', opts.split, 0, 1))
+        : rollingWindows(dates, trainDays, testDays, stepDays);
       note(`${windows.length} window(s) over ${dates.length} trading days; training a fresh HMM per window ...`);
       const progress = createProgress('walk-forward windows', windows.length);
       const results = await runWalkForward({ loaded, series: data.series, windows, jobs, onWindowDone: (done) => progress.update(done) });
@@ -63,7 +75,9 @@ Examples:
       const { summary } = writeWalkForward(loaded, data.series, results, opts.out, opts.data);
       printSummary(summary.stitched);
       const a = summary.acrossWindows;
-      out(`across ${windows.length} windows: net P&L mean ${a.netPnl.mean} (std ${a.netPnl.std}), sharpe mean ${a.sharpe.mean} (std ${a.sharpe.std})`);
+      out(
+        `across ${windows.length} windows: net P&L mean ${a.netPnl.mean} (std ${a.netPnl.std}), sharpe mean ${a.sharpe.mean} (std ${a.sharpe.std})`,
+      );
       out(`report: ${opts.out}/report.html`);
     });
 }

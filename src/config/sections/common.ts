@@ -5,9 +5,7 @@ import { ALL_REGIME_LABELS, type RegimeLabel } from '../../domain/regime.ts';
 import { minutesOfClock } from '../../domain/time.ts';
 
 /** "HH:MM" 24-hour clock time. */
-export const clockTime = z
-  .string()
-  .refine((s) => !Number.isNaN(minutesOfClock(s)), { message: 'must be a clock time "HH:MM" (00:00-23:59)' });
+export const clockTime = z.string().refine((s) => !Number.isNaN(minutesOfClock(s)), { message: 'must be a clock time "HH:MM" (00:00-23:59)' });
 
 export const timeZone = z.enum(['America/New_York', 'America/Chicago', 'UTC']);
 

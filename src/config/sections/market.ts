@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { clockTime, timeZone } from './common.ts';
 
 export const instrumentSchema = z.strictObject({
-  symbol: z.string().regex(/^[A-Z0-9]{1,6}$/, 'must be an upper-case root symbol like MNQ').describe('Contract root symbol (MNQ, MES, M2K, MGC).'),
+  symbol: z
+    .string()
+    .regex(/^[A-Z0-9]{1,6}$/, 'must be an upper-case root symbol like MNQ')
+    .describe('Contract root symbol (MNQ, MES, M2K, MGC).'),
   tick_size: z.number().positive().describe('Minimum price increment in points.'),
   tick_value: z.number().positive().describe('USD value of one tick for one contract.'),
   commission_per_side: z.number().positive().describe('Commission plus exchange/regulatory fees per contract per side, USD.'),

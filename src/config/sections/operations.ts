@@ -30,7 +30,12 @@ export const retrainSchema = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Retrain the HMM on schedule and on drift (PLUG: retrain_trigger).'),
     schedule_days: z.number().int().min(1).default(28).describe('Calendar days between scheduled retrains.'),
-    drift_threshold: z.number().min(0).max(1).default(0.2).describe('Drift when the rolling mean log-likelihood is this fraction worse than the training baseline.'),
+    drift_threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.2)
+      .describe('Drift when the rolling mean log-likelihood is this fraction worse than the training baseline.'),
     drift_window_days: z.number().int().min(1).default(5).describe('Trading days in the rolling drift window.'),
     window_days: z.number().int().min(10).default(90).describe('Trading days of bars used for training.'),
     validation_days: z.number().int().min(1).default(10).describe('Most recent trading days held out to compare models.'),
@@ -45,13 +50,21 @@ export const monitoringSchema = z
       .strictObject({
         enabled: z.boolean().default(false),
         api_base: z.url().default('https://api.telegram.org').describe('Bot API base URL; the token comes from TELEGRAM_BOT_TOKEN.'),
-        chat_id: z.union([z.string(), z.number().int().transform(String)]).nullable().default(null).describe('Chat to send alerts to (a numeric id is read as text).'),
+        chat_id: z
+          .union([z.string(), z.number().int().transform(String)])
+          .nullable()
+          .default(null)
+          .describe('Chat to send alerts to (a numeric id is read as text).'),
       })
       .prefault({}),
     email: z
       .strictObject({
         enabled: z.boolean().default(false),
-        smtp_url: z.string().nullable().default(null).describe('SMTP URL without password (smtp://user@host:587); the password comes from SMTP_PASSWORD.'),
+        smtp_url: z
+          .string()
+          .nullable()
+          .default(null)
+          .describe('SMTP URL without password (smtp://user@host:587); the password comes from SMTP_PASSWORD.'),
         from: z.string().nullable().default(null),
         to: z.array(z.string()).default([]),
       })
@@ -63,7 +76,12 @@ export const monitoringSchema = z
       })
       .prefault({}),
     dedupe_minutes: z.number().int().min(0).default(30).describe('The same alert is not repeated within this window.'),
-    daily_loss_alert_fraction: z.number().min(0).max(1).default(0.5).describe('Alert when the day loss exceeds this fraction of the daily limit or of the room to the MLL floor.'),
+    daily_loss_alert_fraction: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('Alert when the day loss exceeds this fraction of the daily limit or of the room to the MLL floor.'),
     min_win_rate: z.number().min(0).max(1).default(0.3).describe('Alert when the rolling win rate falls below this.'),
     win_rate_days: z.number().int().min(1).default(10).describe('Trading days in the rolling win-rate window.'),
     idle_alert_minutes: z.number().int().min(1).default(120).describe('Alert when no trade happened this long during market hours while ACTIVE.'),

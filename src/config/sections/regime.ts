@@ -27,7 +27,15 @@ export const hmmSchema = z
 
 export const stateLabelsSchema = z
   .strictObject({
-    five: z.array(z.enum(REGIME_LABELS_5)).length(5).default([...REGIME_LABELS_5]).describe('Labels for 5 states, highest mean return first.'),
-    seven: z.array(z.enum(REGIME_LABELS_7)).length(7).default([...REGIME_LABELS_7]).describe('Labels for 7 states, highest mean return first.'),
+    five: z
+      .array(z.enum(REGIME_LABELS_5))
+      .length(5)
+      .default([...REGIME_LABELS_5])
+      .describe('Labels for 5 states, highest mean return first.'),
+    seven: z
+      .array(z.enum(REGIME_LABELS_7))
+      .length(7)
+      .default([...REGIME_LABELS_7])
+      .describe('Labels for 7 states, highest mean return first.'),
   })
   .prefault({});

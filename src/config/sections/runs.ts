@@ -4,15 +4,26 @@ import { z } from 'zod';
 
 export const dataSchema = z
   .strictObject({
-    policy: z.enum(['strict', 'repair']).default('strict').describe('strict = stop on any bad row; repair = drop bad rows and print what was dropped.'),
-    timezone: z.string().default('America/New_York').describe('Time zone of naive timestamps in CSV files (America/New_York, America/Chicago, UTC, +HH:MM).'),
+    policy: z
+      .enum(['strict', 'repair'])
+      .default('strict')
+      .describe('strict = stop on any bad row; repair = drop bad rows and print what was dropped.'),
+    timezone: z
+      .string()
+      .default('America/New_York')
+      .describe('Time zone of naive timestamps in CSV files (America/New_York, America/Chicago, UTC, +HH:MM).'),
     bar_minutes: z.number().int().min(1).max(240).default(5).describe('Bar size the engine runs on; finer input is resampled.'),
   })
   .prefault({});
 
 export const backtestSchema = z
   .strictObject({
-    slippage_ticks: z.number().int().min(1).default(1).describe('Ticks of slippage on market entries, stop fills and forced exits; at least 1, costs are always on.'),
+    slippage_ticks: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe('Ticks of slippage on market entries, stop fills and forced exits; at least 1, costs are always on.'),
     commission_per_side: z.number().positive().nullable().default(null).describe('Overrides the instrument commission per contract per side (USD).'),
     instrument: z.string().default('MNQ').describe('Instrument (from `instruments`) whose contract specs price the backtest.'),
     initial_balance: z.number().positive().nullable().default(null).describe('Starting balance; null = risk.account_size.'),

@@ -10,7 +10,12 @@ export const vwapSchema = z
     price_source: z.enum(['typical', 'close', 'ohlc4']).default('typical').describe('Price used per bar: typical = (H+L+C)/3.'),
     anchored_vwap: z.boolean().default(true).describe('CRASH bounce targets the VWAP anchored at the start of the crash regime.'),
     touch_tolerance_sigma: z.number().min(0).max(2).default(0.25).describe('Pullback/rally entries: the bar must come within this many σ of VWAP.'),
-    entry_band_sigma: z.number().positive().max(5).default(2).describe('Band (in σ) that fade_bands entries touch and reversal_below_lower_band entries break.'),
+    entry_band_sigma: z
+      .number()
+      .positive()
+      .max(5)
+      .default(2)
+      .describe('Band (in σ) that fade_bands entries touch and reversal_below_lower_band entries break.'),
   })
   .prefault({});
 
@@ -42,8 +47,15 @@ export const filtersSchema = z
         high_impact_times_et: z.array(clockTime).default(['08:30', '10:00', '14:00']).describe('Daily times (ET) treated as news events.'),
         blackout_minutes_before: z.number().int().min(0).max(240).default(5).describe('Minutes before an event with no new entries.'),
         blackout_minutes_after: z.number().int().min(0).max(240).default(15).describe('Minutes after an event with no new entries.'),
-        calendar_file: z.string().nullable().default(null).describe('Economic calendar CSV (datetime_et,event,tier); null = the shared file when present.'),
-        calendar_tiers: z.array(z.enum(['big', 'normal'])).default(['big', 'normal']).describe('Calendar tiers that trigger a blackout.'),
+        calendar_file: z
+          .string()
+          .nullable()
+          .default(null)
+          .describe('Economic calendar CSV (datetime_et,event,tier); null = the shared file when present.'),
+        calendar_tiers: z
+          .array(z.enum(['big', 'normal']))
+          .default(['big', 'normal'])
+          .describe('Calendar tiers that trigger a blackout.'),
       })
       .prefault({}),
     session_windows: z
@@ -120,7 +132,12 @@ export const regimeSizeMultipliersSchema = regimeTable(z.number().min(0).max(2),
 
 export const entriesSchema = z
   .strictObject({
-    min_reward_risk: z.number().min(0).max(20).default(1).describe('Skip entries whose target is closer than this multiple of the stop distance (0 = no minimum).'),
+    min_reward_risk: z
+      .number()
+      .min(0)
+      .max(20)
+      .default(1)
+      .describe('Skip entries whose target is closer than this multiple of the stop distance (0 = no minimum).'),
     limit_entry_bars: z.number().int().min(1).max(100).default(3).describe('Bars a limit entry stays working before it is cancelled.'),
   })
   .prefault({});

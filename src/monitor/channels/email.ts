@@ -25,8 +25,10 @@ export function smtpTransportOptions(options: EmailChannelOptions): Record<strin
   } catch {
     throw new ConfigError(`monitoring.email.smtp_url: expected smtp://user@host:port (got ${JSON.stringify(options.smtpUrl)})`);
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError(`monitoring.email.smtp_url: expected the scheme smtp: or smtps: (got ${url.protocol})`);
-  if (url.password) throw new ConfigError('monitoring.email.smtp_url: must not contain a password', [], { hint: 'put the password in SMTP_PASSWORD' });
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    throw new ConfigError(`monitoring.email.smtp_url: expected the scheme smtp: or smtps: (got ${url.protocol})`);
+  if (url.password)
+    throw new ConfigError('monitoring.email.smtp_url: must not contain a password', [], { hint: 'put the password in SMTP_PASSWORD' });
   const secure = url.protocol === 'smtps:';
   const user = decodeURIComponent(url.username);
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -51,7 +53,12 @@ export function createEmailChannel(options: EmailChannelOptions): AlertChannel {
     name: 'email',
     async send(alert: Alert): Promise<void> {
       try {
-        await transport.sendMail({ from: options.from, to: [...options.to], subject: `[txbot] ${alert.code}: ${alert.title}`, text: formatAlertText(alert) });
+        await transport.sendMail({
+          from: options.from,
+          to: [...options.to],
+          subject: `[txbot] ${alert.code}: ${alert.title}`,
+          text: formatAlertText(alert),
+        });
       } catch (err) {
         const what = err instanceof Error ? err.message : String(err);
         throw new AlertDeliveryError('email', `SMTP send failed: ${what}`, null);

@@ -18,7 +18,8 @@ export interface TelegramChannelOptions {
  * `{ ok: true, result }`; `ok: false` (HTTP 200 or not) is a failure.
  */
 export function createTelegramChannel(options: TelegramChannelOptions): AlertChannel {
-  if (!options.botToken) throw new ConfigError('monitoring.telegram: TELEGRAM_BOT_TOKEN is not set', [], { hint: 'export TELEGRAM_BOT_TOKEN=<bot token>' });
+  if (!options.botToken)
+    throw new ConfigError('monitoring.telegram: TELEGRAM_BOT_TOKEN is not set', [], { hint: 'export TELEGRAM_BOT_TOKEN=<bot token>' });
   if (!options.chatId) throw new ConfigError('monitoring.telegram.chat_id: expected the chat id to send to (got null)');
   const base = options.apiBase.replace(/\/+$/, '');
   const url = `${base}/bot${options.botToken}/sendMessage`;
@@ -27,8 +28,12 @@ export function createTelegramChannel(options: TelegramChannelOptions): AlertCha
     name: 'telegram',
     async send(alert: Alert): Promise<void> {
       const body = { chat_id: options.chatId, text: formatAlertText(alert), disable_web_page_preview: true };
-      const answer = (await postJson('telegram', url, body, { timeoutMs: options.timeoutMs ?? 10_000, describeUrl })) as { ok?: boolean; description?: string } | null;
-      if (!answer || answer.ok !== true) throw new AlertDeliveryError('telegram', `sendMessage answered ok=false: ${answer?.description ?? 'no description'}`, 200);
+      const answer = (await postJson('telegram', url, body, { timeoutMs: options.timeoutMs ?? 10_000, describeUrl })) as {
+        ok?: boolean;
+        description?: string;
+      } | null;
+      if (!answer || answer.ok !== true)
+        throw new AlertDeliveryError('telegram', `sendMessage answered ok=false: ${answer?.description ?? 'no description'}`, 200);
     },
   };
 }

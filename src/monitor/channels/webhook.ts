@@ -27,7 +27,16 @@ export interface WebhookPayload {
 
 /** Builds the webhook body of an alert. */
 export function webhookPayload(alert: Alert): WebhookPayload {
-  return { source: 'txbot', version: 1, code: alert.code, severity: alert.severity, title: alert.title, text: alert.text, tsMs: alert.tsMs, time: new Date(alert.tsMs).toISOString() };
+  return {
+    source: 'txbot',
+    version: 1,
+    code: alert.code,
+    severity: alert.severity,
+    title: alert.title,
+    text: alert.text,
+    tsMs: alert.tsMs,
+    time: new Date(alert.tsMs).toISOString(),
+  };
 }
 
 /** A channel POSTing `webhookPayload(alert)` to `url`; any 2xx answer is success. */
@@ -38,7 +47,8 @@ export function createWebhookChannel(options: WebhookChannelOptions): AlertChann
   } catch {
     throw new ConfigError(`monitoring.webhook.url: expected an http(s) URL (got ${JSON.stringify(options.url)})`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`monitoring.webhook.url: expected an http(s) URL (got ${JSON.stringify(options.url)})`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new ConfigError(`monitoring.webhook.url: expected an http(s) URL (got ${JSON.stringify(options.url)})`);
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   const describeUrl = `${parsed.origin}${parsed.pathname}`;
   return {

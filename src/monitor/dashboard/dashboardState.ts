@@ -63,7 +63,8 @@ export class DashboardState {
   /** Loads the latest trading day's trades, recent decisions, positions and the risk state. */
   async load(journal: Journal): Promise<void> {
     const day = await journal.latestTradingDate();
-    if (day !== null) for (const t of (await journal.tradesForDay(day)).slice(-DASHBOARD_LIST_LIMIT)) pushCapped(this.trades, t, DASHBOARD_LIST_LIMIT, true);
+    if (day !== null)
+      for (const t of (await journal.tradesForDay(day)).slice(-DASHBOARD_LIST_LIMIT)) pushCapped(this.trades, t, DASHBOARD_LIST_LIMIT, true);
     for (const d of await journal.recentDecisions(DASHBOARD_LIST_LIMIT)) pushCapped(this.decisions, d, DASHBOARD_LIST_LIMIT, true);
     for (const p of await journal.latestPositions()) this.positions.set(p.symbol, { symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice });
     const rs = await journal.latestRiskState();
@@ -78,7 +79,15 @@ export class DashboardState {
         this.mode = e.phase === 'start' ? e.mode : `${e.mode} (stopped)`;
         return this.touch(e.tsMs);
       case 'bar':
-        this.regime = { symbol: e.symbol, regime: e.regime, confidence: e.confidence, probs: [...e.probs], labels: [...e.labels], close: e.close, tsMs: e.tsMs };
+        this.regime = {
+          symbol: e.symbol,
+          regime: e.regime,
+          confidence: e.confidence,
+          probs: [...e.probs],
+          labels: [...e.labels],
+          close: e.close,
+          tsMs: e.tsMs,
+        };
         return this.touch(e.tsMs);
       case 'decision':
         pushCapped(this.decisions, e.decision, DASHBOARD_LIST_LIMIT, true);
@@ -91,7 +100,8 @@ export class DashboardState {
         return this.touch(e.trade.exitTsMs);
       case 'risk':
         this.risk = e.figures;
-        if (this.riskState?.state !== e.figures.state) this.riskState = { state: e.figures.state, reason: this.riskState?.reason ?? '', tsMs: e.tsMs };
+        if (this.riskState?.state !== e.figures.state)
+          this.riskState = { state: e.figures.state, reason: this.riskState?.reason ?? '', tsMs: e.tsMs };
         pushCapped(this.equity, { tsMs: e.tsMs, equityUsd: e.figures.equityUsd }, DASHBOARD_EQUITY_POINTS, false);
         return this.touch(e.tsMs);
       case 'riskState':

@@ -65,7 +65,8 @@ function requestToken(req: FastifyRequest): string | undefined {
 /** Reads summary.json of a results folder; UsageError when the folder is not one. */
 export function readResultsFolder(dir: string): { dir: string; summary: unknown; hasReport: boolean } {
   const abs = resolve(dir);
-  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UsageError(`--results: expected a backtest or walk-forward output folder (got ${JSON.stringify(dir)}, not a folder)`);
+  if (!existsSync(abs) || !statSync(abs).isDirectory())
+    throw new UsageError(`--results: expected a backtest or walk-forward output folder (got ${JSON.stringify(dir)}, not a folder)`);
   const summaryPath = join(abs, 'summary.json');
   const hasReport = existsSync(join(abs, 'report.html'));
   if (!existsSync(summaryPath) && !hasReport) throw new UsageError(`--results ${dir}: expected summary.json or report.html in it (found neither)`);
@@ -120,7 +121,8 @@ export async function startDashboard(o: DashboardOptions): Promise<DashboardHand
   const token = o.token;
   if (token) {
     app.addHook('onRequest', async (req, reply) => {
-      if (!tokenMatches(token, requestToken(req))) return reply.code(401).type('text/plain').send('dashboard: missing or wrong token (Authorization: Bearer <DASHBOARD_TOKEN> or ?token=)\n');
+      if (!tokenMatches(token, requestToken(req)))
+        return reply.code(401).type('text/plain').send('dashboard: missing or wrong token (Authorization: Bearer <DASHBOARD_TOKEN> or ?token=)\n');
     });
   }
   app.addHook('onSend', async (_req, reply) => {
@@ -142,9 +144,12 @@ export async function startDashboard(o: DashboardOptions): Promise<DashboardHand
     send(res, JSON.stringify(state.snapshot()));
     req.raw.on('close', () => clients.delete(res));
   });
-  const keepAlive = setInterval(() => {
-    for (const res of clients) res.write(': keep-alive\n\n');
-  }, (o.keepAliveSeconds ?? 15) * 1000);
+  const keepAlive = setInterval(
+    () => {
+      for (const res of clients) res.write(': keep-alive\n\n');
+    },
+    (o.keepAliveSeconds ?? 15) * 1000,
+  );
   keepAlive.unref();
 
   const address = await app.listen({ host: o.host, port: o.port });

@@ -42,7 +42,9 @@ export const VWAP_DISTANCE_CLAMP = 5;
 /** The feature spec of a validated config; ConfigError when log_return is missing. */
 export function featureSpecFromConfig(c: Config): FeatureSpec {
   if (!c.hmm.features.includes('log_return')) {
-    throw new ConfigError('hmm.features must include log_return', [`hmm.features: must include log_return, states are labelled by its mean (got ${c.hmm.features.join(', ')})`]);
+    throw new ConfigError('hmm.features must include log_return', [
+      `hmm.features: must include log_return, states are labelled by its mean (got ${c.hmm.features.join(', ')})`,
+    ]);
   }
   return {
     names: [...c.hmm.features],

@@ -54,7 +54,12 @@ export class FeatureStream {
   }
 
   private newVwap(): SessionVwap {
-    return new SessionVwap({ anchorTime: this.spec.vwapAnchorTime, timeZone: this.spec.vwapTimeZone, priceSource: this.spec.vwapPriceSource, maxHistoryBars: 1000 });
+    return new SessionVwap({
+      anchorTime: this.spec.vwapAnchorTime,
+      timeZone: this.spec.vwapTimeZone,
+      priceSource: this.spec.vwapPriceSource,
+      maxHistoryBars: 1000,
+    });
   }
 
   /** Forgets every bar (a new, unrelated stream). */

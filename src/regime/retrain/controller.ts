@@ -25,7 +25,13 @@ export interface TrainingClock {
 export type RetrainEvent =
   | { readonly kind: 'RETRAIN_STARTED'; readonly tsMs: number; readonly trigger: RetrainTrigger }
   | { readonly kind: 'RETRAIN_SKIPPED'; readonly tsMs: number; readonly trigger: RetrainTrigger; readonly reason: string }
-  | { readonly kind: 'RETRAIN_FINISHED'; readonly tsMs: number; readonly trigger: RetrainTrigger; readonly outcome: RetrainOutcome; readonly version: number | null }
+  | {
+      readonly kind: 'RETRAIN_FINISHED';
+      readonly tsMs: number;
+      readonly trigger: RetrainTrigger;
+      readonly outcome: RetrainOutcome;
+      readonly version: number | null;
+    }
   | { readonly kind: 'RETRAIN_FAILED'; readonly tsMs: number; readonly trigger: RetrainTrigger; readonly code: string; readonly message: string }
   | { readonly kind: 'MODEL_SWAPPED'; readonly tsMs: number; readonly baselineLogLikelihoodPerBar: number };
 
@@ -130,7 +136,8 @@ export class RetrainController {
       lastAttemptMs: this.lastAttemptMs,
       drift: this.o.driftTrigger === false ? null : this.lastDrift,
     });
-    if (trigger) this.trigger(trigger, bar.tsMs + this.o.config.data.bar_minutes * MINUTE_MS);
+    // The run never rejects (failures become RETRAIN_FAILED events); callers await `idle()`.
+    if (trigger) void this.trigger(trigger, bar.tsMs + this.o.config.data.bar_minutes * MINUTE_MS);
   }
 
   /**
@@ -171,11 +178,23 @@ export class RetrainController {
       this.lastTrainingMs = tsMs;
       this.emit({ kind: 'RETRAIN_FINISHED', tsMs, trigger, outcome, version });
       await o.clock?.save(tsMs, tsMs).catch((e: unknown) => {
-        this.emit({ kind: 'RETRAIN_FAILED', tsMs, trigger, code: 'TRAINING_TIME_NOT_SAVED', message: `retrain finished but the training time was not saved: ${(e as Error).message}` });
+        this.emit({
+          kind: 'RETRAIN_FAILED',
+          tsMs,
+          trigger,
+          code: 'TRAINING_TIME_NOT_SAVED',
+          message: `retrain finished but the training time was not saved: ${(e as Error).message}`,
+        });
       });
     } catch (e) {
       this.monitor.reset();
-      this.emit({ kind: 'RETRAIN_FAILED', tsMs: this.nowMs(untilTsMs), trigger, code: e instanceof TxbotError ? e.code : 'INTERNAL', message: (e as Error).message });
+      this.emit({
+        kind: 'RETRAIN_FAILED',
+        tsMs: this.nowMs(untilTsMs),
+        trigger,
+        code: e instanceof TxbotError ? e.code : 'INTERNAL',
+        message: (e as Error).message,
+      });
     }
   }
 

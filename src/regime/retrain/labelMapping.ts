@@ -32,7 +32,12 @@ export interface LabelMapping {
  * Label map old → new from the filtered states of both models on the same bars (co-occurrence counts
  * C[i][j] = bars with old state i and new state j; new label of i = argmax_j C[i][j]).
  */
-export function mapLabels(oldLabels: readonly RegimeLabel[], oldStates: Int32Array, newLabels: readonly RegimeLabel[], newStates: Int32Array): LabelMapping[] {
+export function mapLabels(
+  oldLabels: readonly RegimeLabel[],
+  oldStates: Int32Array,
+  newLabels: readonly RegimeLabel[],
+  newStates: Int32Array,
+): LabelMapping[] {
   const ko = oldLabels.length;
   const kn = newLabels.length;
   const c = new Float64Array(ko * kn);

@@ -59,9 +59,14 @@ export function splitForRetrain(series: BarSeries, s: RetrainSettings): RetrainS
   const trainDays = days(trainStart, valStart);
   const valDays = days(valStart, n);
   if (valDays < s.validationDays || trainDays < 2) {
-    throw new DataError('RETRAIN_TOO_FEW_DAYS', `retrain needs ${s.validationDays} validation days and at least 2 training days before them (found ${valDays} + ${trainDays} trading days)`, [], {
-      hint: 'give more history, or lower retrain.validation_days / --validation-days',
-    });
+    throw new DataError(
+      'RETRAIN_TOO_FEW_DAYS',
+      `retrain needs ${s.validationDays} validation days and at least 2 training days before them (found ${valDays} + ${trainDays} trading days)`,
+      [],
+      {
+        hint: 'give more history, or lower retrain.validation_days / --validation-days',
+      },
+    );
   }
   const dateOf = (i: number) => dateKeyOfDays(sessionInfo(series.tsMs[i]!).tradingDay);
   return {
@@ -100,20 +105,47 @@ export interface RetrainOutcome {
  * by more than `minImprovementPerBar`. A different feature set means the scores are densities over
  * different spaces; the new model (which follows the config) is then taken.
  */
-export function runRetrain(series: BarSeries, current: RegimeModel | null, config: Config, settings: RetrainSettings = retrainSettingsFromConfig(config), options: TrainOptions = {}): RetrainOutcome {
+export function runRetrain(
+  series: BarSeries,
+  current: RegimeModel | null,
+  config: Config,
+  settings: RetrainSettings = retrainSettingsFromConfig(config),
+  options: TrainOptions = {},
+): RetrainOutcome {
   const split = splitForRetrain(series, settings);
   const trained = trainRegimeModel(split.train, config, options);
   const newModel = relabelByMeanReturn(trained.model, config);
   const newVal = scoreOnValidation(newModel, split.scoring, split.validationFromTsMs);
-  const base = { newScore: newVal.meanLogLikelihood, validationBars: newVal.bars, newModel, trainDates: split.trainDates, validationDates: split.validationDates, warnings: trained.warnings };
+  const base = {
+    newScore: newVal.meanLogLikelihood,
+    validationBars: newVal.bars,
+    newModel,
+    trainDates: split.trainDates,
+    validationDates: split.validationDates,
+    warnings: trained.warnings,
+  };
   if (!current) {
-    return { ...base, decision: 'swapped', code: 'NO_CURRENT_MODEL', reason: `no current model; new model scores ${fmt(newVal.meanLogLikelihood)} per bar on ${newVal.bars} validation bars`, currentScore: null, labelMapping: [] };
+    return {
+      ...base,
+      decision: 'swapped',
+      code: 'NO_CURRENT_MODEL',
+      reason: `no current model; new model scores ${fmt(newVal.meanLogLikelihood)} per bar on ${newVal.bars} validation bars`,
+      currentScore: null,
+      labelMapping: [],
+    };
   }
   const curVal = scoreOnValidation(current, split.scoring, split.validationFromTsMs);
   const labelMapping = mapLabels(current.labels, curVal.states, newModel.labels, newVal.states);
   const sameFeatures = current.features.names.join(',') === newModel.features.names.join(',');
   if (!sameFeatures) {
-    return { ...base, decision: 'swapped', code: 'FEATURES_CHANGED', reason: `features changed (${current.features.names.join(', ')} → ${newModel.features.names.join(', ')}); scores are not comparable, the new model follows the config`, currentScore: curVal.meanLogLikelihood, labelMapping };
+    return {
+      ...base,
+      decision: 'swapped',
+      code: 'FEATURES_CHANGED',
+      reason: `features changed (${current.features.names.join(', ')} → ${newModel.features.names.join(', ')}); scores are not comparable, the new model follows the config`,
+      currentScore: curVal.meanLogLikelihood,
+      labelMapping,
+    };
   }
   const margin = settings.minImprovementPerBar ?? 0;
   const gain = newVal.meanLogLikelihood - curVal.meanLogLikelihood;

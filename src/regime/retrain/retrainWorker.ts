@@ -10,7 +10,9 @@ parentPort!.on('message', (job: RetrainJob) => {
   const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
   try {
     const outcome = runRetrain(job.series, job.current, job.config, job.settings, {
-      onIteration: job.reportIterations ? (it) => post({ kind: 'iteration', restart: it.restart, iteration: it.iteration, logProb: it.logProb }) : undefined,
+      onIteration: job.reportIterations
+        ? (it) => post({ kind: 'iteration', restart: it.restart, iteration: it.iteration, logProb: it.logProb })
+        : undefined,
     });
     post({ kind: 'done', outcome });
   } catch (e) {

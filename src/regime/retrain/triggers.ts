@@ -46,10 +46,14 @@ export function checkRetrainTriggers(s: TriggerSettings, i: TriggerInput): Retra
   const periodMs = s.scheduleDays * DAY_MS;
   if (i.lastTrainingMs === null) return { kind: 'schedule', reason: 'no training time recorded yet' };
   const ageMs = i.nowMs - i.lastTrainingMs;
-  if (ageMs >= periodMs) return { kind: 'schedule', reason: `last training ${(ageMs / DAY_MS).toFixed(1)} days ago (schedule every ${s.scheduleDays} days)` };
+  if (ageMs >= periodMs)
+    return { kind: 'schedule', reason: `last training ${(ageMs / DAY_MS).toFixed(1)} days ago (schedule every ${s.scheduleDays} days)` };
   const d = i.drift;
   if (d?.drifting) {
-    return { kind: 'drift', reason: `rolling ${d.days}-day mean log-likelihood ${d.rollingMeanLogLikelihood.toFixed(4)} vs baseline ${d.baselineLogLikelihoodPerBar.toFixed(4)} (ratio ${d.ratio.toFixed(3)})` };
+    return {
+      kind: 'drift',
+      reason: `rolling ${d.days}-day mean log-likelihood ${d.rollingMeanLogLikelihood.toFixed(4)} vs baseline ${d.baselineLogLikelihoodPerBar.toFixed(4)} (ratio ${d.ratio.toFixed(3)})`,
+    };
   }
   return null;
 }

@@ -39,7 +39,10 @@ export type RetrainRunner = (job: RetrainJob) => Promise<RetrainOutcome>;
  * Runs `job` on a fresh worker thread and terminates it afterwards. Rejects with RetrainError when
  * training fails or the worker dies.
  */
-export function runRetrainInWorker(job: RetrainJob, onIteration?: (it: { restart: number; iteration: number; logProb: number }) => void): Promise<RetrainOutcome> {
+export function runRetrainInWorker(
+  job: RetrainJob,
+  onIteration?: (it: { restart: number; iteration: number; logProb: number }) => void,
+): Promise<RetrainOutcome> {
   return new Promise<RetrainOutcome>((resolve, reject) => {
     const worker = new Worker(WORKER_ENTRY, { workerData: { module: WORKER_MODULE }, execArgv: [] });
     let settled = false;
@@ -55,7 +58,9 @@ export function runRetrainInWorker(job: RetrainJob, onIteration?: (it: { restart
       else finish(() => reject(new RetrainError(m.code, `retrain failed: ${m.message}`)));
     });
     worker.on('error', (e) => finish(() => reject(new RetrainError('RETRAIN_WORKER_ERROR', `retrain worker failed: ${e.message}`, { cause: e }))));
-    worker.on('exit', (code) => finish(() => reject(new RetrainError('RETRAIN_WORKER_EXITED', `retrain worker stopped with exit code ${code} before finishing`))));
+    worker.on('exit', (code) =>
+      finish(() => reject(new RetrainError('RETRAIN_WORKER_EXITED', `retrain worker stopped with exit code ${code} before finishing`))),
+    );
     worker.postMessage({ ...job, reportIterations: onIteration !== undefined });
   });
 }

@@ -23,12 +23,17 @@ export function latestVersion(migrations: readonly Migration[]): number {
 export function pendingMigrations(migrations: readonly Migration[], currentVersion: number, where: string): Migration[] {
   const latest = latestVersion(migrations);
   if (currentVersion > latest) {
-    throw new JournalError('JOURNAL_SCHEMA_TOO_NEW', `${where}: journal schema version ${currentVersion} is newer than this txbot supports (expected at most ${latest})`, {
-      hint: 'upgrade txbot, or point it at another journal',
-    });
+    throw new JournalError(
+      'JOURNAL_SCHEMA_TOO_NEW',
+      `${where}: journal schema version ${currentVersion} is newer than this txbot supports (expected at most ${latest})`,
+      {
+        hint: 'upgrade txbot, or point it at another journal',
+      },
+    );
   }
   return migrations.filter((m) => m.version > currentVersion);
 }
 
 /** SQL creating the schema_version table (valid on SQLite and PostgreSQL). */
-export const SCHEMA_VERSION_DDL = 'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ts_ms BIGINT NOT NULL)';
+export const SCHEMA_VERSION_DDL =
+  'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ts_ms BIGINT NOT NULL)';

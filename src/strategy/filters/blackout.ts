@@ -59,8 +59,7 @@ export interface BlackoutConfig {
 
 /** Result: not in blackout, or the event that causes it. */
 export type BlackoutCheck =
-  | { readonly blackout: false }
-  | { readonly blackout: true; readonly code: 'NEWS_BLACKOUT'; readonly event: string; readonly detail: string };
+  { readonly blackout: false } | { readonly blackout: true; readonly code: 'NEWS_BLACKOUT'; readonly event: string; readonly detail: string };
 
 /**
  * Whether `tsMs` lies in [event − before, event + after) of any configured daily ET time or any
@@ -78,12 +77,23 @@ export function isBlackoutPeriod(tsMs: number, cfg: BlackoutConfig, calendar: Ca
     let d = t - ev;
     if (d > dayMs / 2) d -= dayMs;
     if (d <= -dayMs / 2) d += dayMs;
-    if (d >= -beforeMs && d < afterMs) return { blackout: true, code: 'NEWS_BLACKOUT', event: `daily ${hhmm} ET`, detail: `event=daily ${hhmm} ET offset_min=${(d / MINUTE_MS).toFixed(1)} window=-${cfg.minutesBefore}/+${cfg.minutesAfter}` };
+    if (d >= -beforeMs && d < afterMs)
+      return {
+        blackout: true,
+        code: 'NEWS_BLACKOUT',
+        event: `daily ${hhmm} ET`,
+        detail: `event=daily ${hhmm} ET offset_min=${(d / MINUTE_MS).toFixed(1)} window=-${cfg.minutesBefore}/+${cfg.minutesAfter}`,
+      };
   }
   for (const e of calendar.eventsBetween(tsMs - afterMs, tsMs + beforeMs)) {
     const d = tsMs - e.tsMs;
     if (!cfg.calendarTiers.includes(e.tier) || !(d >= -beforeMs && d < afterMs)) continue;
-    return { blackout: true, code: 'NEWS_BLACKOUT', event: e.name, detail: `event=${e.name} tier=${e.tier} offset_min=${(d / MINUTE_MS).toFixed(1)} window=-${cfg.minutesBefore}/+${cfg.minutesAfter}` };
+    return {
+      blackout: true,
+      code: 'NEWS_BLACKOUT',
+      event: e.name,
+      detail: `event=${e.name} tier=${e.tier} offset_min=${(d / MINUTE_MS).toFixed(1)} window=-${cfg.minutesBefore}/+${cfg.minutesAfter}`,
+    };
   }
   return { blackout: false };
 }

@@ -98,7 +98,15 @@ export function evaluateFilters(ctx: FilterContext): FilterVerdict {
   const vixMultiplier = st.vixEnabled ? getVixMultiplier(vix, st.vixTiers) : 1;
   const source = ctx.sentiment ?? NEUTRAL_SENTIMENT;
   // the default source needs no guard (and no closures on the per-bar path)
-  const sent = source === NEUTRAL_SENTIMENT ? NEUTRAL_RESULT : runGuarded('sentiment_score', () => source.scoreAt(ctx.tsMs), () => 0, validScore);
+  const sent =
+    source === NEUTRAL_SENTIMENT
+      ? NEUTRAL_RESULT
+      : runGuarded(
+          'sentiment_score',
+          () => source.scoreAt(ctx.tsMs),
+          () => 0,
+          validScore,
+        );
   if (sent.error) errors.push(sent.error);
   const newsMultiplier = sentimentSizeMultiplier(sent.value, ctx.regime, st.sentiment);
   const base = { vix, vixMultiplier, sentiment: sent.value, newsMultiplier };
@@ -106,7 +114,11 @@ export function evaluateFilters(ctx: FilterContext): FilterVerdict {
 
   const w = checkEntryWindow(ctx.tsMs, st.window);
   if (!w.allowed) return block(w.code, w.detail);
-  const cal = runGuarded('live_calendar', () => isBlackoutPeriod(ctx.tsMs, st.blackout, ctx.calendar ?? EMPTY_CALENDAR), () => null);
+  const cal = runGuarded(
+    'live_calendar',
+    () => isBlackoutPeriod(ctx.tsMs, st.blackout, ctx.calendar ?? EMPTY_CALENDAR),
+    () => null,
+  );
   if (cal.error || cal.value === null) {
     if (cal.error) errors.push(cal.error);
     return block('NEWS_BLACKOUT', `calendar unavailable, treated as blackout: ${cal.error?.message ?? 'no result'}`);

@@ -62,7 +62,11 @@ export function checkEntryWindow(tsMs: number, cfg: SessionWindowConfig): Window
   const flat = clockMs(cfg.flatTime, 'session.flat_time');
   const noEntryFrom = flat - cfg.noEntryMinutesBeforeFlat * MINUTE_MS;
   if (tf >= noEntryFrom) {
-    return { allowed: false, code: 'NEAR_FLAT_TIME', detail: `time=${fmt(tf)} ${cfg.flatTimeZone} flat_time=${cfg.flatTime} no_entry_minutes_before_flat=${cfg.noEntryMinutesBeforeFlat}` };
+    return {
+      allowed: false,
+      code: 'NEAR_FLAT_TIME',
+      detail: `time=${fmt(tf)} ${cfg.flatTimeZone} flat_time=${cfg.flatTime} no_entry_minutes_before_flat=${cfg.noEntryMinutesBeforeFlat}`,
+    };
   }
   return { allowed: true };
 }

@@ -129,7 +129,9 @@ export class AccountBook {
 
   /** Open positions (qty ≠ 0). */
   positions(): PositionState[] {
-    return [...this.book.values()].filter((p) => p.qty !== 0).map((p) => ({ symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, markPrice: p.markPrice, riskUsd: p.riskUsd }));
+    return [...this.book.values()]
+      .filter((p) => p.qty !== 0)
+      .map((p) => ({ symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, markPrice: p.markPrice, riskUsd: p.riskUsd }));
   }
 
   /** Drops stop risk attached to flat symbols (committed entries that never filled). */

@@ -29,7 +29,9 @@ export function exceedsCombinePlan(s: { accountSizeUsd: number; maxLossLimitUsd:
   const plan = combinePlanFor(s.accountSizeUsd);
   if (!plan) return [];
   const out: string[] = [];
-  if (s.maxContractsMinis > plan.maxContractsMinis) out.push(`risk.max_contracts_minis: the ${s.accountSizeUsd / 1000}K Combine allows ${plan.maxContractsMinis} minis (got ${s.maxContractsMinis})`);
-  if (s.maxLossLimitUsd > plan.maxLossLimitUsd) out.push(`risk.max_loss_limit: the ${s.accountSizeUsd / 1000}K Combine MLL is ${plan.maxLossLimitUsd} (got ${s.maxLossLimitUsd})`);
+  if (s.maxContractsMinis > plan.maxContractsMinis)
+    out.push(`risk.max_contracts_minis: the ${s.accountSizeUsd / 1000}K Combine allows ${plan.maxContractsMinis} minis (got ${s.maxContractsMinis})`);
+  if (s.maxLossLimitUsd > plan.maxLossLimitUsd)
+    out.push(`risk.max_loss_limit: the ${s.accountSizeUsd / 1000}K Combine MLL is ${plan.maxLossLimitUsd} (got ${s.maxLossLimitUsd})`);
   return out;
 }

@@ -68,7 +68,11 @@ export class RiskManager {
   private outbox: RiskEvent[] = [];
   private flatTimeFlattenSent = false;
 
-  constructor(private readonly settings: RiskSettings, instruments: readonly Instrument[], initial: RiskInitialState = {}) {
+  constructor(
+    private readonly settings: RiskSettings,
+    instruments: readonly Instrument[],
+    initial: RiskInitialState = {},
+  ) {
     this.book = new AccountBook(new Map(instruments.map((i) => [i.symbol, i])));
     this.dayStartBalance = initial.balanceUsd ?? settings.accountSizeUsd;
     this.highestEod = Math.max(initial.highestEodBalanceUsd ?? this.dayStartBalance, this.dayStartBalance);
@@ -101,12 +105,23 @@ export class RiskManager {
   snapshot(): RiskSnapshot {
     const equity = this.equity();
     return {
-      state: this.state_, stateCode: this.stateCode, tradingDate: this.tradingDate,
-      balanceUsd: this.dayStartBalance + this.realizedToday, equityUsd: equity, dayPnlUsd: equity - this.dayStartBalance,
-      realizedTodayUsd: this.realizedToday, highestEodBalanceUsd: this.highestEod, mllFloorUsd: this.mllFloorUsd,
-      tradesToday: this.tradesToday, consecutiveLosses: this.consecutiveLosses, cooldownUntilMs: this.cooldownUntil,
-      reservedRiskUsd: this.reservedRisk(), usedContractUnits: this.usedUnits(), positions: this.book.positions(),
-      mustFlatten: this.book.positions().length > 0 && (this.state_ === TradingState.HALTED || this.stateCode === 'FLAT_TIME' || this.flatTimeFlattenSent),
+      state: this.state_,
+      stateCode: this.stateCode,
+      tradingDate: this.tradingDate,
+      balanceUsd: this.dayStartBalance + this.realizedToday,
+      equityUsd: equity,
+      dayPnlUsd: equity - this.dayStartBalance,
+      realizedTodayUsd: this.realizedToday,
+      highestEodBalanceUsd: this.highestEod,
+      mllFloorUsd: this.mllFloorUsd,
+      tradesToday: this.tradesToday,
+      consecutiveLosses: this.consecutiveLosses,
+      cooldownUntilMs: this.cooldownUntil,
+      reservedRiskUsd: this.reservedRisk(),
+      usedContractUnits: this.usedUnits(),
+      positions: this.book.positions(),
+      mustFlatten:
+        this.book.positions().length > 0 && (this.state_ === TradingState.HALTED || this.stateCode === 'FLAT_TIME' || this.flatTimeFlattenSent),
     };
   }
 
@@ -131,12 +146,27 @@ export class RiskManager {
     if (held !== 0 || pending > 0) return deny('POSITION_OPEN', `symbol=${req.symbol} position=${held} pending_entries=${pending}`);
     const perContract = stopLossUsdPerContract(req.stopTicks, inst);
     const sizing = computeFinalSize(
-      { ...req, caps: { contractsAvailable: contractsAvailable(inst, this.usedUnits(), this.settings.maxContractsMinis), perContractRiskUsd: perContract, riskRoomUsd: this.riskRoomUsd() } },
+      {
+        ...req,
+        caps: {
+          contractsAvailable: contractsAvailable(inst, this.usedUnits(), this.settings.maxContractsMinis),
+          perContractRiskUsd: perContract,
+          riskRoomUsd: this.riskRoomUsd(),
+        },
+      },
       this.settings,
     );
     if (sizing.formulaSize === 0) return deny('SIZE_ZERO', sizing.detail);
     if (sizing.size === 0) return deny(sizing.cappedBy === 'MAX_CONTRACTS' ? 'MAX_CONTRACTS' : 'RISK_BUDGET', sizing.detail);
-    const r: Reservation = { id: `r${this.nextId++}`, symbol: req.symbol, side: req.side, qty: sizing.size, riskUsd: sizing.size * perContract, formulaSize: sizing.formulaSize, cappedBy: sizing.cappedBy };
+    const r: Reservation = {
+      id: `r${this.nextId++}`,
+      symbol: req.symbol,
+      side: req.side,
+      qty: sizing.size,
+      riskUsd: sizing.size * perContract,
+      formulaSize: sizing.formulaSize,
+      cappedBy: sizing.cappedBy,
+    };
     this.reservations.set(r.id, r);
     return r;
   }
@@ -175,7 +205,11 @@ export class RiskManager {
     if (gate) return gate;
     const available = contractsAvailable(inst, this.usedUnits(), this.settings.maxContractsMinis);
     const adding = Math.abs(pos + signed) - Math.abs(pos);
-    if (adding > available) return deny('MAX_CONTRACTS', `requested=${adding} available=${available} units_used=${this.usedUnits()} cap_minis=${this.settings.maxContractsMinis} unit=${contractUnits(inst)}`);
+    if (adding > available)
+      return deny(
+        'MAX_CONTRACTS',
+        `requested=${adding} available=${available} units_used=${this.usedUnits()} cap_minis=${this.settings.maxContractsMinis} unit=${contractUnits(inst)}`,
+      );
     if (order.stopTicks !== undefined) {
       const risk = adding * stopLossUsdPerContract(order.stopTicks, inst);
       const room = this.riskRoomUsd();
@@ -190,8 +224,10 @@ export class RiskManager {
     if (isAfterFlatTime(tsMs, this.settings)) return deny('FLAT_TIME', `flat_time=${this.settings.flatTime} ${this.settings.flatTimeZone}`);
     if (this.state_ === TradingState.REDUCING) return deny('REDUCING', `state=REDUCING reason=${this.stateCode}`);
     const pending = this.reservations.size;
-    if (this.tradesToday + pending >= this.settings.maxTradesPerDay) return deny('MAX_TRADES_PER_DAY', `trades=${this.tradesToday} pending=${pending} max=${this.settings.maxTradesPerDay}`);
-    if (this.cooldownUntil !== null && tsMs < this.cooldownUntil) return deny('COOLDOWN', `until_ms=${this.cooldownUntil} after ${this.settings.cooldownAfterLosses} consecutive losses`);
+    if (this.tradesToday + pending >= this.settings.maxTradesPerDay)
+      return deny('MAX_TRADES_PER_DAY', `trades=${this.tradesToday} pending=${pending} max=${this.settings.maxTradesPerDay}`);
+    if (this.cooldownUntil !== null && tsMs < this.cooldownUntil)
+      return deny('COOLDOWN', `until_ms=${this.cooldownUntil} after ${this.settings.cooldownAfterLosses} consecutive losses`);
     return null;
   }
 
@@ -282,7 +318,8 @@ export class RiskManager {
     this.cooldownUntil = null;
     this.flatTimeFlattenSent = false;
     this.book.clearFlatRisk();
-    if (this.state_ !== TradingState.ACTIVE && !this.mllBreached) this.transition(TradingState.ACTIVE, 'NEW_TRADING_DAY', `balance=${usd(balance)} mll_floor=${usd(this.mllFloorUsd)}`, tsMs);
+    if (this.state_ !== TradingState.ACTIVE && !this.mllBreached)
+      this.transition(TradingState.ACTIVE, 'NEW_TRADING_DAY', `balance=${usd(balance)} mll_floor=${usd(this.mllFloorUsd)}`, tsMs);
   }
 
   private checkLimits(tsMs: number): void {
@@ -300,7 +337,12 @@ export class RiskManager {
       this.transition(TradingState.HALTED, 'DAILY_LOSS_LIMIT', detail, tsMs);
       this.flatten('DAILY_LOSS_LIMIT', detail, tsMs);
     } else if (this.state_ === TradingState.ACTIVE && reachedProfitTarget(this.realizedToday, this.settings)) {
-      this.transition(TradingState.REDUCING, 'DAILY_PROFIT_TARGET', `realized=${usd(this.realizedToday)} target=${this.settings.dailyProfitTargetUsd}`, tsMs);
+      this.transition(
+        TradingState.REDUCING,
+        'DAILY_PROFIT_TARGET',
+        `realized=${usd(this.realizedToday)} target=${this.settings.dailyProfitTargetUsd}`,
+        tsMs,
+      );
     }
   }
 

@@ -35,25 +35,46 @@ export function evaluateEntryRule(bar: Bar, v: VwapSnapshot, action: RegimeActio
   switch (action.entry_rule) {
     case 'pullback_to_vwap': {
       const touch = vwap + p.touchToleranceSigma * std;
-      if (bar.low <= touch && bar.close > vwap) return { side: 'long', code: 'PULLBACK_TO_VWAP', reason: `low ${f(bar.low)} within ${p.touchToleranceSigma}σ of VWAP ${f(vwap)}, close ${f(bar.close)} above VWAP` };
+      if (bar.low <= touch && bar.close > vwap)
+        return {
+          side: 'long',
+          code: 'PULLBACK_TO_VWAP',
+          reason: `low ${f(bar.low)} within ${p.touchToleranceSigma}σ of VWAP ${f(vwap)}, close ${f(bar.close)} above VWAP`,
+        };
       return { reason: `no pullback: low ${f(bar.low)} vs touch ${f(touch)}, close ${f(bar.close)} vs VWAP ${f(vwap)}` };
     }
     case 'rally_to_vwap': {
       const touch = vwap - p.touchToleranceSigma * std;
-      if (bar.high >= touch && bar.close < vwap) return { side: 'short', code: 'RALLY_TO_VWAP', reason: `high ${f(bar.high)} within ${p.touchToleranceSigma}σ of VWAP ${f(vwap)}, close ${f(bar.close)} below VWAP` };
+      if (bar.high >= touch && bar.close < vwap)
+        return {
+          side: 'short',
+          code: 'RALLY_TO_VWAP',
+          reason: `high ${f(bar.high)} within ${p.touchToleranceSigma}σ of VWAP ${f(vwap)}, close ${f(bar.close)} below VWAP`,
+        };
       return { reason: `no rally: high ${f(bar.high)} vs touch ${f(touch)}, close ${f(bar.close)} vs VWAP ${f(vwap)}` };
     }
     case 'fade_bands': {
       const upper = vwap + k * std;
       const lower = vwap - k * std;
-      if (action.direction !== 'long' && bar.high >= upper && bar.close < upper) return { side: 'short', code: 'FADE_UPPER_BAND', reason: `high ${f(bar.high)} touched +${k}σ ${f(upper)}, close ${f(bar.close)} back inside` };
-      if (action.direction !== 'short' && bar.low <= lower && bar.close > lower) return { side: 'long', code: 'FADE_LOWER_BAND', reason: `low ${f(bar.low)} touched −${k}σ ${f(lower)}, close ${f(bar.close)} back inside` };
+      if (action.direction !== 'long' && bar.high >= upper && bar.close < upper)
+        return {
+          side: 'short',
+          code: 'FADE_UPPER_BAND',
+          reason: `high ${f(bar.high)} touched +${k}σ ${f(upper)}, close ${f(bar.close)} back inside`,
+        };
+      if (action.direction !== 'short' && bar.low <= lower && bar.close > lower)
+        return { side: 'long', code: 'FADE_LOWER_BAND', reason: `low ${f(bar.low)} touched −${k}σ ${f(lower)}, close ${f(bar.close)} back inside` };
       return { reason: `no band touch: range ${f(bar.low)}-${f(bar.high)} inside ±${k}σ ${f(lower)}-${f(upper)} or closed outside` };
     }
     case 'reversal_below_lower_band': {
       const lower = vwap - k * std;
       const mid = (bar.high + bar.low) / 2;
-      if (bar.low < lower && bar.close > bar.open && bar.close >= mid) return { side: 'long', code: 'REVERSAL_BELOW_LOWER_BAND', reason: `low ${f(bar.low)} below −${k}σ ${f(lower)}, bullish reversal close ${f(bar.close)} >= mid ${f(mid)}` };
+      if (bar.low < lower && bar.close > bar.open && bar.close >= mid)
+        return {
+          side: 'long',
+          code: 'REVERSAL_BELOW_LOWER_BAND',
+          reason: `low ${f(bar.low)} below −${k}σ ${f(lower)}, bullish reversal close ${f(bar.close)} >= mid ${f(mid)}`,
+        };
       return { reason: `no reversal: low ${f(bar.low)} vs −${k}σ ${f(lower)}, open ${f(bar.open)} close ${f(bar.close)} mid ${f(mid)}` };
     }
     case 'none':

@@ -45,7 +45,12 @@ export function generateSignal(ctx: SignalContext): Decision {
   if (!ctx.settings.useRlAgent || !ctx.policy) return ruleDecision;
   const policy = ctx.policy;
   // PLUG: rl_agent
-  const guarded = runGuarded(`rl_agent:${policy.name}`, () => policy.decide({ ctx, ruleDecision }), () => ruleDecision, (d) => validateDecision(d, ctx));
+  const guarded = runGuarded(
+    `rl_agent:${policy.name}`,
+    () => policy.decide({ ctx, ruleDecision }),
+    () => ruleDecision,
+    (d) => validateDecision(d, ctx),
+  );
   if (guarded.error) ctx.onPluginError?.(guarded.error);
   return guarded.value;
 }
@@ -60,7 +65,8 @@ function hardGates(ctx: SignalContext): NoSignal | null {
   const action = ctx.settings.regimeAction[regime];
   if (!action) return none('NO_REGIME_ACTION', `regime_action has no entry for ${regime}`);
   if (action.direction === 'flat' || action.entry_rule === 'none') return none('REGIME_FLAT', `${regime} is configured flat`);
-  if (ctx.regimeTradesThisSession >= action.max_trades_per_session) return none('MAX_REGIME_TRADES', `${regime}: ${ctx.regimeTradesThisSession} of ${action.max_trades_per_session} entries taken this session`);
+  if (ctx.regimeTradesThisSession >= action.max_trades_per_session)
+    return none('MAX_REGIME_TRADES', `${regime}: ${ctx.regimeTradesThisSession} of ${action.max_trades_per_session} entries taken this session`);
   if (!(ctx.vwap.std > 0) || ctx.vwap.barCount < 2) return none('VWAP_NOT_READY', `session VWAP has ${ctx.vwap.barCount} bar(s), σ=${ctx.vwap.std}`);
   return null;
 }
@@ -87,7 +93,10 @@ function buildSignal(ctx: SignalContext, hit: RuleHit): Decision {
   }
   const rewardTicks = Math.round(Math.abs(target - entry) / tick);
   if (rewardTicks < ctx.settings.minRewardRisk * stopTicks) {
-    return none('REWARD_TOO_SMALL', `${hit.code} ${hit.side}: target ${target} is ${rewardTicks} ticks away, below ${ctx.settings.minRewardRisk} x stop ${stopTicks} ticks`);
+    return none(
+      'REWARD_TOO_SMALL',
+      `${hit.code} ${hit.side}: target ${target} is ${rewardTicks} ticks away, below ${ctx.settings.minRewardRisk} x stop ${stopTicks} ticks`,
+    );
   }
   const action = ctx.settings.regimeAction[regime]!;
   const signal: TradeSignal = {
@@ -135,7 +144,11 @@ export function validateDecision(d: Decision, ctx: Pick<SignalContext, 'instrume
   if (d.side === null) return typeof d.reasonCode === 'string' ? null : 'no-trade decision needs a reasonCode';
   const tick = ctx.instrument.tickSize;
   if (d.side !== 'long' && d.side !== 'short') return `side must be long, short or null (got ${String(d.side)})`;
-  for (const [k, v] of [['entryPrice', d.entryPrice], ['stopPrice', d.stopPrice], ['targetPrice', d.targetPrice]] as const) {
+  for (const [k, v] of [
+    ['entryPrice', d.entryPrice],
+    ['stopPrice', d.stopPrice],
+    ['targetPrice', d.targetPrice],
+  ] as const) {
     if (!Number.isFinite(v) || !onGrid(v, tick)) return `${k} ${v} is not on the ${tick} tick grid`;
   }
   const dir = d.side === 'long' ? 1 : -1;

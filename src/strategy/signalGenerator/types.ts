@@ -42,7 +42,9 @@ export interface SignalSettings {
 }
 
 /** Maps config sections to SignalSettings. */
-export function signalSettingsFromConfig(config: Pick<Config, 'regime_action' | 'stops' | 'targets' | 'vwap' | 'use_rl_agent'> & Partial<Pick<Config, 'entries'>>): SignalSettings {
+export function signalSettingsFromConfig(
+  config: Pick<Config, 'regime_action' | 'stops' | 'targets' | 'vwap' | 'use_rl_agent'> & Partial<Pick<Config, 'entries'>>,
+): SignalSettings {
   return {
     regimeAction: { ...config.regime_action },
     stops: { ...config.stops },

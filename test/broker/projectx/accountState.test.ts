@@ -7,24 +7,53 @@ import { ProjectXAccountState } from '../../../src/broker/projectx/accountState.
 import { EventAction, OrderStatus, OrderType, PositionType, type PxOrder, type PxPosition } from '../../../src/broker/projectx/types.ts';
 
 const order = (over: Partial<PxOrder>): PxOrder => ({
-  id: 1, accountId: 7, contractId: 'C', symbolId: null, creationTsMs: 1000, updateTsMs: 1000, status: OrderStatus.Open, type: OrderType.Limit, side: 0, size: 1,
-  limitPrice: 100, stopPrice: null, fillVolume: 0, filledPrice: null, customTag: null, parentOrderId: null, linkedOrderId: null, ...over,
+  id: 1,
+  accountId: 7,
+  contractId: 'C',
+  symbolId: null,
+  creationTsMs: 1000,
+  updateTsMs: 1000,
+  status: OrderStatus.Open,
+  type: OrderType.Limit,
+  side: 0,
+  size: 1,
+  limitPrice: 100,
+  stopPrice: null,
+  fillVolume: 0,
+  filledPrice: null,
+  customTag: null,
+  parentOrderId: null,
+  linkedOrderId: null,
+  ...over,
 });
-const position = (over: Partial<PxPosition>): PxPosition => ({ id: 3, accountId: 7, contractId: 'C', creationTsMs: 1000, type: PositionType.Long, size: 1, averagePrice: 100, ...over });
+const position = (over: Partial<PxPosition>): PxPosition => ({
+  id: 3,
+  accountId: 7,
+  contractId: 'C',
+  creationTsMs: 1000,
+  type: PositionType.Long,
+  size: 1,
+  averagePrice: 100,
+  ...over,
+});
 
 describe('ProjectXAccountState', () => {
   it('applies newer versions and flags duplicates, older versions and terminal regressions', () => {
     const s = new ProjectXAccountState();
     expect(s.applyOrder({ action: EventAction.Create, data: order({}) })).toBe('applied');
     expect(s.applyOrder({ action: EventAction.Create, data: order({}) })).toBe('duplicate');
-    expect(s.applyOrder({ action: EventAction.Update, data: order({ updateTsMs: 2000, status: OrderStatus.Filled, fillVolume: 1, filledPrice: 100 }) })).toBe('applied');
+    expect(
+      s.applyOrder({ action: EventAction.Update, data: order({ updateTsMs: 2000, status: OrderStatus.Filled, fillVolume: 1, filledPrice: 100 }) }),
+    ).toBe('applied');
     expect(s.applyOrder({ action: EventAction.Update, data: order({ updateTsMs: 1500, limitPrice: 99 }) })).toBe('stale');
     expect(s.applyOrder({ action: EventAction.Update, data: order({ updateTsMs: 3000, status: OrderStatus.Open }) })).toBe('stale');
     expect(s.orders.get(1)!.status).toBe(OrderStatus.Filled);
   });
 
   it('ends in the newest version whatever order the events arrive in', () => {
-    const versions = [1, 2, 3, 4, 5].map((v) => order({ updateTsMs: 1000 * v, fillVolume: v === 5 ? 1 : 0, status: v === 5 ? OrderStatus.Filled : OrderStatus.Open, limitPrice: 100 + v }));
+    const versions = [1, 2, 3, 4, 5].map((v) =>
+      order({ updateTsMs: 1000 * v, fillVolume: v === 5 ? 1 : 0, status: v === 5 ? OrderStatus.Filled : OrderStatus.Open, limitPrice: 100 + v }),
+    );
     fc.assert(
       fc.property(fc.shuffledSubarray(versions, { minLength: 5, maxLength: 5 }), fc.array(fc.nat(4), { maxLength: 5 }), (shuffled, dupes) => {
         const s = new ProjectXAccountState();
@@ -40,7 +69,13 @@ describe('ProjectXAccountState', () => {
     expect(s.applyPosition({ action: EventAction.Delete, data: position({ type: PositionType.Undefined, size: 0 }) })).toBe('applied');
     expect(s.positions.size).toBe(0);
     s.applyOrder({ action: EventAction.Create, data: order({ id: 2, parentOrderId: 1, status: OrderStatus.Suspended, type: OrderType.Stop }) });
-    s.applySnapshot({ account: null, positions: [], openOrders: [order({ id: 2, updateTsMs: 2000, type: OrderType.Stop, stopPrice: 95 })], recentOrders: [], recentTrades: [] });
+    s.applySnapshot({
+      account: null,
+      positions: [],
+      openOrders: [order({ id: 2, updateTsMs: 2000, type: OrderType.Stop, stopPrice: 95 })],
+      recentOrders: [],
+      recentTrades: [],
+    });
     expect(s.orders.get(2)).toMatchObject({ parentOrderId: 1, status: OrderStatus.Open, stopPrice: 95 });
   });
 

@@ -23,7 +23,10 @@ interface RunResult {
 
 function run(args: string[], env: Record<string, string | undefined>): Promise<RunResult> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['bin/txbot.mjs', ...args], { cwd: repoRoot, env: { ...process.env, PROJECTX_USERNAME: undefined, PROJECTX_API_KEY: undefined, ...env } });
+    const child = spawn(process.execPath, ['bin/txbot.mjs', ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, PROJECTX_USERNAME: undefined, PROJECTX_API_KEY: undefined, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -46,7 +49,11 @@ const fixtureCsv = barsToCsv(barSeriesFromBars(bars));
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'txbot-px-e2e-'));
   writeFileSync(join(dir, 'bars.csv'), fixtureCsv);
-  sim = spawn(process.execPath, ['bin/txbot.mjs', 'sim-gateway', '--data', join(dir, 'bars.csv'), '--port', '0', '--timezone', 'UTC', '--user', USER, '--api-key', KEY], { cwd: repoRoot });
+  sim = spawn(
+    process.execPath,
+    ['bin/txbot.mjs', 'sim-gateway', '--data', join(dir, 'bars.csv'), '--port', '0', '--timezone', 'UTC', '--user', USER, '--api-key', KEY],
+    { cwd: repoRoot },
+  );
   sim.stderr.on('data', (d: Buffer) => (simOut += d.toString()));
   gateway = await new Promise<string>((resolveUrl, reject) => {
     let text = '';
@@ -73,7 +80,24 @@ afterAll(async () => {
 describe('txbot against txbot sim-gateway', () => {
   it('downloads exactly the simulator bars as 5-minute CSV, then resumes a truncated file to the same bytes', async () => {
     const out = join(dir, 'mnq.csv');
-    const args = ['history', 'download', '--symbol', 'MNQ', '--from', '2026-01-05', '--to', '2026-01-08', '--unit', 'minute', '--unit-number', '5', '--out', out, '--gateway', gateway];
+    const args = [
+      'history',
+      'download',
+      '--symbol',
+      'MNQ',
+      '--from',
+      '2026-01-05',
+      '--to',
+      '2026-01-08',
+      '--unit',
+      'minute',
+      '--unit-number',
+      '5',
+      '--out',
+      out,
+      '--gateway',
+      gateway,
+    ];
     const first = await run(args, creds);
     expect(first.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(fixtureCsv);

@@ -91,13 +91,35 @@ describe('reads', () => {
     const bars = makeBars(250);
     h = await startHarness({ bars: { [MNQ]: bars }, historyVisibility: 'all' });
     h.sim.faults.mixedTimestampResponses = 100;
-    const got = await downloadBars(h.client, { contractId: MNQ, live: false, startMs: T0, endMs: T0 + 250 * 60_000, unit: BarUnit.Minute, unitNumber: 1, pageSize: 40 });
+    const got = await downloadBars(h.client, {
+      contractId: MNQ,
+      live: false,
+      startMs: T0,
+      endMs: T0 + 250 * 60_000,
+      unit: BarUnit.Minute,
+      unitNumber: 1,
+      pageSize: 40,
+    });
     expect(got).toEqual(bars);
     expect(h.sim.restLog.filter((r) => r.endpoint === 'History/retrieveBars').length).toBe(7);
-    const five = await h.client.retrieveBars({ contractId: MNQ, live: false, startMs: T0, endMs: T0 + 10 * 60_000, unit: BarUnit.Minute, unitNumber: 5, limit: 100 });
+    const five = await h.client.retrieveBars({
+      contractId: MNQ,
+      live: false,
+      startMs: T0,
+      endMs: T0 + 10 * 60_000,
+      unit: BarUnit.Minute,
+      unitNumber: 5,
+      limit: 100,
+    });
     expect(five.map((b) => b.tsMs)).toEqual([T0, T0 + 300_000]);
     expect(five[0]!.high).toBe(Math.max(...bars.slice(0, 5).map((b) => b.high)));
-    expect((await rejection(h.client.retrieveBars({ contractId: MNQ, live: false, startMs: T0, endMs: T0 + 1, unit: BarUnit.Minute, unitNumber: 1, limit: 20_001 }))).errorName).toBe('LimitInvalid');
+    expect(
+      (
+        await rejection(
+          h.client.retrieveBars({ contractId: MNQ, live: false, startMs: T0, endMs: T0 + 1, unit: BarUnit.Minute, unitNumber: 1, limit: 20_001 }),
+        )
+      ).errorName,
+    ).toBe('LimitInvalid');
   });
 });
 
@@ -107,14 +129,27 @@ describe('rate limits', () => {
     await h.client.login();
     h.sim.faults.rateLimitBurst(25);
     const reads = Array.from({ length: 450 }, (_, i) => h.client.searchOpenPositions(h.accountId).then((p) => p.length + i));
-    const bars = Array.from({ length: 120 }, () => h.client.retrieveBars({ contractId: MNQ, live: false, startMs: T0, endMs: T0 + 3_600_000, unit: BarUnit.Minute, unitNumber: 1, limit: 10 }));
+    const bars = Array.from({ length: 120 }, () =>
+      h.client.retrieveBars({ contractId: MNQ, live: false, startMs: T0, endMs: T0 + 3_600_000, unit: BarUnit.Minute, unitNumber: 1, limit: 10 }),
+    );
     const results = await Promise.all(reads);
     expect(results).toEqual(Array.from({ length: 450 }, (_, i) => i));
     expect((await Promise.all(bars)).every((b) => b.length === 10)).toBe(true);
     const accepted = h.sim.restLog.filter((r) => r.status !== 429);
-    const maxInWindow = (entries: typeof accepted, windowMs: number) => Math.max(...entries.map((e) => entries.filter((x) => x.tsMs >= e.tsMs && x.tsMs < e.tsMs + windowMs).length));
-    expect(maxInWindow(h.sim.restLog.filter((r) => r.endpoint !== 'History/retrieveBars'), 60_000)).toBeLessThanOrEqual(200);
-    expect(maxInWindow(h.sim.restLog.filter((r) => r.endpoint === 'History/retrieveBars'), 30_000)).toBeLessThanOrEqual(50);
+    const maxInWindow = (entries: typeof accepted, windowMs: number) =>
+      Math.max(...entries.map((e) => entries.filter((x) => x.tsMs >= e.tsMs && x.tsMs < e.tsMs + windowMs).length));
+    expect(
+      maxInWindow(
+        h.sim.restLog.filter((r) => r.endpoint !== 'History/retrieveBars'),
+        60_000,
+      ),
+    ).toBeLessThanOrEqual(200);
+    expect(
+      maxInWindow(
+        h.sim.restLog.filter((r) => r.endpoint === 'History/retrieveBars'),
+        30_000,
+      ),
+    ).toBeLessThanOrEqual(50);
     expect(accepted.filter((r) => r.endpoint === 'Position/searchOpen')).toHaveLength(450);
     expect(h.sim.restLog.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(25);
   });
@@ -142,7 +177,9 @@ describe('rate limits', () => {
     h.sim.tick(MNQ, 21_000);
     await h.client.login();
     for (let i = 0; i < 199; i++) h.client.limits.default.tryAcquire();
-    const e = await rejection(h.client.placeOrder({ accountId: h.accountId, contractId: MNQ, type: OrderType.Market, side: OrderSideCode.Bid, size: 1 }));
+    const e = await rejection(
+      h.client.placeOrder({ accountId: h.accountId, contractId: MNQ, type: OrderType.Market, side: OrderSideCode.Bid, size: 1 }),
+    );
     expect(e.code).toBe('PROJECTX_LOCAL_RATE_LIMIT');
     expect(h.sim.engine.placedCount).toBe(0);
   });
@@ -152,7 +189,15 @@ describe('orders', () => {
   it('places, modifies, cancels and searches orders; refusals carry the endpoint code names', async () => {
     h = await startHarness();
     h.sim.tick(MNQ, 21_000);
-    const id = await h.client.placeOrder({ accountId: h.accountId, contractId: MNQ, type: OrderType.Limit, side: OrderSideCode.Bid, size: 2, limitPrice: 20_990, customTag: 'a1' });
+    const id = await h.client.placeOrder({
+      accountId: h.accountId,
+      contractId: MNQ,
+      type: OrderType.Limit,
+      side: OrderSideCode.Bid,
+      size: 2,
+      limitPrice: 20_990,
+      customTag: 'a1',
+    });
     await h.client.modifyOrder({ accountId: h.accountId, orderId: id, limitPrice: 20_980 });
     const open = await h.client.searchOpenOrders(h.accountId);
     expect(open).toMatchObject([{ id, limitPrice: 20_980, status: OrderStatus.Open, customTag: 'a1' }]);
@@ -161,7 +206,9 @@ describe('orders', () => {
     expect((await h.client.searchOrders(h.accountId, T0 - 60_000))[0]!.status).toBe(OrderStatus.Cancelled);
     expect((await rejection(h.client.cancelOrder(h.accountId, 424242))).errorName).toBe('OrderNotFound');
     expect((await rejection(h.client.modifyOrder({ accountId: h.accountId, orderId: 424242, size: 1 }))).errorName).toBe('OrderNotFound');
-    const placeErr = await rejection(h.client.placeOrder({ accountId: h.accountId, contractId: 'CON.F.US.MNQ.Z25', type: OrderType.Market, side: 0, size: 1 }));
+    const placeErr = await rejection(
+      h.client.placeOrder({ accountId: h.accountId, contractId: 'CON.F.US.MNQ.Z25', type: OrderType.Market, side: 0, size: 1 }),
+    );
     expect(placeErr.errorName).toBe('ContractNotActive');
     h.sim.faults.reject('Order/place', 2, 'Brackets cannot be used with Position Brackets');
     const bracketErr = await rejection(h.client.placeOrder({ accountId: h.accountId, contractId: MNQ, type: OrderType.Market, side: 0, size: 1 }));
@@ -171,7 +218,17 @@ describe('orders', () => {
   it('rejects unsigned bracket ticks with the live gateway text', async () => {
     h = await startHarness();
     h.sim.tick(MNQ, 21_000);
-    const e = await rejection(h.client.placeOrder({ accountId: h.accountId, contractId: MNQ, type: OrderType.Market, side: 0, size: 1, stopLossBracket: { ticks: 40, type: 4 }, takeProfitBracket: { ticks: 30, type: 1 } }));
+    const e = await rejection(
+      h.client.placeOrder({
+        accountId: h.accountId,
+        contractId: MNQ,
+        type: OrderType.Market,
+        side: 0,
+        size: 1,
+        stopLossBracket: { ticks: 40, type: 4 },
+        takeProfitBracket: { ticks: 30, type: 1 },
+      }),
+    );
     expect(e.message).toContain('Invalid stop loss ticks (40). Ticks should be less than zero when longing.');
     expect(h.sim.engine.placedCount).toBe(0);
   });
@@ -180,7 +237,15 @@ describe('orders', () => {
     h = await startHarness();
     h.sim.tick(MNQ, 21_000);
     h.sim.faults.loseResponses('Order/place');
-    const r = await placeOrderSafely(h.client, { accountId: h.accountId, contractId: MNQ, type: OrderType.Limit, side: OrderSideCode.Bid, size: 1, limitPrice: 20_950, customTag: 'entry-1' });
+    const r = await placeOrderSafely(h.client, {
+      accountId: h.accountId,
+      contractId: MNQ,
+      type: OrderType.Limit,
+      side: OrderSideCode.Bid,
+      size: 1,
+      limitPrice: 20_950,
+      customTag: 'entry-1',
+    });
     expect(r.resolvedBy).toBe('customTag');
     expect(r.attempts).toBe(1);
     expect(h.sim.engine.placedCount).toBe(1);
@@ -191,7 +256,14 @@ describe('orders', () => {
     h = await startHarness();
     h.sim.tick(MNQ, 21_000);
     h.sim.faults.serverErrors(1, 503, 'Order/place');
-    const r = await placeOrderSafely(h.client, { accountId: h.accountId, contractId: MNQ, type: OrderType.Market, side: OrderSideCode.Ask, size: 1, customTag: 'entry-2' });
+    const r = await placeOrderSafely(h.client, {
+      accountId: h.accountId,
+      contractId: MNQ,
+      type: OrderType.Market,
+      side: OrderSideCode.Ask,
+      size: 1,
+      customTag: 'entry-2',
+    });
     expect([r.resolvedBy, r.attempts, h.sim.engine.placedCount]).toEqual(['response', 2, 1]);
     const log = h.sim.restLog.map((x) => x.endpoint).filter((x) => x !== 'Auth/loginKey');
     expect(log).toEqual(['Order/place', 'Order/search', 'Order/place']);
@@ -202,13 +274,28 @@ describe('orders', () => {
     h.sim.tick(MNQ, 21_000);
     const bracket = bracketFromPrices('long', 21_000, 20_990, 21_020, 0.25);
     expect([bracket.stopLossBracket.ticks, bracket.takeProfitBracket.ticks]).toEqual([-40, 80]);
-    const id = await h.client.placeOrder({ accountId: h.accountId, contractId: MNQ, type: OrderType.Limit, side: OrderSideCode.Bid, size: 1, limitPrice: 20_995, customTag: 'b1', ...bracket });
+    const id = await h.client.placeOrder({
+      accountId: h.accountId,
+      contractId: MNQ,
+      type: OrderType.Limit,
+      side: OrderSideCode.Bid,
+      size: 1,
+      limitPrice: 20_995,
+      customTag: 'b1',
+      ...bracket,
+    });
     const legs = [...h.sim.engine.orders.values()].filter((o) => o.parentOrderId === id);
-    expect(legs.map((l) => [l.status, l.type, l.customTag])).toEqual([[8, 4, 'b1-SL'], [8, 1, 'b1-TP']]);
+    expect(legs.map((l) => [l.status, l.type, l.customTag])).toEqual([
+      [8, 4, 'b1-SL'],
+      [8, 1, 'b1-TP'],
+    ]);
     expect((await h.client.searchOpenOrders(h.accountId)).map((o) => o.id)).toEqual([id]);
     h.sim.tick(MNQ, 20_995);
     const working = await h.client.searchOpenOrders(h.accountId);
-    expect(working.map((o) => [o.type, o.stopPrice ?? o.limitPrice])).toEqual([[4, 20_985], [1, 21_015]]);
+    expect(working.map((o) => [o.type, o.stopPrice ?? o.limitPrice])).toEqual([
+      [4, 20_985],
+      [1, 21_015],
+    ]);
     const positions = await h.client.searchOpenPositions(h.accountId);
     expect(positions).toMatchObject([{ contractId: MNQ, type: PositionType.Long, size: 1, averagePrice: 20_995 }]);
     h.sim.tick(MNQ, 21_000);
@@ -224,9 +311,23 @@ describe('orders', () => {
   it('places a short market entry with its bracket from absolute prices, legs priced from the fill', async () => {
     h = await startHarness();
     h.sim.tick(MNQ, 21_000);
-    const r = await placeBracketEntry(h.client, { accountId: h.accountId, contractId: MNQ, side: 'short', entryType: 'market', entryPrice: 21_000, stopPrice: 21_010, targetPrice: 20_975, size: 2, tickSize: 0.25, customTag: 'sig-1' });
+    const r = await placeBracketEntry(h.client, {
+      accountId: h.accountId,
+      contractId: MNQ,
+      side: 'short',
+      entryType: 'market',
+      entryPrice: 21_000,
+      stopPrice: 21_010,
+      targetPrice: 20_975,
+      size: 2,
+      tickSize: 0.25,
+      customTag: 'sig-1',
+    });
     const legs = [...h.sim.engine.orders.values()].filter((o) => o.parentOrderId === r.orderId);
-    expect(legs.map((l) => [l.type, l.side, l.size, l.status, l.stopPrice ?? l.limitPrice])).toEqual([[4, 0, 2, 1, 21_010], [1, 0, 2, 1, 20_975]]);
+    expect(legs.map((l) => [l.type, l.side, l.size, l.status, l.stopPrice ?? l.limitPrice])).toEqual([
+      [4, 0, 2, 1, 21_010],
+      [1, 0, 2, 1, 20_975],
+    ]);
     h.sim.tick(MNQ, 20_975);
     expect(legs.map((l) => h.sim.engine.orders.get(l.id)!.status)).toEqual([OrderStatus.Cancelled, OrderStatus.Filled]);
     expect(await h.client.searchOpenPositions(h.accountId)).toEqual([]);
@@ -236,11 +337,35 @@ describe('orders', () => {
   it('places a long limit entry from unsigned tick distances (the broker seam shape)', async () => {
     h = await startHarness();
     h.sim.tick(MNQ, 21_000);
-    const r = await placeBracketEntry(h.client, { accountId: h.accountId, contractId: MNQ, side: 'long', entryType: 'limit', limitPrice: 20_998, stopTicks: 16, targetTicks: 24, size: 1, customTag: 'sig-2' });
+    const r = await placeBracketEntry(h.client, {
+      accountId: h.accountId,
+      contractId: MNQ,
+      side: 'long',
+      entryType: 'limit',
+      limitPrice: 20_998,
+      stopTicks: 16,
+      targetTicks: 24,
+      size: 1,
+      customTag: 'sig-2',
+    });
     h.sim.tick(MNQ, 20_998);
     const legs = [...h.sim.engine.orders.values()].filter((o) => o.parentOrderId === r.orderId);
-    expect(legs.map((l) => [l.type, l.stopPrice ?? l.limitPrice])).toEqual([[4, 20_994], [1, 21_004]]);
-    await expect(placeBracketEntry(h.client, { accountId: h.accountId, contractId: MNQ, side: 'long', entryType: 'limit', stopTicks: 16, targetTicks: 24, size: 1, customTag: 'sig-3' })).rejects.toThrow(/expected a limit price/);
+    expect(legs.map((l) => [l.type, l.stopPrice ?? l.limitPrice])).toEqual([
+      [4, 20_994],
+      [1, 21_004],
+    ]);
+    await expect(
+      placeBracketEntry(h.client, {
+        accountId: h.accountId,
+        contractId: MNQ,
+        side: 'long',
+        entryType: 'limit',
+        stopTicks: 16,
+        targetTicks: 24,
+        size: 1,
+        customTag: 'sig-3',
+      }),
+    ).rejects.toThrow(/expected a limit price/);
     expect(() => bracketFromTickDistances('short', 0, 8)).toThrow(/whole ticks >= 1/);
     expect(bracketFromTickDistances('short', 8, 12)).toEqual({ stopLossBracket: { ticks: 8, type: 4 }, takeProfitBracket: { ticks: -12, type: 1 } });
   });

@@ -103,9 +103,22 @@ describe('parseBarsResponse', () => {
 
 describe('orders, positions, trades', () => {
   const order = {
-    id: 36598, accountId: 704, contractId: 'CON.F.US.MNQ.U26', symbolId: 'F.US.MNQ', creationTimestamp: '2026-07-31T13:44:54.443+00:00',
-    updateTimestamp: null, status: 8, type: 4, side: 1, size: 1, limitPrice: null, stopPrice: null, fillVolume: 0, filledPrice: null,
-    customTag: 'abc-SL', parentOrderId: 36597,
+    id: 36598,
+    accountId: 704,
+    contractId: 'CON.F.US.MNQ.U26',
+    symbolId: 'F.US.MNQ',
+    creationTimestamp: '2026-07-31T13:44:54.443+00:00',
+    updateTimestamp: null,
+    status: 8,
+    type: 4,
+    side: 1,
+    size: 1,
+    limitPrice: null,
+    stopPrice: null,
+    fillVolume: 0,
+    filledPrice: null,
+    customTag: 'abc-SL',
+    parentOrderId: 36597,
   };
 
   it('parses a suspended bracket leg with a null updateTimestamp', () => {
@@ -127,7 +140,19 @@ describe('orders, positions, trades', () => {
     const p = parsePosition({ id: 1, accountId: 704, contractId: 'C', creationTimestamp: '2026-07-31T13:44:54Z', type: 0, size: 0, averagePrice: 0 });
     expect(p.type).toBe(PositionType.Undefined);
     expect(p.size).toBe(0);
-    const t = parseTrade({ id: 9, accountId: 704, contractId: 'C', creationTimestamp: '2026-07-31T13:44:54Z', price: 100.25, profitAndLoss: null, fees: 0.37, side: 0, size: 1, voided: false, orderId: 5 });
+    const t = parseTrade({
+      id: 9,
+      accountId: 704,
+      contractId: 'C',
+      creationTimestamp: '2026-07-31T13:44:54Z',
+      price: 100.25,
+      profitAndLoss: null,
+      fees: 0.37,
+      side: 0,
+      size: 1,
+      voided: false,
+      orderId: 5,
+    });
     expect(t.profitAndLossUsd).toBeNull();
     expect(t.feesUsd).toBe(0.37);
   });
@@ -144,7 +169,12 @@ describe('market data', () => {
     expect(q.tsMs).toBe(T);
     expect(q.bestBid).toBe(99.75);
     expect(parseMarketTrades('C', { price: 100, volume: 2, type: 1, timestamp: '2024-12-20T14:00:00Z' })).toHaveLength(1);
-    expect(parseMarketTrades('C', [{ price: 100, volume: 2, type: 0, timestamp: '2024-12-20T14:00:00Z' }, { price: 101, volume: 1, type: 0, timestamp: '2024-12-20T14:00:01Z' }])[1]!.price).toBe(101);
+    expect(
+      parseMarketTrades('C', [
+        { price: 100, volume: 2, type: 0, timestamp: '2024-12-20T14:00:00Z' },
+        { price: 101, volume: 1, type: 0, timestamp: '2024-12-20T14:00:01Z' },
+      ])[1]!.price,
+    ).toBe(101);
     expect(parseDepth('C', [{ type: 2, price: 99.75, volume: 5, currentVolume: 5, timestamp: '2024-12-20T14:00:00Z' }])[0]!.type).toBe(2);
   });
 });

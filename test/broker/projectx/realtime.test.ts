@@ -29,7 +29,10 @@ describe('user hub', () => {
     await firstResync;
     expect(userHub.connection.state).toBe(HubState.Connected);
     expect(h.sim.hubs.invocations.filter((i) => i.hub === 'user').map((i) => [i.target, i.args])).toEqual([
-      ['SubscribeAccounts', []], ['SubscribeOrders', [h.accountId]], ['SubscribePositions', [h.accountId]], ['SubscribeTrades', [h.accountId]],
+      ['SubscribeAccounts', []],
+      ['SubscribeOrders', [h.accountId]],
+      ['SubscribePositions', [h.accountId]],
+      ['SubscribeTrades', [h.accountId]],
     ]);
     h.sim.tick(MNQ, 21_000);
     const orderEvent = nextEvent(userHub.events, 'order', (e) => e.data.status === OrderStatus.Filled);
@@ -49,7 +52,14 @@ describe('user hub', () => {
     await sync.start();
     await first;
     h.sim.tick(MNQ, 21_000);
-    const entryId = await h.client.placeOrder({ accountId: h.accountId, contractId: MNQ, type: OrderType.Limit, side: OrderSideCode.Bid, size: 1, limitPrice: 20_990 });
+    const entryId = await h.client.placeOrder({
+      accountId: h.accountId,
+      contractId: MNQ,
+      type: OrderType.Limit,
+      side: OrderSideCode.Bid,
+      size: 1,
+      limitPrice: 20_990,
+    });
     await until(() => sync.state.orders.get(entryId)?.status === OrderStatus.Open);
 
     const dropAtMs = h.clock.nowMs();
@@ -85,7 +95,14 @@ describe('user hub', () => {
     const results: ApplyResult[] = [];
     sync.events.on('order', (e) => results.push(e.result));
     h.sim.faults.delayedEvents = { remaining: 1, delayMs: 5_000 };
-    const id = await h.client.placeOrder({ accountId: h.accountId, contractId: MNQ, type: OrderType.Limit, side: OrderSideCode.Bid, size: 1, limitPrice: 20_900 });
+    const id = await h.client.placeOrder({
+      accountId: h.accountId,
+      contractId: MNQ,
+      type: OrderType.Limit,
+      side: OrderSideCode.Bid,
+      size: 1,
+      limitPrice: 20_900,
+    });
     h.sim.advanceBy(1_000);
     h.sim.faults.duplicateEvents = 1;
     await h.client.modifyOrder({ accountId: h.accountId, orderId: id, limitPrice: 20_950 });
@@ -104,9 +121,21 @@ describe('user hub', () => {
     await sync.start();
     await first;
     h.sim.tick(MNQ, 21_000);
-    const entryId = await h.client.placeOrder({ accountId: h.accountId, contractId: MNQ, type: OrderType.Limit, side: OrderSideCode.Ask, size: 1, limitPrice: 21_005, customTag: 's1', ...bracketFromPrices('short', 21_005, 21_015, 20_985, 0.25) });
+    const entryId = await h.client.placeOrder({
+      accountId: h.accountId,
+      contractId: MNQ,
+      type: OrderType.Limit,
+      side: OrderSideCode.Ask,
+      size: 1,
+      limitPrice: 21_005,
+      customTag: 's1',
+      ...bracketFromPrices('short', 21_005, 21_015, 20_985, 0.25),
+    });
     await until(() => sync.state.legsOf(entryId).length === 2);
-    expect(sync.state.legsOf(entryId).map((l) => [l.status, l.type, l.customTag])).toEqual([[8, 4, 's1-SL'], [8, 1, 's1-TP']]);
+    expect(sync.state.legsOf(entryId).map((l) => [l.status, l.type, l.customTag])).toEqual([
+      [8, 4, 's1-SL'],
+      [8, 1, 's1-TP'],
+    ]);
     h.sim.tick(MNQ, 21_005);
     await until(() => sync.state.legsOf(entryId).every((l) => l.status === OrderStatus.Open));
     expect(sync.state.legsOf(entryId).map((l) => l.stopPrice ?? l.limitPrice)).toEqual([21_015, 20_985]);
@@ -155,8 +184,20 @@ describe('server close and logs', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'trace' }, { write: (l: string) => lines.push(l) });
     h = await startHarness({ users: { 'log-user-5521': 'log-key-8842' } });
-    const client = new ProjectXClient({ apiUrl: h.address.apiUrl, clock: h.clock, logger, credentials: () => ({ userName: 'log-user-5521', apiKey: 'log-key-8842' }) });
-    const rt = await connectRealtime({ client, rtcUrl: h.address.rtcUrl, accountId: h.accountId, contractIds: [MNQ], retryPolicy: tinyHubPolicy(), logger });
+    const client = new ProjectXClient({
+      apiUrl: h.address.apiUrl,
+      clock: h.clock,
+      logger,
+      credentials: () => ({ userName: 'log-user-5521', apiKey: 'log-key-8842' }),
+    });
+    const rt = await connectRealtime({
+      client,
+      rtcUrl: h.address.rtcUrl,
+      accountId: h.accountId,
+      contractIds: [MNQ],
+      retryPolicy: tinyHubPolicy(),
+      logger,
+    });
     cleanups.push(() => rt.stop());
     await until(() => rt.sync.resyncCount === 1);
     const tokens = new Set<string>([client.session.currentToken()!]);
@@ -177,7 +218,13 @@ describe('server close and logs', () => {
 describe('token lifecycle', () => {
   it('rebuilds both hubs with the new token after a refresh and resyncs the account', async () => {
     h = await startHarness();
-    const rt = await connectRealtime({ client: h.client, rtcUrl: h.address.rtcUrl, accountId: h.accountId, contractIds: [MNQ], retryPolicy: tinyHubPolicy() });
+    const rt = await connectRealtime({
+      client: h.client,
+      rtcUrl: h.address.rtcUrl,
+      accountId: h.accountId,
+      contractIds: [MNQ],
+      retryPolicy: tinyHubPolicy(),
+    });
     cleanups.push(() => rt.stop());
     await until(() => rt.sync.resyncCount === 1 && h.sim.hubs.openConnections('market') === 1);
     const restarted = nextEvent(rt.sync.events, 'resynced', (e) => e.reason === 'restart');
@@ -187,9 +234,17 @@ describe('token lifecycle', () => {
     await restarted;
     await until(() => h.sim.hubs.openConnections('user') === 1 && h.sim.hubs.openConnections('market') === 1);
     const lastUser = Math.max(...h.sim.hubs.invocations.filter((i) => i.hub === 'user').map((i) => i.connectionSeq));
-    expect(h.sim.hubs.invocations.filter((i) => i.connectionSeq === lastUser).map((i) => i.target)).toEqual(['SubscribeAccounts', 'SubscribeOrders', 'SubscribePositions', 'SubscribeTrades']);
+    expect(h.sim.hubs.invocations.filter((i) => i.connectionSeq === lastUser).map((i) => i.target)).toEqual([
+      'SubscribeAccounts',
+      'SubscribeOrders',
+      'SubscribePositions',
+      'SubscribeTrades',
+    ]);
     const lastMarket = Math.max(...h.sim.hubs.invocations.filter((i) => i.hub === 'market').map((i) => i.connectionSeq));
-    expect(h.sim.hubs.invocations.filter((i) => i.connectionSeq === lastMarket).map((i) => i.target)).toEqual(['SubscribeContractQuotes', 'SubscribeContractTrades']);
+    expect(h.sim.hubs.invocations.filter((i) => i.connectionSeq === lastMarket).map((i) => i.target)).toEqual([
+      'SubscribeContractQuotes',
+      'SubscribeContractTrades',
+    ]);
   });
 
   it('renews a revoked token when the hub reconnect is refused with 401', async () => {

@@ -10,7 +10,18 @@ const MNQ: Instrument = { symbol: 'MNQ', tickSize: 0.25, tickValueUsd: 0.5, comm
 const bar = (tsMs: number, open: number, high: number, low: number, close: number) => ({ tsMs, open, high, low, close, volume: 100 });
 
 function order(over: Partial<BracketOrderRequest> = {}): BracketOrderRequest {
-  return { intentId: 'i1', customTag: 't1', symbol: 'MNQ', side: 'long', qty: 2, entryType: 'market', stopTicks: 8, targetTicks: 16, decidedAtMs: 0, ...over };
+  return {
+    intentId: 'i1',
+    customTag: 't1',
+    symbol: 'MNQ',
+    side: 'long',
+    qty: 2,
+    entryType: 'market',
+    stopTicks: 8,
+    targetTicks: 16,
+    decidedAtMs: 0,
+    ...over,
+  };
 }
 
 function broker(slippageTicks = 1) {

@@ -12,7 +12,11 @@ import { MINUTE, MONDAY_10_ET_MS, MONDAY_EVENING_MS, tradeRecord } from '../../s
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = join(repoRoot, 'bin/txbot.mjs');
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function txbot(args: string[], cwd: string): Promise<Run> {
   return new Promise((done) => {

@@ -15,7 +15,11 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = join(repoRoot, 'bin/txbot.mjs');
 const QUICK = { TXBOT__HMM__RESTARTS: '1', TXBOT__HMM__N_ITER: '60' };
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function txbot(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((done) => {
@@ -32,7 +36,13 @@ describe('txbot retrain and txbot drift', () => {
 
   beforeAll(async () => {
     const a = generateSyntheticBars({ seed: 1, days: 40, meanRegimeBars: 10 }).series;
-    const b = generateSyntheticBars({ seed: 7, days: 20, meanRegimeBars: 10, startDate: '2024-03-01', dynamics: DEFAULT_DYNAMICS.map((d) => ({ ...d, volPerBar: d.volPerBar * 1.8 })) }).series;
+    const b = generateSyntheticBars({
+      seed: 7,
+      days: 20,
+      meanRegimeBars: 10,
+      startDate: '2024-03-01',
+      dynamics: DEFAULT_DYNAMICS.map((d) => ({ ...d, volPerBar: d.volPerBar * 1.8 })),
+    }).series;
     const all = allocateBarSeries(a.length + b.length);
     for (const k of ['tsMs', 'open', 'high', 'low', 'close', 'volume'] as const) {
       all[k].set(a[k], 0);
@@ -53,7 +63,8 @@ describe('txbot retrain and txbot drift', () => {
     const neu = Number(/new model score: +(-?[\d.]+)/.exec(r.stdout)![1]);
     expect(neu).toBeGreaterThan(cur);
     expect(r.stdout).toContain('decision: SWAPPED (NEW_BETTER)');
-    for (const label of ['STRONG_BULL', 'BULL', 'NEUTRAL', 'BEAR', 'CRASH']) expect(r.stdout).toMatch(new RegExp(`^${label} +[A-Z_]+ +[\\d.]+% +\\d+$`, 'm'));
+    for (const label of ['STRONG_BULL', 'BULL', 'NEUTRAL', 'BEAR', 'CRASH'])
+      expect(r.stdout).toMatch(new RegExp(`^${label} +[A-Z_]+ +[\\d.]+% +\\d+$`, 'm'));
     const pointer = JSON.parse(readFileSync(join(store, 'current.json'), 'utf8')) as { version: number; file: string };
     expect(pointer.version).toBe(2);
     const stored = regimeModelFromJson(readFileSync(join(store, pointer.file), 'utf8'), pointer.file);
@@ -63,7 +74,11 @@ describe('txbot retrain and txbot drift', () => {
 
   it('retrain keeps the current model on stable data and leaves the store empty', async () => {
     const store = join(dir, 'store-kept');
-    const r = await txbot(['retrain', '--data', csv, '--model', model, '--window-days', '15', '--validation-days', '5', '--to', '2024-02-26', '--out', store], dir, QUICK);
+    const r = await txbot(
+      ['retrain', '--data', csv, '--model', model, '--window-days', '15', '--validation-days', '5', '--to', '2024-02-26', '--out', store],
+      dir,
+      QUICK,
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('decision: KEPT (NEW_NOT_BETTER)');
     expect(r.stdout).toContain('(no model stored yet)');
@@ -71,7 +86,11 @@ describe('txbot retrain and txbot drift', () => {
   }, 60_000);
 
   it('retrain refuses a history shorter than the windows with exit code 3 and one line', async () => {
-    const r = await txbot(['retrain', '--data', csv, '--model', model, '--validation-days', '5', '--to', '2024-01-05', '--out', join(dir, 's3')], dir, QUICK);
+    const r = await txbot(
+      ['retrain', '--data', csv, '--model', model, '--validation-days', '5', '--to', '2024-01-05', '--out', join(dir, 's3')],
+      dir,
+      QUICK,
+    );
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/retrain needs 5 validation days and at least 2 training days/);
     expect(r.stderr).not.toMatch(/\n\s+at /);

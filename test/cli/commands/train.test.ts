@@ -13,7 +13,11 @@ import { regimeModelFromJson } from '../../../src/regime/index.ts';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = join(repoRoot, 'bin/txbot.mjs');
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function txbot(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((done) => {

@@ -24,10 +24,23 @@ const fetchThenCrash: typeof fetch = async (input, init) => {
   if (crashAt === 'after_send' && String(input).endsWith('/api/Order/place')) die();
   return res;
 };
-const client = new ProjectXClient({ apiUrl: env.API!, clock, fetch: fetchThenCrash, credentials: () => ({ userName: 'sim-user', apiKey: 'sim-key' }) });
+const client = new ProjectXClient({
+  apiUrl: env.API!,
+  clock,
+  fetch: fetchThenCrash,
+  credentials: () => ({ userName: 'sim-user', apiKey: 'sim-key' }),
+});
 const accountId = Number(env.ACCOUNT);
 const realtime = await connectRealtime({ client, rtcUrl: env.API!, accountId, logger: silentLogger() });
-const broker = new ProjectXLiveBroker({ client, sync: realtime.sync, accountId, contractId: env.CONTRACT!, symbol: 'MNQ', tickSize: 0.25, logger: silentLogger() });
+const broker = new ProjectXLiveBroker({
+  client,
+  sync: realtime.sync,
+  accountId,
+  contractId: env.CONTRACT!,
+  symbol: 'MNQ',
+  tickSize: 0.25,
+  logger: silentLogger(),
+});
 // Never hang a test: a child that was not killed by its crash point exits with code 3.
 setTimeout(() => process.exit(3), 20_000).unref();
 const handle = (events: readonly ExecutionEvent[]): void => {
@@ -37,7 +50,17 @@ const handle = (events: readonly ExecutionEvent[]): void => {
   }
 };
 broker.setEventSink(handle);
-const order = { intentId: 'k-1', customTag: 'txbot-k-1', symbol: 'MNQ', side: 'long' as const, qty: 1, entryType: 'market' as const, stopTicks: 8, targetTicks: 16, decidedAtMs: clock.nowMs() };
+const order = {
+  intentId: 'k-1',
+  customTag: 'txbot-k-1',
+  symbol: 'MNQ',
+  side: 'long' as const,
+  qty: 1,
+  entryType: 'market' as const,
+  stopTicks: 8,
+  targetTicks: 16,
+  decidedAtMs: clock.nowMs(),
+};
 await recorder.intent(order, null, 'crash test', 21_000);
 if (crashAt === 'before_send') die();
 const res = await broker.submitBracket(order);

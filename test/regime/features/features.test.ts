@@ -6,7 +6,14 @@ import fc from 'fast-check';
 import { barAt, barSeriesFromBars, type Bar } from '../../../src/domain/bar.ts';
 import { localToUtc, naiveLocalMs } from '../../../src/domain/time.ts';
 import { generateSyntheticBars } from '../../../src/data/synthetic.ts';
-import { computeFeatures, FeatureStatus, FeatureStream, fitStandardization, standardizeRows, type FeatureSpec } from '../../../src/regime/features/index.ts';
+import {
+  computeFeatures,
+  FeatureStatus,
+  FeatureStream,
+  fitStandardization,
+  standardizeRows,
+  type FeatureSpec,
+} from '../../../src/regime/features/index.ts';
 
 const ALL: FeatureSpec = {
   names: ['log_return', 'realized_vol', 'log_range', 'volume_ratio', 'vwap_distance'],

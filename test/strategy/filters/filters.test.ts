@@ -56,7 +56,14 @@ describe('vixForTradingDate', () => {
 });
 
 describe('checkEntryWindow', () => {
-  const w: SessionWindowConfig = { entryStart: '09:35', entryCutoff: '16:00', timeZone: 'America/New_York', flatTime: '15:10', flatTimeZone: 'America/Chicago', noEntryMinutesBeforeFlat: 20 };
+  const w: SessionWindowConfig = {
+    entryStart: '09:35',
+    entryCutoff: '16:00',
+    timeZone: 'America/New_York',
+    flatTime: '15:10',
+    flatTimeZone: 'America/Chicago',
+    noEntryMinutesBeforeFlat: 20,
+  };
   it('allows exactly the start minute and blocks the minute before', () => {
     expect(checkEntryWindow(et(2024, 1, 3, 9, 35), w)).toEqual({ allowed: true });
     const r = checkEntryWindow(et(2024, 1, 3, 9, 34), w);
@@ -156,7 +163,15 @@ describe('evaluateFilters', () => {
     expect(v).toMatchObject({ allowEntry: false, code: 'VIX_TOO_HIGH', vix: 36, vixMultiplier: 0 });
   });
   it('falls back to neutral sentiment when the source throws or is out of range', () => {
-    const v = evaluateFilters({ ...base, tsMs: et(2024, 1, 3, 11, 0), sentiment: { scoreAt: () => { throw new Error('down'); } } });
+    const v = evaluateFilters({
+      ...base,
+      tsMs: et(2024, 1, 3, 11, 0),
+      sentiment: {
+        scoreAt: () => {
+          throw new Error('down');
+        },
+      },
+    });
     expect(v.sentiment).toBe(0);
     expect(v.pluginErrors.map((e) => e.code)).toEqual(['PLUGIN_FAILED']);
     const w = evaluateFilters({ ...base, tsMs: et(2024, 1, 3, 11, 0), sentiment: { scoreAt: () => -7 } });
@@ -165,7 +180,15 @@ describe('evaluateFilters', () => {
     expect(n.newsMultiplier).toBe(0.5);
   });
   it('fails closed (blackout) when the calendar plug-in throws', () => {
-    const v = evaluateFilters({ ...base, tsMs: et(2024, 1, 3, 11, 0), calendar: { eventsBetween: () => { throw new Error('api'); } } });
+    const v = evaluateFilters({
+      ...base,
+      tsMs: et(2024, 1, 3, 11, 0),
+      calendar: {
+        eventsBetween: () => {
+          throw new Error('api');
+        },
+      },
+    });
     expect(v.code).toBe('NEWS_BLACKOUT');
     expect(v.pluginErrors).toHaveLength(1);
   });

@@ -3,14 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { TradingState } from '../../../src/domain/trading.ts';
 import { MINUTE_MS } from '../../../src/domain/time.ts';
 import { RiskManager, type EntryRequest, type Reservation, type RiskDenied, type RiskSettings } from '../../../src/strategy/riskManager/index.ts';
-import { ct, DEFAULTS, ES, et, INSTRUMENTS } from './support.ts';
+import { ct, DEFAULTS, et, INSTRUMENTS } from './support.ts';
 
 const T = et(2024, 1, 3, 10, 30); // Wed 3 Jan 2024 10:30 ET
 function rm(over: Partial<RiskSettings> = {}): RiskManager {
   return new RiskManager({ ...DEFAULTS, ...over }, INSTRUMENTS);
 }
 function entry(over: Partial<EntryRequest> = {}): EntryRequest {
-  return { tsMs: T, symbol: 'MNQ', side: 'long', stopTicks: 40, baseSize: 2, regime: 'BULL', regimeConfidence: 0.9, vixMultiplier: 1, newsMultiplier: 1, ...over };
+  return {
+    tsMs: T,
+    symbol: 'MNQ',
+    side: 'long',
+    stopTicks: 40,
+    baseSize: 2,
+    regime: 'BULL',
+    regimeConfidence: 0.9,
+    vixMultiplier: 1,
+    newsMultiplier: 1,
+    ...over,
+  };
 }
 function isDenied(x: Reservation | RiskDenied): x is RiskDenied {
   return !('id' in x);
@@ -54,7 +65,10 @@ describe('RiskManager: Maximum Loss Limit', () => {
     r.onFill({ tsMs: T, symbol: 'MNQ', side: 'buy', qty: 10, price: 20000, commissionUsd: 3.7 });
     expect(r.markToMarket('MNQ', 19_901, T + MINUTE_MS)).toEqual([]); // equity 50000 − 3.7 − 1980 = 48016.3
     const ev = r.markToMarket('MNQ', 19_900, T + 2 * MINUTE_MS); // 47996.3 <= 48000
-    expect(ev.map((e) => [e.kind, e.code])).toEqual([['STATE_CHANGED', 'MLL_BREACH'], ['FLATTEN', 'MLL_BREACH']]);
+    expect(ev.map((e) => [e.kind, e.code])).toEqual([
+      ['STATE_CHANGED', 'MLL_BREACH'],
+      ['FLATTEN', 'MLL_BREACH'],
+    ]);
     expect(ev[0]).toMatchObject({ from: TradingState.ACTIVE, to: TradingState.HALTED, detail: 'equity=47996.30 floor=48000.00' });
     expect(ev[1]).toMatchObject({ symbols: ['MNQ'] });
     expect(r.snapshot().mustFlatten).toBe(true);
@@ -145,7 +159,10 @@ describe('RiskManager: flat time and states', () => {
     r.onFill({ tsMs: ct(2024, 1, 3, 15, 0), symbol: 'MNQ', side: 'buy', qty: 1, price: 20000, commissionUsd: 0.37 });
     expect(r.onTime(ct(2024, 1, 3, 15, 9))).toEqual([]);
     const ev = r.onTime(ct(2024, 1, 3, 15, 10));
-    expect(ev.map((e) => [e.kind, e.code])).toEqual([['STATE_CHANGED', 'FLAT_TIME'], ['FLATTEN', 'FLAT_TIME']]);
+    expect(ev.map((e) => [e.kind, e.code])).toEqual([
+      ['STATE_CHANGED', 'FLAT_TIME'],
+      ['FLATTEN', 'FLAT_TIME'],
+    ]);
     expect(r.onTime(ct(2024, 1, 3, 15, 11))).toEqual([]);
     expect(r.snapshot().mustFlatten).toBe(true);
     expect(codeOf(r.evaluate({ tsMs: ct(2024, 1, 3, 15, 11), symbol: 'MNQ', side: 'buy', qty: 1 }))).toBe('FLAT_TIME');

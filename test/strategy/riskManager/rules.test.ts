@@ -96,7 +96,10 @@ describe('computeFinalSize', () => {
   it('caps by contracts and then by risk room, 0 when one contract would breach', () => {
     const caps = { contractsAvailable: 3, perContractRiskUsd: 100, riskRoomUsd: 1000 };
     expect(computeFinalSize({ ...base, baseSize: 10, caps }, DEFAULTS)).toMatchObject({ size: 3, formulaSize: 10, cappedBy: 'MAX_CONTRACTS' });
-    expect(computeFinalSize({ ...base, baseSize: 10, caps: { ...caps, contractsAvailable: 50, riskRoomUsd: 250 } }, DEFAULTS)).toMatchObject({ size: 2, cappedBy: 'RISK_BUDGET' });
+    expect(computeFinalSize({ ...base, baseSize: 10, caps: { ...caps, contractsAvailable: 50, riskRoomUsd: 250 } }, DEFAULTS)).toMatchObject({
+      size: 2,
+      cappedBy: 'RISK_BUDGET',
+    });
     // exactly 3 × 100 = 300 would touch the limit: only 2
     expect(computeFinalSize({ ...base, baseSize: 10, caps: { ...caps, contractsAvailable: 50, riskRoomUsd: 300 } }, DEFAULTS).size).toBe(2);
     expect(computeFinalSize({ ...base, baseSize: 10, caps: { ...caps, riskRoomUsd: 100 } }, DEFAULTS).size).toBe(0);

@@ -21,7 +21,17 @@ function trade(d: Decision): TradeSignal {
 describe('generateSignal: REGIME_ACTION defaults (VWAP 20000, σ 10, MNQ tick 0.25)', () => {
   it('STRONG_BULL buys a pullback to VWAP; stop 60 ticks, target 2R', () => {
     const s = trade(generateSignal(ctx('STRONG_BULL', bar(20008, 20009, 20001, 20005))));
-    expect(s).toMatchObject({ side: 'long', entryType: 'market', entryPrice: 20005, stopPrice: 19990, targetPrice: 20035, stopTicks: 60, size: 2, regime: 'STRONG_BULL', reasonCode: 'PULLBACK_TO_VWAP' });
+    expect(s).toMatchObject({
+      side: 'long',
+      entryType: 'market',
+      entryPrice: 20005,
+      stopPrice: 19990,
+      targetPrice: 20035,
+      stopTicks: 60,
+      size: 2,
+      regime: 'STRONG_BULL',
+      reasonCode: 'PULLBACK_TO_VWAP',
+    });
   });
   it('BULL buys a pullback; target the +1σ band', () => {
     const s = trade(generateSignal(ctx('BULL', bar(20006, 20007, 20002, 20004))));
@@ -38,16 +48,32 @@ describe('generateSignal: REGIME_ACTION defaults (VWAP 20000, σ 10, MNQ tick 0.
   });
   it('SOFT_BEAR and BEAR sell a rally to VWAP; target the −1σ band', () => {
     const b = bar(19995, 19998.5, 19994, 19996);
-    expect(trade(generateSignal(ctx('SOFT_BEAR', b)))).toMatchObject({ side: 'short', entryPrice: 19996, stopPrice: 20008.5, targetPrice: 19990, size: 1, reasonCode: 'RALLY_TO_VWAP' });
+    expect(trade(generateSignal(ctx('SOFT_BEAR', b)))).toMatchObject({
+      side: 'short',
+      entryPrice: 19996,
+      stopPrice: 20008.5,
+      targetPrice: 19990,
+      size: 1,
+      reasonCode: 'RALLY_TO_VWAP',
+    });
     expect(trade(generateSignal(ctx('BEAR', b)))).toMatchObject({ side: 'short', size: 2 });
   });
   it('CRASH buys a reversal bar below −2σ, target the VWAP anchored at the crash start', () => {
     const b = bar(19975, 19979, 19970, 19978);
     const anchored = snapshot(19990.3, 6, 12);
-    expect(trade(generateSignal(ctx('CRASH', b, { anchoredVwap: anchored })))).toMatchObject({ side: 'long', entryPrice: 19978, stopPrice: 19963, targetPrice: 19990.25, size: 1, reasonCode: 'REVERSAL_BELOW_LOWER_BAND' });
+    expect(trade(generateSignal(ctx('CRASH', b, { anchoredVwap: anchored })))).toMatchObject({
+      side: 'long',
+      entryPrice: 19978,
+      stopPrice: 19963,
+      targetPrice: 19990.25,
+      size: 1,
+      reasonCode: 'REVERSAL_BELOW_LOWER_BAND',
+    });
     // without an anchored VWAP, or with anchored_vwap disabled, the session VWAP
     expect(trade(generateSignal(ctx('CRASH', b))).targetPrice).toBe(20000);
-    expect(trade(generateSignal(ctx('CRASH', b, { anchoredVwap: anchored, settings: { ...SETTINGS_5, anchoredVwap: false } }))).targetPrice).toBe(20000);
+    expect(trade(generateSignal(ctx('CRASH', b, { anchoredVwap: anchored, settings: { ...SETTINGS_5, anchoredVwap: false } }))).targetPrice).toBe(
+      20000,
+    );
   });
   it('CRASH ignores a bearish bar below −2σ', () => {
     expect(generateSignal(ctx('CRASH', bar(19978, 19979, 19970, 19975))).reasonCode).toBe('NO_SETUP');
@@ -76,12 +102,24 @@ describe('generateSignal: no-trade decisions carry stable codes', () => {
     expect(generateSignal(ctx('BULL', bar(20002, 20013, 20001, 20012))).reasonCode).toBe('TARGET_BEHIND_ENTRY');
   });
   it('REGIME_FLAT and NO_REGIME_ACTION from the table', () => {
-    const flat = { ...SETTINGS_5, regimeAction: { ...SETTINGS_5.regimeAction, NEUTRAL: { direction: 'flat' as const, entry_rule: 'none' as const, base_size: 0, max_trades_per_session: 0 } } };
+    const flat = {
+      ...SETTINGS_5,
+      regimeAction: {
+        ...SETTINGS_5.regimeAction,
+        NEUTRAL: { direction: 'flat' as const, entry_rule: 'none' as const, base_size: 0, max_trades_per_session: 0 },
+      },
+    };
     expect(generateSignal(ctx('NEUTRAL', pull, { settings: flat })).reasonCode).toBe('REGIME_FLAT');
     expect(generateSignal(ctx('BULL', pull, { settings: { ...SETTINGS_5, regimeAction: {} } })).reasonCode).toBe('NO_REGIME_ACTION');
   });
   it('a short-only fade takes only the upper band', () => {
-    const shortOnly = { ...SETTINGS_5, regimeAction: { ...SETTINGS_5.regimeAction, NEUTRAL: { direction: 'short' as const, entry_rule: 'fade_bands' as const, base_size: 1, max_trades_per_session: 2 } } };
+    const shortOnly = {
+      ...SETTINGS_5,
+      regimeAction: {
+        ...SETTINGS_5.regimeAction,
+        NEUTRAL: { direction: 'short' as const, entry_rule: 'fade_bands' as const, base_size: 1, max_trades_per_session: 2 },
+      },
+    };
     expect(generateSignal(ctx('NEUTRAL', bar(19985, 19986, 19979, 19983), { settings: shortOnly })).reasonCode).toBe('NO_SETUP');
   });
 });
@@ -98,7 +136,21 @@ describe('generateSignal: prices on the tick grid', () => {
 describe('generateSignal: RL policy seam', () => {
   const pull = bar(20006, 20007, 20002, 20004);
   const rl = { ...SETTINGS_5, useRlAgent: true };
-  const shortPolicy: DecisionPolicy = { name: 'stub', decide: () => ({ side: 'short', entryType: 'market', entryPrice: 20004, stopPrice: 20014, targetPrice: 19990, stopTicks: 40, size: 1, regime: 'BULL', reasonCode: 'RL_SHORT', reason: 'policy' }) };
+  const shortPolicy: DecisionPolicy = {
+    name: 'stub',
+    decide: () => ({
+      side: 'short',
+      entryType: 'market',
+      entryPrice: 20004,
+      stopPrice: 20014,
+      targetPrice: 19990,
+      stopTicks: 40,
+      size: 1,
+      regime: 'BULL',
+      reasonCode: 'RL_SHORT',
+      reason: 'policy',
+    }),
+  };
   it('uses the policy decision when enabled and valid', () => {
     expect(generateSignal(ctx('BULL', pull, { settings: rl, policy: shortPolicy })).reasonCode).toBe('RL_SHORT');
   });
@@ -107,10 +159,19 @@ describe('generateSignal: RL policy seam', () => {
   });
   it('falls back to the rules when the policy throws or returns an off-grid price', () => {
     const errors: string[] = [];
-    const throwing: DecisionPolicy = { name: 'boom', decide: () => { throw new Error('nan weights'); } };
-    expect(generateSignal(ctx('BULL', pull, { settings: rl, policy: throwing, onPluginError: (e) => errors.push(e.code) })).reasonCode).toBe('PULLBACK_TO_VWAP');
+    const throwing: DecisionPolicy = {
+      name: 'boom',
+      decide: () => {
+        throw new Error('nan weights');
+      },
+    };
+    expect(generateSignal(ctx('BULL', pull, { settings: rl, policy: throwing, onPluginError: (e) => errors.push(e.code) })).reasonCode).toBe(
+      'PULLBACK_TO_VWAP',
+    );
     const offGrid: DecisionPolicy = { name: 'grid', decide: (i) => ({ ...(i.ruleDecision as TradeSignal), entryPrice: 20004.1 }) };
-    expect(generateSignal(ctx('BULL', pull, { settings: rl, policy: offGrid, onPluginError: (e) => errors.push(e.code) })).reasonCode).toBe('PULLBACK_TO_VWAP');
+    expect(generateSignal(ctx('BULL', pull, { settings: rl, policy: offGrid, onPluginError: (e) => errors.push(e.code) })).reasonCode).toBe(
+      'PULLBACK_TO_VWAP',
+    );
     expect(errors).toEqual(['PLUGIN_FAILED', 'PLUGIN_FAILED']);
   });
   it('is not consulted while HALTED', () => {

@@ -15,9 +15,26 @@ export const SETTINGS_5 = signalSettingsFromConfig(validateConfig({ entries: { m
 export const TS = Date.UTC(2024, 0, 3, 16, 0); // 11:00 ET
 
 export function snapshot(vwap = 20000, std = 10, barCount = 30): VwapSnapshot {
-  return { tsMs: TS, anchorTsMs: TS - 90 * 60_000, vwap, std, bands: [1, 2].map((k) => ({ multiplier: k, lower: vwap - k * std, upper: vwap + k * std })), volume: 1e5, barCount };
+  return {
+    tsMs: TS,
+    anchorTsMs: TS - 90 * 60_000,
+    vwap,
+    std,
+    bands: [1, 2].map((k) => ({ multiplier: k, lower: vwap - k * std, upper: vwap + k * std })),
+    volume: 1e5,
+    barCount,
+  };
 }
-export const PASS: FilterVerdict = { allowEntry: true, code: 'OK', reason: 'all filters pass', vix: 15, vixMultiplier: 1, sentiment: 0, newsMultiplier: 1, pluginErrors: [] };
+export const PASS: FilterVerdict = {
+  allowEntry: true,
+  code: 'OK',
+  reason: 'all filters pass',
+  vix: 15,
+  vixMultiplier: 1,
+  sentiment: 0,
+  newsMultiplier: 1,
+  pluginErrors: [],
+};
 
 export function bar(open: number, high: number, low: number, close: number): Bar {
   return { tsMs: TS - 60_000, open, high, low, close, volume: 100 };

@@ -6,7 +6,17 @@ import type { Bar } from '../../../domain/bar.ts';
 import { silentLogger } from '../../../log/logger.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { ProjectXError } from '../errors.ts';
-import { parseAccount, parseBarsResponse, parseContract, parseEnvelope, parseList, parseOrder, parsePosition, parseTrade, formatUtcIso } from '../parse.ts';
+import {
+  parseAccount,
+  parseBarsResponse,
+  parseContract,
+  parseEnvelope,
+  parseList,
+  parseOrder,
+  parsePosition,
+  parseTrade,
+  formatUtcIso,
+} from '../parse.ts';
 import { ProjectXRateLimits } from '../rateLimiter.ts';
 import { defaultRestRetryPolicy, type RetryPolicy } from '../retryPolicy.ts';
 import type { BarUnit, OrderSideCode, OrderType, PxAccount, PxContract, PxOrder, PxPosition, PxTrade } from '../types.ts';
@@ -142,7 +152,11 @@ export class ProjectXClient {
       });
       if (kind === 'read') await limiter.acquire();
       else if (!limiter.tryAcquire()) {
-        throw new ProjectXError('PROJECTX_LOCAL_RATE_LIMIT', { endpoint, retryable: false, message: `ProjectX ${endpoint}: not sent, the client-side budget (${limiter.maxRequests} per ${limiter.windowMs / 1000} s) is spent; next slot in ${limiter.waitTimeMs()} ms` });
+        throw new ProjectXError('PROJECTX_LOCAL_RATE_LIMIT', {
+          endpoint,
+          retryable: false,
+          message: `ProjectX ${endpoint}: not sent, the client-side budget (${limiter.maxRequests} per ${limiter.windowMs / 1000} s) is spent; next slot in ${limiter.waitTimeMs()} ms`,
+        });
       }
       try {
         return await this.raw(endpoint, body, token);
@@ -241,7 +255,12 @@ export class ProjectXClient {
   async placeOrder(req: PlaceOrderRequest): Promise<number> {
     const body = parseEnvelope('Order/place', await this.call('Order/place', req, 'mutation'));
     if (typeof body.orderId !== 'number') {
-      throw new ProjectXError('PROJECTX_BAD_RESPONSE', { endpoint: 'Order/place', httpStatus: 200, retryable: false, message: 'ProjectX Order/place: success without an orderId' });
+      throw new ProjectXError('PROJECTX_BAD_RESPONSE', {
+        endpoint: 'Order/place',
+        httpStatus: 200,
+        retryable: false,
+        message: 'ProjectX Order/place: success without an orderId',
+      });
     }
     return body.orderId;
   }

@@ -57,11 +57,23 @@ export class ContractResolver {
     if (cached && this.clock.nowMs() - cached.resolvedAtMs < this.maxAgeMs) return cached;
     const found = pickFrontMonth(await this.client.searchContracts(key, this.live), key);
     if (!found) {
-      throw new BrokerError('CONTRACT_NOT_FOUND', `ProjectX Contract/search "${key}": expected an active contract with id CON.F.US.${key}.<month><yy>, found none`, false, {
-        hint: 'use a root symbol such as MNQ, MES, M2K or MGC (ProjectX names the E-mini NQ "ENQ" and ES "EP")',
-      });
+      throw new BrokerError(
+        'CONTRACT_NOT_FOUND',
+        `ProjectX Contract/search "${key}": expected an active contract with id CON.F.US.${key}.<month><yy>, found none`,
+        false,
+        {
+          hint: 'use a root symbol such as MNQ, MES, M2K or MGC (ProjectX names the E-mini NQ "ENQ" and ES "EP")',
+        },
+      );
     }
-    const resolved: ResolvedContract = { root: key, contractId: found.id, name: found.name, tickSize: found.tickSize, tickValueUsd: found.tickValueUsd, resolvedAtMs: this.clock.nowMs() };
+    const resolved: ResolvedContract = {
+      root: key,
+      contractId: found.id,
+      name: found.name,
+      tickSize: found.tickSize,
+      tickValueUsd: found.tickValueUsd,
+      resolvedAtMs: this.clock.nowMs(),
+    };
     this.cache.set(key, resolved);
     return resolved;
   }

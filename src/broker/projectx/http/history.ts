@@ -31,7 +31,15 @@ export async function downloadBars(client: ProjectXClient, req: HistoryRequest):
   let endMs = req.endMs;
   let pages = 0;
   while (endMs > req.startMs) {
-    const raw = await client.retrieveBars({ contractId: req.contractId, live: req.live, startMs: req.startMs, endMs, unit: req.unit, unitNumber: req.unitNumber, limit: pageSize });
+    const raw = await client.retrieveBars({
+      contractId: req.contractId,
+      live: req.live,
+      startMs: req.startMs,
+      endMs,
+      unit: req.unit,
+      unitNumber: req.unitNumber,
+      limit: pageSize,
+    });
     pages++;
     for (const b of raw) if (b.tsMs >= req.startMs && b.tsMs < req.endMs) all.push(b);
     const oldest = raw.length > 0 ? raw[0]!.tsMs : req.startMs;

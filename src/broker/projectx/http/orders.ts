@@ -38,7 +38,11 @@ export async function findOrderByCustomTag(client: ProjectXClient, accountId: nu
  * budget) is thrown as is. An ambiguous failure (transport error, timeout, lost response, 5xx, 429) is
  * resolved by Order/search on the customTag: found → that id; absent → resent at most `maxResends` times.
  */
-export async function placeOrderSafely(client: ProjectXClient, req: PlaceOrderRequest & { customTag: string }, options: { clock?: Clock; maxResends?: number; lookbackMs?: number } = {}): Promise<PlaceResult> {
+export async function placeOrderSafely(
+  client: ProjectXClient,
+  req: PlaceOrderRequest & { customTag: string },
+  options: { clock?: Clock; maxResends?: number; lookbackMs?: number } = {},
+): Promise<PlaceResult> {
   const clock = options.clock ?? client.clock;
   const maxResends = options.maxResends ?? 1;
   const sinceMs = clock.nowMs() - (options.lookbackMs ?? 5 * 60_000);
@@ -62,7 +66,9 @@ export async function placeOrderSafely(client: ProjectXClient, req: PlaceOrderRe
 }
 
 function isUnanswered(e: ProjectXError): boolean {
-  return e.code === 'PROJECTX_TRANSPORT' || e.code === 'PROJECTX_SERVER_ERROR' || e.code === 'PROJECTX_RATE_LIMITED' || e.code === 'PROJECTX_BAD_RESPONSE';
+  return (
+    e.code === 'PROJECTX_TRANSPORT' || e.code === 'PROJECTX_SERVER_ERROR' || e.code === 'PROJECTX_RATE_LIMITED' || e.code === 'PROJECTX_BAD_RESPONSE'
+  );
 }
 
 /** Result of a flatten: which orders were cancelled. */
@@ -75,12 +81,19 @@ export interface FlattenResult {
  * of that contract, the REST-visible ones plus `extraOrderIds` (status-8 legs only the user hub has shown),
  * because closeContract leaves bracket legs alive and a stray stop could reopen a position.
  */
-export async function flattenContract(client: ProjectXClient, accountId: number, contractId: string, extraOrderIds: readonly number[] = []): Promise<FlattenResult> {
+export async function flattenContract(
+  client: ProjectXClient,
+  accountId: number,
+  contractId: string,
+  extraOrderIds: readonly number[] = [],
+): Promise<FlattenResult> {
   const positions = await client.searchOpenPositions(accountId);
   if (positions.some((p) => p.contractId === contractId && p.size > 0)) await client.closePosition(accountId, contractId);
   const open = await client.searchOpenOrders(accountId);
   const ids = new Set<number>(extraOrderIds);
-  for (const o of open) if (o.contractId === contractId && (o.status === OrderStatus.Open || o.status === OrderStatus.Pending || o.status === OrderStatus.Suspended)) ids.add(o.id);
+  for (const o of open)
+    if (o.contractId === contractId && (o.status === OrderStatus.Open || o.status === OrderStatus.Pending || o.status === OrderStatus.Suspended))
+      ids.add(o.id);
   const cancelled: number[] = [];
   for (const id of ids) {
     try {
@@ -118,7 +131,11 @@ export type BracketEntryIntent =
  * price) through {@link placeOrderSafely}. The legs are created suspended (status 8) and only the user hub
  * shows them; their ids arrive there with parentOrderId = the returned entry id.
  */
-export async function placeBracketEntry(client: ProjectXClient, intent: BracketEntryIntent, options: { maxResends?: number } = {}): Promise<PlaceResult> {
+export async function placeBracketEntry(
+  client: ProjectXClient,
+  intent: BracketEntryIntent,
+  options: { maxResends?: number } = {},
+): Promise<PlaceResult> {
   const byPrice = 'entryPrice' in intent;
   const bracket = byPrice
     ? bracketFromPrices(intent.side, intent.entryPrice, intent.stopPrice, intent.targetPrice, intent.tickSize)
@@ -127,14 +144,18 @@ export async function placeBracketEntry(client: ProjectXClient, intent: BracketE
   if (intent.entryType === 'limit' && typeof limitPrice !== 'number') {
     throw new BrokerError('INVALID_ORDER', `limit entry ${intent.customTag}: expected a limit price, found none`, false);
   }
-  return placeOrderSafely(client, {
-    accountId: intent.accountId,
-    contractId: intent.contractId,
-    type: intent.entryType === 'market' ? OrderType.Market : OrderType.Limit,
-    side: intent.side === 'long' ? OrderSideCode.Bid : OrderSideCode.Ask,
-    size: intent.size,
-    limitPrice: intent.entryType === 'limit' ? limitPrice : null,
-    customTag: intent.customTag,
-    ...bracket,
-  }, options);
+  return placeOrderSafely(
+    client,
+    {
+      accountId: intent.accountId,
+      contractId: intent.contractId,
+      type: intent.entryType === 'market' ? OrderType.Market : OrderType.Limit,
+      side: intent.side === 'long' ? OrderSideCode.Bid : OrderSideCode.Ask,
+      size: intent.size,
+      limitPrice: intent.entryType === 'limit' ? limitPrice : null,
+      customTag: intent.customTag,
+      ...bracket,
+    },
+    options,
+  );
 }

@@ -114,7 +114,12 @@ export class ProjectXSession {
     const creds = this.credentials();
     const body = parseEnvelope('Auth/loginKey', await this.call('Auth/loginKey', { userName: creds.userName, apiKey: creds.apiKey }, undefined));
     if (typeof body.token !== 'string' || body.token.length === 0) {
-      throw new ProjectXError('PROJECTX_BAD_RESPONSE', { endpoint: 'Auth/loginKey', httpStatus: 200, retryable: false, message: 'ProjectX Auth/loginKey: success without a token' });
+      throw new ProjectXError('PROJECTX_BAD_RESPONSE', {
+        endpoint: 'Auth/loginKey',
+        httpStatus: 200,
+        retryable: false,
+        message: 'ProjectX Auth/loginKey: success without a token',
+      });
     }
     this.setToken(body.token);
     this.log.info({ expiresAtMs: this.expiresAtMs }, 'projectx session started');

@@ -38,13 +38,23 @@ export async function sendRequest(req: TransportRequest, fetchFn: FetchFn = fetc
     });
   } catch (e) {
     const reason = e instanceof Error ? (e.name === 'TimeoutError' ? `no response within ${req.timeoutMs} ms` : describeCause(e)) : String(e);
-    throw new ProjectXError('PROJECTX_TRANSPORT', { endpoint: req.endpoint, retryable: true, message: `ProjectX ${req.endpoint}: request failed: ${reason}`, hint: `check that the gateway at ${req.baseUrl} is reachable (--gateway or projectx.api_url)` });
+    throw new ProjectXError('PROJECTX_TRANSPORT', {
+      endpoint: req.endpoint,
+      retryable: true,
+      message: `ProjectX ${req.endpoint}: request failed: ${reason}`,
+      hint: `check that the gateway at ${req.baseUrl} is reachable (--gateway or projectx.api_url)`,
+    });
   }
   let text: string;
   try {
     text = await res.text();
   } catch (e) {
-    throw new ProjectXError('PROJECTX_TRANSPORT', { endpoint: req.endpoint, httpStatus: res.status, retryable: true, message: `ProjectX ${req.endpoint}: response body lost: ${describeCause(e)}` });
+    throw new ProjectXError('PROJECTX_TRANSPORT', {
+      endpoint: req.endpoint,
+      httpStatus: res.status,
+      retryable: true,
+      message: `ProjectX ${req.endpoint}: response body lost: ${describeCause(e)}`,
+    });
   }
   if (res.status !== 200) throw httpStatusError(req.endpoint, res.status, text.slice(0, 200).replace(/\s+/g, ' ').trim());
   if (text.length === 0) return null;
@@ -52,7 +62,12 @@ export async function sendRequest(req: TransportRequest, fetchFn: FetchFn = fetc
     return JSON.parse(text) as unknown;
   } catch {
     if (req.method === 'GET') return text;
-    throw new ProjectXError('PROJECTX_BAD_RESPONSE', { endpoint: req.endpoint, httpStatus: 200, retryable: false, message: `ProjectX ${req.endpoint}: response is not JSON (starts ${JSON.stringify(text.slice(0, 40))})` });
+    throw new ProjectXError('PROJECTX_BAD_RESPONSE', {
+      endpoint: req.endpoint,
+      httpStatus: 200,
+      retryable: false,
+      message: `ProjectX ${req.endpoint}: response is not JSON (starts ${JSON.stringify(text.slice(0, 40))})`,
+    });
   }
 }
 
@@ -60,6 +75,11 @@ function describeCause(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const cause = (e as Error & { cause?: unknown }).cause;
   if (!cause || typeof cause !== 'object') return e.message;
-  const detail = 'code' in cause && (cause as { code: unknown }).code !== undefined ? String((cause as { code: unknown }).code) : cause instanceof Error ? cause.message : '';
+  const detail =
+    'code' in cause && (cause as { code: unknown }).code !== undefined
+      ? String((cause as { code: unknown }).code)
+      : cause instanceof Error
+        ? cause.message
+        : '';
   return detail ? `${e.message} (${detail})` : e.message;
 }

@@ -62,14 +62,18 @@ export class ProjectXAccountSync {
       const result = this.state.applyPosition(ev);
       const closed = !this.state.positions.has(ev.data.contractId);
       this.events.emit('position', { position: ev.data, closed, result });
-      if (closed && result === 'applied' && (options.cancelOrphanLegs ?? true)) fireAndForget(this.cancelOrphanLegs(ev.data.contractId), this.log, 'cancel orphan legs');
+      if (closed && result === 'applied' && (options.cancelOrphanLegs ?? true))
+        fireAndForget(this.cancelOrphanLegs(ev.data.contractId), this.log, 'cancel orphan legs');
     });
     hub.events.on('trade', (ev) => {
       if (ev.data.accountId !== options.accountId) return;
       this.events.emit('trade', { trade: ev.data, result: this.state.applyTrade(ev) });
     });
     hub.connection.events.on('resubscribed', (info) => {
-      const since = info.gapStartMs === null ? options.clock.nowMs() - (options.initialLookbackMs ?? 86_400_000) : info.gapStartMs - (options.gapMarginMs ?? 60_000);
+      const since =
+        info.gapStartMs === null
+          ? options.clock.nowMs() - (options.initialLookbackMs ?? 86_400_000)
+          : info.gapStartMs - (options.gapMarginMs ?? 60_000);
       fireAndForget(this.resync(since, info.reason), this.log, 'resync');
     });
   }
@@ -90,7 +94,13 @@ export class ProjectXAccountSync {
       client.searchOrders(accountId, sinceMs),
       client.searchTrades(accountId, sinceMs),
     ]);
-    const snapshot: AccountSnapshot = { account: accounts.find((a) => a.id === accountId) ?? null, positions, openOrders, recentOrders, recentTrades };
+    const snapshot: AccountSnapshot = {
+      account: accounts.find((a) => a.id === accountId) ?? null,
+      positions,
+      openOrders,
+      recentOrders,
+      recentTrades,
+    };
     const flatBefore = new Set([...this.state.positions.keys()]);
     this.state.applySnapshot(snapshot);
     this.resyncCount++;

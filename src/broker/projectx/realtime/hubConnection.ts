@@ -126,7 +126,11 @@ export class ProjectXHubConnection {
         nextRetryDelayInMilliseconds: (ctx) => {
           if (ctx.previousRetryCount > 0) o.onConnectFailed?.();
           this.refreshUrl(conn);
-          return o.retryPolicy.nextDelayMs({ previousRetryCount: ctx.previousRetryCount, elapsedMs: ctx.elapsedMilliseconds, retryReason: ctx.retryReason });
+          return o.retryPolicy.nextDelayMs({
+            previousRetryCount: ctx.previousRetryCount,
+            elapsedMs: ctx.elapsedMilliseconds,
+            retryReason: ctx.retryReason,
+          });
         },
       })
       .withServerTimeout(o.serverTimeoutMs ?? 30_000)
@@ -159,7 +163,8 @@ export class ProjectXHubConnection {
   /** Puts the current token into the URL's access_token; SignalR allows a new baseUrl only while reconnecting. */
   private refreshUrl(conn: HubConnection): void {
     const token = this.options.currentToken?.();
-    if (token && this.connection === conn && conn.state === 'Reconnecting') conn.baseUrl = `${this.options.url}?access_token=${encodeURIComponent(token)}`;
+    if (token && this.connection === conn && conn.state === 'Reconnecting')
+      conn.baseUrl = `${this.options.url}?access_token=${encodeURIComponent(token)}`;
   }
 
   /** Connects, retrying with the policy until connected or stopped; then subscribes. */
@@ -182,7 +187,11 @@ export class ProjectXHubConnection {
         if (superseded()) return;
         const message = redactAccessToken(e instanceof Error ? e.message : String(e));
         this.options.onConnectFailed?.();
-        const delayMs = this.options.retryPolicy.nextDelayMs({ previousRetryCount: retries, elapsedMs: this.options.clock.nowMs() - firstFailureMs, retryReason: e });
+        const delayMs = this.options.retryPolicy.nextDelayMs({
+          previousRetryCount: retries,
+          elapsedMs: this.options.clock.nowMs() - firstFailureMs,
+          retryReason: e,
+        });
         this.log.warn({ retry: retries + 1, delayMs, reason: message }, 'hub connect failed');
         if (delayMs === null) {
           this.setState(HubState.Disconnected);

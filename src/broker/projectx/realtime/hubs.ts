@@ -47,14 +47,29 @@ export class UserHub {
     const log = options.logger.child({ component: 'projectx-user-hub' });
     this.events = new Emitter<UserHubEvents>(log);
     const c = this.connection;
-    c.on('GatewayUserAccount', guarded(log, 'GatewayUserAccount', (p) => this.events.emit('account', unwrapUserEvent(p, parseAccount, 'GatewayUserAccount'))));
-    c.on('GatewayUserOrder', guarded(log, 'GatewayUserOrder', (p) => this.events.emit('order', unwrapUserEvent(p, parseOrder, 'GatewayUserOrder'))));
-    c.on('GatewayUserPosition', guarded(log, 'GatewayUserPosition', (p) => this.events.emit('position', unwrapUserEvent(p, parsePosition, 'GatewayUserPosition'))));
-    c.on('GatewayUserTrade', guarded(log, 'GatewayUserTrade', (p) => this.events.emit('trade', unwrapUserEvent(p, parseTrade, 'GatewayUserTrade'))));
-    c.on('GatewayLogout', guarded(log, 'GatewayLogout', (p) => {
-      log.warn('GatewayLogout received');
-      this.events.emit('logout', p);
-    }));
+    c.on(
+      'GatewayUserAccount',
+      guarded(log, 'GatewayUserAccount', (p) => this.events.emit('account', unwrapUserEvent(p, parseAccount, 'GatewayUserAccount'))),
+    );
+    c.on(
+      'GatewayUserOrder',
+      guarded(log, 'GatewayUserOrder', (p) => this.events.emit('order', unwrapUserEvent(p, parseOrder, 'GatewayUserOrder'))),
+    );
+    c.on(
+      'GatewayUserPosition',
+      guarded(log, 'GatewayUserPosition', (p) => this.events.emit('position', unwrapUserEvent(p, parsePosition, 'GatewayUserPosition'))),
+    );
+    c.on(
+      'GatewayUserTrade',
+      guarded(log, 'GatewayUserTrade', (p) => this.events.emit('trade', unwrapUserEvent(p, parseTrade, 'GatewayUserTrade'))),
+    );
+    c.on(
+      'GatewayLogout',
+      guarded(log, 'GatewayLogout', (p) => {
+        log.warn('GatewayLogout received');
+        this.events.emit('logout', p);
+      }),
+    );
   }
 
   /** Subscribes to everything about one account (replayed after every reconnect). */
@@ -84,9 +99,18 @@ export class MarketHub {
     const log = options.logger.child({ component: 'projectx-market-hub' });
     this.events = new Emitter<MarketHubEvents>(log);
     const c = this.connection;
-    c.on('GatewayQuote', guarded(log, 'GatewayQuote', (id, p) => this.events.emit('quote', parseQuote(String(id), p))));
-    c.on('GatewayTrade', guarded(log, 'GatewayTrade', (id, p) => this.events.emit('trade', parseMarketTrades(String(id), p))));
-    c.on('GatewayDepth', guarded(log, 'GatewayDepth', (id, p) => this.events.emit('depth', parseDepth(String(id), p))));
+    c.on(
+      'GatewayQuote',
+      guarded(log, 'GatewayQuote', (id, p) => this.events.emit('quote', parseQuote(String(id), p))),
+    );
+    c.on(
+      'GatewayTrade',
+      guarded(log, 'GatewayTrade', (id, p) => this.events.emit('trade', parseMarketTrades(String(id), p))),
+    );
+    c.on(
+      'GatewayDepth',
+      guarded(log, 'GatewayDepth', (id, p) => this.events.emit('depth', parseDepth(String(id), p))),
+    );
   }
 
   /** Subscribes to quotes, trades and (optionally) depth of a contract. */

@@ -44,8 +44,26 @@ export function defaultSimContracts(): SimContract[] {
     ['MGC', 'Micro Gold', 0.1, 1, 0.62],
   ] as const;
   return spec.flatMap(([root, desc, tickSize, tickValueUsd, feePerSideUsd]) => [
-    { id: `CON.F.US.${root}.H26`, name: `${root}H6`, description: `${desc}: March 2026`, tickSize, tickValueUsd, activeContract: true, symbolId: `F.US.${root}`, feePerSideUsd },
-    { id: `CON.F.US.${root}.Z25`, name: `${root}Z5`, description: `${desc}: December 2025`, tickSize, tickValueUsd, activeContract: false, symbolId: `F.US.${root}`, feePerSideUsd },
+    {
+      id: `CON.F.US.${root}.H26`,
+      name: `${root}H6`,
+      description: `${desc}: March 2026`,
+      tickSize,
+      tickValueUsd,
+      activeContract: true,
+      symbolId: `F.US.${root}`,
+      feePerSideUsd,
+    },
+    {
+      id: `CON.F.US.${root}.Z25`,
+      name: `${root}Z5`,
+      description: `${desc}: December 2025`,
+      tickSize,
+      tickValueUsd,
+      activeContract: false,
+      symbolId: `F.US.${root}`,
+      feePerSideUsd,
+    },
   ]);
 }
 
@@ -84,15 +102,22 @@ export class GatewaySimulator {
     this.historyVisibility = options.historyVisibility ?? 'replayed';
     this.tokens = new SimTokens(options.tokenClock ?? this.clock);
     this.hubs = new SimHubServer(this.clock, this.faults, (t) => this.tokens.check(t) !== null);
-    this.engine = new MatchingEngine(() => this.eventTimeMs ?? this.clock.nowMs(), (e: SimEvent) => this.hubs.publish(e));
-    for (const a of options.accounts ?? [{ id: 1001, name: 'SIM-50K-1', balanceUsd: 50_000, canTrade: true, simulated: true }]) this.engine.addAccount({ ...a });
+    this.engine = new MatchingEngine(
+      () => this.eventTimeMs ?? this.clock.nowMs(),
+      (e: SimEvent) => this.hubs.publish(e),
+    );
+    for (const a of options.accounts ?? [{ id: 1001, name: 'SIM-50K-1', balanceUsd: 50_000, canTrade: true, simulated: true }])
+      this.engine.addAccount({ ...a });
     for (const c of options.contracts ?? defaultSimContracts()) this.engine.addContract({ ...c });
     for (const [id, bars] of Object.entries(options.bars ?? {})) {
       this.bars.set(id, bars);
       this.baseBarMs.set(id, inferBarMs(bars));
       this.replay.set(id, { nextBar: 0, pending: [] });
     }
-    this.limits = options.enforceRateLimits === false ? null : { bars: new SlidingWindowLimiter(50, 30_000, this.clock), default: new SlidingWindowLimiter(200, 60_000, this.clock) };
+    this.limits =
+      options.enforceRateLimits === false
+        ? null
+        : { bars: new SlidingWindowLimiter(50, 30_000, this.clock), default: new SlidingWindowLimiter(200, 60_000, this.clock) };
     this.clock.onAdvance(() => this.onClock());
   }
 
@@ -185,9 +210,16 @@ export class GatewaySimulator {
       const auth = req.headers.authorization;
       const outcome = handleRest(
         {
-          clock: this.clock, engine: this.engine, tokens: this.tokens, faults: this.faults, users: this.users, bars: this.bars, baseBarMs: this.baseBarMs,
+          clock: this.clock,
+          engine: this.engine,
+          tokens: this.tokens,
+          faults: this.faults,
+          users: this.users,
+          bars: this.bars,
+          baseBarMs: this.baseBarMs,
           historyVisibleBeforeMs: () => (this.historyVisibility === 'all' ? Number.POSITIVE_INFINITY : this.clock.nowMs()),
-          limits: this.limits, log: this.restLog,
+          limits: this.limits,
+          log: this.restLog,
         },
         req.method ?? 'GET',
         path.slice('/api/'.length),

@@ -31,14 +31,29 @@ interface HubConnection {
 }
 
 const USER_METHODS: Record<string, string> = {
-  SubscribeAccounts: 'accounts', SubscribeOrders: 'orders', SubscribePositions: 'positions', SubscribeTrades: 'trades',
-  UnsubscribeAccounts: 'accounts', UnsubscribeOrders: 'orders', UnsubscribePositions: 'positions', UnsubscribeTrades: 'trades',
+  SubscribeAccounts: 'accounts',
+  SubscribeOrders: 'orders',
+  SubscribePositions: 'positions',
+  SubscribeTrades: 'trades',
+  UnsubscribeAccounts: 'accounts',
+  UnsubscribeOrders: 'orders',
+  UnsubscribePositions: 'positions',
+  UnsubscribeTrades: 'trades',
 };
 const MARKET_METHODS: Record<string, string> = {
-  SubscribeContractQuotes: 'quotes', SubscribeContractTrades: 'trades', SubscribeContractMarketDepth: 'depth',
-  UnsubscribeContractQuotes: 'quotes', UnsubscribeContractTrades: 'trades', UnsubscribeContractMarketDepth: 'depth',
+  SubscribeContractQuotes: 'quotes',
+  SubscribeContractTrades: 'trades',
+  SubscribeContractMarketDepth: 'depth',
+  UnsubscribeContractQuotes: 'quotes',
+  UnsubscribeContractTrades: 'trades',
+  UnsubscribeContractMarketDepth: 'depth',
 };
-const USER_TOPIC: Record<string, string> = { GatewayUserAccount: 'accounts', GatewayUserOrder: 'orders', GatewayUserPosition: 'positions', GatewayUserTrade: 'trades' };
+const USER_TOPIC: Record<string, string> = {
+  GatewayUserAccount: 'accounts',
+  GatewayUserOrder: 'orders',
+  GatewayUserPosition: 'positions',
+  GatewayUserTrade: 'trades',
+};
 const MARKET_TOPIC: Record<string, string> = { GatewayQuote: 'quotes', GatewayTrade: 'trades', GatewayDepth: 'depth' };
 
 /** The hub endpoint of the simulator; attach `handleUpgrade` to the HTTP server's 'upgrade' event. */
@@ -129,7 +144,8 @@ export class SimHubServer {
       if (target.startsWith('Unsubscribe')) conn.subscriptions.delete(key);
       else conn.subscriptions.add(key);
     }
-    if (id !== null) conn.socket.send(`${JSON.stringify(error ? { type: 3, invocationId: id, error } : { type: 3, invocationId: id, result: null })}${RS}`);
+    if (id !== null)
+      conn.socket.send(`${JSON.stringify(error ? { type: 3, invocationId: id, error } : { type: 3, invocationId: id, result: null })}${RS}`);
   }
 
   /** Sends an engine event to its subscribers, applying the delay and duplicate faults. */
@@ -153,14 +169,18 @@ export class SimHubServer {
   }
 
   private deliver(event: SimEvent): void {
-    const frame = event.hub === 'user'
-      ? `${JSON.stringify({ type: 1, target: event.target, arguments: [event.payload] })}${RS}`
-      : `${JSON.stringify({ type: 1, target: event.target, arguments: [event.contractId, event.payload] })}${RS}`;
+    const frame =
+      event.hub === 'user'
+        ? `${JSON.stringify({ type: 1, target: event.target, arguments: [event.payload] })}${RS}`
+        : `${JSON.stringify({ type: 1, target: event.target, arguments: [event.contractId, event.payload] })}${RS}`;
     for (const c of this.connections) {
       if (!c.handshaken || c.hub !== event.hub) continue;
-      const key = event.hub === 'user'
-        ? (USER_TOPIC[event.target] === 'accounts' ? 'accounts' : `${USER_TOPIC[event.target]}:${event.accountId}`)
-        : `${MARKET_TOPIC[event.target]}:${event.contractId}`;
+      const key =
+        event.hub === 'user'
+          ? USER_TOPIC[event.target] === 'accounts'
+            ? 'accounts'
+            : `${USER_TOPIC[event.target]}:${event.accountId}`
+          : `${MARKET_TOPIC[event.target]}:${event.contractId}`;
       if (c.subscriptions.has(key)) c.socket.send(frame);
     }
   }

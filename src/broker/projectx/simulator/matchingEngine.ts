@@ -4,12 +4,33 @@
 
 import { legPrice } from '../brackets.ts';
 import { EventAction, OrderSideCode, OrderStatus, OrderType } from '../types.ts';
-import { accountJson, isWorking, orderJson, positionJson, tradeJson, type SimAccount, type SimContract, type SimOrder, type SimPosition, type SimTrade } from './model.ts';
+import {
+  accountJson,
+  isWorking,
+  orderJson,
+  positionJson,
+  tradeJson,
+  type SimAccount,
+  type SimContract,
+  type SimOrder,
+  type SimPosition,
+  type SimTrade,
+} from './model.ts';
 
 /** An event for the hubs: user events go to an account's subscribers, market events to a contract's. */
 export type SimEvent =
-  | { readonly hub: 'user'; readonly target: 'GatewayUserOrder' | 'GatewayUserPosition' | 'GatewayUserTrade' | 'GatewayUserAccount'; readonly accountId: number; readonly payload: unknown }
-  | { readonly hub: 'market'; readonly target: 'GatewayQuote' | 'GatewayTrade' | 'GatewayDepth'; readonly contractId: string; readonly payload: unknown };
+  | {
+      readonly hub: 'user';
+      readonly target: 'GatewayUserOrder' | 'GatewayUserPosition' | 'GatewayUserTrade' | 'GatewayUserAccount';
+      readonly accountId: number;
+      readonly payload: unknown;
+    }
+  | {
+      readonly hub: 'market';
+      readonly target: 'GatewayQuote' | 'GatewayTrade' | 'GatewayDepth';
+      readonly contractId: string;
+      readonly payload: unknown;
+    };
 
 /** A refusal as the gateway sends it (HTTP 200, success:false). */
 export interface SimRefusal {
@@ -87,7 +108,12 @@ export class MatchingEngine {
   }
 
   private emitOrder(o: SimOrder, action: EventAction): void {
-    this.emit({ hub: 'user', target: 'GatewayUserOrder', accountId: o.accountId, payload: { action, data: orderJson(o, this.symbolOf(o.contractId), true) } });
+    this.emit({
+      hub: 'user',
+      target: 'GatewayUserOrder',
+      accountId: o.accountId,
+      payload: { action, data: orderJson(o, this.symbolOf(o.contractId), true) },
+    });
   }
 
   /** Order/place. */
@@ -102,27 +128,62 @@ export class MatchingEngine {
     if (req.side !== 0 && req.side !== 1) return refuse(2, `Invalid order side (${req.side})`);
     if (req.type === OrderType.Limit && typeof req.limitPrice !== 'number') return refuse(2, 'Limit price is required for a limit order');
     if (req.type === OrderType.Stop && typeof req.stopPrice !== 'number') return refuse(2, 'Stop price is required for a stop order');
-    if (![OrderType.Limit, OrderType.Market, OrderType.Stop].includes(req.type)) return refuse(2, `Order type ${OrderType[req.type] ?? req.type} is not supported by the simulator`);
+    if (![OrderType.Limit, OrderType.Market, OrderType.Stop].includes(req.type))
+      return refuse(2, `Order type ${OrderType[req.type] ?? req.type} is not supported by the simulator`);
     const bracketError = bracketRefusal(req);
     if (bracketError) return refuse(2, bracketError);
     const tag = req.customTag ?? null;
-    if (tag !== null && [...this.orders.values()].some((o) => o.accountId === req.accountId && o.customTag === tag)) return refuse(2, `Custom tag '${tag}' is already in use. Custom tags must be unique across the account.`);
+    if (tag !== null && [...this.orders.values()].some((o) => o.accountId === req.accountId && o.customTag === tag))
+      return refuse(2, `Custom tag '${tag}' is already in use. Custom tags must be unique across the account.`);
     if (req.type === OrderType.Market && !this.lastPrice.has(req.contractId)) return refuse(5, 'No market data for the contract (market closed)');
 
-    const entry = this.newOrder(req.accountId, req.contractId, req.type, req.side, req.size, req.limitPrice ?? null, req.stopPrice ?? null, tag, null, null);
+    const entry = this.newOrder(
+      req.accountId,
+      req.contractId,
+      req.type,
+      req.side,
+      req.size,
+      req.limitPrice ?? null,
+      req.stopPrice ?? null,
+      tag,
+      null,
+      null,
+    );
     this.placedCount++;
     this.emitOrder(entry, EventAction.Create);
     const exit = req.side === OrderSideCode.Bid ? OrderSideCode.Ask : OrderSideCode.Bid;
     let slId: number | null = null;
     if (req.stopLossBracket) {
-      const sl = this.newOrder(req.accountId, req.contractId, OrderType.Stop, exit, req.size, null, null, tag === null ? null : `${tag}-SL`, entry.id, req.stopLossBracket.ticks);
+      const sl = this.newOrder(
+        req.accountId,
+        req.contractId,
+        OrderType.Stop,
+        exit,
+        req.size,
+        null,
+        null,
+        tag === null ? null : `${tag}-SL`,
+        entry.id,
+        req.stopLossBracket.ticks,
+      );
       sl.status = OrderStatus.Suspended;
       entry.legIds.push(sl.id);
       slId = sl.id;
       this.emitOrder(sl, EventAction.Create);
     }
     if (req.takeProfitBracket) {
-      const tp = this.newOrder(req.accountId, req.contractId, OrderType.Limit, exit, req.size, null, null, tag === null ? null : `${tag}-TP`, entry.id, req.takeProfitBracket.ticks);
+      const tp = this.newOrder(
+        req.accountId,
+        req.contractId,
+        OrderType.Limit,
+        exit,
+        req.size,
+        null,
+        null,
+        tag === null ? null : `${tag}-TP`,
+        entry.id,
+        req.takeProfitBracket.ticks,
+      );
       tp.status = OrderStatus.Suspended;
       tp.linkedOrderId = slId;
       entry.legIds.push(tp.id);
@@ -133,10 +194,38 @@ export class MatchingEngine {
     return { ok: true, orderId: entry.id };
   }
 
-  private newOrder(accountId: number, contractId: string, type: OrderType, side: OrderSideCode, size: number, limitPrice: number | null, stopPrice: number | null, customTag: string | null, parentOrderId: number | null, bracketTicks: number | null): SimOrder {
+  private newOrder(
+    accountId: number,
+    contractId: string,
+    type: OrderType,
+    side: OrderSideCode,
+    size: number,
+    limitPrice: number | null,
+    stopPrice: number | null,
+    customTag: string | null,
+    parentOrderId: number | null,
+    bracketTicks: number | null,
+  ): SimOrder {
     const o: SimOrder = {
-      id: this.nextOrderId++, accountId, contractId, type, side, size, limitPrice, stopPrice, status: OrderStatus.Open, fillVolume: 0, filledPrice: null, customTag,
-      creationTsMs: this.nowMs(), updateTsMs: this.nowMs(), parentOrderId, linkedOrderId: null, bracketTicks, legIds: [], deferredQty: 0,
+      id: this.nextOrderId++,
+      accountId,
+      contractId,
+      type,
+      side,
+      size,
+      limitPrice,
+      stopPrice,
+      status: OrderStatus.Open,
+      fillVolume: 0,
+      filledPrice: null,
+      customTag,
+      creationTsMs: this.nowMs(),
+      updateTsMs: this.nowMs(),
+      parentOrderId,
+      linkedOrderId: null,
+      bracketTicks,
+      legIds: [],
+      deferredQty: 0,
     };
     this.orders.set(o.id, o);
     return o;
@@ -147,7 +236,8 @@ export class MatchingEngine {
     if (!this.accounts.has(accountId)) return refuse(1, `Account ${accountId} not found`);
     const o = this.orders.get(orderId);
     if (!o || o.accountId !== accountId) return refuse(2, `Order ${orderId} not found`);
-    if (!isWorking(o) && o.status !== OrderStatus.Suspended) return refuse(3, `Order ${orderId} cannot be cancelled in status ${OrderStatus[o.status]}`);
+    if (!isWorking(o) && o.status !== OrderStatus.Suspended)
+      return refuse(3, `Order ${orderId} cannot be cancelled in status ${OrderStatus[o.status]}`);
     this.setStatus(o, OrderStatus.Cancelled);
     for (const legId of o.legIds) {
       const leg = this.orders.get(legId)!;
@@ -157,7 +247,13 @@ export class MatchingEngine {
   }
 
   /** Order/modify (absolute prices; the sibling leg is left alone). */
-  modify(req: { accountId: number; orderId: number; size?: number | null; limitPrice?: number | null; stopPrice?: number | null }): SimResult<object> {
+  modify(req: {
+    accountId: number;
+    orderId: number;
+    size?: number | null;
+    limitPrice?: number | null;
+    stopPrice?: number | null;
+  }): SimResult<object> {
     if (!this.accounts.has(req.accountId)) return refuse(1, `Account ${req.accountId} not found`);
     const o = this.orders.get(req.orderId);
     if (!o || o.accountId !== req.accountId) return refuse(2, `Order ${req.orderId} not found`);
@@ -178,7 +274,8 @@ export class MatchingEngine {
     const p = this.positions.get(`${accountId}|${contractId}`);
     if (!p || p.netSize === 0) return refuse(2, `No open position in ${contractId}`);
     const qty = size ?? Math.abs(p.netSize);
-    if (partial && (!Number.isInteger(qty) || qty < 1 || qty >= Math.abs(p.netSize))) return refuse(5, `Invalid close size (${qty}); position size is ${Math.abs(p.netSize)}`);
+    if (partial && (!Number.isInteger(qty) || qty < 1 || qty >= Math.abs(p.netSize)))
+      return refuse(5, `Invalid close size (${qty}); position size is ${Math.abs(p.netSize)}`);
     const price = this.lastPrice.get(contractId);
     if (price === undefined) return refuse(partial ? 6 : 5, 'No market data for the contract');
     const side = p.netSize > 0 ? OrderSideCode.Ask : OrderSideCode.Bid;
@@ -194,9 +291,31 @@ export class MatchingEngine {
     if (!c) return;
     this.lastPrice.set(contractId, price);
     const t = new Date(this.nowMs()).toISOString();
-    this.emit({ hub: 'market', target: 'GatewayQuote', contractId, payload: { symbol: c.symbolId, symbolName: `/${c.name.slice(0, -2)}`, lastPrice: price, bestBid: price - c.tickSize, bestAsk: price, volume, lastUpdated: t, timestamp: t } });
+    this.emit({
+      hub: 'market',
+      target: 'GatewayQuote',
+      contractId,
+      payload: {
+        symbol: c.symbolId,
+        symbolName: `/${c.name.slice(0, -2)}`,
+        lastPrice: price,
+        bestBid: price - c.tickSize,
+        bestAsk: price,
+        volume,
+        lastUpdated: t,
+        timestamp: t,
+      },
+    });
     this.emit({ hub: 'market', target: 'GatewayTrade', contractId, payload: [{ symbolId: c.symbolId, price, timestamp: t, type: 0, volume }] });
-    this.emit({ hub: 'market', target: 'GatewayDepth', contractId, payload: [{ timestamp: t, type: 4, price: price - c.tickSize, volume: 10, currentVolume: 10 }, { timestamp: t, type: 3, price, volume: 10, currentVolume: 10 }] });
+    this.emit({
+      hub: 'market',
+      target: 'GatewayDepth',
+      contractId,
+      payload: [
+        { timestamp: t, type: 4, price: price - c.tickSize, volume: 10, currentVolume: 10 },
+        { timestamp: t, type: 3, price, volume: 10, currentVolume: 10 },
+      ],
+    });
     const working = [...this.orders.values()].filter((o) => o.contractId === contractId && isWorking(o)).sort((a, b) => a.id - b.id);
     for (const o of working) if (isWorking(o)) this.matchOrder(o, price);
   }
@@ -289,13 +408,29 @@ export class MatchingEngine {
       p.netSize += signed;
     }
     const fees = Math.round(c.feePerSideUsd * qty * 100) / 100;
-    const trade: SimTrade = { id: this.nextTradeId++, accountId: o.accountId, contractId: o.contractId, creationTsMs: this.nowMs(), price, profitAndLossUsd: pnl, feesUsd: fees, side: o.side, size: qty, orderId: o.id };
+    const trade: SimTrade = {
+      id: this.nextTradeId++,
+      accountId: o.accountId,
+      contractId: o.contractId,
+      creationTsMs: this.nowMs(),
+      price,
+      profitAndLossUsd: pnl,
+      feesUsd: fees,
+      side: o.side,
+      size: qty,
+      orderId: o.id,
+    };
     this.trades.push(trade);
     account.balanceUsd += (pnl ?? 0) - fees;
     this.emit({ hub: 'user', target: 'GatewayUserTrade', accountId: o.accountId, payload: { action: EventAction.Create, data: tradeJson(trade) } });
     const action = p.netSize === 0 ? EventAction.Delete : wasFlat ? EventAction.Create : EventAction.Update;
     this.emit({ hub: 'user', target: 'GatewayUserPosition', accountId: o.accountId, payload: { action, data: positionJson(p) } });
-    this.emit({ hub: 'user', target: 'GatewayUserAccount', accountId: o.accountId, payload: { action: EventAction.Update, data: accountJson(account) } });
+    this.emit({
+      hub: 'user',
+      target: 'GatewayUserAccount',
+      accountId: o.accountId,
+      payload: { action: EventAction.Update, data: accountJson(account) },
+    });
   }
 
   /** Open positions of an account (REST view). */

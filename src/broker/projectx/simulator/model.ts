@@ -83,7 +83,15 @@ export function accountJson(a: SimAccount): Record<string, unknown> {
 }
 
 export function contractJson(c: SimContract): Record<string, unknown> {
-  return { id: c.id, name: c.name, description: c.description, tickSize: c.tickSize, tickValue: c.tickValueUsd, activeContract: c.activeContract, symbolId: c.symbolId };
+  return {
+    id: c.id,
+    name: c.name,
+    description: c.description,
+    tickSize: c.tickSize,
+    tickValue: c.tickValueUsd,
+    activeContract: c.activeContract,
+    symbolId: c.symbolId,
+  };
 }
 
 /** Order JSON; `stream` adds the undocumented fields only the user hub carries. */

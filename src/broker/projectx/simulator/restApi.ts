@@ -3,7 +3,7 @@
 
 import type { Bar } from '../../../domain/bar.ts';
 import { parseTimestampUtcMs } from '../parse.ts';
-import { SlidingWindowLimiter } from '../rateLimiter.ts';
+import { type SlidingWindowLimiter } from '../rateLimiter.ts';
 import type { Clock } from '../clock.ts';
 import { OrderStatus } from '../types.ts';
 import type { FaultPlan } from './faults.ts';
@@ -68,8 +68,16 @@ export interface RestContext {
   readonly log: RestLogEntry[];
 }
 
-const ok = (fields: Record<string, unknown> = {}): RestOutcome => ({ kind: 'respond', status: 200, body: { ...fields, success: true, errorCode: 0, errorMessage: null } });
-const fail = (errorCode: number, errorMessage: string, fields: Record<string, unknown> = {}): RestOutcome => ({ kind: 'respond', status: 200, body: { ...fields, success: false, errorCode, errorMessage } });
+const ok = (fields: Record<string, unknown> = {}): RestOutcome => ({
+  kind: 'respond',
+  status: 200,
+  body: { ...fields, success: true, errorCode: 0, errorMessage: null },
+});
+const fail = (errorCode: number, errorMessage: string, fields: Record<string, unknown> = {}): RestOutcome => ({
+  kind: 'respond',
+  status: 200,
+  body: { ...fields, success: false, errorCode, errorMessage },
+});
 const http = (status: number, body: unknown = null): RestOutcome => ({ kind: 'respond', status, body });
 
 type Body = Record<string, unknown>;
@@ -121,11 +129,14 @@ function authed(ctx: RestContext, endpoint: string, body: Body, token: string, u
       ctx.tokens.revoke(token);
       return ok();
     case 'Account/search':
-      if (typeof body.onlyActiveAccounts !== 'boolean') return http(400, { errors: { onlyActiveAccounts: ['The onlyActiveAccounts field is required.'] } });
+      if (typeof body.onlyActiveAccounts !== 'boolean')
+        return http(400, { errors: { onlyActiveAccounts: ['The onlyActiveAccounts field is required.'] } });
       return ok({ accounts: [...e.accounts.values()].filter((a) => !body.onlyActiveAccounts || a.canTrade).map(accountJson) });
     case 'Contract/search': {
       const text = String(body.searchText ?? '').toUpperCase();
-      const found = [...e.contracts.values()].filter((c) => c.id.toUpperCase().includes(text) || c.name.toUpperCase().includes(text) || c.description.toUpperCase().includes(text));
+      const found = [...e.contracts.values()].filter(
+        (c) => c.id.toUpperCase().includes(text) || c.name.toUpperCase().includes(text) || c.description.toUpperCase().includes(text),
+      );
       return ok({ contracts: found.slice(0, 20).map(contractJson) });
     }
     case 'Contract/searchById': {
@@ -153,12 +164,16 @@ function authed(ctx: RestContext, endpoint: string, body: Body, token: string, u
       const w = windowOf(body);
       if (!w) return http(400, { errors: { startTimestamp: ['The startTimestamp field is required.'] } });
       // Suspended (status 8) bracket legs are invisible to REST, as on the live gateway.
-      const orders = [...e.orders.values()].filter((o) => o.accountId === accountId && o.status !== OrderStatus.Suspended && o.creationTsMs >= w.startMs && o.creationTsMs < w.endMs);
+      const orders = [...e.orders.values()].filter(
+        (o) => o.accountId === accountId && o.status !== OrderStatus.Suspended && o.creationTsMs >= w.startMs && o.creationTsMs < w.endMs,
+      );
       return ok({ orders: orders.map((o) => orderJson(o, e.contracts.get(o.contractId)?.symbolId ?? '', false)) });
     }
     case 'Order/searchOpen': {
       if (!accountKnown) return fail(1, `Account ${accountId} not found`, { orders: [] });
-      const orders = [...e.orders.values()].filter((o) => o.accountId === accountId && (o.status === OrderStatus.Open || o.status === OrderStatus.Pending));
+      const orders = [...e.orders.values()].filter(
+        (o) => o.accountId === accountId && (o.status === OrderStatus.Open || o.status === OrderStatus.Pending),
+      );
       return ok({ orders: orders.map((o) => orderJson(o, e.contracts.get(o.contractId)?.symbolId ?? '', false)) });
     }
     case 'Position/searchOpen':
@@ -174,7 +189,9 @@ function authed(ctx: RestContext, endpoint: string, body: Body, token: string, u
       if (!accountKnown) return fail(1, `Account ${accountId} not found`, { trades: [] });
       const w = windowOf(body);
       if (!w) return http(400, { errors: { startTimestamp: ['The startTimestamp field is required.'] } });
-      return ok({ trades: e.trades.filter((t) => t.accountId === accountId && t.creationTsMs >= w.startMs && t.creationTsMs < w.endMs).map(tradeJson) });
+      return ok({
+        trades: e.trades.filter((t) => t.accountId === accountId && t.creationTsMs >= w.startMs && t.creationTsMs < w.endMs).map(tradeJson),
+      });
     }
     default:
       return http(404, { title: `No endpoint ${endpoint}` });
@@ -192,15 +209,28 @@ function retrieveBars(ctx: RestContext, body: Body): RestOutcome {
   const period = periodMs(Number(body.unit), unitNumber);
   if (period === null) return fail(2, `Unit ${String(body.unit)} is not supported`, { bars: [] });
   const baseMs = ctx.baseBarMs.get(contractId) ?? 60_000;
-  if (!Number.isInteger(unitNumber) || unitNumber < 1 || period < baseMs || period % baseMs !== 0) return fail(3, `Unit number ${String(body.unitNumber)} is invalid`, { bars: [] });
+  if (!Number.isInteger(unitNumber) || unitNumber < 1 || period < baseMs || period % baseMs !== 0)
+    return fail(3, `Unit number ${String(body.unitNumber)} is invalid`, { bars: [] });
   if (!Number.isInteger(limit) || limit < 1 || limit > 20_000) return fail(4, `Limit ${String(body.limit)} is invalid (1..20000)`, { bars: [] });
   const startMs = parseTimestampUtcMs(String(body.startTime));
   const endMs = parseTimestampUtcMs(String(body.endTime));
   if (Number.isNaN(startMs) || Number.isNaN(endMs)) return http(400, { errors: { startTime: ['startTime and endTime must be ISO timestamps.'] } });
   const visibleBefore = ctx.historyVisibleBeforeMs();
-  const inRange = aggregateBars(base.filter((b) => b.tsMs < visibleBefore), period).filter((b) => b.tsMs >= startMs && b.tsMs < endMs && b.tsMs + period <= visibleBefore);
+  const inRange = aggregateBars(
+    base.filter((b) => b.tsMs < visibleBefore),
+    period,
+  ).filter((b) => b.tsMs >= startMs && b.tsMs < endMs && b.tsMs + period <= visibleBefore);
   const newestFirst = inRange.reverse().slice(0, limit);
   const mixed = ctx.faults.mixedTimestampResponses > 0;
   if (mixed) ctx.faults.mixedTimestampResponses--;
-  return ok({ bars: newestFirst.map((b, i) => ({ t: gatewayTimestamp(b.tsMs, mixed ? STYLES[i % 3] : 'offset'), o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume })) });
+  return ok({
+    bars: newestFirst.map((b, i) => ({
+      t: gatewayTimestamp(b.tsMs, mixed ? STYLES[i % 3] : 'offset'),
+      o: b.open,
+      h: b.high,
+      l: b.low,
+      c: b.close,
+      v: b.volume,
+    })),
+  });
 }

@@ -55,7 +55,12 @@ export function quiescentDriver(clock: ManualClock): { fetch: typeof fetch; stop
       inFlight--;
     }
   };
-  return { fetch: wrapped, stop: () => { running = false; } };
+  return {
+    fetch: wrapped,
+    stop: () => {
+      running = false;
+    },
+  };
 }
 
 /** Starts a simulator on 127.0.0.1:0 and a client with small seeded backoff on the same clock (quiescent driver). */
@@ -71,5 +76,15 @@ export async function startHarness(options: GatewaySimulatorOptions = {}): Promi
     credentials: () => ({ userName: 'sim-user', apiKey: 'sim-key' }),
     retryPolicy: new ExponentialBackoffPolicy({ firstDelayMs: 1000, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetries: 20, jitter: 0.2 }),
   });
-  return { sim, client, clock, address, accountId: sim.defaultAccountId, close: async () => { driver.stop(); await sim.stop(); } };
+  return {
+    sim,
+    client,
+    clock,
+    address,
+    accountId: sim.defaultAccountId,
+    close: async () => {
+      driver.stop();
+      await sim.stop();
+    },
+  };
 }

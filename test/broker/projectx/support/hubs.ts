@@ -33,7 +33,11 @@ export function newMarketHub(h: Harness): MarketHub {
 }
 
 /** Resolves with the next `event` payload satisfying `pred`. */
-export function nextEvent<E extends EventMap, K extends keyof E>(emitter: Emitter<E>, event: K, pred: (p: E[K]) => boolean = () => true): Promise<E[K]> {
+export function nextEvent<E extends EventMap, K extends keyof E>(
+  emitter: Emitter<E>,
+  event: K,
+  pred: (p: E[K]) => boolean = () => true,
+): Promise<E[K]> {
   return new Promise((resolve) => {
     const off = emitter.on(event, (p) => {
       if (pred(p)) {
