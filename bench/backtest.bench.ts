@@ -49,7 +49,6 @@ const runOnce = () =>
     sentiment: market.sentiment,
     series: s,
     slippageTicks: config.backtest.slippage_ticks,
-    startingBalanceUsd: config.risk.account_size,
   });
 runOnce(); // warm-up (JIT)
 const times: number[] = [];

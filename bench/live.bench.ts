@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { validateConfig, type LoadedConfig } from '../src/config/index.ts';
 import { generateSyntheticBars } from '../src/data/index.ts';
 import { barAt, sliceBarSeries } from '../src/domain/bar.ts';
-import type { BracketOrderRequest } from '../src/broker/broker.ts';
+import type { BracketOrderRequest } from '../src/domain/orders.ts';
 import { createRiskManager, loadMarketContext } from '../src/backtest/wiring.ts';
 import { RegimeDetector, trainRegimeModel } from '../src/regime/index.ts';
 import { MemoryJournal, SqliteJournal, type Journal } from '../src/state/index.ts';
@@ -16,8 +16,8 @@ import { silentLogger } from '../src/log/logger.ts';
 import { ManualClock } from '../src/live/liveClock.ts';
 import { JournalRecorder } from '../src/live/journalRecorder.ts';
 import { LiveRunner } from '../src/live/liveRunner.ts';
-import { PaperBroker } from '../src/live/paperBroker.ts';
-import type { SubmitOutcome } from '../src/live/liveBroker.ts';
+import { SimBroker } from '../src/broker/sim/simBroker.ts';
+import type { SubmitOutcome } from '../src/domain/orders.ts';
 
 const config = validateConfig({ filters: { vix: { enabled: false }, news: { high_impact_times_et: [], calendar_tiers: [] } } }, 'bench');
 const loaded: LoadedConfig = { config, sourcePath: null, baseDir: process.cwd() };
@@ -27,9 +27,9 @@ const model = trainRegimeModel(sliceBarSeries(series, 0, cut), config).model;
 const test = sliceBarSeries(series, cut, series.length);
 
 /** Paper broker that stamps the moment an order request reaches it. */
-class StampingBroker extends PaperBroker {
+class StampingBroker extends SimBroker {
   lastSubmitMs = Number.NaN;
-  override async submitBracket(order: BracketOrderRequest): Promise<SubmitOutcome> {
+  override submitBracket(order: BracketOrderRequest): SubmitOutcome {
     this.lastSubmitMs = performance.now();
     return super.submitBracket(order);
   }

@@ -20,7 +20,7 @@ import { runBacktest } from './runner.ts';
 import { buildSummary, buildReportInput, sha256, type BacktestSummary } from './summary.ts';
 import { renderReportHtml } from './reportHtml.ts';
 import { decisionJson, equityCsv, outputDir, stableJson, tradesCsv, SyncLineWriter } from './outputs.ts';
-import type { DecisionRecord } from '../engine/types.ts';
+import type { DecisionRecord } from '../engine/records.ts';
 
 /** Reads a saved model; a missing or malformed file is a ModelError naming the file. */
 export function loadModelFile(path: string): RegimeModel {
@@ -79,7 +79,6 @@ export function runBacktestJob(o: BacktestJobOptions): BacktestJobResult {
     sentiment: market.sentiment,
     series,
     slippageTicks: config.backtest.slippage_ticks,
-    startingBalanceUsd: start,
     idPrefix: 'bt',
     onDecision: (d: DecisionRecord) => {
       if (d.regime) regimeIndex[bar] = labels.indexOf(d.regime);

@@ -22,7 +22,7 @@ import {
   type RetrainTrigger,
   type TriggerSettings,
 } from '../regime/retrain/index.ts';
-import type { RegimeSource } from '../engine/types.ts';
+import type { RegimeSource } from '../domain/regime.ts';
 
 /** One retrain of a backtest, for the report. */
 export interface BacktestRetrainRecord {

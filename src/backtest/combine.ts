@@ -1,7 +1,7 @@
 // Topstep Combine pass probability: a seeded bootstrap of daily results under the account rules.
 
 import { createRng } from '../domain/random.ts';
-import type { DayRecord } from './types.ts';
+import type { DayRecord } from '../engine/records.ts';
 
 export interface CombineRules {
   startingBalanceUsd: number;

@@ -2,7 +2,7 @@
 
 import { DataError } from '../domain/errors.ts';
 import { sessionInfo } from '../domain/session.ts';
-import type { DayRecord } from './types.ts';
+import type { DayRecord } from '../engine/records.ts';
 
 /** Parses equity.csv (time,equity; ISO times with offset) into one DayRecord per trading date. */
 export function dailyResultsFromEquityCsv(text: string, file: string, startingBalanceUsd: number): DayRecord[] {

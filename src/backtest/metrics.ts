@@ -1,7 +1,7 @@
 // Performance metrics of a backtest from its trades, days and equity curve.
 
 import type { RegimeLabel } from '../domain/regime.ts';
-import type { DayRecord, EquityPoint, TradeRecord } from './types.ts';
+import type { DayRecord, EquityPoint, TradeRecord } from '../engine/records.ts';
 
 export const TRADING_DAYS_PER_YEAR = 252;
 

@@ -3,8 +3,8 @@
 import { closeSync, createWriteStream, mkdirSync, openSync, writeFileSync, writeSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { formatIsoInZone } from '../domain/time.ts';
-import type { EquityPoint, TradeRecord } from './types.ts';
-import type { DecisionRecord } from '../engine/types.ts';
+import type { EquityPoint, TradeRecord } from '../engine/records.ts';
+import type { DecisionRecord } from '../engine/records.ts';
 
 const ZONE = 'America/New_York';
 const iso = (ms: number) => formatIsoInZone(ZONE, ms);

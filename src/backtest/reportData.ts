@@ -3,7 +3,7 @@
 import type { BarSeries } from '../domain/bar.ts';
 import type { RegimeLabel } from '../domain/regime.ts';
 import { zoneOffsetMinutes } from '../domain/time.ts';
-import type { EquityPoint, TradeRecord } from './types.ts';
+import type { EquityPoint, TradeRecord } from '../engine/records.ts';
 
 /** Chart time: seconds, shifted so the axis reads ET wall-clock time. */
 export function chartTime(tsMs: number): number {

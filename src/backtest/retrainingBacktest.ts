@@ -65,7 +65,6 @@ export function runRetrainingBacktest(o: RetrainingBacktestOptions): RetrainingB
     sentiment: market.sentiment,
     series: o.series,
     slippageTicks: config.backtest.slippage_ticks,
-    startingBalanceUsd: start,
     idPrefix: 'rt',
     onDecision: (d) => {
       if (d.regime) regimeIndex[bar] = retrainer.model.labels.indexOf(d.regime);

@@ -8,10 +8,10 @@ import type { Config } from '../config/schema.ts';
 import type { Instrument } from '../domain/instrument.ts';
 import { computeMetrics, monthlyPnl, type PerformanceMetrics } from './metrics.ts';
 import { simulateCombine, type CombineResult } from './combine.ts';
-import type { BacktestRun } from './runner.ts';
+import type { RunResult } from '../engine/records.ts';
 import type { ReportInput } from './reportHtml.ts';
 import { downsampleEquity, downsamplePrice, tradeMarkers } from './reportData.ts';
-import type { BreachRecord } from './types.ts';
+import type { BreachRecord } from '../engine/records.ts';
 
 export interface BacktestSummary extends PerformanceMetrics {
   bars: number;
@@ -36,7 +36,7 @@ const iso = (ms: number) => formatIsoInZone('America/New_York', ms);
 
 /** Builds summary.json content. */
 export function buildSummary(args: {
-  run: BacktestRun;
+  run: RunResult;
   config: Config;
   instrument: Instrument;
   startingBalanceUsd: number;
@@ -100,7 +100,7 @@ export function buildReportInput(args: {
   title: string;
   subtitle: string;
   summary: BacktestSummary;
-  run: BacktestRun;
+  run: RunResult;
   series: BarSeries;
   regimeIndex: Int8Array;
   labels: readonly RegimeLabel[];

@@ -15,8 +15,8 @@ import { renderReportHtml, esc } from './reportHtml.ts';
 import { equityCsv, outputDir, stableJson, tradesCsv } from './outputs.ts';
 import { startingBalance } from './wiring.ts';
 import type { WindowResult } from './walkForwardWindow.ts';
-import type { DayRecord, EquityPoint, TradeRecord } from './types.ts';
-import type { BacktestRun } from './runner.ts';
+import type { DayRecord, EquityPoint, TradeRecord } from '../engine/records.ts';
+import type { RunResult } from '../engine/records.ts';
 
 const METRIC_KEYS = ['trades', 'netPnl', 'winRate', 'profitFactor', 'sharpe', 'sortino', 'maxDrawdown', 'expectancy'] as const;
 type MetricKey = (typeof METRIC_KEYS)[number];
@@ -146,7 +146,7 @@ export function writeWalkForward(
     regimeIndex.set(r.regimeIndex.subarray(0, Math.max(0, Math.min(r.regimeIndex.length, testSeries.length - at))), at);
     at += r.regimeIndex.length;
   }
-  const run: BacktestRun = {
+  const run: RunResult = {
     trades: st.trades,
     days: st.days,
     equity: st.equity,

@@ -8,7 +8,7 @@ import { RegimeDetector, trainRegimeModel } from '../regime/index.ts';
 import { runBacktest } from './runner.ts';
 import { computeMetrics, type PerformanceMetrics } from './metrics.ts';
 import { createRiskManager, loadMarketContext, startingBalance } from './wiring.ts';
-import type { DayRecord, EquityPoint, TradeRecord, BreachRecord } from './types.ts';
+import type { DayRecord, EquityPoint, TradeRecord, BreachRecord } from '../engine/records.ts';
 import type { WalkForwardWindow } from './walkForwardPlan.ts';
 
 export interface WindowJob {
@@ -57,7 +57,6 @@ export function runWindow(job: WindowJob): WindowResult {
     sentiment: market.sentiment,
     series: test,
     slippageTicks: job.config.backtest.slippage_ticks,
-    startingBalanceUsd: start,
     idPrefix: `wf${w.index}`,
     onDecision: (d) => {
       if (d.regime) regimeIndex[bar] = labels.indexOf(d.regime);

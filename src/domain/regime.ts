@@ -1,4 +1,7 @@
-// Regime labels for 5- and 7-state models, ordered from most bullish to most bearish.
+// Regime labels for 5- and 7-state models (most bullish first), what a detector reports per bar, and the
+// regime source the engine reads.
+
+import type { Bar } from './bar.ts';
 
 export const REGIME_LABELS_5 = ['STRONG_BULL', 'BULL', 'NEUTRAL', 'BEAR', 'CRASH'] as const;
 export const REGIME_LABELS_7 = ['STRONG_BULL', 'BULL', 'SOFT_BULL', 'NEUTRAL', 'SOFT_BEAR', 'BEAR', 'CRASH'] as const;
@@ -25,4 +28,13 @@ export interface RegimeInfo {
   readonly probs: readonly number[];
   /** log p(x_t | x_1..x_{t-1}) under the model (per-bar log-likelihood). */
   readonly logLikelihood: number;
+}
+
+/**
+ * Gives the filtered regime of each bar (null during warm-up or for bars it ignores). Bars come in time
+ * order; the answer for a bar never depends on later bars. Implemented by RegimeDetector (fixed model),
+ * SwappableRegimeDetector and the retraining controller's source.
+ */
+export interface RegimeSource {
+  predictRegime(bar: Bar): RegimeInfo | null;
 }

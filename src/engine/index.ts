@@ -1,4 +1,8 @@
-// Public surface of the engine: the one trading loop every mode runs, and its session clock.
+// Public surface of the engine: the one session loop, its drivers, the broker port and the run records.
+export { EngineSession, type EngineSessionOptions, type SessionObserver } from './session.ts';
+export { driveSync, driveAsync, wait, type Step } from './drive.ts';
+export type { BrokerPort, MaybePromise } from './brokerPort.ts';
 export { TradingEngine, type TradingEngineOptions, type BarOutcome } from './tradingEngine.ts';
 export { SessionClock } from './sessionClock.ts';
-export type { DecisionRecord, RegimeSource } from './types.ts';
+export { RunRecord } from './runRecord.ts';
+export type { DecisionRecord, TradeRecord, DayRecord, EquityPoint, BreachRecord, RunResult } from './records.ts';

@@ -1,17 +1,16 @@
-// The one trading engine: bar → regime → VWAP → filters → signal → risk → broker commands, and
-// broker executions → risk and trade records. Backtest, paper and live run this same class; only the
-// bar source and the broker that executes its commands differ. Synchronous and free of I/O.
+// The decision core of one instrument: bar → regime → VWAP → filters → signal → risk → broker commands,
+// and broker executions → risk and trade records. The engine session (session.ts) drives it in every
+// mode; only the bar source and the broker that executes its commands differ. Synchronous, free of I/O.
 
 import type { Bar } from '../domain/bar.ts';
 import type { Instrument } from '../domain/instrument.ts';
 import { pointValueUsd } from '../domain/instrument.ts';
-import type { RegimeInfo, RegimeLabel } from '../domain/regime.ts';
+import type { RegimeInfo, RegimeLabel, RegimeSource } from '../domain/regime.ts';
 import { sessionInfo } from '../domain/session.ts';
 import { formatIsoInZone, MINUTE_MS } from '../domain/time.ts';
 import { TradingState } from '../domain/trading.ts';
 import type { Config } from '../config/schema.ts';
-import type { BrokerPosition, EngineCommand, ExecutionEvent, ExitReason } from '../broker/broker.ts';
-import type { LiquidationLevel } from '../broker/sim/simBroker.ts';
+import type { BrokerPosition, EngineCommand, ExecutionEvent, ExitReason, LiquidationLevel } from '../domain/orders.ts';
 import { SessionVwap, type VwapSnapshot } from '../strategy/vwap.ts';
 import {
   evaluateFilters,
@@ -32,10 +31,9 @@ import {
   type DecisionPolicy,
   type SignalSettings,
 } from '../strategy/signalGenerator/index.ts';
-import type { RiskEvent } from '../strategy/riskManager/types.ts';
-import type { TradeRecord } from '../backtest/types.ts';
+import type { RiskCode, RiskEvent } from '../strategy/riskManager/types.ts';
 import { SessionClock } from './sessionClock.ts';
-import type { DecisionRecord, RegimeSource } from './types.ts';
+import type { DecisionRecord, TradeRecord } from './records.ts';
 
 export interface TradingEngineOptions {
   readonly config: Config;
@@ -143,6 +141,15 @@ export class TradingEngine {
     const commands: EngineCommand[] = [];
     const risk = this.o.risk;
     for (const ev of risk.markToMarket(this.o.instrument.symbol, bar.close, decisionMs)) this.onRisk(ev, commands);
+    // A flatten asked for earlier but not done (no price right after a fill, a failed venue call) is repeated.
+    if (position && commands.length === 0 && risk.flattenRequired) {
+      commands.push({
+        kind: 'flatten',
+        symbol: this.o.instrument.symbol,
+        reason: exitReasonOf(risk.stateCode ?? 'HALTED'),
+        detail: `${risk.stateCode ?? risk.state}: flatten still required`,
+      });
+    }
 
     if (this.o.config.session.rth_only && !info.isRth) {
       return {
@@ -352,17 +359,24 @@ export class TradingEngine {
     return { price: position.side === 'long' ? position.entryPrice - dist : position.entryPrice + dist, rule };
   }
 
+  /** Applies risk events from outside a bar (kill switch): a FLATTEN becomes a flatten command. */
+  applyRiskEvents(events: readonly RiskEvent[], commands: EngineCommand[]): void {
+    for (const e of events) this.onRisk(e, commands);
+  }
+
   private onRisk(ev: RiskEvent, commands: EngineCommand[]): void {
     this.o.onRiskEvent?.(ev);
     if (ev.kind === 'FLATTEN' && !commands.some((c) => c.kind === 'flatten')) {
-      commands.push({
-        kind: 'flatten',
-        symbol: this.o.instrument.symbol,
-        reason: ev.code === 'FLAT_TIME' ? 'session_end' : 'risk_liquidation',
-        detail: `${ev.code}: ${ev.detail}`,
-      });
+      commands.push({ kind: 'flatten', symbol: this.o.instrument.symbol, reason: exitReasonOf(ev.code), detail: `${ev.code}: ${ev.detail}` });
     }
   }
 }
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** The exit reason a risk flatten is reported with. */
+function exitReasonOf(code: RiskCode): ExitReason {
+  if (code === 'FLAT_TIME') return 'session_end';
+  if (code === 'KILL_SWITCH') return 'kill_switch';
+  return 'risk_liquidation';
+}

@@ -3,9 +3,9 @@
 
 import type { Bar } from '../domain/bar.ts';
 import type { RegimeLabel } from '../domain/regime.ts';
-import type { BracketOrderRequest, ExecutionEvent } from '../broker/broker.ts';
-import type { TradeRecord as BacktestTrade } from '../backtest/types.ts';
-import type { DecisionRecord as EngineDecision } from '../engine/types.ts';
+import type { BracketOrderRequest, ExecutionEvent } from '../domain/orders.ts';
+import type { TradeRecord as BacktestTrade } from '../engine/records.ts';
+import type { DecisionRecord as EngineDecision } from '../engine/records.ts';
 import type { RiskEvent } from '../strategy/riskManager/types.ts';
 import { DecisionBuffer, type EventLevel, type Journal, type TradeRecord as JournalTrade } from '../state/index.ts';
 

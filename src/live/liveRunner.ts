@@ -1,34 +1,31 @@
-// The live loop around the one engine: bars, fills and commands pass through one queue so they never
-// interleave; each bar runs the backtest's sequence (forced exits, broker executions, engine decision,
-// commands, liquidation level) against an asynchronous LiveBroker, journaling every step.
+// The live shell around the one engine session: bars, streamed fills, the kill switch and stops pass
+// through one serial queue so they never interleave; each runs the session's protocol with driveAsync
+// and a journal observer (intent durable before the order is sent), plus monitoring callbacks.
 
 import type { Logger } from 'pino';
 import type { Bar } from '../domain/bar.ts';
-import type { Instrument } from '../domain/instrument.ts';
-import { pointValueUsd } from '../domain/instrument.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { BracketOrderRequest, ExecutionEvent } from '../domain/orders.ts';
 import { sessionInfo } from '../domain/session.ts';
-import { MINUTE_MS } from '../domain/time.ts';
-import { type TradingState } from '../domain/trading.ts';
-import type { BracketOrderRequest, EngineCommand, ExecutionEvent } from '../broker/broker.ts';
-import { TradingEngine, type TradingEngineOptions } from '../engine/tradingEngine.ts';
-import type { DecisionRecord } from '../engine/types.ts';
+import type { TradingState } from '../domain/trading.ts';
+import type { BrokerPort } from '../engine/brokerPort.ts';
+import { driveAsync } from '../engine/drive.ts';
+import type { DecisionRecord, TradeRecord } from '../engine/records.ts';
+import type { RunRecord } from '../engine/runRecord.ts';
+import { EngineSession, type EngineSessionOptions, type SessionObserver } from '../engine/session.ts';
 import type { RiskEvent } from '../strategy/riskManager/types.ts';
-import type { TradeRecord } from '../backtest/types.ts';
-import type { Clock } from './liveClock.ts';
-import type { LiveBroker } from './liveBroker.ts';
-import { type JournalRecorder } from './journalRecorder.ts';
-import { RunRecord } from './runRecord.ts';
+import type { JournalRecorder } from './journalRecorder.ts';
 
 /** Journal meta key holding "<trading date> <reason>" after a kill switch (halts restarts that day). */
 export const KILL_META_KEY = 'live_kill_switch';
 
 export interface LiveRunnerOptions {
-  readonly engine: Omit<TradingEngineOptions, 'onRiskEvent'>;
-  readonly broker: LiveBroker;
+  readonly engine: Omit<EngineSessionOptions, 'broker' | 'observer' | 'nowMs'>;
+  readonly broker: BrokerPort;
   readonly journal: JournalRecorder;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Called with each bar's decision after it was executed. */
+  /** Called with each bar's decision after it was executed and journaled. */
   readonly onDecision?: (bar: Bar, d: DecisionRecord) => void;
   /** Called with the bar close → order request latency of each order sent (ms, clock time). */
   readonly onOrderSent?: (barCloseMs: number, sentMs: number) => void;
@@ -44,6 +41,7 @@ export interface LiveRunnerOptions {
 export interface LiveStatus {
   readonly tsMs: number;
   readonly state: TradingState;
+  /** Halted by the kill switch today. */
   readonly halted: boolean;
   readonly regime: string | null;
   readonly confidence: number | null;
@@ -58,34 +56,80 @@ export interface LiveStatus {
   readonly bars: number;
 }
 
-/** Drives a TradingEngine from live bars through a LiveBroker; all work runs on one serial queue. */
+/** The journal + monitoring observer of a live session. */
+function liveObserver(o: LiveRunnerOptions): SessionObserver {
+  const { journal, logger } = o;
+  return {
+    intent: (order, d, refPrice) => journal.intent(order, d?.regime ?? null, d?.reason ?? '', refPrice),
+    sent: async (order, sentMs, brokerOrderId) => {
+      o.onOrderSent?.(order.decidedAtMs, sentMs);
+      await journal.sent(order.intentId, sentMs, brokerOrderId);
+      o.onOrder?.(order, order.decidedAtMs, sentMs);
+      logger.info(
+        {
+          intentId: order.intentId,
+          side: order.side,
+          qty: order.qty,
+          entry: order.entryType,
+          stopTicks: order.stopTicks,
+          targetTicks: order.targetTicks,
+        },
+        'entry sent',
+      );
+    },
+    execution: async (ev, trade) => {
+      if (trade) {
+        const net = Math.round(trade.netPnlUsd * 100) / 100;
+        logger.info(
+          { intentId: trade.intentId, side: trade.side, entry: trade.entryPrice, exit: trade.exitPrice, netPnlUsd: net, reason: trade.exitReason },
+          'trade closed',
+        );
+      } else {
+        logger.info({ kind: ev.kind, intentId: ev.intentId }, 'execution');
+      }
+      await journal.execution(ev, trade);
+      o.onExecution?.(ev, trade);
+    },
+    risk: async (e) => {
+      if (e.kind === 'STATE_CHANGED') logger.warn({ from: e.from, to: e.to, code: e.code, detail: e.detail }, 'trading state changed');
+      await journal.risk(e);
+      o.onRiskEvent?.(e);
+    },
+    decision: async (bar, d) => {
+      await journal.decision(bar, d);
+      o.onDecision?.(bar, d);
+    },
+    dayEnd: (tradingDate, balanceUsd, tsMs) => journal.endOfDay(tradingDate, balanceUsd, tsMs),
+    flush: () => journal.flush(),
+    note: (level, message, fields) => logger[level](fields, message),
+  };
+}
+
+/** Drives an EngineSession from live bars through an asynchronous broker; all work runs on one serial queue. */
 export class LiveRunner {
-  readonly engine: TradingEngine;
-  readonly record: RunRecord;
+  readonly session: EngineSession;
   private readonly o: LiveRunnerOptions;
-  private readonly inst: Instrument;
-  private readonly barMs: number;
-  private readonly pendingRisk: RiskEvent[] = [];
   private tail: Promise<unknown> = Promise.resolve();
-  private lastPrice = Number.NaN;
-  private lastBarEndMs = Number.NaN;
-  private tradingDate: string | null = null;
-  private lastDecision: DecisionRecord | null = null;
-  private halted_ = false;
   private errors_ = 0;
 
   constructor(options: LiveRunnerOptions) {
     this.o = options;
-    this.inst = options.engine.instrument;
-    this.barMs = options.engine.config.data.bar_minutes * MINUTE_MS;
-    this.record = new RunRecord(pointValueUsd(this.inst));
-    this.engine = new TradingEngine({ ...options.engine, onRiskEvent: (e) => this.pendingRisk.push(e) });
-    options.broker.setEventSink((events) => void this.enqueue(() => this.apply(events)));
+    this.session = new EngineSession({
+      ...options.engine,
+      broker: options.broker,
+      observer: liveObserver(options),
+      nowMs: () => options.clock.nowMs(),
+    });
+    options.broker.setEventSink((events) => void this.enqueue(() => driveAsync(this.session.onExecutions(events))).catch(() => undefined));
   }
 
-  /** True after the kill switch: no new entries until restarted on a later trading day. */
+  get record(): RunRecord {
+    return this.session.record;
+  }
+
+  /** True after the kill switch: no new entries until the next trading day. */
   get halted(): boolean {
-    return this.halted_;
+    return this.session.killed;
   }
 
   /** Steps that failed (logged and journaled; the loop went on). */
@@ -94,7 +138,7 @@ export class LiveRunner {
   }
 
   get trades(): readonly TradeRecord[] {
-    return this.record.trades;
+    return this.session.record.trades;
   }
 
   /** Runs `fn` after everything queued before it; failures are logged, journaled and rethrown to the caller. */
@@ -116,39 +160,35 @@ export class LiveRunner {
 
   /** Warms features, VWAP and the regime filter up on a history bar (before live bars). */
   warmUp(bar: Bar): void {
-    this.engine.warmUp(bar);
-    this.lastPrice = bar.close;
-    this.lastBarEndMs = bar.tsMs + this.barMs;
+    this.session.warmUp(bar);
   }
 
-  /** Halts from the start (kill switch journaled for today, restored at start-up). */
-  setHalted(): void {
-    this.halted_ = true;
+  /**
+   * Halts from the start (a kill switch journaled earlier today): the risk manager is HALTED with code
+   * KILL_SWITCH; a position found at reconciliation is flattened on the next bar.
+   */
+  restoreKill(reason: string): Promise<void> {
+    return this.enqueue(() => driveAsync(this.session.restoreHalt(reason, this.nowMs())));
   }
 
   /** Registers a position found at the broker on start-up with the engine and risk manager (not journaled). */
   adopt(ev: ExecutionEvent): Promise<void> {
-    return this.enqueue(async () => {
-      this.engine.onExecution(ev);
-      await this.flushRisk();
-    });
+    return this.enqueue(() => driveAsync(this.session.adopt(ev)));
   }
 
   /** Queues one closed bar. */
   onBar(bar: Bar): Promise<void> {
-    return this.enqueue(() => this.step(bar));
+    return this.enqueue(() => driveAsync(this.session.onBar(bar)));
   }
 
-  /** Kill switch: flattens, cancels every working order and halts entries; journaled. */
+  /** Kill switch: the risk manager halts for the day, flattens and cancels every working order; journaled. */
   kill(reason: string): Promise<void> {
     return this.enqueue(async () => {
       const now = this.nowMs();
-      this.halted_ = true;
       this.o.logger.warn({ reason }, 'kill switch: flatten, cancel, halt');
       await this.o.journal.journal.setMeta(KILL_META_KEY, `${sessionInfo(now).tradingDate} ${reason}`, now);
       await this.o.journal.event(now, 'error', 'live', `KILL_SWITCH: ${reason}`);
-      await this.apply(await this.o.broker.flatten(this.lastPrice, now, 'kill_switch'));
-      await this.o.journal.flush();
+      await driveAsync(this.session.kill(reason, now));
     });
   }
 
@@ -156,7 +196,7 @@ export class LiveRunner {
   stop(onStop: 'flatten' | 'leave_brackets'): Promise<void> {
     return this.enqueue(async () => {
       const now = this.nowMs();
-      if (onStop === 'flatten') await this.apply(await this.o.broker.flatten(this.lastPrice, now, 'flatten'));
+      if (onStop === 'flatten') await driveAsync(this.session.flattenAll('flatten', now));
       await this.o.journal.event(now, 'info', 'live', `stopped (on_stop=${onStop})`);
       await this.o.journal.flush();
     });
@@ -164,23 +204,21 @@ export class LiveRunner {
 
   /** End of a replay: closes what is open at the last close, as the backtest does at the end of data. */
   finish(): Promise<void> {
-    return this.enqueue(async () => {
-      await this.apply(await this.o.broker.flatten(this.lastPrice, this.lastBarEndMs, 'end_of_data'));
-      this.record.closeDay(this.risk().snapshot().equityUsd);
-      await this.o.journal.flush();
-    });
+    return this.enqueue(() => driveAsync(this.session.finish()));
   }
 
   status(): LiveStatus {
-    const s = this.risk().snapshot();
+    const risk = this.o.engine.risk;
+    const s = risk.snapshot();
     const pos = this.o.broker.position;
     const dll = this.o.engine.config.risk.daily_loss_limit;
+    const d = this.session.lastDecision;
     return {
       tsMs: this.o.clock.nowMs(),
       state: s.state,
-      halted: this.halted_,
-      regime: this.lastDecision?.regime ?? null,
-      confidence: this.lastDecision?.confidence ?? null,
+      halted: this.session.killed,
+      regime: d?.regime ?? null,
+      confidence: d?.confidence ?? null,
       position: pos
         ? `${pos.side} ${pos.qty} @ ${pos.entryPrice} stop ${pos.stopPrice} target ${pos.targetPrice}`
         : this.o.broker.hasPendingEntry
@@ -190,123 +228,16 @@ export class LiveRunner {
       balanceUsd: round2(s.balanceUsd),
       mllRoomUsd: round2(s.equityUsd - s.mllFloorUsd),
       dailyLossRoomUsd: dll === null ? null : round2(dll + s.dayPnlUsd),
-      trades: this.record.trades.length,
-      bars: this.record.barsProcessed,
+      trades: this.session.record.trades.length,
+      bars: this.session.record.barsProcessed,
     };
   }
 
   /** Clock time, never before the end of the last bar processed (fills are not journaled before entries). */
   private nowMs(): number {
     const now = this.o.clock.nowMs();
-    return Number.isNaN(this.lastBarEndMs) ? now : Math.max(now, this.lastBarEndMs);
-  }
-
-  private risk() {
-    return this.o.engine.risk;
-  }
-
-  /** One bar, in the backtest runner's order. */
-  private async step(bar: Bar): Promise<void> {
-    const { broker, journal } = this.o;
-    const barEndMs = bar.tsMs + this.barMs;
-    const forced = this.engine.beforeBar(bar, broker.position);
-    if (forced) await this.apply(await broker.flatten(forced.price, forced.tsMs, forced.reason));
-    const date = sessionInfo(bar.tsMs).tradingDate;
-    if (this.tradingDate !== null && date !== this.tradingDate) {
-      await journal.endOfDay(this.tradingDate, this.risk().snapshot().balanceUsd, bar.tsMs);
-    }
-    this.tradingDate = date;
-    this.record.beginBar(bar, this.risk().snapshot().equityUsd);
-    await this.apply(await broker.onBarClosed(bar));
-    this.record.markAdverse(bar, broker.position, this.risk().snapshot().balanceUsd);
-    const out = this.engine.onBarClose(bar, broker.position, broker.hasPendingEntry);
-    this.lastPrice = bar.close;
-    this.lastBarEndMs = barEndMs;
-    await this.execute(out.commands, bar.close, barEndMs, out.decision);
-    broker.setLiquidationLevel(this.engine.liquidationLevel(broker.position));
-    await this.flushRisk();
-    this.lastDecision = out.decision;
-    this.record.endBar(barEndMs, out.decision, this.risk().snapshot().equityUsd);
-    await journal.decision(bar, out.decision);
-    this.o.onDecision?.(bar, out.decision);
-  }
-
-  private async execute(commands: readonly EngineCommand[], refPrice: number, tsMs: number, decision: DecisionRecord | null): Promise<void> {
-    const { broker, journal } = this.o;
-    for (const c of commands) {
-      if (c.kind === 'submit_bracket') {
-        if (this.halted_) {
-          // Never journaled nor sent: the engine only releases its reservation.
-          this.engine.onExecution({ kind: 'entry_rejected', intentId: c.order.intentId, tsMs, reason: 'HALTED: kill switch' });
-          this.o.logger.info({ intentId: c.order.intentId }, 'entry dropped: halted by the kill switch');
-          continue;
-        }
-        await journal.intent(c.order, decision?.regime ?? null, decision?.reason ?? '', refPrice);
-        const sentMs = this.o.clock.nowMs();
-        this.o.onOrderSent?.(tsMs, sentMs);
-        const res = await broker.submitBracket(c.order);
-        await journal.sent(c.order.intentId, sentMs, res.brokerOrderId);
-        this.o.onOrder?.(c.order, tsMs, sentMs);
-        // Buffered decisions are diagnostics: written after the order so they never delay it.
-        await journal.flush();
-        this.o.logger.info(
-          {
-            intentId: c.order.intentId,
-            side: c.order.side,
-            qty: c.order.qty,
-            entry: c.order.entryType,
-            stopTicks: c.order.stopTicks,
-            targetTicks: c.order.targetTicks,
-          },
-          'entry sent',
-        );
-        await this.apply(res.events);
-      } else if (c.kind === 'cancel_entry') {
-        await this.apply(await broker.cancelEntry(c.intentId, tsMs, c.reason));
-      } else if (broker.kind === 'projectx' || !Number.isNaN(refPrice)) {
-        // A follow-up flatten (after a fill) has no bar price: paper leaves it to the next bar, as the backtest does.
-        this.o.logger.warn({ reason: c.reason, detail: c.detail }, 'flatten');
-        await this.apply(await broker.flatten(Number.isNaN(refPrice) ? this.lastPrice : refPrice, tsMs, c.reason));
-      }
-    }
-  }
-
-  /** Feeds executions to the engine, journals them and runs follow-up commands. */
-  private async apply(events: readonly ExecutionEvent[]): Promise<void> {
-    for (const ev of events) {
-      const follow: EngineCommand[] = [];
-      const trade = this.engine.onExecution(ev, follow);
-      if (trade) {
-        this.record.trade(trade);
-        this.o.logger.info(
-          {
-            intentId: trade.intentId,
-            side: trade.side,
-            entry: trade.entryPrice,
-            exit: trade.exitPrice,
-            netPnlUsd: round2(trade.netPnlUsd),
-            reason: trade.exitReason,
-          },
-          'trade closed',
-        );
-      } else {
-        this.o.logger.info({ kind: ev.kind, intentId: ev.intentId }, 'execution');
-      }
-      await this.o.journal.execution(ev, trade);
-      this.o.onExecution?.(ev, trade);
-      await this.flushRisk();
-      await this.execute(follow, Number.NaN, ev.tsMs, null);
-    }
-  }
-
-  private async flushRisk(): Promise<void> {
-    while (this.pendingRisk.length) {
-      const e = this.pendingRisk.shift()!;
-      this.record.risk(e);
-      if (e.kind === 'STATE_CHANGED') this.o.logger.warn({ from: e.from, to: e.to, code: e.code, detail: e.detail }, 'trading state changed');
-      await this.o.journal.risk(e);
-      this.o.onRiskEvent?.(e);
-    }
+    const last = this.session.lastBarEndMs;
+    return Number.isNaN(last) ? now : Math.max(now, last);
   }
 }
 

@@ -14,11 +14,11 @@ import type { Journal } from '../state/index.ts';
 import { BarAggregator, type EmptyBarPolicy } from './barAggregator.ts';
 import { LiveBarFeed } from './barFeed.ts';
 import { ExchangeClock, type Clock } from './liveClock.ts';
-import type { LiveBroker } from './liveBroker.ts';
+import type { BrokerPort } from '../engine/brokerPort.ts';
 import { JournalRecorder } from './journalRecorder.ts';
 import { LiveRunner, type LiveStatus } from './liveRunner.ts';
-import { PaperBroker } from './paperBroker.ts';
-import { ProjectXLiveBroker } from './projectxBroker.ts';
+import { SimBroker } from '../broker/sim/simBroker.ts';
+import { ProjectXBroker } from '../broker/projectx/projectxBroker.ts';
 import { reconcileLive } from './reconcile.ts';
 import { historyForWarmUp, killedToday, restoreRisk } from './startup.ts';
 import {
@@ -33,7 +33,7 @@ import {
 } from './monitorBridge.ts';
 import { sessionInfo } from '../domain/session.ts';
 import { startSessionRetrain, type SessionRetrain } from './retrainWiring.ts';
-import type { BracketOrderRequest } from '../broker/broker.ts';
+import type { BracketOrderRequest } from '../domain/orders.ts';
 
 export interface LiveSessionOptions {
   readonly mode: 'paper' | 'live';
@@ -63,7 +63,7 @@ export interface LiveSessionOptions {
 export interface LiveSession {
   readonly runner: LiveRunner;
   readonly feed: LiveBarFeed;
-  readonly broker: LiveBroker;
+  readonly broker: BrokerPort;
   readonly contract: ResolvedContract;
   readonly clock: ExchangeClock;
   /** Monitoring (alerts, metrics, dashboard) fed from this session; stopped by `stop`. */
@@ -155,10 +155,10 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       market.instrument.symbol,
       { pointValueUsd: pointValueUsd(market.instrument) },
     );
-    const broker: LiveBroker =
+    const broker: BrokerPort =
       o.mode === 'paper'
-        ? new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks })
-        : new ProjectXLiveBroker({
+        ? new SimBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks })
+        : new ProjectXBroker({
             client,
             sync: realtime.sync,
             accountId: account.id,
@@ -205,10 +205,10 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     for (const bar of history) runner.warmUp(bar);
     const killed = await killedToday(o.journal, startMs);
     if (killed) {
-      runner.setHalted();
+      await runner.restoreKill(killed);
       logger.warn({ reason: killed }, 'kill switch was used today: staying halted');
     }
-    if (broker instanceof ProjectXLiveBroker) {
+    if (broker instanceof ProjectXBroker) {
       await reconcileLive({
         client,
         accountId: account.id,
@@ -250,7 +250,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
         await liveFeed.stop();
         await runner.stop(onStop);
         // A venue flatten reports its fill through the user hub: give it up to 10 s to arrive and be journaled.
-        for (let i = 0; i < 100 && onStop === 'flatten' && broker.kind === 'projectx' && broker.position; i++) await o.baseClock.sleep(100);
+        for (let i = 0; i < 100 && onStop === 'flatten' && broker.name === 'projectx' && broker.position; i++) await o.baseClock.sleep(100);
         await runner.idle();
         for (const off of offHubs) off();
         retrain?.stop();

@@ -4,9 +4,9 @@
 import type { Logger } from 'pino';
 import type { Bar } from '../domain/bar.ts';
 import type { RegimeLabel } from '../domain/regime.ts';
-import type { BracketOrderRequest, ExecutionEvent } from '../broker/broker.ts';
+import type { BracketOrderRequest, ExecutionEvent } from '../domain/orders.ts';
 import type { Config } from '../config/index.ts';
-import type { DecisionRecord as EngineDecision } from '../engine/types.ts';
+import type { DecisionRecord as EngineDecision } from '../engine/records.ts';
 import type { RiskSnapshot } from '../strategy/riskManager/index.ts';
 import type { FillRecord, Journal, PositionSnapshot, TradeRecord } from '../state/index.ts';
 import type { Emitter } from '../broker/projectx/realtime/emitter.ts';

@@ -17,8 +17,8 @@ import {
   type ProjectXClient,
   type PxOrder,
 } from '../broker/projectx/index.ts';
-import type { ExecutionEvent } from '../broker/broker.ts';
-import type { ProjectXLiveBroker } from './projectxBroker.ts';
+import type { ExecutionEvent } from '../domain/orders.ts';
+import type { ProjectXBroker } from '../broker/projectx/projectxBroker.ts';
 
 export interface ReconcileContext {
   readonly client: ProjectXClient;
@@ -26,7 +26,7 @@ export interface ReconcileContext {
   readonly contractId: string;
   readonly symbol: string;
   readonly journal: Journal;
-  readonly broker: ProjectXLiveBroker;
+  readonly broker: ProjectXBroker;
   /** Registers an adopted position with the engine and risk manager (no journal write). */
   readonly adopt: (ev: ExecutionEvent) => Promise<void>;
   readonly nowMs: number;

@@ -28,9 +28,9 @@ import { LiveBarFeed } from './barFeed.ts';
 import { ExchangeClock } from './liveClock.ts';
 import { JournalRecorder } from './journalRecorder.ts';
 import { LiveRunner } from './liveRunner.ts';
-import { PaperBroker } from './paperBroker.ts';
-import { ProjectXLiveBroker } from './projectxBroker.ts';
-import type { LiveBroker } from './liveBroker.ts';
+import { SimBroker } from '../broker/sim/simBroker.ts';
+import { ProjectXBroker } from '../broker/projectx/projectxBroker.ts';
+import type { BrokerPort } from '../engine/brokerPort.ts';
 
 export interface ReplayOptions {
   readonly loaded: LoadedConfig;
@@ -116,8 +116,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   let barNo = 0;
   let streamed = 0;
   const gateway = o.execution === 'gateway';
-  const broker: LiveBroker = gateway
-    ? new ProjectXLiveBroker({
+  const broker: BrokerPort = gateway
+    ? new ProjectXBroker({
         client,
         sync: realtime.sync,
         accountId: sim.defaultAccountId,
@@ -126,7 +126,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
         tickSize: market.instrument.tickSize,
         logger: o.logger,
       })
-    : new PaperBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks });
+    : new SimBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks });
   // Gateway execution: every venue trade must have reached the account sync (and the runner) before time moves on.
   const settled = async (): Promise<void> => {
     if (!gateway) return;
@@ -207,7 +207,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     await runner.finish();
     o.onProgress?.(bars.length, bars.length);
     decisions.close();
-    const run = runner.record.toRun();
+    const run = runner.record.toResult();
     const start = startingBalance(loaded);
     const summary = buildSummary({
       run,

@@ -1,7 +1,7 @@
 // Delivers alerts to every channel without ever blocking or failing the caller: de-duplication window,
 // per-channel rate limit, bounded per-channel queues, and retries with exponential backoff on a Clock.
 
-import type { Clock } from '../broker/projectx/clock.ts';
+import type { Clock } from '../domain/clock.ts';
 import { fireAndForget } from '../broker/projectx/realtime/emitter.ts';
 import type { Logger } from '../log/logger.ts';
 import { AlertDeliveryError } from './channels/httpPost.ts';

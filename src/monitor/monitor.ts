@@ -2,8 +2,8 @@
 // metrics and the dashboard, runs the rule timer, and sends the daily summary at the end of a session.
 // PLUG: monitoring
 
-import type { Clock } from '../broker/projectx/clock.ts';
-import { systemClock } from '../broker/projectx/clock.ts';
+import type { Clock } from '../domain/clock.ts';
+import { systemClock } from '../domain/clock.ts';
 import { fireAndForget } from '../broker/projectx/realtime/emitter.ts';
 import type { Config } from '../config/schema.ts';
 import { readSecret } from '../config/secrets.ts';

@@ -31,7 +31,6 @@ function run(loaded: LoadedConfig, series: BarSeries, model: RegimeModel) {
     calendar: EMPTY_CALENDAR,
     series,
     slippageTicks: loaded.config.backtest.slippage_ticks,
-    startingBalanceUsd: loaded.config.risk.account_size,
   });
 }
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeMetrics, dailyRatios, maxDrawdownUsd, monthlyPnl } from '../../src/backtest/metrics.ts';
 import { mllFloor, simulateCombine } from '../../src/backtest/combine.ts';
-import type { DayRecord, TradeRecord } from '../../src/backtest/types.ts';
+import type { DayRecord, TradeRecord } from '../../src/engine/records.ts';
 
 const trade = (net: number, regime: TradeRecord['regime'] = 'BULL'): TradeRecord => ({
   intentId: 'x',

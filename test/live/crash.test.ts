@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.ts';
 import { OrderStatus, OrderType } from '../../src/broker/projectx/index.ts';
 import { IntentStatus, SqliteJournal } from '../../src/state/index.ts';
-import { ProjectXLiveBroker } from '../../src/live/projectxBroker.ts';
+import { ProjectXBroker } from '../../src/broker/projectx/projectxBroker.ts';
 import { reconcileLive } from '../../src/live/reconcile.ts';
 import { MNQ, startHarness, type Harness } from '../broker/projectx/support/harness.ts';
 import { nextEvent, startSync } from '../broker/projectx/support/hubs.ts';
@@ -73,7 +73,7 @@ describe.each([
     const first = nextEvent(sync.events, 'resynced');
     await sync.start();
     await first;
-    const broker = new ProjectXLiveBroker({
+    const broker = new ProjectXBroker({
       client: h.client,
       sync,
       accountId: h.accountId,

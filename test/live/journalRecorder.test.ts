@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { IntentStatus, MemoryJournal } from '../../src/state/index.ts';
 import { JournalRecorder } from '../../src/live/journalRecorder.ts';
-import type { BracketOrderRequest } from '../../src/broker/broker.ts';
+import type { BracketOrderRequest } from '../../src/domain/orders.ts';
 
 const T = Date.UTC(2024, 0, 2, 15, 0);
 const order: BracketOrderRequest = {

@@ -9,7 +9,7 @@ import { RegimeDetector } from '../../src/regime/index.ts';
 import { MemoryJournal, IntentStatus } from '../../src/state/index.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { ManualClock } from '../../src/live/liveClock.ts';
-import { PaperBroker } from '../../src/live/paperBroker.ts';
+import { SimBroker } from '../../src/broker/sim/simBroker.ts';
 import { JournalRecorder } from '../../src/live/journalRecorder.ts';
 import { KILL_META_KEY, LiveRunner } from '../../src/live/liveRunner.ts';
 import { RiskManager, riskSettingsFromConfig } from '../../src/strategy/riskManager/index.ts';
@@ -36,7 +36,7 @@ function paperRunner(journal = new MemoryJournal(), initial?: { balanceUsd: numb
       sentiment: market.sentiment,
       idPrefix: 'bt',
     },
-    broker: new PaperBroker({ instrument: market.instrument, slippageTicks: loaded.config.backtest.slippage_ticks }),
+    broker: new SimBroker({ instrument: market.instrument, slippageTicks: loaded.config.backtest.slippage_ticks }),
     journal: new JournalRecorder(journal, market.instrument.symbol),
     clock,
     logger: silentLogger(),
@@ -60,7 +60,6 @@ describe('LiveRunner on the paper broker', () => {
       sentiment: market.sentiment,
       series,
       slippageTicks: loaded.config.backtest.slippage_ticks,
-      startingBalanceUsd: 50_000,
       idPrefix: 'bt',
     });
     const { runner } = paperRunner();
@@ -68,8 +67,8 @@ describe('LiveRunner on the paper broker', () => {
     await runner.finish();
     expect(bt.trades.length).toBeGreaterThan(3);
     expect(runner.trades).toEqual(bt.trades);
-    expect(runner.record.toRun().days).toEqual(bt.days);
-    expect(runner.record.toRun().equity).toEqual(bt.equity);
+    expect(runner.record.toResult().days).toEqual(bt.days);
+    expect(runner.record.toResult().equity).toEqual(bt.equity);
     expect(runner.errors).toBe(0);
   });
 
@@ -85,7 +84,7 @@ describe('LiveRunner on the paper broker', () => {
     const intent = await journal.intent(first.intentId);
     expect(intent?.status).toBe(IntentStatus.FILLED);
     expect(intent?.customTag).toBe(`txbot-${first.intentId}`);
-    expect(intent?.brokerOrderId).toBe(`paper-${first.intentId}`);
+    expect(intent?.brokerOrderId).toBe(`sim-${first.intentId}`);
     expect(await journal.openIntents()).toEqual([]);
     const eod = await journal.endOfDayBalances();
     expect(eod.length).toBe(4);
@@ -94,7 +93,7 @@ describe('LiveRunner on the paper broker', () => {
     expect(all.every((r) => r !== null)).toBe(true);
   });
 
-  it('kill switch flattens the open position, halts new entries and is journaled', async () => {
+  it('kill switch flattens the open position, halts new entries for the rest of the day and is journaled', async () => {
     const { test } = syntheticSetup();
     const series = sliceBarSeries(test, 0, 10 * 78);
     const { runner, journal, clock } = paperRunner();
@@ -102,21 +101,29 @@ describe('LiveRunner on the paper broker', () => {
     // Run until a position is open.
     for (; i < series.length; i++) {
       await runner.onBar(barAt(series, i));
-      if ((runner as unknown as { o: { broker: PaperBroker } }).o.broker.position) break;
+      if ((runner as unknown as { o: { broker: SimBroker } }).o.broker.position) break;
     }
     expect(i).toBeLessThan(series.length);
     clock.advanceTo(barAt(series, i).tsMs + 300_000);
     await runner.kill('test');
-    const broker = (runner as unknown as { o: { broker: PaperBroker } }).o.broker;
+    const broker = (runner as unknown as { o: { broker: SimBroker } }).o.broker;
     expect(broker.position).toBeNull();
     expect(runner.trades.at(-1)?.exitReason).toBe('kill_switch');
     expect(runner.halted).toBe(true);
     const before = runner.trades.length;
-    for (i++; i < series.length; i++) await runner.onBar(barAt(series, i));
+    const killDay = sessionInfo(barAt(series, i).tsMs).tradingDay;
+    for (i++; i < series.length && sessionInfo(barAt(series, i).tsMs).tradingDay === killDay; i++) {
+      await runner.onBar(barAt(series, i));
+      expect(broker.position).toBeNull();
+      expect(broker.hasPendingEntry).toBe(false);
+      expect(runner.session.lastDecision?.code).toMatch(/^(HALTED|OUTSIDE_SESSION|SESSION_END|REGIME_WARMUP)$/);
+    }
     expect(runner.trades.length).toBe(before);
-    expect(broker.position).toBeNull();
     expect(await journal.getMeta(KILL_META_KEY)).toMatch(/ test$/);
     expect((await journal.openIntents()).length).toBe(0);
+    // The halt is for the day: the next trading day starts ACTIVE again.
+    await runner.onBar(barAt(series, i));
+    expect(runner.halted).toBe(false);
   });
 
   it('a clean stop with on_stop flatten closes the position; leave_brackets keeps it', async () => {
@@ -124,7 +131,7 @@ describe('LiveRunner on the paper broker', () => {
     const series = sliceBarSeries(test, 0, 10 * 78);
     for (const mode of ['flatten', 'leave_brackets'] as const) {
       const { runner } = paperRunner();
-      const broker = (runner as unknown as { o: { broker: PaperBroker } }).o.broker;
+      const broker = (runner as unknown as { o: { broker: SimBroker } }).o.broker;
       for (let i = 0; i < series.length && !broker.position; i++) await runner.onBar(barAt(series, i));
       expect(broker.position).not.toBeNull();
       await runner.stop(mode);
@@ -149,7 +156,7 @@ describe('LiveRunner on the paper broker', () => {
     const series = sliceBarSeries(test, 0, 20 * 78);
     // 150 USD above the trailing floor (highest EOD 51 850 → floor 49 850).
     const { runner, risk } = paperRunner(new MemoryJournal(), { balanceUsd: 50_000, highestEodBalanceUsd: 51_850 });
-    const broker = (runner as unknown as { o: { broker: PaperBroker } }).o.broker;
+    const broker = (runner as unknown as { o: { broker: SimBroker } }).o.broker;
     let i = 0;
     for (; i < series.length && !broker.position; i++) await runner.onBar(barAt(series, i));
     const pos = broker.position!;
@@ -171,7 +178,7 @@ describe('LiveRunner on the paper broker', () => {
     const { test } = syntheticSetup();
     const series = sliceBarSeries(test, 0, 30 * 78);
     const { runner } = paperRunner();
-    const broker = (runner as unknown as { o: { broker: PaperBroker } }).o.broker;
+    const broker = (runner as unknown as { o: { broker: SimBroker } }).o.broker;
     let flatAtDayEnd = 0;
     for (let i = 0; i < series.length; i++) {
       await runner.onBar(barAt(series, i));

@@ -3,10 +3,10 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.ts';
-import type { BracketOrderRequest, ExecutionEvent } from '../../src/broker/broker.ts';
+import type { BracketOrderRequest, ExecutionEvent } from '../../src/domain/orders.ts';
 import { HubState, OrderSideCode, OrderStatus, OrderType, placeBracketEntry } from '../../src/broker/projectx/index.ts';
 import { IntentStatus, MemoryJournal } from '../../src/state/index.ts';
-import { ProjectXLiveBroker } from '../../src/live/projectxBroker.ts';
+import { ProjectXBroker } from '../../src/broker/projectx/projectxBroker.ts';
 import { reconcileLive } from '../../src/live/reconcile.ts';
 import { MNQ, startHarness, type Harness } from '../broker/projectx/support/harness.ts';
 import { nextEvent, startSync, until } from '../broker/projectx/support/hubs.ts';
@@ -25,7 +25,7 @@ async function connected(harness: Harness) {
   const first = nextEvent(sync.events, 'resynced');
   await sync.start();
   await first;
-  const broker = new ProjectXLiveBroker({
+  const broker = new ProjectXBroker({
     client: harness.client,
     sync,
     accountId: harness.accountId,
@@ -53,7 +53,7 @@ const order = (intentId: string, over: Partial<BracketOrderRequest> = {}): Brack
   ...over,
 });
 
-describe('ProjectXLiveBroker', () => {
+describe('ProjectXBroker', () => {
   it('places an entry with a server-side bracket; the stop leg closes the position as a stop', async () => {
     h = await startHarness();
     const { broker, events } = await connected(h);

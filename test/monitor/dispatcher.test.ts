@@ -2,7 +2,7 @@
 // and isolation: a failing or hanging channel neither throws into the caller nor delays other channels.
 
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/broker/projectx/clock.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { AlertDeliveryError } from '../../src/monitor/channels/httpPost.ts';
 import { AlertDispatcher, backoffMs, type DeliveryOutcome } from '../../src/monitor/dispatcher.ts';

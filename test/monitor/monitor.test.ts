@@ -2,7 +2,7 @@
 // changes nothing for the publisher, the session end sends the daily summary, metrics count outcomes.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/broker/projectx/clock.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { TradingState } from '../../src/domain/trading.ts';
 import { silentLogger } from '../../src/log/logger.ts';

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/index.ts';
 import { UsageError } from '../../domain/errors.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../../domain/clock.ts';
 import { ProjectXClient } from './http/client.ts';
 import { credentialsFromEnv } from './http/session.ts';
 import { ExponentialBackoffPolicy, type RetryPolicy } from './retryPolicy.ts';

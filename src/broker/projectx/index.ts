@@ -35,8 +35,9 @@ export {
   type RetryContext,
 } from './retryPolicy.ts';
 export { SlidingWindowLimiter, ProjectXRateLimits } from './rateLimiter.ts';
-export { systemClock, ManualClock, type Clock } from './clock.ts';
+export { systemClock, ManualClock, type Clock } from '../../domain/clock.ts';
 export { gatewayEndpoints, connectClient, GATEWAY_OPTION, RTC_OPTION, type GatewayEndpoints } from './connect.ts';
 export * from './types.ts';
 export { parseTimestampUtcMs, formatUtcIso } from './parse.ts';
 export { connectRealtime, type ProjectXRealtime, type RealtimeOptions } from './realtime/realtimeSession.ts';
+export { ProjectXBroker, type ProjectXBrokerOptions } from './projectxBroker.ts';

@@ -11,14 +11,16 @@
 //    fills at its price only when traded through. A bar that reaches both counts the stop.
 // 5. A gap through the stop (or target) fills at the open (stop: minus slippage).
 // 6. Commission is charged per contract per side on every fill.
-// 7. Forced exits (session end, kill switch, risk) fill at the given price minus slippage.
+// 7. Forced exits (session end, kill switch, risk) fill at the given price minus slippage; a flatten
+//    without a price (NaN: a follow-up right after a fill) does nothing, the engine asks again next bar.
 // 8. A risk liquidation level (MLL floor / daily limit) reached on the path liquidates there.
 
 import type { Bar } from '../../domain/bar.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { roundToTick } from '../../domain/instrument.ts';
 import type { OrderSide, Side } from '../../domain/trading.ts';
-import type { BracketOrderRequest, BrokerPosition, ExecutionEvent, ExitReason } from '../broker.ts';
+import type { BracketOrderRequest, BrokerPosition, ExecutionEvent, ExitReason, LiquidationLevel, SubmitOutcome } from '../../domain/orders.ts';
+import type { BrokerPort } from '../../engine/brokerPort.ts';
 import { barPath, firstReach, priceAt } from './barPath.ts';
 
 export interface SimBrokerOptions {
@@ -26,16 +28,15 @@ export interface SimBrokerOptions {
   readonly slippageTicks: number;
 }
 
-/** A risk level at which the position is liquidated (long: price at or below; short: at or above). */
-export interface LiquidationLevel {
-  readonly price: number;
-  readonly rule: string;
-}
+/** Shared empty result (never mutated). */
+const NO_EVENTS: readonly ExecutionEvent[] = Object.freeze([]);
 
 const entrySide = (s: Side): OrderSide => (s === 'long' ? 'buy' : 'sell');
 const exitSide = (s: Side): OrderSide => (s === 'long' ? 'sell' : 'buy');
 
-export class SimBroker {
+/** The simulated broker of backtests, paper trading and replays (BrokerPort, synchronous). */
+export class SimBroker implements BrokerPort {
+  readonly name = 'sim';
   private readonly inst: Instrument;
   private readonly slip: number;
   private pending: BracketOrderRequest | null = null;
@@ -57,28 +58,29 @@ export class SimBroker {
     return this.pending;
   }
 
+  get hasPendingEntry(): boolean {
+    return this.pending !== null;
+  }
+
   /** Places an entry with its bracket; it can fill from the next bar processed. */
-  submitBracket(order: BracketOrderRequest): ExecutionEvent | null {
-    if (this.pos || this.pending) {
-      return { kind: 'entry_rejected', intentId: order.intentId, tsMs: order.decidedAtMs, reason: 'an entry or position is already open' };
-    }
+  submitBracket(order: BracketOrderRequest): SubmitOutcome {
+    const reject = (reason: string): SubmitOutcome => ({
+      brokerOrderId: null,
+      events: [{ kind: 'entry_rejected', intentId: order.intentId, tsMs: order.decidedAtMs, reason }],
+    });
+    if (this.pos || this.pending) return reject('an entry or position is already open');
     if (!(order.qty > 0) || !(order.stopTicks > 0) || !(order.targetTicks > 0)) {
-      return {
-        kind: 'entry_rejected',
-        intentId: order.intentId,
-        tsMs: order.decidedAtMs,
-        reason: `invalid order qty=${order.qty} stopTicks=${order.stopTicks} targetTicks=${order.targetTicks}`,
-      };
+      return reject(`invalid order qty=${order.qty} stopTicks=${order.stopTicks} targetTicks=${order.targetTicks}`);
     }
     this.pending = order;
-    return null;
+    return { brokerOrderId: `sim-${order.intentId}`, events: NO_EVENTS };
   }
 
   /** Cancels the working entry if it has this id. */
-  cancelEntry(intentId: string, tsMs: number, reason: string): ExecutionEvent | null {
-    if (this.pending?.intentId !== intentId) return null;
+  cancelEntry(intentId: string, tsMs: number, reason: string): readonly ExecutionEvent[] {
+    if (this.pending?.intentId !== intentId) return NO_EVENTS;
     this.pending = null;
-    return { kind: 'entry_cancelled', intentId, tsMs, reason };
+    return [{ kind: 'entry_cancelled', intentId, tsMs, reason }];
   }
 
   /** Sets (or clears) the risk liquidation level of the open position. */
@@ -86,8 +88,9 @@ export class SimBroker {
     this.liquidation = level;
   }
 
-  /** Closes the position at `price` minus slippage and cancels a working entry. */
-  flatten(price: number, tsMs: number, reason: ExitReason): ExecutionEvent[] {
+  /** Closes the position at `price` minus slippage and cancels a working entry; NaN price: nothing. */
+  flatten(price: number, tsMs: number, reason: ExitReason): readonly ExecutionEvent[] {
+    if (Number.isNaN(price)) return NO_EVENTS;
     const out: ExecutionEvent[] = [];
     if (this.pending) {
       out.push({ kind: 'entry_cancelled', intentId: this.pending.intentId, tsMs, reason });
@@ -98,7 +101,8 @@ export class SimBroker {
   }
 
   /** Processes one bar: expiry, entry fill, then bracket/liquidation exits along the bar path. */
-  processBar(bar: Bar): ExecutionEvent[] {
+  onBar(bar: Bar): readonly ExecutionEvent[] {
+    if (!this.pending && !this.pos) return NO_EVENTS;
     const events: ExecutionEvent[] = [];
     const path = barPath(bar);
     let from = 0;
@@ -121,6 +125,12 @@ export class SimBroker {
     }
     return events;
   }
+
+  setEventSink(): void {
+    // Simulated executions happen only inside calls.
+  }
+
+  close(): void {}
 
   private adverse(price: number, side: OrderSide): number {
     return side === 'buy' ? price + this.slip : price - this.slip;

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { barAt } from '../../domain/bar.ts';
 import { loadBars } from '../../data/index.ts';
 import { GatewaySimulator, defaultSimContracts } from '../../broker/projectx/simulator/index.ts';
-import { systemClock } from '../../broker/projectx/clock.ts';
+import { systemClock } from '../../domain/clock.ts';
 import { parseTimestampUtcMs } from '../../broker/projectx/parse.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { note, out } from '../output.ts';

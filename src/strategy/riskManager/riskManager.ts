@@ -52,7 +52,7 @@ const usd = (x: number): string => x.toFixed(2);
 export class RiskManager {
   private readonly book: AccountBook;
   private state_ = TradingState.ACTIVE;
-  private stateCode: RiskCode | null = null;
+  private stateCode_: RiskCode | null = null;
   private mllBreached = false;
   private dayStartBalance: number;
   private highestEod: number;
@@ -82,6 +82,16 @@ export class RiskManager {
     return this.state_;
   }
 
+  /** Positions must be closed now: HALTED, or past the flat time (the engine flattens what the broker holds). */
+  get flattenRequired(): boolean {
+    return this.state_ === TradingState.HALTED || this.stateCode_ === 'FLAT_TIME' || this.flatTimeFlattenSent;
+  }
+
+  /** Why the state is not ACTIVE (null when ACTIVE). */
+  get stateCode(): RiskCode | null {
+    return this.stateCode_;
+  }
+
   /** Every event returned so far, oldest first. */
   get events(): readonly RiskEvent[] {
     return this.history;
@@ -106,7 +116,7 @@ export class RiskManager {
     const equity = this.equity();
     return {
       state: this.state_,
-      stateCode: this.stateCode,
+      stateCode: this.stateCode_,
       tradingDate: this.tradingDate,
       balanceUsd: this.dayStartBalance + this.realizedToday,
       equityUsd: equity,
@@ -121,7 +131,7 @@ export class RiskManager {
       usedContractUnits: this.usedUnits(),
       positions: this.book.positions(),
       mustFlatten:
-        this.book.positions().length > 0 && (this.state_ === TradingState.HALTED || this.stateCode === 'FLAT_TIME' || this.flatTimeFlattenSent),
+        this.book.positions().length > 0 && (this.state_ === TradingState.HALTED || this.stateCode_ === 'FLAT_TIME' || this.flatTimeFlattenSent),
     };
   }
 
@@ -186,6 +196,17 @@ export class RiskManager {
     return this.reservations.delete(reservationId);
   }
 
+  /**
+   * Kill switch: HALTED with code KILL_SWITCH (an MLL breach keeps its permanent code) and a flatten
+   * request for every position and working entry. Clears at the next trading day like a daily halt.
+   */
+  halt(code: 'KILL_SWITCH', detail: string, tsMs: number): RiskEvent[] {
+    this.advance(tsMs);
+    if (!this.mllBreached) this.transition(TradingState.HALTED, code, detail, tsMs);
+    this.flatten(code, detail, tsMs);
+    return this.drainEvents();
+  }
+
   // ---- PRE-TRADE CHECKS ----------------------------------------------------------------------
 
   /**
@@ -220,9 +241,9 @@ export class RiskManager {
 
   /** Rules every new exposure must pass, in this order: HALTED, flat time, REDUCING, trades per day, cooldown. */
   private entryGate(tsMs: number): RiskDenied | null {
-    if (this.state_ === TradingState.HALTED) return deny('HALTED', `state=HALTED reason=${this.stateCode}`);
+    if (this.state_ === TradingState.HALTED) return deny('HALTED', `state=HALTED reason=${this.stateCode_}`);
     if (isAfterFlatTime(tsMs, this.settings)) return deny('FLAT_TIME', `flat_time=${this.settings.flatTime} ${this.settings.flatTimeZone}`);
-    if (this.state_ === TradingState.REDUCING) return deny('REDUCING', `state=REDUCING reason=${this.stateCode}`);
+    if (this.state_ === TradingState.REDUCING) return deny('REDUCING', `state=REDUCING reason=${this.stateCode_}`);
     const pending = this.reservations.size;
     if (this.tradesToday + pending >= this.settings.maxTradesPerDay)
       return deny('MAX_TRADES_PER_DAY', `trades=${this.tradesToday} pending=${pending} max=${this.settings.maxTradesPerDay}`);
@@ -349,7 +370,7 @@ export class RiskManager {
   private transition(to: TradingState, code: RiskCode, detail: string, tsMs: number): void {
     this.emit({ kind: 'STATE_CHANGED', tsMs, from: this.state_, to, code, detail });
     this.state_ = to;
-    this.stateCode = to === TradingState.ACTIVE ? null : code;
+    this.stateCode_ = to === TradingState.ACTIVE ? null : code;
   }
 
   private flatten(code: RiskCode, detail: string, tsMs: number): void {

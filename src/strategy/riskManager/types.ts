@@ -22,7 +22,8 @@ export type RiskCode =
   | 'SIZE_ZERO'
   | 'UNKNOWN_INSTRUMENT'
   | 'INVALID_ORDER'
-  | 'NEW_TRADING_DAY';
+  | 'NEW_TRADING_DAY'
+  | 'KILL_SWITCH';
 
 /** A denial with a typed code (assignable to the domain Denied). */
 export interface RiskDenied extends Denied {

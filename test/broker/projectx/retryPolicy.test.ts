@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ExponentialBackoffPolicy, defaultHubRetryPolicy, seededRandom } from '../../../src/broker/projectx/retryPolicy.ts';
-import { ManualClock } from '../../../src/broker/projectx/clock.ts';
+import { ManualClock } from '../../../src/domain/clock.ts';
 import { SlidingWindowLimiter, ProjectXRateLimits } from '../../../src/broker/projectx/rateLimiter.ts';
 
 describe('ExponentialBackoffPolicy', () => {

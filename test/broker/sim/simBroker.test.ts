@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimBroker } from '../../../src/broker/sim/simBroker.ts';
 import { barPath, firstReach } from '../../../src/broker/sim/barPath.ts';
-import type { BracketOrderRequest } from '../../../src/broker/broker.ts';
+import type { BracketOrderRequest } from '../../../src/domain/orders.ts';
 import type { Instrument } from '../../../src/domain/instrument.ts';
 
 const MNQ: Instrument = { symbol: 'MNQ', tickSize: 0.25, tickValueUsd: 0.5, commissionPerSideUsd: 0.37, isMicro: true };
@@ -47,7 +47,7 @@ describe('SimBroker fills', () => {
   it('fills a market entry at the next bar open plus slippage and sets the bracket from the fill', () => {
     const b = broker(1);
     b.submitBracket(order());
-    const ev = b.processBar(bar(1, 100, 100.5, 99.75, 100.25));
+    const ev = b.onBar(bar(1, 100, 100.5, 99.75, 100.25));
     expect(ev).toHaveLength(1);
     expect(ev[0]).toMatchObject({ kind: 'entry_filled', price: 100.25, qty: 2, commissionUsd: 0.74, stopPrice: 98.25, targetPrice: 104.25 });
   });
@@ -55,70 +55,70 @@ describe('SimBroker fills', () => {
   it('fills a short market entry below the open', () => {
     const b = broker(2);
     b.submitBracket(order({ side: 'short' }));
-    const [e] = b.processBar(bar(1, 100, 100.5, 99.75, 100.25));
+    const [e] = b.onBar(bar(1, 100, 100.5, 99.75, 100.25));
     expect(e).toMatchObject({ kind: 'entry_filled', side: 'sell', price: 99.5, stopPrice: 101.5, targetPrice: 95.5 });
   });
 
   it('does not fill a buy limit that is only touched, fills when traded through', () => {
     const b = broker();
     b.submitBracket(order({ entryType: 'limit', limitPrice: 99 }));
-    expect(b.processBar(bar(1, 100, 101, 99, 100))).toEqual([]);
-    const [e] = b.processBar(bar(2, 100, 101, 98.75, 100));
+    expect(b.onBar(bar(1, 100, 101, 99, 100))).toEqual([]);
+    const [e] = b.onBar(bar(2, 100, 101, 98.75, 100));
     expect(e).toMatchObject({ kind: 'entry_filled', price: 99 });
   });
 
   it('fills a limit at the open when the bar opens beyond it', () => {
     const b = broker();
     b.submitBracket(order({ entryType: 'limit', limitPrice: 99 }));
-    const [e] = b.processBar(bar(1, 98.5, 99.5, 98, 99));
+    const [e] = b.onBar(bar(1, 98.5, 99.5, 98, 99));
     expect(e).toMatchObject({ kind: 'entry_filled', price: 98.5 });
   });
 
   it('expires an unfilled limit entry', () => {
     const b = broker();
     b.submitBracket(order({ entryType: 'limit', limitPrice: 90, expiresAtMs: 2 }));
-    expect(b.processBar(bar(1, 100, 101, 99, 100))).toEqual([]);
-    expect(b.processBar(bar(2, 100, 101, 89, 100))[0]).toMatchObject({ kind: 'entry_cancelled', reason: 'limit entry expired unfilled' });
+    expect(b.onBar(bar(1, 100, 101, 99, 100))).toEqual([]);
+    expect(b.onBar(bar(2, 100, 101, 89, 100))[0]).toMatchObject({ kind: 'entry_cancelled', reason: 'limit entry expired unfilled' });
     expect(b.position).toBeNull();
   });
 
   it('counts the stop when one bar reaches both stop and target', () => {
     const b = broker(0);
     b.submitBracket(order());
-    b.processBar(bar(1, 100, 100, 100, 100)); // entry 100, stop 98, target 104
-    const [x] = b.processBar(bar(2, 100, 105, 97, 101)); // open nearer high: target first on the path
+    b.onBar(bar(1, 100, 100, 100, 100)); // entry 100, stop 98, target 104
+    const [x] = b.onBar(bar(2, 100, 105, 97, 101)); // open nearer high: target first on the path
     expect(x).toMatchObject({ kind: 'exit_filled', reason: 'stop', price: 98, side: 'sell', commissionUsd: 0.74 });
   });
 
   it('fills the stop at the stop price minus slippage', () => {
     const b = broker(1);
     b.submitBracket(order());
-    b.processBar(bar(1, 100, 100, 100, 100)); // fill 100.25, stop 98.25
-    const [x] = b.processBar(bar(2, 100, 100.5, 98, 99));
+    b.onBar(bar(1, 100, 100, 100, 100)); // fill 100.25, stop 98.25
+    const [x] = b.onBar(bar(2, 100, 100.5, 98, 99));
     expect(x).toMatchObject({ reason: 'stop', price: 98 });
   });
 
   it('fills a gap through the stop at the open minus slippage', () => {
     const b = broker(1);
     b.submitBracket(order());
-    b.processBar(bar(1, 100, 100, 100, 100)); // stop 98.25
-    const [x] = b.processBar(bar(2, 95, 96, 94, 95.5));
+    b.onBar(bar(1, 100, 100, 100, 100)); // stop 98.25
+    const [x] = b.onBar(bar(2, 95, 96, 94, 95.5));
     expect(x).toMatchObject({ reason: 'stop', price: 94.75 });
   });
 
   it('fills the target only when traded through, at the target price', () => {
     const b = broker(0);
     b.submitBracket(order());
-    b.processBar(bar(1, 100, 100, 100, 100)); // target 104
-    expect(b.processBar(bar(2, 101, 104, 100.5, 103))).toEqual([]);
-    expect(b.processBar(bar(3, 103, 104.5, 102.5, 104))[0]).toMatchObject({ reason: 'target', price: 104 });
+    b.onBar(bar(1, 100, 100, 100, 100)); // target 104
+    expect(b.onBar(bar(2, 101, 104, 100.5, 103))).toEqual([]);
+    expect(b.onBar(bar(3, 103, 104.5, 102.5, 104))[0]).toMatchObject({ reason: 'target', price: 104 });
   });
 
   it('lets a limit filled on the way down exit at the target later in the same bar (open nearer the low)', () => {
     const b = broker(0);
     b.submitBracket(order({ entryType: 'limit', limitPrice: 99, stopTicks: 20, targetTicks: 8 }));
     // path 99.5 -> 98.75 (fills 99) -> 101.5 (target 101 traded through) -> 100
-    const ev = b.processBar(bar(1, 99.5, 101.5, 98.75, 100));
+    const ev = b.onBar(bar(1, 99.5, 101.5, 98.75, 100));
     expect(ev.map((e) => e.kind)).toEqual(['entry_filled', 'exit_filled']);
     expect(ev[1]).toMatchObject({ reason: 'target', price: 101 });
   });
@@ -127,23 +127,23 @@ describe('SimBroker fills', () => {
     const b = broker(0);
     b.submitBracket(order({ entryType: 'limit', limitPrice: 99, stopTicks: 20, targetTicks: 4 }));
     // path 101 -> 101.75 (before the fill; above target 100) -> 98.75 (fill 99) -> 99.5
-    const ev = b.processBar(bar(1, 101, 101.75, 98.75, 99.5));
+    const ev = b.onBar(bar(1, 101, 101.75, 98.75, 99.5));
     expect(ev.map((e) => e.kind)).toEqual(['entry_filled']);
   });
 
   it('liquidates at the risk level when the path reaches it before the stop', () => {
     const b = broker(1);
     b.submitBracket(order({ stopTicks: 40 }));
-    b.processBar(bar(1, 100, 100, 100, 100)); // fill 100.25, stop 90.25
+    b.onBar(bar(1, 100, 100, 100, 100)); // fill 100.25, stop 90.25
     b.setLiquidationLevel({ price: 95, rule: 'MAX_LOSS_LIMIT' });
-    const [x] = b.processBar(bar(2, 99, 99.5, 90, 91));
+    const [x] = b.onBar(bar(2, 99, 99.5, 90, 91));
     expect(x).toMatchObject({ reason: 'risk_liquidation', price: 94.75 });
   });
 
   it('flattens at the given price minus slippage and cancels a working entry', () => {
     const b = broker(1);
     b.submitBracket(order());
-    b.processBar(bar(1, 100, 100, 100, 100));
+    b.onBar(bar(1, 100, 100, 100, 100));
     const ev = b.flatten(101, 5, 'session_end');
     expect(ev[0]).toMatchObject({ kind: 'exit_filled', price: 100.75, reason: 'session_end' });
     const b2 = broker(1);
@@ -154,6 +154,6 @@ describe('SimBroker fills', () => {
   it('rejects a second entry while one is working or open', () => {
     const b = broker();
     b.submitBracket(order());
-    expect(b.submitBracket(order({ intentId: 'i2' }))).toMatchObject({ kind: 'entry_rejected' });
+    expect(b.submitBracket(order({ intentId: 'i2' })).events[0]).toMatchObject({ kind: 'entry_rejected' });
   });
 });

@@ -7,8 +7,8 @@ import { ManualClock, ProjectXClient, connectRealtime } from '../../../src/broke
 import { silentLogger } from '../../../src/log/logger.ts';
 import { SqliteJournal } from '../../../src/state/index.ts';
 import { JournalRecorder } from '../../../src/live/journalRecorder.ts';
-import { ProjectXLiveBroker } from '../../../src/live/projectxBroker.ts';
-import type { ExecutionEvent } from '../../../src/broker/broker.ts';
+import { ProjectXBroker } from '../../../src/broker/projectx/projectxBroker.ts';
+import type { ExecutionEvent } from '../../../src/domain/orders.ts';
 
 const env = process.env;
 const crashAt = env.CRASH_AT ?? '';
@@ -32,7 +32,7 @@ const client = new ProjectXClient({
 });
 const accountId = Number(env.ACCOUNT);
 const realtime = await connectRealtime({ client, rtcUrl: env.API!, accountId, logger: silentLogger() });
-const broker = new ProjectXLiveBroker({
+const broker = new ProjectXBroker({
   client,
   sync: realtime.sync,
   accountId,

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { Bar } from '../../../domain/bar.ts';
 import { silentLogger } from '../../../log/logger.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import { systemClock, type Clock } from '../../../domain/clock.ts';
 import { ProjectXError } from '../errors.ts';
 import {
   parseAccount,

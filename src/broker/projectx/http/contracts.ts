@@ -2,7 +2,7 @@
 // tick value, cached and re-resolved when it ages out or the cached contract stops being active (roll).
 
 import { BrokerError } from '../../../domain/errors.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../../domain/clock.ts';
 import type { PxContract } from '../types.ts';
 import type { ProjectXClient } from './client.ts';
 

@@ -4,7 +4,7 @@
 import type { Side } from '../../../domain/trading.ts';
 import { BrokerError } from '../../../domain/errors.ts';
 import { bracketFromPrices, bracketFromTickDistances } from '../brackets.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../../domain/clock.ts';
 import { ProjectXError } from '../errors.ts';
 import { OrderSideCode, OrderStatus, OrderType, type PxOrder } from '../types.ts';
 import type { PlaceOrderRequest, ProjectXClient } from './client.ts';

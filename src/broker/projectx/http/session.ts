@@ -2,7 +2,7 @@
 // Auth/validate before the 24 h expiry (read from the JWT `exp` claim) and re-acquired once on a 401.
 
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../../domain/clock.ts';
 import { MissingCredentialsError, ProjectXError } from '../errors.ts';
 import { parseEnvelope } from '../parse.ts';
 import { readSecret } from '../../../config/secrets.ts';

@@ -4,7 +4,7 @@
 
 import type { Logger } from 'pino';
 import { ProjectXAccountState, type AccountSnapshot, type ApplyResult } from '../accountState.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../../domain/clock.ts';
 import { ProjectXError } from '../errors.ts';
 import type { ProjectXClient } from '../http/client.ts';
 import type { PxOrder, PxPosition, PxTrade } from '../types.ts';

@@ -4,7 +4,7 @@
 
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection, type ILogger } from '@microsoft/signalr';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../../domain/clock.ts';
 import type { RetryPolicy } from '../retryPolicy.ts';
 import { Emitter, fireAndForget } from './emitter.ts';
 

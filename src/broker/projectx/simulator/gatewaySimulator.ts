@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bar } from '../../../domain/bar.ts';
-import { ManualClock, type Clock } from '../clock.ts';
+import { ManualClock, type Clock } from '../../../domain/clock.ts';
 import { SlidingWindowLimiter } from '../rateLimiter.ts';
 import { FaultPlan } from './faults.ts';
 import { SimHubServer } from './hubServer.ts';

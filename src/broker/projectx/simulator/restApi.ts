@@ -4,7 +4,7 @@
 import type { Bar } from '../../../domain/bar.ts';
 import { parseTimestampUtcMs } from '../parse.ts';
 import { type SlidingWindowLimiter } from '../rateLimiter.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../../domain/clock.ts';
 import { OrderStatus } from '../types.ts';
 import type { FaultPlan } from './faults.ts';
 import { aggregateBars, periodMs } from './marketReplay.ts';

@@ -1,6 +1,6 @@
 // Test harness: a started Gateway simulator and a REST client wired to it on one shared manual clock.
 
-import { ManualClock } from '../../../../src/broker/projectx/clock.ts';
+import { ManualClock } from '../../../../src/domain/clock.ts';
 import { ProjectXClient } from '../../../../src/broker/projectx/http/client.ts';
 import { ExponentialBackoffPolicy } from '../../../../src/broker/projectx/retryPolicy.ts';
 import { GatewaySimulator, type GatewaySimulatorOptions, type SimAddress } from '../../../../src/broker/projectx/simulator/index.ts';

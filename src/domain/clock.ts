@@ -1,5 +1,5 @@
-// The one time seam of the ProjectX client and simulator: a Clock (now + sleep), the system clock and a
-// manual clock that tests advance by hand (or let jump forward on every sleep) so nothing really waits.
+// The one time seam: a Clock (now + sleep), the system clock (the only reader of Date.now) and a manual
+// clock that tests advance by hand (or let jump forward on every sleep) so nothing really waits.
 
 /** Time source: `nowMs()` is UTC epoch ms; `sleep(ms)` resolves after `ms` of this clock's time. */
 export interface Clock {
@@ -7,7 +7,7 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-/** Wall-clock time; the only place in broker/projectx that reads Date.now(). */
+/** Wall-clock time; the only place in txbot that reads Date.now(). */
 export const systemClock: Clock = {
   nowMs: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),

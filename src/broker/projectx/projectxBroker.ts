@@ -3,25 +3,18 @@
 // flatten = close the contract and cancel every leg.
 
 import type { Logger } from 'pino';
-import type { Bar } from '../domain/bar.ts';
-import { roundToTick } from '../domain/instrument.ts';
-import type { Side } from '../domain/trading.ts';
-import type { BracketOrderRequest, BrokerPosition, ExecutionEvent, ExitReason } from '../broker/broker.ts';
-import {
-  OrderSideCode,
-  OrderStatus,
-  OrderType,
-  ProjectXError,
-  flattenContract,
-  placeBracketEntry,
-  type ProjectXAccountSync,
-  type ProjectXClient,
-  type PxOrder,
-  type PxTrade,
-} from '../broker/projectx/index.ts';
-import type { LiveBroker, SubmitOutcome } from './liveBroker.ts';
+import type { Bar } from '../../domain/bar.ts';
+import { roundToTick } from '../../domain/instrument.ts';
+import type { Side } from '../../domain/trading.ts';
+import type { BracketOrderRequest, BrokerPosition, ExecutionEvent, ExitReason, SubmitOutcome } from '../../domain/orders.ts';
+import type { BrokerPort } from '../../engine/brokerPort.ts';
+import { ProjectXError } from './errors.ts';
+import { flattenContract, placeBracketEntry } from './http/orders.ts';
+import type { ProjectXClient } from './http/client.ts';
+import type { ProjectXAccountSync } from './realtime/accountSync.ts';
+import { OrderSideCode, OrderStatus, OrderType, type PxOrder, type PxTrade } from './types.ts';
 
-export interface ProjectXLiveBrokerOptions {
+export interface ProjectXBrokerOptions {
   readonly client: ProjectXClient;
   readonly sync: ProjectXAccountSync;
   readonly accountId: number;
@@ -52,11 +45,11 @@ interface Open {
 const sideOf = (code: OrderSideCode): 'buy' | 'sell' => (code === OrderSideCode.Bid ? 'buy' : 'sell');
 const exitSideOf = (s: Side): 'buy' | 'sell' => (s === 'long' ? 'sell' : 'buy');
 
-/** LiveBroker on ProjectX; executions arrive from the user hub through the event sink. */
-export class ProjectXLiveBroker implements LiveBroker {
-  readonly kind = 'projectx' as const;
-  private readonly o: ProjectXLiveBrokerOptions;
-  private sink: (events: ExecutionEvent[]) => void = () => undefined;
+/** BrokerPort on ProjectX; executions arrive from the user hub through the event sink. */
+export class ProjectXBroker implements BrokerPort {
+  readonly name = 'projectx';
+  private readonly o: ProjectXBrokerOptions;
+  private sink: (events: readonly ExecutionEvent[]) => void = () => undefined;
   private working: Working | null = null;
   private open: Open | null = null;
   private flattenReason: ExitReason | null = null;
@@ -66,7 +59,7 @@ export class ProjectXLiveBroker implements LiveBroker {
   /** Trade ids already handled (hub events and REST resyncs report the same trades). */
   private readonly seen = new Set<number>();
 
-  constructor(options: ProjectXLiveBrokerOptions) {
+  constructor(options: ProjectXBrokerOptions) {
     this.o = options;
     for (const id of options.sync.state.trades.keys()) this.seen.add(id);
     this.offs.push(
@@ -112,7 +105,8 @@ export class ProjectXLiveBroker implements LiveBroker {
     this.open = { pos, entryOrderId, exitQty: 0, exitNotional: 0, exitFeesUsd: 0 };
   }
 
-  async onBarClosed(_bar: Bar): Promise<ExecutionEvent[]> {
+  /** Venue fills stream in through the account sync; a bar close causes none. */
+  onBar(_bar: Bar): readonly ExecutionEvent[] {
     return [];
   }
 
@@ -183,7 +177,7 @@ export class ProjectXLiveBroker implements LiveBroker {
     // The venue enforces its own liquidation; the risk manager flattens on its marks.
   }
 
-  setEventSink(sink: (events: ExecutionEvent[]) => void): void {
+  setEventSink(sink: (events: readonly ExecutionEvent[]) => void): void {
     this.sink = sink;
   }
 

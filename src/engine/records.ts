@@ -1,8 +1,10 @@
-// Records a backtest produces: completed trades, per-day results, and the equity curve.
+// Records every run produces (backtest, replay, paper, live): trades, per-day results, the equity curve,
+// the first rule breach, per-bar decisions, and the run as a whole.
 
 import type { RegimeLabel } from '../domain/regime.ts';
 import type { Side } from '../domain/trading.ts';
-import type { ExitReason } from '../broker/broker.ts';
+import type { ExitReason } from '../domain/orders.ts';
+import type { RiskEvent } from '../strategy/riskManager/types.ts';
 
 /** One round trip. Money in USD; times UTC ms. */
 export interface TradeRecord {
@@ -43,4 +45,29 @@ export interface BreachRecord {
   readonly rule: string;
   readonly tsMs: number;
   readonly detail: string;
+}
+
+/** One line of decisions.jsonl: the bar, its regime and what the engine did or why not. */
+export interface DecisionRecord {
+  /** Decision instant: the bar's close (UTC ms). */
+  readonly tsMs: number;
+  readonly close: number;
+  readonly regime: RegimeLabel | null;
+  readonly confidence: number | null;
+  readonly probs: readonly number[] | null;
+  readonly action: 'none' | 'enter' | 'flatten' | 'hold' | 'cancel';
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** What a run produced, in the shapes the summary, report and output files read. */
+export interface RunResult {
+  readonly trades: TradeRecord[];
+  readonly days: DayRecord[];
+  readonly equity: EquityPoint[];
+  readonly breach: BreachRecord | null;
+  /** Bars per regime label (bars with a regime). */
+  readonly regimeBars: Map<string, number>;
+  readonly barsProcessed: number;
+  readonly riskEvents: RiskEvent[];
 }

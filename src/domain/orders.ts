@@ -1,17 +1,10 @@
-// The broker seam: order commands the engine emits and the execution events brokers report back.
-//
-// | member            | sim (backtest/paper)            | projectx (live)                          |
-// |-------------------|---------------------------------|------------------------------------------|
-// | submitBracket     | required: entry + OCO bracket   | required: Order/place with signed ticks  |
-// | cancelEntry       | required                        | required: Order/cancel                   |
-// | flatten           | required (at a given price)     | required: closeContract + cancel legs    |
-// | position          | required                        | required: Position/searchOpen + stream   |
-// | reconcile reports | n/a                             | required: orders/positions/fills via REST |
+// Orders, executions and positions as the engine and every broker adapter exchange them: the bracket
+// entry request, engine commands, execution events, the open position and its risk liquidation level.
 //
 // Stops and targets travel as tick distances from the fill price, as ProjectX brackets do, so the
 // simulated and live brackets sit at the same prices for the same fill.
 
-import type { OrderSide, Side } from '../domain/trading.ts';
+import type { OrderSide, Side } from './trading.ts';
 
 /** An entry order with a server-side OCO bracket. */
 export interface BracketOrderRequest {
@@ -79,4 +72,16 @@ export interface BrokerPosition {
   readonly entryTsMs: number;
   readonly stopPrice: number;
   readonly targetPrice: number;
+}
+
+/** A risk level at which the position is liquidated (long: price at or below; short: at or above). */
+export interface LiquidationLevel {
+  readonly price: number;
+  readonly rule: string;
+}
+
+/** What a submit produced: the broker's order id (null when none was assigned) and immediate events. */
+export interface SubmitOutcome {
+  readonly brokerOrderId: string | null;
+  readonly events: readonly ExecutionEvent[];
 }

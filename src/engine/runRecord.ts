@@ -1,13 +1,10 @@
-// Collects what a run produced in the backtest's shapes (trades, days, equity, breach, regime bars), so
-// paper and replay sessions write the same outputs as `txbot backtest` through src/backtest/outputs.ts.
+// The run bookkeeping of the engine session: trades, trading days (net P&L, worst intraday equity), the
+// equity curve, the first rule breach and bars per regime, the same in every mode.
 
 import type { Bar } from '../domain/bar.ts';
-import { sessionInfo } from '../domain/session.ts';
 import { dateKeyOfDays } from '../domain/time.ts';
-import type { BrokerPosition } from '../broker/broker.ts';
-import type { BacktestRun } from '../backtest/runner.ts';
-import type { BreachRecord, DayRecord, EquityPoint, TradeRecord } from '../backtest/types.ts';
-import type { DecisionRecord } from '../engine/types.ts';
+import type { BrokerPosition } from '../domain/orders.ts';
+import type { BreachRecord, DayRecord, DecisionRecord, EquityPoint, RunResult, TradeRecord } from './records.ts';
 import type { RiskEvent } from '../strategy/riskManager/types.ts';
 
 interface DayAcc {
@@ -17,7 +14,7 @@ interface DayAcc {
   trades: number;
 }
 
-/** Same bookkeeping as runBacktest, fed step by step by the live runner. */
+/** Fed step by step by the engine session (engine/session.ts), the only writer. */
 export class RunRecord {
   readonly trades: TradeRecord[] = [];
   readonly days: DayRecord[] = [];
@@ -41,9 +38,8 @@ export class RunRecord {
     if (this.acc) this.acc.trades++;
   }
 
-  /** Before the bar's executions: rolls the day. */
-  beginBar(bar: Bar, equityUsd: number): void {
-    const day = sessionInfo(bar.tsMs).tradingDay;
+  /** Before the bar's executions: rolls the day (`day`: trading day of the bar, days since epoch). */
+  beginBar(day: number, equityUsd: number): void {
     if (!this.acc || this.acc.day !== day) {
       this.closeDay(equityUsd);
       this.acc = { day, startEquity: equityUsd, worst: equityUsd, trades: 0 };
@@ -81,8 +77,8 @@ export class RunRecord {
     this.acc = null;
   }
 
-  /** The record as a BacktestRun (for buildSummary and the report). */
-  toRun(): BacktestRun {
+  /** The record as a RunResult (for buildSummary and the report). */
+  toResult(): RunResult {
     return {
       trades: this.trades,
       days: this.days,
