@@ -3,6 +3,38 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
+/**
+ * The layers of src/: each folder may import only from itself and the folders listed (imports point
+ * down; README "Layout" explains why). Adding a folder means adding it here.
+ */
+const LAYERS = {
+  domain: [],
+  log: ['domain'],
+  config: ['domain', 'log'],
+  data: ['domain', 'log', 'config'],
+  regime: ['domain', 'log', 'config', 'data'],
+  strategy: ['domain', 'log', 'config'],
+  state: ['domain', 'log', 'config'],
+  integrations: ['domain', 'log', 'config', 'data', 'strategy'],
+  engine: ['domain', 'log', 'config', 'strategy'],
+  broker: ['domain', 'log', 'config', 'engine'],
+  report: ['domain', 'log', 'config', 'data', 'regime', 'strategy', 'engine'],
+  monitor: ['domain', 'log', 'config', 'state', 'engine', 'strategy'],
+  backtest: ['domain', 'log', 'config', 'data', 'regime', 'strategy', 'integrations', 'engine', 'broker', 'report'],
+  live: ['domain', 'log', 'config', 'data', 'regime', 'strategy', 'integrations', 'state', 'engine', 'broker', 'monitor', 'report'],
+  rl: ['domain', 'log', 'config', 'data', 'regime', 'strategy', 'engine', 'broker', 'report'],
+  optimize: ['domain', 'log', 'config', 'data', 'regime', 'strategy', 'engine', 'report'],
+  app: ['domain', 'log', 'config', 'data', 'regime', 'strategy', 'integrations', 'state', 'engine', 'broker', 'report', 'monitor', 'backtest', 'live', 'rl', 'optimize'],
+  cli: ['domain', 'log', 'config', 'data', 'regime', 'strategy', 'integrations', 'state', 'engine', 'broker', 'report', 'monitor', 'backtest', 'live', 'rl', 'optimize', 'app'],
+};
+
+const layerZones = Object.entries(LAYERS).map(([layer, allowed]) => ({
+  target: `./src/${layer}`,
+  from: './src',
+  except: [`./${layer}`, ...allowed.map((a) => `./${a}`)],
+  message: `src/${layer}/ may import only from ${[layer, ...allowed].join(', ')} (see README "Layout")`,
+}));
+
 export default tseslint.config(
   { ignores: ['vitest.config.ts', 'node_modules/**', 'dist/**', 'reports/**', 'test-artifacts/**', 'coverage/**', '.scratch/**'] },
   js.configs.recommended,
@@ -20,6 +52,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-constant-condition': ['error', { checkLoops: false }],
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
     },
   },
   {

@@ -15,10 +15,10 @@ import {
   generateSignal,
   RiskManager,
   riskSettingsFromConfig,
-  SessionVwap,
   signalSettingsFromConfig,
   type TradeSignal,
 } from '../src/strategy/index.ts';
+import { SessionVwap } from '../src/domain/vwap.ts';
 import { readCalendarCsv, resolveCalendarFile } from '../src/integrations/calendar.ts';
 import { readVixCsv, resolveVixFile } from '../src/integrations/vix.ts';
 

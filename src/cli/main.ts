@@ -2,7 +2,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { TxbotError, ConfigError, DataError } from '../domain/errors.ts';
-import { redactSecrets } from '../config/secrets.ts';
+import { redactSecrets } from '../log/secrets.ts';
 import { COMMANDS } from './commands/index.ts';
 
 /** Builds the program with every command registered. */

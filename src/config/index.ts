@@ -2,5 +2,5 @@
 export { configSchema, type Config, type ConfigInput } from './schema.ts';
 export { loadConfig, validateConfig, resolveConfigPath, applyEnvOverrides, type LoadedConfig } from './loader.ts';
 export { checkConfigRules, CONFIG_RULES } from './rules.ts';
-export { readSecret, redactSecrets, SECRET_ENV_VARS, type SecretName } from './secrets.ts';
+export { readSecret, redactSecrets, SECRET_ENV_VARS, type SecretName } from '../log/secrets.ts';
 export { instrumentOf } from './instrument.ts';

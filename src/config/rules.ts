@@ -4,7 +4,7 @@ import type { Config } from './schema.ts';
 import { regimeLabelsFor, REGIME_LABELS_5, REGIME_LABELS_7 } from '../domain/regime.ts';
 import { minutesOfClock } from '../domain/time.ts';
 import { describeValue } from './describeValue.ts';
-import { exceedsCombinePlan } from '../strategy/riskManager/combinePlans.ts';
+import { exceedsCombinePlan } from '../domain/combinePlans.ts';
 
 type Rule = (c: Config) => string[];
 

@@ -11,7 +11,7 @@ import { formatIsoInZone, MINUTE_MS } from '../domain/time.ts';
 import { TradingState } from '../domain/trading.ts';
 import type { Config } from '../config/schema.ts';
 import type { BrokerPosition, EngineCommand, ExecutionEvent, ExitReason, LiquidationLevel } from '../domain/orders.ts';
-import { SessionVwap, type VwapSnapshot } from '../strategy/vwap.ts';
+import { SessionVwap, type VwapSnapshot } from '../domain/vwap.ts';
 import {
   evaluateFilters,
   filterSettingsFromConfig,

@@ -9,7 +9,7 @@ import type { Config } from '../config/index.ts';
 import type { DecisionRecord as EngineDecision } from '../engine/records.ts';
 import type { RiskSnapshot } from '../strategy/riskManager/index.ts';
 import type { FillRecord, Journal, PositionSnapshot, TradeRecord } from '../state/index.ts';
-import type { Emitter } from '../broker/projectx/realtime/emitter.ts';
+import type { Emitter } from '../domain/emitter.ts';
 import type { HubEvents } from '../broker/projectx/realtime/hubConnection.ts';
 import { MonitorBus, startMonitoring, type MonitoringHandle, type MonitorEvent } from '../monitor/index.ts';
 

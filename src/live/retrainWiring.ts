@@ -8,10 +8,10 @@ import type { LoadedConfig } from '../config/loader.ts';
 import type { RegimeInfo, RegimeLabel } from '../domain/regime.ts';
 import type { RegimeModel } from '../regime/index.ts';
 import { LocalModelStore } from '../regime/modelRepository.ts';
+import { journalTrainingClock } from './journalTrainingClock.ts';
 import {
   RetrainController,
   SwappableRegimeDetector,
-  journalTrainingClock,
   startOfLastTradingDays,
   type BarHistorySource,
   type RetrainEvent,

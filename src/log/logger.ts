@@ -1,7 +1,7 @@
 // pino logger factory: human-readable on a TTY, JSON otherwise, with secrets redacted.
 
 import pino, { type Logger } from 'pino';
-import { redactSecrets } from '../config/secrets.ts';
+import { redactSecrets } from './secrets.ts';
 
 export type { Logger };
 

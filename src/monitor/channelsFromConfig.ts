@@ -1,7 +1,7 @@
 // The one wiring point building alert channels from the `monitoring` config and secrets from the environment.
 
 import type { Config } from '../config/schema.ts';
-import { readSecret } from '../config/secrets.ts';
+import { readSecret } from '../log/secrets.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { createEmailChannel } from './channels/email.ts';
 import { createTelegramChannel } from './channels/telegram.ts';

@@ -2,7 +2,7 @@
 // per-channel rate limit, bounded per-channel queues, and retries with exponential backoff on a Clock.
 
 import type { Clock } from '../domain/clock.ts';
-import { fireAndForget } from '../broker/projectx/realtime/emitter.ts';
+import { fireAndForget } from '../domain/emitter.ts';
 import type { Logger } from '../log/logger.ts';
 import { AlertDeliveryError } from './channels/httpPost.ts';
 import type { Alert, AlertChannel } from './types.ts';

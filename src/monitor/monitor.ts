@@ -4,9 +4,9 @@
 
 import type { Clock } from '../domain/clock.ts';
 import { systemClock } from '../domain/clock.ts';
-import { fireAndForget } from '../broker/projectx/realtime/emitter.ts';
+import { fireAndForget } from '../domain/emitter.ts';
 import type { Config } from '../config/schema.ts';
-import { readSecret } from '../config/secrets.ts';
+import { readSecret } from '../log/secrets.ts';
 import { MINUTE_MS } from '../domain/time.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Journal } from '../state/journal.ts';

@@ -1,7 +1,7 @@
 // Runs the alert rules against the journal and the live events: event alerts at once, journal rules
 // (daily loss, win rate, idle engine) on every bar, trade and timer tick. Emits each rule alert once.
 
-import { fireAndForget } from '../broker/projectx/realtime/emitter.ts';
+import { fireAndForget } from '../domain/emitter.ts';
 import { sessionInfo } from '../domain/session.ts';
 import { TradingState } from '../domain/trading.ts';
 import type { Logger } from '../log/logger.ts';

@@ -31,7 +31,6 @@
 //   end of day (after the 15:10 CT flat, before 17:00 CT): risk.onTradingDayEnd(tsMs, brokerBalanceUsd?)
 //     (if omitted, the first bar of the next trade date closes the day with the internal equity)
 
-export * from './vwap.ts';
 export * from './filters/index.ts';
 export * from './signalGenerator/index.ts';
 export * from './riskManager/index.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryJournal } from '../../src/state/index.ts';
 import type { FillRecord, TradeRecord } from '../../src/state/index.ts';
 import { MonitorBus, type MonitorEvent } from '../../src/monitor/index.ts';
-import { Emitter } from '../../src/broker/projectx/realtime/emitter.ts';
+import { Emitter } from '../../src/domain/emitter.ts';
 import { HubState, type HubEvents } from '../../src/broker/projectx/realtime/hubConnection.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { loadConfig } from '../../src/config/index.ts';

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/log/logger.ts';
-import { redactSecrets } from '../../src/config/secrets.ts';
+import { redactSecrets } from '../../src/log/secrets.ts';
 
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
   const chunks: string[] = [];

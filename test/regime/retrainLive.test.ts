@@ -24,7 +24,7 @@ import {
   type TrainingClock,
 } from '../../src/regime/retrain/index.ts';
 import { LocalModelStore } from '../../src/regime/modelRepository.ts';
-import { journalTrainingClock } from '../../src/regime/retrain/journalClock.ts';
+import { journalTrainingClock } from '../../src/live/journalTrainingClock.ts';
 import { lastTrainingTimeMs, MemoryJournal } from '../../src/state/index.ts';
 import { testConfig } from '../support/backtestFixtures.ts';
 import { useTempDir } from '../support/tmp.ts';

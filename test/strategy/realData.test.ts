@@ -16,10 +16,10 @@ import {
   riskSettingsFromConfig,
   RiskManager,
   SessionTradeCounter,
-  SessionVwap,
   signalSettingsFromConfig,
   type TradeSignal,
 } from '../../src/strategy/index.ts';
+import { SessionVwap } from '../../src/domain/vwap.ts';
 import { readCalendarCsv, SHARED_CALENDAR_FILE } from '../../src/integrations/calendar.ts';
 import { readVixCsv, SHARED_VIX_FILE } from '../../src/integrations/vix.ts';
 

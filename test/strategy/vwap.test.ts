@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Bar } from '../../src/domain/bar.ts';
 import { localToUtc, MINUTE_MS, naiveLocalMs } from '../../src/domain/time.ts';
-import { bandPrice, SessionVwap, vwapPrice } from '../../src/strategy/vwap.ts';
+import { bandPrice, SessionVwap, vwapPrice } from '../../src/domain/vwap.ts';
 
 /** UTC instant of an ET wall-clock time. */
 function et(y: number, mo: number, d: number, h: number, mi: number): number {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.ts';
-import { readSecret } from '../../config/secrets.ts';
+import { readSecret } from '../../log/secrets.ts';
 import { startDashboard } from '../../monitor/dashboard/server.ts';
 import { openJournal, sqliteJournalPath, SqliteJournal, type Journal } from '../../state/index.ts';
 import { parseIntOption } from '../options.ts';

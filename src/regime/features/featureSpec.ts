@@ -4,7 +4,7 @@
 import type { Config } from '../../config/index.ts';
 import { FEATURE_NAMES } from '../../config/sections/regime.ts';
 import { ConfigError } from '../../domain/errors.ts';
-import type { VwapPriceSource } from '../../strategy/vwap.ts';
+import type { VwapPriceSource } from '../../domain/vwap.ts';
 
 /** A feature name: log_return, realized_vol, log_range, volume_ratio, vwap_distance. */
 export type FeatureName = (typeof FEATURE_NAMES)[number];

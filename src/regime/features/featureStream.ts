@@ -2,7 +2,7 @@
 // VWAP distance): each vector uses only the current and earlier bars. The batch version loops over it.
 
 import type { Bar } from '../../domain/bar.ts';
-import { SessionVwap } from '../../strategy/vwap.ts';
+import { SessionVwap } from '../../domain/vwap.ts';
 import { VWAP_DISTANCE_CLAMP, type FeatureSpec } from './featureSpec.ts';
 import { SessionCache } from './sessionCache.ts';
 

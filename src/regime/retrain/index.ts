@@ -24,4 +24,3 @@ export {
 } from './triggers.ts';
 export { RetrainController, type RetrainControllerOptions, type RetrainEvent, type TrainingClock } from './controller.ts';
 export { runRetrainInWorker, RetrainError, type RetrainJob, type RetrainRunner, type WorkerMessage } from './workerRunner.ts';
-export { journalTrainingClock } from './journalClock.ts';

@@ -15,4 +15,3 @@ export {
 } from './sizing.ts';
 export { AccountBook, type PositionState, type FillEffect } from './account.ts';
 export { RiskManager, type RiskInitialState, type RiskSnapshot } from './riskManager.ts';
-export { TOPSTEP_COMBINE_PLANS, combinePlanFor, exceedsCombinePlan, type CombinePlan } from './combinePlans.ts';

@@ -2,7 +2,7 @@
 
 import type { Bar } from '../../domain/bar.ts';
 import type { Side } from '../../domain/trading.ts';
-import type { VwapSnapshot } from '../vwap.ts';
+import type { VwapSnapshot } from '../../domain/vwap.ts';
 import type { RegimeAction } from './types.ts';
 
 /** A rule fired: side and stable code with a readable reason. */

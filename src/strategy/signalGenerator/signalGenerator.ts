@@ -4,7 +4,7 @@ import { ceilToTick, floorToTick, roundToTick } from '../../domain/instrument.ts
 import type { NoSignal, Side } from '../../domain/trading.ts';
 import { TradingState } from '../../domain/trading.ts';
 import { runGuarded } from '../guard.ts';
-import { bandPrice } from '../vwap.ts';
+import { bandPrice } from '../../domain/vwap.ts';
 import { evaluateEntryRule, type RuleHit } from './rules.ts';
 import type { Decision, SignalContext, TradeSignal } from './types.ts';
 

@@ -7,7 +7,7 @@ import type { Instrument } from '../../domain/instrument.ts';
 import type { RegimeInfo, RegimeLabel } from '../../domain/regime.ts';
 import type { NoSignal, Position, Signal, TradingState } from '../../domain/trading.ts';
 import type { FilterVerdict } from '../filters/index.ts';
-import type { VwapSnapshot } from '../vwap.ts';
+import type { VwapSnapshot } from '../../domain/vwap.ts';
 
 /** Direction and entry rule of a regime (config `regime_action.<LABEL>`). */
 export interface RegimeAction {

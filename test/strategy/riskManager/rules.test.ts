@@ -3,8 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   breachesDailyLoss,
   breachesMll,
-  combinePlanFor,
-  exceedsCombinePlan,
   computeFinalSize,
   contractsAvailable,
   isAfterFlatTime,
@@ -13,6 +11,7 @@ import {
   reachedProfitTarget,
   stopLossUsdPerContract,
 } from '../../../src/strategy/riskManager/index.ts';
+import { combinePlanFor, exceedsCombinePlan } from '../../../src/domain/combinePlans.ts';
 import { ct, DEFAULTS, ES, MNQ } from './support.ts';
 
 describe('mllFloor', () => {

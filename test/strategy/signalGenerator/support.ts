@@ -6,7 +6,7 @@ import { TradingState } from '../../../src/domain/trading.ts';
 import { validateConfig } from '../../../src/config/index.ts';
 import { signalSettingsFromConfig, type SignalContext } from '../../../src/strategy/signalGenerator/index.ts';
 import type { FilterVerdict } from '../../../src/strategy/filters/index.ts';
-import type { VwapSnapshot } from '../../../src/strategy/vwap.ts';
+import type { VwapSnapshot } from '../../../src/domain/vwap.ts';
 
 export const MNQ: Instrument = { symbol: 'MNQ', tickSize: 0.25, tickValueUsd: 0.5, commissionPerSideUsd: 0.37, isMicro: true };
 // The rule tests pin how entries, stops and targets are built, so the reward:risk minimum is off here

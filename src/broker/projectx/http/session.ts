@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../../domain/clock.ts';
 import { MissingCredentialsError, ProjectXError } from '../errors.ts';
 import { parseEnvelope } from '../parse.ts';
-import { readSecret } from '../../../config/secrets.ts';
+import { readSecret } from '../../../log/secrets.ts';
 
 /** API-key credentials (the trader's user name and the key from the ProjectX dashboard). */
 export interface ProjectXCredentials {

@@ -8,7 +8,7 @@ import type { Clock } from '../../../domain/clock.ts';
 import { ProjectXError } from '../errors.ts';
 import type { ProjectXClient } from '../http/client.ts';
 import type { PxOrder, PxPosition, PxTrade } from '../types.ts';
-import { Emitter, fireAndForget } from './emitter.ts';
+import { Emitter, fireAndForget } from '../../../domain/emitter.ts';
 import type { HubResubscribed } from './hubConnection.ts';
 import type { UserHub } from './hubs.ts';
 

@@ -6,7 +6,7 @@ import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection, 
 import type { Logger } from 'pino';
 import type { Clock } from '../../../domain/clock.ts';
 import type { RetryPolicy } from '../retryPolicy.ts';
-import { Emitter, fireAndForget } from './emitter.ts';
+import { Emitter, fireAndForget } from '../../../domain/emitter.ts';
 
 /** Lifecycle of a hub connection. */
 export enum HubState {

@@ -6,7 +6,7 @@ import { silentLogger } from '../../../log/logger.ts';
 import type { ProjectXClient } from '../http/client.ts';
 import { defaultHubRetryPolicy, type RetryPolicy } from '../retryPolicy.ts';
 import { ProjectXAccountSync } from './accountSync.ts';
-import { fireAndForget } from './emitter.ts';
+import { fireAndForget } from '../../../domain/emitter.ts';
 import { MarketHub, UserHub } from './hubs.ts';
 
 export interface RealtimeOptions {

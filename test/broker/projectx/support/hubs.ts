@@ -4,7 +4,7 @@ import { silentLogger } from '../../../../src/log/logger.ts';
 import { ExponentialBackoffPolicy } from '../../../../src/broker/projectx/retryPolicy.ts';
 import { MarketHub, UserHub } from '../../../../src/broker/projectx/realtime/hubs.ts';
 import { ProjectXAccountSync } from '../../../../src/broker/projectx/realtime/accountSync.ts';
-import type { Emitter, EventMap } from '../../../../src/broker/projectx/realtime/emitter.ts';
+import type { Emitter, EventMap } from '../../../../src/domain/emitter.ts';
 import type { Harness } from './harness.ts';
 
 /** Reconnect delays of a few real milliseconds so a drop test runs at once (never gives up). */

@@ -1,8 +1,8 @@
 // Session VWAP with volume-weighted σ bands, reset daily at an anchor time, plus VWAP anchored at any earlier bar.
 // Use: `const v = new SessionVwap(); const snap = v.update(bar)` → { vwap, std, bands }; `v.getAnchored(tsMs)` for anchored VWAP.
 
-import type { Bar } from '../domain/bar.ts';
-import { DAY_MS, HOUR_MS, localToUtc, MINUTE_MS, minutesOfClock, toLocalParts, type ZoneName } from '../domain/time.ts';
+import type { Bar } from './bar.ts';
+import { DAY_MS, HOUR_MS, localToUtc, MINUTE_MS, minutesOfClock, toLocalParts, type ZoneName } from './time.ts';
 
 /** Price taken from each bar: typical = (H+L+C)/3, close = C, ohlc4 = (O+H+L+C)/4. */
 export type VwapPriceSource = 'typical' | 'close' | 'ohlc4';
