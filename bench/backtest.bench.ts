@@ -7,9 +7,9 @@ import { loadBars, sharedDataFile, selectTradingDates, tradingDatesOf } from '..
 import { validateConfig, type LoadedConfig } from '../src/config/index.ts';
 import { RegimeDetector, trainRegimeModel } from '../src/regime/index.ts';
 import { runBacktest } from '../src/backtest/runner.ts';
-import { createRiskManager, loadMarketContext } from '../src/backtest/wiring.ts';
+import { buildRunContext } from '../src/app/runContext.ts';
 import { rollingWindows } from '../src/backtest/walkForwardPlan.ts';
-import { runWalkForward } from '../src/backtest/walkForward.ts';
+import { runWalkForward } from '../src/app/walkForward.ts';
 import { sessionInfo } from '../src/domain/session.ts';
 
 const FILE = 'es_5min_firstrate_adj_2008-01-02_2023-03-24_ET.csv.gz';
@@ -37,16 +37,10 @@ t0 = performance.now();
 const model = trainRegimeModel(selectTradingDates(s, '2019-01-01', '2019-12-31'), config).model;
 console.log(`fixed model: trained on 2019 in ${((performance.now() - t0) / 1000).toFixed(2)} s (not part of the pipeline figure)`);
 
-const market = loadMarketContext(loaded);
+const ctx = buildRunContext(loaded, 'backtest');
 const runOnce = () =>
   runBacktest({
-    config,
-    instrument: market.instrument,
-    regime: new RegimeDetector(model),
-    risk: createRiskManager(loaded, [market.instrument]),
-    vixTable: market.vixTable,
-    calendar: market.calendar,
-    sentiment: market.sentiment,
+    ...ctx.engineOptions({ regime: new RegimeDetector(model), risk: ctx.createRisk(), idPrefix: 'bench' }),
     series: s,
     slippageTicks: config.backtest.slippage_ticks,
   });

@@ -9,7 +9,7 @@ import { validateConfig, type LoadedConfig } from '../src/config/index.ts';
 import { generateSyntheticBars } from '../src/data/index.ts';
 import { barAt, sliceBarSeries } from '../src/domain/bar.ts';
 import type { BracketOrderRequest } from '../src/domain/orders.ts';
-import { createRiskManager, loadMarketContext } from '../src/backtest/wiring.ts';
+import { buildRunContext } from '../src/app/runContext.ts';
 import { RegimeDetector, trainRegimeModel } from '../src/regime/index.ts';
 import { MemoryJournal, SqliteJournal, type Journal } from '../src/state/index.ts';
 import { silentLogger } from '../src/log/logger.ts';
@@ -41,18 +41,11 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function measure(label: string, journal: Journal): Promise<void> {
-  const market = loadMarketContext(loaded);
+  const ctx = buildRunContext(loaded, 'paper');
+  const market = { instrument: ctx.instrument };
   const broker = new StampingBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks });
   const runner = new LiveRunner({
-    engine: {
-      config,
-      instrument: market.instrument,
-      regime: new RegimeDetector(model),
-      risk: createRiskManager(loaded, [market.instrument]),
-      calendar: market.calendar,
-      sentiment: market.sentiment,
-      idPrefix: 'bench',
-    },
+    engine: ctx.engineOptions({ regime: new RegimeDetector(model), risk: ctx.createRisk(), idPrefix: 'bench' }),
     broker,
     journal: new JournalRecorder(journal, market.instrument.symbol),
     clock: new ManualClock(0),

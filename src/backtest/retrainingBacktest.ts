@@ -1,19 +1,18 @@
 // `txbot backtest --retrain`: the same bars backtested twice, with the fixed model and with scheduled +
 // drift retraining (each model trained only on bars before its decision), written side by side.
 
-import type { LoadedConfig } from '../config/loader.ts';
 import type { BarSeries } from '../domain/bar.ts';
+import type { RunContext } from '../engine/runContext.ts';
 import { hashBars, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
+import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
+import { esc, renderReportHtml } from '../report/reportHtml.ts';
+import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
+import { outputDir, stableJson, writeRunFiles } from '../report/outputs.ts';
 import { runBacktestJob } from './backtestJob.ts';
-import { createRiskManager, loadMarketContext, startingBalance } from './wiring.ts';
+import { retrainRecordOf, type BacktestRetrainRecord } from './retrainRecords.ts';
 import { runBacktest } from './runner.ts';
-import { buildReportInput, buildSummary, sha256, type BacktestSummary } from './summary.ts';
-import { esc, renderReportHtml } from './reportHtml.ts';
-import { equityCsv, outputDir, stableJson, tradesCsv } from './outputs.ts';
-import { BacktestRetrainer, type BacktestRetrainRecord } from './backtestRetrainer.ts';
 
 export interface RetrainingBacktestOptions {
-  readonly loaded: LoadedConfig;
   /** Bars to trade on. */
   readonly series: BarSeries;
   /** Bars retrains may use (normally the file up to the last traded bar, so early retrains have history). */
@@ -39,9 +38,8 @@ export interface RetrainingBacktestResult {
 }
 
 /** Runs both backtests (fixed model, then retraining) on the same bars and writes both. Deterministic. */
-export function runRetrainingBacktest(o: RetrainingBacktestOptions): RetrainingBacktestResult {
-  const fixed = runBacktestJob({
-    loaded: o.loaded,
+export function runRetrainingBacktest(ctx: RunContext, o: RetrainingBacktestOptions): RetrainingBacktestResult {
+  const fixed = runBacktestJob(ctx, {
     series: o.series,
     dataLabel: o.dataLabel,
     model: o.model,
@@ -49,77 +47,76 @@ export function runRetrainingBacktest(o: RetrainingBacktestOptions): RetrainingB
     title: 'txbot backtest: fixed model',
     onProgress: o.onProgress ? (d, t) => o.onProgress!('fixed', d, t) : undefined,
   });
-  const config = o.loaded.config;
-  const market = loadMarketContext(o.loaded);
-  const start = startingBalance(o.loaded);
-  const retrainer = new BacktestRetrainer({ config, model: o.model, history: o.history, drift: o.drift, onRetrain: o.onRetrain });
-  const regimeIndex = new Int8Array(o.series.length).fill(-1);
-  let bar = 0;
+  const config = ctx.config;
+  const records: BacktestRetrainRecord[] = [];
+  const regime = ctx.regimeSource(o.model, o.history, {
+    kind: 'retraining',
+    driftTrigger: o.drift,
+    onRetrainEvent: (e) => {
+      const r = retrainRecordOf(e);
+      if (!r) return;
+      records.push(r);
+      o.onRetrain?.(r);
+    },
+  });
+  const regimeIndex = new RegimeIndexRecorder(o.series.length);
   const run = runBacktest({
-    config,
-    instrument: market.instrument,
-    regime: retrainer,
-    risk: createRiskManager(o.loaded, [market.instrument]),
-    vixTable: market.vixTable,
-    calendar: market.calendar,
-    sentiment: market.sentiment,
+    ...ctx.engineOptions({ regime: regime.source, risk: ctx.createRisk(), idPrefix: 'rt' }),
     series: o.series,
     slippageTicks: config.backtest.slippage_ticks,
-    idPrefix: 'rt',
-    onDecision: (d) => {
-      if (d.regime) regimeIndex[bar] = retrainer.model.labels.indexOf(d.regime);
-      bar++;
-    },
+    onDecision: (d) => regimeIndex.record(d, regime.model().labels),
     onProgress: o.onProgress ? (done) => o.onProgress!('retraining', done, o.series.length) : undefined,
   });
   const retraining = buildSummary({
     run,
     config,
-    instrument: market.instrument,
-    startingBalanceUsd: start,
+    instrument: ctx.instrument,
+    startingBalanceUsd: ctx.startingBalanceUsd,
     inSample: false,
     hashes: { config: sha256(JSON.stringify(config)), data: hashBars(o.series), model: sha256(regimeModelToJson(o.model)) },
     firstMs: o.series.length ? o.series.tsMs[0]! : null,
     lastMs: o.series.length ? o.series.tsMs[o.series.length - 1]! : null,
   });
   const files = [...fixed.files];
+  const finalModel = regime.model();
   if (o.outDir) {
-    const out = outputDir(`${o.outDir}/retraining`);
-    const write = (name: string, text: string) => {
-      out.write(name, text);
-      files.push(out.path(name));
-    };
-    write('summary.json', stableJson(retraining));
-    write('trades.csv', tradesCsv(run.trades));
-    write('equity.csv', equityCsv(run.equity));
-    write('retrains.json', stableJson(retrainer.records));
-    write('final-model.json', regimeModelToJson(retrainer.model));
     const report = buildReportInput({
-      title: `txbot backtest with retraining: ${market.instrument.symbol}`,
+      title: `txbot backtest with retraining: ${ctx.instrument.symbol}`,
       subtitle: `${o.dataLabel} | ${retraining.from} to ${retraining.to} | scheduled every ${config.retrain.schedule_days} days${o.drift === false ? '' : ' + drift'} retraining, each model trained only on earlier bars`,
       summary: retraining,
       run,
       series: o.series,
-      regimeIndex,
-      labels: retrainer.model.labels,
+      regimeIndex: regimeIndex.index,
+      labels: finalModel.labels,
       config,
-      instrument: market.instrument,
-      extraSections: [{ title: 'Retraining vs fixed model', html: comparisonHtml(fixed.summary, retraining, retrainer.records) }],
+      instrument: ctx.instrument,
+      extraSections: [{ title: 'Retraining vs fixed model', html: comparisonHtml(fixed.summary, retraining, records) }],
     });
-    write('report.html', renderReportHtml(report));
+    files.push(
+      ...writeRunFiles(`${o.outDir}/retraining`, {
+        summary: retraining,
+        trades: run.trades,
+        equity: run.equity,
+        extra: [
+          ['retrains.json', stableJson(records)],
+          ['final-model.json', regimeModelToJson(finalModel)],
+        ],
+        reportHtml: renderReportHtml(report),
+      }),
+    );
     const top = outputDir(o.outDir);
     top.write(
       'comparison.json',
       stableJson({
         fixed: pick(fixed.summary),
         retraining: pick(retraining),
-        retrains: retrainer.records.length,
-        swaps: retrainer.records.filter((r) => r.decision === 'swapped').length,
+        retrains: records.length,
+        swaps: records.filter((r) => r.decision === 'swapped').length,
       }),
     );
     files.push(top.path('comparison.json'));
   }
-  return { fixed: fixed.summary, retraining, retrains: retrainer.records, finalModel: retrainer.model, files };
+  return { fixed: fixed.summary, retraining, retrains: records, finalModel, files };
 }
 
 /** The figures compared side by side. */

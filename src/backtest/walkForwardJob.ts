@@ -3,17 +3,15 @@
 
 import type { BarSeries } from '../domain/bar.ts';
 import type { RegimeLabel } from '../domain/regime.ts';
-import type { LoadedConfig } from '../config/loader.ts';
-import { instrumentOf } from '../config/instrument.ts';
 import { selectTradingDates } from '../data/tradingDates.ts';
 import { hashBars } from '../regime/index.ts';
 import { formatIsoInZone } from '../domain/time.ts';
-import { computeMetrics, type PerformanceMetrics } from './metrics.ts';
-import { simulateCombine, type CombineResult } from './combine.ts';
-import { buildReportInput, sha256, type BacktestSummary } from './summary.ts';
-import { renderReportHtml, esc } from './reportHtml.ts';
-import { equityCsv, outputDir, stableJson, tradesCsv } from './outputs.ts';
-import { startingBalance } from './wiring.ts';
+import { computeMetrics, type PerformanceMetrics } from '../report/metrics.ts';
+import { simulateCombine, type CombineResult } from '../report/combine.ts';
+import { buildReportInput, sha256, type BacktestSummary } from '../report/summary.ts';
+import { renderReportHtml, esc } from '../report/reportHtml.ts';
+import { equityCsv, outputDir, stableJson, tradesCsv } from '../report/outputs.ts';
+import type { RunContext } from '../engine/runContext.ts';
 import type { WindowResult } from './walkForwardWindow.ts';
 import type { DayRecord, EquityPoint, TradeRecord } from '../engine/records.ts';
 import type { RunResult } from '../engine/records.ts';
@@ -68,15 +66,15 @@ export interface WalkForwardJobResult {
 
 /** Builds the stitched summary and writes the outputs. */
 export function writeWalkForward(
-  loaded: LoadedConfig,
+  ctx: RunContext,
   series: BarSeries,
   results: readonly WindowResult[],
   outDir: string,
   dataLabel: string,
 ): WalkForwardJobResult {
-  const config = loaded.config;
-  const inst = instrumentOf(config);
-  const start = startingBalance(loaded);
+  const config = ctx.config;
+  const inst = ctx.instrument;
+  const start = ctx.startingBalanceUsd;
   const st = stitchWindows(results);
   const metrics = computeMetrics(st.trades, st.days, st.equity, start);
   const regimeBars = new Map<string, number>();

@@ -2,13 +2,13 @@
 
 import type { BarSeries } from '../domain/bar.ts';
 import type { Config } from '../config/schema.ts';
-import type { LoadedConfig } from '../config/loader.ts';
 import { selectTradingDates } from '../data/tradingDates.ts';
-import { RegimeDetector, trainRegimeModel } from '../regime/index.ts';
+import type { RunContext } from '../engine/runContext.ts';
+import { trainRegimeModel } from '../regime/index.ts';
+import { computeMetrics, type PerformanceMetrics } from '../report/metrics.ts';
+import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
+import type { BreachRecord, DayRecord, EquityPoint, TradeRecord } from '../engine/records.ts';
 import { runBacktest } from './runner.ts';
-import { computeMetrics, type PerformanceMetrics } from './metrics.ts';
-import { createRiskManager, loadMarketContext, startingBalance } from './wiring.ts';
-import type { DayRecord, EquityPoint, TradeRecord, BreachRecord } from '../engine/records.ts';
 import type { WalkForwardWindow } from './walkForwardPlan.ts';
 
 export interface WindowJob {
@@ -36,36 +36,22 @@ export interface WindowResult {
 }
 
 /** Trains on the window's train dates only, then backtests its test dates from a fresh account. */
-export function runWindow(job: WindowJob): WindowResult {
-  const loaded: LoadedConfig = { config: job.config, sourcePath: null, baseDir: job.baseDir };
+export function runWindow(ctx: RunContext, job: WindowJob): WindowResult {
   const w = job.window;
   const train = selectTradingDates(job.series, w.trainFrom, w.trainTo);
   const test = selectTradingDates(job.series, w.testFrom, w.testTo);
   const trained = trainRegimeModel(train, job.config);
-  const market = loadMarketContext(loaded);
-  const start = startingBalance(loaded);
-  const regimeIndex = new Int8Array(test.length).fill(-1);
-  const labels = trained.model.labels;
-  let bar = 0;
+  const regime = ctx.regimeSource(trained.model, job.series, { kind: 'fixed' });
+  const regimeIndex = new RegimeIndexRecorder(test.length);
   const run = runBacktest({
-    config: job.config,
-    instrument: market.instrument,
-    regime: new RegimeDetector(trained.model),
-    risk: createRiskManager(loaded, [market.instrument]),
-    vixTable: market.vixTable,
-    calendar: market.calendar,
-    sentiment: market.sentiment,
+    ...ctx.engineOptions({ regime: regime.source, risk: ctx.createRisk(), idPrefix: `wf${w.index}` }),
     series: test,
     slippageTicks: job.config.backtest.slippage_ticks,
-    idPrefix: `wf${w.index}`,
-    onDecision: (d) => {
-      if (d.regime) regimeIndex[bar] = labels.indexOf(d.regime);
-      bar++;
-    },
+    onDecision: (d) => regimeIndex.record(d, trained.model.labels),
   });
   return {
     window: w,
-    metrics: computeMetrics(run.trades, run.days, run.equity, start),
+    metrics: computeMetrics(run.trades, run.days, run.equity, ctx.startingBalanceUsd),
     trades: run.trades,
     days: run.days,
     equity: run.equity,
@@ -75,6 +61,6 @@ export function runWindow(job: WindowJob): WindowResult {
     testBars: test.length,
     modelLabels: [...trained.model.labels],
     modelWarnings: trained.warnings,
-    regimeIndex,
+    regimeIndex: regimeIndex.index,
   };
 }

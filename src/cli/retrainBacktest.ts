@@ -2,9 +2,10 @@
 // from --from), runs the fixed and the retraining backtest, and prints both summaries and the retrains.
 
 import { loadConfig } from '../config/index.ts';
+import { buildRunContext } from '../app/runContext.ts';
 import { loadBars, selectTradingDates } from '../data/index.ts';
 import { UsageError } from '../domain/errors.ts';
-import { loadModelFile } from '../backtest/backtestJob.ts';
+import { loadModelFile } from '../state/modelFiles.ts';
 import { runRetrainingBacktest } from '../backtest/retrainingBacktest.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { note, out, table } from './output.ts';
@@ -46,8 +47,7 @@ export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Prom
   );
   let progress: Progress | null = null;
   let phase = '';
-  const r = runRetrainingBacktest({
-    loaded,
+  const r = runRetrainingBacktest(buildRunContext(loaded, 'backtest'), {
     series,
     history: data.series,
     model,

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../domain/errors.ts';
 import { configSchema, type Config } from './schema.ts';
 import { checkConfigRules } from './rules.ts';
+import { renamedKeyProblems } from './renamedKeys.ts';
 import { describeValue } from './describeValue.ts';
 
 /** A validated config plus where it came from (relative file paths resolve against `baseDir`). */
@@ -64,6 +65,8 @@ function formatIssue(issue: z.core.$ZodIssue): string {
 
 /** Validates a raw object; returns the config or throws ConfigError listing every problem. */
 export function validateConfig(raw: unknown, source: string): Config {
+  const renamed = renamedKeyProblems(raw);
+  if (renamed.length) throw new ConfigError(`${source}: ${renamed.length} problem(s) in the configuration`, renamed);
   const result = configSchema.safeParse(raw ?? {}, { reportInput: true });
   if (!result.success) {
     const problems = result.error.issues.map(formatIssue);

@@ -4,6 +4,7 @@ import type { Config } from './schema.ts';
 import { regimeLabelsFor, REGIME_LABELS_5, REGIME_LABELS_7 } from '../domain/regime.ts';
 import { minutesOfClock } from '../domain/time.ts';
 import { describeValue } from './describeValue.ts';
+import { unbuiltSeamKinds } from './seamKinds.ts';
 import { exceedsCombinePlan } from '../domain/combinePlans.ts';
 
 type Rule = (c: Config) => string[];
@@ -134,6 +135,7 @@ export const CONFIG_RULES: Record<string, Rule> = {
   channelsComplete,
   lossLimitsCoherent,
   withinCombinePlan,
+  seamKindsBuilt: unbuiltSeamKinds,
 };
 
 /** Runs every rule and returns all problems. */

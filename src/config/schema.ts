@@ -14,6 +14,7 @@ import {
 } from './sections/strategy.ts';
 import { riskSchema } from './sections/risk.ts';
 import { backtestSchema, combineSchema, dataSchema, walkForwardSchema } from './sections/runs.ts';
+import { decisionPolicySchema, regimeSourceSchema, stateSchema } from './sections/seams.ts';
 import { journalSchema, liveSchema, monitoringSchema, projectxSchema, retrainSchema } from './sections/operations.ts';
 
 export const configSchema = z.strictObject({
@@ -38,12 +39,9 @@ export const configSchema = z.strictObject({
   projectx: projectxSchema,
   live: liveSchema,
   journal: journalSchema,
-  redis_url: z
-    .string()
-    .nullable()
-    .default(null)
-    .describe('Redis URL for shared state and the leader lock (PLUG: distributed_state); null = in-process.'),
-  use_rl_agent: z.boolean().default(false).describe('Let an RL policy replace the rule-based decision (PLUG: rl_agent).'),
+  regime_source: regimeSourceSchema,
+  decision_policy: decisionPolicySchema,
+  state: stateSchema,
 });
 
 /** Validated configuration (all defaults filled in). */

@@ -63,7 +63,13 @@ export class BrokerError extends TxbotError {
 
 /** A plug-in (RL agent, sentiment source, calendar) failed; the guard falls back to the default. */
 export class PluginError extends TxbotError {
-  constructor(plugin: string, message: string, options: { cause?: unknown } = {}) {
+  /** The plug-in's name (seam and implementation, e.g. `sentiment_score`, `rl_agent:ppo`). */
+  readonly plugin: string;
+  /** What was used instead (e.g. "neutral sentiment 0", "blackout", "the rule decision"). */
+  readonly fallback: string;
+  constructor(plugin: string, message: string, options: { cause?: unknown; fallback?: string } = {}) {
     super('PLUGIN_FAILED', `${plugin}: ${message}`, options);
+    this.plugin = plugin;
+    this.fallback = options.fallback ?? 'the default';
   }
 }

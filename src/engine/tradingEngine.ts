@@ -3,6 +3,7 @@
 // mode; only the bar source and the broker that executes its commands differ. Synchronous, free of I/O.
 
 import type { Bar } from '../domain/bar.ts';
+import type { PluginError } from '../domain/errors.ts';
 import type { Instrument } from '../domain/instrument.ts';
 import { pointValueUsd } from '../domain/instrument.ts';
 import type { RegimeInfo, RegimeLabel, RegimeSource } from '../domain/regime.ts';
@@ -49,6 +50,8 @@ export interface TradingEngineOptions {
   readonly idPrefix?: string;
   /** Called with every risk event (state changes, flatten requests) for logging/journaling. */
   readonly onRiskEvent?: (e: RiskEvent) => void;
+  /** Called when a plug-in (sentiment, calendar, rl_agent) failed and its fallback was used (PLUG: monitoring). */
+  readonly onPluginError?: (e: PluginError, tsMs: number) => void;
 }
 
 interface Intent {
@@ -227,6 +230,7 @@ export class TradingEngine {
       calendar: this.o.calendar ?? EMPTY_CALENDAR,
       sentiment: this.o.sentiment ?? NEUTRAL_SENTIMENT,
     });
+    if (verdict.pluginErrors.length) for (const e of verdict.pluginErrors) this.o.onPluginError?.(e, decisionMs);
     if (!verdict.allowEntry) return { commands, decision: { ...base, action: 'none', code: verdict.code, reason: verdict.reason } };
     const signal = generateSignal({
       bar,
@@ -241,6 +245,7 @@ export class TradingEngine {
       regimeTradesThisSession: this.counter.count(tradingDate, regime.regime),
       settings: this.signalSettings,
       policy: this.o.policy ?? null,
+      onPluginError: this.o.onPluginError ? (e) => this.o.onPluginError!(e, decisionMs) : undefined,
     });
     if (signal.side === null) return { commands, decision: { ...base, action: 'none', code: signal.reasonCode, reason: signal.reason } };
     const tick = this.o.instrument.tickSize;

@@ -3,12 +3,10 @@
 
 import type { Logger } from 'pino';
 import type { Bar } from '../domain/bar.ts';
-import type { Instrument } from '../domain/instrument.ts';
 import { sessionInfo } from '../domain/session.ts';
 import { DAY_MS, MINUTE_MS } from '../domain/time.ts';
-import type { LoadedConfig } from '../config/loader.ts';
-import { RiskManager, riskSettingsFromConfig } from '../strategy/riskManager/index.ts';
-import { startingBalance } from '../backtest/wiring.ts';
+import type { RunContext } from '../engine/runContext.ts';
+import type { RiskManager } from '../strategy/riskManager/index.ts';
 import { BarUnit, type ProjectXClient } from '../broker/projectx/index.ts';
 import type { Journal } from '../state/index.ts';
 import { KILL_META_KEY } from './liveRunner.ts';
@@ -26,14 +24,8 @@ export interface RestoredRisk {
  * balance; the balance is the broker's when given (live), else the last journaled end-of-day balance plus
  * the trades journaled since (paper), else the configured starting balance.
  */
-export async function restoreRisk(
-  loaded: LoadedConfig,
-  instrument: Instrument,
-  journal: Journal,
-  nowMs: number,
-  brokerBalanceUsd: number | null,
-): Promise<RestoredRisk> {
-  const start = startingBalance(loaded);
+export async function restoreRisk(ctx: RunContext, journal: Journal, nowMs: number, brokerBalanceUsd: number | null): Promise<RestoredRisk> {
+  const start = ctx.startingBalanceUsd;
   const eods = await journal.endOfDayBalances();
   const lastEod = eods.at(-1) ?? null;
   let balance = start;
@@ -48,7 +40,7 @@ export async function restoreRisk(
     source = `journal end-of-day ${lastEod.tradingDate} plus today's trades`;
   }
   const highest = Math.max(start, (await journal.highestEndOfDayBalance()) ?? start);
-  const risk = new RiskManager(riskSettingsFromConfig(loaded.config), [instrument], { balanceUsd: balance, highestEodBalanceUsd: highest });
+  const risk = ctx.createRisk({ balanceUsd: balance, highestEodBalanceUsd: highest });
   return { risk, balanceUsd: balance, highestEodBalanceUsd: highest, source };
 }
 

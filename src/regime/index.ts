@@ -28,13 +28,5 @@ export {
 } from './trainer.ts';
 export { RegimeDetector, type RegimeDetectorOptions } from './detector.ts';
 export { DriftMonitor, driftRatio, replayDrift, type DriftSettings, type DriftStatus, type DriftDay } from './drift.ts';
-export {
-  LocalModelStore,
-  NODE_STORE_FS,
-  type ModelStore,
-  type ModelVersion,
-  type CurrentModel,
-  type StoreFs,
-  type LocalModelStoreOptions,
-} from './modelRepository.ts';
+export type { ModelStore, ModelVersion, CurrentModel } from './modelRepository.ts';
 export * from './retrain/index.ts';

@@ -11,3 +11,5 @@ export { PostgresJournal, describePostgresTarget, type PostgresJournalOptions } 
 export { openJournal, sqliteJournalPath, type OpenJournalOptions } from './openJournal.ts';
 export { lastTrainingTimeMs, setLastTrainingTimeMs } from './meta.ts';
 export { DecisionBuffer, type DecisionBufferOptions } from './decisionBuffer.ts';
+export { LocalModelStore, NODE_STORE_FS, type StoreFs, type LocalModelStoreOptions } from './localModelStore.ts';
+export { loadModelFile } from './modelFiles.ts';

@@ -12,14 +12,20 @@ export interface Guarded<T> {
  * Runs `fn`; if it throws or `validate` rejects its value (returns a problem string), returns
  * `fallback()` with a PluginError naming the plug-in. Never throws for plug-in failures.
  */
-export function runGuarded<T>(plugin: string, fn: () => T, fallback: () => T, validate?: (v: T) => string | null): Guarded<T> {
+export function runGuarded<T>(
+  plugin: string,
+  fn: () => T,
+  fallback: () => T,
+  validate?: (v: T) => string | null,
+  fallbackLabel = 'the default',
+): Guarded<T> {
   try {
     const v = fn();
     const problem = validate ? validate(v) : null;
     if (problem === null) return { value: v, error: null };
-    return { value: fallback(), error: new PluginError(plugin, problem) };
+    return { value: fallback(), error: new PluginError(plugin, problem, { fallback: fallbackLabel }) };
   } catch (cause) {
     const msg = cause instanceof Error ? cause.message : String(cause);
-    return { value: fallback(), error: new PluginError(plugin, `threw: ${msg}`, { cause }) };
+    return { value: fallback(), error: new PluginError(plugin, `threw: ${msg}`, { cause, fallback: fallbackLabel }) };
   }
 }

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runBacktestJob } from '../../src/backtest/backtestJob.ts';
 import { runBacktest } from '../../src/backtest/runner.ts';
-import { createRiskManager, loadMarketContext } from '../../src/backtest/wiring.ts';
+import { buildRunContext } from '../../src/app/runContext.ts';
 import { RegimeDetector, regimeModelToJson } from '../../src/regime/index.ts';
 import { sliceBarSeries, lowerBoundTs, type BarSeries } from '../../src/domain/bar.ts';
 import { sessionInfo } from '../../src/domain/session.ts';
@@ -22,12 +22,9 @@ import { useTempDir } from '../support/tmp.ts';
 const tmp = useTempDir();
 
 function run(loaded: LoadedConfig, series: BarSeries, model: RegimeModel) {
-  const market = loadMarketContext(loaded);
+  const ctx = buildRunContext(loaded, 'backtest');
   return runBacktest({
-    config: loaded.config,
-    instrument: market.instrument,
-    regime: new RegimeDetector(model),
-    risk: createRiskManager(loaded, [market.instrument]),
+    ...ctx.engineOptions({ regime: new RegimeDetector(model), risk: ctx.createRisk(), idPrefix: 'bt' }),
     calendar: EMPTY_CALENDAR,
     series,
     slippageTicks: loaded.config.backtest.slippage_ticks,
@@ -41,7 +38,7 @@ describe('backtest', () => {
   it('trades on synthetic data and charges commissions and slippage on every trade', () => {
     const r = run(loaded, test, model);
     expect(r.trades.length).toBeGreaterThan(10);
-    const inst = loadMarketContext(loaded).instrument;
+    const inst = buildRunContext(loaded, 'backtest').instrument;
     for (const t of r.trades) {
       expect(t.commissionUsd).toBeCloseTo(2 * inst.commissionPerSideUsd * t.qty, 9);
       expect(t.netPnlUsd).toBeCloseTo(t.grossPnlUsd - t.commissionUsd, 9);
@@ -100,7 +97,7 @@ describe('backtest', () => {
   it('writes byte-identical outputs for the same inputs', () => {
     const a = join(tmp.dir, 'a');
     const b = join(tmp.dir, 'b');
-    for (const dir of [a, b]) runBacktestJob({ loaded, series: test, dataLabel: 'synthetic', model, outDir: dir });
+    for (const dir of [a, b]) runBacktestJob(buildRunContext(loaded, 'backtest'), { series: test, dataLabel: 'synthetic', model, outDir: dir });
     for (const f of ['summary.json', 'trades.csv', 'equity.csv', 'decisions.jsonl', 'report.html']) {
       expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
     }

@@ -1,6 +1,7 @@
 // Tests of the retraining backtest: both runs on the same bars, retrains only on bars that had closed,
 // schedule and drift triggers in simulated time, a swap after a volatility shift, determinism, outputs.
 
+import { buildRunContext } from '../../src/app/runContext.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,10 +43,10 @@ const series = sliceBarSeries(history, 30 * 78, history.length);
 
 describe('runRetrainingBacktest', () => {
   const outDir = join(tmp.dir, 'out');
-  const r = runRetrainingBacktest({ loaded, series, history, model, dataLabel: 'synthetic', outDir });
+  const r = runRetrainingBacktest(buildRunContext(loaded, 'backtest'), { series, history, model, dataLabel: 'synthetic', outDir });
 
   it('runs the fixed model exactly as a plain backtest with that model', () => {
-    const plain = runBacktestJob({ loaded, series, dataLabel: 'synthetic', model, outDir: null });
+    const plain = runBacktestJob(buildRunContext(loaded, 'backtest'), { series, dataLabel: 'synthetic', model, outDir: null });
     expect(r.fixed).toEqual(plain.summary);
   });
 
@@ -60,7 +61,14 @@ describe('runRetrainingBacktest', () => {
   });
 
   it('with drift off, retrains on the schedule every schedule_days from the last training', () => {
-    const sched = runRetrainingBacktest({ loaded, series, history, model, dataLabel: 'synthetic', outDir: null, drift: false });
+    const sched = runRetrainingBacktest(buildRunContext(loaded, 'backtest'), {
+      series,
+      history,
+      model,
+      dataLabel: 'synthetic',
+      outDir: null,
+      drift: false,
+    });
     expect(sched.retrains.map((x) => x.trigger.kind).every((k) => k === 'schedule')).toBe(true);
     const times = [model.training.toTsMs, ...sched.retrains.map((x) => x.tsMs)];
     expect(sched.retrains.length).toBe(3);
@@ -101,7 +109,7 @@ describe('runRetrainingBacktest', () => {
   });
 
   it('is deterministic', () => {
-    const again = runRetrainingBacktest({ loaded, series, history, model, dataLabel: 'synthetic', outDir: null });
+    const again = runRetrainingBacktest(buildRunContext(loaded, 'backtest'), { series, history, model, dataLabel: 'synthetic', outDir: null });
     expect(again.retraining).toEqual(r.retraining);
     expect(again.retrains).toEqual(r.retrains);
   });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rollingWindows, splitWindow } from '../../src/backtest/walkForwardPlan.ts';
-import { runWalkForward } from '../../src/backtest/walkForward.ts';
+import { runWalkForward } from '../../src/app/walkForward.ts';
 import { tradingDatesOf, generateSyntheticBars, barsToCsv } from '../../src/data/index.ts';
 import { spawnSync } from 'node:child_process';
 import { sessionInfo } from '../../src/domain/session.ts';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { barAt, sliceBarSeries } from '../../src/domain/bar.ts';
 import { runBacktest } from '../../src/backtest/runner.ts';
-import { createRiskManager, loadMarketContext } from '../../src/backtest/wiring.ts';
+import { buildRunContext } from '../../src/app/runContext.ts';
 import { RegimeDetector } from '../../src/regime/index.ts';
 import { MemoryJournal, IntentStatus } from '../../src/state/index.ts';
 import { silentLogger } from '../../src/log/logger.ts';
@@ -12,7 +12,6 @@ import { ManualClock } from '../../src/live/liveClock.ts';
 import { SimBroker } from '../../src/broker/sim/simBroker.ts';
 import { JournalRecorder } from '../../src/live/journalRecorder.ts';
 import { KILL_META_KEY, LiveRunner } from '../../src/live/liveRunner.ts';
-import { RiskManager, riskSettingsFromConfig } from '../../src/strategy/riskManager/index.ts';
 import { TradingState } from '../../src/domain/trading.ts';
 import { sessionInfo } from '../../src/domain/session.ts';
 import { syntheticSetup, testConfig } from '../support/backtestFixtures.ts';
@@ -20,22 +19,12 @@ import { syntheticSetup, testConfig } from '../support/backtestFixtures.ts';
 function paperRunner(journal = new MemoryJournal(), initial?: { balanceUsd: number; highestEodBalanceUsd: number }) {
   const loaded = testConfig();
   const { model } = syntheticSetup();
-  const market = loadMarketContext(loaded);
-  const risk = initial
-    ? new RiskManager(riskSettingsFromConfig(loaded.config), [market.instrument], initial)
-    : createRiskManager(loaded, [market.instrument]);
+  const ctx = buildRunContext(loaded, 'paper');
+  const market = { instrument: ctx.instrument };
+  const risk = ctx.createRisk(initial);
   const clock = new ManualClock(0);
   const runner = new LiveRunner({
-    engine: {
-      config: loaded.config,
-      instrument: market.instrument,
-      regime: new RegimeDetector(model),
-      risk,
-      vixTable: null,
-      calendar: market.calendar,
-      sentiment: market.sentiment,
-      idPrefix: 'bt',
-    },
+    engine: ctx.engineOptions({ regime: new RegimeDetector(model), risk, idPrefix: 'bt' }),
     broker: new SimBroker({ instrument: market.instrument, slippageTicks: loaded.config.backtest.slippage_ticks }),
     journal: new JournalRecorder(journal, market.instrument.symbol),
     clock,
@@ -49,18 +38,11 @@ describe('LiveRunner on the paper broker', () => {
     const { test, model } = syntheticSetup();
     const series = sliceBarSeries(test, 0, 20 * 78);
     const loaded = testConfig();
-    const market = loadMarketContext(loaded);
+    const ctx = buildRunContext(loaded, 'backtest');
     const bt = runBacktest({
-      config: loaded.config,
-      instrument: market.instrument,
-      regime: new RegimeDetector(model),
-      risk: createRiskManager(loaded, [market.instrument]),
-      vixTable: null,
-      calendar: market.calendar,
-      sentiment: market.sentiment,
+      ...ctx.engineOptions({ regime: new RegimeDetector(model), risk: ctx.createRisk(), idPrefix: 'bt' }),
       series,
       slippageTicks: loaded.config.backtest.slippage_ticks,
-      idPrefix: 'bt',
     });
     const { runner } = paperRunner();
     for (let i = 0; i < series.length; i++) void runner.onBar(barAt(series, i));

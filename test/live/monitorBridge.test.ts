@@ -21,7 +21,7 @@ import {
   startSessionMonitor,
   watchHub,
 } from '../../src/live/monitorBridge.ts';
-import { dashboardPortOption } from '../../src/live/cliSession.ts';
+import { dashboardPortOption } from '../../src/app/sessionCommand.ts';
 import { UsageError } from '../../src/domain/errors.ts';
 
 const T = Date.UTC(2024, 0, 3, 15, 0);

@@ -8,14 +8,13 @@ import { DAY_MS } from '../../src/domain/time.ts';
 import { DEFAULT_DYNAMICS, generateSyntheticBars } from '../../src/data/synthetic.ts';
 import { ModelError } from '../../src/domain/errors.ts';
 import { TradingEngine } from '../../src/engine/tradingEngine.ts';
-import { createRiskManager, loadMarketContext } from '../../src/backtest/wiring.ts';
+import { buildRunContext } from '../../src/app/runContext.ts';
 import { RegimeDetector, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../../src/regime/index.ts';
 import type { DriftStatus } from '../../src/regime/drift.ts';
 import {
   checkRetrainTriggers,
   RetrainController,
   runRetrain,
-  runRetrainInWorker,
   SeriesHistorySource,
   SwappableRegimeDetector,
   type RetrainEvent,
@@ -23,7 +22,8 @@ import {
   type RetrainRunner,
   type TrainingClock,
 } from '../../src/regime/retrain/index.ts';
-import { LocalModelStore } from '../../src/regime/modelRepository.ts';
+import { LocalModelStore } from '../../src/state/localModelStore.ts';
+import { runRetrainInWorker } from '../../src/app/retrainRunner.ts';
 import { journalTrainingClock } from '../../src/live/journalTrainingClock.ts';
 import { lastTrainingTimeMs, MemoryJournal } from '../../src/state/index.ts';
 import { testConfig } from '../support/backtestFixtures.ts';
@@ -283,7 +283,7 @@ describe('RetrainController', () => {
 describe('live engine during a retrain on a worker thread', () => {
   it('keeps processing bars while a slow retrain runs and swaps between bars afterwards', async () => {
     const slow = testConfig({ hmm: { restarts: 4, n_iter: 200, tol: 1e-9 }, retrain: { window_days: 15, validation_days: 5 } });
-    const market = loadMarketContext(slow);
+    const ctx = buildRunContext(slow, 'paper');
     // A current model fitted to much wilder markets, so the retrained one is surely better and swapped in.
     const wild = DEFAULT_DYNAMICS.map((d) => ({ ...d, volPerBar: d.volPerBar * 2.5 }));
     const stale = trainRegimeModel(generateSyntheticBars({ seed: 5, days: 20, startDate: '2023-06-01', dynamics: wild }).series, slow.config).model;
@@ -293,19 +293,14 @@ describe('live engine during a retrain on a worker thread', () => {
       detector,
       history: new SeriesHistorySource(all),
       store: null,
+      runner: (job) => runRetrainInWorker(job),
       clock: memoryClock(all.tsMs[40 * 78]!),
       driftTrigger: false,
     });
     const events: { kind: string; bar: number }[] = [];
     let bar = -1;
     controller.on((e) => events.push({ kind: e.kind, bar }));
-    const engine = new TradingEngine({
-      config: slow.config,
-      instrument: market.instrument,
-      regime: controller.regimeSource(),
-      risk: createRiskManager(slow, [market.instrument]),
-      idPrefix: 't',
-    });
+    const engine = new TradingEngine(ctx.engineOptions({ regime: controller.regimeSource(), risk: ctx.createRisk(), idPrefix: 't' }));
     const step = (t: number): void => {
       bar = t;
       const b: Bar = barAt(all, t);

@@ -1,10 +1,12 @@
 // `txbot backtest`: run the engine over a historical file with a saved model (or train in-sample).
 
 import type { Command } from 'commander';
+import { buildRunContext } from '../../app/runContext.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
 import { UsageError } from '../../domain/errors.ts';
-import { loadModelFile, runBacktestJob } from '../../backtest/backtestJob.ts';
+import { runBacktestJob } from '../../backtest/backtestJob.ts';
+import { loadModelFile } from '../../state/modelFiles.ts';
 import { createProgress } from '../progress.ts';
 import { emProgressPrinter } from '../emProgress.ts';
 import { note, out } from '../output.ts';
@@ -55,8 +57,7 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
   if (data.repairSummary) note(data.repairSummary);
   if (opts.train) note('training the HMM on the same bars (in-sample) ...');
   let progress: ReturnType<typeof createProgress> | null = null;
-  const result = runBacktestJob({
-    loaded,
+  const result = runBacktestJob(buildRunContext(loaded, 'backtest'), {
     series: data.series,
     dataLabel: opts.data,
     model,

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/index.ts';
 import { DataError } from '../../domain/errors.ts';
-import { simulateCombine } from '../../backtest/combine.ts';
-import { dailyResultsFromEquityCsv } from '../../backtest/dailyFromEquity.ts';
-import { startingBalance } from '../../backtest/wiring.ts';
+import { simulateCombine } from '../../report/combine.ts';
+import { dailyResultsFromEquityCsv } from '../../report/dailyFromEquity.ts';
+
 import { out } from '../output.ts';
 import { parseIntOption } from '../options.ts';
 
@@ -30,7 +30,7 @@ export function registerCombineCommand(program: Command): void {
       } catch {
         throw new DataError('COMBINE_INPUT_MISSING', `${file}: not found; give the output folder of txbot backtest or txbot walkforward`);
       }
-      const start = startingBalance(loaded);
+      const start = c.backtest.initial_balance ?? c.risk.account_size;
       const days = dailyResultsFromEquityCsv(text, file, start);
       const sims = opts.simulations ? parseIntOption('--simulations', opts.simulations, 1) : c.combine.simulations;
       const seed = opts.seed ? parseIntOption('--seed', opts.seed, 0) : c.combine.seed;

@@ -2,6 +2,7 @@
 // falls back to seeded synthetic bars when ../shared/data is absent. Writes a report and says where.
 
 import type { Command } from 'commander';
+import { buildRunContext } from '../../app/runContext.ts';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/index.ts';
@@ -80,8 +81,7 @@ export function registerDemoCommand(program: Command): void {
       writeFileSync(modelPath, regimeModelToJson(trained.model));
       note(`demo: backtesting ${plan.testRange} out of sample (${plan.test.length} bars) ...`);
       let progress: ReturnType<typeof createProgress> | null = null;
-      const result = runBacktestJob({
-        loaded,
+      const result = runBacktestJob(buildRunContext(loaded, 'backtest'), {
         series: plan.test,
         dataLabel: plan.label,
         model: trained.model,

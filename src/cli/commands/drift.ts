@@ -6,7 +6,7 @@ import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
 import { sessionInfo } from '../../domain/session.ts';
 import { dateKeyOfDays } from '../../domain/time.ts';
-import { loadModelFile } from '../../backtest/backtestJob.ts';
+import { loadModelFile } from '../../state/modelFiles.ts';
 import { replayDrift } from '../../regime/drift.ts';
 import { note, out, table } from '../output.ts';
 import { parseDateOption, parseIntOption, parseNumberOption } from '../options.ts';

@@ -4,7 +4,7 @@
 
 import type { Command } from 'commander';
 import { UsageError } from '../../domain/errors.ts';
-import { checkSessionOptions, runSessionCommand, type SessionCliOptions } from '../../live/cliSession.ts';
+import { checkSessionOptions, runSessionCommand, type SessionCliOptions } from '../../app/sessionCommand.ts';
 import type { Config } from '../../config/index.ts';
 import { note, out } from '../output.ts';
 import { sessionOptions } from './paper.ts';

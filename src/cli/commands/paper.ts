@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
-import { runSessionCommand, type SessionCliOptions } from '../../live/cliSession.ts';
+import { runSessionCommand, type SessionCliOptions } from '../../app/sessionCommand.ts';
 import { out } from '../output.ts';
 
 /** Adds the options paper and live share. */

@@ -5,7 +5,8 @@ import { loadConfig } from '../../config/index.ts';
 import { loadBars, tradingDatesOf } from '../../data/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { rollingWindows, splitWindow } from '../../backtest/walkForwardPlan.ts';
-import { runWalkForward } from '../../backtest/walkForward.ts';
+import { runWalkForward } from '../../app/walkForward.ts';
+import { buildRunContext } from '../../app/runContext.ts';
 import { writeWalkForward } from '../../backtest/walkForwardJob.ts';
 import { createProgress } from '../progress.ts';
 import { note, out } from '../output.ts';
@@ -72,7 +73,7 @@ Examples:
       const progress = createProgress('walk-forward windows', windows.length);
       const results = await runWalkForward({ loaded, series: data.series, windows, jobs, onWindowDone: (done) => progress.update(done) });
       progress.stop();
-      const { summary } = writeWalkForward(loaded, data.series, results, opts.out, opts.data);
+      const { summary } = writeWalkForward(buildRunContext(loaded, 'walkforward'), data.series, results, opts.out, opts.data);
       printSummary(summary.stitched);
       const a = summary.acrossWindows;
       out(

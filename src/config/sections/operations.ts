@@ -28,7 +28,6 @@ export const journalSchema = z
 
 export const retrainSchema = z
   .strictObject({
-    enabled: z.boolean().default(false).describe('Retrain the HMM on schedule and on drift (PLUG: retrain_trigger).'),
     schedule_days: z.number().int().min(1).default(28).describe('Calendar days between scheduled retrains.'),
     drift_threshold: z
       .number()

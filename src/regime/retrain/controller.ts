@@ -1,6 +1,8 @@
-// RetrainController: after each bar feeds the DriftMonitor, checks the schedule and drift triggers, runs
-// at most one retrain at a time off the trading path, commits and swaps a better model between bars,
-// and reports everything (failures as alerts) to subscribers. PLUG: retrain_trigger wiring.
+// RetrainController, the one retraining implementation: after each bar it feeds the DriftMonitor, checks
+// the schedule and drift triggers, runs at most one retrain at a time, commits and swaps a better model
+// between bars, and reports everything (failures as alerts) to subscribers. Live it trains on a runner
+// (a worker thread, off the trading path); in backtests it trains inline, in simulated time.
+// PLUG: retrain_trigger wiring.
 
 import type { Config } from '../../config/index.ts';
 import type { Bar } from '../../domain/bar.ts';
@@ -9,11 +11,12 @@ import { TxbotError } from '../../domain/errors.ts';
 import { MINUTE_MS } from '../../domain/time.ts';
 import { DriftMonitor, type DriftStatus } from '../drift.ts';
 import type { ModelStore } from '../modelRepository.ts';
+import type { BarSeries } from '../../domain/bar.ts';
 import type { BarHistorySource } from './historySource.ts';
-import { retrainSettingsFromConfig, type RetrainOutcome, type RetrainSettings } from './pipeline.ts';
+import { retrainSettingsFromConfig, runRetrain, type RetrainOutcome, type RetrainSettings } from './pipeline.ts';
 import { checkRetrainTriggers, triggerSettingsFromConfig, type RetrainTrigger, type TriggerSettings } from './triggers.ts';
 import type { SwappableRegimeDetector } from './swappableDetector.ts';
-import { runRetrainInWorker, type RetrainRunner } from './workerRunner.ts';
+import type { RetrainRunner } from './retrainJob.ts';
 
 /** Persistent "last training time" (the journal's meta in live use). */
 export interface TrainingClock {
@@ -41,8 +44,14 @@ export interface RetrainControllerOptions {
   readonly history: BarHistorySource;
   /** Where swapped models are committed first (null: in memory only, e.g. backtests). */
   readonly store: ModelStore | null;
-  /** Runs the retrain (default: a worker thread). */
+  /** Runs a retrain off the trading path (a worker thread, src/app/retrainWorker.ts); required unless `inline`. */
   readonly runner?: RetrainRunner;
+  /**
+   * Backtests: retrain synchronously inside `onBar` on these bars (only bars before the triggering bar's
+   * end are used), so a better model is swapped in before the next bar. Failures that are not TxbotErrors
+   * (bugs) are thrown, not reported.
+   */
+  readonly inline?: { latestBarsSync(tradingDays: number, untilTsMs: number): BarSeries };
   readonly clock?: TrainingClock | null;
   readonly settings?: RetrainSettings;
   readonly triggers?: TriggerSettings;
@@ -67,8 +76,11 @@ export class RetrainController {
   private lastBarMs = Number.NaN;
   private lastDrift: DriftStatus | null = null;
 
+  private readonly triggerSettings: TriggerSettings;
+
   private constructor(o: RetrainControllerOptions, lastTrainingMs: number | null) {
     this.o = o;
+    this.triggerSettings = o.triggers ?? triggerSettingsFromConfig(o.config);
     this.monitor = DriftMonitor.forModel(o.detector.model, o.config);
     this.lastTrainingMs = lastTrainingMs;
     this.seenSwaps = o.detector.swaps;
@@ -77,6 +89,11 @@ export class RetrainController {
   static async create(o: RetrainControllerOptions): Promise<RetrainController> {
     const stored = o.clock ? await o.clock.load() : null;
     return new RetrainController(o, stored ?? o.detector.model.training.toTsMs);
+  }
+
+  /** An inline controller (backtests): the schedule starts at the model's training end. */
+  static createInline(o: RetrainControllerOptions & { inline: NonNullable<RetrainControllerOptions['inline']> }): RetrainController {
+    return new RetrainController(o, o.detector.model.training.toTsMs);
   }
 
   /** Subscribes to events (PLUG: monitoring); returns the unsubscribe function. */
@@ -128,16 +145,19 @@ export class RetrainController {
       this.monitor.reset(this.o.detector.model.training.logLikelihoodPerBar);
       this.emit({ kind: 'MODEL_SWAPPED', tsMs: bar.tsMs, baselineLogLikelihoodPerBar: this.o.detector.model.training.logLikelihoodPerBar });
     }
-    if (info) this.lastDrift = this.monitor.observe(bar.tsMs, info.logLikelihood);
+    this.lastDrift = info ? this.monitor.observe(bar.tsMs, info.logLikelihood) : this.monitor.status();
     // PLUG: retrain_trigger — schedule and drift checks after each scored bar.
-    const trigger = checkRetrainTriggers(this.o.triggers ?? triggerSettingsFromConfig(this.o.config), {
+    const trigger = checkRetrainTriggers(this.triggerSettings, {
       nowMs: bar.tsMs,
       lastTrainingMs: this.lastTrainingMs,
       lastAttemptMs: this.lastAttemptMs,
       drift: this.o.driftTrigger === false ? null : this.lastDrift,
     });
+    if (!trigger) return;
+    const untilTsMs = bar.tsMs + this.o.config.data.bar_minutes * MINUTE_MS;
     // The run never rejects (failures become RETRAIN_FAILED events); callers await `idle()`.
-    if (trigger) void this.trigger(trigger, bar.tsMs + this.o.config.data.bar_minutes * MINUTE_MS);
+    if (this.o.inline) this.runInline(trigger, untilTsMs);
+    else void this.trigger(trigger, untilTsMs);
   }
 
   /**
@@ -158,13 +178,34 @@ export class RetrainController {
     return run;
   }
 
+  /** One retrain in this thread (inline mode): the outcome applies before the next bar. */
+  private runInline(trigger: RetrainTrigger, untilTsMs: number): void {
+    this.lastAttemptMs = this.nowMs(untilTsMs);
+    this.emit({ kind: 'RETRAIN_STARTED', tsMs: this.lastAttemptMs, trigger });
+    const settings = this.o.settings ?? retrainSettingsFromConfig(this.o.config);
+    try {
+      const series = this.o.inline!.latestBarsSync(settings.windowDays + settings.validationDays, untilTsMs);
+      const outcome = runRetrain(series, this.o.detector.model, this.o.config, settings);
+      if (outcome.decision === 'swapped') this.o.detector.requestSwap(outcome.newModel);
+      else this.monitor.reset();
+      const tsMs = this.nowMs(untilTsMs);
+      this.lastTrainingMs = tsMs;
+      this.emit({ kind: 'RETRAIN_FINISHED', tsMs, trigger, outcome, version: null });
+    } catch (e) {
+      if (!(e instanceof TxbotError)) throw e;
+      this.monitor.reset();
+      this.emit({ kind: 'RETRAIN_FAILED', tsMs: this.nowMs(untilTsMs), trigger, code: e.code, message: e.message });
+    }
+  }
+
   private async execute(trigger: RetrainTrigger, untilTsMs: number): Promise<void> {
     const o = this.o;
     const settings = o.settings ?? retrainSettingsFromConfig(o.config);
     const current = o.detector.model;
     try {
       const series = await o.history.latestBars(settings.windowDays + settings.validationDays, untilTsMs);
-      const outcome = await (o.runner ?? ((job) => runRetrainInWorker(job)))({ series, current, config: o.config, settings });
+      if (!o.runner) throw new TxbotError('RETRAIN_NO_RUNNER', 'retrain controller has no runner (wiring error)');
+      const outcome = await o.runner({ series, current, config: o.config, settings });
       let version: number | null = null;
       const tsMs = this.nowMs(untilTsMs);
       if (outcome.decision === 'swapped') {

@@ -1,5 +1,5 @@
 // Public surface of HMM retraining: pipeline core, history source, label mapping, model swap, triggers,
-// controller, worker runner and the journal-backed training clock.
+// controller and the retrain job types (runners live in src/app/).
 
 export {
   runRetrain,
@@ -23,4 +23,4 @@ export {
   type TriggerInput,
 } from './triggers.ts';
 export { RetrainController, type RetrainControllerOptions, type RetrainEvent, type TrainingClock } from './controller.ts';
-export { runRetrainInWorker, RetrainError, type RetrainJob, type RetrainRunner, type WorkerMessage } from './workerRunner.ts';
+export { RetrainError, type RetrainJob, type RetrainRunner, type WorkerMessage } from './retrainJob.ts';

@@ -106,6 +106,7 @@ export function evaluateFilters(ctx: FilterContext): FilterVerdict {
           () => source.scoreAt(ctx.tsMs),
           () => 0,
           validScore,
+          'neutral sentiment (0)',
         );
   if (sent.error) errors.push(sent.error);
   const newsMultiplier = sentimentSizeMultiplier(sent.value, ctx.regime, st.sentiment);
@@ -118,6 +119,8 @@ export function evaluateFilters(ctx: FilterContext): FilterVerdict {
     'live_calendar',
     () => isBlackoutPeriod(ctx.tsMs, st.blackout, ctx.calendar ?? EMPTY_CALENDAR),
     () => null,
+    undefined,
+    'blackout (no new entries)',
   );
   if (cal.error || cal.value === null) {
     if (cal.error) errors.push(cal.error);

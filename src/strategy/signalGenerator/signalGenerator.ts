@@ -50,6 +50,7 @@ export function generateSignal(ctx: SignalContext): Decision {
     () => policy.decide({ ctx, ruleDecision }),
     () => ruleDecision,
     (d) => validateDecision(d, ctx),
+    'the rule decision',
   );
   if (guarded.error) ctx.onPluginError?.(guarded.error);
   return guarded.value;

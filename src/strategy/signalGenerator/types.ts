@@ -43,7 +43,7 @@ export interface SignalSettings {
 
 /** Maps config sections to SignalSettings. */
 export function signalSettingsFromConfig(
-  config: Pick<Config, 'regime_action' | 'stops' | 'targets' | 'vwap' | 'use_rl_agent'> & Partial<Pick<Config, 'entries'>>,
+  config: Pick<Config, 'regime_action' | 'stops' | 'targets' | 'vwap' | 'decision_policy'> & Partial<Pick<Config, 'entries'>>,
 ): SignalSettings {
   return {
     regimeAction: { ...config.regime_action },
@@ -52,7 +52,7 @@ export function signalSettingsFromConfig(
     touchToleranceSigma: config.vwap.touch_tolerance_sigma,
     entryBandSigma: config.vwap.entry_band_sigma,
     anchoredVwap: config.vwap.anchored_vwap,
-    useRlAgent: config.use_rl_agent,
+    useRlAgent: config.decision_policy.kind === 'rl',
     minRewardRisk: config.entries?.min_reward_risk ?? 0,
   };
 }

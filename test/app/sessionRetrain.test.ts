@@ -12,7 +12,7 @@ import { MemoryJournal } from '../../src/state/index.ts';
 import { MonitorBus, type MonitorEvent } from '../../src/monitor/index.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import type { DriftStatus } from '../../src/regime/drift.ts';
-import { SessionBarHistory, driftEvent, retrainBusEvent, startSessionRetrain } from '../../src/live/retrainWiring.ts';
+import { SessionBarHistory, driftEvent, retrainBusEvent, startSessionRetrain } from '../../src/app/sessionRetrain.ts';
 import { syntheticSetup } from '../support/backtestFixtures.ts';
 
 const dirs: string[] = [];

@@ -15,21 +15,21 @@ import type { BarSeries } from '../domain/bar.ts';
 import { barAt } from '../domain/bar.ts';
 import { MINUTE_MS } from '../domain/time.ts';
 import type { LoadedConfig } from '../config/loader.ts';
-import { RegimeDetector, hashBars, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
-import { loadMarketContext, createRiskManager, startingBalance } from '../backtest/wiring.ts';
-import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../backtest/summary.ts';
-import { renderReportHtml } from '../backtest/reportHtml.ts';
-import { decisionJson, equityCsv, outputDir, stableJson, tradesCsv, SyncLineWriter } from '../backtest/outputs.ts';
+import { hashBars, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
+import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
+import { buildRunContext } from './runContext.ts';
+import { createBroker } from './seams/broker.ts';
+import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
+import { renderReportHtml } from '../report/reportHtml.ts';
+import { decisionJson, outputDir, SyncLineWriter, writeRunFiles } from '../report/outputs.ts';
 import { GatewaySimulator, defaultSimContracts } from '../broker/projectx/simulator/index.ts';
 import { HubState, ProjectXClient, connectRealtime } from '../broker/projectx/index.ts';
 import { SqliteJournal } from '../state/index.ts';
-import { BarAggregator } from './barAggregator.ts';
-import { LiveBarFeed } from './barFeed.ts';
-import { ExchangeClock } from './liveClock.ts';
-import { JournalRecorder } from './journalRecorder.ts';
-import { LiveRunner } from './liveRunner.ts';
-import { SimBroker } from '../broker/sim/simBroker.ts';
-import { ProjectXBroker } from '../broker/projectx/projectxBroker.ts';
+import { BarAggregator } from '../live/barAggregator.ts';
+import { LiveBarFeed } from '../live/barFeed.ts';
+import { ExchangeClock } from '../live/liveClock.ts';
+import { JournalRecorder } from '../live/journalRecorder.ts';
+import { LiveRunner } from '../live/liveRunner.ts';
 import type { BrokerPort } from '../engine/brokerPort.ts';
 
 export interface ReplayOptions {
@@ -71,7 +71,8 @@ async function until(pred: () => boolean): Promise<void> {
 export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const { loaded, series } = o;
   const config = loaded.config;
-  const market = loadMarketContext(loaded);
+  const ctx = buildRunContext(loaded, 'replay');
+  const market = { instrument: ctx.instrument };
   const contract = defaultSimContracts().find((c) => c.activeContract && c.id.startsWith(`CON.F.US.${market.instrument.symbol}.`));
   const contractId = contract?.id ?? `CON.F.US.${market.instrument.symbol}.H26`;
   const bars = Array.from({ length: series.length }, (_, i) => barAt(series, i));
@@ -111,22 +112,25 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     logger: o.logger,
   });
   const barMs = config.data.bar_minutes * MINUTE_MS;
-  const labels = o.model.labels;
-  const regimeIndex = new Int8Array(series.length).fill(-1);
-  let barNo = 0;
+  const regimeIndex = new RegimeIndexRecorder(series.length);
   let streamed = 0;
   const gateway = o.execution === 'gateway';
-  const broker: BrokerPort = gateway
-    ? new ProjectXBroker({
-        client,
-        sync: realtime.sync,
-        accountId: sim.defaultAccountId,
-        contractId,
-        symbol: market.instrument.symbol,
-        tickSize: market.instrument.tickSize,
-        logger: o.logger,
-      })
-    : new SimBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks });
+  const broker: BrokerPort = createBroker(
+    config,
+    ctx.instrument,
+    gateway
+      ? {
+          kind: 'projectx',
+          client,
+          sync: realtime.sync,
+          accountId: sim.defaultAccountId,
+          contractId,
+          tickSize: ctx.instrument.tickSize,
+          logger: o.logger,
+        }
+      : { kind: 'sim' },
+  );
+  const regime = ctx.regimeSource(o.model, series);
   // Gateway execution: every venue trade must have reached the account sync (and the runner) before time moves on.
   const settled = async (): Promise<void> => {
     if (!gateway) return;
@@ -134,23 +138,13 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   };
   try {
     const runner = new LiveRunner({
-      engine: {
-        config,
-        instrument: market.instrument,
-        regime: new RegimeDetector(o.model),
-        risk: createRiskManager(loaded, [market.instrument]),
-        vixTable: market.vixTable,
-        calendar: market.calendar,
-        sentiment: market.sentiment,
-        idPrefix: 'bt',
-      },
+      engine: ctx.engineOptions({ regime: regime.source, risk: ctx.createRisk(), idPrefix: 'bt' }),
       broker,
       journal: new JournalRecorder(journal, market.instrument.symbol, { decisionBatch: 500 }),
       clock: sim.clock,
       logger: o.logger,
       onDecision: (_bar, d) => {
-        if (d.regime) regimeIndex[barNo] = labels.indexOf(d.regime);
-        barNo++;
+        regimeIndex.record(d, regime.model().labels);
         decisions.line(decisionJson(d));
       },
     });
@@ -208,41 +202,29 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     o.onProgress?.(bars.length, bars.length);
     decisions.close();
     const run = runner.record.toResult();
-    const start = startingBalance(loaded);
     const summary = buildSummary({
       run,
       config,
-      instrument: market.instrument,
-      startingBalanceUsd: start,
+      instrument: ctx.instrument,
+      startingBalanceUsd: ctx.startingBalanceUsd,
       inSample: false,
       hashes: { config: sha256(JSON.stringify(config)), data: hashBars(series), model: sha256(regimeModelToJson(o.model)) },
       firstMs: series.length ? series.tsMs[0]! : null,
       lastMs: series.length ? series.tsMs[series.length - 1]! : null,
     });
     const files = [out.path('decisions.jsonl'), out.path('journal.db')];
-    const write = (name: string, text: string) => {
-      out.write(name, text);
-      files.push(out.path(name));
-    };
-    write('summary.json', stableJson(summary));
-    write('trades.csv', tradesCsv(run.trades));
-    write('equity.csv', equityCsv(run.equity));
-    write(
-      'report.html',
-      renderReportHtml(
-        buildReportInput({
-          title: `txbot replay: ${market.instrument.symbol}`,
-          subtitle: `${o.dataLabel} | ${summary.from} to ${summary.to} | live code path (simulator, sockets, bar aggregation, journal)`,
-          summary,
-          run,
-          series,
-          regimeIndex,
-          labels,
-          config,
-          instrument: market.instrument,
-        }),
-      ),
-    );
+    const report = buildReportInput({
+      title: `txbot replay: ${ctx.instrument.symbol}`,
+      subtitle: `${o.dataLabel} | ${summary.from} to ${summary.to} | live code path (simulator, sockets, bar aggregation, journal)`,
+      summary,
+      run,
+      series,
+      regimeIndex: regimeIndex.index,
+      labels: regime.model().labels,
+      config,
+      instrument: ctx.instrument,
+    });
+    files.push(...writeRunFiles(o.outDir, { summary, trades: run.trades, equity: run.equity, reportHtml: renderReportHtml(report) }));
     return { summary, files, tradesStreamed: streamed };
   } finally {
     await realtime.stop();

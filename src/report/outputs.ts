@@ -94,3 +94,32 @@ export class SyncLineWriter {
     closeSync(this.fd);
   }
 }
+
+/** The standard files of a run folder; `extra` files (model.json, retrains.json, ...) in the given order. */
+export interface RunFiles {
+  readonly summary: unknown;
+  readonly trades: readonly TradeRecord[];
+  readonly equity: readonly EquityPoint[];
+  readonly extra?: readonly (readonly [name: string, text: string])[];
+  /** report.html text (null: no report). */
+  readonly reportHtml: string | null;
+}
+
+/**
+ * Writes summary.json, trades.csv, equity.csv, the extra files and report.html into `dir` (created when
+ * missing); returns the paths written, in that order. The one writer of run folders.
+ */
+export function writeRunFiles(dir: string, f: RunFiles): string[] {
+  const out = outputDir(dir);
+  const files: string[] = [];
+  const write = (name: string, text: string): void => {
+    out.write(name, text);
+    files.push(out.path(name));
+  };
+  write('summary.json', stableJson(f.summary));
+  write('trades.csv', tradesCsv(f.trades));
+  write('equity.csv', equityCsv(f.equity));
+  for (const [name, text] of f.extra ?? []) write(name, text);
+  if (f.reportHtml !== null) write('report.html', f.reportHtml);
+  return files;
+}

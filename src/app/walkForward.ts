@@ -1,5 +1,6 @@
 // Walk-forward runner: trains a fresh HMM per window and tests it on the next unseen days, windows in
-// parallel on worker threads; results come back in window order, so the output does not depend on timing.
+// parallel on worker threads (each builds its run context from the config); results come back in window
+// order, so the output does not depend on timing.
 
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -9,8 +10,9 @@ import type { BarSeries } from '../domain/bar.ts';
 import { TxbotError } from '../domain/errors.ts';
 import type { LoadedConfig } from '../config/loader.ts';
 import { selectTradingDates } from '../data/tradingDates.ts';
-import { runWindow, type WindowJob, type WindowResult } from './walkForwardWindow.ts';
-import type { WalkForwardWindow } from './walkForwardPlan.ts';
+import { runWindow, type WindowJob, type WindowResult } from '../backtest/walkForwardWindow.ts';
+import { buildRunContext } from './runContext.ts';
+import type { WalkForwardWindow } from '../backtest/walkForwardPlan.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WORKER_ENTRY = join(HERE, '..', '..', 'bin', 'tsWorker.mjs');
@@ -36,8 +38,9 @@ export async function runWalkForward(o: WalkForwardOptions): Promise<WindowResul
   const results: WindowResult[] = new Array(total);
   let done = 0;
   if (jobs === 1) {
+    const ctx = buildRunContext(o.loaded, 'walkforward');
     for (const w of o.windows) {
-      results[w.index] = runWindow(jobFor(o, w));
+      results[w.index] = runWindow(ctx, jobFor(o, w));
       o.onWindowDone?.(++done, total);
     }
     return results;

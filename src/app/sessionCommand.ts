@@ -1,18 +1,18 @@
 // Runs `txbot paper` / `txbot live` as a user starts them: config, model, credentials, journal, the
 // session, the pid file, signals (SIGINT/SIGTERM stop, SIGUSR2 kill switch) and a periodic status line.
 
-import { systemClock } from './liveClock.ts';
+import { systemClock } from '../live/liveClock.ts';
 import type { Logger } from 'pino';
 import { loadConfig, type LoadedConfig } from '../config/index.ts';
 import { UsageError } from '../domain/errors.ts';
 import { formatIsoInZone } from '../domain/time.ts';
-import { loadModelFile } from '../backtest/backtestJob.ts';
+import { loadModelFile } from '../state/modelFiles.ts';
 import { connectClient, gatewayEndpoints } from '../broker/projectx/connect.ts';
 import { openJournal } from '../state/index.ts';
 import { createLogger } from '../log/logger.ts';
-import type { LiveStatus } from './liveRunner.ts';
+import type { LiveStatus } from '../live/liveRunner.ts';
 import { startLiveSession } from './liveSession.ts';
-import { KILL_SIGNAL, pidFilePath, removePidFile, writePidFile } from './pidFile.ts';
+import { KILL_SIGNAL, pidFilePath, removePidFile, writePidFile } from '../live/pidFile.ts';
 
 /** Options shared by the paper and live commands. */
 export interface SessionCliOptions {

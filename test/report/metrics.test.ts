@@ -1,8 +1,8 @@
 // Metrics against hand-computed values, and the Combine bootstrap's rules and determinism.
 
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, dailyRatios, maxDrawdownUsd, monthlyPnl } from '../../src/backtest/metrics.ts';
-import { mllFloor, simulateCombine } from '../../src/backtest/combine.ts';
+import { computeMetrics, dailyRatios, maxDrawdownUsd, monthlyPnl } from '../../src/report/metrics.ts';
+import { mllFloor, simulateCombine } from '../../src/report/combine.ts';
 import type { DayRecord, TradeRecord } from '../../src/engine/records.ts';
 
 const trade = (net: number, regime: TradeRecord['regime'] = 'BULL'): TradeRecord => ({

@@ -1,6 +1,7 @@
 // Replay parity: the live code path (in-process simulator, SignalR over a real socket, bar aggregation,
 // live runner, journal) over a bar file gives the same trades.csv as `txbot backtest`, trade for trade.
 
+import { buildRunContext } from '../../src/app/runContext.ts';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,7 +10,7 @@ import { sliceBarSeries } from '../../src/domain/bar.ts';
 import { runBacktestJob } from '../../src/backtest/backtestJob.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { SqliteJournal } from '../../src/state/index.ts';
-import { runReplay } from '../../src/live/replay.ts';
+import { runReplay } from '../../src/app/replay.ts';
 import { barsToCsv } from '../../src/data/index.ts';
 import { regimeModelToJson } from '../../src/regime/index.ts';
 import { syntheticSetup, testConfig } from '../support/backtestFixtures.ts';
@@ -25,7 +26,7 @@ describe('txbot replay', () => {
     const loaded = testConfig();
     const btDir = join(tmp.dir, 'bt');
     const rpDir = join(tmp.dir, 'rp');
-    runBacktestJob({ loaded, series, dataLabel: 'synthetic', model, outDir: btDir });
+    runBacktestJob(buildRunContext(loaded, 'backtest'), { series, dataLabel: 'synthetic', model, outDir: btDir });
     const r = await runReplay({ loaded, series, model, outDir: rpDir, dataLabel: 'synthetic', logger: silentLogger(), chunkBars: 40 });
     const btTrades = readFileSync(join(btDir, 'trades.csv'), 'utf8');
     expect(btTrades.split('\n').length).toBeGreaterThan(4);
@@ -49,7 +50,7 @@ describe('txbot replay', () => {
     const loaded = testConfig();
     const btDir = join(tmp.dir, 'bt3');
     const gwDir = join(tmp.dir, 'gw3');
-    runBacktestJob({ loaded, series, dataLabel: 'synthetic', model, outDir: btDir });
+    runBacktestJob(buildRunContext(loaded, 'backtest'), { series, dataLabel: 'synthetic', model, outDir: btDir });
     await runReplay({ loaded, series, model, outDir: gwDir, dataLabel: 'synthetic', logger: silentLogger(), execution: 'gateway' });
     const rows = (dir: string) =>
       readFileSync(join(dir, 'trades.csv'), 'utf8')

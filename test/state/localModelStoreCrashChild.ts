@@ -3,7 +3,7 @@
 // Usage: node --import tsx retrainStoreCrashChild.ts <storeDir> <modelJsonFile> version|pointer
 
 import { readFileSync } from 'node:fs';
-import { LocalModelStore } from '../../src/regime/modelRepository.ts';
+import { LocalModelStore } from '../../src/state/localModelStore.ts';
 import { regimeModelFromJson } from '../../src/regime/index.ts';
 
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-// Retraining inside a paper/live session (retrain.enabled): the session's bars as the retrain history, a
+// Retraining inside a paper/live session (regime_source.kind retraining): the session's bars as the retrain history, a
 // RetrainController around a SwappableRegimeDetector as the engine's regime source, drift and failures on the bus.
 
 import { resolve } from 'node:path';
@@ -7,8 +7,9 @@ import { barSeriesFromBars, type Bar, type BarSeries } from '../domain/bar.ts';
 import type { LoadedConfig } from '../config/loader.ts';
 import type { RegimeInfo, RegimeLabel } from '../domain/regime.ts';
 import type { RegimeModel } from '../regime/index.ts';
-import { LocalModelStore } from '../regime/modelRepository.ts';
-import { journalTrainingClock } from './journalTrainingClock.ts';
+import { LocalModelStore } from '../state/localModelStore.ts';
+import { journalTrainingClock } from '../live/journalTrainingClock.ts';
+import { runRetrainInWorker } from './retrainRunner.ts';
 import {
   RetrainController,
   SwappableRegimeDetector,
@@ -80,7 +81,8 @@ export interface SessionRetrain {
 }
 
 /**
- * Builds the retrain controller for a session (retrain.enabled): models committed to retrain.model_dir
+ * Builds the retrain controller of a session (regime_source.kind retraining): retrains on a worker thread,
+ * models committed to retrain.model_dir
  * (relative to the config's folder), the last training time kept in the journal.
  */
 export async function startSessionRetrain(o: {
@@ -94,7 +96,14 @@ export async function startSessionRetrain(o: {
   const history = new SessionBarHistory();
   const detector = new SwappableRegimeDetector(o.model);
   const store = await LocalModelStore.open(resolve(o.loaded.baseDir, config.retrain.model_dir), { keep: config.retrain.keep_models });
-  const controller = await RetrainController.create({ config, detector, history, store, clock: journalTrainingClock(o.journal) });
+  const controller = await RetrainController.create({
+    config,
+    detector,
+    history,
+    store,
+    runner: (job) => runRetrainInWorker(job),
+    clock: journalTrainingClock(o.journal),
+  });
   const off = controller.on((e) => {
     // A skipped check (e.g. a retry too soon) happens on every bar: debug only.
     const level = e.kind === 'RETRAIN_FAILED' ? 'warn' : e.kind === 'RETRAIN_SKIPPED' ? 'debug' : 'info';

@@ -10,7 +10,7 @@ import { validateConfig } from '../../src/config/index.ts';
 import { generateSyntheticBars } from '../../src/data/synthetic.ts';
 import { ModelError } from '../../src/domain/errors.ts';
 import { regimeModelToJson, trainRegimeModel, type RegimeModel } from '../../src/regime/index.ts';
-import { LocalModelStore, NODE_STORE_FS, type StoreFs } from '../../src/regime/modelRepository.ts';
+import { LocalModelStore, NODE_STORE_FS, type StoreFs } from '../../src/state/localModelStore.ts';
 import { useTempDir } from '../support/tmp.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -79,7 +79,7 @@ describe('LocalModelStore', () => {
 describe('LocalModelStore crash safety (child process SIGKILLed between write and rename)', () => {
   const crash = (dir: string, modelFile: string, stopAt: 'version' | 'pointer'): Promise<string> =>
     new Promise((done, fail) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'retrainStoreCrashChild.ts'), dir, modelFile, stopAt], {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'localModelStoreCrashChild.ts'), dir, modelFile, stopAt], {
         cwd: repoRoot,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

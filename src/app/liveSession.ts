@@ -7,20 +7,17 @@ import { MINUTE_MS } from '../domain/time.ts';
 import { pointValueUsd } from '../domain/instrument.ts';
 import { BrokerError } from '../domain/errors.ts';
 import type { LoadedConfig } from '../config/loader.ts';
-import { RegimeDetector, type RegimeModel } from '../regime/index.ts';
-import { loadMarketContext } from '../backtest/wiring.ts';
+import type { RegimeModel } from '../regime/index.ts';
 import { ContractResolver, connectRealtime, type ProjectXClient, type ResolvedContract } from '../broker/projectx/index.ts';
 import type { Journal } from '../state/index.ts';
-import { BarAggregator, type EmptyBarPolicy } from './barAggregator.ts';
-import { LiveBarFeed } from './barFeed.ts';
-import { ExchangeClock, type Clock } from './liveClock.ts';
+import { BarAggregator, type EmptyBarPolicy } from '../live/barAggregator.ts';
+import { LiveBarFeed } from '../live/barFeed.ts';
+import { ExchangeClock, type Clock } from '../live/liveClock.ts';
 import type { BrokerPort } from '../engine/brokerPort.ts';
-import { JournalRecorder } from './journalRecorder.ts';
-import { LiveRunner, type LiveStatus } from './liveRunner.ts';
-import { SimBroker } from '../broker/sim/simBroker.ts';
-import { ProjectXBroker } from '../broker/projectx/projectxBroker.ts';
-import { reconcileLive } from './reconcile.ts';
-import { historyForWarmUp, killedToday, restoreRisk } from './startup.ts';
+import { JournalRecorder } from '../live/journalRecorder.ts';
+import { LiveRunner, type LiveStatus } from '../live/liveRunner.ts';
+import { reconcileLive } from '../live/reconcile.ts';
+import { historyForWarmUp, killedToday, restoreRisk } from '../live/startup.ts';
 import {
   barEvents,
   orderEndEvent,
@@ -30,9 +27,11 @@ import {
   startSessionMonitor,
   watchHub,
   type SessionMonitor,
-} from './monitorBridge.ts';
+} from '../live/monitorBridge.ts';
 import { sessionInfo } from '../domain/session.ts';
-import { startSessionRetrain, type SessionRetrain } from './retrainWiring.ts';
+import { buildRunContext } from './runContext.ts';
+import { createBroker } from './seams/broker.ts';
+import { sessionRegimeSource } from './seams/regimeSource.ts';
 import type { BracketOrderRequest } from '../domain/orders.ts';
 
 export interface LiveSessionOptions {
@@ -88,8 +87,9 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       { hint: 'list them with `txbot accounts`' },
     );
   }
-  const market = loadMarketContext(loaded);
-  const contract = await new ContractResolver(client, config.projectx.live_data).resolve(market.instrument.symbol);
+  const ctx = buildRunContext(loaded, o.mode);
+  const instrument = ctx.instrument;
+  const contract = await new ContractResolver(client, config.projectx.live_data).resolve(instrument.symbol);
   logger.info({ accountId: account.id, account: account.name, contractId: contract.contractId }, 'account and contract resolved');
 
   // Subscribe first: the first trade (or quote) tells the exchange time, which a replayed feed needs
@@ -133,7 +133,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     logger,
   );
   const startMs = history.length ? history.at(-1)!.tsMs + config.data.bar_minutes * MINUTE_MS : clock.nowMs();
-  const restored = await restoreRisk(loaded, market.instrument, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null);
+  const restored = await restoreRisk(ctx, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null);
   logger.info({ balanceUsd: restored.balanceUsd, highestEodBalanceUsd: restored.highestEodBalanceUsd, source: restored.source }, 'risk restored');
   const monitor = await startSessionMonitor({ config, journal: o.journal, logger, nowMs: () => clock.nowMs(), dashboardPort: o.dashboardPort });
   const { bus } = monitor;
@@ -146,45 +146,51 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     const dailyLossLimitUsd = config.risk.daily_loss_limit;
     let publishRisk: () => void = () => undefined;
     const sentOrders = new Map<string, BracketOrderRequest>();
-    // PLUG: retrain_trigger — with retrain.enabled the engine scores through the retrain controller.
-    const retrain: SessionRetrain | null = config.retrain.enabled
-      ? await startSessionRetrain({ loaded, model: o.model, journal: o.journal, bus, logger })
-      : null;
+    const regime = await sessionRegimeSource({ loaded, model: o.model, journal: o.journal, bus, logger });
     const recorder = new JournalRecorder(
       publishingJournal(o.journal, bus, () => publishRisk()),
-      market.instrument.symbol,
-      { pointValueUsd: pointValueUsd(market.instrument) },
+      instrument.symbol,
+      { pointValueUsd: pointValueUsd(instrument) },
     );
-    const broker: BrokerPort =
-      o.mode === 'paper'
-        ? new SimBroker({ instrument: market.instrument, slippageTicks: config.backtest.slippage_ticks })
-        : new ProjectXBroker({
+    const offPlugins = ctx.onPluginFailure((e, tsMs) => {
+      logger.warn({ plugin: e.plugin, fallback: e.fallback, err: e.message }, 'plug-in failed; fallback used');
+      recorder
+        .event(tsMs, 'warn', 'plugin', `${e.message}; fallback: ${e.fallback}`)
+        .catch((err: unknown) => logger.error({ err: String(err) }, 'plug-in failure not journaled'));
+      bus.publish({
+        type: 'alert',
+        alert: {
+          code: 'PLUGIN_FAILED',
+          severity: 'warn',
+          title: `Plug-in ${e.plugin} failed`,
+          text: `${e.message}; using ${e.fallback}`,
+          tsMs,
+          dedupeKey: `PLUGIN_FAILED:${e.plugin}`,
+        },
+      });
+    });
+    const venue =
+      o.mode === 'live'
+        ? createBroker(config, instrument, {
+            kind: 'projectx',
             client,
             sync: realtime.sync,
             accountId: account.id,
             contractId: contract.contractId,
-            symbol: market.instrument.symbol,
             tickSize: contract.tickSize,
             logger,
-          });
+          })
+        : null;
+    const broker: BrokerPort = venue ?? createBroker(config, instrument, { kind: 'sim' });
     const runner = new LiveRunner({
-      engine: {
-        config,
-        instrument: market.instrument,
-        regime: retrain?.regimeSource ?? new RegimeDetector(o.model),
-        risk: restored.risk,
-        vixTable: market.vixTable,
-        calendar: market.calendar,
-        sentiment: market.sentiment,
-        idPrefix: `${o.mode[0]}${o.baseClock.nowMs().toString(36)}`,
-      },
+      engine: ctx.engineOptions({ regime: regime.source, risk: restored.risk, idPrefix: `${o.mode[0]}${o.baseClock.nowMs().toString(36)}` }),
       broker,
       journal: recorder,
       clock,
       logger,
       onDecision: (bar, d) => {
-        for (const e of barEvents(market.instrument.symbol, retrain?.labels() ?? o.model.labels, bar, d)) bus.publish(e);
-        retrain?.afterBar(bar);
+        for (const e of barEvents(instrument.symbol, regime.labels(), bar, d)) bus.publish(e);
+        regime.afterBar(bar);
         publishRisk();
         o.onStatus?.(runner.status());
       },
@@ -208,14 +214,14 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       await runner.restoreKill(killed);
       logger.warn({ reason: killed }, 'kill switch was used today: staying halted');
     }
-    if (broker instanceof ProjectXBroker) {
+    if (venue) {
       await reconcileLive({
         client,
         accountId: account.id,
         contractId: contract.contractId,
-        symbol: market.instrument.symbol,
+        symbol: instrument.symbol,
         journal: o.journal,
-        broker,
+        broker: venue,
         adopt: (ev) => runner.adopt(ev),
         nowMs: clock.nowMs(),
         logger,
@@ -234,7 +240,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     feed = new LiveBarFeed({ aggregator, clock, graceMs: o.graceMs, logger, onBar: (bar) => void runner.onBar(bar).catch(() => undefined) });
     for (const t of buffered.splice(0)) feed.trade(t.tsMs, t.price, t.volume);
     const liveFeed = feed;
-    retrain?.beginLive();
+    regime.beginLive();
     feed.start();
     logger.info({ mode: o.mode, halted: runner.halted }, 'session running');
     return {
@@ -253,7 +259,8 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
         for (let i = 0; i < 100 && onStop === 'flatten' && broker.name === 'projectx' && broker.position; i++) await o.baseClock.sleep(100);
         await runner.idle();
         for (const off of offHubs) off();
-        retrain?.stop();
+        regime.stop();
+        offPlugins();
         await realtime.stop();
         await broker.close();
         const endMs = clock.nowMs();

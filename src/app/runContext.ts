@@ -1,0 +1,68 @@
+// The composition root: buildRunContext(loaded, mode) picks every seam's implementation from the config
+// (`{ kind }` unions; src/app/seams/ has one file per seam) and returns the RunContext every command,
+// worker and benchmark runs with. Nothing else in txbot chooses an implementation.
+
+import type { PluginError } from '../domain/errors.ts';
+import type { LoadedConfig } from '../config/loader.ts';
+import { instrumentOf } from '../config/instrument.ts';
+import type { PluginFailureCount, RunContext, RunMode } from '../engine/runContext.ts';
+import { RiskManager, riskSettingsFromConfig, type RiskInitialState } from '../strategy/riskManager/index.ts';
+import { decisionPolicyFor } from './seams/decisionPolicy.ts';
+import { marketInputsFor } from './seams/marketInputs.ts';
+import { runRegimeSource } from './seams/regimeSource.ts';
+
+export interface RunContextOptions {
+  /** Instrument symbol (default: `backtest.instrument`). */
+  readonly symbol?: string;
+}
+
+/** Builds the run context of `mode` from a loaded config. Throws ConfigError for an unusable seam. */
+export function buildRunContext(loaded: LoadedConfig, mode: RunMode, options: RunContextOptions = {}): RunContext {
+  const config = loaded.config;
+  const instrument = instrumentOf(config, options.symbol);
+  const market = marketInputsFor(config, loaded.baseDir);
+  const policy = decisionPolicyFor(config);
+  const startingBalanceUsd = config.backtest.initial_balance ?? config.risk.account_size;
+  const failures = new Map<string, PluginFailureCount>();
+  const listeners = new Set<(e: PluginError, tsMs: number) => void>();
+  const reportPluginFailure = (e: PluginError, tsMs: number): void => {
+    const seen = failures.get(e.plugin);
+    if (seen) seen.count++;
+    else failures.set(e.plugin, { plugin: e.plugin, count: 1, firstMessage: e.message, fallback: e.fallback, firstTsMs: tsMs });
+    for (const l of listeners) l(e, tsMs);
+  };
+  return {
+    mode,
+    config,
+    baseDir: loaded.baseDir,
+    instrument,
+    market,
+    policy,
+    startingBalanceUsd,
+    createRisk: (initial?: RiskInitialState) =>
+      new RiskManager(
+        riskSettingsFromConfig(config),
+        [instrument],
+        initial ?? { balanceUsd: startingBalanceUsd, highestEodBalanceUsd: startingBalanceUsd },
+      ),
+    regimeSource: (model, history, o) => runRegimeSource(config, model, history, o),
+    engineOptions: ({ regime, risk, idPrefix }) => ({
+      config,
+      instrument,
+      regime,
+      policy,
+      risk,
+      vixTable: market.vixTable,
+      calendar: market.calendar,
+      sentiment: market.sentiment,
+      idPrefix,
+      onPluginError: reportPluginFailure,
+    }),
+    pluginFailures: failures,
+    reportPluginFailure,
+    onPluginFailure: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// Seam `broker`: which BrokerPort executes the engine's commands. The run mode decides it (not a config
+// key): backtest, walk-forward, replay and paper use the simulated broker (the documented fill rules);
+// live uses ProjectX with server-side brackets (`replay --execution gateway` too, against the simulator).
+
+import type { Logger } from 'pino';
+import type { Config } from '../../config/schema.ts';
+import type { Instrument } from '../../domain/instrument.ts';
+import type { BrokerPort } from '../../engine/brokerPort.ts';
+import { SimBroker } from '../../broker/sim/simBroker.ts';
+import { ProjectXBroker, type ProjectXAccountSync, type ProjectXClient } from '../../broker/projectx/index.ts';
+
+export type BrokerSpec =
+  | { readonly kind: 'sim' }
+  | {
+      readonly kind: 'projectx';
+      readonly client: ProjectXClient;
+      readonly sync: ProjectXAccountSync;
+      readonly accountId: number;
+      readonly contractId: string;
+      readonly tickSize: number;
+      readonly logger: Logger;
+    };
+
+/** The broker of a run for one instrument. */
+export function createBroker(config: Config, instrument: Instrument, spec: Extract<BrokerSpec, { kind: 'projectx' }>): ProjectXBroker;
+export function createBroker(config: Config, instrument: Instrument, spec: BrokerSpec): BrokerPort;
+export function createBroker(config: Config, instrument: Instrument, spec: BrokerSpec): BrokerPort {
+  switch (spec.kind) {
+    case 'sim':
+      return new SimBroker({ instrument, slippageTicks: config.backtest.slippage_ticks });
+    case 'projectx':
+      return new ProjectXBroker({ ...spec, symbol: instrument.symbol });
+  }
+}

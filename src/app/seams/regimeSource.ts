@@ -1,0 +1,87 @@
+// Seam `regime_source` (config `regime_source.kind`): where each bar's regime comes from. fixed = the
+// loaded model (RegimeDetector); retraining = the RetrainController around a swappable detector, trained
+// inline in synchronous runs (backtests) and on a worker thread in sessions (app/sessionRetrain.ts).
+// PLUG: retrain_trigger
+
+import type { Logger } from 'pino';
+import type { Bar, BarSeries } from '../../domain/bar.ts';
+import type { RegimeLabel, RegimeSource } from '../../domain/regime.ts';
+import type { LoadedConfig } from '../../config/loader.ts';
+import type { MonitorBus } from '../../monitor/index.ts';
+import type { Journal } from '../../state/index.ts';
+import { startSessionRetrain } from '../sessionRetrain.ts';
+import { ConfigError } from '../../domain/errors.ts';
+import type { Config } from '../../config/schema.ts';
+import type { RegimeSourceOptions, RunRegimeSource } from '../../engine/runContext.ts';
+import { RegimeDetector, type RegimeModel } from '../../regime/index.ts';
+import { RetrainController, SeriesHistorySource, SwappableRegimeDetector } from '../../regime/retrain/index.ts';
+
+/** A retraining source of a synchronous run, with the controller's events. */
+export interface RetrainingRunSource extends RunRegimeSource {
+  readonly controller: RetrainController;
+}
+
+/** The configured regime source of a synchronous run from `model`; retrains draw on `history` (bars before each decision only). */
+export function runRegimeSource(config: Config, model: RegimeModel, history: BarSeries | null, options: RegimeSourceOptions = {}): RunRegimeSource {
+  const kind = options.kind ?? config.regime_source.kind;
+  switch (kind) {
+    case 'fixed': {
+      const detector = new RegimeDetector(model);
+      return { kind, source: detector, model: () => model };
+    }
+    case 'retraining': {
+      if (!history) throw new ConfigError('regime_source.kind retraining needs the bar history to retrain on (wiring error)');
+      const detector = new SwappableRegimeDetector(model);
+      const controller = RetrainController.createInline({
+        config,
+        detector,
+        history: new SeriesHistorySource(history),
+        inline: new SeriesHistorySource(history),
+        store: null,
+        driftTrigger: options.driftTrigger,
+      });
+      if (options.onRetrainEvent) controller.on(options.onRetrainEvent);
+      const source: RetrainingRunSource = { kind, source: controller.regimeSource(), model: () => detector.model, controller };
+      return source;
+    }
+  }
+}
+
+/** The regime source of a paper/live session, and what the session does with it per bar. */
+export interface SessionRegimeSource {
+  readonly source: RegimeSource;
+  /** Labels of the model scoring bars now. */
+  labels(): readonly RegimeLabel[];
+  /** Warm-up is over: from now on bars feed retraining. */
+  beginLive(): void;
+  /** After each live bar (drift status to the bus). */
+  afterBar(bar: Bar): void;
+  stop(): void;
+}
+
+/** The configured regime source of a paper/live session (retraining: on a worker thread, models stored, schedule in the journal). */
+export async function sessionRegimeSource(o: {
+  loaded: LoadedConfig;
+  model: RegimeModel;
+  journal: Journal;
+  bus: MonitorBus;
+  logger: Logger;
+}): Promise<SessionRegimeSource> {
+  const kind = o.loaded.config.regime_source.kind;
+  switch (kind) {
+    case 'fixed': {
+      const detector = new RegimeDetector(o.model);
+      return { source: detector, labels: () => o.model.labels, beginLive: () => undefined, afterBar: () => undefined, stop: () => undefined };
+    }
+    case 'retraining': {
+      const r = await startSessionRetrain(o);
+      return {
+        source: r.regimeSource,
+        labels: () => r.labels(),
+        beginLive: () => r.beginLive(),
+        afterBar: (bar) => r.afterBar(bar),
+        stop: () => r.stop(),
+      };
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// What every run needs besides bars and a broker, as the composition root (src/app/runContext.ts) builds
+// it from the config: the instrument, the filters' market inputs, the decision policy, the account's
+// risk manager and the regime source. Backtest, walk-forward, replay, paper, live and the RL environment
+// receive a RunContext; none of them picks a seam implementation itself.
+
+import type { BarSeries } from '../domain/bar.ts';
+import type { PluginError } from '../domain/errors.ts';
+import type { Instrument } from '../domain/instrument.ts';
+import type { RegimeSource } from '../domain/regime.ts';
+import type { Config } from '../config/schema.ts';
+import type { RegimeModel } from '../regime/modelStore.ts';
+import type { RetrainEvent } from '../regime/retrain/controller.ts';
+import type { CalendarSource, SentimentSource, VixTable } from '../strategy/filters/index.ts';
+import type { RiskInitialState, RiskManager } from '../strategy/riskManager/index.ts';
+import type { DecisionPolicy } from '../strategy/signalGenerator/index.ts';
+import type { TradingEngineOptions } from './tradingEngine.ts';
+
+/** How a run is driven (decides the broker and which seams may be asynchronous). */
+export type RunMode = 'backtest' | 'walkforward' | 'replay' | 'paper' | 'live';
+
+/** The filters' inputs for the run, with where they came from. */
+export interface MarketInputs {
+  readonly vixTable: VixTable | null;
+  /** File the VIX closes were read from (null: none). */
+  readonly vixSource: string | null;
+  readonly calendar: CalendarSource;
+  /** Where the calendar came from (a file, or null: configured daily times only). */
+  readonly calendarSource: string | null;
+  readonly sentiment: SentimentSource;
+  /** Sentiment kind in use (`none` = neutral). */
+  readonly sentimentSource: string;
+}
+
+/** A regime source of a synchronous run, with what it did (retrains) for the report. */
+export interface RunRegimeSource {
+  readonly source: RegimeSource;
+  /** The model scoring bars now (changes after a retrain swap). */
+  model(): RegimeModel;
+  /** Kind chosen (`fixed`, `retraining`). */
+  readonly kind: string;
+}
+
+/** Overrides of the regime source of one run. */
+export interface RegimeSourceOptions {
+  readonly kind?: Config['regime_source']['kind'];
+  /** Drift trigger of retraining (default on; the schedule always is). */
+  readonly driftTrigger?: boolean;
+  readonly onRetrainEvent?: (e: RetrainEvent) => void;
+}
+
+/** One plug-in failure kind seen in a run: counted, with the first message and the fallback used. */
+export interface PluginFailureCount {
+  readonly plugin: string;
+  count: number;
+  readonly firstMessage: string;
+  readonly fallback: string;
+  readonly firstTsMs: number;
+}
+
+export interface RunContext {
+  readonly mode: RunMode;
+  readonly config: Config;
+  /** Folder relative config paths resolve against. */
+  readonly baseDir: string;
+  readonly instrument: Instrument;
+  readonly market: MarketInputs;
+  /** The decision policy replacing the rules (null: the rule table decides). */
+  readonly policy: DecisionPolicy | null;
+  readonly startingBalanceUsd: number;
+  /** A fresh account-level risk manager (resumed from `initial` when given). */
+  createRisk(initial?: RiskInitialState): RiskManager;
+  /**
+   * The configured regime source (`regime_source.kind`, or `options.kind`) of a synchronous run starting
+   * from `model`; `history` feeds retrains (only bars before each decision are used).
+   */
+  regimeSource(model: RegimeModel, history: BarSeries | null, options?: RegimeSourceOptions): RunRegimeSource;
+  /** Engine options for a session of this run (everything but the broker and the observer). */
+  engineOptions(o: { regime: RegimeSource; risk: RiskManager; idPrefix: string }): Omit<TradingEngineOptions, 'onRiskEvent'>;
+  /** Plug-in failures of this run so far, by plug-in name. */
+  readonly pluginFailures: ReadonlyMap<string, PluginFailureCount>;
+  /** Called by the engine when a plug-in failed and its fallback was used (counted; forwarded to listeners). */
+  reportPluginFailure(e: PluginError, tsMs: number): void;
+  /** Listens to plug-in failures (journal, alerts); returns the unsubscribe function. */
+  onPluginFailure(listener: (e: PluginError, tsMs: number) => void): () => void;
+}
