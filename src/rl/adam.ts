@@ -19,7 +19,8 @@ export interface AdamState {
  * Adam (Kingma & Ba 2015, Algorithm 1) in PyTorch's arrangement (torch/optim/adam.py, single-tensor path):
  *   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,
  *   θ ← θ − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε).
- * Note ε is added after the bias correction of √v (PyTorch), not to √v̂ before it as in the paper's ε̂ variant.
+ * ε is added to the bias-corrected √v̂ (Algorithm 1 and PyTorch), not to the uncorrected √v (the paper's ε̂ rewrite, as
+ * TensorFlow does); the two differ noticeably in the first steps when ε is not tiny.
  */
 export class Adam {
   learningRate: number;

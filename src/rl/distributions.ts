@@ -62,7 +62,7 @@ export function argmaxCategorical(logProbs: Float64Array): number {
 
 /** ∂ log π_a / ∂z_k = 1[k = a] − π_k for allowed k, 0 for masked k (their logits do not enter the softmax). Shape: out (n). */
 export function logProbGradient(logProbs: Float64Array, action: number, out: Float64Array = new Float64Array(logProbs.length)): Float64Array {
-  for (let k = 0; k < logProbs.length; k++) out[k] = -Math.exp(logProbs[k]!) + (k === action ? 1 : 0);
+  for (let k = 0; k < logProbs.length; k++) out[k] = logProbs[k] === -Infinity ? 0 : (k === action ? 1 : 0) - Math.exp(logProbs[k]!);
   return out;
 }
 

@@ -76,7 +76,7 @@ export function ppoLoss(x: PpoLossInput, c: PpoLossCoefficients, dLogits: Float6
     const dLogp = unclippedTerm <= clippedTerm ? (-adv * ratio) / B : 0;
     logProbGradient(logp, a, gLogp);
     entropyGradient(logp, h, gEnt);
-    for (let k = 0; k < A; k++) dLogits[b * A + k] = dLogp * gLogp[k]! - (c.entCoef / B) * gEnt[k]!;
+    for (let k = 0; k < A; k++) dLogits[b * A + k] = logp[k] === -Infinity ? 0 : dLogp * gLogp[k]! - (c.entCoef / B) * gEnt[k]!;
 
     const v = x.values[b]!;
     let vPred = v;
