@@ -113,22 +113,8 @@ export class Mlp {
     this.ensureCapacity(batch);
     this.batch = batch;
     this.activations[0]!.set(x.subarray(0, batch * this.inputSize));
-    const p = this.params;
     const last = this.layers.length - 1;
-    for (let l = 0; l <= last; l++) {
-      const { inputs: nIn, outputs: nOut, weightOffset: wo, biasOffset: bo } = this.layers[l]!;
-      const a = this.activations[l]!;
-      const z = this.activations[l + 1]!;
-      for (let b = 0; b < batch; b++) {
-        const ai = b * nIn;
-        for (let o = 0; o < nOut; o++) {
-          let s = p[bo + o]!;
-          const wr = wo + o * nIn;
-          for (let i = 0; i < nIn; i++) s += p[wr + i]! * a[ai + i]!;
-          z[b * nOut + o] = l === last ? s : Math.tanh(s);
-        }
-      }
-    }
+    for (let l = 0; l <= last; l++) denseForward(this.params, this.layers[l]!, this.activations[l]!, this.activations[l + 1]!, batch, l < last);
     return this.activations[this.layers.length]!.subarray(0, batch * this.outputSize);
   }
 
@@ -137,43 +123,129 @@ export class Mlp {
     const batch = this.batch;
     if (batch === 0) throw new Error('MLP backward called before forward');
     if (dOut.length < batch * this.outputSize) throw new RangeError(`MLP output gradient has ${dOut.length} values (expected ${batch} × ${this.outputSize})`);
-    const p = this.params;
-    const g = this.grads;
     let delta = this.scratchA;
     let prev = this.scratchB;
     delta.set(dOut.subarray(0, batch * this.outputSize));
     for (let l = this.layers.length - 1; l >= 0; l--) {
-      const { inputs: nIn, outputs: nOut, weightOffset: wo, biasOffset: bo } = this.layers[l]!;
-      const a = this.activations[l]!;
-      for (let b = 0; b < batch; b++) {
-        const ai = b * nIn;
-        for (let o = 0; o < nOut; o++) {
-          const d = delta[b * nOut + o]!;
-          if (d === 0) continue;
-          g[bo + o] += d;
-          const wr = wo + o * nIn;
-          for (let i = 0; i < nIn; i++) g[wr + i] += d * a[ai + i]!;
-        }
-      }
+      const layer = this.layers[l]!;
+      denseParamGrads(this.grads, layer, this.activations[l]!, delta, batch);
       if (l === 0) break;
       // δ_{l−1} = (W_lᵀ δ_l) ⊙ (1 − a_{l−1}²): a_{l−1} is a tanh output because every layer below the last is hidden.
-      for (let b = 0; b < batch; b++) {
-        const ai = b * nIn;
-        for (let i = 0; i < nIn; i++) prev[ai + i] = 0;
-        for (let o = 0; o < nOut; o++) {
-          const d = delta[b * nOut + o]!;
-          if (d === 0) continue;
-          const wr = wo + o * nIn;
-          for (let i = 0; i < nIn; i++) prev[ai + i] += d * p[wr + i]!;
-        }
-        for (let i = 0; i < nIn; i++) {
-          const act = a[ai + i]!;
-          prev[ai + i] *= 1 - act * act;
-        }
-      }
+      denseInputGrads(this.params, layer, this.activations[l]!, delta, prev, batch);
       const t = delta;
       delta = prev;
       prev = t;
     }
   }
+}
+
+// Dense kernels. Batch rows are processed four at a time so each weight load serves four rows (about 2x faster in V8
+// than row by row); every output still sums its terms in the same order (bias, then i ascending), so a row's result
+// does not depend on the batch it is in.
+
+/** z = act(W a + b) for a batch; act = tanh when `hidden`, identity otherwise. */
+function denseForward(p: Float64Array, L: LayerLayout, a: Float64Array, z: Float64Array, batch: number, hidden: boolean): void {
+  const { inputs: nIn, outputs: nOut, weightOffset: wo, biasOffset: bo } = L;
+  let b = 0;
+  for (; b + 3 < batch; b += 4) {
+    const x0 = b * nIn;
+    const x1 = x0 + nIn;
+    const x2 = x1 + nIn;
+    const x3 = x2 + nIn;
+    for (let o = 0; o < nOut; o++) {
+      const bias = p[bo + o]!;
+      let s0 = bias;
+      let s1 = bias;
+      let s2 = bias;
+      let s3 = bias;
+      const wr = wo + o * nIn;
+      for (let i = 0; i < nIn; i++) {
+        const w = p[wr + i]!;
+        s0 += w * a[x0 + i]!;
+        s1 += w * a[x1 + i]!;
+        s2 += w * a[x2 + i]!;
+        s3 += w * a[x3 + i]!;
+      }
+      const zo = b * nOut + o;
+      z[zo] = hidden ? Math.tanh(s0) : s0;
+      z[zo + nOut] = hidden ? Math.tanh(s1) : s1;
+      z[zo + 2 * nOut] = hidden ? Math.tanh(s2) : s2;
+      z[zo + 3 * nOut] = hidden ? Math.tanh(s3) : s3;
+    }
+  }
+  for (; b < batch; b++) {
+    const x0 = b * nIn;
+    for (let o = 0; o < nOut; o++) {
+      let s0 = p[bo + o]!;
+      const wr = wo + o * nIn;
+      for (let i = 0; i < nIn; i++) s0 += p[wr + i]! * a[x0 + i]!;
+      z[b * nOut + o] = hidden ? Math.tanh(s0) : s0;
+    }
+  }
+}
+
+/** ∂W += Σ_b δ_b a_bᵀ, ∂b += Σ_b δ_b. */
+function denseParamGrads(g: Float64Array, L: LayerLayout, a: Float64Array, delta: Float64Array, batch: number): void {
+  const { inputs: nIn, outputs: nOut, weightOffset: wo, biasOffset: bo } = L;
+  let b = 0;
+  for (; b + 3 < batch; b += 4) {
+    const x0 = b * nIn;
+    const x1 = x0 + nIn;
+    const x2 = x1 + nIn;
+    const x3 = x2 + nIn;
+    for (let o = 0; o < nOut; o++) {
+      const d0 = delta[b * nOut + o]!;
+      const d1 = delta[(b + 1) * nOut + o]!;
+      const d2 = delta[(b + 2) * nOut + o]!;
+      const d3 = delta[(b + 3) * nOut + o]!;
+      g[bo + o] += d0 + d1 + d2 + d3;
+      const wr = wo + o * nIn;
+      for (let i = 0; i < nIn; i++) g[wr + i] += d0 * a[x0 + i]! + d1 * a[x1 + i]! + d2 * a[x2 + i]! + d3 * a[x3 + i]!;
+    }
+  }
+  for (; b < batch; b++) {
+    const x0 = b * nIn;
+    for (let o = 0; o < nOut; o++) {
+      const d0 = delta[b * nOut + o]!;
+      g[bo + o] += d0;
+      const wr = wo + o * nIn;
+      for (let i = 0; i < nIn; i++) g[wr + i] += d0 * a[x0 + i]!;
+    }
+  }
+}
+
+/** prev_b = (Wᵀ δ_b) ⊙ (1 − a_b²), a the layer's (tanh) input activations. */
+function denseInputGrads(p: Float64Array, L: LayerLayout, a: Float64Array, delta: Float64Array, prev: Float64Array, batch: number): void {
+  const { inputs: nIn, outputs: nOut, weightOffset: wo } = L;
+  prev.fill(0, 0, batch * nIn);
+  let b = 0;
+  for (; b + 3 < batch; b += 4) {
+    const x0 = b * nIn;
+    const x1 = x0 + nIn;
+    const x2 = x1 + nIn;
+    const x3 = x2 + nIn;
+    for (let o = 0; o < nOut; o++) {
+      const d0 = delta[b * nOut + o]!;
+      const d1 = delta[(b + 1) * nOut + o]!;
+      const d2 = delta[(b + 2) * nOut + o]!;
+      const d3 = delta[(b + 3) * nOut + o]!;
+      const wr = wo + o * nIn;
+      for (let i = 0; i < nIn; i++) {
+        const w = p[wr + i]!;
+        prev[x0 + i] += d0 * w;
+        prev[x1 + i] += d1 * w;
+        prev[x2 + i] += d2 * w;
+        prev[x3 + i] += d3 * w;
+      }
+    }
+  }
+  for (; b < batch; b++) {
+    const x0 = b * nIn;
+    for (let o = 0; o < nOut; o++) {
+      const d0 = delta[b * nOut + o]!;
+      const wr = wo + o * nIn;
+      for (let i = 0; i < nIn; i++) prev[x0 + i] += d0 * p[wr + i]!;
+    }
+  }
+  for (let k = 0; k < batch * nIn; k++) prev[k] *= 1 - a[k]! * a[k]!;
 }

@@ -24,7 +24,16 @@ export interface ChainOptions {
   readonly slip?: number;
 }
 
-export type ToyEnvOptions = BanditOptions | ChainOptions;
+/**
+ * Never-ending stream: observation [1], reward 1 per step whatever the action, truncated (never terminated) after
+ * `maxSteps`. Bootstrapping truncation gives V = 1/(1 − γ); treating truncation as termination would give less.
+ */
+export interface StreamOptions {
+  readonly kind: 'stream';
+  readonly maxSteps: number;
+}
+
+export type ToyEnvOptions = BanditOptions | ChainOptions | StreamOptions;
 
 class BanditEnv implements Env {
   readonly observationSpace = { shape: [1] };
@@ -93,9 +102,32 @@ class ChainEnv implements Env {
   }
 }
 
+class StreamEnv implements Env {
+  readonly observationSpace = { shape: [1] };
+  readonly actionSpace = { n: 2 };
+  private t = 0;
+
+  constructor(private readonly o: StreamOptions) {}
+
+  reset(): ResetResult {
+    this.t = 0;
+    return [Float64Array.of(1), {}];
+  }
+
+  step(): StepResult {
+    this.t += 1;
+    return [Float64Array.of(1), 1, false, this.t >= this.o.maxSteps, {}];
+  }
+
+  actionMask(): Uint8Array | null {
+    return null;
+  }
+}
+
 /** Factory for InProcessVecEnv.fromModule and WorkerVecEnv (this module's path + options). */
 export function createEnv(options: ToyEnvOptions, _index: number): Env {
-  return options.kind === 'bandit' ? new BanditEnv(options) : new ChainEnv(options);
+  if (options.kind === 'bandit') return new BanditEnv(options);
+  return options.kind === 'chain' ? new ChainEnv(options) : new StreamEnv(options);
 }
 
 /** Undiscounted return of one greedy episode from `act` (observation → action) in a fresh env. */
