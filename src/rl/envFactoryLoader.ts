@@ -24,6 +24,7 @@ export function envModuleUrl(module: string): string {
 export async function loadEnvFactory<Options>(module: string, exportName = 'createEnv'): Promise<EnvFactory<Options>> {
   const mod = (await import(envModuleUrl(module))) as Record<string, unknown>;
   const factory = mod[exportName];
-  if (typeof factory !== 'function') throw new TypeError(`${module}: export '${exportName}' is not an env factory function (found ${typeof factory})`);
+  if (typeof factory !== 'function')
+    throw new TypeError(`${module}: export '${exportName}' is not an env factory function (found ${typeof factory})`);
   return factory as EnvFactory<Options>;
 }

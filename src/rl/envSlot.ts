@@ -35,7 +35,9 @@ export interface VecSpaces {
 function checkObservation(env: Env, obs: Float64Array, index: number, what: string): Float64Array {
   const d = observationSize(env.observationSpace);
   if (!(obs instanceof Float64Array) || obs.length !== d) {
-    throw new RangeError(`env ${index} ${what}: observation must be a Float64Array of length ${d} (got ${obs instanceof Float64Array ? obs.length : typeof obs})`);
+    throw new RangeError(
+      `env ${index} ${what}: observation must be a Float64Array of length ${d} (got ${obs instanceof Float64Array ? obs.length : typeof obs})`,
+    );
   }
   return obs.slice(); // envs may reuse their buffer on the next call
 }

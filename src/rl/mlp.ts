@@ -122,7 +122,8 @@ export class Mlp {
   backward(dOut: Float64Array): void {
     const batch = this.batch;
     if (batch === 0) throw new Error('MLP backward called before forward');
-    if (dOut.length < batch * this.outputSize) throw new RangeError(`MLP output gradient has ${dOut.length} values (expected ${batch} × ${this.outputSize})`);
+    if (dOut.length < batch * this.outputSize)
+      throw new RangeError(`MLP output gradient has ${dOut.length} values (expected ${batch} × ${this.outputSize})`);
     let delta = this.scratchA;
     let prev = this.scratchB;
     delta.set(dOut.subarray(0, batch * this.outputSize));

@@ -93,6 +93,13 @@ export class ObservationNormalizer {
   }
 
   stats(): NormalizerStats {
-    return { mean: Array.from(this.mean), var: Array.from(this.var), count: this.count, clip: this.clip, epsilon: this.epsilon, frozen: this.isFrozen };
+    return {
+      mean: Array.from(this.mean),
+      var: Array.from(this.var),
+      count: this.count,
+      clip: this.clip,
+      epsilon: this.epsilon,
+      frozen: this.isFrozen,
+    };
   }
 }

@@ -16,7 +16,13 @@ export const VALUE_OUTPUT_GAIN = 1;
  * Gram–Schmidt yields the QR factor whose R has a positive diagonal, i.e. torch's `q *= sign(diag(r))` convention,
  * so Q is Haar-distributed.
  */
-export function orthogonalMatrix(rows: number, cols: number, gain: number, rng: Rng, out: Float64Array = new Float64Array(rows * cols)): Float64Array {
+export function orthogonalMatrix(
+  rows: number,
+  cols: number,
+  gain: number,
+  rng: Rng,
+  out: Float64Array = new Float64Array(rows * cols),
+): Float64Array {
   const gaussian = new Float64Array(rows * cols);
   for (let k = 0; k < gaussian.length; k++) gaussian[k] = rng.normal();
   const tall = rows >= cols;

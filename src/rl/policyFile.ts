@@ -87,7 +87,9 @@ class Checker {
 
   fail(path: string, expected: string, found: unknown, code = 'POLICY_INVALID'): never {
     const f = found === undefined ? 'nothing' : typeof found === 'object' ? JSON.stringify(found)?.slice(0, 60) : String(found);
-    throw new ModelError(code, `${this.source}: ${path} must be ${expected} (found ${f})`, { hint: 'retrain the policy or pass the file it was saved as' });
+    throw new ModelError(code, `${this.source}: ${path} must be ${expected} (found ${f})`, {
+      hint: 'retrain the policy or pass the file it was saved as',
+    });
   }
 
   object(v: unknown, path: string): Record<string, unknown> {
@@ -117,7 +119,8 @@ class Checker {
     const sizes = o.sizes.map((s, k) => this.int(s, `${path}.sizes[${k}]`, 1));
     if (sizes[0] !== inputs) this.fail(`${path}.sizes[0]`, `${inputs} (the observation size)`, sizes[0]);
     if (sizes[sizes.length - 1] !== outputs) this.fail(`${path}.sizes[${sizes.length - 1}]`, `${outputs}`, sizes[sizes.length - 1]);
-    if (!Array.isArray(o.layers) || o.layers.length !== sizes.length - 1) this.fail(`${path}.layers`, `an array of ${sizes.length - 1} layers`, o.layers);
+    if (!Array.isArray(o.layers) || o.layers.length !== sizes.length - 1)
+      this.fail(`${path}.layers`, `an array of ${sizes.length - 1} layers`, o.layers);
     const layers = o.layers.map((layer, l) => {
       const lo = this.object(layer, `${path}.layers[${l}]`);
       const nIn = sizes[l]!;
@@ -163,7 +166,8 @@ export function validatePolicyFile(value: unknown, source = 'policy file'): Poli
   const ck: Checker = new Checker(source);
   const root = ck.object(value, 'the file');
   if (root.format !== POLICY_FILE_FORMAT) ck.fail('format', `'${POLICY_FILE_FORMAT}'`, root.format);
-  if (root.version !== POLICY_FILE_VERSION) ck.fail('version', `${POLICY_FILE_VERSION} (the supported format version)`, root.version, 'POLICY_VERSION');
+  if (root.version !== POLICY_FILE_VERSION)
+    ck.fail('version', `${POLICY_FILE_VERSION} (the supported format version)`, root.version, 'POLICY_VERSION');
   const obs = ck.object(root.observation, 'observation');
   if (!Array.isArray(obs.shape) || obs.shape.length < 1) ck.fail('observation.shape', 'a non-empty array of dimensions', obs.shape);
   const shape = obs.shape.map((s, k) => ck.int(s, `observation.shape[${k}]`, 1));
@@ -220,7 +224,12 @@ function fillNetwork(mlp: Mlp, net: NetworkJson): void {
 /** Builds the networks and normaliser of a validated file. */
 export function loadPolicy(file: PolicyFile): LoadedPolicy {
   const obsSize = file.observation.shape.reduce((a, b) => a * b, 1);
-  const model = new ActorCritic({ obsSize, nActions: file.action.n, actorHidden: file.actor.sizes.slice(1, -1), criticHidden: file.critic.sizes.slice(1, -1) });
+  const model = new ActorCritic({
+    obsSize,
+    nActions: file.action.n,
+    actorHidden: file.actor.sizes.slice(1, -1),
+    criticHidden: file.critic.sizes.slice(1, -1),
+  });
   fillNetwork(model.actor, file.actor);
   fillNetwork(model.critic, file.critic);
   const normalizer = file.observation.normalizer ? ObservationNormalizer.fromStats({ ...file.observation.normalizer, frozen: true }) : null;

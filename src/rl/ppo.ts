@@ -207,7 +207,18 @@ export class Ppo {
         const logits = policy.logits(mb.obs, B);
         const values = policy.values(mb.obs, B);
         const terms = ppoLoss(
-          { batch: B, nActions: A, logits, values, masks: mb.masks, actions: mb.actions, oldLogProbs: mb.oldLogProbs, oldValues: mb.oldValues, advantages: mb.advantages, returns: mb.returns },
+          {
+            batch: B,
+            nActions: A,
+            logits,
+            values,
+            masks: mb.masks,
+            actions: mb.actions,
+            oldLogProbs: mb.oldLogProbs,
+            oldValues: mb.oldValues,
+            advantages: mb.advantages,
+            returns: mb.returns,
+          },
           c,
           dLogits,
           dValues,

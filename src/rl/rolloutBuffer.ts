@@ -98,7 +98,18 @@ export class RolloutBuffer {
   computeReturnsAndAdvantages(lastValues: Float64Array, gamma: number, lambda: number): void {
     if (!this.full) throw new RangeError(`rollout buffer holds ${this.filled} of ${this.nSteps} steps; GAE needs a full buffer`);
     computeGae(
-      { nSteps: this.nSteps, nEnvs: this.nEnvs, rewards: this.rewards, values: this.values, terminated: this.terminated, truncated: this.truncated, truncationValues: this.truncationValues, lastValues, gamma, lambda },
+      {
+        nSteps: this.nSteps,
+        nEnvs: this.nEnvs,
+        rewards: this.rewards,
+        values: this.values,
+        terminated: this.terminated,
+        truncated: this.truncated,
+        truncationValues: this.truncationValues,
+        lastValues,
+        gamma,
+        lambda,
+      },
       this.advantages,
       this.returns,
     );

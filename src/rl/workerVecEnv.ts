@@ -121,7 +121,13 @@ export class WorkerVecEnv implements VecEnv {
     if (!Number.isInteger(numWorkers) || numWorkers < 1) throw new RangeError(`numWorkers must be an integer >= 1 (got ${o.numWorkers})`);
     const slices = envSlices(o.numEnvs, numWorkers);
     const channels = slices.map((indices) => {
-      const workerData: VecEnvWorkerData = { module: WORKER_MODULE, envModule: envModuleUrl(o.module), exportName: o.exportName ?? 'createEnv', options: o.options, indices };
+      const workerData: VecEnvWorkerData = {
+        module: WORKER_MODULE,
+        envModule: envModuleUrl(o.module),
+        exportName: o.exportName ?? 'createEnv',
+        options: o.options,
+        indices,
+      };
       return new WorkerChannel(new Worker(WORKER_ENTRY, { workerData, execArgv: [] }));
     });
     try {

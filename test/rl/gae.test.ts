@@ -4,7 +4,18 @@ import { createRng } from '../../src/domain/random.ts';
 import { computeGae } from '../../src/rl/gae.ts';
 
 /** SB3's two-part formulation, written out literally: reward += γ·V(final) on truncation, then episode_starts cut the trace. */
-function sb3Gae(T: number, N: number, r: Float64Array, v: Float64Array, term: Uint8Array, trunc: Uint8Array, tv: Float64Array, last: Float64Array, gamma: number, lambda: number) {
+function sb3Gae(
+  T: number,
+  N: number,
+  r: Float64Array,
+  v: Float64Array,
+  term: Uint8Array,
+  trunc: Uint8Array,
+  tv: Float64Array,
+  last: Float64Array,
+  gamma: number,
+  lambda: number,
+) {
   const rewards = r.slice();
   for (let k = 0; k < T * N; k++) if (trunc[k] && !term[k]) rewards[k] += gamma * tv[k]!;
   const dones = Uint8Array.from({ length: T * N }, (_, k) => (term[k] || trunc[k] ? 1 : 0));
@@ -95,7 +106,18 @@ describe('computeGae', () => {
         const last = Float64Array.from({ length: N }, () => rng.normal());
         const gamma = 0.5 + 0.5 * rng.next();
         const lambda = rng.next();
-        const ours = computeGae({ nSteps: T, nEnvs: N, rewards: r, values: v, terminated: term, truncated: trunc, truncationValues: tv, lastValues: last, gamma, lambda });
+        const ours = computeGae({
+          nSteps: T,
+          nEnvs: N,
+          rewards: r,
+          values: v,
+          terminated: term,
+          truncated: trunc,
+          truncationValues: tv,
+          lastValues: last,
+          gamma,
+          lambda,
+        });
         const ref = sb3Gae(T, N, r, v, term, trunc, tv, last, gamma, lambda);
         for (let k = 0; k < size; k++) {
           expect(ours.advantages[k]).toBeCloseTo(ref[k]!, 12);
@@ -110,7 +132,18 @@ describe('computeGae', () => {
     const z = new Float64Array(1);
     const u = new Uint8Array(2);
     expect(() =>
-      computeGae({ nSteps: 2, nEnvs: 1, rewards: z, values: new Float64Array(2), terminated: u, truncated: u, truncationValues: new Float64Array(2), lastValues: z, gamma: 1, lambda: 1 }),
+      computeGae({
+        nSteps: 2,
+        nEnvs: 1,
+        rewards: z,
+        values: new Float64Array(2),
+        terminated: u,
+        truncated: u,
+        truncationValues: new Float64Array(2),
+        lastValues: z,
+        gamma: 1,
+        lambda: 1,
+      }),
     ).toThrow(/rewards has 1 entries/);
   });
 });

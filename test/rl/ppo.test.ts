@@ -17,7 +17,12 @@ function vec(options: ToyEnvOptions, numEnvs: number): InProcessVecEnv {
   return new InProcessVecEnv(Array.from({ length: numEnvs }, (_, i) => createEnv(options, i)));
 }
 
-async function train(options: ToyEnvOptions, config: Partial<PpoConfig>, steps: number, seed: number): Promise<{ ppo: Ppo; reports: PpoUpdateReport[]; policy: LoadedPolicy }> {
+async function train(
+  options: ToyEnvOptions,
+  config: Partial<PpoConfig>,
+  steps: number,
+  seed: number,
+): Promise<{ ppo: Ppo; reports: PpoUpdateReport[]; policy: LoadedPolicy }> {
   const ppo = new Ppo(vec(options, 4), config, seed);
   const reports = await ppo.learn(steps);
   return { ppo, reports, policy: loadPolicy(ppo.policyFile()) };
@@ -89,7 +94,12 @@ describe('PPO', () => {
 
   it('bootstraps truncated episodes: on an endless reward stream cut every 3 steps V → 1/(1 − γ)', async () => {
     // With γ = 0.5 the bootstrapped value is 2; treating the cut as a termination would fit ≈ 1.42 (mean of 1.75, 1.5, 1).
-    const { policy } = await train({ kind: 'stream', maxSteps: 3 }, { nSteps: 16, batchSize: 32, nEpochs: 4, learningRate: 3e-3, gamma: 0.5 }, 512, 4);
+    const { policy } = await train(
+      { kind: 'stream', maxSteps: 3 },
+      { nSteps: 16, batchSize: 32, nEpochs: 4, learningRate: 3e-3, gamma: 0.5 },
+      512,
+      4,
+    );
     expect(policy.value(Float64Array.of(1))).toBeCloseTo(2, 1);
   });
 
@@ -117,7 +127,8 @@ describe('PPO', () => {
   it('is deterministic: the same seed gives the same policy file bytes, another seed different ones', async () => {
     const options: ToyEnvOptions = { ...CHAIN, slip: 0.2 };
     const config = { ...CHAIN_CONFIG, normalizeObservations: true, entCoef: 0.01 };
-    const bytes = async (seed: number): Promise<string> => serializePolicyFile((await train(options, config, 384, seed)).ppo.policyFile({ note: 'test' }));
+    const bytes = async (seed: number): Promise<string> =>
+      serializePolicyFile((await train(options, config, 384, seed)).ppo.policyFile({ note: 'test' }));
     const a = await bytes(11);
     expect(await bytes(11)).toBe(a);
     expect(await bytes(12)).not.toBe(a);

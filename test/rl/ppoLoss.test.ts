@@ -66,7 +66,8 @@ describe('ppoLoss', () => {
   it('reduces to −mean(Â), zero KL and zero clip fraction when the policy has not moved', () => {
     const x = randomBatch(3);
     const oldLogProbs = new Float64Array(B);
-    for (let b = 0; b < B; b++) oldLogProbs[b] = maskedLogSoftmax(x.logits.subarray(b * A, (b + 1) * A), x.masks!.subarray(b * A, (b + 1) * A))[x.actions[b]!]!;
+    for (let b = 0; b < B; b++)
+      oldLogProbs[b] = maskedLogSoftmax(x.logits.subarray(b * A, (b + 1) * A), x.masks!.subarray(b * A, (b + 1) * A))[x.actions[b]!]!;
     const c = { clipRange: 0.2, clipRangeVf: null, entCoef: 0, vfCoef: 0.5 };
     const t = ppoLoss({ ...x, oldLogProbs }, c, new Float64Array(B * A), new Float64Array(B));
     const meanAdv = x.advantages.reduce((s, v) => s + v, 0) / B;

@@ -50,6 +50,8 @@ describe('WorkerVecEnv', () => {
     } finally {
       await env.close();
     }
-    await expect(WorkerVecEnv.create({ module: TOY_ENV_MODULE, exportName: 'nope', options: {}, numEnvs: 1 })).rejects.toThrow(/export 'nope' is not an env factory/);
+    await expect(WorkerVecEnv.create({ module: TOY_ENV_MODULE, exportName: 'nope', options: {}, numEnvs: 1 })).rejects.toThrow(
+      /export 'nope' is not an env factory/,
+    );
   });
 });
