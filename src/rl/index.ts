@@ -10,7 +10,7 @@ export { ObservationNormalizer, NORMALIZER_DEFAULTS, type NormalizerStats } from
 export { ActorCritic, type ActorCriticSpec, type ActResult } from './actorCritic.ts';
 export { ppoLoss, normalizeAdvantages, explainedVariance, type PpoLossCoefficients, type PpoLossInput, type PpoLossTerms } from './ppoLoss.ts';
 export { PPO_DEFAULTS, resolvePpoConfig, type PpoConfig } from './ppoConfig.ts';
-export { Ppo, type PpoUpdateReport, type LearnHooks } from './ppo.ts';
+export { Ppo, type PpoUpdateReport, type PpoTrainReport, type RolloutSummary, type LearnHooks } from './ppo.ts';
 export { splitSeed, type RunSeeds } from './seeds.ts';
 export * from './envTypes.ts';
 export { InProcessVecEnv } from './inProcessVecEnv.ts';

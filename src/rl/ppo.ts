@@ -7,12 +7,12 @@ import { finalObservationOf, observationSize, type VecEnv, type VecObservation }
 import { ObservationNormalizer } from './normalizer.ts';
 import { createPolicyFile, type JsonValue, type PolicyFile } from './policyFile.ts';
 import { resolvePpoConfig, type PpoConfig } from './ppoConfig.ts';
-import { explainedVariance, normalizeAdvantages, ppoLoss } from './ppoLoss.ts';
-import { RolloutBuffer } from './rolloutBuffer.ts';
+import { explainedVariance, normalizeAdvantages, ppoLoss, type PpoLossTerms } from './ppoLoss.ts';
+import { RolloutBuffer, type Minibatch } from './rolloutBuffer.ts';
 import { splitSeed, type RunSeeds } from './seeds.ts';
 
-/** Diagnostics of one update (one rollout + its epochs); loss terms are means over the minibatches run (SB3 logger names in brackets). */
-export interface PpoUpdateReport {
+/** Diagnostics of one `train` call; loss terms are means over the minibatches run (SB3 logger names in brackets). */
+export interface PpoTrainReport {
   /** 1-based update number and env steps collected so far (time/total_timesteps). */
   readonly update: number;
   readonly timesteps: number;
@@ -31,10 +31,16 @@ export interface PpoUpdateReport {
   /** Epochs started (fewer than nEpochs when targetKl stopped the update) and minibatch steps taken. */
   readonly epochs: number;
   readonly gradientSteps: number;
-  /** Episodes that ended during the rollout and their mean undiscounted return (NaN when none ended). */
+}
+
+/** Episodes that ended during a rollout and their mean undiscounted return (NaN when none ended). */
+export interface RolloutSummary {
   readonly episodes: number;
   readonly meanEpisodeReturn: number;
 }
+
+/** One update of `learn`: its rollout and its training. */
+export type PpoUpdateReport = PpoTrainReport & RolloutSummary;
 
 /** Optional observers of `learn`. */
 export interface LearnHooks {
@@ -113,10 +119,9 @@ export class Ppo {
   async learn(totalTimesteps: number, hooks: LearnHooks = {}): Promise<PpoUpdateReport[]> {
     const target = this.steps + totalTimesteps;
     const reports: PpoUpdateReport[] = [];
-    if (this.last === null) this.receive(await this.env.reset(this.seeds.envBase));
     while (this.steps < target) {
-      const episodes = await this.collectRollout();
-      const report = { ...this.train(), ...episodes };
+      const rollout = await this.collectRollout();
+      const report = { ...this.train(), ...rollout };
       reports.push(report);
       hooks.onUpdate?.(report);
     }
@@ -154,8 +159,12 @@ export class Ppo {
     return out;
   }
 
-  /** Fills the rollout buffer with nSteps vector steps of the current policy and computes advantages and returns. */
-  private async collectRollout(): Promise<{ episodes: number; meanEpisodeReturn: number }> {
+  /**
+   * Fills the rollout buffer with nSteps vector steps of the current policy and computes advantages and returns (SB3
+   * collect_rollouts). The first call resets the envs with the run's env seed.
+   */
+  async collectRollout(): Promise<RolloutSummary> {
+    if (this.last === null) this.receive(await this.env.reset(this.seeds.envBase));
     const N = this.env.numEnvs;
     const buffer = this.buffer;
     buffer.reset();
@@ -184,13 +193,13 @@ export class Ppo {
     return { episodes, meanEpisodeReturn: episodes > 0 ? returnSum / episodes : NaN };
   }
 
-  /** nEpochs of minibatch updates on the full buffer (SB3 PPO.train). */
-  private train(): Omit<PpoUpdateReport, 'episodes' | 'meanEpisodeReturn'> {
+  /** nEpochs of minibatch updates on the rollout just collected (SB3 PPO.train). */
+  train(): PpoTrainReport {
     const c = this.config;
-    const { policy, buffer } = this;
-    const A = this.env.actionSpace.n;
+    const buffer = this.buffer;
+    if (!buffer.full) throw new RangeError('PPO train needs a full rollout: call collectRollout first');
     const mb = buffer.minibatch(c.batchSize);
-    const dLogits = new Float64Array(c.batchSize * A);
+    const dLogits = new Float64Array(c.batchSize * this.env.actionSpace.n);
     const dValues = new Float64Array(c.batchSize);
     const sums = { approxKl: 0, clipFraction: 0, entropy: 0, policyLoss: 0, valueLoss: 0, loss: 0, gradNorm: 0 };
     let gradientSteps = 0;
@@ -200,42 +209,16 @@ export class Ppo {
     for (let epoch = 0; epoch < c.nEpochs && !stop; epoch++) {
       epochs += 1;
       const order = buffer.permutation(this.shuffleRng);
-      for (let start = 0; start < order.length; start += c.batchSize) {
+      for (let start = 0; start < order.length && !stop; start += c.batchSize) {
         buffer.gather(order, start, Math.min(start + c.batchSize, order.length), mb);
-        const B = mb.size;
-        if (c.normalizeAdvantage) normalizeAdvantages(mb.advantages, B);
-        const logits = policy.logits(mb.obs, B);
-        const values = policy.values(mb.obs, B);
-        const terms = ppoLoss(
-          {
-            batch: B,
-            nActions: A,
-            logits,
-            values,
-            masks: mb.masks,
-            actions: mb.actions,
-            oldLogProbs: mb.oldLogProbs,
-            oldValues: mb.oldValues,
-            advantages: mb.advantages,
-            returns: mb.returns,
-          },
-          c,
-          dLogits,
-          dValues,
-        );
+        const { terms, gradNorm } = this.minibatchStep(mb, dLogits, dValues);
         minibatches += 1;
         for (const k of ['approxKl', 'clipFraction', 'entropy', 'policyLoss', 'valueLoss', 'loss'] as const) sums[k] += terms[k];
-        // SB3 checks the KL before the optimizer step and drops this minibatch's step.
-        if (c.targetKl !== null && terms.approxKl > 1.5 * c.targetKl) {
-          stop = true;
-          break;
+        if (gradNorm === null) stop = true;
+        else {
+          sums.gradNorm += gradNorm;
+          gradientSteps += 1;
         }
-        policy.grads.fill(0);
-        policy.actor.backward(dLogits);
-        policy.critic.backward(dValues);
-        sums.gradNorm += clipGradNorm(policy.grads, c.maxGradNorm);
-        this.optimizer.step(policy.params, policy.grads);
-        gradientSteps += 1;
       }
     }
     this.updates += 1;
@@ -254,5 +237,25 @@ export class Ppo {
       epochs,
       gradientSteps,
     };
+  }
+
+  /**
+   * Loss and gradients of one minibatch, then clip and Adam step. Returns the loss terms and the gradient norm before
+   * clipping, or gradNorm null when targetKl stops the update (SB3 checks the KL before the step and skips it).
+   */
+  private minibatchStep(mb: Minibatch, dLogits: Float64Array, dValues: Float64Array): { terms: PpoLossTerms; gradNorm: number | null } {
+    const c = this.config;
+    const policy = this.policy;
+    const B = mb.size;
+    if (c.normalizeAdvantage) normalizeAdvantages(mb.advantages, B);
+    const input = { ...mb, batch: B, nActions: this.env.actionSpace.n, logits: policy.logits(mb.obs, B), values: policy.values(mb.obs, B) };
+    const terms = ppoLoss(input, c, dLogits, dValues);
+    if (c.targetKl !== null && terms.approxKl > 1.5 * c.targetKl) return { terms, gradNorm: null };
+    policy.grads.fill(0);
+    policy.actor.backward(dLogits);
+    policy.critic.backward(dValues);
+    const gradNorm = clipGradNorm(policy.grads, c.maxGradNorm);
+    this.optimizer.step(policy.params, policy.grads);
+    return { terms, gradNorm };
   }
 }

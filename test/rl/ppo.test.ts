@@ -150,6 +150,15 @@ describe('PPO', () => {
     }
   });
 
+  it('refuses to train before a rollout is collected, and trains on one collected by hand', async () => {
+    const ppo = new Ppo(vec(CHAIN, 2), { ...CHAIN_CONFIG, nSteps: 8, batchSize: 8 }, 6);
+    expect(() => ppo.train()).toThrow(/call collectRollout first/);
+    await ppo.collectRollout();
+    const before = ppo.policy.params.slice();
+    expect(ppo.train().gradientSteps).toBe(8);
+    expect(Array.from(ppo.policy.params)).not.toEqual(Array.from(before));
+  });
+
   it('continues the running episodes on a second learn call and counts timesteps across calls', async () => {
     const ppo = new Ppo(vec(CHAIN, 2), { ...CHAIN_CONFIG, nSteps: 8, batchSize: 8 }, 6);
     await ppo.learn(16);
