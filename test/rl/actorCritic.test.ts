@@ -1,3 +1,5 @@
+// Tests of the actor-critic: one parameter vector, seeded init, end-to-end PPO-loss backprop, masked greedy and sampled actions.
+
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/domain/random.ts';
 import { ActorCritic } from '../../src/rl/actorCritic.ts';

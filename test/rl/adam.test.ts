@@ -1,3 +1,5 @@
+// Tests of Adam (first PyTorch steps by hand, a quadratic) and of global gradient-norm clipping.
+
 import { describe, expect, it } from 'vitest';
 import { Adam, clipGradNorm } from '../../src/rl/adam.ts';
 

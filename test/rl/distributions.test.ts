@@ -1,3 +1,5 @@
+// Tests of the masked categorical: zero probability when masked, entropy, seeded sampling frequencies, logit gradients.
+
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRng } from '../../src/domain/random.ts';

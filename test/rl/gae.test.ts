@@ -1,3 +1,5 @@
+// Tests of GAE: a hand-computed rollout with a termination and a truncation, env layout, and equality with SB3's formulation.
+
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRng } from '../../src/domain/random.ts';

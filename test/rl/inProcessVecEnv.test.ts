@@ -1,3 +1,5 @@
+// The VecEnv contract on the in-process VecEnv, plus its space check and module loading.
+
 import { describe, expect, it } from 'vitest';
 import { InProcessVecEnv } from '../../src/rl/inProcessVecEnv.ts';
 import { createEnv, TOY_ENV_MODULE } from './support/toyEnvs.ts';

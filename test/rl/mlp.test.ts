@@ -1,3 +1,5 @@
+// Tests of the MLP: layout, hand-computed forward, backprop against central finite differences, batch independence.
+
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRng } from '../../src/domain/random.ts';

@@ -1,3 +1,5 @@
+// Tests of the observation normaliser: merged batch moments, normalise and clip, freezing.
+
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/domain/random.ts';
 import { ObservationNormalizer } from '../../src/rl/normalizer.ts';

@@ -1,3 +1,5 @@
+// Tests of orthogonal initialisation: (semi-)orthogonality for any shape (property), seeding, SB3 gains and zero biases.
+
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRng } from '../../src/domain/random.ts';

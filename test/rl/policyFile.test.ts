@@ -1,3 +1,5 @@
+// Tests of the policy file: byte-exact round trip, normaliser and masks at inference, validation errors by code and message.
+
 import { describe, expect, it } from 'vitest';
 import { ModelError } from '../../src/domain/errors.ts';
 import { ActorCritic } from '../../src/rl/actorCritic.ts';

@@ -1,3 +1,5 @@
+// PPO on toy problems with known optima (bandit, masked bandit, chain MDP, reward stream), diagnostics, determinism, worker equality.
+
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/domain/random.ts';
 import { sampleCategorical } from '../../src/rl/distributions.ts';

@@ -1,3 +1,5 @@
+// Tests of the PPO loss: gradients w.r.t. logits and values against finite differences, clipping cases, advantage normalisation.
+
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/domain/random.ts';
 import { maskedLogSoftmax } from '../../src/rl/distributions.ts';

@@ -1,3 +1,5 @@
+// The VecEnv contract on the worker-thread VecEnv, trajectory equality with the in-process one, and worker errors.
+
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/domain/random.ts';
 import type { VecEnv, VecStepResult } from '../../src/rl/envTypes.ts';
