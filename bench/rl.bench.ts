@@ -1,6 +1,7 @@
 // `npx tsx bench/rl.bench.ts`: times one PPO update at the SB3 default sizes (2048 steps, 10 epochs, batch 64, 64-64 tanh
 // actor and critic) on a synthetic env (10 features, 5 actions, masks), policy forward throughput, and VecEnv step cost.
 
+import { isMainThread } from 'node:worker_threads';
 import { createRng, type Rng } from '../src/domain/random.ts';
 import { ActorCritic } from '../src/rl/actorCritic.ts';
 import type { Env, ResetResult, StepResult, VecEnv } from '../src/rl/envTypes.ts';
@@ -128,4 +129,5 @@ async function main(): Promise<void> {
   for (const part of [ppoUpdate, forward, vecEnvSteps]) for (const line of await part()) process.stdout.write(`${line}\n`);
 }
 
-if (process.argv[1] === import.meta.filename) await main();
+// Workers share process.argv, so the main-thread check keeps them from re-running the bench when they import createEnv.
+if (isMainThread && process.argv[1] === import.meta.filename) await main();

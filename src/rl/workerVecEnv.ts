@@ -3,6 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TxbotError } from '../domain/errors.ts';
 import type { ActionSpace, ObservationSpace, VecEnv, VecObservation, VecStepResult } from './envTypes.ts';
 import { assembleObservations, assembleStep, sharedSpaces, type SlotObservation, type SlotStep, type VecSpaces } from './envSlot.ts';
 import { envModuleUrl, type EnvModuleSpec } from './envFactoryLoader.ts';
@@ -42,11 +43,10 @@ export interface WorkerVecEnvOptions<Options> extends EnvModuleSpec<Options> {
   readonly numWorkers?: number;
 }
 
-/** An env failure on a worker, re-raised in the calling thread with the worker's message and stack. */
-export class WorkerEnvError extends Error {
+/** An env failure on a worker (code RL_ENV_WORKER_FAILED), re-raised in the calling thread with the worker's message and stack. */
+export class WorkerEnvError extends TxbotError {
   constructor(message: string, workerStack?: string) {
-    super(message);
-    this.name = 'WorkerEnvError';
+    super('RL_ENV_WORKER_FAILED', message);
     if (workerStack) this.stack = `${this.name}: ${message}\n  worker stack:\n${workerStack}`;
   }
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/domain/random.ts';
 import type { VecEnv, VecStepResult } from '../../src/rl/envTypes.ts';
 import { InProcessVecEnv } from '../../src/rl/inProcessVecEnv.ts';
-import { envSlices, WorkerVecEnv } from '../../src/rl/workerVecEnv.ts';
+import { envSlices, WorkerEnvError, WorkerVecEnv } from '../../src/rl/workerVecEnv.ts';
 import { TOY_ENV_MODULE, type ToyEnvOptions } from './support/toyEnvs.ts';
 import { describeVecEnvContract } from './vecEnvContract.ts';
 
@@ -48,7 +48,9 @@ describe('WorkerVecEnv', () => {
     const env = await WorkerVecEnv.create({ module: TOY_ENV_MODULE, options: { kind: 'bandit', probs: [0.5, 0.5], mask: [1, 0] }, numEnvs: 2 });
     try {
       await env.reset(1);
-      await expect(env.step(Int32Array.of(0, 1))).rejects.toThrow(/masked arm 1 was pulled/);
+      const failure = env.step(Int32Array.of(0, 1));
+      await expect(failure).rejects.toThrow(/masked arm 1 was pulled/);
+      await expect(failure).rejects.toBeInstanceOf(WorkerEnvError);
     } finally {
       await env.close();
     }
