@@ -81,7 +81,7 @@ export class RedisRiskState {
   }
 
   /** Applies `updates` atomically with fencing token `token`. */
-  apply(token: number, updates: readonly RiskUpdate[]): Promise<FencedWriteResult> {
+  async apply(token: number, updates: readonly RiskUpdate[]): Promise<FencedWriteResult> {
     return this.store.write(token, updates.map(toOp));
   }
 

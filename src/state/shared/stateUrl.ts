@@ -12,13 +12,14 @@ export const STATE_SECRET_ENV_VARS = ['TXBOT_REDIS_PASSWORD', 'TXBOT_PG_PASSWORD
 /** The two kinds of shared-state server. */
 export type StateStoreKind = 'redis' | 'postgres';
 
-const URL_USERINFO = /\b((?:rediss?|postgres(?:ql)?):\/\/)([^\s:@/]*):[^\s@]*@/gi;
+// The password runs to the last '@' before a space or quote, so an unencoded '@' in it is masked too.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):[^\s"'`<>]*@/gi;
 const PASSWORD_PARAM = /([?&](?:password|sslpassword)=)[^&\s]*/gi;
 
 /**
- * `text` with the password of every redis://, rediss://, postgres:// and postgresql:// URL in it
- * replaced by `***` (userinfo and `password=` query parameters). Unparsable text is masked too; when
- * in doubt it masks more, never less.
+ * `text` with the password of every URL in it (redis://, rediss://, postgres://, postgresql:// and any
+ * other scheme) replaced by `***`, in the userinfo and in `password=` query parameters. Works on free
+ * text and unparsable URLs; when in doubt it masks more, never less.
  */
 export function maskUrlPassword(text: string): string {
   return text.replace(URL_USERINFO, '$1$2:***@').replace(PASSWORD_PARAM, '$1***');
