@@ -7,6 +7,7 @@ import { FencedStateStore, killKeys, LeaderLease, RedisRiskState, type KillReque
 import { delay, markKeySpaceBooted, redisTestSpace, requireRedis, waitFor } from './support/redisSupport.ts';
 
 const space = redisTestSpace('risk');
+afterAll(() => space.cleanup());
 
 describe('FencedStateStore', () => {
   let redis: Redis;
@@ -14,7 +15,6 @@ describe('FencedStateStore', () => {
     await requireRedis();
     redis = space.client();
   });
-  afterAll(() => space.cleanup());
 
   it('accepts writes with the highest token seen so far and refuses a lower one with a typed result', async () => {
     const store = new FencedStateStore({ redis, keyPrefix: space.prefix() });
