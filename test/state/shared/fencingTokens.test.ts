@@ -21,7 +21,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: who.map((w) => ({ t: 'release' as const, who: w })), weight: 2 },
   { arbitrary: fc.constant({ t: 'expire' as const }), weight: 2 },
   { arbitrary: fc.constant({ t: 'quarantineEnds' as const }), weight: 2 },
-  { arbitrary: fc.record({ t: fc.constant('restart' as const), loss: fc.constantFrom('none' as const, 'all' as const, 'rollback' as const), back: fc.nat(5) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('restart' as const),
+      loss: fc.constantFrom('none' as const, 'all' as const, 'rollback' as const),
+      back: fc.nat(5),
+    }),
+    weight: 2,
+  },
 );
 
 const space = redisTestSpace('tokens');
@@ -42,7 +49,14 @@ describe('fencing tokens', () => {
         const keys = leaseKeys(keyPrefix);
         await markKeySpaceBooted(redis, keyPrefix, sim.current);
         const leases = [0, 1, 2].map(
-          (i) => new LeaderLease({ redis, keyPrefix, ttlMs: 60_000, runIdProvider: sim.provider, holder: { host: 'h', pid: i, machineId: `m${i}`, memberId: `m${i}` } }),
+          (i) =>
+            new LeaderLease({
+              redis,
+              keyPrefix,
+              ttlMs: 60_000,
+              runIdProvider: sim.provider,
+              holder: { host: 'h', pid: i, machineId: `m${i}`, memberId: `m${i}` },
+            }),
         );
         const granted: number[] = [];
         // The model: whose value is in the holder key, whether the next acquire starts a quarantine, whether one runs.

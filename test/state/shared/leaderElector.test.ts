@@ -158,7 +158,12 @@ describe('LeaderElector', () => {
     expect(status.leader).toMatchObject({ machineId: leader.lease.holder.machineId, pid: process.pid, token: leader.token });
     expect(status.leader!.leaseAgeMs).toBeGreaterThanOrEqual(0);
     expect(status.leader!.leaseAgeMs).toBeLessThan(FAST.ttlMs);
-    expect(status.standbys.map((s) => s.machineId).sort()).toEqual(electors.filter((e) => e !== leader).map((e) => e.lease.holder.machineId).sort());
+    expect(status.standbys.map((s) => s.machineId).sort()).toEqual(
+      electors
+        .filter((e) => e !== leader)
+        .map((e) => e.lease.holder.machineId)
+        .sort(),
+    );
     const gone = electors.find((e) => e !== leader)!;
     await gone.stop();
     expect((await leader.status()).standbys.map((s) => s.memberId)).not.toContain(gone.lease.holder.memberId);
@@ -167,6 +172,8 @@ describe('LeaderElector', () => {
   });
 
   it('rejects a renewal period that cannot keep the lease', () => {
-    expect(() => new LeaderElector({ redis, keyPrefix: 'x', ttlMs: 1_000, marginMs: 200, renewEveryMs: 800 })).toThrow(/renewEveryMs \(800\) must be below/);
+    expect(() => new LeaderElector({ redis, keyPrefix: 'x', ttlMs: 1_000, marginMs: 200, renewEveryMs: 800 })).toThrow(
+      /renewEveryMs \(800\) must be below/,
+    );
   });
 });

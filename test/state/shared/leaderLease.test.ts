@@ -180,6 +180,8 @@ describe('LeaderLease', () => {
     await lease.acquire();
 
     await expect(lease.acquire()).rejects.toThrow(/while already holding/);
-    expect(() => new LeaderLease({ redis, keyPrefix, holder: holder('a'), ttlMs: 1_000, marginMs: 1_000 })).toThrow(/marginMs \(1000\) must be below ttlMs/);
+    expect(() => new LeaderLease({ redis, keyPrefix, holder: holder('a'), ttlMs: 1_000, marginMs: 1_000 })).toThrow(
+      /marginMs \(1000\) must be below ttlMs/,
+    );
   });
 });

@@ -41,7 +41,13 @@ describe('leader election across processes', () => {
     const killedAt = performance.now();
     first.contender.signal('SIGKILL');
     const survivors = pool.filter((c) => c !== first.contender);
-    const second = await nextAmong(survivors, (e) => e.ev === 'elected', 'a takeover after SIGKILL', TIMING.ttlMs + TIMING.pollMaxMs + SLACK_MS, killSeq);
+    const second = await nextAmong(
+      survivors,
+      (e) => e.ev === 'elected',
+      'a takeover after SIGKILL',
+      TIMING.ttlMs + TIMING.pollMaxMs + SLACK_MS,
+      killSeq,
+    );
     const takeoverMs = performance.now() - killedAt;
     expect(takeoverMs).toBeLessThan(TIMING.ttlMs + TIMING.pollMaxMs + SLACK_MS);
     expect(second.event.token).toBeGreaterThan(first.event.token!);

@@ -38,7 +38,11 @@ describe('Redis restart rule', () => {
   }
 
   /** Waits for the next election after a simulated restart at `restartAtMs`; returns the winner and the gap. */
-  async function nextElection(electors: LeaderElector[], runId: string, restartAtMs: number): Promise<{ winner: LeaderElector; gapMs: number; maxActing: number }> {
+  async function nextElection(
+    electors: LeaderElector[],
+    runId: string,
+    restartAtMs: number,
+  ): Promise<{ winner: LeaderElector; gapMs: number; maxActing: number }> {
     let maxActing = 0;
     const sampler = setInterval(() => (maxActing = Math.max(maxActing, electors.filter((e) => e.mayAct()).length)), 3);
     try {
@@ -94,7 +98,14 @@ describe('Redis restart rule', () => {
     const keyPrefix = space.prefix();
     const keys = leaseKeys(keyPrefix);
     await markKeySpaceBooted(redis, keyPrefix, sim.current);
-    const lease = new LeaderLease({ redis, keyPrefix, holder: { host: 'h', pid: 1, machineId: 'm', memberId: 'm1' }, ttlMs: 300, marginMs: 50, runIdProvider: sim.provider });
+    const lease = new LeaderLease({
+      redis,
+      keyPrefix,
+      holder: { host: 'h', pid: 1, machineId: 'm', memberId: 'm1' },
+      ttlMs: 300,
+      marginMs: 50,
+      runIdProvider: sim.provider,
+    });
     const tokens: number[] = [];
     for (let i = 0; i < 5; i++) {
       expect((await lease.acquire()).kind).toBe('GRANTED');

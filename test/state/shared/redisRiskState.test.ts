@@ -176,7 +176,12 @@ describe('RedisRiskState', () => {
     const heard: KillRequest[] = [];
     const watch = await risk.watchKill((r) => void heard.push(r), { pollMs: 100 });
     try {
-      const request = { id: 'lostnotice', reason: 'written without PUBLISH', requestedBy: { host: 'h', pid: 1, machineId: 'm' }, requestedAtMs: 1_767_625_800_000 };
+      const request = {
+        id: 'lostnotice',
+        reason: 'written without PUBLISH',
+        requestedBy: { host: 'h', pid: 1, machineId: 'm' },
+        requestedAtMs: 1_767_625_800_000,
+      };
       await other.set(killKeys(keyPrefix).request, JSON.stringify(request)); // no PUBLISH: only the poll can find it
       await waitFor(() => heard.length > 0, 'the poll to find the request', 2_000);
       await delay(300);

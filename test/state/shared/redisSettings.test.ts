@@ -12,7 +12,9 @@ describe('redisSettingWarnings', () => {
     expect(redisSettingWarnings('yes', 'noeviction')).toEqual([]);
     expect(redisSettingWarnings('no', 'noeviction').map((w) => w.code)).toEqual(['APPENDONLY_OFF']);
     for (const policy of ['allkeys-lru', 'volatile-lru', 'volatile-ttl', 'allkeys-random'])
-      expect(redisSettingWarnings('yes', policy)).toEqual([{ code: 'EVICTION_POLICY', message: expect.stringContaining(`maxmemory-policy is ${policy}`) }]);
+      expect(redisSettingWarnings('yes', policy)).toEqual([
+        { code: 'EVICTION_POLICY', message: expect.stringContaining(`maxmemory-policy is ${policy}`) },
+      ]);
     expect(redisSettingWarnings(null, null)).toEqual([]);
   });
 });

@@ -4,7 +4,14 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { assertStateUrlAllowed, inspectStateUrl, maskUrlPassword, pgConfigFromUrl, redisOptionsFromUrl, SharedStateError } from '../../../src/state/shared/index.ts';
+import {
+  assertStateUrlAllowed,
+  inspectStateUrl,
+  maskUrlPassword,
+  pgConfigFromUrl,
+  redisOptionsFromUrl,
+  SharedStateError,
+} from '../../../src/state/shared/index.ts';
 import { PG_TEST_URL, SKIP_PG } from '../postgresSupport.ts';
 import { REDIS_TEST_URL } from './support/redisSupport.ts';
 
@@ -54,7 +61,9 @@ describe('assertStateUrlAllowed', () => {
   });
 
   it('refuses a remote target that has only one of password and TLS, and never prints the password', () => {
-    expect(() => assertStateUrlAllowed('redis://:topsecret@10.0.0.5:6379', { env: NO_ENV })).toThrow(/^redis:\/\/:\*\*\*@10\.0\.0\.5:6379: .* with no TLS \(use rediss:\/\/\)$/);
+    expect(() => assertStateUrlAllowed('redis://:topsecret@10.0.0.5:6379', { env: NO_ENV })).toThrow(
+      /^redis:\/\/:\*\*\*@10\.0\.0\.5:6379: .* with no TLS \(use rediss:\/\/\)$/,
+    );
     expect(() => assertStateUrlAllowed('rediss://10.0.0.5:6379', { env: NO_ENV })).toThrow(/with no password \(set TXBOT_REDIS_PASSWORD\)$/);
     expect(() => assertStateUrlAllowed('postgres://txbot:pw@db.internal/txbot', { env: NO_ENV })).toThrow(/no TLS \(add sslmode=verify-full\)/);
     expect(() => assertStateUrlAllowed('postgres://txbot@db.internal/txbot?sslmode=prefer', { env: NO_ENV })).toThrow(/no password .* and no TLS/);
@@ -78,7 +87,14 @@ describe('assertStateUrlAllowed', () => {
 describe('connection options', () => {
   it('takes the Redis password from TXBOT_REDIS_PASSWORD over the one in the URL, with TLS for rediss://', () => {
     const o = redisOptionsFromUrl('rediss://trader:inurl@redis.internal:6380/2', { env: { TXBOT_REDIS_PASSWORD: 'fromenv' } });
-    expect(o).toMatchObject({ host: 'redis.internal', port: 6380, db: 2, username: 'trader', password: 'fromenv', tls: { servername: 'redis.internal' } });
+    expect(o).toMatchObject({
+      host: 'redis.internal',
+      port: 6380,
+      db: 2,
+      username: 'trader',
+      password: 'fromenv',
+      tls: { servername: 'redis.internal' },
+    });
     expect(o.autoResendUnfulfilledCommands).toBe(false);
     expect(redisOptionsFromUrl('redis://:inurl@127.0.0.1', { env: NO_ENV }).password).toBe('inurl');
     expect(() => redisOptionsFromUrl('postgres://127.0.0.1/x', { env: NO_ENV })).toThrow(/expected a redis/);
@@ -88,7 +104,9 @@ describe('connection options', () => {
     const c = pgConfigFromUrl('postgres://txbot:inurl@127.0.0.1:5432/txbot', { env: { TXBOT_PG_PASSWORD: 'fromenv' } });
     expect(c.password).toBe('fromenv');
     expect(c.connectionString).toBe('postgres://txbot@127.0.0.1:5432/txbot');
-    expect(pgConfigFromUrl('postgres://txbot:inurl@127.0.0.1/txbot', { env: NO_ENV })).toEqual({ connectionString: 'postgres://txbot:inurl@127.0.0.1/txbot' });
+    expect(pgConfigFromUrl('postgres://txbot:inurl@127.0.0.1/txbot', { env: NO_ENV })).toEqual({
+      connectionString: 'postgres://txbot:inurl@127.0.0.1/txbot',
+    });
   });
 
   it('connects to the test Redis with the built options', async () => {

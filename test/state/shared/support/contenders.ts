@@ -89,15 +89,22 @@ export class Contender {
     for (;;) {
       const found = this.events.find((e) => e.seq >= fromSeq && pred(e));
       if (found) return found;
-      if (!this.alive && performance.now() - start > 200) throw new Error(`contender ${this.name} exited before ${what}: ${this.stderr.slice(-2000)}`);
-      if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs}ms waiting for ${this.name}: ${what}; stderr: ${this.stderr.slice(-2000)}`);
+      if (!this.alive && performance.now() - start > 200)
+        throw new Error(`contender ${this.name} exited before ${what}: ${this.stderr.slice(-2000)}`);
+      if (performance.now() - start > timeoutMs)
+        throw new Error(`timed out after ${timeoutMs}ms waiting for ${this.name}: ${what}; stderr: ${this.stderr.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   }
 }
 
 /** Starts named contenders sharing one receipt counter; `killAll()` SIGKILLs (SIGCONT first) those still running. */
-export function contenders(options: ContenderOptions): { start(name: string): Contender; all: Contender[]; counter: { seq: number }; killAll(): Promise<void> } {
+export function contenders(options: ContenderOptions): {
+  start(name: string): Contender;
+  all: Contender[];
+  counter: { seq: number };
+  killAll(): Promise<void>;
+} {
   const all: Contender[] = [];
   const counter = { seq: 0 };
   return {

@@ -16,7 +16,10 @@ export async function requireRedis(): Promise<void> {
     await r.connect();
     await r.ping();
   } catch (e) {
-    throw new Error(`Redis is not reachable at ${REDIS_TEST_URL} (${(e as Error).message}). Start it (.ci/run does) before running test/state/shared.`);
+    throw new Error(
+      `Redis is not reachable at ${REDIS_TEST_URL} (${(e as Error).message}). Start it (.ci/run does) before running test/state/shared.`,
+      { cause: e },
+    );
   } finally {
     r.disconnect();
   }
