@@ -11,3 +11,5 @@ export { PostgresJournal, describePostgresTarget, type PostgresJournalOptions } 
 export { openJournal, sqliteJournalPath, type OpenJournalOptions } from './openJournal.ts';
 export { lastTrainingTimeMs, setLastTrainingTimeMs } from './meta.ts';
 export { DecisionBuffer, type DecisionBufferOptions } from './decisionBuffer.ts';
+// Shared (multi-machine) state: leader lease and elector, fenced risk state, kill switch, model sync.
+export * from './shared/index.ts';

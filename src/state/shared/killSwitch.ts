@@ -132,7 +132,12 @@ export async function watchKillRequests(options: KillWatchOptions): Promise<Kill
     }
     void consider(request, 'pubsub');
   });
-  await subscriber.subscribe(keys.channel);
+  try {
+    await subscriber.subscribe(keys.channel);
+  } catch (e) {
+    subscriber.disconnect();
+    throw e;
+  }
   await poll();
 
   return {

@@ -1,13 +1,14 @@
 // Model versions shared through PostgreSQL: every published version (body, sha256, author machine,
 // fencing token) plus one current-version row per model, switched in one transaction with a NOTIFY;
-// subscribers LISTEN (reconnecting and catching up), readers verify the sha256 before use.
+// subscribers LISTEN (modelListener.ts), readers verify the sha256 before use.
 
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { silentLogger, type Logger } from '../../log/logger.ts';
 import type { FencedWriteResult } from './fencedStateStore.ts';
-import { systemTimers, type TimerHandle, type Timers } from './monotonicClock.ts';
+import { ModelListener, type ModelVersionNotice } from './modelListener.ts';
+import { systemTimers, type Timers } from './monotonicClock.ts';
 import { maskUrlPassword } from './stateUrl.ts';
 import { SharedStateError } from './sharedStateError.ts';
 
@@ -39,14 +40,6 @@ export interface ModelVersion {
   readonly fencingToken: number;
 }
 
-/** What subscribers hear when a model's current version changes. */
-export interface ModelVersionNotice {
-  readonly modelName: string;
-  readonly version: number;
-  readonly sha256: string;
-  readonly fencingToken: number;
-}
-
 /** `publish()` outcome: the new version, or a fencing rejection (a newer leader has published). */
 export type PublishResult = { readonly ok: true; readonly version: number; readonly sha256: string } | Extract<FencedWriteResult, { ok: false }>;
 
@@ -54,6 +47,8 @@ export type PublishResult = { readonly ok: true; readonly version: number; reado
 export interface ModelSubscription {
   stop(): Promise<void>;
 }
+
+export type { ModelVersionNotice };
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -196,71 +191,21 @@ export class PgModelSync {
    * meanwhile are then reported from the current-version table.
    */
   async subscribe(onNewVersion: (notice: ModelVersionNotice) => void | Promise<void>): Promise<ModelSubscription> {
-    const seen = new Map<string, number>();
-    for (const n of await this.currentNotices()) seen.set(n.modelName, n.version);
-    let stopped = false;
-    let client: pg.Client | null = null;
-    let retry: TimerHandle | null = null;
-    let queue = Promise.resolve();
-    const deliver = (n: ModelVersionNotice): void => {
-      if ((seen.get(n.modelName) ?? 0) >= n.version) return;
-      seen.set(n.modelName, n.version);
-      queue = queue.then(async () => {
-        try {
-          await onNewVersion(n);
-        } catch (e) {
-          this.log.error({ err: e, modelName: n.modelName, version: n.version }, 'the new-model-version handler threw');
-        }
-      });
-    };
-    const connect = async (): Promise<void> => {
-      const c = new pg.Client(this.config);
-      const dropped = (why: unknown): void => {
-        if (client !== c) return;
-        client = null;
-        if (stopped) return;
-        this.log.warn({ err: why }, `model LISTEN connection lost; reconnecting in ${this.reconnectDelayMs}ms`);
-        c.end().catch(() => undefined);
-        retry = this.timers.setTimeout(() => void reconnect(), this.reconnectDelayMs);
-      };
-      c.on('error', dropped);
-      c.on('end', () => dropped(new Error('connection ended')));
-      c.on('notification', (msg) => {
-        const n = msg.channel === this.channel ? parseNotice(msg.payload, this.schema) : null;
-        if (n) deliver(n);
-      });
-      try {
-        await c.connect();
-        await c.query(`LISTEN "${this.channel}"`);
-      } catch (e) {
-        c.end().catch(() => undefined);
-        throw e;
-      }
-      client = c; // only now do its error and end events count as a dropped subscription
-    };
-    const reconnect = async (): Promise<void> => {
-      retry = null;
-      if (stopped) return;
-      try {
-        await connect();
-        for (const n of await this.currentNotices()) deliver(n);
-      } catch (e) {
-        this.log.warn({ err: e }, `model LISTEN reconnection failed; retrying in ${this.reconnectDelayMs}ms`);
-        // Listening but not caught up: end the connection, its end event schedules the next attempt.
-        if (client !== null) (client as pg.Client).end().catch(() => undefined);
-        else if (!stopped) retry = this.timers.setTimeout(() => void reconnect(), this.reconnectDelayMs);
-      }
-    };
-    await connect();
+    const listener = new ModelListener({
+      config: this.config,
+      channel: this.channel,
+      schema: this.schema,
+      reconnectDelayMs: this.reconnectDelayMs,
+      timers: this.timers,
+      log: this.log,
+      currentVersions: (client) => this.currentVersions(client),
+      onNewVersion,
+    });
+    await listener.start();
     const sub: ModelSubscription = {
       stop: async () => {
-        stopped = true;
         this.subscriptions.delete(sub);
-        if (retry !== null) this.timers.clearTimeout(retry);
-        const c = client;
-        client = null;
-        await c?.end().catch(() => undefined);
-        await queue;
+        await listener.stop();
       },
     };
     this.subscriptions.add(sub);
@@ -273,8 +218,8 @@ export class PgModelSync {
     await this.pool.end();
   }
 
-  private async currentNotices(): Promise<ModelVersionNotice[]> {
-    const r = await this.pool.query<{ model_name: string; version: string; sha256: string; fencing_token: string }>(
+  private async currentVersions(client: pg.ClientBase): Promise<ModelVersionNotice[]> {
+    const r = await client.query<{ model_name: string; version: string; sha256: string; fencing_token: string }>(
       `SELECT c.model_name, c.version, v.sha256, c.fencing_token FROM "${this.schema}".model_current c
        JOIN "${this.schema}".model_versions v ON v.model_name = c.model_name AND v.version = c.version`,
     );
@@ -318,16 +263,6 @@ export class PgModelSync {
       ? maskUrlPassword(c.connectionString)
       : `postgres ${c.host ?? 'localhost'}:${c.port ?? 5432}/${c.database ?? ''}`;
     return `${where} schema ${this.schema}`;
-  }
-}
-
-function parseNotice(payload: string | undefined, schema: string): ModelVersionNotice | null {
-  try {
-    const v = JSON.parse(payload ?? '') as Partial<ModelVersionNotice> & { schema?: string };
-    if (v.schema !== schema || typeof v.modelName !== 'string' || typeof v.version !== 'number' || typeof v.sha256 !== 'string') return null;
-    return { modelName: v.modelName, version: v.version, sha256: v.sha256, fencingToken: Number(v.fencingToken) };
-  } catch {
-    return null;
   }
 }
 

@@ -128,8 +128,11 @@ describe.skipIf(SKIP_PG)('PgModelSync', () => {
     const subscriber = await open(schema, 'subscriber');
     const heard: ModelVersionNotice[] = [];
     await subscriber.subscribe((n) => void heard.push(n));
-    const listeners = await sql<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE query = $1`, [`LISTEN "${channel}"`]);
-    expect(listeners.length).toBeGreaterThanOrEqual(1);
+    const listeners = await sql<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE application_name = 'txbot-model-listener' AND query LIKE $1`,
+      [`%"${schema}".model_current%`],
+    );
+    expect(listeners).toHaveLength(1);
 
     await sql('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [listeners.map((l) => l.pid)]);
     await publisher.publish('MNQ-hmm', MODEL, { fencingToken: 2 });
