@@ -63,9 +63,9 @@ describe('Redis restart rule', () => {
     const oldToken = leader.token!;
     const oldRunId = leader.lease.runId!;
 
+    const restartAtMs = performance.now();
     sim.restart();
     await redis.del(...Object.values(leaseKeys(keyPrefix)));
-    const restartAtMs = performance.now();
     await waitFor(() => lost.includes('REDIS_RESTARTED'), 'the old leader to notice the restart', FAST.renewEveryMs + 500);
     expect(leader.mayAct()).toBe(false);
     const { winner, gapMs, maxActing } = await nextElection([leader, standby], sim.current, restartAtMs);
@@ -81,8 +81,8 @@ describe('Redis restart rule', () => {
     const { keyPrefix, leader, standby, lost } = await electedPair(sim);
     const oldToken = leader.token!;
 
-    sim.restart();
     const restartAtMs = performance.now();
+    sim.restart();
     await waitFor(() => lost.length > 0, 'the old leader to step down', FAST.renewEveryMs + 500);
     expect(lost[0]).toBe('REDIS_RESTARTED');
     expect(leader.state).toBe(ElectorState.STANDBY);
