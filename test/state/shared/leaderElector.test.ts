@@ -12,10 +12,15 @@ const FAST = { ttlMs: 1_500, renewEveryMs: 400, pollMinMs: 100, pollMaxMs: 200, 
 /** Samples `mayAct()` of every elector every few ms and records the largest number acting at once. */
 function actingMonitor(electors: readonly LeaderElector[]): { maxActing(): number; stop(): void } {
   let max = 0;
-  const timer = setInterval(() => {
-    max = Math.max(max, electors.filter((e) => e.mayAct()).length);
-  }, 3);
-  return { maxActing: () => max, stop: () => clearInterval(timer) };
+  const sample = (): void => void (max = Math.max(max, electors.filter((e) => e.mayAct()).length));
+  const timer = setInterval(sample, 3);
+  return {
+    maxActing: () => max,
+    stop: () => {
+      sample();
+      clearInterval(timer);
+    },
+  };
 }
 
 describe('LeaderElector', () => {

@@ -44,14 +44,17 @@ describe('Redis restart rule', () => {
     restartAtMs: number,
   ): Promise<{ winner: LeaderElector; gapMs: number; maxActing: number }> {
     let maxActing = 0;
-    const sampler = setInterval(() => (maxActing = Math.max(maxActing, electors.filter((e) => e.mayAct()).length)), 3);
+    const sample = (): void => void (maxActing = Math.max(maxActing, electors.filter((e) => e.mayAct()).length));
+    const sampler = setInterval(sample, 3);
     try {
       const winner = await waitFor(
         () => electors.find((e) => e.mayAct() && e.lease.runId === runId),
         'a leader on the restarted server',
         3 * FAST.ttlMs,
       );
-      return { winner, gapMs: performance.now() - restartAtMs, maxActing };
+      const gapMs = performance.now() - restartAtMs;
+      sample(); // the sampler may not have run since the winner started acting
+      return { winner, gapMs, maxActing };
     } finally {
       clearInterval(sampler);
     }
