@@ -13,3 +13,5 @@ export { lastTrainingTimeMs, setLastTrainingTimeMs } from './meta.ts';
 export { DecisionBuffer, type DecisionBufferOptions } from './decisionBuffer.ts';
 export { LocalModelStore, NODE_STORE_FS, type StoreFs, type LocalModelStoreOptions } from './localModelStore.ts';
 export { loadModelFile } from './modelFiles.ts';
+// Shared (multi-machine) state: leader lease and elector, fenced risk state, kill switch, model sync.
+export * from './shared/index.ts';
