@@ -102,29 +102,33 @@ export function probabilityOfBacktestOverfitting(returns: readonly (readonly num
   }
   const half = s / 2;
   const count = half * blockRows;
+  const totalSum = new Float64Array(nTrials);
+  const totalSq = new Float64Array(nTrials);
+  for (let b = 0; b < s; b++) {
+    for (let n = 0; n < nTrials; n++) {
+      totalSum[n]! += sums[b * nTrials + n]!;
+      totalSq[n]! += sumSqs[b * nTrials + n]!;
+    }
+  }
   const isStat = new Float64Array(nTrials);
   const oosStat = new Float64Array(nTrials);
+  const isSum = new Float64Array(nTrials);
+  const isSq = new Float64Array(nTrials);
   const logits: number[] = [];
   let overfit = 0;
   let loss = 0;
   for (const inSample of combinations(s, half)) {
-    const isSet = new Set(inSample);
-    for (let n = 0; n < nTrials; n++) {
-      let a = 0;
-      let q = 0;
-      let ao = 0;
-      let qo = 0;
-      for (let b = 0; b < s; b++) {
-        if (isSet.has(b)) {
-          a += sums[b * nTrials + n]!;
-          q += sumSqs[b * nTrials + n]!;
-        } else {
-          ao += sums[b * nTrials + n]!;
-          qo += sumSqs[b * nTrials + n]!;
-        }
+    isSum.fill(0);
+    isSq.fill(0);
+    for (const b of inSample) {
+      for (let n = 0; n < nTrials; n++) {
+        isSum[n]! += sums[b * nTrials + n]!;
+        isSq[n]! += sumSqs[b * nTrials + n]!;
       }
-      isStat[n] = statistic(a, q, count, kind);
-      oosStat[n] = statistic(ao, qo, count, kind);
+    }
+    for (let n = 0; n < nTrials; n++) {
+      isStat[n] = statistic(isSum[n]!, isSq[n]!, count, kind);
+      oosStat[n] = statistic(totalSum[n]! - isSum[n]!, totalSq[n]! - isSq[n]!, count, kind);
     }
     let best = 0;
     for (let n = 1; n < nTrials; n++) if (isStat[n]! > isStat[best]!) best = n;

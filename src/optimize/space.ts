@@ -30,7 +30,7 @@ export interface IntDimension {
   readonly step: number;
 }
 
-/** A list of candidate values (numbers, strings, booleans or lists such as band multipliers). */
+/** A list of candidate values: numbers, strings, booleans, lists (band multipliers) or objects (a target spec). */
 export interface ChoiceDimension {
   readonly kind: 'choice';
   readonly key: string;
@@ -47,7 +47,7 @@ export interface ParameterSpace {
 const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
 );
-const choiceValue = z.union([z.number(), z.string(), z.boolean(), z.array(jsonValue)]);
+const choiceValue = z.union([z.number(), z.string(), z.boolean(), z.array(jsonValue), z.record(z.string(), jsonValue)]);
 const rangeSchema = z.strictObject({
   min: z.number(),
   max: z.number(),

@@ -3,8 +3,8 @@
 /** A JSON value (what crosses worker threads, Redis and hashes unchanged). */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
-/** One parameter value: a number, a string, a boolean or a list (e.g. VWAP band multipliers). */
-export type ParamValue = number | string | boolean | readonly JsonValue[];
+/** One parameter value: a number, string or boolean, a list (VWAP band multipliers) or an object (a target spec). */
+export type ParamValue = Exclude<JsonValue, null>;
 
 /** Parameter values by dotted config key, in the order of the space's dimensions. */
 export type Params = Readonly<Record<string, ParamValue>>;
