@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { OptimizeError } from '../optimizeError.ts';
 import type { JsonValue, TrialModuleRef, TrialOutcome } from '../types.ts';
 import type { LocalTrialMessage } from './localTrialWorker.ts';
-import type { ProgressCallback, Sweep, TrialBackend } from './trialBackend.ts';
+import { assertDistinctTrials, type ProgressCallback, type Sweep, type TrialBackend } from './trialBackend.ts';
 import { failureReason, loadTrialFunction, runTrialWithRetries } from './trialExecution.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -133,6 +133,7 @@ export function createLocalBackend(options: LocalBackendOptions): TrialBackend {
 
   return {
     async run(sweep, onProgress) {
+      assertDistinctTrials(sweep);
       const data = resolveSweepData(options.datasets, sweep.dataSha256);
       return jobs === 1 ? runHere(sweep, data, onProgress) : runPool(sweep, data, onProgress);
     },

@@ -1,5 +1,7 @@
 // The one interface every execution backend implements: run a sweep of trials, report progress, return outcomes in order.
 
+import { canonicalJson } from '../canonicalJson.ts';
+import { OptimizeError } from '../optimizeError.ts';
 import type { JsonValue, RetryPolicy, TrialInput, TrialModuleRef, TrialOutcome } from '../types.ts';
 
 /** A batch of trials submitted together (one optimization round): everything a worker needs to run them. */
@@ -15,6 +17,7 @@ export interface Sweep {
   /** Sweep-wide JSON handed to every trial. */
   readonly context: JsonValue;
   readonly retry: RetryPolicy;
+  /** Distinct trials (see assertDistinctTrials). */
   readonly trials: readonly TrialInput[];
 }
 
@@ -35,4 +38,15 @@ export interface TrialBackend {
   run(sweep: Sweep, onProgress?: ProgressCallback): Promise<TrialOutcome[]>;
   /** Releases workers and connections. */
   close(): Promise<void>;
+}
+
+/** Refuses a sweep that lists the same trial twice (BullMQ would merge them into one job; callers dedupe). */
+export function assertDistinctTrials(sweep: Sweep): void {
+  const seen = new Set<string>();
+  for (const t of sweep.trials) {
+    const key = canonicalJson({ w: t.windowIndex, s: t.segment, seed: t.seed, p: t.params as JsonValue });
+    if (seen.has(key))
+      throw new OptimizeError('SWEEP_DUPLICATE_TRIAL', `sweep ${sweep.sweepId} round ${sweep.round} lists trial ${key} twice`, false);
+    seen.add(key);
+  }
 }
