@@ -33,7 +33,6 @@ export default async function processTrialJob(job: SandboxedJob<TrialJobData, Tr
   } catch (e) {
     const reason = failureReason(e);
     // BullMQ keeps only the message (failedReason); UnrecoverableError's constructor takes no cause.
-    // eslint-disable-next-line preserve-caught-error
     if (!isRetryable(e)) throw new UnrecoverableError(reason);
     throw new Error(reason, { cause: e });
   }
