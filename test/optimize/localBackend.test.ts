@@ -1,7 +1,6 @@
 // Local backend: worker threads return outcomes in sweep order, identical to running in this thread; failures
 // are retried, then reported; a data mismatch is refused; a crashed thread fails only its own trial.
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import type { Sweep, SweepProgress } from '../../src/optimize/backends/trialBack
 import { OptimizeError } from '../../src/optimize/optimizeError.ts';
 import type { TrialInput } from '../../src/optimize/types.ts';
 import { useTempDir } from '../support/tmp.ts';
+import { readExecLog } from './support/toyTrials.ts';
 
 const TOY = fileURLToPath(new URL('./support/toyTrials.ts', import.meta.url));
 const SHA = 'a'.repeat(64);
@@ -31,7 +31,7 @@ function sweep(overrides: Partial<Sweep> = {}, xs = [0, 0.1, 0.2, 0.3, 0.4, 0.5,
   };
 }
 
-const execCount = (log: string): number => readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+const execCount = (log: string): number => readExecLog(log).filter((l) => l.phase === 'start').length;
 
 describe('local backend', () => {
   it('returns outcomes in sweep order, byte-identical to running in this thread', async () => {

@@ -1,14 +1,14 @@
 // Toy trial functions for optimization tests and the benchmark: a smooth objective with a known best
 // parameter, optional CPU cost, failures on demand, and an execution log (one line per attempt) as side channel.
 
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createRng } from '../../../src/domain/random.ts';
 import { ConfigError } from '../../../src/domain/errors.ts';
 import type { JsonValue, TrialContext, TrialInput, TrialResult } from '../../../src/optimize/types.ts';
 
 /** What toy trials read from the sweep context. */
 export interface ToyContext {
-  /** Append one JSON line per attempt here (counts executions across threads and processes). */
+  /** Append a JSON line at the start and at the end of every attempt (counts executions across threads and processes). */
   readonly execLog?: string;
   /** Busy-wait this long per trial (fixed CPU cost). */
   readonly cpuMs?: number;
@@ -38,8 +38,11 @@ export function toyScore(trial: TrialInput): number {
 /** Toy trial: 40 daily returns with a drift proportional to the score and seeded noise. */
 export function toyTrial(trial: TrialInput, ctx: TrialContext): TrialResult {
   const c = (ctx.context ?? {}) as ToyContext;
-  if (c.execLog)
-    appendFileSync(c.execLog, `${JSON.stringify({ w: trial.windowIndex, s: trial.segment, p: trial.params as JsonValue, pid: process.pid })}\n`);
+  const log = (phase: 'start' | 'end'): void => {
+    const line = { phase, w: trial.windowIndex, s: trial.segment, p: trial.params as JsonValue, pid: process.pid, ppid: process.ppid };
+    if (c.execLog) appendFileSync(c.execLog, `${JSON.stringify(line)}\n`);
+  };
+  log('start');
   if (c.cpuMs) busy(c.cpuMs);
   if (c.failX !== undefined && trial.params.x === c.failX) throw new Error(`toy failure at x=${c.failX}`);
   if (c.invalidX !== undefined && trial.params.x === c.invalidX) throw new ConfigError(`toy invalid parameters x=${c.invalidX}`);
@@ -47,6 +50,7 @@ export function toyTrial(trial: TrialInput, ctx: TrialContext): TrialResult {
   const rng = createRng(trial.seed + (trial.segment === 'test' ? 1 : 0));
   const dailyReturns = Array.from({ length: 40 }, () => Number((score / 2e6 + rng.normal() * 0.002).toFixed(8)));
   const netPnl = Number((dailyReturns.reduce((a, b) => a + b, 0) * 50_000).toFixed(2));
+  log('end');
   return {
     metrics: {
       netPnl,
@@ -73,4 +77,23 @@ export function badResultTrial(): unknown {
 export function crashingTrial(trial: TrialInput, ctx: TrialContext): TrialResult {
   if (trial.params.x === 9) process.exit(7);
   return toyTrial(trial, ctx);
+}
+
+/** One line of a toy execution log. */
+export interface ExecLine {
+  readonly phase: 'start' | 'end';
+  readonly w: number;
+  readonly s: string;
+  readonly p: JsonValue;
+  readonly pid: number;
+  readonly ppid: number;
+}
+
+/** Reads an execution log (empty when the file does not exist). */
+export function readExecLog(path: string): ExecLine[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ExecLine);
 }
