@@ -39,7 +39,15 @@ export function toyScore(trial: TrialInput): number {
 export function toyTrial(trial: TrialInput, ctx: TrialContext): TrialResult {
   const c = (ctx.context ?? {}) as ToyContext;
   const log = (phase: 'start' | 'end'): void => {
-    const line = { phase, w: trial.windowIndex, s: trial.segment, p: trial.params as JsonValue, pid: process.pid, ppid: process.ppid };
+    const line = {
+      phase,
+      w: trial.windowIndex,
+      s: trial.segment,
+      p: trial.params as JsonValue,
+      pid: process.pid,
+      ppid: process.ppid,
+      atMs: Date.now(),
+    };
     if (c.execLog) appendFileSync(c.execLog, `${JSON.stringify(line)}\n`);
   };
   log('start');
@@ -87,6 +95,7 @@ export interface ExecLine {
   readonly p: JsonValue;
   readonly pid: number;
   readonly ppid: number;
+  readonly atMs: number;
 }
 
 /** Reads an execution log (empty when the file does not exist). */
