@@ -5,11 +5,11 @@
 import { canonicalJson, deriveSeed, sha256Hex } from './canonicalJson.ts';
 import type { OptimizeSettings } from './optimizeConfig.ts';
 import { aggregateWindows, selectBest, summarizeWindow, type OptimizationSummary, type TrialRecord } from './optimizationSummary.ts';
-import { scoreTrial } from './objective.ts';
+import { scoreTrial, type ObjectiveConfig } from './objective.ts';
 import { createSampler, type Sampler } from './samplers/sampler.ts';
 import { gridSize } from './space.ts';
 import type { ProgressCallback, TrialBackend } from './backends/trialBackend.ts';
-import type { JsonValue, Params, TrialInput, TrialModuleRef } from './types.ts';
+import type { JsonValue, Params, TrialInput, TrialModuleRef, TrialOutcome } from './types.ts';
 
 export interface OptimizationSpec {
   readonly settings: OptimizeSettings;
@@ -72,6 +72,47 @@ function askNew(w: WindowSearch): Params | null {
   return null;
 }
 
+interface Proposal {
+  readonly search: WindowSearch;
+  readonly input: TrialInput;
+}
+
+/** The next round: up to batchSize new points per unfinished window (all remaining ones for grid and random). */
+function proposeRound(searches: readonly WindowSearch[], s: OptimizeSettings): Proposal[] {
+  const batch: Proposal[] = [];
+  for (const w of searches) {
+    const room = Math.min(s.batchSize, s.trials - w.records.length);
+    let proposed = 0;
+    while (proposed < room && !w.done) {
+      const params = askNew(w);
+      if (params === null) w.done = true;
+      else {
+        batch.push({ search: w, input: { windowIndex: w.windowIndex, params, seed: w.seed, segment: 'train' } });
+        proposed++;
+      }
+    }
+    if (w.records.length + proposed >= s.trials) w.done = true;
+  }
+  return batch;
+}
+
+/** Records a round's outcomes in proposal order and tells each sampler its scores. */
+function recordRound(batch: readonly Proposal[], outcomes: readonly TrialOutcome[], objective: ObjectiveConfig): void {
+  batch.forEach(({ search, input }, i) => {
+    const outcome = outcomes[i]!;
+    search.records.push({ index: search.records.length, params: input.params, outcome });
+    search.sampler.tell(input.params, outcome.status === 'completed' ? scoreTrial(outcome.result.metrics, objective) : null);
+  });
+}
+
+/** The test-days trial of each window's selected parameters (windows without a scored trial have none). */
+function testProposals(searches: readonly WindowSearch[], objective: ObjectiveConfig): Proposal[] {
+  return searches.flatMap((w) => {
+    const best = selectBest(w.records, objective);
+    return best ? [{ search: w, input: { windowIndex: w.windowIndex, params: best.params, seed: w.seed, segment: 'test' as const } }] : [];
+  });
+}
+
 /** Runs the optimization on `backend`; progress counts every trial of every round across all workers. */
 export async function runOptimization(spec: OptimizationSpec, backend: TrialBackend, onProgress?: ProgressCallback): Promise<OptimizationSummary> {
   const s = spec.settings;
@@ -84,55 +125,32 @@ export async function runOptimization(spec: OptimizationSpec, backend: TrialBack
     seen: new Set<string>(),
     done: false,
   }));
-  const perWindow = Math.min(s.trials, gridSize(s.space) ?? s.trials);
-  let total = spec.windows * (perWindow + 1);
+  let total = spec.windows * (Math.min(s.trials, gridSize(s.space) ?? s.trials) + 1);
   let doneBefore = 0;
   let failedBefore = 0;
-  const context = spec.context ?? null;
-  const runRound = async (round: number, trials: TrialInput[]) => {
-    const outcomes = await backend.run({ sweepId, round, dataSha256: spec.dataSha256, trial: spec.trial, context, retry: s.retry, trials }, (p) =>
-      onProgress?.({ done: doneBefore + p.done, total, failed: failedBefore + p.failed }),
-    );
+  let round = 0;
+  const runRound = async (batch: readonly Proposal[]): Promise<TrialOutcome[]> => {
+    const sweep = {
+      sweepId,
+      round: round++,
+      dataSha256: spec.dataSha256,
+      trial: spec.trial,
+      context: spec.context ?? null,
+      retry: s.retry,
+      trials: batch.map((b) => b.input),
+    };
+    const outcomes = await backend.run(sweep, (p) => onProgress?.({ done: doneBefore + p.done, total, failed: failedBefore + p.failed }));
     doneBefore += outcomes.length;
     failedBefore += outcomes.filter((o) => o.status === 'failed').length;
     return outcomes;
   };
 
-  let round = 0;
-  for (;;) {
-    const batch: { search: WindowSearch; input: TrialInput }[] = [];
-    for (const w of searches) {
-      const room = Math.min(s.batchSize, s.trials - w.records.length);
-      for (let i = 0; i < room && !w.done; i++) {
-        const params = askNew(w);
-        if (params === null) w.done = true;
-        else batch.push({ search: w, input: { windowIndex: w.windowIndex, params, seed: w.seed, segment: 'train' } });
-      }
-      if (w.records.length + batch.filter((b) => b.search === w).length >= s.trials) w.done = true;
-    }
-    if (batch.length === 0) break;
-    const outcomes = await runRound(
-      round++,
-      batch.map((b) => b.input),
-    );
-    batch.forEach(({ search, input }, i) => {
-      const outcome = outcomes[i]!;
-      search.records.push({ index: search.records.length, params: input.params, outcome });
-      search.sampler.tell(input.params, outcome.status === 'completed' ? scoreTrial(outcome.result.metrics, s.objective) : null);
-    });
-  }
-  const tests = searches.flatMap((w) => {
-    const best = selectBest(w.records, s.objective);
-    return best ? [{ search: w, input: { windowIndex: w.windowIndex, params: best.params, seed: w.seed, segment: 'test' as const } }] : [];
-  });
+  for (let batch = proposeRound(searches, s); batch.length > 0; batch = proposeRound(searches, s))
+    recordRound(batch, await runRound(batch), s.objective);
+  const tests = testProposals(searches, s.objective);
   // Windows that ended early (an exhausted space) or found nothing to test shrink the total.
   total = doneBefore + tests.length;
-  const testOutcomes = tests.length
-    ? await runRound(
-        round,
-        tests.map((t) => t.input),
-      )
-    : [];
+  const testOutcomes = tests.length ? await runRound(tests) : [];
   const windows = searches.map((w) => {
     const i = tests.findIndex((t) => t.search === w);
     const test = i >= 0 ? { index: 0, params: tests[i]!.input.params, outcome: testOutcomes[i]! } : null;

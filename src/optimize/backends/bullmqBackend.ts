@@ -25,6 +25,8 @@ export interface BullmqBackendOptions {
   readonly pollMs?: number;
   /** Give up when a sweep has not finished after this long (default: wait for workers indefinitely). */
   readonly timeoutMs?: number;
+  /** Errors of the window-job worker (lost connection, ...); BullMQ reconnects by itself. Default: one line on stderr. */
+  readonly onError?: (e: Error) => void;
 }
 
 interface WindowPlan {
@@ -62,7 +64,7 @@ export function createBullmqBackend(o: BullmqBackendOptions): TrialBackend {
     },
     { connection, prefix, concurrency: 16, autorun: true },
   );
-  windowWorker.on('error', () => undefined);
+  windowWorker.on('error', o.onError ?? ((e) => process.stderr.write(`txbot optimize: window worker: ${e.message}\n`)));
 
   function flowOf(sweep: Sweep, plan: WindowPlan): FlowJob {
     const children = [...plan.children.entries()].map(([id, position]): FlowJob => {
@@ -135,7 +137,8 @@ export function createBullmqBackend(o: BullmqBackendOptions): TrialBackend {
       const plans = planWindows(sweep);
       await flows.addBulk(plans.map((p) => flowOf(sweep, p)));
       const total = sweep.trials.length;
-      const started = Date.now();
+      // Elapsed time on the monotonic clock (a timeout, not a wall-clock reading).
+      const started = performance.now();
       let last = '';
       for (;;) {
         const { done, failed, states } = await progressOf(plans);
@@ -143,7 +146,7 @@ export function createBullmqBackend(o: BullmqBackendOptions): TrialBackend {
         last = `${done}/${failed}`;
         if (states.includes('failed')) throw new OptimizeError('WINDOW_FAILED', `a window job of sweep ${sweep.sweepId} failed`, false);
         if (states.every((s) => s === 'completed')) break;
-        if (o.timeoutMs !== undefined && Date.now() - started > o.timeoutMs) {
+        if (o.timeoutMs !== undefined && performance.now() - started > o.timeoutMs) {
           throw new OptimizeError(
             'SWEEP_TIMEOUT',
             `sweep ${sweep.sweepId} round ${sweep.round}: ${done}/${total} trials after ${o.timeoutMs} ms`,

@@ -41,32 +41,97 @@ interface PoolWorker {
   busy: number | null;
 }
 
-/** Creates the worker-thread backend. Workers start on the first run and are reused until close(). */
+const spawnThread = (trial: TrialModuleRef): PoolWorker => ({
+  worker: new Worker(WORKER_ENTRY, { workerData: { module: WORKER_MODULE, trial }, execArgv: [] }),
+  busy: null,
+});
+
+/** One sweep on the thread pool: feeds trials to idle threads, stores outcomes by sweep position. */
+class PoolRun {
+  private next = 0;
+  private done = 0;
+  private failed = 0;
+  private readonly outcomes: TrialOutcome[];
+  private resolve!: (outcomes: TrialOutcome[]) => void;
+  readonly finished: Promise<TrialOutcome[]>;
+
+  constructor(
+    private readonly pool: PoolWorker[],
+    private readonly sweep: Sweep,
+    private readonly data: JsonValue,
+    private readonly onProgress?: ProgressCallback,
+  ) {
+    this.outcomes = new Array(sweep.trials.length);
+    this.finished = new Promise((resolve) => (this.resolve = resolve));
+    if (sweep.trials.length === 0) this.resolve(this.outcomes);
+    for (const p of pool) {
+      this.attach(p);
+      this.feed(p);
+    }
+  }
+
+  private finish(id: number, outcome: TrialOutcome): void {
+    this.outcomes[id] = outcome;
+    this.done++;
+    if (outcome.status === 'failed') this.failed++;
+    this.onProgress?.({ done: this.done, total: this.outcomes.length, failed: this.failed });
+    if (this.done === this.outcomes.length) this.resolve(this.outcomes);
+  }
+
+  private feed(p: PoolWorker): void {
+    if (this.next >= this.outcomes.length) return;
+    const id = this.next++;
+    p.busy = id;
+    const s = this.sweep;
+    const msg: LocalTrialMessage = { id, input: s.trials[id]!, dataSha256: s.dataSha256, data: this.data, context: s.context, retry: s.retry };
+    p.worker.postMessage(msg);
+  }
+
+  private attach(p: PoolWorker): void {
+    p.worker.removeAllListeners();
+    p.worker.on('message', (m: { id: number; outcome: TrialOutcome }) => {
+      p.busy = null;
+      this.finish(m.id, m.outcome);
+      this.feed(p);
+    });
+    p.worker.on('error', (e) => this.replace(p, failureReason(e)));
+    p.worker.on('exit', (code) => this.replace(p, `worker thread exited with code ${code}`));
+  }
+
+  /** A thread that crashes or exits fails only the trial it was running; a fresh thread takes its place. */
+  private replace(p: PoolWorker, reason: string): void {
+    if (!this.pool.includes(p) || this.done === this.outcomes.length) return;
+    const id = p.busy;
+    const fresh = spawnThread(this.sweep.trial);
+    this.pool[this.pool.indexOf(p)] = fresh;
+    this.attach(fresh);
+    if (id !== null) this.finish(id, { status: 'failed', attempts: 1, reason: `WORKER_CRASHED: ${reason}` });
+    this.feed(fresh);
+  }
+}
+
+/** Runs a sweep in this thread, one trial after another. */
+async function runHere(sweep: Sweep, data: JsonValue, onProgress?: ProgressCallback): Promise<TrialOutcome[]> {
+  const fn = await loadTrialFunction(sweep.trial).catch((e: unknown) => e as Error);
+  const outcomes: TrialOutcome[] = [];
+  let failed = 0;
+  for (const input of sweep.trials) {
+    const outcome =
+      fn instanceof Error
+        ? { status: 'failed' as const, attempts: 1, reason: failureReason(fn) }
+        : await runTrialWithRetries(fn, input, { dataSha256: sweep.dataSha256, data, context: sweep.context }, sweep.retry);
+    if (outcome.status === 'failed') failed++;
+    outcomes.push(outcome);
+    onProgress?.({ done: outcomes.length, total: sweep.trials.length, failed });
+  }
+  return outcomes;
+}
+
+/** Creates the worker-thread backend. Threads start on the first run and are reused until close(). */
 export function createLocalBackend(options: LocalBackendOptions): TrialBackend {
   const jobs = options.jobs === 0 ? availableParallelism() : Math.max(1, options.jobs);
   let pool: PoolWorker[] = [];
   let poolTrial = '';
-
-  const spawn = (trial: TrialModuleRef): PoolWorker => ({
-    worker: new Worker(WORKER_ENTRY, { workerData: { module: WORKER_MODULE, trial }, execArgv: [] }),
-    busy: null,
-  });
-
-  async function runHere(sweep: Sweep, data: JsonValue, onProgress?: ProgressCallback): Promise<TrialOutcome[]> {
-    const fn = await loadTrialFunction(sweep.trial).catch((e: unknown) => e as Error);
-    const outcomes: TrialOutcome[] = [];
-    let failed = 0;
-    for (const input of sweep.trials) {
-      const outcome =
-        fn instanceof Error
-          ? { status: 'failed' as const, attempts: 1, reason: failureReason(fn) }
-          : await runTrialWithRetries(fn, input, { dataSha256: sweep.dataSha256, data, context: sweep.context }, sweep.retry);
-      if (outcome.status === 'failed') failed++;
-      outcomes.push(outcome);
-      onProgress?.({ done: outcomes.length, total: sweep.trials.length, failed });
-    }
-    return outcomes;
-  }
 
   function runPool(sweep: Sweep, data: JsonValue, onProgress?: ProgressCallback): Promise<TrialOutcome[]> {
     const key = `${sweep.trial.module}#${sweep.trial.exportName}`;
@@ -75,60 +140,8 @@ export function createLocalBackend(options: LocalBackendOptions): TrialBackend {
       pool = [];
       poolTrial = key;
     }
-    const total = sweep.trials.length;
-    const outcomes: TrialOutcome[] = new Array(total);
-    let next = 0;
-    let done = 0;
-    let failed = 0;
-    return new Promise((resolve) => {
-      if (total === 0) return resolve(outcomes);
-      const finish = (id: number, outcome: TrialOutcome): void => {
-        outcomes[id] = outcome;
-        done++;
-        if (outcome.status === 'failed') failed++;
-        onProgress?.({ done, total, failed });
-        if (done === total) resolve(outcomes);
-      };
-      const feed = (p: PoolWorker): void => {
-        if (next >= total) return;
-        const id = next++;
-        p.busy = id;
-        const msg: LocalTrialMessage = {
-          id,
-          input: sweep.trials[id]!,
-          dataSha256: sweep.dataSha256,
-          data,
-          context: sweep.context,
-          retry: sweep.retry,
-        };
-        p.worker.postMessage(msg);
-      };
-      const attach = (p: PoolWorker): void => {
-        p.worker.removeAllListeners();
-        p.worker.on('message', (m: { id: number; outcome: TrialOutcome }) => {
-          p.busy = null;
-          finish(m.id, m.outcome);
-          feed(p);
-        });
-        // A thread that crashes or exits fails only the trial it was running; a fresh thread takes its place.
-        const replace = (reason: string): void => {
-          if (!pool.includes(p) || done === total) return;
-          const id = p.busy;
-          const replacement = spawn(sweep.trial);
-          pool[pool.indexOf(p)] = replacement;
-          attach(replacement);
-          if (id !== null) finish(id, { status: 'failed', attempts: 1, reason: `WORKER_CRASHED: ${reason}` });
-          feed(replacement);
-        };
-        p.worker.on('error', (e) => replace(failureReason(e)));
-        p.worker.on('exit', (code) => replace(`worker thread exited with code ${code}`));
-      };
-      while (pool.length < Math.min(jobs, total)) pool.push(spawn(sweep.trial));
-      for (const p of pool) {
-        attach(p);
-        feed(p);
-      }
-    });
+    while (pool.length < Math.min(jobs, sweep.trials.length)) pool.push(spawnThread(sweep.trial));
+    return new PoolRun(pool, sweep, data, onProgress).finished;
   }
 
   return {
