@@ -60,23 +60,31 @@ describe('BullMQ backend', () => {
     expect(progress.at(-1)).toEqual({ done: 26, total: 26, failed: 0 });
   });
 
-  it('retries a failing trial, reports it failed, and every window job still completes', async () => {
+  it('retries a failing trial (not a ConfigError), reports it failed, and every window job still completes', async () => {
     const { prefix, backend } = await bullmq();
     const execLog = join(tmp.dir, 'failing.log');
-    const spec = toySpec(toySettings({ space: TOY_GRID, sampler: { kind: 'grid' }, trials: 6, batchSize: 6 }), { execLog, failX: 0.2 });
+    const spec = toySpec(toySettings({ space: TOY_GRID, sampler: { kind: 'grid' }, trials: 6, batchSize: 6 }), {
+      execLog,
+      failX: 0.2,
+      invalidX: 0.4,
+    });
     const progress: SweepProgress[] = [];
     const viaQueue = await runOptimization(spec, backend, (p) => progress.push(p));
-    for (const w of viaQueue.windows) expect(w.trials[2]).toMatchObject({ status: 'failed', attempts: 2, reason: 'Error: toy failure at x=0.2' });
+    for (const w of viaQueue.windows) {
+      expect(w.trials[2]).toMatchObject({ status: 'failed', attempts: 2, reason: 'Error: toy failure at x=0.2' });
+      expect(w.trials[4]).toMatchObject({ status: 'failed', attempts: 1, reason: 'CONFIG_INVALID: toy invalid parameters x=0.4' });
+    }
     expect(starts(execLog).filter((l) => (l.p as { x: number }).x === 0.2)).toHaveLength(4);
-    expect(progress.at(-1)).toEqual({ done: 14, total: 14, failed: 2 });
+    expect(starts(execLog).filter((l) => (l.p as { x: number }).x === 0.4)).toHaveLength(2);
+    expect(progress.at(-1)).toEqual({ done: 14, total: 14, failed: 4 });
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const windows = new Queue(windowQueueName('optimize'), { connection: redis, prefix });
     expect(await windows.getJobCounts('completed', 'failed', 'waiting-children')).toEqual({ completed: 4, failed: 0, 'waiting-children': 0 });
     await windows.close();
     await redis.quit();
     // The local backend reports the same failure the same way.
-    expect(JSON.stringify(await runOptimization(toySpec(spec.settings, { failX: 0.2 }), local))).toBe(
-      JSON.stringify(await runOptimization(toySpec(spec.settings, { failX: 0.2 }), backend)),
+    expect(JSON.stringify(await runOptimization(toySpec(spec.settings, { failX: 0.2, invalidX: 0.4 }), local))).toBe(
+      JSON.stringify(await runOptimization(toySpec(spec.settings, { failX: 0.2, invalidX: 0.4 }), backend)),
     );
   });
 
