@@ -5,6 +5,7 @@ import { regimeLabelsFor, REGIME_LABELS_5, REGIME_LABELS_7 } from '../domain/reg
 import { minutesOfClock } from '../domain/time.ts';
 import { describeValue } from './describeValue.ts';
 import { exceedsCombinePlan } from '../strategy/riskManager/combinePlans.ts';
+import { integrationsCoherent } from './integrationRules.ts';
 
 type Rule = (c: Config) => string[];
 
@@ -134,6 +135,7 @@ export const CONFIG_RULES: Record<string, Rule> = {
   channelsComplete,
   lossLimitsCoherent,
   withinCombinePlan,
+  integrationsCoherent,
 };
 
 /** Runs every rule and returns all problems. */

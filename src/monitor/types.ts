@@ -17,7 +17,11 @@ export type AlertCode =
   | 'PROCESS_STARTED'
   | 'PROCESS_STOPPED'
   | 'DAILY_SUMMARY'
-  | 'TEST_MESSAGE';
+  | 'TEST_MESSAGE'
+  | 'CALENDAR_STALE'
+  | 'CALENDAR_CONFLICT'
+  | 'SENTIMENT_DEGRADED'
+  | 'VIX_STALE';
 
 /** One alert. `dedupeKey` identifies "the same alert" for de-duplication (defaults to the code). */
 export interface Alert {
