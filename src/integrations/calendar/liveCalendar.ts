@@ -120,7 +120,7 @@ export class LiveCalendar implements CalendarSource {
   /** Reads the last good copy from disk and starts the background refresh (no-op for the file calendar). */
   start(): void {
     if (!this.client || !this.loop) return;
-    this.loadCache();
+    this.loadLastGoodCopy();
     this.loop.start();
   }
 
@@ -187,7 +187,8 @@ export class LiveCalendar implements CalendarSource {
     return merged.conflicts.length;
   }
 
-  private loadCache(): void {
+  /** Installs the last good copy from the cache folder, if any (start() does this; the CLI calls it before one refresh). */
+  loadLastGoodCopy(): void {
     if (!this.cacheFile || !this.client) return;
     try {
       const raw = readJsonFile(this.cacheFile) as (VendorSnapshot & { v?: number }) | null;

@@ -99,7 +99,7 @@ export class LiveVixTable implements VixTable {
   /** Reads the cached download and starts the daily refresh (no-op for the file table). */
   start(): void {
     if (!this.client || !this.loop) return;
-    this.loadCache();
+    this.loadLastGoodCopy();
     this.loop.start();
   }
 
@@ -167,7 +167,8 @@ export class LiveVixTable implements VixTable {
     this.copy = copy;
   }
 
-  private loadCache(): void {
+  /** Installs the last good copy from the cache folder, if any (start() does this; the CLI calls it before one refresh). */
+  loadLastGoodCopy(): void {
     if (!this.cacheFile) return;
     try {
       const raw = readJsonFile(this.cacheFile) as { v?: number; fetchedAtMs?: number; dates?: string[]; closes?: number[] } | null;
