@@ -330,3 +330,18 @@ describe('calendar staleness by coverage', () => {
     expect(calendar.isLiveAt(NOW - 4 * 24 * HOUR_MS)).toBe(false);
   });
 });
+
+describe('calendar robustness', () => {
+  it('ignores a corrupt cache file and raises no stale alert over the weekend', async () => {
+    const config = configWith({ news: { calendar_file: CSV }, calendar: { source: 'forexfactory' } });
+    const t = testDeps(et('2025-03-15', '12:00'));
+    writeFileSync(join(t.cacheDir, 'calendar-forexfactory.json'), '{"v":1,"source":"forexf');
+    const calendar = createCalendarSource(config, t.deps, { mode: 'paper', baseDir: csvDir, url: 'http://127.0.0.1:9', tickMs: 3_600_000 });
+    calendar.start();
+    await calendar.stop();
+    expect(t.lines.join('')).toContain('calendar cache unreadable; ignored');
+    expect(calendar.status().fresh).toBe(false);
+    expect(t.alerts).toEqual([]);
+    expect(() => calendar.eventsBetween(et('2025-03-15', '08:00'), et('2025-03-15', '09:00'))).not.toThrow();
+  });
+});

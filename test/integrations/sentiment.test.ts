@@ -1,7 +1,7 @@
 // Tests of the news sentiment feed: aggregation formula, Alpha Vantage and Alpaca clients against fake servers,
 // the daily budget, the journal, record/replay and backfill.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../src/domain/time.ts';
@@ -423,5 +423,25 @@ describe('sentiment backfill', () => {
     expect(report.stoppedAt).not.toBeNull();
     expect(report.daysWritten.MNQ).toBeGreaterThan(0);
     expect(report.daysWritten.MNQ).toBeLessThan(5);
+  });
+});
+
+describe('sentiment journal robustness', () => {
+  it('skips a torn or foreign journal line with a warning and still answers', async () => {
+    const s = avSetup();
+    server.on('/query', alphaVantageHandler(makeArticles(10, et('2025-03-11', '17:00'), 30 * MINUTE_MS), s.clock.nowMs));
+    await s.feed.pollNow();
+    await s.feed.stop();
+    const file = join(s.cacheDir, 'sentiment', 'alphavantage', `${DAY}.jsonl`);
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, `${good}{"v":1,"source":"alphavantage","sym\n{"v":2}\n`);
+    const t = testDeps(0);
+    const replay = createSentimentFeed(
+      configWith({ sentiment: { source: 'recorded' } }),
+      { ...t.deps, cacheDir: s.cacheDir },
+      { mode: 'backtest', symbols: ['MNQ'] },
+    )!;
+    expect(replay.sourceFor('MNQ').scoreAt(et(DAY, '09:30'))).toBe(s.source.scoreAt(et(DAY, '09:30')));
+    expect(t.lines.filter((l) => l.includes('sentiment journal line skipped'))).toHaveLength(2);
   });
 });

@@ -68,6 +68,7 @@ function clientFor(kind: CalendarKind, config: Pick<Config, 'filters'>, deps: In
  * calendar.start();
  * const settings = { ...filterSettings, blackout: calendar.blackoutConfig(filterSettings.blackout) };
  */
+// PLUG: live_calendar
 export function createCalendarSource(config: Pick<Config, 'filters'>, deps: IntegrationDeps, opts: CalendarSourceOptions): LiveCalendar {
   const c = config.filters.calendar;
   const kind: CalendarKind = opts.mode === 'backtest' ? 'file' : (opts.source ?? c.source);

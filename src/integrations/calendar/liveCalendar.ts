@@ -1,5 +1,6 @@
 // CalendarSource over a background-refreshed vendor copy merged with the CSV; the daily times plus the CSV when stale.
 
+import { sessionInfo } from '../../domain/session.ts';
 import { MINUTE_MS } from '../../domain/time.ts';
 import type { Logger } from '../../log/logger.ts';
 import { InMemoryCalendar, type BlackoutConfig, type CalendarEvent, type CalendarSource } from '../../strategy/filters/blackout.ts';
@@ -43,7 +44,8 @@ const STALE_KEY = 'calendar.stale';
  * events of the configured currencies and tiers merged with the CSV while the copy is fresh and covers
  * the range; otherwise the CSV plus the configured daily times (as events of tier_by_impact.high).
  * Refreshes run in the background, replace the copy in one assignment, and are written to `cacheFile`
- * (the last good copy, read back at start). Failures are logged, alerted once (CALENDAR_STALE) and never thrown.
+ * (the last good copy, read back at start). Failures are logged and never thrown; staleness is alerted
+ * once (CALENDAR_STALE) per episode, not over the weekend when the weekly export rolls over.
  * With `client` null it is the plain file calendar.
  */
 export class LiveCalendar implements CalendarSource {
@@ -226,6 +228,8 @@ export class LiveCalendar implements CalendarSource {
       if (this.latch.clear(STALE_KEY)) this.log.info('calendar copy fresh again; vendor events in use');
       return;
     }
+    // the weekly export rolls over on the weekend: no alert while Globex is closed for it (still logged on the next weekday)
+    if (sessionInfo(nowMs).isWeekend) return;
     const inst = this.installed;
     const age = inst ? `copy fetched ${new Date(inst.snap.fetchedAtMs).toISOString()}` : 'no copy yet';
     const text = `${this.client.name}: ${age}; ${this.lastError ?? 'copy does not cover now'}. Using the daily times ${this.settings.dailyTimesEt.join(', ')} ET plus the file.`;

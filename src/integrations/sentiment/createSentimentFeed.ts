@@ -119,6 +119,7 @@ export function newsClient(config: Pick<Config, 'filters'>, vendor: NewsVendor, 
  * feed?.start();
  * const sentiment = feed ? feed.sourceFor('MNQ') : NEUTRAL_SENTIMENT;
  */
+// PLUG: sentiment_score
 export function createSentimentFeed(config: Pick<Config, 'filters'>, deps: IntegrationDeps, opts: SentimentFeedOptions): SentimentFeed | null {
   const s = config.filters.sentiment;
   const source = opts.source ?? s.source;
