@@ -74,6 +74,7 @@ describe('txbot calendar / sentiment / vix', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as { poll: { ok: boolean }; reason: string; articles: number; newsMultiplier: { bullishRegime: number } };
     expect(j.poll.ok).toBe(true);
+    expect(server.requests.filter((q) => q.path === '/query')).toHaveLength(1);
     expect(j.articles).toBeGreaterThan(0);
     expect(r.stdout + r.stderr).not.toContain(KEY);
     const h = await txbot(['sentiment', 'history', '--source', 'alphavantage', '--date', TODAY, '--json']);

@@ -52,7 +52,7 @@ function open(
 
 async function now(opts: SentimentOptions): Promise<void> {
   const { loaded, deps, feed, symbol } = open(opts, 'paper');
-  feed.start();
+  // no feed.start(): the background plan must not spend a second request
   const poll = feed.live ? (await feed.pollNow([symbol]))[0]! : null;
   if (poll && !poll.ok) note(`${feed.vendor}: poll failed (${poll.code}); showing the journaled polls the engine would use`);
   await feed.stop();
