@@ -6,6 +6,7 @@ import { minutesOfClock } from '../domain/time.ts';
 import { describeValue } from './describeValue.ts';
 import { unbuiltSeamKinds } from './seamKinds.ts';
 import { exceedsCombinePlan } from '../domain/combinePlans.ts';
+import { integrationsCoherent } from './integrationRules.ts';
 
 type Rule = (c: Config) => string[];
 
@@ -136,6 +137,7 @@ export const CONFIG_RULES: Record<string, Rule> = {
   lossLimitsCoherent,
   withinCombinePlan,
   seamKindsBuilt: unbuiltSeamKinds,
+  integrationsCoherent,
 };
 
 /** Runs every rule and returns all problems. */

@@ -1,4 +1,4 @@
-// Small CSV table reader shared by the VIX and calendar readers: header lookup and line-located errors.
+// Small CSV table reader shared by the VIX and calendar readers (files and downloads): header lookup and line-located errors.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { DataError } from '../domain/errors.ts';
@@ -15,7 +15,12 @@ export interface CsvRows {
 export function readCsvRows(file: string, required: readonly string[], code: string): CsvRows {
   if (!existsSync(file))
     throw new DataError(code, `${file}: file not found`, [], { hint: 'check the path in config.yaml or set it to null to use the shared data file' });
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/);
+  return parseCsvRows(readFileSync(file, 'utf8'), file, required, code);
+}
+
+/** Parses CSV text like readCsvRows; `file` names the origin (a path or a URL) in messages. */
+export function parseCsvRows(text: string, file: string, required: readonly string[], code: string): CsvRows {
+  const lines = text.split(/\r?\n/);
   const header = (lines[0] ?? '').split(',').map((h) => h.trim().toLowerCase());
   const col: Record<string, number> = {};
   for (const name of required) {

@@ -5,7 +5,7 @@ import { DataError } from '../domain/errors.ts';
 import { daysOfDateKey } from '../domain/time.ts';
 import { sharedDataFile } from '../data/sharedData.ts';
 import type { VixTable } from '../strategy/filters/vix.ts';
-import { readCsvRows } from './csvTable.ts';
+import { readCsvRows, type CsvRows } from './csvTable.ts';
 
 /** File name of the Cboe VIX history in the shared data folder. */
 export const SHARED_VIX_FILE = 'vix_daily_cboe_1990-01-02_2026-07-31.csv';
@@ -15,11 +15,19 @@ export const SHARED_VIX_FILE = 'vix_daily_cboe_1990-01-02_2026-07-31.csv';
  * Throws DataError (code VIX_FILE_INVALID) naming file, line, value and expectation.
  */
 export function readVixCsv(file: string): VixTable {
-  const { rows, col } = readCsvRows(file, ['date', 'close'], 'VIX_FILE_INVALID');
+  return vixTableFromRows(readCsvRows(file, ['date', 'close'], 'VIX_FILE_INVALID'));
+}
+
+/**
+ * Validates parsed VIX rows into a table (see readVixCsv). `isoDate` maps a cell to "YYYY-MM-DD"
+ * (identity for our files; the Cboe download writes MM/DD/YYYY).
+ */
+export function vixTableFromRows(csv: CsvRows, isoDate: (cell: string) => string = (c) => c): VixTable {
+  const { file, rows, col } = csv;
   const dates: string[] = [];
   const closes: number[] = [];
   for (const r of rows) {
-    const date = r.cells[col.date!] ?? '';
+    const date = isoDate(r.cells[col.date!] ?? '');
     const closeText = r.cells[col.close!] ?? '';
     const close = Number(closeText);
     if (Number.isNaN(daysOfDateKey(date)))

@@ -8,6 +8,10 @@ export const SECRET_ENV_VARS = [
   'SMTP_PASSWORD',
   'DASHBOARD_TOKEN',
   'WEBHOOK_TOKEN',
+  'ALPHAVANTAGE_API_KEY',
+  'ALPACA_API_KEY_ID',
+  'ALPACA_API_SECRET_KEY',
+  'TRADINGECONOMICS_API_KEY',
 ] as const;
 export type SecretName = (typeof SECRET_ENV_VARS)[number];
 

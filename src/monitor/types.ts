@@ -1,37 +1,9 @@
-// Alert values and the AlertChannel interface every delivery channel (Telegram, email, webhook, log) implements.
+// The AlertChannel interface every delivery channel (Telegram, email, webhook, log) implements; the alert
+// values themselves live in domain/alert.ts.
 
-/** How urgent an alert is: info (routine), warn (look soon), critical (act now). */
-export type AlertSeverity = 'info' | 'warn' | 'critical';
+import type { Alert } from '../domain/alert.ts';
 
-/** Stable alert codes; rules, channels, metrics and tests use the code, never the text. */
-export type AlertCode =
-  | 'DAILY_LOSS_WARNING'
-  | 'MLL_ROOM_WARNING'
-  | 'LOW_WIN_RATE'
-  | 'NO_TRADES'
-  | 'CONNECTION_ERROR'
-  | 'RECONNECT_STORM'
-  | 'DRIFT_DETECTED'
-  | 'RETRAIN_FAILED'
-  | 'PLUGIN_FAILED'
-  | 'RISK_STATE_CHANGED'
-  | 'PROCESS_STARTED'
-  | 'PROCESS_STOPPED'
-  | 'DAILY_SUMMARY'
-  | 'TEST_MESSAGE';
-
-/** One alert. `dedupeKey` identifies "the same alert" for de-duplication (defaults to the code). */
-export interface Alert {
-  readonly code: AlertCode;
-  readonly severity: AlertSeverity;
-  /** One line, e.g. "Daily loss 62% of the limit". */
-  readonly title: string;
-  /** Facts, e.g. "day P&L -620.00 USD, limit 1000.00 USD". */
-  readonly text: string;
-  /** When the condition was seen, UTC epoch ms. */
-  readonly tsMs: number;
-  readonly dedupeKey?: string;
-}
+export type { Alert, AlertCode, AlertSeverity } from '../domain/alert.ts';
 
 /** A delivery channel. `send` rejects on failure; the dispatcher retries, rate-limits and isolates it. */
 export interface AlertChannel {

@@ -22,6 +22,9 @@ import { registerReplayCommand } from './replay.ts';
 import { registerSummaryCommand } from './summary.ts';
 import { registerAlertsCommand } from './alerts.ts';
 import { registerDashboardCommand } from './dashboard.ts';
+import { registerCalendarCommand } from './calendar.ts';
+import { registerSentimentCommand } from './sentiment.ts';
+import { registerVixCommand } from './vix.ts';
 
 /** A command module: adds its command(s) to the root program. */
 export type RegisterCommand = (program: Command) => void;
@@ -48,4 +51,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerKillCommand,
   registerLiveCommand,
   registerReplayCommand,
+  registerCalendarCommand,
+  registerSentimentCommand,
+  registerVixCommand,
 ];

@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { clockTime, regimeTable } from './common.ts';
+import { calendarSchema, sentimentFeedKeys } from './integrations.ts';
 
 export const vwapSchema = z
   .strictObject({
@@ -30,6 +31,28 @@ export const filtersSchema = z
       .strictObject({
         enabled: z.boolean().default(true).describe('Scale size by the previous session VIX close.'),
         file: z.string().nullable().default(null).describe('Daily VIX CSV (date,open,high,low,close); null = the shared Cboe file when present.'),
+        source: z
+          .enum(['file', 'cboe'])
+          .default('file')
+          .describe(
+            'Where paper/live runs get the previous close: file = the CSV only; cboe = the Cboe daily history, the CSV as fallback. Backtests use the file.',
+          ),
+        cboe_url: z
+          .string()
+          .url()
+          .default('https://cdn.cboe.com/api/global/us_indices/daily_prices/VIX_History.csv')
+          .describe('Cboe daily VIX history CSV (DATE,OPEN,HIGH,LOW,CLOSE).'),
+        refresh_time_et: clockTime
+          .default('08:00')
+          .describe('Daily time (ET) of the Cboe download, before the open; also fetched at start-up when the cache is older.'),
+        max_age_days: z
+          .number()
+          .int()
+          .min(1)
+          .max(30)
+          .default(4)
+          .describe('Alert VIX_STALE when the newest close is more than this many calendar days before the trade date.'),
+        timeout_ms: z.number().int().min(100).max(120_000).default(15_000).describe('Timeout of one Cboe download.'),
         tiers: z
           .array(vixTier)
           .min(1)
@@ -58,6 +81,11 @@ export const filtersSchema = z
           .describe('Calendar tiers that trigger a blackout.'),
       })
       .prefault({}),
+    cache_dir: z
+      .string()
+      .default('.txbot/integrations')
+      .describe('Folder of the last good calendar/VIX copies, the sentiment journal and the request budget (relative to the config file).'),
+    calendar: calendarSchema,
     session_windows: z
       .strictObject({
         entry_start: clockTime.default('09:35').describe('No new entries before this time (session timezone).'),
@@ -67,9 +95,15 @@ export const filtersSchema = z
       .prefault({}),
     sentiment: z
       .strictObject({
-        source: z.enum(['none']).default('none').describe('Sentiment source (PLUG: sentiment_score); none = always 0.'),
+        source: z
+          .enum(['none', 'alphavantage', 'alpaca', 'recorded'])
+          .default('none')
+          .describe(
+            'Sentiment source (PLUG: sentiment_score): none = always 0; alphavantage (scored), alpaca (headlines scored locally); recorded = replay the journal.',
+          ),
         threshold: z.number().min(0).max(1).default(0.5).describe('|sentiment| at or above which size is reduced.'),
         reduce_multiplier: z.number().min(0).max(1).default(0.5).describe('Size multiplier applied against strong opposing news.'),
+        ...sentimentFeedKeys,
       })
       .prefault({}),
   })
