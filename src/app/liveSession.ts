@@ -29,6 +29,7 @@ import {
   type SessionMonitor,
 } from '../live/monitorBridge.ts';
 import { sessionInfo } from '../domain/session.ts';
+import type { Alert } from '../domain/alert.ts';
 import { buildRunContext } from './runContext.ts';
 import { createBroker } from './seams/broker.ts';
 import { sessionRegimeSource } from './seams/regimeSource.ts';
@@ -87,7 +88,9 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       { hint: 'list them with `txbot accounts`' },
     );
   }
-  const ctx = buildRunContext(loaded, o.mode);
+  // Input sources' alerts reach the monitoring bus once it runs (start-up alerts are logged meanwhile).
+  let publishAlert: (a: Alert) => void = (a) => logger.warn({ alert: a.code, text: a.text }, a.title);
+  const ctx = buildRunContext(loaded, o.mode, { logger: logger.child({ component: 'inputs' }), publishAlert: (a) => publishAlert(a), nowMs: () => clock.nowMs() });
   const instrument = ctx.instrument;
   const contract = await new ContractResolver(client, config.projectx.live_data).resolve(instrument.symbol);
   logger.info({ accountId: account.id, account: account.name, contractId: contract.contractId }, 'account and contract resolved');
@@ -137,6 +140,8 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
   logger.info({ balanceUsd: restored.balanceUsd, highestEodBalanceUsd: restored.highestEodBalanceUsd, source: restored.source }, 'risk restored');
   const monitor = await startSessionMonitor({ config, journal: o.journal, logger, nowMs: () => clock.nowMs(), dashboardPort: o.dashboardPort });
   const { bus } = monitor;
+  publishAlert = (alert) => bus.publish({ type: 'alert', alert });
+  ctx.startInputs();
   const offHubs = [
     watchHub(realtime.userHub.connection, 'hub.user', bus, () => clock.nowMs()),
     watchHub(realtime.marketHub.connection, 'hub.market', bus, () => clock.nowMs()),
@@ -261,6 +266,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
         for (const off of offHubs) off();
         regime.stop();
         offPlugins();
+        await ctx.stopInputs();
         await realtime.stop();
         await broker.close();
         const endMs = clock.nowMs();
@@ -271,8 +277,9 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       },
     };
   } catch (e) {
-    // A failed start-up must not leave the dashboard or the rule timer running.
+    // A failed start-up must not leave the dashboard, the rule timer or the input refreshers running.
     for (const off of offHubs) off();
+    await ctx.stopInputs().catch(() => undefined);
     await monitor.handle.stop().catch(() => undefined);
     throw e;
   }

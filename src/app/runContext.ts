@@ -2,7 +2,10 @@
 // (`{ kind }` unions; src/app/seams/ has one file per seam) and returns the RunContext every command,
 // worker and benchmark runs with. Nothing else in txbot chooses an implementation.
 
+import type { Alert } from '../domain/alert.ts';
+import { systemClock } from '../domain/clock.ts';
 import type { PluginError } from '../domain/errors.ts';
+import { silentLogger, type Logger } from '../log/logger.ts';
 import type { LoadedConfig } from '../config/loader.ts';
 import { instrumentOf } from '../config/instrument.ts';
 import type { PluginFailureCount, RunContext, RunMode } from '../engine/runContext.ts';
@@ -14,13 +17,25 @@ import { runRegimeSource } from './seams/regimeSource.ts';
 export interface RunContextOptions {
   /** Instrument symbol (default: `backtest.instrument`). */
   readonly symbol?: string;
+  /** Logger of the vendor input sources (default: silent). */
+  readonly logger?: Logger;
+  /** Where the input sources' alerts go (default: logged only). */
+  readonly publishAlert?: (a: Alert) => void;
+  /** The run's clock for the input sources (paper/live; default the system clock). */
+  readonly nowMs?: () => number;
 }
 
 /** Builds the run context of `mode` from a loaded config. Throws ConfigError for an unusable seam. */
 export function buildRunContext(loaded: LoadedConfig, mode: RunMode, options: RunContextOptions = {}): RunContext {
   const config = loaded.config;
   const instrument = instrumentOf(config, options.symbol);
-  const market = marketInputsFor(config, loaded.baseDir);
+  const logger = options.logger ?? silentLogger();
+  const handle = marketInputsFor(loaded, mode, [instrument.symbol], {
+    logger,
+    publishAlert: options.publishAlert ?? ((a) => logger.warn({ alert: a.code }, a.title)),
+    nowMs: options.nowMs ?? (() => systemClock.nowMs()),
+  });
+  const market = handle.inputs;
   const policy = decisionPolicyFor(config);
   const startingBalanceUsd = config.backtest.initial_balance ?? config.risk.account_size;
   const failures = new Map<string, PluginFailureCount>();
@@ -55,6 +70,7 @@ export function buildRunContext(loaded: LoadedConfig, mode: RunMode, options: Ru
       vixTable: market.vixTable,
       calendar: market.calendar,
       sentiment: market.sentiment,
+      filterSettings: market.filterSettings,
       idPrefix,
       onPluginError: reportPluginFailure,
     }),
@@ -64,5 +80,7 @@ export function buildRunContext(loaded: LoadedConfig, mode: RunMode, options: Ru
       listeners.add(l);
       return () => listeners.delete(l);
     },
+    startInputs: () => handle.start(),
+    stopInputs: () => handle.stop(),
   };
 }

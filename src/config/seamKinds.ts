@@ -26,6 +26,8 @@ export const SEAM_KINDS: readonly SeamKinds[] = [
   },
   { key: 'journal.kind', kindOf: (c) => c.journal.kind, notBuilt: {} },
   { key: 'filters.sentiment.source', kindOf: (c) => c.filters.sentiment.source, notBuilt: {} },
+  { key: 'filters.calendar.source', kindOf: (c) => c.filters.calendar.source, notBuilt: {} },
+  { key: 'filters.vix.source', kindOf: (c) => c.filters.vix.source, notBuilt: {} },
 ];
 
 /** One `key: problem (got kind)` line per seam whose configured kind is not built. */

@@ -10,7 +10,7 @@ import type { RegimeSource } from '../domain/regime.ts';
 import type { Config } from '../config/schema.ts';
 import type { RegimeModel } from '../regime/modelStore.ts';
 import type { RetrainEvent } from '../regime/retrain/controller.ts';
-import type { CalendarSource, SentimentSource, VixTable } from '../strategy/filters/index.ts';
+import type { CalendarSource, FilterSettings, SentimentSource, VixTable } from '../strategy/filters/index.ts';
 import type { RiskInitialState, RiskManager } from '../strategy/riskManager/index.ts';
 import type { DecisionPolicy } from '../strategy/signalGenerator/index.ts';
 import type { TradingEngineOptions } from './tradingEngine.ts';
@@ -27,8 +27,10 @@ export interface MarketInputs {
   /** Where the calendar came from (a file, or null: configured daily times only). */
   readonly calendarSource: string | null;
   readonly sentiment: SentimentSource;
-  /** Sentiment kind in use (`none` = neutral). */
+  /** Sentiment kind in use (`none` = neutral, `recorded` = the journal of earlier polls). */
   readonly sentimentSource: string;
+  /** Filter settings for this calendar (a vendor calendar replaces the configured daily times while fresh). */
+  readonly filterSettings: FilterSettings;
 }
 
 /** A regime source of a synchronous run, with what it did (retrains) for the report. */
@@ -82,4 +84,8 @@ export interface RunContext {
   reportPluginFailure(e: PluginError, tsMs: number): void;
   /** Listens to plug-in failures (journal, alerts); returns the unsubscribe function. */
   onPluginFailure(listener: (e: PluginError, tsMs: number) => void): () => void;
+  /** Starts the background refresh of vendor inputs (calendar, VIX, sentiment; paper/live only). */
+  startInputs(): void;
+  /** Stops the refreshers and flushes what they record. */
+  stopInputs(): Promise<void>;
 }

@@ -46,6 +46,8 @@ export interface TradingEngineOptions {
   readonly vixTable?: VixTable | null;
   readonly calendar?: CalendarSource;
   readonly sentiment?: SentimentSource;
+  /** Filter settings (default: from config; a vendor calendar adjusts the blackout times). */
+  readonly filterSettings?: FilterSettings;
   /** Prefix of intent ids (unique per run/process). */
   readonly idPrefix?: string;
   /** Called with every risk event (state changes, flatten requests) for logging/journaling. */
@@ -95,7 +97,7 @@ export class TradingEngine {
       bandMultipliers: c.vwap.band_multipliers,
       priceSource: c.vwap.price_source,
     });
-    this.filters = filterSettingsFromConfig(c);
+    this.filters = options.filterSettings ?? filterSettingsFromConfig(c);
     this.signalSettings = signalSettingsFromConfig(c);
     this.clock = new SessionClock(c.session);
     this.barMs = c.data.bar_minutes * MINUTE_MS;

@@ -7,8 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/domain/errors.ts';
 import { readCalendarCsv, SHARED_CALENDAR_FILE } from '../../src/integrations/calendar.ts';
 import { readVixCsv, resolveVixFile, SHARED_VIX_FILE } from '../../src/integrations/vix.ts';
-import { createSentimentSource } from '../../src/integrations/sentiment.ts';
-import { validateConfig } from '../../src/config/index.ts';
 import { vixForTradingDate } from '../../src/strategy/filters/vix.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'txbot-readers-'));
@@ -60,8 +58,3 @@ describe('readCalendarCsv', () => {
   });
 });
 
-describe('createSentimentSource', () => {
-  it('returns the neutral source for source none', () => {
-    expect(createSentimentSource(validateConfig({}, 'test')).scoreAt(0)).toBe(0);
-  });
-});

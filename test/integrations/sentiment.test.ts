@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../src/domain/time.ts';
 import { ConfigError } from '../../src/domain/errors.ts';
-import { createSentimentSource } from '../../src/integrations/sentiment.ts';
 import {
   aggregateSentiment,
   backfillSentiment,
@@ -256,7 +255,6 @@ describe('Alpha Vantage feed', () => {
   it('needs ALPHAVANTAGE_API_KEY for live polling', () => {
     const config = configWith({ sentiment: { source: 'alphavantage' } });
     expect(() => createSentimentFeed(config, testDeps(0).deps, { mode: 'paper', symbols: ['MNQ'] })).toThrow(ConfigError);
-    expect(() => createSentimentSource(config)).toThrow(/needs the sentiment feed/);
   });
 });
 

@@ -1,24 +1,47 @@
-// Seams of the filters' inputs: the VIX table (`filters.vix`: the daily CSV), the economic calendar
-// (`filters.news.calendar_file`: the CSV; the configured daily times always apply) and the sentiment
-// source (`filters.sentiment.source`). PLUG: live_calendar, sentiment_score
+// Seams of the filters' inputs: the economic calendar (`filters.calendar.source`: file | forexfactory |
+// tradingeconomics), the VIX table (`filters.vix.source`: file | cboe) and the sentiment source
+// (`filters.sentiment.source`: none | alphavantage | alpaca | recorded). Backtests, walk-forward and
+// replays use files and the recorded sentiment journal (vendors have no history); paper and live
+// refresh the vendor sources in the background. PLUG: live_calendar, sentiment_score
 
-import type { Config } from '../../config/schema.ts';
-import type { MarketInputs } from '../../engine/runContext.ts';
-import { readCalendarCsv, resolveCalendarFile } from '../../integrations/calendar.ts';
-import { createSentimentSource } from '../../integrations/sentiment.ts';
-import { readVixCsv, resolveVixFile } from '../../integrations/vix.ts';
-import { EMPTY_CALENDAR } from '../../strategy/filters/index.ts';
+import type { Alert } from '../../domain/alert.ts';
+import type { LoadedConfig } from '../../config/loader.ts';
+import { resolveConfigPath } from '../../config/loader.ts';
+import type { MarketInputs, RunMode } from '../../engine/runContext.ts';
+import { createIntegrationSources } from '../../integrations/integrationSources.ts';
+import type { Logger } from '../../log/logger.ts';
+import { filterSettingsFromConfig } from '../../strategy/filters/index.ts';
 
-/** Reads the VIX and calendar files the config names (or the shared ones when present). */
-export function marketInputsFor(config: Config, baseDir: string): MarketInputs {
-  const vixFile = config.filters.vix.enabled ? resolveVixFile(config.filters.vix.file, baseDir) : null;
-  const calendarFile = resolveCalendarFile(config.filters.news.calendar_file, baseDir);
+/** The market inputs of a run with their background refresh (started by sessions only). */
+export interface MarketInputsHandle {
+  readonly inputs: MarketInputs;
+  /** Loads last good copies and starts the vendor refreshers (paper/live). */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Builds the configured calendar, VIX and sentiment sources for `mode` and the symbols traded. */
+export function marketInputsFor(
+  loaded: LoadedConfig,
+  mode: RunMode,
+  symbols: readonly string[],
+  deps: { logger: Logger; publishAlert: (a: Alert) => void; nowMs: () => number },
+): MarketInputsHandle {
+  const config = loaded.config;
+  const sourceMode = mode === 'paper' || mode === 'live' ? mode : 'backtest';
+  const sources = createIntegrationSources(loaded, { ...deps, cacheDir: resolveConfigPath(loaded, config.filters.cache_dir) }, { mode: sourceMode, symbols });
+  const symbol = symbols[0]!;
   return {
-    vixTable: vixFile ? readVixCsv(vixFile) : null,
-    vixSource: vixFile,
-    calendar: calendarFile ? readCalendarCsv(calendarFile) : EMPTY_CALENDAR,
-    calendarSource: calendarFile,
-    sentiment: createSentimentSource(config),
-    sentimentSource: config.filters.sentiment.source,
+    inputs: {
+      vixTable: sources.vixTable,
+      vixSource: sources.vixTable ? sources.vixTable.status().using : null,
+      calendar: sources.calendar,
+      calendarSource: sources.calendar.status().using,
+      sentiment: sources.sentimentFor(symbol),
+      sentimentSource: sourceMode === 'backtest' && config.filters.sentiment.source !== 'none' ? 'recorded' : config.filters.sentiment.source,
+      filterSettings: sources.filterSettings(filterSettingsFromConfig(config)),
+    },
+    start: () => sources.start(),
+    stop: () => sources.stop(),
   };
 }
