@@ -7,7 +7,7 @@ import { loadConfig } from '../../config/index.ts';
 import { readSecret } from '../../config/secrets.ts';
 import { startDashboard } from '../../monitor/dashboard/server.ts';
 import { openJournal, sqliteJournalPath, SqliteJournal, type Journal } from '../../state/index.ts';
-import { parseIntOption } from '../options.ts';
+import { parsePortOption } from '../optionValues.ts';
 import { note, out } from '../output.ts';
 
 interface DashboardOptions {
@@ -30,7 +30,7 @@ async function journalToShow(opts: DashboardOptions, loaded: ReturnType<typeof l
 async function serve(opts: DashboardOptions): Promise<void> {
   const loaded = loadConfig({ file: opts.config });
   const d = loaded.config.monitoring.dashboard;
-  const port = opts.port === undefined ? d.port : parseIntOption('--port', opts.port, 0);
+  const port = opts.port === undefined ? d.port : parsePortOption('--port', opts.port);
   const host = opts.host ?? d.host;
   const journal = opts.results ? null : await journalToShow(opts, loaded);
   const token = readSecret('DASHBOARD_TOKEN');
