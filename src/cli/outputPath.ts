@@ -232,3 +232,12 @@ export function runInputs(opts: { readonly data?: string; readonly model?: strin
     { option: '--config', path: opts.config },
   ];
 }
+
+/** Whether `path` is a SQLite database (its 16-byte magic header) or an empty file. */
+export function isSqliteOrEmptyFile(path: string): boolean {
+  const text = head(path, 16);
+  return text.length === 0 || text === 'SQLite format 3\u0000';
+}
+
+/** A pid file: replaced only when it holds a process id. */
+export const PID_OUTPUT_FILE: OutputSpec = { kind: 'file', what: 'a pid file', replaceable: (p) => /^\s*\d*\s*$/.test(head(p, 64)) };

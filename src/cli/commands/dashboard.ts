@@ -20,11 +20,11 @@ interface DashboardOptions {
 
 /** The journal to show: --journal, else the configured one when it exists; null without one. */
 async function journalToShow(opts: DashboardOptions, loaded: ReturnType<typeof loadConfig>): Promise<Journal | null> {
-  if (opts.journal) return SqliteJournal.open(isAbsolute(opts.journal) ? opts.journal : resolve(process.cwd(), opts.journal), { mustExist: true });
+  if (opts.journal) return SqliteJournal.open(isAbsolute(opts.journal) ? opts.journal : resolve(process.cwd(), opts.journal), { readOnly: true });
   const cfg = loaded.config.journal;
   if (cfg.kind === 'memory') return null;
   if (cfg.kind === 'sqlite' && !existsSync(sqliteJournalPath(cfg, loaded.baseDir))) return null;
-  return openJournal(cfg, { baseDir: loaded.baseDir, mustExist: true });
+  return openJournal(cfg, { baseDir: loaded.baseDir, readOnly: true });
 }
 
 async function serve(opts: DashboardOptions): Promise<void> {
