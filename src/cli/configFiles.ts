@@ -14,7 +14,7 @@ export function configFileProblems(loaded: LoadedConfig): { problems: string[]; 
   const check = (key: string, configured: string | null, read: (file: string) => unknown, what: string): void => {
     if (configured === null) return;
     const file = resolveConfigPath(loaded, configured);
-    let isFile = false;
+    let isFile: boolean;
     try {
       isFile = statSync(file).isFile();
     } catch (e) {

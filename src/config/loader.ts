@@ -8,6 +8,7 @@ import { ConfigError } from '../domain/errors.ts';
 import { configSchema, type Config } from './schema.ts';
 import { checkConfigRules } from './rules.ts';
 import { describeValue } from './describeValue.ts';
+import { quoteSnippet } from '../domain/textSnippet.ts';
 
 /** A validated config plus where it came from (relative file paths resolve against `baseDir`). */
 export interface LoadedConfig {
@@ -69,7 +70,10 @@ function formatIssue(issue: z.core.$ZodIssue): string[] {
   const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((k) => `${path === '(root)' ? '' : `${path}.`}${k}: unknown key (check the spelling; see config.yaml for every key)`);
+    return issue.keys.map(
+      (k) =>
+        `${path === '(root)' ? '' : `${path}.`}${/^[\w-]{1,60}$/.test(k) ? k : quoteSnippet(k, 40)}: unknown key (check the spelling; see config.yaml for every key)`,
+    );
   }
   if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined) {
     message = `required, ${issue.message.replace(/^Invalid (input|option): /, '')}`;

@@ -1,7 +1,7 @@
 // The default live journal: one SQLite file (better-sqlite3) in WAL mode with synchronous = FULL,
 // so every write is on disk when its promise resolves.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { JournalError } from './journalError.ts';
@@ -111,6 +111,20 @@ function openFailure(path: string, e: unknown): JournalError {
   });
 }
 
+/** Throws JOURNAL_UNAVAILABLE when this process may not write the journal file. */
+function requireWritable(path: string): void {
+  try {
+    accessSync(path, fsConstants.W_OK);
+  } catch (e) {
+    throw openFailure(
+      path,
+      Object.assign(new Error(`the file cannot be opened for writing (${(e as NodeJS.ErrnoException).code ?? 'error'})`), {
+        code: 'SQLITE_READONLY',
+      }),
+    );
+  }
+}
+
 /** SQLite-backed Journal (see Journal for the contract). Open with `SqliteJournal.open(path)`. */
 export class SqliteJournal extends SqlJournal {
   /** Where the journal file lives. */
@@ -155,6 +169,8 @@ export class SqliteJournal extends SqlJournal {
       // Before any pragma that writes: a SQLite file of another program is refused, not converted.
       const tables = await listTables(new SqliteDriver(db, path));
       if (tables.length > 0 && !tables.includes('schema_version')) throw notTxbotJournal(path, tables);
+      // SQLite quietly opens a file it cannot write read-only; the first write would fail mid-session.
+      if (path !== ':memory:') requireWritable(path);
       db.pragma('busy_timeout = 5000');
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
