@@ -2,7 +2,7 @@
 // inside an output folder), never below a file, writable, and an existing target only when it is an
 // earlier output of the same kind. Failures are UsageError (exit 2) naming the option.
 //
-// The rule for existing targets (README "Commands"):
+// The rule for existing targets:
 // - an output FILE that exists is replaced only when it is an earlier txbot output of the same kind
 //   (a txbot model for `train`, a txbot bar CSV for `data synth` and `history download`); a folder there is refused;
 // - an output FOLDER that exists is reused only when it is empty or holds nothing but files txbot writes
@@ -188,7 +188,7 @@ export function checkOutputPath(option: string, given: string, spec: OutputSpec,
     throw new UsageError(`${option} ${given}: ${ancestor} is a file, not a folder, so nothing can be created below it`);
   const st = ancestor === target ? ancestorStat : null;
   if (spec.kind === 'file') {
-    if (st?.isDirectory()) throw new UsageError(`${option} ${given} is a folder (expected a file name, e.g. ${join(given, 'out.json')})`);
+    if (st?.isDirectory()) throw new UsageError(`${option} ${given} is a folder (expected the path of a file to write)`);
     if (st && !st.isFile()) throw new UsageError(`${option} ${given} is not a regular file`);
     checkInputs(option, given, target, spec, inputs);
     if (st && !spec.replaceable(target))

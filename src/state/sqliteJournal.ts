@@ -1,7 +1,7 @@
 // The default live journal: one SQLite file (better-sqlite3) in WAL mode with synchronous = FULL,
 // so every write is on disk when its promise resolves.
 
-import { accessSync, constants as fsConstants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { JournalError } from './journalError.ts';
@@ -154,6 +154,10 @@ export class SqliteJournal extends SqlJournal {
     const mustExist = options.mustExist === true || options.readOnly === true;
     if (mustExist && path !== ':memory:' && !existsSync(path))
       throw openFailure(path, Object.assign(new Error('no such file'), { code: 'SQLITE_CANTOPEN' }));
+    if (path !== ':memory:' && existsSync(path) && statSync(path).isDirectory())
+      throw new JournalError('JOURNAL_NOT_FOUND', `${path}: is a folder, not a journal file`, {
+        hint: 'give the path of the journal file, e.g. .txbot/journal.db',
+      });
     let db: Database.Database | undefined;
     try {
       if (options.readOnly) {

@@ -11,12 +11,15 @@ import { useTempDir } from '../support/tmp.ts';
 const tmp = useTempDir('txbot-options-');
 const bars = tmp.file('bars.csv', barsToCsv(generateSyntheticBars({ seed: 5, days: 6 }).series));
 
-async function usage(args: string[], message: RegExp): Promise<void> {
-  const r = await runCli(args, { cwd: tmp.dir });
+async function usage(args: string[], message: RegExp, env: Record<string, string> = {}): Promise<void> {
+  const r = await runCli(args, { cwd: tmp.dir, env });
   expect(r.stderr).toMatch(message);
   expect(r.code).toBe(2);
   expect(hasStackTrace(r.stderr)).toBe(false);
-  expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+  const lines = r.stderr.trim().split('\n');
+  const at = lines.findIndex((l) => l.startsWith('txbot: '));
+  expect(at).toBeGreaterThanOrEqual(0);
+  expect(lines.slice(at + 1).every((l) => l.startsWith('hint: '))).toBe(true);
 }
 
 describe('data synth', () => {
@@ -44,6 +47,21 @@ describe('ports', () => {
 
   it('dashboard --port 99999 is refused', async () => {
     await usage(['dashboard', '--results', tmp.dir, '--port', '99999'], /--port must be a port number 0\.\.65535/);
+  });
+
+  it('sim-gateway and dashboard on an address they cannot listen on are exit 2 naming --host (they used to crash)', async () => {
+    await usage(
+      ['sim-gateway', '--data', bars, '--port', '0', '--host', '999.1.1.1'],
+      /--host 999\.1\.1\.1 --port 0: cannot listen there \(ENOTFOUND\)/,
+    );
+    tmp.file('summary.json', '{}');
+    await usage(
+      ['dashboard', '--results', tmp.dir, '--port', '0', '--host', '999.1.1.1'],
+      /--host 999\.1\.1\.1 --port 0: cannot listen there \(ENOTFOUND\)/,
+      {
+        DASHBOARD_TOKEN: 'test-token',
+      },
+    );
   });
 
   it('parsePortOption accepts 0 and 65535 only as whole numbers', () => {
@@ -91,5 +109,17 @@ describe('time zones', () => {
 
   it('sim-gateway --timezone +25:00 is refused', async () => {
     await usage(['sim-gateway', '--data', bars, '--timezone', '+25:00', '--port', '0'], /--timezone must be a time zone/);
+  });
+});
+
+describe('files named by options', () => {
+  it('kill --pid-file pointing at a large file quotes only its start', async () => {
+    await usage(['kill', '--pid-file', bars], /bars\.csv: expected a process id, found "timestamp,open.{0,40}\.\.\." \(\d+ characters\)$/m);
+  });
+
+  it('journal show --journal a folder says it is a folder (it said "disk I/O error")', async () => {
+    const r = await runCli(['journal', 'show', '--journal', tmp.dir], { cwd: tmp.dir });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/: is a folder, not a journal file/);
   });
 });

@@ -75,7 +75,7 @@ describe('existing targets', () => {
 
   it('train --out an existing folder is refused', async () => {
     mkdirSync(join(tmp.dir, 'models'), { recursive: true });
-    await refused(['train', '--data', bars, '--out', join(tmp.dir, 'models')], /--out .*models is a folder \(expected a file name/);
+    await refused(['train', '--data', bars, '--out', join(tmp.dir, 'models')], /--out .*models is a folder \(expected the path of a file to write\)/);
   });
 
   it('backtest --out an existing file is refused (it used to crash with EEXIST)', async () => {

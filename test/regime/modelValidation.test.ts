@@ -7,7 +7,10 @@ import { validateConfig } from '../../src/config/index.ts';
 import { ModelError } from '../../src/domain/errors.ts';
 import { regimeModelFromJson } from '../../src/regime/index.ts';
 import { modelConfigDifferences, requireRegimeTablesCover } from '../../src/regime/modelConfigCheck.ts';
+import { barsToCsv, generateSyntheticBars } from '../../src/data/index.ts';
+import { runCli } from '../support/cliHarness.ts';
 import { FIXTURE_CONFIG, fixtureModel, fixtureModelObject } from '../support/modelFixture.ts';
+import { useTempDir } from '../support/tmp.ts';
 
 type Edit = (m: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -93,5 +96,42 @@ describe('a model against the config', () => {
     expect(() => requireRegimeTablesCover(m, trimmed, 'm.json')).toThrow(
       /m\.json: the model's regimes .+ are not all in the configuration \(missing regime_action\.SOFT_BULL/,
     );
+  });
+});
+
+describe('the CLI with a model that disagrees with the config', () => {
+  const tmp = useTempDir('txbot-model-config-');
+  const bars = tmp.file('bars.csv', barsToCsv(generateSyntheticBars({ seed: 4, days: 2 }).series));
+
+  /** The fixture cut down to its first three states (uniform start and transitions). */
+  function threeStateModel(): string {
+    const m = fixtureModelObject() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    m.hmm.n_states = 3;
+    m.hmm.startprob = [1 / 3, 1 / 3, 1 / 3];
+    m.hmm.transmat = [0, 1, 2].map(() => [1 / 3, 1 / 3, 1 / 3]);
+    m.hmm.means = m.hmm.means.slice(0, 3);
+    m.hmm.covars = m.hmm.covars.slice(0, 3);
+    m.labels = ['BULL', 'NEUTRAL', 'BEAR'];
+    return tmp.file('three.json', JSON.stringify(m));
+  }
+
+  it('warns that a 3-state model is used although hmm.n_states is 5 (it used to say nothing)', async () => {
+    const r = await runCli(['drift', '--data', bars, '--model', threeStateModel()], { cwd: tmp.dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*three\.json: the model has 3 states but hmm\.n_states is 5 \(the model's setting is used\)/);
+  });
+
+  it('refuses (exit 3) a model whose regimes the config has no action for', async () => {
+    const m = fixtureModelObject() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    m.labels = ['STRONG_BULL', 'SOFT_BULL', 'NEUTRAL', 'BEAR', 'CRASH'];
+    const model = tmp.file('soft.json', JSON.stringify(m));
+    const action = (direction: string, rule: string) => `{direction: ${direction}, entry_rule: ${rule}, base_size: 1, max_trades_per_session: 1}`;
+    const config = tmp.file(
+      'five.yaml',
+      `regime_action:\n  STRONG_BULL: ${action('long', 'pullback_to_vwap')}\n  BULL: ${action('long', 'pullback_to_vwap')}\n  NEUTRAL: ${action('both', 'fade_bands')}\n  BEAR: ${action('short', 'rally_to_vwap')}\n  CRASH: ${action('flat', 'none')}\n`,
+    );
+    const r = await runCli(['drift', '--data', bars, '--model', model, '--config', config], { cwd: tmp.dir });
+    expect(r.stderr).toMatch(/soft\.json: the model's regimes .+ are not all in the configuration \(missing regime_action\.SOFT_BULL\)/);
+    expect(r.code).toBe(3);
   });
 });

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { UsageError } from '../../domain/errors.ts';
 import { loadConfig } from '../../config/index.ts';
 import { readSecret } from '../../config/secrets.ts';
 import { startDashboard } from '../../monitor/dashboard/server.ts';
@@ -39,6 +40,11 @@ async function serve(opts: DashboardOptions): Promise<void> {
     dash = await startDashboard({ host, port, token, journal: journal ?? undefined, resultsDir: opts.results });
   } catch (err) {
     await journal?.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
+      throw new UsageError(`--host ${host} --port ${port}: cannot listen there (${code})`, {
+        hint: 'use a free port (or --port 0) on a local address',
+      });
     throw err;
   }
   // the token stays out of the printed URL (stdout may be logged)

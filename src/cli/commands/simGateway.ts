@@ -69,7 +69,12 @@ export function registerSimGatewayCommand(program: Command): void {
           throw new UsageError(`--start must be an ISO time such as 2024-01-02T14:30:00Z (got "${opts.start}")`);
         sim.advanceTo(startMs);
       }
-      const address = await sim.start(port, opts.host);
+      const address = await sim.start(port, opts.host).catch((e: unknown) => {
+        const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+        throw new UsageError(`--host ${opts.host} --port ${port}: cannot listen there (${code})`, {
+          hint: code === 'EADDRINUSE' ? 'another program uses the port; pick another or --port 0' : 'use a local address such as 127.0.0.1',
+        });
+      });
       if (speed > 0) sim.runAtSpeed(speed);
       out(`sim-gateway listening on ${address.apiUrl} (REST ${address.apiUrl}/api, hubs ${address.rtcUrl}/hubs/user and /hubs/market)`);
       note(`serving ${bars.length} bars as ${contract.id}; ${speed > 0 ? `replaying at ${speed}x` : 'history only (no replay)'}; Ctrl-C stops`);
