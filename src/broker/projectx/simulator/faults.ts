@@ -14,11 +14,13 @@
 // - `closeContractErrors({ count, status = 500, committed = false })` (500 on closeContract): the first
 //   `count` Position/closeContract calls answer HTTP `status` with body {title}. committed false: NOT
 //   processed (the position stays open, no order or fill). committed true: processed first (the position is
-//   closed, the closing order, trade and position events go out on the user hub), then the 5xx answer.
+//   closed, the closing order, trade and position events go out on the user hub), then the answer is
+//   HTTP `status` with a text/plain body such as "500 Internal Server Error" (as answerLostAfterCommit).
 // - `loseResponses(endpoint, n)`: the next n requests are processed, then the TCP connection is destroyed
 //   without an answer (the client sees a socket hang-up / "fetch failed").
 // - `answerLostAfterCommit({ endpoint = 'Order/place', count = 1, answer = 'drop' })` (answer lost after
-//   commit): the next `count` requests to `endpoint` are processed (for a successful Order/place the order
+//   commit): the next `count` requests to `endpoint` that pass the 429/5xx/401/reject checks are processed,
+//   whether the venue accepts or refuses them (for an accepted Order/place the order
 //   exists, may already be filled, and its user-hub events are published), then the answer is lost:
 //   'drop' destroys the connection without a response; 502 or 504 answers that status with a
 //   proxy-style text/plain body ("502 Bad Gateway" / "504 Gateway Timeout"), as a load balancer does when
@@ -33,8 +35,10 @@
 //   and bracket legs are never split. The first fill takes `firstFillQty` contracts (default half, rounded
 //   up; clamped to 1..size-1) at the normal price; the client sees a GatewayUserTrade for that part, an
 //   order update with fillVolume < size (status still Open) and the position at the filled size.
-//   remainder 'next-tick': the rest fills at the next traded price (one more trade event, then status
-//   Filled); attached bracket legs stay suspended (status 8) until the entry is completely filled, then go
+//   (`engine.partialFillCount`, the older switch, splits any order in half and is used first.)
+//   remainder 'next-tick': the rest fills on the next traded price, a limit entry only when that price is
+//   at or through its limit (at the limit), a market or triggered stop entry at that price (one more trade
+//   event, then status Filled); attached bracket legs stay suspended (status 8) until the entry is completely filled, then go
 //   live sized to the whole entry. remainder 'cancel': the venue cancels the rest at once (order status
 //   Cancelled with fillVolume < size); attached bracket legs go live right away sized to the filled part.
 // - `positionBrackets({ stopLossTicks, takeProfitTicks })` (the TopstepX account setting "Position
@@ -47,6 +51,8 @@
 //   Order/searchOpen and on the user hub; when the position size or average price changes they are
 //   resized and re-priced (order update events); when the position goes flat (by one of them filling, or
 //   by any other order) the rest are cancelled; a reversal replaces them. They match from the next tick on.
+//   The client may cancel or modify them; once none is working they are attached afresh at the next fill
+//   in that contract. Turning the setting off leaves working ones until the position is flat.
 //
 // Sessions and hubs:
 // - `tokenLifetimeMs = ms` (short token lifetime; null = the Gateway's 24 h): tokens issued from now on

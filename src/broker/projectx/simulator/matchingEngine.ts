@@ -137,6 +137,9 @@ export class MatchingEngine {
       return refuse(2, `Order type ${OrderType[req.type] ?? req.type} is not supported by the simulator`);
     const bracketError = bracketRefusal(req);
     if (bracketError) return refuse(2, bracketError);
+    // The account setting "Position Brackets" excludes order-level brackets (the live gateway's text).
+    if (this.faults?.positionBracketSetting && (req.stopLossBracket || req.takeProfitBracket))
+      return refuse(2, 'Brackets cannot be used with Position Brackets');
     const tag = req.customTag ?? null;
     if (tag !== null && [...this.orders.values()].some((o) => o.accountId === req.accountId && o.customTag === tag))
       return refuse(2, `Custom tag '${tag}' is already in use. Custom tags must be unique across the account.`);
@@ -328,7 +331,8 @@ export class MatchingEngine {
   private matchOrder(o: SimOrder, price: number | undefined): void {
     if (price === undefined || !isWorking(o)) return;
     const buy = o.side === OrderSideCode.Bid;
-    if (o.deferredQty > 0 || o.type === OrderType.Market) this.fill(o, price);
+    // The rest of a partly filled order: a market or triggered stop fills at this price, a limit only when touched again.
+    if ((o.deferredQty > 0 && o.type !== OrderType.Limit) || o.type === OrderType.Market) this.fill(o, price);
     else if (o.type === OrderType.Limit && o.limitPrice !== null && (buy ? price <= o.limitPrice : price >= o.limitPrice)) this.fill(o, o.limitPrice);
     else if (o.type === OrderType.Stop && o.stopPrice !== null && (buy ? price >= o.stopPrice : price <= o.stopPrice)) this.fill(o, price);
   }

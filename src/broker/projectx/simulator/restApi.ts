@@ -165,8 +165,6 @@ function authed(ctx: RestContext, endpoint: string, body: Body, token: string, u
     case 'History/retrieveBars':
       return retrieveBars(ctx, body);
     case 'Order/place': {
-      if (ctx.faults.positionBracketSetting && (body.stopLossBracket || body.takeProfitBracket))
-        return fail(2, 'Brackets cannot be used with Position Brackets', { orderId: null });
       const r = e.place(body as never);
       return r.ok ? ok({ orderId: r.orderId }) : fail(r.errorCode, r.errorMessage, { orderId: null });
     }

@@ -188,6 +188,18 @@ describe('partial fills of entries', () => {
     expect(e.openPositions(1)[0]!.netSize).toBe(3);
   });
 
+  it("'next-tick' fills the rest of a limit entry only when the price is back at its limit, at the limit", () => {
+    const { e, faults } = engineWithFaults();
+    faults.partialEntryFills({ firstFillQty: 2 });
+    const r = e.place({ accountId: 1, contractId: MNQ, type: OrderType.Limit, side: BUY, size: 4, limitPrice: 21_000 });
+    const entry = e.orders.get(r.ok ? r.orderId : -1)!;
+    expect(entry.fillVolume).toBe(2);
+    e.tick(MNQ, 21_002);
+    expect(entry.fillVolume).toBe(2);
+    e.tick(MNQ, 20_999.75);
+    expect([entry.status, entry.fillVolume, entry.filledPrice]).toEqual([OrderStatus.Filled, 4, 21_000]);
+  });
+
   it('never splits exits, single contracts or more entries than armed', () => {
     const { e, faults } = engineWithFaults();
     faults.partialEntryFills({ count: 1, remainder: 'cancel' });
