@@ -4,6 +4,7 @@
 
 import { legPrice } from '../brackets.ts';
 import type { FaultPlan } from './faults.ts';
+import { positionBracketTargets } from './positionBrackets.ts';
 import { EventAction, OrderSideCode, OrderStatus, OrderType } from '../types.ts';
 import {
   accountJson,
@@ -494,37 +495,27 @@ export class MatchingEngine {
       for (const w of working) this.setStatus(w, OrderStatus.Cancelled);
       this.positionBracketIds.delete(key);
       working = [];
-      if (net === 0) return;
     }
-    if (!setting || !p) return;
-    const tick = this.contracts.get(contractId)!.tickSize;
-    const dir = net > 0 ? 1 : -1;
-    const size = Math.abs(net);
-    const slPrice = setting.stopLossTicks === null ? null : legPrice(p.averagePrice, -dir * setting.stopLossTicks, tick);
-    const tpPrice = setting.takeProfitTicks === null ? null : legPrice(p.averagePrice, dir * setting.takeProfitTicks, tick);
+    const t = setting && p ? positionBracketTargets(setting, net, p.averagePrice, this.contracts.get(contractId)!.tickSize) : null;
+    if (!t) return;
     if (working.length === 0) {
-      const ids: number[] = [];
-      let slId: number | null = null;
-      if (slPrice !== null) {
-        const sl = this.newOrder(accountId, contractId, OrderType.Stop, exitSide, size, null, slPrice, null, null, null);
-        slId = sl.id;
-        ids.push(sl.id);
-        this.emitOrder(sl, EventAction.Create);
-      }
-      if (tpPrice !== null) {
-        const tp = this.newOrder(accountId, contractId, OrderType.Limit, exitSide, size, tpPrice, null, null, null, null);
-        tp.linkedOrderId = slId;
-        ids.push(tp.id);
-        this.emitOrder(tp, EventAction.Create);
-      }
-      this.positionBracketIds.set(key, ids);
+      const sl =
+        t.stopPrice === null ? null : this.newOrder(accountId, contractId, OrderType.Stop, t.side, t.size, null, t.stopPrice, null, null, null);
+      const tp =
+        t.limitPrice === null ? null : this.newOrder(accountId, contractId, OrderType.Limit, t.side, t.size, t.limitPrice, null, null, null, null);
+      if (tp) tp.linkedOrderId = sl?.id ?? null;
+      const legs = [sl, tp].filter((o): o is SimOrder => o !== null);
+      for (const o of legs) this.emitOrder(o, EventAction.Create);
+      this.positionBracketIds.set(
+        key,
+        legs.map((o) => o.id),
+      );
       return;
     }
     for (const w of working) {
-      const price = w.type === OrderType.Stop ? slPrice : tpPrice;
-      const current = w.type === OrderType.Stop ? w.stopPrice : w.limitPrice;
-      if (w.size === size && current === price) continue;
-      w.size = size;
+      const price = w.type === OrderType.Stop ? t.stopPrice : t.limitPrice;
+      if (w.size === t.size && (w.type === OrderType.Stop ? w.stopPrice : w.limitPrice) === price) continue;
+      w.size = t.size;
       if (w.type === OrderType.Stop) w.stopPrice = price;
       else w.limitPrice = price;
       w.updateTsMs = this.nowMs();
