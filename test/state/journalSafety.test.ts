@@ -7,10 +7,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JournalError, SqliteJournal } from '../../src/state/index.ts';
+import pg from 'pg';
+import { JournalError, PostgresJournal, SqliteJournal } from '../../src/state/index.ts';
 import { hashPath, hasStackTrace, runCli } from '../support/cliHarness.ts';
 import { useTempDir } from '../support/tmp.ts';
 import { MONDAY_10_ET_MS, tradeRecord } from './journalFixtures.ts';
+import { PG_TEST_URL, SKIP_PG, schemaPool } from './postgresSupport.ts';
 
 const tmp = useTempDir('txbot-journal-safety-');
 
@@ -175,5 +177,38 @@ describe('a read-only journal file', () => {
     const r = await runCli(['journal', 'show', '--journal', path, '--day', '2026-01-05', '--json'], { cwd: tmp.dir });
     expect(r.code).toBe(0);
     expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe.skipIf(SKIP_PG)('PostgreSQL readers', () => {
+  const pool = schemaPool('txbot_ro');
+  afterAll(() => pool.dropAll());
+
+  it('refuse a schema that holds no txbot journal without creating it or any table', async () => {
+    const schema = pool.next();
+    const e = await codeOf(PostgresJournal.connect({ connectionString: PG_TEST_URL, schema, readOnly: true }));
+    expect(e.code).toBe('JOURNAL_NOT_TXBOT');
+    const client = new pg.Client({ connectionString: PG_TEST_URL });
+    await client.connect();
+    try {
+      const found = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
+      expect(found.rowCount).toBe(0);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('read a migrated journal in a read-only session (writes fail)', async () => {
+    const schema = pool.next();
+    const writer = await PostgresJournal.connect({ connectionString: PG_TEST_URL, schema });
+    await writer.recordTrade(tradeRecord('pg-1', MONDAY_10_ET_MS, 7));
+    await writer.close();
+    const reader = await PostgresJournal.connect({ connectionString: PG_TEST_URL, schema, readOnly: true });
+    try {
+      expect((await reader.tradesForDay('2026-01-05')).map((t) => t.tradeId)).toEqual(['pg-1']);
+      await expect(reader.recordTrade(tradeRecord('pg-2', MONDAY_10_ET_MS, 1))).rejects.toThrow(/read-only/);
+    } finally {
+      await reader.close();
+    }
   });
 });
