@@ -90,7 +90,11 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
   }
   // Input sources' alerts reach the monitoring bus once it runs (start-up alerts are logged meanwhile).
   let publishAlert: (a: Alert) => void = (a) => logger.warn({ alert: a.code, text: a.text }, a.title);
-  const ctx = buildRunContext(loaded, o.mode, { logger: logger.child({ component: 'inputs' }), publishAlert: (a) => publishAlert(a), nowMs: () => clock.nowMs() });
+  const ctx = buildRunContext(loaded, o.mode, {
+    logger: logger.child({ component: 'inputs' }),
+    publishAlert: (a) => publishAlert(a),
+    nowMs: () => clock.nowMs(),
+  });
   const instrument = ctx.instrument;
   const contract = await new ContractResolver(client, config.projectx.live_data).resolve(instrument.symbol);
   logger.info({ accountId: account.id, account: account.name, contractId: contract.contractId }, 'account and contract resolved');

@@ -9,7 +9,9 @@ import { loadModelFile } from '../state/modelFiles.ts';
 import { runRetrainingBacktest } from '../backtest/retrainingBacktest.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { note, out, table } from './output.ts';
-import { parseDateOption } from './options.ts';
+import { checkModelAgainstConfig, noteLoadResult } from './loadNotes.ts';
+import { parseDateRangeOptions, parsePolicyOption } from './optionValues.ts';
+import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from './outputPath.ts';
 import { printSummary } from './summaryPrinter.ts';
 
 /** Options of `txbot backtest` (the retraining path reads them too). */
@@ -21,7 +23,7 @@ export interface RetrainBacktestOpts {
   to?: string;
   config?: string;
   out: string;
-  policy?: 'strict' | 'repair';
+  policy?: string;
   retrain?: boolean;
   drift?: boolean;
 }
@@ -30,18 +32,22 @@ export interface RetrainBacktestOpts {
 export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Promise<void> {
   if (!opts.model || opts.train)
     throw new UsageError('--retrain needs --model FILE (the starting model, trained on data before --from) and excludes --train');
+  checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
+  const policy = parsePolicyOption(opts.policy);
+  const range = parseDateRangeOptions(opts);
   const loaded = loadConfig({ file: opts.config });
   const c = loaded.config;
   const model = loadModelFile(opts.model);
+  checkModelAgainstConfig(opts.model, model, c);
   note(`loading ${opts.data} ...`);
   const data = await loadBars(opts.data, {
     timezone: c.data.timezone,
-    policy: opts.policy ?? c.data.policy,
+    policy: policy ?? c.data.policy,
     barMinutes: c.data.bar_minutes,
-    to: parseDateOption('--to', opts.to),
+    to: range.to,
   });
-  if (data.repairSummary) note(data.repairSummary);
-  const series = selectTradingDates(data.series, parseDateOption('--from', opts.from), undefined);
+  noteLoadResult(data);
+  const series = selectTradingDates(data.series, range.from, undefined);
   note(
     `retraining every ${c.retrain.schedule_days} days${opts.drift === false ? '' : ` and on drift (${c.retrain.drift_threshold * 100}% over ${c.retrain.drift_window_days} days)`}, window ${c.retrain.window_days} + ${c.retrain.validation_days} validation days`,
   );

@@ -9,6 +9,7 @@ import { configSchema, type Config } from './schema.ts';
 import { checkConfigRules } from './rules.ts';
 import { renamedKeyProblems } from './renamedKeys.ts';
 import { describeValue } from './describeValue.ts';
+import { quoteSnippet } from '../domain/textSnippet.ts';
 
 /** A validated config plus where it came from (relative file paths resolve against `baseDir`). */
 export interface LoadedConfig {
@@ -19,7 +20,6 @@ export interface LoadedConfig {
 
 export const ENV_PREFIX = 'TXBOT__';
 
-/** Keys the environment may not override through TXBOT__ (secrets have their own variables). */
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
   let node: Record<string, unknown> = target;
   for (let i = 0; i < path.length - 1; i++) {
@@ -31,49 +31,96 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   node[path[path.length - 1]!] = value;
 }
 
-/** Applies TXBOT__SECTION__KEY=value overrides (value read as a YAML scalar/flow value). */
-export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
-  const applied: string[] = [];
+/** One TXBOT__ environment override: the variable, the config path it sets and its parsed value. */
+export interface EnvOverride {
+  readonly variable: string;
+  readonly path: readonly string[];
+  readonly value: unknown;
+}
+
+/** YAML alias uses allowed in a config document or an override value (a "billion laughs" file stops here). */
+export const MAX_YAML_ALIAS_COUNT = 100;
+
+/** The TXBOT__SECTION__KEY=value variables of `env`, values read as YAML scalars/flow values. */
+export function envOverrides(env: NodeJS.ProcessEnv): EnvOverride[] {
+  const found: EnvOverride[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || value === undefined) continue;
     const path = name.slice(ENV_PREFIX.length).toLowerCase().split('__').filter(Boolean);
     if (path.length === 0) continue;
     let parsed: unknown;
     try {
-      parsed = parseYamlScalar(value);
+      parsed = parseYamlScalar(value, { maxAliasCount: MAX_YAML_ALIAS_COUNT });
     } catch {
       parsed = value;
     }
-    setPath(raw, path, parsed);
-    applied.push(path.join('.'));
+    found.push({ variable: name, path, value: parsed });
   }
-  return applied;
+  return found;
 }
 
-function formatIssue(issue: z.core.$ZodIssue): string {
+/** Applies TXBOT__SECTION__KEY=value overrides (value read as a YAML scalar/flow value); returns the paths set. */
+export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
+  return envOverrides(env).map((o) => {
+    setPath(raw, [...o.path], o.value);
+    return o.path.join('.');
+  });
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string[] {
   const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
-    return `${path === '(root)' ? '' : `${path}.`}${issue.keys.join(', ')}: unknown key (check the spelling; see config.yaml for every key)`;
+    return issue.keys.map(
+      (k) =>
+        `${path === '(root)' ? '' : `${path}.`}${/^[\w-]{1,60}$/.test(k) ? k : quoteSnippet(k, 40)}: unknown key (check the spelling; see config.yaml for every key)`,
+    );
   }
   if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined) {
     message = `required, ${issue.message.replace(/^Invalid (input|option): /, '')}`;
   }
   const got = 'input' in issue ? describeValue(issue.input) : 'nothing';
-  return `${path}: ${message} (got ${got})`;
+  return [`${path}: ${message} (got ${got})`];
 }
 
-/** Validates a raw object; returns the config or throws ConfigError listing every problem. */
-export function validateConfig(raw: unknown, source: string): Config {
+/** The override that set the key a problem line ("a.b.c: ...") is about, if any (either path may contain the other). */
+function overrideOf(problem: string, overrides: readonly EnvOverride[]): EnvOverride | undefined {
+  const key = problem.slice(0, problem.indexOf(':'));
+  return overrides.find((o) => {
+    const p = o.path.join('.');
+    return key === p || key.startsWith(`${p}.`) || p.startsWith(`${key}.`);
+  });
+}
+
+function configError(source: string, problems: string[], overrides: readonly EnvOverride[]): ConfigError {
+  const blamed = new Set<string>();
+  const lines = problems.map((p) => {
+    const o = overrideOf(p, overrides);
+    if (!o) return p;
+    blamed.add(o.variable);
+    return `${p} [set by environment variable ${o.variable}]`;
+  });
+  const vars = [...blamed].join(', ');
+  const where =
+    blamed.size === 0
+      ? source
+      : blamed.size === problems.length || lines.every((l) => l.includes('[set by environment variable'))
+        ? `environment variable${blamed.size > 1 ? 's' : ''} ${vars} (over ${source})`
+        : `${source} and environment variable${blamed.size > 1 ? 's' : ''} ${vars}`;
+  return new ConfigError(`${where}: ${problems.length} problem(s) in the configuration`, lines);
+}
+
+/**
+ * Validates a raw object; returns the config or throws ConfigError listing every problem. Problems
+ * about keys set by `overrides` name the TXBOT__ variable instead of blaming `source`.
+ */
+export function validateConfig(raw: unknown, source: string, overrides: readonly EnvOverride[] = []): Config {
   const renamed = renamedKeyProblems(raw);
-  if (renamed.length) throw new ConfigError(`${source}: ${renamed.length} problem(s) in the configuration`, renamed);
+  if (renamed.length) throw configError(source, renamed, overrides);
   const result = configSchema.safeParse(raw ?? {}, { reportInput: true });
-  if (!result.success) {
-    const problems = result.error.issues.map(formatIssue);
-    throw new ConfigError(`${source}: ${problems.length} problem(s) in the configuration`, problems);
-  }
+  if (!result.success) throw configError(source, result.error.issues.flatMap(formatIssue), overrides);
   const problems = checkConfigRules(result.data);
-  if (problems.length) throw new ConfigError(`${source}: ${problems.length} problem(s) in the configuration`, problems);
+  if (problems.length) throw configError(source, problems, overrides);
   return result.data;
 }
 
@@ -93,7 +140,15 @@ export function readYamlFile(path: string): Record<string, unknown> {
     });
     throw new ConfigError(`${path}: the file is not valid YAML`, problems);
   }
-  const value = doc.toJS() as unknown;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) as unknown;
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new ConfigError(`${path}: the YAML cannot be expanded safely`, [`${path}: ${why} (more than ${MAX_YAML_ALIAS_COUNT} alias uses)`], {
+      hint: 'write the values out instead of repeating anchors (*alias) many times',
+    });
+  }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(`${path}: the top level must be a mapping of sections`, [`(root): expected a mapping (got ${describeValue(value)})`]);
@@ -117,8 +172,9 @@ export function loadConfig(options: { file?: string; cwd?: string; env?: NodeJS.
     sourcePath = resolve(cwd, 'config.yaml');
   }
   const raw = sourcePath ? readYamlFile(sourcePath) : {};
-  applyEnvOverrides(raw, env);
-  const config = validateConfig(raw, sourcePath ?? 'embedded defaults');
+  const overrides = envOverrides(env);
+  for (const o of overrides) setPath(raw, [...o.path], o.value);
+  const config = validateConfig(raw, sourcePath ?? 'embedded defaults', overrides);
   return { config, sourcePath, baseDir: sourcePath ? dirname(sourcePath) : cwd };
 }
 

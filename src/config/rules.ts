@@ -124,6 +124,15 @@ function withinCombinePlan(c: Config): string[] {
   return exceedsCombinePlan({ accountSizeUsd: r.account_size, maxLossLimitUsd: r.max_loss_limit, maxContractsMinis: r.max_contracts_minis });
 }
 
+function walkForwardWindowsDoNotOverlap(c: Config): string[] {
+  const w = c.walk_forward;
+  if (w.step_days < w.test_days)
+    return [
+      `walk_forward.step_days: must be >= walk_forward.test_days ${w.test_days}, or test windows overlap and count days twice (got ${w.step_days})`,
+    ];
+  return [];
+}
+
 /** All cross-field rules, by name. */
 export const CONFIG_RULES: Record<string, Rule> = {
   everyStateHasEntry,
@@ -138,6 +147,7 @@ export const CONFIG_RULES: Record<string, Rule> = {
   withinCombinePlan,
   seamKindsBuilt: unbuiltSeamKinds,
   integrationsCoherent,
+  walkForwardWindowsDoNotOverlap,
 };
 
 /** Runs every rule and returns all problems. */

@@ -1,6 +1,8 @@
 // Finds the timestamp and OHLCV columns in a bar file's header row.
 
 import { DataError } from '../domain/errors.ts';
+import { looksBinary, quoteSnippet } from '../domain/textSnippet.ts';
+import { splitCsvFields } from './csvFields.ts';
 
 /** Column indexes of a bar file; volume -1 when the file has none. */
 export interface BarColumns {
@@ -32,13 +34,22 @@ function find(names: string[], header: string[]): number {
 
 /** Whether a header row looks like an OHLC bar file. */
 export function looksLikeBarHeader(headerLine: string): boolean {
-  const h = headerLine.split(',').map((c) => c.trim().toLowerCase());
+  const h = headerNames(headerLine);
   return find(TS_NAMES, h) !== -1 && (['open', 'high', 'low', 'close'] as const).every((k) => find(FIELD_NAMES[k], h) !== -1);
+}
+
+/** Lower-case column names of a header row (RFC 4180 quoting allowed). */
+function headerNames(headerLine: string): string[] {
+  return (splitCsvFields(headerLine) ?? headerLine.split(',')).map((c) => c.trim().toLowerCase().replace(/^"|"$/g, ''));
 }
 
 /** Maps a header row to column indexes; throws DataError naming what is missing. */
 export function barColumnsOf(headerLine: string, file: string): BarColumns {
-  const h = headerLine.split(',').map((c) => c.trim().toLowerCase().replace(/^"|"$/g, ''));
+  if (looksBinary(headerLine))
+    throw new DataError('DATA_HEADER', `${file} line 1: not a text CSV file (binary content, starts ${quoteSnippet(headerLine, 40)})`, [], {
+      hint: 'expected a CSV or CSV.gz file with a header like timestamp,open,high,low,close,volume',
+    });
+  const h = headerNames(headerLine);
   const ts = find(TS_NAMES, h);
   const cols = {
     ts,
@@ -53,7 +64,7 @@ export function barColumnsOf(headerLine: string, file: string): BarColumns {
   if (missing.length) {
     throw new DataError(
       'DATA_HEADER',
-      `${file} line 1: header lacks ${missing.map((m) => (m === 'ts' ? 'a timestamp column' : m)).join(', ')} (got ${h.join(',')})`,
+      `${file} line 1: header lacks ${missing.map((m) => (m === 'ts' ? 'a timestamp column' : m)).join(', ')} (got ${quoteSnippet(headerLine)})`,
       [],
       { hint: 'expected a header like timestamp,open,high,low,close,volume' },
     );

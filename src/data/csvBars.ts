@@ -1,12 +1,14 @@
 // Streaming CSV/CSV.gz OHLCV loader with validation (file + line for every problem) and strict/repair policy.
 
-import { DataError } from '../domain/errors.ts';
+import { DataError, UsageError } from '../domain/errors.ts';
 import type { BarSeries } from '../domain/bar.ts';
 import { localToUtcCandidates, parseZone } from '../domain/time.ts';
 import { forEachLine } from './lineReader.ts';
 import { barColumnsOf, type BarColumns } from './barColumns.ts';
 import { parseTimestamp } from './timestampParse.ts';
 import { GrowableBars } from './growableBars.ts';
+import { splitCsvFields } from './csvFields.ts';
+import { quoteSnippet } from '../domain/textSnippet.ts';
 
 export type DataPolicy = 'strict' | 'repair';
 
@@ -91,6 +93,10 @@ export async function readBarsCsv(file: string, options: ReadBarsOptions = {}): 
       hint: 'use America/New_York, America/Chicago, UTC or an offset like +02:00',
     });
   const policy = options.policy ?? 'strict';
+  if (policy !== 'strict' && policy !== 'repair')
+    throw new UsageError(`data policy must be strict or repair (got ${quoteSnippet(String(policy))})`, {
+      hint: 'set data.policy or --policy to strict or repair',
+    });
   const out = new GrowableBars(1 << 16);
   const problems: DataProblem[] = [];
   const counts: Partial<Record<ProblemKind, number>> = {};
@@ -111,14 +117,18 @@ export async function readBarsCsv(file: string, options: ReadBarsOptions = {}): 
     }
     if (line.length === 0) return;
     rowsRead++;
-    const f = line.split(',');
+    const f = splitCsvFields(line);
+    if (f === null) {
+      report(lineNo, 'unparsable', `unbalanced double quotes (RFC 4180 quoting expected) in ${quoteSnippet(line, 60)}`);
+      return;
+    }
     if (f.length < cols.count) {
-      report(lineNo, 'unparsable', `expected ${cols.count} fields, found ${f.length} ("${line.slice(0, 60)}")`);
+      report(lineNo, 'unparsable', `expected ${cols.count} fields, found ${f.length} (${quoteSnippet(line, 60)})`);
       return;
     }
     const parsed = parseTimestamp(f[cols.ts]!);
     if (!parsed) {
-      report(lineNo, 'unparsable', `timestamp "${f[cols.ts]!.trim().slice(0, 40)}" is not a date-time`);
+      report(lineNo, 'unparsable', `timestamp ${quoteSnippet(f[cols.ts]!.trim(), 40)} is not a date-time`);
       return;
     }
     let ts: number;

@@ -2,6 +2,7 @@
 
 import { forEachLine } from './lineReader.ts';
 import { looksLikeBarHeader } from './barColumns.ts';
+import { quoteSnippet } from '../domain/textSnippet.ts';
 import { readBarsCsv, type DataProblem, type ProblemKind } from './csvBars.ts';
 import { detectBarMinutes } from './resample.ts';
 import { sessionInfo } from '../domain/session.ts';
@@ -111,10 +112,7 @@ export async function inspectFile(file: string, options: { timezone?: string } =
   if (!looksLikeBarHeader(header)) {
     if (looksLikeRollHeader(header)) return inspectRolls(file);
     if (lower.includes('event')) return inspectEvents(file);
-    throw new DataError(
-      'DATA_HEADER',
-      `${file} line 1: not a bar file, event calendar or roll table (header: ${JSON.stringify(header.slice(0, 80))})`,
-    );
+    throw new DataError('DATA_HEADER', `${file} line 1: not a bar file, event calendar or roll table (header: ${quoteSnippet(header)})`);
   }
   const r = await readBarsCsv(file, { timezone: options.timezone, policy: 'repair' });
   const s = r.series;

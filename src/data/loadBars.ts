@@ -5,6 +5,7 @@ import { DataError } from '../domain/errors.ts';
 import { readBarsCsv, summarizeProblems, type DataPolicy, type DataProblem } from './csvBars.ts';
 import { detectBarMinutes, resampleBars } from './resample.ts';
 import { selectTradingDates } from './tradingDates.ts';
+import { finerSpacedBars, finerSpacingWarning } from './barSpacing.ts';
 
 export interface LoadBarsOptions {
   /** Zone of naive timestamps (default America/New_York). */
@@ -27,6 +28,8 @@ export interface LoadBarsResult {
   problems: DataProblem[];
   /** One-line summary of dropped rows (repair policy), or null. */
   repairSummary: string | null;
+  /** Things the caller should show the user (mixed bar sizes, ...); the data was loaded anyway. */
+  warnings: string[];
 }
 
 /** Loads, validates, optionally resamples and date-filters a bar file. */
@@ -34,6 +37,7 @@ export async function loadBars(file: string, options: LoadBarsOptions = {}): Pro
   const r = await readBarsCsv(file, { timezone: options.timezone, policy: options.policy });
   const sourceBarMinutes = detectBarMinutes(r.series);
   let series = r.series;
+  const warnings: string[] = [];
   if (options.barMinutes !== undefined && sourceBarMinutes !== null && sourceBarMinutes !== options.barMinutes) {
     if (sourceBarMinutes > options.barMinutes || options.barMinutes % sourceBarMinutes !== 0) {
       throw new DataError(
@@ -44,6 +48,12 @@ export async function loadBars(file: string, options: LoadBarsOptions = {}): Pro
       );
     }
     series = resampleBars(series, options.barMinutes);
+  } else if (options.barMinutes !== undefined && sourceBarMinutes === options.barMinutes) {
+    const finer = finerSpacedBars(series, sourceBarMinutes);
+    if (finer) {
+      warnings.push(finerSpacingWarning(file, sourceBarMinutes, finer));
+      series = resampleBars(series, options.barMinutes);
+    }
   }
   series = selectTradingDates(series, options.from, options.to);
   if (series.length === 0) {
@@ -52,5 +62,14 @@ export async function loadBars(file: string, options: LoadBarsOptions = {}): Pro
       `${file}: no bars${options.from || options.to ? ` between ${options.from ?? 'start'} and ${options.to ?? 'end'}` : ''}`,
     );
   }
-  return { series, file, sourceBarMinutes, rowsRead: r.rowsRead, dropped: r.dropped, problems: r.problems, repairSummary: summarizeProblems(r) };
+  return {
+    series,
+    file,
+    sourceBarMinutes,
+    rowsRead: r.rowsRead,
+    dropped: r.dropped,
+    problems: r.problems,
+    repairSummary: summarizeProblems(r),
+    warnings,
+  };
 }

@@ -1,6 +1,6 @@
 // Parses the timestamp texts found in bar files into naive-local or absolute epoch milliseconds.
 
-import { naiveLocalMs } from '../domain/time.ts';
+import { MAX_OFFSET_MINUTES, naiveLocalMs } from '../domain/time.ts';
 
 /** Result of parsing one timestamp text: `absolute` when it carried Z/offset/epoch, else naive local. */
 export interface ParsedTimestamp {
@@ -81,7 +81,7 @@ export function parseTimestamp(raw: string): ParsedTimestamp | null {
   const rest = s.slice(pos);
   if (rest === 'Z' || rest === 'z') return { ms: local, absolute: true };
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(rest);
-  if (!m) return null;
+  if (!m || Number(m[3]) > 59 || Number(m[2]) * 60 + Number(m[3]) > MAX_OFFSET_MINUTES) return null;
   const off = (Number(m[2]) * 60 + Number(m[3])) * (m[1] === '-' ? -1 : 1);
   return { ms: local - off * 60_000, absolute: true };
 }

@@ -82,7 +82,10 @@ function usDstInForce(utcMs: number, stdOffsetMin: number): boolean {
 
 const FIXED_OFFSET = /^([+-])(\d{2}):?(\d{2})$/;
 
-/** Parses a zone name; returns the standard offset and whether US DST applies, or null if unknown. */
+/** Largest UTC offset in use anywhere (UTC+14:00, Line Islands; the lowest is UTC-12:00). */
+export const MAX_OFFSET_MINUTES = 14 * 60;
+
+/** Parses a zone name; returns the standard offset and whether US DST applies, or null if unknown (offsets beyond ±14:00 included). */
 export function parseZone(zone: ZoneName): { stdOffsetMin: number; usDst: boolean } | null {
   if (zone === 'America/New_York' || zone === 'US/Eastern' || zone === 'ET') return { stdOffsetMin: -300, usDst: true };
   if (zone === 'America/Chicago' || zone === 'US/Central' || zone === 'CT') return { stdOffsetMin: -360, usDst: true };
@@ -90,6 +93,7 @@ export function parseZone(zone: ZoneName): { stdOffsetMin: number; usDst: boolea
   const m = FIXED_OFFSET.exec(zone);
   if (m) {
     const mins = Number(m[2]) * 60 + Number(m[3]);
+    if (Number(m[3]) > 59 || mins > MAX_OFFSET_MINUTES) return null;
     return { stdOffsetMin: m[1] === '-' ? -mins : mins, usDst: false };
   }
   return null;

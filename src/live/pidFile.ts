@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../domain/errors.ts';
+import { quoteSnippet } from '../domain/textSnippet.ts';
 
 /** Signal that triggers the kill switch of a running session. */
 export const KILL_SIGNAL = 'SIGUSR2';
@@ -40,7 +41,7 @@ export function signalKill(path: string, kill: (pid: number, signal: NodeJS.Sign
     });
   }
   const pid = Number(text.trim());
-  if (!Number.isInteger(pid) || pid <= 0) throw new UsageError(`${path}: expected a process id, found ${JSON.stringify(text.trim())}`);
+  if (!Number.isInteger(pid) || pid <= 0) throw new UsageError(`${path}: expected a process id, found ${quoteSnippet(text.trim(), 40)}`);
   try {
     kill(pid, KILL_SIGNAL);
   } catch (e) {

@@ -2,6 +2,8 @@
 // training window and data hash): serialize and parse with field-by-field validation. No file I/O here.
 
 import { ModelError } from '../domain/errors.ts';
+import { minutesOfClock, parseZone } from '../domain/time.ts';
+import { cleanText, quoteSnippet } from '../domain/textSnippet.ts';
 import { ALL_REGIME_LABELS, type RegimeLabel } from '../domain/regime.ts';
 import { FEATURE_NAMES, type FeatureSpec } from './features/featureSpec.ts';
 import type { Standardization } from './features/standardization.ts';
@@ -70,15 +72,26 @@ export function regimeModelToJson(m: RegimeModel): string {
 
 type Obj = Record<string, unknown>;
 
+/** What was found, already described ("BULL" listed twice), rather than a value to render. */
+class Found {
+  constructor(readonly text: string) {}
+}
+
 function err(src: string, path: string, expected: string, found: unknown): never {
   const f =
-    found === undefined
-      ? 'nothing'
-      : Array.isArray(found)
-        ? `an array of ${found.length}`
-        : typeof found === 'object'
-          ? 'an object'
-          : JSON.stringify(found);
+    found instanceof Found
+      ? found.text
+      : found === undefined
+        ? 'nothing'
+        : Array.isArray(found)
+          ? `an array of ${found.length}`
+          : typeof found === 'object'
+            ? found === null
+              ? 'null'
+              : 'an object'
+            : typeof found === 'string'
+              ? quoteSnippet(found)
+              : JSON.stringify(found);
   throw new ModelError('MODEL_INVALID', `${src}: ${path} must be ${expected} (found ${f})`, { hint: 'retrain with `txbot train`' });
 }
 
@@ -112,8 +125,9 @@ function flat(src: string, v: unknown, path: string, shape: number[]): Float64Ar
 function parseParams(src: string, h: Obj): HmmParams {
   const k = num(src, h, 'n_states', 'hmm');
   const d = num(src, h, 'n_features', 'hmm');
-  if (!Number.isInteger(k) || k < 1) err(src, 'hmm.n_states', 'an integer >= 1', k);
-  if (!Number.isInteger(d) || d < 1) err(src, 'hmm.n_features', 'an integer >= 1', d);
+  // Labels are distinct regime labels and features distinct feature names, which bounds both sizes.
+  if (!Number.isInteger(k) || k < 1 || k > ALL_REGIME_LABELS.length) err(src, 'hmm.n_states', `an integer 1..${ALL_REGIME_LABELS.length}`, k);
+  if (!Number.isInteger(d) || d < 1 || d > FEATURE_NAMES.length) err(src, 'hmm.n_features', `an integer 1..${FEATURE_NAMES.length}`, d);
   const cov = h.covariance;
   if (cov !== 'diag' && cov !== 'full') err(src, 'hmm.covariance', '"diag" or "full"', cov);
   const p: HmmParams = {
@@ -130,19 +144,38 @@ function parseParams(src: string, h: Obj): HmmParams {
   return p;
 }
 
+/** A rolling window length: an integer >= 2 bars (as config hmm.realized_vol_bars / volume_ratio_bars). */
+function windowBars(src: string, f: Obj, key: string): number {
+  const v = num(src, f, key, 'features');
+  if (!Number.isInteger(v) || v < 2) err(src, `features.${key}`, 'an integer >= 2 (bars)', v);
+  return v;
+}
+
+const VWAP_PRICE_SOURCES = ['typical', 'close', 'ohlc4'] as const;
+
 function parseFeatures(src: string, f: Obj, d: number): FeatureSpec {
   const names = f.names;
   if (!Array.isArray(names) || names.length !== d || names.some((n) => !(FEATURE_NAMES as readonly unknown[]).includes(n))) {
     err(src, 'features.names', `${d} of ${FEATURE_NAMES.join(', ')}`, names);
   }
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) err(src, 'features.names', 'distinct feature names', new Found(`${JSON.stringify(twice)} listed twice`));
+  if (!names.includes('log_return'))
+    err(src, 'features.names', 'a list including log_return (states are labelled by its mean)', new Found(names.join(', ')));
   for (const key of ['rthOnly', 'trainRthOnly'] as const) if (typeof f[key] !== 'boolean') err(src, `features.${key}`, 'true or false', f[key]);
   for (const key of ['vwapAnchorTime', 'vwapTimeZone', 'vwapPriceSource'] as const)
     if (typeof f[key] !== 'string') err(src, `features.${key}`, 'a string', f[key]);
+  if (Number.isNaN(minutesOfClock(f.vwapAnchorTime as string)))
+    err(src, 'features.vwapAnchorTime', 'a clock time "HH:MM" (00:00-23:59)', f.vwapAnchorTime);
+  if (parseZone(f.vwapTimeZone as string) === null)
+    err(src, 'features.vwapTimeZone', 'a time zone (America/New_York, America/Chicago, UTC or an offset like +02:00)', f.vwapTimeZone);
+  if (!(VWAP_PRICE_SOURCES as readonly unknown[]).includes(f.vwapPriceSource))
+    err(src, 'features.vwapPriceSource', `one of ${VWAP_PRICE_SOURCES.join(', ')}`, f.vwapPriceSource);
   const src2 = f as unknown as FeatureSpec;
   return {
     names: names as FeatureSpec['names'],
-    realizedVolBars: num(src, f, 'realizedVolBars', 'features'),
-    volumeRatioBars: num(src, f, 'volumeRatioBars', 'features'),
+    realizedVolBars: windowBars(src, f, 'realizedVolBars'),
+    volumeRatioBars: windowBars(src, f, 'volumeRatioBars'),
     rthOnly: src2.rthOnly,
     trainRthOnly: src2.trainRthOnly,
     vwapAnchorTime: src2.vwapAnchorTime,
@@ -157,7 +190,7 @@ export function regimeModelFromJson(text: string, src: string): RegimeModel {
   try {
     j = JSON.parse(text);
   } catch (e) {
-    throw new ModelError('MODEL_INVALID', `${src}: not valid JSON (${(e as Error).message})`);
+    throw new ModelError('MODEL_INVALID', `${src}: not valid JSON (${cleanText((e as Error).message)})`);
   }
   const root = obj(src, j, '(root)');
   if (root.format !== REGIME_MODEL_FORMAT) err(src, 'format', `"${REGIME_MODEL_FORMAT}"`, root.format);
@@ -173,6 +206,8 @@ export function regimeModelFromJson(text: string, src: string): RegimeModel {
   if (!Array.isArray(labels) || labels.length !== k || labels.some((l) => !(ALL_REGIME_LABELS as readonly unknown[]).includes(l))) {
     err(src, 'labels', `${k} regime labels`, labels);
   }
+  const repeated = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (repeated !== undefined) err(src, 'labels', `${k} distinct regime labels`, new Found(`${JSON.stringify(repeated)} listed twice`));
   const st = obj(src, root.standardization, 'standardization');
   const mean = Array.from(flat(src, st.mean, 'standardization.mean', [d]));
   const std = Array.from(flat(src, st.std, 'standardization.std', [d]));

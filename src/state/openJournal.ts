@@ -14,6 +14,8 @@ export interface OpenJournalOptions {
   readonly baseDir: string;
   /** Fail with JOURNAL_NOT_FOUND rather than create a missing SQLite file (readers). Default false. */
   readonly mustExist?: boolean;
+  /** Readers: open read-only, never create or migrate; refuse a store that is not a txbot journal. Default false. */
+  readonly readOnly?: boolean;
   /** PostgreSQL schema (default public). */
   readonly postgresSchema?: string;
 }
@@ -33,7 +35,7 @@ export async function openJournal(journalConfig: Config['journal'], options: Ope
     case 'memory':
       return new MemoryJournal();
     case 'sqlite':
-      return SqliteJournal.open(sqliteJournalPath(journalConfig, options.baseDir), { mustExist: options.mustExist });
+      return SqliteJournal.open(sqliteJournalPath(journalConfig, options.baseDir), { mustExist: options.mustExist, readOnly: options.readOnly });
     case 'postgres': {
       const url = journalConfig.postgres_url;
       if (!url) {
@@ -41,7 +43,7 @@ export async function openJournal(journalConfig: Config['journal'], options: Ope
           hint: 'set journal.postgres_url or TXBOT__JOURNAL__POSTGRES_URL',
         });
       }
-      return PostgresJournal.connect({ connectionString: url, schema: options.postgresSchema });
+      return PostgresJournal.connect({ connectionString: url, schema: options.postgresSchema, readOnly: options.readOnly });
     }
   }
 }

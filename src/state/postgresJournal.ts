@@ -5,6 +5,7 @@ import pg from 'pg';
 import { JournalError } from './journalError.ts';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
 import type { SqlDriver, SqlExecutor } from './sqlDriver.ts';
+import { requireTxbotJournal } from './schemaCheck.ts';
 import { migrate, SqlJournal } from './sqlJournal.ts';
 import type { Row } from './sqlRows.ts';
 
@@ -18,6 +19,8 @@ export interface PostgresJournalOptions {
   readonly connectTimeoutMs?: number;
   /** application_name shown in pg_stat_activity; default txbot-journal. */
   readonly applicationName?: string;
+  /** Readers: a read-only session that never creates the schema or migrates, and refuses a store that is not a txbot journal. */
+  readonly readOnly?: boolean;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -183,6 +186,11 @@ export class PostgresJournal extends SqlJournal {
     const openClient = clientFactory(options, where);
     const driver = new PostgresDriver(await openClient(), where, openClient);
     try {
+      if (options.readOnly) {
+        await driver.exec('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
+        await requireTxbotJournal(driver, POSTGRES_MIGRATIONS);
+        return new PostgresJournal(driver);
+      }
       if (schema !== undefined) {
         // Two processes creating the same schema at once collide on pg_namespace; the lock orders them.
         await driver.transaction(async (tx) => {

@@ -34,6 +34,7 @@ import {
   riskStateFromRow,
   TRADE_COLUMNS,
   tradeFromRow,
+  numberColumn,
   tradeParams,
 } from './sqlRows.ts';
 import {
@@ -271,7 +272,7 @@ export class SqlJournal implements Journal {
       validateTradingDate('dailySummary', tradingDate);
       const trades = (await this.driver.all('SELECT * FROM trades WHERE trading_date = ? ORDER BY exit_ts_ms, seq', [tradingDate])).map(tradeFromRow);
       const eod = await this.driver.all('SELECT balance_usd FROM end_of_day WHERE trading_date = ?', [tradingDate]);
-      return summarizeDay(tradingDate, trades, eod.length ? Number(eod[0]!.balance_usd) : null);
+      return summarizeDay(tradingDate, trades, eod.length ? numberColumn('end_of_day', eod[0]!, 'balance_usd') : null);
     });
   }
 

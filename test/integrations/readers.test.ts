@@ -57,4 +57,3 @@ describe('readCalendarCsv', () => {
     expect(readCalendarCsv(join(sharedDir, SHARED_CALENDAR_FILE)).size).toBe(563);
   });
 });
-

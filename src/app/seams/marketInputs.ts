@@ -29,7 +29,11 @@ export function marketInputsFor(
 ): MarketInputsHandle {
   const config = loaded.config;
   const sourceMode = mode === 'paper' || mode === 'live' ? mode : 'backtest';
-  const sources = createIntegrationSources(loaded, { ...deps, cacheDir: resolveConfigPath(loaded, config.filters.cache_dir) }, { mode: sourceMode, symbols });
+  const sources = createIntegrationSources(
+    loaded,
+    { ...deps, cacheDir: resolveConfigPath(loaded, config.filters.cache_dir) },
+    { mode: sourceMode, symbols },
+  );
   const symbol = symbols[0]!;
   return {
     inputs: {

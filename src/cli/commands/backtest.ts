@@ -10,7 +10,9 @@ import { loadModelFile } from '../../state/modelFiles.ts';
 import { createProgress } from '../progress.ts';
 import { emProgressPrinter } from '../emProgress.ts';
 import { note, out } from '../output.ts';
-import { parseDateOption } from '../options.ts';
+import { checkModelAgainstConfig, noteLoadResult } from '../loadNotes.ts';
+import { parseDateRangeOptions, parsePolicyOption } from '../optionValues.ts';
+import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from '../outputPath.ts';
 import { printSummary } from '../summaryPrinter.ts';
 import { runRetrainBacktestCommand, type RetrainBacktestOpts as BacktestOpts } from '../retrainBacktest.ts';
 
@@ -44,17 +46,20 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
   if (opts.retrain) return runRetrainBacktestCommand(opts);
   if (!opts.model && !opts.train) throw new UsageError('give --model FILE (a trained model) or --train (fit on the same bars, in-sample)');
   if (opts.model && opts.train) throw new UsageError('--model and --train exclude each other');
+  checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
+  const policy = parsePolicyOption(opts.policy);
+  const range = parseDateRangeOptions(opts);
   const loaded = loadConfig({ file: opts.config });
   const model = opts.model ? loadModelFile(opts.model) : null;
+  if (model) checkModelAgainstConfig(opts.model!, model, loaded.config);
   note(`loading ${opts.data} ...`);
   const data = await loadBars(opts.data, {
     timezone: loaded.config.data.timezone,
-    policy: opts.policy ?? loaded.config.data.policy,
+    policy: policy ?? loaded.config.data.policy,
     barMinutes: loaded.config.data.bar_minutes,
-    from: parseDateOption('--from', opts.from),
-    to: parseDateOption('--to', opts.to),
+    ...range,
   });
-  if (data.repairSummary) note(data.repairSummary);
+  noteLoadResult(data);
   if (opts.train) note('training the HMM on the same bars (in-sample) ...');
   let progress: ReturnType<typeof createProgress> | null = null;
   const result = runBacktestJob(buildRunContext(loaded, 'backtest'), {

@@ -3,7 +3,9 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../config/index.ts';
-import { out } from '../output.ts';
+import { ConfigError } from '../../domain/errors.ts';
+import { configFileProblems } from '../configFiles.ts';
+import { note, out } from '../output.ts';
 
 export function registerConfigCommand(program: Command): void {
   const config = program.command('config').description('Check or show the configuration');
@@ -14,6 +16,13 @@ export function registerConfigCommand(program: Command): void {
     .addHelpText('after', '\nExamples:\n  txbot config check\n  txbot config check my-config.yaml')
     .action((file?: string) => {
       const loaded = loadConfig({ file });
+      const files = configFileProblems(loaded);
+      if (files.problems.length)
+        throw new ConfigError(
+          `${loaded.sourcePath ?? 'embedded defaults'}: ${files.problems.length} problem(s) with files the configuration names`,
+          files.problems,
+        );
+      for (const n of files.notes) note(`note: ${n}`);
       out(
         `OK: ${loaded.sourcePath ?? 'embedded defaults'} is valid (${loaded.config.hmm.n_states} states, instrument ${loaded.config.backtest.instrument})`,
       );

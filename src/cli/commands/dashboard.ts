@@ -3,11 +3,12 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { UsageError } from '../../domain/errors.ts';
 import { loadConfig } from '../../config/index.ts';
 import { readSecret } from '../../log/secrets.ts';
 import { startDashboard } from '../../monitor/dashboard/server.ts';
 import { openJournal, sqliteJournalPath, SqliteJournal, type Journal } from '../../state/index.ts';
-import { parseIntOption } from '../options.ts';
+import { parsePortOption } from '../optionValues.ts';
 import { note, out } from '../output.ts';
 
 interface DashboardOptions {
@@ -20,17 +21,17 @@ interface DashboardOptions {
 
 /** The journal to show: --journal, else the configured one when it exists; null without one. */
 async function journalToShow(opts: DashboardOptions, loaded: ReturnType<typeof loadConfig>): Promise<Journal | null> {
-  if (opts.journal) return SqliteJournal.open(isAbsolute(opts.journal) ? opts.journal : resolve(process.cwd(), opts.journal), { mustExist: true });
+  if (opts.journal) return SqliteJournal.open(isAbsolute(opts.journal) ? opts.journal : resolve(process.cwd(), opts.journal), { readOnly: true });
   const cfg = loaded.config.journal;
   if (cfg.kind === 'memory') return null;
   if (cfg.kind === 'sqlite' && !existsSync(sqliteJournalPath(cfg, loaded.baseDir))) return null;
-  return openJournal(cfg, { baseDir: loaded.baseDir, mustExist: true });
+  return openJournal(cfg, { baseDir: loaded.baseDir, readOnly: true });
 }
 
 async function serve(opts: DashboardOptions): Promise<void> {
   const loaded = loadConfig({ file: opts.config });
   const d = loaded.config.monitoring.dashboard;
-  const port = opts.port === undefined ? d.port : parseIntOption('--port', opts.port, 0);
+  const port = opts.port === undefined ? d.port : parsePortOption('--port', opts.port);
   const host = opts.host ?? d.host;
   const journal = opts.results ? null : await journalToShow(opts, loaded);
   const token = readSecret('DASHBOARD_TOKEN');
@@ -39,6 +40,11 @@ async function serve(opts: DashboardOptions): Promise<void> {
     dash = await startDashboard({ host, port, token, journal: journal ?? undefined, resultsDir: opts.results });
   } catch (err) {
     await journal?.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
+      throw new UsageError(`--host ${host} --port ${port}: cannot listen there (${code})`, {
+        hint: 'use a free port (or --port 0) on a local address',
+      });
     throw err;
   }
   // the token stays out of the printed URL (stdout may be logged)

@@ -14,6 +14,7 @@ import { createProgress } from '../progress.ts';
 import { emProgressPrinter } from '../emProgress.ts';
 import { note, out } from '../output.ts';
 import { printSummary } from '../summaryPrinter.ts';
+import { checkOutputPath, RUN_OUTPUT_FOLDER } from '../outputPath.ts';
 import { printStateTable } from '../stateTable.ts';
 
 export const DEMO_ES_FILE = 'es_5min_firstrate_adj_2008-01-02_2023-03-24_ET.csv.gz';
@@ -69,6 +70,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
     .addHelpText('after', '\nExamples:\n  npm run demo\n  txbot demo --out out/demo')
     .action(async (opts: { out: string; config?: string }) => {
+      checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, [{ option: '--config', path: opts.config }]);
       const base = loadConfig({ file: opts.config });
       const plan = (await planFromSharedData(base)) ?? planFromSynthetic();
       const loaded: LoadedConfig = { ...base, config: { ...base.config, backtest: { ...base.config.backtest, instrument: plan.symbol } } };

@@ -9,7 +9,9 @@ import { dateKeyOfDays } from '../../domain/time.ts';
 import { loadModelFile } from '../../state/modelFiles.ts';
 import { replayDrift } from '../../regime/drift.ts';
 import { note, out, table } from '../output.ts';
-import { parseDateOption, parseIntOption, parseNumberOption } from '../options.ts';
+import { parseIntOption, parseNumberOption } from '../options.ts';
+import { checkModelAgainstConfig, noteLoadResult } from '../loadNotes.ts';
+import { parseDateRangeOptions, parsePolicyOption } from '../optionValues.ts';
 
 interface DriftOpts {
   data: string;
@@ -19,7 +21,7 @@ interface DriftOpts {
   threshold?: string;
   windowDays?: string;
   config?: string;
-  policy?: 'strict' | 'repair';
+  policy?: string;
 }
 
 export function registerDriftCommand(program: Command): void {
@@ -52,20 +54,22 @@ Examples:
 }
 
 async function runDriftCommand(opts: DriftOpts): Promise<void> {
+  const policy = parsePolicyOption(opts.policy);
+  const range = parseDateRangeOptions(opts);
   const loaded = loadConfig({ file: opts.config });
   const c = loaded.config;
   const thresholdFraction = opts.threshold === undefined ? c.retrain.drift_threshold : parseNumberOption('--threshold', opts.threshold, 0, 1);
   const windowDays = opts.windowDays === undefined ? c.retrain.drift_window_days : parseIntOption('--window-days', opts.windowDays, 1);
   const model = loadModelFile(opts.model);
+  checkModelAgainstConfig(opts.model, model, c);
   note(`loading ${opts.data} ...`);
   const data = await loadBars(opts.data, {
     timezone: c.data.timezone,
-    policy: opts.policy ?? c.data.policy,
+    policy: policy ?? c.data.policy,
     barMinutes: c.data.bar_minutes,
-    from: parseDateOption('--from', opts.from),
-    to: parseDateOption('--to', opts.to),
+    ...range,
   });
-  if (data.repairSummary) note(data.repairSummary);
+  noteLoadResult(data);
   const days = replayDrift(data.series, model, { thresholdFraction, windowDays });
   const base = model.training.logLikelihoodPerBar;
   out(

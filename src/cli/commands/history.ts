@@ -5,7 +5,8 @@ import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readSync, w
 import type { Command } from 'commander';
 import { barSeriesFromBars } from '../../domain/bar.ts';
 import { DataError, UsageError } from '../../domain/errors.ts';
-import { DAY_MS } from '../../domain/time.ts';
+import { DAY_MS, daysOfDateKey } from '../../domain/time.ts';
+import { quoteSnippet } from '../../domain/textSnippet.ts';
 import { barsToCsv, isoUtc } from '../../data/index.ts';
 import { loadConfig } from '../../config/index.ts';
 import { connectClient, gatewayEndpoints, GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
@@ -16,6 +17,7 @@ import { BarUnit } from '../../broker/projectx/types.ts';
 import { createProgress } from '../progress.ts';
 import { note, out } from '../output.ts';
 import { parseIntOption } from '../options.ts';
+import { BAR_CSV_OUTPUT_FILE, checkOutputPath } from '../outputPath.ts';
 
 const UNITS: Record<string, BarUnit> = {
   second: BarUnit.Second,
@@ -30,6 +32,8 @@ const HEADER = 'timestamp,open,high,low,close,volume';
 /** A --from/--to value: YYYY-MM-DD (UTC midnight; --to means the end of that day) or an ISO time. */
 export function parseRangeBound(flag: string, value: string, endOfDay: boolean): number {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  if (Number.isNaN(daysOfDateKey(value.slice(0, 10))))
+    throw new UsageError(`${flag} must be a real date YYYY-MM-DD or an ISO time (got ${quoteSnippet(value)})`);
   const ms = parseTimestampUtcMs(dateOnly ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(ms)) throw new UsageError(`${flag} must be a date YYYY-MM-DD or an ISO time (got "${value}")`);
   return dateOnly && endOfDay ? ms + DAY_MS : ms;
@@ -111,6 +115,7 @@ export function registerHistoryCommand(program: Command): void {
       const fromMs = parseRangeBound('--from', opts.from, false);
       const toMs = parseRangeBound('--to', opts.to, true);
       if (toMs <= fromMs) throw new UsageError(`--to must be after --from (got ${opts.from} .. ${opts.to})`);
+      checkOutputPath('--out', opts.out, BAR_CSV_OUTPUT_FILE, [{ option: '--config', path: opts.config }]);
       const endpoints = gatewayEndpoints(loadConfig({ file: opts.config }).config, opts);
       const client = connectClient(endpoints);
       const live = opts.live ?? endpoints.live;

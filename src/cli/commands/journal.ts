@@ -29,7 +29,7 @@ interface ShowOptions {
 async function openForReading(opts: ShowOptions): Promise<{ journal: Journal; where: string }> {
   if (opts.journal) {
     const path = isAbsolute(opts.journal) ? opts.journal : resolve(process.cwd(), opts.journal);
-    return { journal: await SqliteJournal.open(path, { mustExist: true }), where: opts.journal };
+    return { journal: await SqliteJournal.open(path, { readOnly: true }), where: opts.journal };
   }
   const loaded = loadConfig({ file: opts.config });
   const cfg = loaded.config.journal;
@@ -39,7 +39,7 @@ async function openForReading(opts: ShowOptions): Promise<{ journal: Journal; wh
     });
   }
   const where = cfg.kind === 'sqlite' ? sqliteJournalPath(cfg, loaded.baseDir) : describePostgresTarget(cfg.postgres_url ?? '');
-  return { journal: await openJournal(cfg, { baseDir: loaded.baseDir, mustExist: true }), where };
+  return { journal: await openJournal(cfg, { baseDir: loaded.baseDir, readOnly: true }), where };
 }
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();

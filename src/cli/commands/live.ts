@@ -8,6 +8,7 @@ import { checkSessionOptions, runSessionCommand, type SessionCliOptions } from '
 import type { Config } from '../../config/index.ts';
 import { note, out } from '../output.ts';
 import { sessionOptions } from './paper.ts';
+import { checkSessionFiles } from '../sessionOutputs.ts';
 
 /** The lines shown before a live session starts (and when it refuses to). */
 export function liveBanner(config: Config, accountId: number, apiUrl: string = config.projectx.api_url): string[] {
@@ -48,6 +49,7 @@ Examples:
           hint: 'use `txbot paper` to trade the same session without orders reaching the venue',
         });
       }
+      checkSessionFiles(opts);
       await runSessionCommand('live', opts, out);
     });
 }

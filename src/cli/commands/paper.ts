@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
 import { runSessionCommand, type SessionCliOptions } from '../../app/sessionCommand.ts';
 import { out } from '../output.ts';
+import { checkSessionFiles } from '../sessionOutputs.ts';
 
 /** Adds the options paper and live share. */
 export function sessionOptions(cmd: Command): Command {
@@ -39,5 +40,8 @@ Examples:
   txbot paper --account 1001 --model models/nq.json --dashboard-port 0    # prints "dashboard http://127.0.0.1:<port>"
   txbot kill`,
     )
-    .action((opts: SessionCliOptions) => runSessionCommand('paper', opts, out));
+    .action((opts: SessionCliOptions) => {
+      checkSessionFiles(opts);
+      return runSessionCommand('paper', opts, out);
+    });
 }

@@ -11,7 +11,9 @@ import { runReplay } from '../../app/replay.ts';
 import { createLogger } from '../../log/logger.ts';
 import { createProgress } from '../progress.ts';
 import { note, out } from '../output.ts';
-import { parseDateOption } from '../options.ts';
+import { checkModelAgainstConfig, noteLoadResult } from '../loadNotes.ts';
+import { parseDateRangeOptions } from '../optionValues.ts';
+import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from '../outputPath.ts';
 import { printSummary } from '../summaryPrinter.ts';
 
 interface ReplayOpts {
@@ -55,19 +57,22 @@ Examples:
     .action(async (opts: ReplayOpts) => {
       if (opts.execution !== 'sim-broker' && opts.execution !== 'gateway')
         throw new UsageError(`--execution must be sim-broker or gateway (got "${opts.execution}")`);
+      checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
+      const range = parseDateRangeOptions(opts);
       const loaded = loadConfig({ file: opts.config });
       const config = loaded.config;
+      const saved = opts.model ? loadModelFile(opts.model) : null;
+      if (saved) checkModelAgainstConfig(opts.model!, saved, config);
       note(`loading ${opts.data} ...`);
       const data = await loadBars(opts.data, {
         timezone: config.data.timezone,
         policy: config.data.policy,
         barMinutes: config.data.bar_minutes,
-        from: parseDateOption('--from', opts.from),
-        to: parseDateOption('--to', opts.to),
+        ...range,
       });
-      if (data.repairSummary) note(data.repairSummary);
+      noteLoadResult(data);
       let model;
-      if (opts.model) model = loadModelFile(opts.model);
+      if (saved) model = saved;
       else {
         note('training the HMM on the same bars (in-sample) ...');
         model = trainRegimeModel(data.series, config).model;

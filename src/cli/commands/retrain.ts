@@ -10,7 +10,10 @@ import { LocalModelStore } from '../../state/localModelStore.ts';
 import { runRetrain, type RetrainOutcome } from '../../regime/retrain/index.ts';
 import { emProgressPrinter } from '../emProgress.ts';
 import { note, out, table } from '../output.ts';
-import { parseDateOption, parseIntOption } from '../options.ts';
+import { parseIntOption } from '../options.ts';
+import { checkModelAgainstConfig, noteLoadResult } from '../loadNotes.ts';
+import { parseCalendarDateOption, parsePolicyOption } from '../optionValues.ts';
+import { checkOutputPath, runInputs, type OutputSpec } from '../outputPath.ts';
 
 interface RetrainOpts {
   data: string;
@@ -20,7 +23,7 @@ interface RetrainOpts {
   to?: string;
   out: string;
   config?: string;
-  policy?: 'strict' | 'repair';
+  policy?: string;
 }
 
 export function registerRetrainCommand(program: Command): void {
@@ -52,20 +55,27 @@ Examples:
     .action((opts: RetrainOpts) => runRetrainCommand(opts));
 }
 
+/** A model store folder: any other content is left alone, and the current model may live inside it. */
+const MODEL_STORE_FOLDER: OutputSpec = { kind: 'folder', names: null, inputsMayBeInside: true };
+
 async function runRetrainCommand(opts: RetrainOpts): Promise<void> {
+  checkOutputPath('--out', opts.out, MODEL_STORE_FOLDER, runInputs(opts));
+  const policy = parsePolicyOption(opts.policy);
+  const to = parseCalendarDateOption('--to', opts.to);
   const loaded = loadConfig({ file: opts.config });
   const c = loaded.config;
   const windowDays = opts.windowDays === undefined ? c.retrain.window_days : parseIntOption('--window-days', opts.windowDays, 2);
   const validationDays = opts.validationDays === undefined ? c.retrain.validation_days : parseIntOption('--validation-days', opts.validationDays, 1);
   const current = loadModelFile(opts.model);
+  checkModelAgainstConfig(opts.model, current, c);
   note(`loading ${opts.data} ...`);
   const data = await loadBars(opts.data, {
     timezone: c.data.timezone,
-    policy: opts.policy ?? c.data.policy,
+    policy: policy ?? c.data.policy,
     barMinutes: c.data.bar_minutes,
-    to: parseDateOption('--to', opts.to),
+    to,
   });
-  if (data.repairSummary) note(data.repairSummary);
+  noteLoadResult(data);
   const store = await LocalModelStore.open(opts.out, { keep: c.retrain.keep_models });
   note(`training on ${windowDays} trading days before the last ${validationDays} (held out) ...`);
   const o = runRetrain(data.series, current, c, { windowDays, validationDays }, { onIteration: emProgressPrinter('retrain') });

@@ -7,8 +7,10 @@ import { GatewaySimulator, defaultSimContracts } from '../../broker/projectx/sim
 import { systemClock } from '../../domain/clock.ts';
 import { parseTimestampUtcMs } from '../../broker/projectx/parse.ts';
 import { UsageError } from '../../domain/errors.ts';
+import { daysOfDateKey } from '../../domain/time.ts';
 import { note, out } from '../output.ts';
-import { parseIntOption, parseNumberOption } from '../options.ts';
+import { parseNumberOption } from '../options.ts';
+import { parsePortOption, parseZoneOption } from '../optionValues.ts';
 
 interface SimGatewayOptions {
   data: string;
@@ -46,13 +48,14 @@ export function registerSimGatewayCommand(program: Command): void {
       ].join('\n'),
     )
     .action(async (opts: SimGatewayOptions) => {
-      const port = parseIntOption('--port', opts.port, 0);
+      const port = parsePortOption('--port', opts.port);
+      const timezone = parseZoneOption('--timezone', opts.timezone);
       const speed = parseNumberOption('--speed', opts.speed, 0);
       const root = opts.symbol.toUpperCase();
       const contract = defaultSimContracts().find((c) => c.activeContract && c.id.startsWith(`CON.F.US.${root}.`));
       if (!contract) throw new UsageError(`--symbol must be one of MNQ, MES, M2K, MGC (got "${opts.symbol}")`);
       note(`loading ${opts.data} ...`);
-      const { series } = await loadBars(opts.data, { timezone: opts.timezone });
+      const { series } = await loadBars(opts.data, { timezone });
       const bars = Array.from({ length: series.length }, (_, i) => barAt(series, i));
       const sim = new GatewaySimulator({
         bars: { [contract.id]: bars },
@@ -62,10 +65,16 @@ export function registerSimGatewayCommand(program: Command): void {
       });
       if (opts.start) {
         const startMs = parseTimestampUtcMs(opts.start);
-        if (Number.isNaN(startMs)) throw new UsageError(`--start must be an ISO time such as 2024-01-02T14:30:00Z (got "${opts.start}")`);
+        if (Number.isNaN(startMs) || Number.isNaN(daysOfDateKey(opts.start.slice(0, 10))))
+          throw new UsageError(`--start must be an ISO time such as 2024-01-02T14:30:00Z (got "${opts.start}")`);
         sim.advanceTo(startMs);
       }
-      const address = await sim.start(port, opts.host);
+      const address = await sim.start(port, opts.host).catch((e: unknown) => {
+        const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+        throw new UsageError(`--host ${opts.host} --port ${port}: cannot listen there (${code})`, {
+          hint: code === 'EADDRINUSE' ? 'another program uses the port; pick another or --port 0' : 'use a local address such as 127.0.0.1',
+        });
+      });
       if (speed > 0) sim.runAtSpeed(speed);
       out(`sim-gateway listening on ${address.apiUrl} (REST ${address.apiUrl}/api, hubs ${address.rtcUrl}/hubs/user and /hubs/market)`);
       note(`serving ${bars.length} bars as ${contract.id}; ${speed > 0 ? `replaying at ${speed}x` : 'history only (no replay)'}; Ctrl-C stops`);

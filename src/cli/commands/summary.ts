@@ -16,13 +16,13 @@ interface SummaryOptions {
 }
 
 async function openReadOnly(opts: SummaryOptions, journalConfig: ReturnType<typeof loadConfig>): Promise<Journal> {
-  if (opts.journal) return SqliteJournal.open(isAbsolute(opts.journal) ? opts.journal : resolve(process.cwd(), opts.journal), { mustExist: true });
+  if (opts.journal) return SqliteJournal.open(isAbsolute(opts.journal) ? opts.journal : resolve(process.cwd(), opts.journal), { readOnly: true });
   if (journalConfig.config.journal.kind === 'memory') {
     throw new JournalError('JOURNAL_NOT_FOUND', 'journal.kind is memory: nothing is kept between runs, so there is no day to summarize', {
       hint: 'set journal.kind to sqlite or postgres, or pass --journal PATH',
     });
   }
-  return openJournal(journalConfig.config.journal, { baseDir: journalConfig.baseDir, mustExist: true });
+  return openJournal(journalConfig.config.journal, { baseDir: journalConfig.baseDir, readOnly: true });
 }
 
 async function summary(opts: SummaryOptions): Promise<void> {

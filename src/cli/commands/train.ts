@@ -1,7 +1,7 @@
 // `txbot train`: fit the regime HMM on a bar file and save the model as versioned JSON, printing EM
 // progress and a per-state table (label, mean return, volatility, occupancy, duration, transitions).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.ts';
@@ -10,7 +10,9 @@ import { dateKeyOfDays } from '../../domain/time.ts';
 import { sessionInfo } from '../../domain/session.ts';
 import { regimeModelToJson, trainRegimeModel, type EmIteration } from '../../regime/index.ts';
 import { note, out } from '../output.ts';
-import { parseDateOption } from '../options.ts';
+import { noteLoadResult } from '../loadNotes.ts';
+import { parseDateRangeOptions, parsePolicyOption } from '../optionValues.ts';
+import { checkOutputPath, MODEL_OUTPUT_FILE, writeFileAtomic } from '../outputPath.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { printStateTable } from '../stateTable.ts';
 
@@ -20,7 +22,7 @@ interface TrainOpts {
   to?: string;
   config?: string;
   out: string;
-  policy?: 'strict' | 'repair';
+  policy?: string;
 }
 
 export function registerTrainCommand(program: Command): void {
@@ -45,17 +47,22 @@ Examples:
 }
 
 async function runTrainCommand(opts: TrainOpts): Promise<void> {
+  const outPath = checkOutputPath('--out', opts.out, MODEL_OUTPUT_FILE, [
+    { option: '--data', path: opts.data },
+    { option: '--config', path: opts.config },
+  ]);
+  const policy = parsePolicyOption(opts.policy);
+  const range = parseDateRangeOptions(opts);
   const loaded = loadConfig({ file: opts.config });
   const c = loaded.config;
   note(`loading ${opts.data} ...`);
   const data = await loadBars(opts.data, {
     timezone: c.data.timezone,
-    policy: opts.policy ?? c.data.policy,
+    policy: policy ?? c.data.policy,
     barMinutes: c.data.bar_minutes,
-    from: parseDateOption('--from', opts.from),
-    to: parseDateOption('--to', opts.to),
+    ...range,
   });
-  if (data.repairSummary) note(data.repairSummary);
+  noteLoadResult(data);
   const s = data.series;
   note(
     `${s.length} bars loaded; training a ${c.hmm.n_states}-state ${c.hmm.covariance} HMM, features ${c.hmm.features.join(', ')}, ${c.hmm.restarts} restart(s) x up to ${c.hmm.n_iter} iterations`,
@@ -80,7 +87,7 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
       `${t.iterations} iterations, ${t.converged ? 'converged' : 'not converged'}; log-likelihood per bar ${t.logLikelihoodPerBar.toFixed(4)}`,
   );
   printStateTable(result);
-  mkdirSync(dirname(opts.out), { recursive: true });
-  writeFileSync(opts.out, regimeModelToJson(result.model));
+  mkdirSync(dirname(outPath), { recursive: true });
+  writeFileAtomic(outPath, regimeModelToJson(result.model));
   out(`model written to ${opts.out}`);
 }

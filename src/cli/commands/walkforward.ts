@@ -10,7 +10,10 @@ import { buildRunContext } from '../../app/runContext.ts';
 import { writeWalkForward } from '../../backtest/walkForwardJob.ts';
 import { createProgress } from '../progress.ts';
 import { note, out } from '../output.ts';
-import { parseDateOption, parseIntOption, parseNumberOption } from '../options.ts';
+import { parseIntOption, parseNumberOption } from '../options.ts';
+import { noteLoadResult } from '../loadNotes.ts';
+import { parseDateRangeOptions } from '../optionValues.ts';
+import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from '../outputPath.ts';
 import { printSummary } from '../summaryPrinter.ts';
 
 interface WalkForwardOpts {
@@ -48,6 +51,8 @@ Examples:
   txbot walkforward --data bars.csv --split 0.7 --out out/split`,
     )
     .action(async (opts: WalkForwardOpts) => {
+      checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
+      const range = parseDateRangeOptions(opts);
       const loaded = loadConfig({ file: opts.config });
       const wf = loaded.config.walk_forward;
       const trainDays = opts.trainDays ? parseIntOption('--train-days', opts.trainDays, 1) : wf.train_days;
@@ -61,10 +66,9 @@ Examples:
         timezone: loaded.config.data.timezone,
         policy: loaded.config.data.policy,
         barMinutes: loaded.config.data.bar_minutes,
-        from: parseDateOption('--from', opts.from),
-        to: parseDateOption('--to', opts.to),
+        ...range,
       });
-      if (data.repairSummary) note(data.repairSummary);
+      noteLoadResult(data);
       const dates = tradingDatesOf(data.series);
       const windows = opts.split
         ? splitWindow(dates, parseNumberOption('--split', opts.split, 0, 1))

@@ -1,6 +1,7 @@
 // Config sections for offline runs: data loading, backtest costs, walk-forward and Combine simulation.
 
 import { z } from 'zod';
+import { knownZoneName } from '../zoneCheck.ts';
 
 export const dataSchema = z
   .strictObject({
@@ -8,8 +9,7 @@ export const dataSchema = z
       .enum(['strict', 'repair'])
       .default('strict')
       .describe('strict = stop on any bad row; repair = drop bad rows and print what was dropped.'),
-    timezone: z
-      .string()
+    timezone: knownZoneName
       .default('America/New_York')
       .describe('Time zone of naive timestamps in CSV files (America/New_York, America/Chicago, UTC, +HH:MM).'),
     bar_minutes: z.number().int().min(1).max(240).default(5).describe('Bar size the engine runs on; finer input is resampled.'),

@@ -11,7 +11,8 @@ import { SimHubServer } from './hubServer.ts';
 import { barToTicks, inferBarMs, type BarPath, type ReplayTick } from './marketReplay.ts';
 import { MatchingEngine, type SimEvent } from './matchingEngine.ts';
 import type { SimAccount, SimContract } from './model.ts';
-import { SimTokens, handleRest, type RestLogEntry } from './restApi.ts';
+import { SimTokens, TOKEN_LIFETIME_MS, handleRest, type RestLogEntry } from './restApi.ts';
+import { EventAction } from '../types.ts';
 
 /** Construction options; everything has a default. */
 export interface GatewaySimulatorOptions {
@@ -33,6 +34,8 @@ export interface GatewaySimulatorOptions {
   readonly tokenClock?: Clock;
   /** 'replayed' serves only bars the clock has passed (default); 'all' serves every bar. */
   readonly historyVisibility?: 'replayed' | 'all';
+  /** Lifetime of issued tokens, ms of the token clock (default 24 h; `faults.shortTokenLifetime` changes it later). */
+  readonly tokenLifetimeMs?: number;
 }
 
 /** Front-month (H26) and one expired (Z25) contract per micro root; fees are exchange + NFA per side. */
@@ -78,7 +81,7 @@ export interface SimAddress {
 
 export class GatewaySimulator {
   readonly clock: ManualClock;
-  readonly faults = new FaultPlan();
+  readonly faults: FaultPlan;
   readonly engine: MatchingEngine;
   readonly tokens: SimTokens;
   readonly hubs: SimHubServer;
@@ -100,11 +103,14 @@ export class GatewaySimulator {
     this.users = new Map(Object.entries(options.users ?? { 'sim-user': 'sim-key' }));
     this.barPath = options.barPath ?? 'auto';
     this.historyVisibility = options.historyVisibility ?? 'replayed';
-    this.tokens = new SimTokens(options.tokenClock ?? this.clock);
+    this.faults = new FaultPlan(() => this.clock.nowMs());
+    const lifetimeMs = options.tokenLifetimeMs ?? TOKEN_LIFETIME_MS;
+    this.tokens = new SimTokens(options.tokenClock ?? this.clock, () => this.faults.tokenLifetimeMs ?? lifetimeMs);
     this.hubs = new SimHubServer(this.clock, this.faults, (t) => this.tokens.check(t) !== null);
     this.engine = new MatchingEngine(
       () => this.eventTimeMs ?? this.clock.nowMs(),
-      (e: SimEvent) => this.hubs.publish(e),
+      (e: SimEvent) => this.publish(e),
+      this.faults,
     );
     for (const a of options.accounts ?? [{ id: 1001, name: 'SIM-50K-1', balanceUsd: 50_000, canTrade: true, simulated: true }])
       this.engine.addAccount({ ...a });
@@ -164,6 +170,15 @@ export class GatewaySimulator {
   /** Feeds one trade price directly (tests that need an exact price path). */
   tick(contractId: string, price: number, volume = 1): void {
     this.engine.tick(contractId, price, volume);
+  }
+
+  /** Hands an engine event to the hubs; a position opening may trigger the armed hub drop right after it. */
+  private publish(e: SimEvent): void {
+    this.hubs.publish(e);
+    if (e.hub === 'user' && e.target === 'GatewayUserPosition' && (e.payload as { action?: EventAction }).action === EventAction.Create) {
+      const drop = this.faults.takeHubDropOnPositionOpen();
+      if (drop) this.hubs.dropConnections(drop.downForMs, drop.hub);
+    }
   }
 
   /** The only account by default. */

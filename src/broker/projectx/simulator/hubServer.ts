@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock } from '../../../domain/clock.ts';
-import type { FaultPlan } from './faults.ts';
+import type { FaultPlan, HubSelection } from './faults.ts';
 import type { SimEvent } from './matchingEngine.ts';
 
 /** SignalR record separator. */
@@ -93,7 +93,7 @@ export class SimHubServer {
       socket.destroy();
     };
     if (!hub) return refuse(404, 'Not Found');
-    if (this.clock.nowMs() < this.faults.hubDownUntilMs) return refuse(503, 'Service Unavailable');
+    if (this.clock.nowMs() < this.faults.hubDownUntil(hub)) return refuse(503, 'Service Unavailable');
     if (!this.authenticate(token)) return refuse(401, 'Unauthorized');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, hub));
   }
@@ -189,11 +189,19 @@ export class SimHubServer {
     for (const c of this.connections) if (c.handshaken) c.socket.send(frame);
   }
 
-  /** Fault: kills every hub connection; with `downForMs`, refuses new ones until the simulator clock passes it. */
-  dropConnections(downForMs = 0): void {
-    if (downForMs > 0) this.faults.hubDownUntilMs = this.clock.nowMs() + downForMs;
-    for (const c of this.connections) c.socket.terminate();
-    this.connections.clear();
+  /** Fault: kills every connection of `hub` (default both); with `downForMs`, refuses new ones until the simulator clock passes it. */
+  dropConnections(downForMs = 0, hub: HubSelection = 'both'): void {
+    if (downForMs > 0) {
+      const until = this.clock.nowMs() + downForMs;
+      if (hub === 'both') this.faults.hubDownUntilMs = until;
+      else if (hub === 'user') this.faults.userHubDownUntilMs = until;
+      else this.faults.marketHubDownUntilMs = until;
+    }
+    for (const c of [...this.connections]) {
+      if (hub !== 'both' && c.hub !== hub) continue;
+      c.socket.terminate();
+      this.connections.delete(c);
+    }
   }
 
   /** Sends a SignalR close message (type 7) to every connection, then closes them. */

@@ -3,6 +3,8 @@
 // Fill rules: market at the last price; limit at its price once touched; stop at the tick that crosses it.
 
 import { legPrice } from '../brackets.ts';
+import type { FaultPlan } from './faults.ts';
+import { positionBracketTargets } from './positionBrackets.ts';
 import { EventAction, OrderSideCode, OrderStatus, OrderType } from '../types.ts';
 import {
   accountJson,
@@ -89,10 +91,14 @@ export class MatchingEngine {
   private nextPositionId = 100;
   /** Next `partialFillCount` fills take only part of the order now, the rest on the next tick. */
   partialFillCount = 0;
+  /** Venue-attached position brackets (Position Brackets setting) per `account|contract`. */
+  private readonly positionBracketIds = new Map<string, number[]>();
 
+  /** @param faults the armed faults the engine consults (partial entry fills, position brackets); none when omitted. */
   constructor(
     private readonly nowMs: () => number,
     private readonly emit: (e: SimEvent) => void,
+    private readonly faults: Pick<FaultPlan, 'takePartialEntryFill' | 'positionBracketSetting'> | null = null,
   ) {}
 
   addAccount(a: SimAccount): void {
@@ -132,6 +138,9 @@ export class MatchingEngine {
       return refuse(2, `Order type ${OrderType[req.type] ?? req.type} is not supported by the simulator`);
     const bracketError = bracketRefusal(req);
     if (bracketError) return refuse(2, bracketError);
+    // The account setting "Position Brackets" excludes order-level brackets (the live gateway's text).
+    if (this.faults?.positionBracketSetting && (req.stopLossBracket || req.takeProfitBracket))
+      return refuse(2, 'Brackets cannot be used with Position Brackets');
     const tag = req.customTag ?? null;
     if (tag !== null && [...this.orders.values()].some((o) => o.accountId === req.accountId && o.customTag === tag))
       return refuse(2, `Custom tag '${tag}' is already in use. Custom tags must be unique across the account.`);
@@ -323,7 +332,8 @@ export class MatchingEngine {
   private matchOrder(o: SimOrder, price: number | undefined): void {
     if (price === undefined || !isWorking(o)) return;
     const buy = o.side === OrderSideCode.Bid;
-    if (o.deferredQty > 0 || o.type === OrderType.Market) this.fill(o, price);
+    // The rest of a partly filled order: a market or triggered stop fills at this price, a limit only when touched again.
+    if ((o.deferredQty > 0 && o.type !== OrderType.Limit) || o.type === OrderType.Market) this.fill(o, price);
     else if (o.type === OrderType.Limit && o.limitPrice !== null && (buy ? price <= o.limitPrice : price >= o.limitPrice)) this.fill(o, o.limitPrice);
     else if (o.type === OrderType.Stop && o.stopPrice !== null && (buy ? price >= o.stopPrice : price <= o.stopPrice)) this.fill(o, price);
   }
@@ -334,14 +344,34 @@ export class MatchingEngine {
     this.emitOrder(o, EventAction.Update);
   }
 
-  /** Fills what is left of `o` at `price` (part of it under the partial-fill fault). */
+  /** Whether `o` opens or adds to its account's position in the contract (an entry), rather than reducing it. */
+  private isEntry(o: SimOrder): boolean {
+    const net = this.positions.get(`${o.accountId}|${o.contractId}`)?.netSize ?? 0;
+    return net === 0 || Math.sign(net) === (o.side === OrderSideCode.Bid ? 1 : -1);
+  }
+
+  /** How much of `o` fills now when a partial-fill fault applies: the size, and whether the rest waits a tick or is cancelled. */
+  private partialSplit(o: SimOrder, remaining: number): { qty: number; rest: 'next-tick' | 'cancel' } | null {
+    if (remaining < 2) return null;
+    if (this.partialFillCount > 0) {
+      this.partialFillCount--;
+      return { qty: Math.ceil(remaining / 2), rest: 'next-tick' };
+    }
+    if (o.fillVolume > 0 || o.parentOrderId !== null || !this.isEntry(o)) return null;
+    const f = this.faults?.takePartialEntryFill(remaining) ?? null;
+    return f && { qty: f.qty, rest: f.remainder };
+  }
+
+  /** Fills what is left of `o` at `price` (part of it under a partial-fill fault). */
   private fill(o: SimOrder, price: number, noPartial = false): void {
     const remaining = o.size - o.fillVolume;
     let qty = remaining;
-    if (!noPartial && o.deferredQty === 0 && this.partialFillCount > 0 && remaining > 1) {
-      this.partialFillCount--;
-      qty = Math.ceil(remaining / 2);
-      o.deferredQty = remaining - qty;
+    let cancelRest = false;
+    const split = noPartial || o.deferredQty > 0 ? null : this.partialSplit(o, remaining);
+    if (split) {
+      qty = split.qty;
+      o.deferredQty = split.rest === 'next-tick' ? remaining - qty : 0;
+      cancelRest = split.rest === 'cancel';
     } else {
       o.deferredQty = 0;
     }
@@ -356,11 +386,16 @@ export class MatchingEngine {
     } else {
       o.updateTsMs = this.nowMs();
       this.emitOrder(o, EventAction.Update);
+      if (cancelRest) {
+        this.setStatus(o, OrderStatus.Cancelled);
+        this.activateLegs(o);
+      }
     }
+    this.syncPositionBrackets(o.accountId, o.contractId);
   }
 
-  /** Entry filled → legs go live at fill price ± ticks; a leg filled → its sibling is cancelled (OCO). */
-  private onFilled(o: SimOrder): void {
+  /** Suspended legs of entry `o` go live at its fill price ± ticks, sized to its filled volume. */
+  private legsGoLive(o: SimOrder): void {
     const c = this.contracts.get(o.contractId)!;
     for (const legId of o.legIds) {
       const leg = this.orders.get(legId)!;
@@ -371,6 +406,17 @@ export class MatchingEngine {
       leg.size = o.fillVolume;
       this.setStatus(leg, OrderStatus.Open);
     }
+  }
+
+  /** An entry whose rest the venue cancelled: its legs go live for the filled part and match at once if touched. */
+  private activateLegs(o: SimOrder): void {
+    this.legsGoLive(o);
+    for (const legId of o.legIds) this.matchOrder(this.orders.get(legId)!, this.lastPrice.get(o.contractId));
+  }
+
+  /** Entry filled → legs go live at fill price ± ticks; a leg filled → its sibling is cancelled (OCO). */
+  private onFilled(o: SimOrder): void {
+    this.legsGoLive(o);
     if (o.parentOrderId !== null) {
       const parent = this.orders.get(o.parentOrderId);
       for (const siblingId of parent?.legIds ?? []) {
@@ -431,6 +477,50 @@ export class MatchingEngine {
       accountId: o.accountId,
       payload: { action: EventAction.Update, data: accountJson(account) },
     });
+  }
+
+  /**
+   * The Position Brackets fault: keeps the venue's own stop/target on the position of `account|contract`
+   * (created when it opens, resized and re-priced as it changes, cancelled when flat, replaced on a reversal).
+   */
+  private syncPositionBrackets(accountId: number, contractId: string): void {
+    const setting = this.faults?.positionBracketSetting ?? null;
+    const key = `${accountId}|${contractId}`;
+    let working = (this.positionBracketIds.get(key) ?? []).map((id) => this.orders.get(id)!).filter(isWorking);
+    if (!setting && working.length === 0) return;
+    const p = this.positions.get(key);
+    const net = p?.netSize ?? 0;
+    const exitSide = net > 0 ? OrderSideCode.Ask : OrderSideCode.Bid;
+    if (net === 0 || working.some((w) => w.side !== exitSide)) {
+      for (const w of working) this.setStatus(w, OrderStatus.Cancelled);
+      this.positionBracketIds.delete(key);
+      working = [];
+    }
+    const t = setting && p ? positionBracketTargets(setting, net, p.averagePrice, this.contracts.get(contractId)!.tickSize) : null;
+    if (!t) return;
+    if (working.length === 0) {
+      const sl =
+        t.stopPrice === null ? null : this.newOrder(accountId, contractId, OrderType.Stop, t.side, t.size, null, t.stopPrice, null, null, null);
+      const tp =
+        t.limitPrice === null ? null : this.newOrder(accountId, contractId, OrderType.Limit, t.side, t.size, t.limitPrice, null, null, null, null);
+      if (tp) tp.linkedOrderId = sl?.id ?? null;
+      const legs = [sl, tp].filter((o): o is SimOrder => o !== null);
+      for (const o of legs) this.emitOrder(o, EventAction.Create);
+      this.positionBracketIds.set(
+        key,
+        legs.map((o) => o.id),
+      );
+      return;
+    }
+    for (const w of working) {
+      const price = w.type === OrderType.Stop ? t.stopPrice : t.limitPrice;
+      if (w.size === t.size && (w.type === OrderType.Stop ? w.stopPrice : w.limitPrice) === price) continue;
+      w.size = t.size;
+      if (w.type === OrderType.Stop) w.stopPrice = price;
+      else w.limitPrice = price;
+      w.updateTsMs = this.nowMs();
+      this.emitOrder(w, EventAction.Update);
+    }
   }
 
   /** Open positions of an account (REST view). */

@@ -21,16 +21,21 @@ export interface RestLogEntry {
   readonly status: number;
 }
 
-const TOKEN_LIFETIME_MS = 24 * 3_600_000;
+/** Lifetime of a Gateway token (the docs: valid for 24 hours). */
+export const TOKEN_LIFETIME_MS = 24 * 3_600_000;
 
 /** Issues and checks bearer tokens shaped like JWTs (`exp` claim in seconds). */
 export class SimTokens {
   private readonly valid = new Map<string, { userName: string; expiresAtMs: number }>();
   private seq = 0;
-  constructor(private readonly clock: Clock) {}
+  /** @param lifetimeMs lifetime of the next token issued (default 24 h; the short-token-lifetime fault lowers it). */
+  constructor(
+    private readonly clock: Clock,
+    private readonly lifetimeMs: () => number = () => TOKEN_LIFETIME_MS,
+  ) {}
 
   issue(userName: string): string {
-    const expiresAtMs = this.clock.nowMs() + TOKEN_LIFETIME_MS;
+    const expiresAtMs = this.clock.nowMs() + this.lifetimeMs();
     const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const token = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub: userName, exp: Math.floor(expiresAtMs / 1000), jti: ++this.seq })}.sim${this.seq}`;
     this.valid.set(token, { userName, expiresAtMs });
@@ -99,7 +104,7 @@ export function handleRest(ctx: RestContext, method: string, endpoint: string, b
 function route(ctx: RestContext, method: string, endpoint: string, body: Body, bearer: string | null): RestOutcome {
   if (endpoint === 'Status/ping') return method === 'GET' ? { kind: 'respond', status: 200, body: 'pong' } : http(405);
   if (method !== 'POST') return http(405);
-  if (ctx.faults.takeRateLimit(endpoint)) return http(429);
+  if (ctx.faults.takeRateLimit(endpoint) || ctx.faults.inRateLimitStorm(endpoint)) return http(429);
   const limiter = ctx.limits ? (endpoint === 'History/retrieveBars' ? ctx.limits.bars : ctx.limits.default) : null;
   if (limiter && !limiter.tryAcquire()) return http(429);
   const status5xx = ctx.faults.takeServerError(endpoint);
@@ -114,8 +119,20 @@ function route(ctx: RestContext, method: string, endpoint: string, body: Body, b
   const rejected = ctx.faults.takeReject(endpoint);
   if (rejected) return fail(rejected.errorCode, rejected.errorMessage, endpoint === 'Order/place' ? { orderId: null } : {});
   const outcome = authed(ctx, endpoint, body, bearer!, user);
-  return ctx.faults.takeLostResponse(endpoint) ? { kind: 'lose' } : outcome;
+  if (ctx.faults.takeLostResponse(endpoint)) return { kind: 'lose' };
+  const lost = ctx.faults.takeLostAfterCommit(endpoint);
+  if (lost === 'drop') return { kind: 'lose' };
+  if (lost !== null) return http(lost, `${lost} ${PROXY_STATUS_TEXT[lost]}`);
+  return outcome;
 }
+
+/** Status texts of the 5xx answers a proxy in front of the gateway sends (answer-lost-after-commit fault). */
+const PROXY_STATUS_TEXT: Record<500 | 502 | 503 | 504, string> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 function authed(ctx: RestContext, endpoint: string, body: Body, token: string, user: string): RestOutcome {
   const e = ctx.engine;
