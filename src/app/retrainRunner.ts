@@ -2,14 +2,11 @@
 // with its outcome; the calling thread stays free to process bars meanwhile (the RetrainRunner of live sessions).
 
 import { Worker } from 'node:worker_threads';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { workerEntry } from '../domain/codeLocation.ts';
 import type { RetrainOutcome } from '../regime/retrain/pipeline.ts';
 import { RetrainError, type RetrainJob, type WorkerMessage } from '../regime/retrain/retrainJob.ts';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const WORKER_ENTRY = join(HERE, '..', '..', 'bin', 'tsWorker.mjs');
-const WORKER_MODULE = pathToFileURL(join(HERE, 'retrainWorkerThread.ts')).href;
+const WORKER = workerEntry('app/retrainWorkerThread');
 
 /**
  * Runs `job` on a fresh worker thread and terminates it afterwards. Rejects with RetrainError when
@@ -20,7 +17,7 @@ export function runRetrainInWorker(
   onIteration?: (it: { restart: number; iteration: number; logProb: number }) => void,
 ): Promise<RetrainOutcome> {
   return new Promise<RetrainOutcome>((resolve, reject) => {
-    const worker = new Worker(WORKER_ENTRY, { workerData: { module: WORKER_MODULE }, execArgv: [] });
+    const worker = new Worker(WORKER.entry, { workerData: { module: WORKER.module }, execArgv: [] });
     let settled = false;
     const finish = (f: () => void): void => {
       if (settled) return;

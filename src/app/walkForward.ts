@@ -3,9 +3,8 @@
 // order, so the output does not depend on timing.
 
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../domain/codeLocation.ts';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname, join } from 'node:path';
 import type { BarSeries } from '../domain/bar.ts';
 import { TxbotError } from '../domain/errors.ts';
 import type { LoadedConfig } from '../config/loader.ts';
@@ -14,9 +13,7 @@ import { runWindow, type WindowJob, type WindowResult } from '../backtest/walkFo
 import { buildRunContext } from './runContext.ts';
 import type { WalkForwardWindow } from '../backtest/walkForwardPlan.ts';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const WORKER_ENTRY = join(HERE, '..', '..', 'bin', 'tsWorker.mjs');
-const WORKER_MODULE = pathToFileURL(join(HERE, 'walkForwardWorker.ts')).href;
+const WORKER = workerEntry('app/walkForwardWorker');
 
 export interface WalkForwardOptions {
   readonly loaded: LoadedConfig;
@@ -57,7 +54,7 @@ export async function runWalkForward(o: WalkForwardOptions): Promise<WindowResul
         worker.postMessage(jobFor(o, o.windows[next++]!));
       };
       for (let i = 0; i < jobs; i++) {
-        const worker = new Worker(WORKER_ENTRY, { workerData: { module: WORKER_MODULE }, execArgv: [] });
+        const worker = new Worker(WORKER.entry, { workerData: { module: WORKER.module }, execArgv: [] });
         workers.push(worker);
         worker.on('message', (msg: { ok: true; result: WindowResult } | { ok: false; message: string; code: string }) => {
           if (!msg.ok) {

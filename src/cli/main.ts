@@ -3,10 +3,18 @@
 import { Command, CommanderError } from 'commander';
 import { TxbotError, ConfigError, DataError } from '../domain/errors.ts';
 import { redactSecrets } from '../log/secrets.ts';
-import { COMMANDS } from './commands/index.ts';
+import { COMMANDS } from './commands/manifest.ts';
 
-/** Builds the program with every command registered. */
-export function buildProgram(): Command {
+/** The command named in argv (the first argument that is not an option), if any. */
+function commandOf(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((a) => !a.startsWith('-'));
+}
+
+/**
+ * Builds the program: the command named in `argv` is loaded and registered in full; the others only
+ * by name and summary (for the help listing), so nothing unrelated is imported.
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command();
   program
     .name('txbot')
@@ -14,7 +22,11 @@ export function buildProgram(): Command {
     .option('--verbose', 'print stack traces for errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  const wanted = commandOf(argv);
+  for (const c of COMMANDS) {
+    if (c.name === wanted) (await c.load())(program);
+    else program.command(c.name).description(c.summary);
+  }
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
@@ -36,9 +48,9 @@ function printError(e: unknown, verbose: boolean): number {
 
 /** Runs the CLI with argv (process.argv shape) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   const verbose = argv.includes('--verbose');
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return 0;
   } catch (e) {

@@ -2,7 +2,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseDocument, parse as parseYamlScalar } from 'yaml';
+import { load as loadYaml, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../domain/errors.ts';
 import { configSchema, type Config } from './schema.ts';
@@ -50,7 +50,8 @@ export function envOverrides(env: NodeJS.ProcessEnv): EnvOverride[] {
     if (path.length === 0) continue;
     let parsed: unknown;
     try {
-      parsed = parseYamlScalar(value, { maxAliasCount: MAX_YAML_ALIAS_COUNT });
+      parsed = loadYaml(value) ?? null;
+      if (aliasUses(parsed, MAX_YAML_ALIAS_COUNT) > MAX_YAML_ALIAS_COUNT) parsed = value;
     } catch {
       parsed = value;
     }
@@ -125,6 +126,33 @@ export function validateConfig(raw: unknown, source: string, overrides: readonly
 }
 
 /** Reads and parses a YAML file into a plain object; syntax errors name line and column. */
+/**
+ * Nodes reached through aliases when `value` is walked as a tree: an anchored object or array used again
+ * counts with its whole expanded size (so nested anchors multiply, as in an "alias bomb"). Stops past `limit`.
+ */
+function aliasUses(value: unknown, limit: number): number {
+  const size = new Map<object, number>();
+  let uses = 0;
+  const expanded = (v: unknown): number => {
+    if (v === null || typeof v !== 'object') return 1;
+    const known = size.get(v);
+    if (known !== undefined) {
+      uses += known;
+      return known;
+    }
+    size.set(v, 1);
+    let n = 1;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      n += expanded(child);
+      if (uses > limit) break;
+    }
+    size.set(v, n);
+    return n;
+  };
+  expanded(value);
+  return uses;
+}
+
 export function readYamlFile(path: string): Record<string, unknown> {
   let text: string;
   try {
@@ -132,22 +160,24 @@ export function readYamlFile(path: string): Record<string, unknown> {
   } catch (e) {
     throw new ConfigError(`${path}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, [], { cause: e });
   }
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) {
-    const problems = doc.errors.map((err) => {
-      const pos = err.linePos?.[0];
-      return `${path}${pos ? ` line ${pos.line} column ${pos.col}` : ''}: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
-    });
-    throw new ConfigError(`${path}: the file is not valid YAML`, problems);
-  }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) as unknown;
+    value = loadYaml(text, { filename: path });
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new ConfigError(`${path}: the YAML cannot be expanded safely`, [`${path}: ${why} (more than ${MAX_YAML_ALIAS_COUNT} alias uses)`], {
-      hint: 'write the values out instead of repeating anchors (*alias) many times',
-    });
+    if (!(e instanceof YAMLException)) throw e;
+    const m = e.mark;
+    throw new ConfigError(`${path}: the file is not valid YAML`, [`${path}${m ? ` line ${m.line + 1} column ${m.column + 1}` : ''}: ${e.reason}`]);
+  }
+  // Anchors load as shared objects: a file that reuses them too often (an "alias bomb") is refused
+  // before anything walks the expanded tree.
+  if (aliasUses(value, MAX_YAML_ALIAS_COUNT) > MAX_YAML_ALIAS_COUNT) {
+    throw new ConfigError(
+      `${path}: the YAML cannot be expanded safely`,
+      [`${path}: too many repeated anchors (more than ${MAX_YAML_ALIAS_COUNT} alias uses)`],
+      {
+        hint: 'write the values out instead of repeating anchors (*alias) many times',
+      },
+    );
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {

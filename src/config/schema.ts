@@ -1,6 +1,9 @@
 // The whole txbot configuration schema: one zod object composed of the per-topic sections.
 
 import { z } from 'zod';
+
+// One parse per run: interpreting is cheaper than compiling a validator (zod's JIT) for it.
+z.config({ jitless: true });
 import { DEFAULT_INSTRUMENTS, instrumentSchema, sessionSchema } from './sections/market.ts';
 import { hmmSchema, stateLabelsSchema } from './sections/regime.ts';
 import {

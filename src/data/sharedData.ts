@@ -1,10 +1,10 @@
 // Locates the development market data folder (../shared/data beside the repo; TXBOT_SHARED_DATA overrides).
 
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { repoRoot } from '../domain/codeLocation.ts';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO_ROOT = repoRoot();
 
 /** The shared data folder, or null when it is absent (then callers fall back to synthetic data). */
 export function sharedDataDir(env: NodeJS.ProcessEnv = process.env): string | null {

@@ -1,16 +1,13 @@
 // VecEnv whose envs live on worker threads (contiguous slices per worker), built from an env factory module path.
 
 import { Worker } from 'node:worker_threads';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { workerEntry } from '../domain/codeLocation.ts';
 import { TxbotError } from '../domain/errors.ts';
 import type { ActionSpace, ObservationSpace, VecEnv, VecObservation, VecStepResult } from './envTypes.ts';
 import { assembleObservations, assembleStep, sharedSpaces, type SlotObservation, type SlotStep, type VecSpaces } from './envSlot.ts';
 import { envModuleUrl, type EnvModuleSpec } from './envFactoryLoader.ts';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const WORKER_ENTRY = join(HERE, '..', '..', 'bin', 'tsWorker.mjs');
-const WORKER_MODULE = pathToFileURL(join(HERE, 'vecEnvWorker.ts')).href;
+const WORKER = workerEntry('rl/vecEnvWorker');
 
 /** What a worker is started with (`module` is read by bin/tsWorker.mjs). */
 export interface VecEnvWorkerData {
@@ -122,13 +119,13 @@ export class WorkerVecEnv implements VecEnv {
     const slices = envSlices(o.numEnvs, numWorkers);
     const channels = slices.map((indices) => {
       const workerData: VecEnvWorkerData = {
-        module: WORKER_MODULE,
+        module: WORKER.module,
         envModule: envModuleUrl(o.module),
         exportName: o.exportName ?? 'createEnv',
         options: o.options,
         indices,
       };
-      return new WorkerChannel(new Worker(WORKER_ENTRY, { workerData, execArgv: [] }));
+      return new WorkerChannel(new Worker(WORKER.entry, { workerData, execArgv: [] }));
     });
     try {
       const ready = await Promise.all(channels.map(async (c) => expect(await c.ready, 'ready')));

@@ -1,6 +1,7 @@
 // `txbot accounts`: lists the gateway's trading accounts (id, name, balance, canTrade, simulated).
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { connectClient, gatewayEndpoints, GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
 import { out, table } from '../output.ts';
@@ -8,7 +9,7 @@ import { out, table } from '../output.ts';
 export function registerAccountsCommand(program: Command): void {
   program
     .command('accounts')
-    .description('List trading accounts of the ProjectX gateway (credentials from PROJECTX_USERNAME / PROJECTX_API_KEY)')
+    .description(commandSummary('accounts'))
     .option(...GATEWAY_OPTION)
     .option(...RTC_OPTION)
     .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')

@@ -1,6 +1,7 @@
 // `txbot alerts test`: sends one test message through a configured alert channel (Telegram, email or webhook).
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { buildChannel, CHANNEL_NAMES, type ChannelName } from '../../monitor/channelsFromConfig.ts';
@@ -38,7 +39,7 @@ async function sendTest(opts: TestOptions): Promise<void> {
 
 /** Registers `txbot alerts test`. */
 export function registerAlertsCommand(program: Command): void {
-  const alerts = program.command('alerts').description('Alert channels (Telegram, email, webhook)');
+  const alerts = program.command('alerts').description(commandSummary('alerts'));
   alerts
     .command('test')
     .description('Send a test message through one channel, with the settings of monitoring.* and the secrets from the environment')

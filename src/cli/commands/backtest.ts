@@ -1,6 +1,7 @@
 // `txbot backtest`: run the engine over a historical file with a saved model (or train in-sample).
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { buildRunContext } from '../../app/runContext.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
@@ -19,7 +20,7 @@ import { runRetrainBacktestCommand, type RetrainBacktestOpts as BacktestOpts } f
 export function registerBacktestCommand(program: Command): void {
   program
     .command('backtest')
-    .description('Backtest the strategy on a bar file (simulated fills, costs always on); writes summary, trades, equity, decisions, report.html')
+    .description(commandSummary('backtest'))
     .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
     .option('--model <file>', 'saved regime model (from txbot train)')
     .option('--train', 'train the HMM on the same bars (in-sample; the report says so)')

@@ -1,6 +1,7 @@
 // `txbot calendar today|week`: the economic-calendar events the engine would black out around, and where they came from.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig, type LoadedConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { addDays, etClockToUtc, etDateKey, weekdayOf } from '../../integrations/common/etTime.ts';
@@ -92,7 +93,7 @@ async function show(span: 'today' | 'week', opts: CalendarOptions): Promise<void
 
 /** Registers `txbot calendar today|week`. */
 export function registerCalendarCommand(program: Command): void {
-  const cal = program.command('calendar').description('Economic calendar: the dated events the news blackout uses (PLUG: live_calendar)');
+  const cal = program.command('calendar').description(commandSummary('calendar'));
   for (const span of ['today', 'week'] as const) {
     cal
       .command(span)

@@ -1,6 +1,7 @@
 // `txbot combine --from DIR`: Topstep Combine pass probability from a backtest/walk-forward output folder.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/index.ts';
@@ -14,7 +15,7 @@ import { parseIntOption } from '../options.ts';
 export function registerCombineCommand(program: Command): void {
   program
     .command('combine')
-    .description('Pass probability of a Topstep Combine, bootstrapped from the daily results of a backtest or walk-forward folder')
+    .description(commandSummary('combine'))
     .requiredOption('--from <dir>', 'output folder of txbot backtest or walkforward (reads equity.csv)')
     .option('--simulations <n>', 'number of simulated Combines (default combine.simulations)')
     .option('--seed <n>', 'bootstrap seed (default combine.seed)')

@@ -1,6 +1,7 @@
 // `txbot config check|show`: validate a config file, print the effective config (secrets redacted).
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../config/index.ts';
 import { ConfigError } from '../../domain/errors.ts';
@@ -8,7 +9,7 @@ import { configFileProblems } from '../configFiles.ts';
 import { note, out } from '../output.ts';
 
 export function registerConfigCommand(program: Command): void {
-  const config = program.command('config').description('Check or show the configuration');
+  const config = program.command('config').description(commandSummary('config'));
   config
     .command('check')
     .argument('[file]', 'config file (default: ./config.yaml, else embedded defaults)')

@@ -1,6 +1,7 @@
 // `txbot contracts SEARCH`: lists contracts matching a search text (id, name, tick size and value, active).
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { connectClient, gatewayEndpoints, GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
 import { out, table } from '../output.ts';
@@ -9,7 +10,7 @@ export function registerContractsCommand(program: Command): void {
   program
     .command('contracts')
     .argument('<search>', 'search text, e.g. MNQ (ProjectX names E-mini NQ "ENQ" and ES "EP")')
-    .description('Search contracts on the ProjectX gateway (at most 20 results)')
+    .description(commandSummary('contracts'))
     .option(...GATEWAY_OPTION)
     .option(...RTC_OPTION)
     .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')

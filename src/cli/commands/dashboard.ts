@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { loadConfig } from '../../config/index.ts';
 import { readSecret } from '../../log/secrets.ts';
@@ -66,7 +67,7 @@ async function serve(opts: DashboardOptions): Promise<void> {
 export function registerDashboardCommand(program: Command): void {
   program
     .command('dashboard')
-    .description('Serve the web dashboard (regime, position, P&L vs limits, risk state, equity, trades, decisions, alerts)')
+    .description(commandSummary('dashboard'))
     .option('--results <dir>', 'show a backtest or walk-forward output folder (summary.json, report.html)')
     .option('--journal <path>', 'SQLite journal to show (default: journal.* of the config, when it exists)')
     .option('--host <addr>', 'bind address (default monitoring.dashboard.host); not loopback requires DASHBOARD_TOKEN')

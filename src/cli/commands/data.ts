@@ -1,6 +1,7 @@
 // `txbot data inspect|synth`: report on a data file; write seeded synthetic bars.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { inspectFile, formatInspectReport } from '../../data/inspect.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -15,7 +16,7 @@ import { BAR_CSV_OUTPUT_FILE, checkOutputPath, writeFileAtomic } from '../output
 const MAX_SYNTH_DAYS = 10_000;
 
 export function registerDataCommand(program: Command): void {
-  const data = program.command('data').description('Inspect market data files; generate synthetic bars');
+  const data = program.command('data').description(commandSummary('data'));
   data
     .command('inspect')
     .argument('<file>', 'CSV or CSV.gz file (OHLCV bars or an event calendar)')

@@ -2,6 +2,7 @@
 // falls back to seeded synthetic bars when ../shared/data is absent. Writes a report and says where.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { buildRunContext } from '../../app/runContext.ts';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,7 +66,7 @@ function planFromSynthetic(): DemoPlan {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('Train the HMM on real data and backtest the following unseen period (synthetic data when ../shared/data is absent)')
+    .description(commandSummary('demo'))
     .option('--out <dir>', 'output folder', 'reports/demo')
     .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
     .addHelpText('after', '\nExamples:\n  npm run demo\n  txbot demo --out out/demo')

@@ -2,6 +2,7 @@
 // log-likelihood ratio against the model's training baseline and when the drift trigger would have fired.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
 import { sessionInfo } from '../../domain/session.ts';
@@ -27,9 +28,7 @@ interface DriftOpts {
 export function registerDriftCommand(program: Command): void {
   program
     .command('drift')
-    .description(
-      'Replay bars through a saved regime model: rolling log-likelihood ratio per day vs the training baseline, and when drift would trigger a retrain',
-    )
+    .description(commandSummary('drift'))
     .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
     .requiredOption('--model <file>', 'saved regime model (from txbot train or txbot retrain)')
     .option('--from <date>', 'first trading date YYYY-MM-DD')

@@ -3,6 +3,7 @@
 
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { barSeriesFromBars } from '../../domain/bar.ts';
 import { DataError, UsageError } from '../../domain/errors.ts';
 import { DAY_MS, daysOfDateKey } from '../../domain/time.ts';
@@ -81,7 +82,7 @@ interface DownloadOptions {
 }
 
 export function registerHistoryCommand(program: Command): void {
-  const history = program.command('history').description('Historical bars from the ProjectX gateway');
+  const history = program.command('history').description(commandSummary('history'));
   history
     .command('download')
     .description('Download bars to CSV (timestamp,open,high,low,close,volume; UTC); resumes after the last row of an existing file')

@@ -2,6 +2,7 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { EXCHANGE_ZONE } from '../../domain/session.ts';
@@ -96,7 +97,7 @@ async function show(opts: ShowOptions): Promise<void> {
 
 /** Registers `txbot journal show`. */
 export function registerJournalCommand(program: Command): void {
-  const journal = program.command('journal').description('Read the trading journal');
+  const journal = program.command('journal').description(commandSummary('journal'));
   journal
     .command('show')
     .description("Print a trading day's trades and P&L (default: the latest day in the journal)")

@@ -2,6 +2,7 @@
 // flatten, cancel every working order and halt for the rest of the trading day.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { pidFilePath, signalKill, KILL_SIGNAL } from '../../live/pidFile.ts';
 import { out } from '../output.ts';
@@ -9,7 +10,7 @@ import { out } from '../output.ts';
 export function registerKillCommand(program: Command): void {
   program
     .command('kill')
-    .description('Kill switch: the running paper/live session flattens, cancels all orders and halts for the day')
+    .description(commandSummary('kill'))
     .option('--config <file>', 'config file of the session (locates the default pid file)')
     .option('--pid-file <file>', 'pid file of the session (default .txbot/txbot.pid)')
     .addHelpText(

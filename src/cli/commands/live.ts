@@ -3,6 +3,7 @@
 // prints the account, instrument, size and risk limits first.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { checkSessionOptions, runSessionCommand, type SessionCliOptions } from '../../app/sessionCommand.ts';
 import type { Config } from '../../config/index.ts';
@@ -26,7 +27,7 @@ export function liveBanner(config: Config, accountId: number, apiUrl: string = c
 }
 
 export function registerLiveCommand(program: Command): void {
-  sessionOptions(program.command('live').description('Trade live on a ProjectX account (server-side brackets); requires --confirm-live'))
+  sessionOptions(program.command('live').description(commandSummary('live')))
     .option('--confirm-live', 'confirm that real orders may be sent (or set live.confirm: true)')
     .addHelpText(
       'after',

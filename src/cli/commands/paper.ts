@@ -2,6 +2,7 @@
 // the simulated broker (no order reaches the venue), everything journaled.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
 import { runSessionCommand, type SessionCliOptions } from '../../app/sessionCommand.ts';
 import { out } from '../output.ts';
@@ -22,11 +23,7 @@ export function sessionOptions(cmd: Command): Command {
 }
 
 export function registerPaperCommand(program: Command): void {
-  sessionOptions(
-    program
-      .command('paper')
-      .description('Paper-trade on live data: market hub bars, simulated fills (backtest rules), journal; no order reaches the venue'),
-  )
+  sessionOptions(program.command('paper').description(commandSummary('paper')))
     .addHelpText(
       'after',
       `

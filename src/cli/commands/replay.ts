@@ -2,6 +2,7 @@
 // aggregation, live runner, journal) over a bar file as fast as it can; writes the backtest's outputs.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { loadBars } from '../../data/index.ts';
@@ -29,9 +30,7 @@ interface ReplayOpts {
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
-    .description(
-      'Replay a bar file through the live code path (simulator, sockets, bar aggregation, journal); same outputs and trades as txbot backtest',
-    )
+    .description(commandSummary('replay'))
     .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
     .option('--model <file>', 'saved regime model (default: train on the same bars, in-sample)')
     .option('--from <date>', 'first trading date YYYY-MM-DD')

@@ -3,6 +3,7 @@
 
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
 import { loadModelFile } from '../../state/modelFiles.ts';
@@ -29,9 +30,7 @@ interface RetrainOpts {
 export function registerRetrainCommand(program: Command): void {
   program
     .command('retrain')
-    .description(
-      'Retrain the regime HMM on the latest window of a bar file, compare with the current model on held-out days, and swap only if better',
-    )
+    .description(commandSummary('retrain'))
     .requiredOption('--data <file>', 'bar file (CSV or CSV.gz); its last window + validation trading days are used')
     .requiredOption('--model <file>', 'the current regime model')
     .option('--window-days <n>', 'training trading days (default retrain.window_days)')

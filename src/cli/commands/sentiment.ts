@@ -1,6 +1,7 @@
 // `txbot sentiment now|history|backfill`: the session sentiment the engine would size with, its articles and the journal.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig, type LoadedConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { etClockToUtc, addDays, etDateKey } from '../../integrations/common/etTime.ts';
@@ -148,9 +149,7 @@ async function backfill(opts: SentimentOptions): Promise<void> {
 
 /** Registers `txbot sentiment now|history|backfill`. */
 export function registerSentimentCommand(program: Command): void {
-  const cmd = program
-    .command('sentiment')
-    .description('News sentiment: the session value in [-1, 1] that modifies position size (PLUG: sentiment_score)');
+  const cmd = program.command('sentiment').description(commandSummary('sentiment'));
   const common = (c: Command) =>
     c
       .option('--symbol <root>', 'instrument root (default: backtest.instrument)')

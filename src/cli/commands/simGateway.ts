@@ -1,6 +1,7 @@
 // `txbot sim-gateway`: runs the local ProjectX Gateway simulator (REST + SignalR hubs) on bars from a file.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { barAt } from '../../domain/bar.ts';
 import { loadBars } from '../../data/index.ts';
 import { GatewaySimulator, defaultSimContracts } from '../../broker/projectx/simulator/index.ts';
@@ -27,7 +28,7 @@ interface SimGatewayOptions {
 export function registerSimGatewayCommand(program: Command): void {
   program
     .command('sim-gateway')
-    .description('Run a local ProjectX Gateway simulator (REST endpoints and /hubs/user, /hubs/market) on historical bars')
+    .description(commandSummary('sim-gateway'))
     .requiredOption('--data <file>', 'bar file (CSV/CSV.gz with a timestamp column) served as the front-month contract of --symbol')
     .option('--port <n>', 'TCP port (0 picks a free one; the URL is printed)', '8080')
     .option('--host <host>', 'bind address', '127.0.0.1')

@@ -2,6 +2,7 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { buildDailyReport, formatDailyReport } from '../../monitor/dailySummary.ts';
 import { JournalError, openJournal, SqliteJournal, type Journal } from '../../state/index.ts';
@@ -53,7 +54,7 @@ async function summary(opts: SummaryOptions): Promise<void> {
 export function registerSummaryCommand(program: Command): void {
   program
     .command('summary')
-    .description('Print the daily summary of a trading day from the journal (default: the latest day)')
+    .description(commandSummary('summary'))
     .option('--day <YYYY-MM-DD>', 'CME trading date')
     .option('--journal <path>', 'SQLite journal file (default: journal.* of the config)')
     .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults); limits come from risk.*')

@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
 import { dateKeyOfDays } from '../../domain/time.ts';
@@ -28,7 +29,7 @@ interface TrainOpts {
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
-    .description('Fit the regime HMM (config hmm.*) on a bar file and save the model as JSON')
+    .description(commandSummary('train'))
     .requiredOption('--data <file>', 'bar file (CSV or CSV.gz, 1-minute bars are resampled to data.bar_minutes)')
     .option('--from <date>', 'first trading date YYYY-MM-DD')
     .option('--to <date>', 'last trading date YYYY-MM-DD')

@@ -1,6 +1,7 @@
 // `txbot vix latest`: the previous-session VIX close the engine would size with, its multiplier and where it came from.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { sessionInfo } from '../../domain/session.ts';
@@ -57,7 +58,7 @@ async function latest(opts: VixOptions): Promise<void> {
 export function registerVixCommand(program: Command): void {
   program
     .command('vix')
-    .description('VIX filter input: the previous session close and its size multiplier')
+    .description(commandSummary('vix'))
     .command('latest')
     .description('The close the next decision uses (downloads the Cboe history when the source is cboe)')
     .option('--source <kind>', 'cboe | file (default: filters.vix.source)')

@@ -1,6 +1,7 @@
 // `txbot walkforward`: rolling train/test windows (or one split), each trained on earlier days only.
 
 import type { Command } from 'commander';
+import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars, tradingDatesOf } from '../../data/index.ts';
 import { UsageError } from '../../domain/errors.ts';
@@ -32,7 +33,7 @@ interface WalkForwardOpts {
 export function registerWalkForwardCommand(program: Command): void {
   program
     .command('walkforward')
-    .description('Walk-forward test: train a fresh HMM on each window, test on the next unseen days, roll on (windows run in parallel)')
+    .description(commandSummary('walkforward'))
     .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
     .option('--train-days <n>', 'trading days per training window (default walk_forward.train_days)')
     .option('--test-days <n>', 'trading days per test window (default walk_forward.test_days)')

@@ -3,12 +3,13 @@
 // process (a busy worker is not mistaken for a dead one); SIGTERM/SIGINT finish the current trials, then exit.
 
 import { fileURLToPath } from 'node:url';
+import { childLoaderArgs, codeModuleUrl } from '../../domain/codeLocation.ts';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JsonValue, TrialModuleRef } from '../types.ts';
 import { DEFAULT_PREFIX, DEFAULT_QUEUE, SANDBOX_ENV, trialQueueName, type SandboxSettings } from './bullmqJobs.ts';
 
-const PROCESSOR_FILE = fileURLToPath(new URL('./bullmqTrialProcessor.ts', import.meta.url));
+const PROCESSOR_FILE = fileURLToPath(codeModuleUrl('optimize/backends/bullmqTrialProcessor'));
 
 export interface RunWorkerOptions {
   /** Redis URL, e.g. redis://127.0.0.1:6379. */
@@ -44,11 +45,9 @@ export interface WorkerHandle {
   readonly closed: Promise<void>;
 }
 
-/** The tsx loader for sandboxed processes, added when this process was not started with it. */
+/** Node arguments of sandboxed processes (the tsx loader when running from the sources). */
 function sandboxExecArgv(): string[] {
-  const args = process.execArgv.filter((a) => !a.startsWith('--inspect'));
-  if (args.some((a) => a.includes('tsx'))) return args;
-  return [...args, '--import', import.meta.resolve('tsx')];
+  return childLoaderArgs();
 }
 
 /** Starts a worker on `<queueName>-trials` and resolves once it is connected. */

@@ -1,18 +1,15 @@
 // In-process backend: trials on a pool of worker threads (or this thread for jobs = 1), outcomes in sweep order.
 
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../domain/codeLocation.ts';
 import { OptimizeError } from '../optimizeError.ts';
 import type { JsonValue, TrialModuleRef, TrialOutcome } from '../types.ts';
 import type { LocalTrialMessage } from './localTrialWorker.ts';
 import { assertDistinctTrials, type ProgressCallback, type Sweep, type TrialBackend } from './trialBackend.ts';
 import { failureReason, loadTrialFunction, runTrialWithRetries } from './trialExecution.ts';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const WORKER_ENTRY = join(HERE, '..', '..', '..', 'bin', 'tsWorker.mjs');
-const WORKER_MODULE = pathToFileURL(join(HERE, 'localTrialWorker.ts')).href;
+const WORKER = workerEntry('optimize/backends/localTrialWorker');
 
 export interface LocalBackendOptions {
   /** Worker threads; 0 = all cores; 1 = run trials in this thread. */
@@ -42,7 +39,7 @@ interface PoolWorker {
 }
 
 const spawnThread = (trial: TrialModuleRef): PoolWorker => ({
-  worker: new Worker(WORKER_ENTRY, { workerData: { module: WORKER_MODULE, trial }, execArgv: [] }),
+  worker: new Worker(WORKER.entry, { workerData: { module: WORKER.module, trial }, execArgv: [] }),
   busy: null,
 });
 
