@@ -106,7 +106,9 @@ export async function ensureBuilt() {
       // Another process builds: wait for it (a lock older than 2 minutes is from a killed build).
       try {
         if (Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
-      } catch {}
+      } catch {
+        // The lock vanished meanwhile: try again.
+      }
       await new Promise((r) => setTimeout(r, 100));
       if (!isStale()) return DIST;
     }
