@@ -157,6 +157,8 @@ export class ProjectXBroker implements BrokerPort {
       if (e instanceof ProjectXError && e.code === 'PROJECTX_REJECTED') return [];
       throw e;
     }
+    // The venue's order update may have reported the cancel already (while the call was in flight).
+    if (this.working !== w) return [];
     this.working = null;
     return [{ kind: 'entry_cancelled', intentId, tsMs, reason }];
   }
