@@ -91,6 +91,30 @@ export default tseslint.config(
     },
   },
   {
+    // The pure core (README "Layout"): no file, network, process or thread I/O, and time and randomness
+    // only through the Clock (domain/clock.ts) and the seeded generator (domain/random.ts).
+    files: ['src/domain/**/*.ts', 'src/regime/**/*.ts', 'src/strategy/**/*.ts', 'src/engine/**/*.ts'],
+    ignores: ['src/domain/clock.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^node:(fs|fs/promises|net|http|https|dgram|worker_threads|child_process|cluster)$',
+              message: 'domain/, regime/, strategy/ and engine/ do no I/O: do it in state/, integrations/, live/ or app/ and pass the data in',
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'read time from the bar or a Clock (domain/clock.ts)' },
+        { object: 'Math', property: 'random', message: 'use the seeded generator (domain/random.ts)' },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
       globals: {
