@@ -22,3 +22,27 @@ export function parseDateOption(name: string, value: string | undefined): string
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`${name} must be a date YYYY-MM-DD (got "${value}")`);
   return value;
 }
+
+// ---- options shared by several commands, defined once (`.option(...CONFIG_OPTION)`) ----------------
+
+type OptionSpec = readonly [flags: string, description: string];
+
+/** `--config <file>`; `purpose` adds what this command reads from it. */
+export function configOption(purpose?: string): OptionSpec {
+  return ['--config <file>', `config file (default: ./config.yaml, else embedded defaults)${purpose ? `; ${purpose}` : ''}`];
+}
+export const CONFIG_OPTION = configOption();
+
+/** `--data <file>`: a bar file; `detail` says how the command uses it. */
+export function dataOption(detail?: string): OptionSpec {
+  return ['--data <file>', `bar file (CSV or CSV.gz)${detail ? `; ${detail}` : ''}`];
+}
+export const DATA_OPTION = dataOption();
+
+export const FROM_OPTION: OptionSpec = ['--from <date>', 'first trading date YYYY-MM-DD'];
+export const TO_OPTION: OptionSpec = ['--to <date>', 'last trading date YYYY-MM-DD'];
+
+/** `--out <dir|file>` with what is written there. */
+export function outOption(kind: 'dir' | 'file', what: string): OptionSpec {
+  return [`--out <${kind}>`, what];
+}

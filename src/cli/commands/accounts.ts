@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { CONFIG_OPTION } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
 import { connectClient, gatewayEndpoints, GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
 import { out, table } from '../output.ts';
@@ -12,7 +13,7 @@ export function registerAccountsCommand(program: Command): void {
     .description(commandSummary('accounts'))
     .option(...GATEWAY_OPTION)
     .option(...RTC_OPTION)
-    .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')
+    .option(...CONFIG_OPTION)
     .option('--all', 'include inactive accounts')
     .addHelpText(
       'after',

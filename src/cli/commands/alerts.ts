@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { CONFIG_OPTION } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { buildChannel, CHANNEL_NAMES, type ChannelName } from '../../monitor/channelsFromConfig.ts';
@@ -45,7 +46,7 @@ export function registerAlertsCommand(program: Command): void {
     .description('Send a test message through one channel, with the settings of monitoring.* and the secrets from the environment')
     .requiredOption('--channel <name>', `channel: ${CHANNEL_NAMES.join(' | ')}`)
     .option('--url <url>', 'override the endpoint: the Bot API base (telegram), the SMTP URL (email) or the webhook URL')
-    .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')
+    .option(...CONFIG_OPTION)
     .addHelpText(
       'after',
       [

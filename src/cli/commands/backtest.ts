@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { CONFIG_OPTION, DATA_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
 import { buildRunContext } from '../../app/runContext.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
@@ -21,14 +22,14 @@ export function registerBacktestCommand(program: Command): void {
   program
     .command('backtest')
     .description(commandSummary('backtest'))
-    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
+    .requiredOption(...DATA_OPTION)
     .option('--model <file>', 'saved regime model (from txbot train)')
     .option('--train', 'train the HMM on the same bars (in-sample; the report says so)')
-    .option('--from <date>', 'first trading date YYYY-MM-DD')
-    .option('--to <date>', 'last trading date YYYY-MM-DD')
-    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .option(...FROM_OPTION)
+    .option(...TO_OPTION)
+    .option(...CONFIG_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
-    .requiredOption('--out <dir>', 'output folder')
+    .requiredOption(...outOption('dir', 'output folder'))
     .option('--retrain', 'also run with scheduled + drift retraining from --model (out/fixed, out/retraining, comparison.json)')
     .option('--no-drift', 'with --retrain: scheduled retraining only')
     .addHelpText(

@@ -7,7 +7,7 @@ import { UsageError } from '../../domain/errors.ts';
 import { addDays, etClockToUtc, etDateKey, weekdayOf } from '../../integrations/common/etTime.ts';
 import { createCalendarSource, type CalendarKind } from '../../integrations/calendar/index.ts';
 import { cliIntegrationDeps, etClock } from '../integrationDeps.ts';
-import { parseDateOption } from '../options.ts';
+import { CONFIG_OPTION, parseDateOption } from '../options.ts';
 import { note, out, table } from '../output.ts';
 
 interface CalendarOptions {
@@ -101,7 +101,7 @@ export function registerCalendarCommand(program: Command): void {
       .option('--source <kind>', `calendar source: ${KINDS.join(' | ')} (default: filters.calendar.source)`)
       .option('--url <url>', 'override the vendor base URL (e.g. a local server)')
       .option('--date <YYYY-MM-DD>', 'another ET date (default: today)')
-      .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')
+      .option(...CONFIG_OPTION)
       .option('--json', 'print as JSON')
       .addHelpText(
         'after',

@@ -10,7 +10,7 @@ import { simulateCombine } from '../../report/combine.ts';
 import { dailyResultsFromEquityCsv } from '../../report/dailyFromEquity.ts';
 
 import { out } from '../output.ts';
-import { parseIntOption } from '../options.ts';
+import { configOption, parseIntOption } from '../options.ts';
 
 export function registerCombineCommand(program: Command): void {
   program
@@ -19,7 +19,7 @@ export function registerCombineCommand(program: Command): void {
     .requiredOption('--from <dir>', 'output folder of txbot backtest or walkforward (reads equity.csv)')
     .option('--simulations <n>', 'number of simulated Combines (default combine.simulations)')
     .option('--seed <n>', 'bootstrap seed (default combine.seed)')
-    .option('--config <file>', 'config file (account size, MLL, profit target)')
+    .option(...configOption('account size, MLL, profit target'))
     .addHelpText('after', '\nExamples:\n  txbot combine --from out/wf\n  txbot combine --from out/wf --simulations 50000 --seed 1')
     .action((opts: { from: string; simulations?: string; seed?: string; config?: string }) => {
       const loaded = loadConfig({ file: opts.config });

@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { CONFIG_OPTION } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
 import { connectClient, gatewayEndpoints, GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
 import { out, table } from '../output.ts';
@@ -13,7 +14,7 @@ export function registerContractsCommand(program: Command): void {
     .description(commandSummary('contracts'))
     .option(...GATEWAY_OPTION)
     .option(...RTC_OPTION)
-    .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')
+    .option(...CONFIG_OPTION)
     .option('--live', 'use the live data subscription (default: projectx.live_data)')
     .addHelpText('after', '\nExamples:\n  txbot contracts MNQ\n  txbot contracts MES --gateway http://127.0.0.1:8080')
     .action(async (search: string, opts: { gateway?: string; rtc?: string; config?: string; live?: boolean }) => {

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { CONFIG_OPTION } from '../options.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { loadConfig } from '../../config/index.ts';
 import { readSecret } from '../../log/secrets.ts';
@@ -72,7 +73,7 @@ export function registerDashboardCommand(program: Command): void {
     .option('--journal <path>', 'SQLite journal to show (default: journal.* of the config, when it exists)')
     .option('--host <addr>', 'bind address (default monitoring.dashboard.host); not loopback requires DASHBOARD_TOKEN')
     .option('--port <n>', 'port (default monitoring.dashboard.port; 0 = any free port)')
-    .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')
+    .option(...CONFIG_OPTION)
     .addHelpText(
       'after',
       [

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { barsToCsv, generateSyntheticBars } from '../../data/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { out, note } from '../output.ts';
-import { parseIntOption } from '../options.ts';
+import { outOption, parseIntOption } from '../options.ts';
 import { parseCalendarDateOption, parseChoiceOption, parseZoneOption } from '../optionValues.ts';
 import { BAR_CSV_OUTPUT_FILE, checkOutputPath, writeFileAtomic } from '../outputPath.ts';
 
@@ -34,7 +34,7 @@ export function registerDataCommand(program: Command): void {
     });
   data
     .command('synth')
-    .requiredOption('--out <file>', 'CSV file to write')
+    .requiredOption(...outOption('file', 'CSV file to write'))
     .option('--seed <n>', 'random seed', '1')
     .option('--days <n>', 'trading days', '60')
     .option('--start <date>', 'first trading date', '2024-01-02')

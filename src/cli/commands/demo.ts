@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { CONFIG_OPTION, outOption } from '../options.ts';
 import { buildRunContext } from '../../app/runContext.ts';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,8 +68,8 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description(commandSummary('demo'))
-    .option('--out <dir>', 'output folder', 'reports/demo')
-    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .option(...outOption('dir', 'output folder'), 'reports/demo')
+    .option(...CONFIG_OPTION)
     .addHelpText('after', '\nExamples:\n  npm run demo\n  txbot demo --out out/demo')
     .action(async (opts: { out: string; config?: string }) => {
       checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, [{ option: '--config', path: opts.config }]);

@@ -10,7 +10,7 @@ import { dateKeyOfDays } from '../../domain/time.ts';
 import { loadModelFile } from '../../state/modelFiles.ts';
 import { replayDrift } from '../../regime/drift.ts';
 import { note, out, table } from '../output.ts';
-import { parseIntOption, parseNumberOption } from '../options.ts';
+import { CONFIG_OPTION, DATA_OPTION, FROM_OPTION, TO_OPTION, parseIntOption, parseNumberOption } from '../options.ts';
 import { checkModelAgainstConfig, noteLoadResult } from '../loadNotes.ts';
 import { parseDateRangeOptions, parsePolicyOption } from '../optionValues.ts';
 
@@ -29,13 +29,13 @@ export function registerDriftCommand(program: Command): void {
   program
     .command('drift')
     .description(commandSummary('drift'))
-    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
+    .requiredOption(...DATA_OPTION)
     .requiredOption('--model <file>', 'saved regime model (from txbot train or txbot retrain)')
-    .option('--from <date>', 'first trading date YYYY-MM-DD')
-    .option('--to <date>', 'last trading date YYYY-MM-DD')
+    .option(...FROM_OPTION)
+    .option(...TO_OPTION)
     .option('--threshold <fraction>', 'drift when this fraction worse than the baseline (default retrain.drift_threshold)')
     .option('--window-days <n>', 'trading days in the rolling window (default retrain.drift_window_days)')
-    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .option(...CONFIG_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
     .addHelpText(
       'after',

@@ -17,7 +17,7 @@ import { parseTimestampUtcMs } from '../../broker/projectx/parse.ts';
 import { BarUnit } from '../../broker/projectx/types.ts';
 import { createProgress } from '../progress.ts';
 import { note, out } from '../output.ts';
-import { parseIntOption } from '../options.ts';
+import { CONFIG_OPTION, outOption, parseIntOption } from '../options.ts';
 import { BAR_CSV_OUTPUT_FILE, checkOutputPath } from '../outputPath.ts';
 
 const UNITS: Record<string, BarUnit> = {
@@ -92,10 +92,10 @@ export function registerHistoryCommand(program: Command): void {
     .requiredOption('--to <date>', 'last day, inclusive (YYYY-MM-DD, UTC) or ISO time (exclusive)')
     .option('--unit <unit>', 'second, minute, hour, day, week or month', 'minute')
     .option('--unit-number <n>', 'units per bar, e.g. 5 with minute for 5-minute bars', '5')
-    .requiredOption('--out <file>', 'CSV file to write or extend')
+    .requiredOption(...outOption('file', 'CSV file to write or extend'))
     .option(...GATEWAY_OPTION)
     .option(...RTC_OPTION)
-    .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')
+    .option(...CONFIG_OPTION)
     .option('--live', 'use the live data subscription (default: projectx.live_data)')
     .addHelpText(
       'after',

@@ -3,6 +3,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { CONFIG_OPTION } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { EXCHANGE_ZONE } from '../../domain/session.ts';
@@ -103,7 +104,7 @@ export function registerJournalCommand(program: Command): void {
     .description("Print a trading day's trades and P&L (default: the latest day in the journal)")
     .option('--day <YYYY-MM-DD>', 'CME trading date to show')
     .option('--journal <path>', 'SQLite journal file (default: journal.* of the config)')
-    .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')
+    .option(...CONFIG_OPTION)
     .option('--json', 'print the summary and trades as JSON')
     .addHelpText(
       'after',

@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { configOption } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
 import { pidFilePath, signalKill, KILL_SIGNAL } from '../../live/pidFile.ts';
 import { out } from '../output.ts';
@@ -11,7 +12,7 @@ export function registerKillCommand(program: Command): void {
   program
     .command('kill')
     .description(commandSummary('kill'))
-    .option('--config <file>', 'config file of the session (locates the default pid file)')
+    .option(...configOption('of the session (locates the default pid file)'))
     .option('--pid-file <file>', 'pid file of the session (default .txbot/txbot.pid)')
     .addHelpText(
       'after',

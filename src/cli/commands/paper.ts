@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { CONFIG_OPTION } from '../options.ts';
 import { GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
 import { runSessionCommand, type SessionCliOptions } from '../../app/sessionCommand.ts';
 import { out } from '../output.ts';
@@ -13,7 +14,7 @@ export function sessionOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--account <id>', 'ProjectX account id (see `txbot accounts`)')
     .requiredOption('--model <file>', 'trained regime model (from `txbot train`)')
-    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .option(...CONFIG_OPTION)
     .option(...GATEWAY_OPTION)
     .option(...RTC_OPTION)
     .option('--warm-up-days <n>', 'calendar days of REST history to warm features, VWAP and the regime filter up', '5')

@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { CONFIG_OPTION, DATA_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { loadBars } from '../../data/index.ts';
@@ -31,17 +32,17 @@ export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
     .description(commandSummary('replay'))
-    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
+    .requiredOption(...DATA_OPTION)
     .option('--model <file>', 'saved regime model (default: train on the same bars, in-sample)')
-    .option('--from <date>', 'first trading date YYYY-MM-DD')
-    .option('--to <date>', 'last trading date YYYY-MM-DD')
-    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .option(...FROM_OPTION)
+    .option(...TO_OPTION)
+    .option(...CONFIG_OPTION)
     .option(
       '--execution <mode>',
       'sim-broker (backtest fill rules: trades equal txbot backtest) or gateway (ProjectX adapter → simulator matching engine)',
       'sim-broker',
     )
-    .requiredOption('--out <dir>', 'output folder (summary.json, trades.csv, equity.csv, decisions.jsonl, report.html, journal.db)')
+    .requiredOption(...outOption('dir', 'output folder (summary.json, trades.csv, equity.csv, decisions.jsonl, report.html, journal.db)'))
     .addHelpText(
       'after',
       `

@@ -11,7 +11,7 @@ import { LocalModelStore } from '../../state/localModelStore.ts';
 import { runRetrain, type RetrainOutcome } from '../../regime/retrain/index.ts';
 import { emProgressPrinter } from '../emProgress.ts';
 import { note, out, table } from '../output.ts';
-import { parseIntOption } from '../options.ts';
+import { CONFIG_OPTION, dataOption, outOption, parseIntOption } from '../options.ts';
 import { checkModelAgainstConfig, noteLoadResult } from '../loadNotes.ts';
 import { parseCalendarDateOption, parsePolicyOption } from '../optionValues.ts';
 import { checkOutputPath, runInputs, type OutputSpec } from '../outputPath.ts';
@@ -31,13 +31,13 @@ export function registerRetrainCommand(program: Command): void {
   program
     .command('retrain')
     .description(commandSummary('retrain'))
-    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz); its last window + validation trading days are used')
+    .requiredOption(...dataOption('its last window + validation trading days are used'))
     .requiredOption('--model <file>', 'the current regime model')
     .option('--window-days <n>', 'training trading days (default retrain.window_days)')
     .option('--validation-days <n>', 'held-out most recent trading days, never trained on (default retrain.validation_days)')
     .option('--to <date>', 'last trading date to use YYYY-MM-DD (default: end of file)')
-    .requiredOption('--out <dir>', 'model store folder (versioned models + current.json); the current model is imported first when empty')
-    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .requiredOption(...outOption('dir', 'model store folder (versioned models + current.json); the current model is imported first when empty'))
+    .option(...CONFIG_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
     .addHelpText(
       'after',

@@ -18,7 +18,7 @@ import {
 import { sentimentSizeMultiplier } from '../../strategy/filters/sentiment.ts';
 import type { IntegrationDeps } from '../../integrations/common/integrationDeps.ts';
 import { cliIntegrationDeps, etClock } from '../integrationDeps.ts';
-import { parseDateOption } from '../options.ts';
+import { CONFIG_OPTION, parseDateOption } from '../options.ts';
 import { note, out, table } from '../output.ts';
 
 interface SentimentOptions {
@@ -153,7 +153,7 @@ export function registerSentimentCommand(program: Command): void {
   const common = (c: Command) =>
     c
       .option('--symbol <root>', 'instrument root (default: backtest.instrument)')
-      .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')
+      .option(...CONFIG_OPTION)
       .option('--json', 'print as JSON');
   common(
     cmd

@@ -10,7 +10,7 @@ import { parseTimestampUtcMs } from '../../broker/projectx/parse.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { daysOfDateKey } from '../../domain/time.ts';
 import { note, out } from '../output.ts';
-import { parseNumberOption } from '../options.ts';
+import { dataOption, parseNumberOption } from '../options.ts';
 import { parsePortOption, parseZoneOption } from '../optionValues.ts';
 
 interface SimGatewayOptions {
@@ -29,7 +29,7 @@ export function registerSimGatewayCommand(program: Command): void {
   program
     .command('sim-gateway')
     .description(commandSummary('sim-gateway'))
-    .requiredOption('--data <file>', 'bar file (CSV/CSV.gz with a timestamp column) served as the front-month contract of --symbol')
+    .requiredOption(...dataOption('CSV/CSV.gz with a timestamp column; served as the front-month contract of --symbol'))
     .option('--port <n>', 'TCP port (0 picks a free one; the URL is printed)', '8080')
     .option('--host <host>', 'bind address', '127.0.0.1')
     .option('--symbol <root>', 'root the bars belong to: MNQ, MES, M2K or MGC', 'MNQ')

@@ -6,7 +6,7 @@ import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { buildDailyReport, formatDailyReport } from '../../monitor/dailySummary.ts';
 import { JournalError, openJournal, SqliteJournal, type Journal } from '../../state/index.ts';
-import { parseDateOption } from '../options.ts';
+import { configOption, parseDateOption } from '../options.ts';
 import { note, out } from '../output.ts';
 
 interface SummaryOptions {
@@ -57,7 +57,7 @@ export function registerSummaryCommand(program: Command): void {
     .description(commandSummary('summary'))
     .option('--day <YYYY-MM-DD>', 'CME trading date')
     .option('--journal <path>', 'SQLite journal file (default: journal.* of the config)')
-    .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults); limits come from risk.*')
+    .option(...configOption('limits come from risk.*'))
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { CONFIG_OPTION, FROM_OPTION, TO_OPTION, dataOption, outOption } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
 import { dateKeyOfDays } from '../../domain/time.ts';
@@ -30,12 +31,12 @@ export function registerTrainCommand(program: Command): void {
   program
     .command('train')
     .description(commandSummary('train'))
-    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz, 1-minute bars are resampled to data.bar_minutes)')
-    .option('--from <date>', 'first trading date YYYY-MM-DD')
-    .option('--to <date>', 'last trading date YYYY-MM-DD')
-    .option('--config <file>', 'config file (default ./config.yaml or embedded defaults)')
+    .requiredOption(...dataOption('CSV or CSV.gz, 1-minute bars are resampled to data.bar_minutes'))
+    .option(...FROM_OPTION)
+    .option(...TO_OPTION)
+    .option(...CONFIG_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
-    .requiredOption('--out <file>', 'model file to write, e.g. models/es.json')
+    .requiredOption(...outOption('file', 'model file to write, e.g. models/es.json'))
     .addHelpText(
       'after',
       `

@@ -8,7 +8,7 @@ import { sessionInfo } from '../../domain/session.ts';
 import { createVixSource } from '../../integrations/vix/index.ts';
 import { getVixMultiplier } from '../../strategy/filters/vix.ts';
 import { cliIntegrationDeps } from '../integrationDeps.ts';
-import { parseDateOption } from '../options.ts';
+import { CONFIG_OPTION, parseDateOption } from '../options.ts';
 import { note, out } from '../output.ts';
 
 interface VixOptions {
@@ -64,7 +64,7 @@ export function registerVixCommand(program: Command): void {
     .option('--source <kind>', 'cboe | file (default: filters.vix.source)')
     .option('--url <url>', 'override the Cboe CSV URL (e.g. a local server)')
     .option('--date <YYYY-MM-DD>', 'another trade date (default: the current one)')
-    .option('--config <file>', 'config file (default: ./config.yaml, else embedded defaults)')
+    .option(...CONFIG_OPTION)
     .option('--json', 'print as JSON')
     .addHelpText(
       'after',

@@ -11,7 +11,7 @@ import { buildRunContext } from '../../app/runContext.ts';
 import { writeWalkForward } from '../../backtest/walkForwardJob.ts';
 import { createProgress } from '../progress.ts';
 import { note, out } from '../output.ts';
-import { parseIntOption, parseNumberOption } from '../options.ts';
+import { CONFIG_OPTION, DATA_OPTION, FROM_OPTION, TO_OPTION, outOption, parseIntOption, parseNumberOption } from '../options.ts';
 import { noteLoadResult } from '../loadNotes.ts';
 import { parseDateRangeOptions } from '../optionValues.ts';
 import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from '../outputPath.ts';
@@ -34,16 +34,16 @@ export function registerWalkForwardCommand(program: Command): void {
   program
     .command('walkforward')
     .description(commandSummary('walkforward'))
-    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz)')
+    .requiredOption(...DATA_OPTION)
     .option('--train-days <n>', 'trading days per training window (default walk_forward.train_days)')
     .option('--test-days <n>', 'trading days per test window (default walk_forward.test_days)')
     .option('--step-days <n>', 'trading days the windows move (default walk_forward.step_days; >= test days)')
     .option('--split <fraction>', 'one split instead: the first FRACTION of days train, the rest test (e.g. 0.7)')
     .option('--jobs <n>', 'worker threads (0 = all cores; default walk_forward.jobs)')
-    .option('--from <date>', 'first trading date YYYY-MM-DD')
-    .option('--to <date>', 'last trading date YYYY-MM-DD')
-    .option('--config <file>', 'config file')
-    .requiredOption('--out <dir>', 'output folder')
+    .option(...FROM_OPTION)
+    .option(...TO_OPTION)
+    .option(...CONFIG_OPTION)
+    .requiredOption(...outOption('dir', 'output folder'))
     .addHelpText(
       'after',
       `
