@@ -47,14 +47,20 @@ const runOnce = () =>
 runOnce(); // warm-up (JIT)
 const times: number[] = [];
 let trades = 0;
+const cpus: number[] = [];
 for (let k = 0; k < 3; k++) {
   t0 = performance.now();
+  const c0 = process.cpuUsage();
   const r = runOnce();
+  const c1 = process.cpuUsage(c0);
+  cpus.push((c1.user + c1.system) / 1e6);
   times.push((performance.now() - t0) / 1000);
   trades = r.trades.length;
 }
 times.sort((a, b) => a - b);
+cpus.sort((a, b) => a - b);
 const med = times[1]!;
+console.log(`pipeline CPU: ${cpus[1]!.toFixed(3)} s (median of 3) = ${Math.round(s.length / cpus[1]!).toLocaleString('en-US')} bars per CPU second`);
 console.log(
   `pipeline: ${s.length} bars in ${med.toFixed(3)} s (median of 3) = ${Math.round(s.length / med).toLocaleString('en-US')} bars/s on one core; ${trades} trades`,
 );
