@@ -40,7 +40,7 @@ export interface TradingEngineOptions {
   readonly config: Config;
   readonly instrument: Instrument;
   readonly regime: RegimeSource;
-  /** Replaces the rule-based decision when config use_rl_agent is true (PLUG: rl_agent). */
+  /** Replaces the rule-based decision when config decision_policy.kind is rl (PLUG: rl_agent). */
   readonly policy?: DecisionPolicy | null;
   readonly risk: RiskManager;
   readonly vixTable?: VixTable | null;

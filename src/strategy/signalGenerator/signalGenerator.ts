@@ -35,7 +35,7 @@ const none = (reasonCode: NoSignalCode, reason: string): NoSignal => ({ side: nu
  * the entry rule. Entries are market orders at the close; stop = entry ∓ stop ticks; target from
  * `targets` (VWAP, signed band, or R multiple; CRASH VWAP anchored at the regime start when enabled),
  * rounded toward the entry onto the tick grid. Signal.size is the regime's base size (the risk
- * manager computes the final size). With use_rl_agent the policy replaces the rule decision after
+ * manager computes the final size). With decision_policy.kind rl the policy replaces the rule decision after
  * the gates pass, through a guard that falls back to the rules on error or invalid output.
  */
 export function generateSignal(ctx: SignalContext): Decision {
