@@ -22,6 +22,13 @@ export interface BacktestJobOptions {
   readonly reportWarnings?: string[];
 }
 
+/** One line per plug-in that failed during the run: how often, the first error and the fallback used. */
+export function pluginWarnings(ctx: RunContext): string[] {
+  return [...ctx.pluginFailures.values()].map(
+    (f) => `plug-in ${f.plugin} failed ${f.count} time(s); ${f.fallback} was used instead (first: ${f.firstMessage})`,
+  );
+}
+
 export interface BacktestJobResult {
   readonly summary: BacktestSummary;
   readonly trained: TrainResult | null;
@@ -74,7 +81,7 @@ export function runBacktestJob(ctx: RunContext, o: BacktestJobOptions): Backtest
       labels: model.labels,
       config,
       instrument: ctx.instrument,
-      extraWarnings: o.reportWarnings,
+      extraWarnings: [...(o.reportWarnings ?? []), ...pluginWarnings(ctx)],
     });
     files.push(
       ...writeRunFiles(o.outDir, {

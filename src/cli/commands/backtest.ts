@@ -7,7 +7,7 @@ import { buildRunContext } from '../../app/runContext.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
 import { UsageError } from '../../domain/errors.ts';
-import { runBacktestJob } from '../../backtest/backtestJob.ts';
+import { pluginWarnings, runBacktestJob } from '../../backtest/backtestJob.ts';
 import { loadModelFile } from '../../state/modelFiles.ts';
 import { createProgress } from '../progress.ts';
 import { emProgressPrinter } from '../emProgress.ts';
@@ -64,7 +64,8 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
   noteLoadResult(data);
   if (opts.train) note('training the HMM on the same bars (in-sample) ...');
   let progress: ReturnType<typeof createProgress> | null = null;
-  const result = runBacktestJob(buildRunContext(loaded, 'backtest'), {
+  const ctx = buildRunContext(loaded, 'backtest');
+  const result = runBacktestJob(ctx, {
     series: data.series,
     dataLabel: opts.data,
     model,
@@ -77,5 +78,6 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
   });
   (progress as ReturnType<typeof createProgress> | null)?.stop();
   printSummary(result.summary);
+  for (const w of pluginWarnings(ctx)) note(`warning: ${w}`);
   out(`report: ${opts.out}/report.html`);
 }
