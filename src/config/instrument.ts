@@ -1,8 +1,11 @@
-// Builds the domain Instrument for a configured symbol, applying the backtest commission override.
+// Builds the domain Instrument for a configured symbol (backtest commission override applied), the config an
+// instrument trades with (its overrides on the top-level settings) and its regular-session window.
 
 import type { Instrument } from '../domain/instrument.ts';
 import { ConfigError } from '../domain/errors.ts';
 import type { Config } from './schema.ts';
+import { EQUITY_RTH, type RthWindow } from '../domain/session.ts';
+import { minutesOfClock } from '../domain/time.ts';
 
 /** The Instrument for `symbol` (default: backtest.instrument). */
 export function instrumentOf(config: Config, symbol: string = config.backtest.instrument): Instrument {
@@ -17,5 +20,34 @@ export function instrumentOf(config: Config, symbol: string = config.backtest.in
     tickValueUsd: spec.tick_value,
     commissionPerSideUsd: config.backtest.commission_per_side ?? spec.commission_per_side,
     isMicro: spec.micro,
+  };
+}
+
+/** An instrument's regular session as ET minutes, from config `session` (times in session.timezone). */
+export function rthWindowOf(session: Config['session']): RthWindow {
+  const shift = session.timezone === 'America/Chicago' ? 60 : 0;
+  const start = minutesOfClock(session.rth_start) + shift;
+  const end = minutesOfClock(session.rth_end) + shift;
+  if (start === EQUITY_RTH.startMinuteEt && end === EQUITY_RTH.endMinuteEt) return EQUITY_RTH;
+  return { startMinuteEt: start, endMinuteEt: end };
+}
+
+/**
+ * The config an instrument trades with: the top-level settings with its `overrides` applied (session
+ * hours, VWAP anchor, entry window, regime tables). Without overrides it is `config` itself.
+ */
+export function instrumentConfig(config: Config, symbol: string): Config {
+  const spec = config.instruments.find((i) => i.symbol === symbol);
+  const ov = spec?.overrides;
+  if (!ov || Object.keys(ov).length === 0) return config;
+  return {
+    ...config,
+    session: { ...config.session, ...ov.session },
+    vwap: { ...config.vwap, ...ov.vwap },
+    filters: { ...config.filters, session_windows: { ...config.filters.session_windows, ...ov.session_windows } },
+    stops: { ...config.stops, ...ov.stops },
+    targets: { ...config.targets, ...ov.targets },
+    regime_action: { ...config.regime_action, ...ov.regime_action },
+    regime_size_multipliers: { ...config.regime_size_multipliers, ...ov.regime_size_multipliers },
   };
 }

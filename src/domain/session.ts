@@ -1,4 +1,5 @@
-// CME Globex session calendar for US equity-index futures: trading date, RTH, daily break, weekends.
+// CME Globex session calendar: trading date, daily break, weekends, and regular sessions (equity index
+// 09:30-16:00 ET by default; an instrument's own window through RthWindow).
 
 import { dateKeyOfDays, toLocalParts, weekdayOfDays } from './time.ts';
 
@@ -23,6 +24,23 @@ export interface SessionInfo {
   readonly isWeekend: boolean;
   /** ET minute of day (0..1439). */
   readonly minuteOfDayEt: number;
+  /** The ET calendar day is Monday..Friday. */
+  readonly isWeekdayEt: boolean;
+}
+
+/** An instrument's regular session as ET minutes of day [start, end) on weekdays. */
+export interface RthWindow {
+  readonly startMinuteEt: number;
+  readonly endMinuteEt: number;
+}
+
+/** Equity index futures: 09:30-16:00 ET (what `SessionInfo.isRth` reports). */
+export const EQUITY_RTH: RthWindow = { startMinuteEt: RTH_OPEN_MINUTE_ET, endMinuteEt: RTH_CLOSE_MINUTE_ET };
+
+/** Whether the instant of `info` is inside the regular session `w`. */
+export function inRth(info: SessionInfo, w: RthWindow): boolean {
+  if (w === EQUITY_RTH) return info.isRth;
+  return info.isWeekdayEt && info.minuteOfDayEt >= w.startMinuteEt && info.minuteOfDayEt < w.endMinuteEt;
 }
 
 /** Trade-date day number for an ET local day/minute: evening sessions roll to the next weekday. */
@@ -62,6 +80,7 @@ function computeSessionInfo(tsMs: number): SessionInfo {
     inDailyBreak: isWeekday && m >= GLOBEX_CLOSE_MINUTE_ET && m < GLOBEX_OPEN_MINUTE_ET,
     isWeekend,
     minuteOfDayEt: m,
+    isWeekdayEt: isWeekday,
   };
 }
 

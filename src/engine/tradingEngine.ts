@@ -7,7 +7,8 @@ import type { PluginError } from '../domain/errors.ts';
 import type { Instrument } from '../domain/instrument.ts';
 import { pointValueUsd } from '../domain/instrument.ts';
 import type { RegimeInfo, RegimeLabel, RegimeSource } from '../domain/regime.ts';
-import { sessionInfo } from '../domain/session.ts';
+import { inRth, sessionInfo, type RthWindow } from '../domain/session.ts';
+import { rthWindowOf } from '../config/instrument.ts';
 import { formatIsoInZone, MINUTE_MS } from '../domain/time.ts';
 import { TradingState } from '../domain/trading.ts';
 import type { Config } from '../config/schema.ts';
@@ -78,6 +79,9 @@ export class TradingEngine {
   private readonly barMs: number;
   private readonly pv: number;
   private readonly signalSettings: SignalSettings;
+  private readonly rthOnly: boolean;
+  /** The instrument's regular session (config session.rth_start/rth_end). */
+  private readonly rth: RthWindow;
   private readonly runs = new RegimeRunTracker();
   private readonly counter = new SessionTradeCounter();
   private readonly intents = new Map<string, Intent>();
@@ -100,6 +104,8 @@ export class TradingEngine {
     this.filters = options.filterSettings ?? filterSettingsFromConfig(c);
     this.signalSettings = signalSettingsFromConfig(c);
     this.clock = new SessionClock(c.session);
+    this.rthOnly = c.session.rth_only;
+    this.rth = rthWindowOf(c.session);
     this.barMs = c.data.bar_minutes * MINUTE_MS;
     this.pv = pointValueUsd(options.instrument);
   }
@@ -130,7 +136,7 @@ export class TradingEngine {
     this.lastClose = bar.close;
     this.lastBarEndMs = bar.tsMs + this.barMs;
     this.lastTradingDay = info.tradingDay;
-    if (this.o.config.session.rth_only && !info.isRth) return;
+    if (this.rthOnly && !inRth(info, this.rth)) return;
     this.vwap.update(bar);
     const regime = this.o.regime.predictRegime(bar);
     if (regime) this.runs.update(bar.tsMs, regime.regime);
@@ -156,7 +162,7 @@ export class TradingEngine {
       });
     }
 
-    if (this.o.config.session.rth_only && !info.isRth) {
+    if (this.rthOnly && !inRth(info, this.rth)) {
       return {
         commands,
         decision: {

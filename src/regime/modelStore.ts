@@ -172,6 +172,15 @@ function parseFeatures(src: string, f: Obj, d: number): FeatureSpec {
   if (!(VWAP_PRICE_SOURCES as readonly unknown[]).includes(f.vwapPriceSource))
     err(src, 'features.vwapPriceSource', `one of ${VWAP_PRICE_SOURCES.join(', ')}`, f.vwapPriceSource);
   const src2 = f as unknown as FeatureSpec;
+  const hasRth = f.rthStartMinuteEt !== undefined || f.rthEndMinuteEt !== undefined;
+  if (hasRth) {
+    for (const key of ['rthStartMinuteEt', 'rthEndMinuteEt'] as const) {
+      const v = f[key];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 24 * 60) err(src, `features.${key}`, 'an ET minute of day 0..1440', v);
+    }
+    if ((f.rthStartMinuteEt as number) >= (f.rthEndMinuteEt as number))
+      err(src, 'features.rthEndMinuteEt', `a minute after rthStartMinuteEt ${String(f.rthStartMinuteEt)}`, f.rthEndMinuteEt);
+  }
   return {
     names: names as FeatureSpec['names'],
     realizedVolBars: windowBars(src, f, 'realizedVolBars'),
@@ -181,6 +190,7 @@ function parseFeatures(src: string, f: Obj, d: number): FeatureSpec {
     vwapAnchorTime: src2.vwapAnchorTime,
     vwapTimeZone: src2.vwapTimeZone,
     vwapPriceSource: src2.vwapPriceSource,
+    ...(hasRth ? { rthStartMinuteEt: src2.rthStartMinuteEt!, rthEndMinuteEt: src2.rthEndMinuteEt! } : {}),
   };
 }
 

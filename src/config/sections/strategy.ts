@@ -112,7 +112,7 @@ export const filtersSchema = z
 export const DIRECTIONS = ['long', 'short', 'both', 'flat'] as const;
 export const ENTRY_RULES = ['pullback_to_vwap', 'rally_to_vwap', 'fade_bands', 'reversal_below_lower_band', 'none'] as const;
 
-const regimeAction = z.strictObject({
+export const regimeAction = z.strictObject({
   direction: z.enum(DIRECTIONS).describe('Trade direction allowed in this regime.'),
   entry_rule: z.enum(ENTRY_RULES).describe('Entry rule.'),
   base_size: z.number().int().min(0).describe('Contracts before multipliers.'),
@@ -129,7 +129,9 @@ export const regimeActionSchema = regimeTable(regimeAction, {
   CRASH: { direction: 'long', entry_rule: 'reversal_below_lower_band', base_size: 1, max_trades_per_session: 1 },
 });
 
-export const stopsSchema = regimeTable(z.number().int().min(1).max(1000).describe('Stop distance in ticks.'), {
+export const stopTicks = z.number().int().min(1).max(1000).describe('Stop distance in ticks.');
+
+export const stopsSchema = regimeTable(stopTicks, {
   STRONG_BULL: 60,
   BULL: 50,
   SOFT_BULL: 50,
@@ -139,7 +141,7 @@ export const stopsSchema = regimeTable(z.number().int().min(1).max(1000).describ
   CRASH: 60,
 });
 
-const target = z.strictObject({
+export const target = z.strictObject({
   kind: z.enum(['band', 'vwap', 'r_multiple']).describe('band = a VWAP band, vwap = the VWAP, r_multiple = multiple of the stop distance.'),
   value: z.number().describe('Band multiplier (signed: +2 = upper 2σ band) or R multiple; ignored for vwap.'),
 });
@@ -154,7 +156,9 @@ export const targetsSchema = regimeTable(target, {
   CRASH: { kind: 'vwap', value: 0 },
 });
 
-export const regimeSizeMultipliersSchema = regimeTable(z.number().min(0).max(2), {
+export const sizeMultiplier = z.number().min(0).max(2);
+
+export const regimeSizeMultipliersSchema = regimeTable(sizeMultiplier, {
   STRONG_BULL: 1,
   BULL: 1,
   SOFT_BULL: 0.75,

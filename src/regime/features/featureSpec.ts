@@ -5,6 +5,8 @@ import type { Config } from '../../config/index.ts';
 import { FEATURE_NAMES } from '../../config/sections/regime.ts';
 import { ConfigError } from '../../domain/errors.ts';
 import type { VwapPriceSource } from '../../domain/vwap.ts';
+import { EQUITY_RTH, type RthWindow } from '../../domain/session.ts';
+import { rthWindowOf } from '../../config/instrument.ts';
 
 /** A feature name: log_return, realized_vol, log_range, volume_ratio, vwap_distance. */
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -34,6 +36,19 @@ export interface FeatureSpec {
   readonly vwapAnchorTime: string;
   readonly vwapTimeZone: string;
   readonly vwapPriceSource: VwapPriceSource;
+  /**
+   * The instrument's regular session as ET minutes of day (config session.rth_start/rth_end); absent
+   * = equity index hours 09:30-16:00 ET (and absent from the model file, which then reads as before).
+   */
+  readonly rthStartMinuteEt?: number;
+  readonly rthEndMinuteEt?: number;
+}
+
+/** The regular-session window of a feature spec. */
+export function rthWindowOfSpec(spec: FeatureSpec): RthWindow {
+  if (spec.rthStartMinuteEt === undefined || spec.rthEndMinuteEt === undefined) return EQUITY_RTH;
+  if (spec.rthStartMinuteEt === EQUITY_RTH.startMinuteEt && spec.rthEndMinuteEt === EQUITY_RTH.endMinuteEt) return EQUITY_RTH;
+  return { startMinuteEt: spec.rthStartMinuteEt, endMinuteEt: spec.rthEndMinuteEt };
 }
 
 /** Bound of |vwap_distance| in σ: the first bars of a VWAP session have a tiny σ. */
@@ -46,6 +61,7 @@ export function featureSpecFromConfig(c: Config): FeatureSpec {
       `hmm.features: must include log_return, states are labelled by its mean (got ${c.hmm.features.join(', ')})`,
     ]);
   }
+  const rth = rthWindowOf(c.session);
   return {
     names: [...c.hmm.features],
     realizedVolBars: c.hmm.realized_vol_bars,
@@ -55,5 +71,6 @@ export function featureSpecFromConfig(c: Config): FeatureSpec {
     vwapAnchorTime: c.vwap.anchor_time,
     vwapTimeZone: c.session.timezone,
     vwapPriceSource: c.vwap.price_source,
+    ...(rth === EQUITY_RTH ? {} : { rthStartMinuteEt: rth.startMinuteEt, rthEndMinuteEt: rth.endMinuteEt }),
   };
 }

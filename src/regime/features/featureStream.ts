@@ -5,6 +5,7 @@ import type { Bar } from '../../domain/bar.ts';
 import { SessionVwap } from '../../domain/vwap.ts';
 import { VWAP_DISTANCE_CLAMP, type FeatureSpec } from './featureSpec.ts';
 import { SessionCache } from './sessionCache.ts';
+import { rthWindowOfSpec } from './featureSpec.ts';
 
 /** What `push` did with a bar. */
 export enum FeatureStatus {
@@ -33,7 +34,7 @@ export class FeatureStream {
   private readonly returns: Float64Array;
   private readonly volumes: Float64Array;
   private vwap: SessionVwap;
-  private readonly session = new SessionCache();
+  private readonly session: SessionCache;
   private nReturns = 0;
   private nVolumes = 0;
   private prevClose = Number.NaN;
@@ -50,6 +51,7 @@ export class FeatureStream {
     this.kinds = Int8Array.from(spec.names.map((n) => order.indexOf(n)));
     this.returns = new Float64Array(spec.realizedVolBars);
     this.volumes = new Float64Array(spec.volumeRatioBars);
+    this.session = new SessionCache(rthWindowOfSpec(spec));
     this.vwap = this.newVwap();
   }
 

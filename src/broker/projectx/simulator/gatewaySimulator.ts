@@ -2,6 +2,7 @@
 // replayed on a controllable clock (tests advance it; the CLI drives it at a chosen speed), with faults.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { CONTRACT_SPECS } from '../../../domain/contracts.ts';
 import type { AddressInfo } from 'node:net';
 import type { Bar } from '../../../domain/bar.ts';
 import { ManualClock, type Clock } from '../../../domain/clock.ts';
@@ -40,13 +41,7 @@ export interface GatewaySimulatorOptions {
 
 /** Front-month (H26) and one expired (Z25) contract per micro root; fees are exchange + NFA per side. */
 export function defaultSimContracts(): SimContract[] {
-  const spec = [
-    ['MNQ', 'Micro E-mini Nasdaq-100', 0.25, 0.5, 0.37],
-    ['MES', 'Micro E-mini S&P 500', 0.25, 1.25, 0.37],
-    ['M2K', 'Micro E-mini Russell 2000', 0.1, 0.5, 0.37],
-    ['MGC', 'Micro Gold', 0.1, 1, 0.62],
-  ] as const;
-  return spec.flatMap(([root, desc, tickSize, tickValueUsd, feePerSideUsd]) => [
+  return CONTRACT_SPECS.flatMap(({ root, description: desc, tickSize, tickValueUsd, commissionPerSideUsd: feePerSideUsd }) => [
     {
       id: `CON.F.US.${root}.H26`,
       name: `${root}H6`,
