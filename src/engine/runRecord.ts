@@ -25,8 +25,6 @@ export class RunRecord {
   barsProcessed = 0;
   private acc: DayAcc | null = null;
 
-  constructor(private readonly pointValueUsd: number) {}
-
   risk(e: RiskEvent): void {
     this.riskEvents.push(e);
     if (!this.breach && e.kind === 'STATE_CHANGED' && (e.code === 'MLL_BREACH' || e.code === 'DAILY_LOSS_LIMIT'))
@@ -46,22 +44,22 @@ export class RunRecord {
     }
   }
 
-  /** After the bar's fills: the worst intrabar equity of the open position. */
-  markAdverse(bar: Bar, pos: BrokerPosition | null, balanceUsd: number): void {
-    if (!pos || !this.acc) return;
-    const adverse = pos.side === 'long' ? bar.low : bar.high;
-    const eq = balanceUsd + (adverse - pos.entryPrice) * (pos.side === 'long' ? 1 : -1) * pos.qty * this.pointValueUsd;
-    if (eq < this.acc.worst) this.acc.worst = eq;
+  /** After the bars' fills: the worst intrabar equity of the open positions (balance + adverse unrealized). */
+  markAdverseEquity(equityUsd: number): void {
+    if (this.acc && equityUsd < this.acc.worst) this.acc.worst = equityUsd;
   }
 
-  /** After the decision: equity point and regime count. */
-  endBar(barEndMs: number, d: DecisionRecord, equityUsd: number): void {
+  /** One bar's decision: bars and regime counts. */
+  countDecision(d: DecisionRecord): void {
     this.barsProcessed++;
-    if (d.code !== 'OUTSIDE_SESSION') {
-      this.equity.push({ tsMs: barEndMs, equityUsd });
-      if (this.acc && equityUsd < this.acc.worst) this.acc.worst = equityUsd;
-    }
     if (d.regime) this.regimeBars.set(d.regime, (this.regimeBars.get(d.regime) ?? 0) + 1);
+  }
+
+  /** After a step's decisions: the equity point (when any bar of the step was in session). */
+  endStep(barEndMs: number, inSession: boolean, equityUsd: number): void {
+    if (!inSession) return;
+    this.equity.push({ tsMs: barEndMs, equityUsd });
+    if (this.acc && equityUsd < this.acc.worst) this.acc.worst = equityUsd;
   }
 
   closeDay(equityUsd: number): void {
@@ -88,6 +86,24 @@ export class RunRecord {
       barsProcessed: this.barsProcessed,
       riskEvents: this.riskEvents,
     };
+  }
+}
+
+/** Unrealized P&L of `pos` at the bar's most adverse price (low for a long, high for a short). */
+export function adverseUnrealizedUsd(bar: Bar, pos: BrokerPosition, pointValueUsd: number): number {
+  const adverse = pos.side === 'long' ? bar.low : bar.high;
+  return (adverse - pos.entryPrice) * (pos.side === 'long' ? 1 : -1) * pos.qty * pointValueUsd;
+}
+
+/** What one instrument of a run produced (several instruments on one account: outputs per symbol). */
+export class LaneRecord {
+  readonly trades: TradeRecord[] = [];
+  readonly regimeBars = new Map<string, number>();
+  barsProcessed = 0;
+
+  countDecision(d: DecisionRecord): void {
+    this.barsProcessed++;
+    if (d.regime) this.regimeBars.set(d.regime, (this.regimeBars.get(d.regime) ?? 0) + 1);
   }
 }
 

@@ -1,25 +1,32 @@
-// THE loop: the one per-bar protocol every mode runs (backtest, walk-forward, replay, paper, live).
-// Per bar: forced exit of a position left from an earlier session → trading-day roll (risk end of day,
-// journal) → the broker's executions on the bar → the decision at the bar's close → its commands →
-// the risk liquidation level → the run record and the decision. Broker and journal steps may be
-// synchronous (backtest) or asynchronous (live); the protocol is written once as generators and run by
-// `driveSync` or `driveAsync` (drive.ts).
+// THE loop: the one per-bar protocol every mode runs (backtest, walk-forward, replay, paper, live), for one
+// or several instruments on one account. A step is the bars of one instant, one per instrument at most, in
+// lane order (the configured instrument order). Per step: at a new trading day, positions left from the
+// last session are flattened and the day is rolled (risk end of day, journal); then per instrument: a
+// position past its session end is flattened → the broker's executions on the bar → the decision at the
+// bar's close → its commands → the risk liquidation level; then the account's run record. A flatten the
+// risk manager asks for (breach, flat time, kill switch) closes every instrument. Broker and journal steps
+// may be synchronous (backtest) or asynchronous (live): the protocol is written once as generators and
+// run by `driveSync` or `driveAsync` (drive.ts).
 
 import type { Bar } from '../domain/bar.ts';
+import type { Instrument } from '../domain/instrument.ts';
+import { pointValueUsd } from '../domain/instrument.ts';
 import type { BracketOrderRequest, EngineCommand, ExecutionEvent, ExitReason } from '../domain/orders.ts';
 import { sessionInfo } from '../domain/session.ts';
 import { TradingState } from '../domain/trading.ts';
-import type { RiskEvent } from '../strategy/riskManager/types.ts';
+import type { Config } from '../config/schema.ts';
+import type { RiskManager } from '../strategy/riskManager/index.ts';
+import type { FlattenEvent, RiskEvent } from '../strategy/riskManager/types.ts';
 import type { BrokerPort, MaybePromise } from './brokerPort.ts';
 import type { Step } from './drive.ts';
 import type { DecisionRecord, TradeRecord } from './records.ts';
-import { RunRecord } from './runRecord.ts';
+import { adverseUnrealizedUsd, LaneRecord, RunRecord } from './runRecord.ts';
 import { TradingEngine, type TradingEngineOptions } from './tradingEngine.ts';
 
 /**
  * What happens in a session, for the journal, monitoring and output files. Every hook is optional and
  * may return a promise (the async driver awaits it before the next step: an intent is durable before
- * its order is sent). Hooks must not call back into the session.
+ * its order is sent). Hooks must not call back into the session. `symbol` names the instrument.
  */
 export interface SessionObserver {
   /** An entry is about to be sent (journal it durably first). */
@@ -27,11 +34,11 @@ export interface SessionObserver {
   /** The entry was handed to the broker at `sentMs` (for a decision taken at `order.decidedAtMs`). */
   sent?(order: BracketOrderRequest, sentMs: number, brokerOrderId: string | null): MaybePromise<void>;
   /** An execution the engine applied; `trade` when it closed a position. */
-  execution?(ev: ExecutionEvent, trade: TradeRecord | null): MaybePromise<void>;
+  execution?(ev: ExecutionEvent, trade: TradeRecord | null, symbol: string): MaybePromise<void>;
   /** A risk-state change or flatten request. */
   risk?(e: RiskEvent): MaybePromise<void>;
   /** The decision of a bar, after its commands ran. */
-  decision?(bar: Bar, d: DecisionRecord): MaybePromise<void>;
+  decision?(bar: Bar, d: DecisionRecord, symbol: string): MaybePromise<void>;
   /** A trading day ended (the first bar of the next one arrived) with this balance. */
   dayEnd?(tradingDate: string, balanceUsd: number, tsMs: number): MaybePromise<void>;
   /** Buffered writes may be flushed now (after an order went out; at stop). */
@@ -40,107 +47,241 @@ export interface SessionObserver {
   note?(level: 'info' | 'warn', message: string, fields: Record<string, unknown>): void;
 }
 
-export interface EngineSessionOptions extends Omit<TradingEngineOptions, 'onRiskEvent'> {
+/** One instrument of a session: its engine options (its own config: instrumentConfig) and its broker. */
+export interface LaneOptions extends Omit<TradingEngineOptions, 'onRiskEvent' | 'risk'> {
   readonly broker: BrokerPort;
+}
+
+/** A session over several instruments on one account risk manager. */
+export interface MultiSessionOptions {
+  /** Account-level config (bar length); each lane has its own. */
+  readonly config: Config;
+  readonly risk: RiskManager;
+  /** In the order bars of the same instant are processed. */
+  readonly lanes: readonly LaneOptions[];
   readonly observer?: SessionObserver;
   /** Clock of the order send time (live); default: the decision time of the order. */
   readonly nowMs?: () => number;
 }
 
-/** One engine session over one instrument; see the file header for the protocol. */
-export class EngineSession {
-  readonly engine: TradingEngine;
-  readonly record: RunRecord;
+/** A session over one instrument (engine options plus its broker). */
+export interface EngineSessionOptions extends Omit<TradingEngineOptions, 'onRiskEvent'> {
   readonly broker: BrokerPort;
+  readonly observer?: SessionObserver;
+  readonly nowMs?: () => number;
+}
+
+/** A bar of one instrument in a step. */
+export interface LaneBar {
+  readonly symbol: string;
+  readonly bar: Bar;
+}
+
+/** One instrument of a running session. */
+export class Lane {
+  readonly symbol: string;
+  readonly instrument: Instrument;
+  readonly engine: TradingEngine;
+  readonly broker: BrokerPort;
+  readonly record = new LaneRecord();
+  readonly pointValueUsd: number;
+  lastPrice = Number.NaN;
+  lastBarEndMs = Number.NaN;
+  lastDecision: DecisionRecord | null = null;
+
+  constructor(o: LaneOptions, risk: RiskManager, onRiskEvent: (e: RiskEvent) => void) {
+    this.symbol = o.instrument.symbol;
+    this.instrument = o.instrument;
+    this.broker = o.broker;
+    this.pointValueUsd = pointValueUsd(o.instrument);
+    this.engine = new TradingEngine({ ...o, risk, onRiskEvent });
+  }
+
+  /** Whether the broker holds a position or a working entry. */
+  get exposed(): boolean {
+    return this.broker.position !== null || this.broker.hasPendingEntry;
+  }
+}
+
+/** One engine session; see the file header for the protocol. */
+export class EngineSession {
+  /** The account's run record (portfolio: every instrument). */
+  readonly record: RunRecord;
+  readonly lanes: readonly Lane[];
+  private readonly bySymbol = new Map<string, Lane>();
   private readonly obs: SessionObserver;
-  private readonly o: EngineSessionOptions;
+  private readonly risk: RiskManager;
+  private readonly nowMsFn: (() => number) | undefined;
   private readonly barMs: number;
   private readonly pendingRisk: RiskEvent[] = [];
-  private lastPrice_ = Number.NaN;
+  /** A FLATTEN the risk manager asked for in the current step, not yet applied to the other lanes. */
+  private flattenOthers: FlattenEvent | null = null;
   private lastBarEndMs_ = Number.NaN;
   private tradingDay = Number.NaN;
   private tradingDate: string | null = null;
-  private lastDecision_: DecisionRecord | null = null;
+  private readonly stepBars: (Bar | null)[];
 
-  constructor(options: EngineSessionOptions) {
-    this.o = options;
-    this.broker = options.broker;
-    this.obs = options.observer ?? {};
-    this.barMs = options.config.data.bar_minutes * 60_000;
-    this.record = new RunRecord(options.instrument.tickValueUsd / options.instrument.tickSize);
-    this.engine = new TradingEngine({ ...options, onRiskEvent: (e) => this.pendingRisk.push(e) });
+  constructor(options: EngineSessionOptions | MultiSessionOptions) {
+    const multi: MultiSessionOptions =
+      'lanes' in options
+        ? options
+        : { config: options.config, risk: options.risk, lanes: [options], observer: options.observer, nowMs: options.nowMs };
+    if (multi.lanes.length === 0) throw new Error('EngineSession: at least one instrument (lane) is required');
+    this.risk = multi.risk;
+    this.obs = multi.observer ?? {};
+    this.nowMsFn = multi.nowMs;
+    this.barMs = multi.config.data.bar_minutes * 60_000;
+    this.record = new RunRecord();
+    const onRiskEvent = (e: RiskEvent): void => void this.pendingRisk.push(e);
+    this.lanes = multi.lanes.map((l) => new Lane(l, multi.risk, onRiskEvent));
+    for (const l of this.lanes) {
+      if (this.bySymbol.has(l.symbol)) throw new Error(`EngineSession: instrument ${l.symbol} given twice`);
+      this.bySymbol.set(l.symbol, l);
+    }
+    this.stepBars = this.lanes.map(() => null);
   }
 
-  /** Last price seen (bar close or warm-up bar), NaN before any bar. */
+  /** The first (or only) instrument's engine. */
+  get engine(): TradingEngine {
+    return this.lanes[0]!.engine;
+  }
+
+  /** The first (or only) instrument's broker. */
+  get broker(): BrokerPort {
+    return this.lanes[0]!.broker;
+  }
+
+  /** The lane of `symbol`; throws for an instrument the session does not trade. */
+  lane(symbol: string): Lane {
+    const l = this.bySymbol.get(symbol);
+    if (!l) throw new Error(`EngineSession: no instrument ${symbol} (have ${[...this.bySymbol.keys()].join(', ')})`);
+    return l;
+  }
+
+  /** Last price seen of the first instrument (bar close or warm-up bar), NaN before any bar. */
   get lastPrice(): number {
-    return this.lastPrice_;
+    return this.lanes[0]!.lastPrice;
   }
 
-  /** End of the last bar processed (UTC ms), NaN before any bar. */
+  /** End of the last bar processed on any instrument (UTC ms), NaN before any bar. */
   get lastBarEndMs(): number {
     return this.lastBarEndMs_;
   }
 
-  /** The decision of the last bar processed, or null. */
+  /** The decision of the first instrument's last bar, or null. */
   get lastDecision(): DecisionRecord | null {
-    return this.lastDecision_;
+    return this.lanes[0]!.lastDecision;
   }
 
   /** Warms features, VWAP and the regime filter up on a history bar (before live bars; nothing decided). */
-  warmUp(bar: Bar): void {
-    this.engine.warmUp(bar);
-    this.lastPrice_ = bar.close;
-    this.lastBarEndMs_ = bar.tsMs + this.barMs;
+  warmUp(bar: Bar, symbol: string = this.lanes[0]!.symbol): void {
+    const lane = this.lane(symbol);
+    lane.engine.warmUp(bar);
+    lane.lastPrice = bar.close;
+    lane.lastBarEndMs = bar.tsMs + this.barMs;
+    if (!(lane.lastBarEndMs <= this.lastBarEndMs_)) this.lastBarEndMs_ = lane.lastBarEndMs;
   }
 
-  /** One closed bar through the whole protocol. */
-  *onBar(bar: Bar): Step {
-    const broker = this.broker;
-    const risk = this.o.risk;
-    const barEndMs = bar.tsMs + this.barMs;
-    const forced = this.engine.beforeBar(bar, broker.position);
-    if (forced) yield* this.apply((yield broker.flatten(forced.price, forced.tsMs, forced.reason)) as readonly ExecutionEvent[]);
-    const info = sessionInfo(bar.tsMs);
+  /** One closed bar of one instrument (default: the first) through the whole protocol. */
+  *onBar(bar: Bar, symbol?: string): Step {
+    if (this.lanes.length === 1 && (symbol === undefined || symbol === this.lanes[0]!.symbol)) {
+      this.stepBars[0] = bar;
+    } else {
+      this.stepBars.fill(null);
+      this.stepBars[this.lanes.indexOf(this.lane(symbol ?? this.lanes[0]!.symbol))] = bar;
+    }
+    yield* this.step();
+  }
+
+  /** The bars of one instant (at most one per instrument, any order) through the whole protocol. */
+  *onStep(bars: readonly LaneBar[]): Step {
+    this.stepBars.fill(null);
+    for (const b of bars) {
+      const i = this.lanes.indexOf(this.lane(b.symbol));
+      if (this.stepBars[i]) throw new Error(`EngineSession: two bars of ${b.symbol} in one step`);
+      this.stepBars[i] = b.bar;
+    }
+    yield* this.step();
+  }
+
+  private *step(): Step {
+    const risk = this.risk;
+    const lanes = this.lanes;
+    const bars = this.stepBars;
+    let first: Bar | null = null;
+    for (const b of bars) if (b && (!first || b.tsMs < first.tsMs)) first = b;
+    if (!first) return;
+    const info = sessionInfo(first.tsMs);
     if (info.tradingDay !== this.tradingDay) {
-      if (this.tradingDate !== null) yield* this.endDay(bar.tsMs);
+      // Positions left from the last session close at their last prices before the day rolls.
+      for (const lane of lanes) {
+        const forced = lane.engine.beforeBar(first, lane.broker.position);
+        if (forced) yield* this.apply(lane, (yield lane.broker.flatten(forced.price, forced.tsMs, forced.reason)) as readonly ExecutionEvent[]);
+      }
+      if (this.tradingDate !== null) yield* this.endDay(first.tsMs);
       this.tradingDay = info.tradingDay;
       this.tradingDate = info.tradingDate;
     }
     this.record.beginBar(info.tradingDay, risk.equityUsd);
-    const events = (yield broker.onBar(bar)) as readonly ExecutionEvent[];
-    if (events.length) yield* this.apply(events);
-    this.record.markAdverse(bar, broker.position, risk.balanceUsd);
-    const out = this.engine.onBarClose(bar, broker.position, broker.hasPendingEntry);
-    this.lastPrice_ = bar.close;
-    this.lastBarEndMs_ = barEndMs;
-    if (out.commands.length) yield* this.execute(out.commands, bar.close, barEndMs, out.decision);
-    broker.setLiquidationLevel(this.engine.liquidationLevel(broker.position));
-    if (this.pendingRisk.length) yield* this.flushRisk();
-    this.lastDecision_ = out.decision;
-    this.record.endBar(barEndMs, out.decision, risk.equityUsd);
-    if (this.obs.decision) yield this.obs.decision(bar, out.decision);
+    let inSession = false;
+    let stepEndMs = Number.NaN;
+    for (let i = 0; i < lanes.length; i++) {
+      const bar = bars[i];
+      if (!bar) continue;
+      const lane = lanes[i]!;
+      const broker = lane.broker;
+      const barEndMs = bar.tsMs + this.barMs;
+      const forced = lane.engine.beforeBar(bar, broker.position);
+      if (forced) yield* this.apply(lane, (yield broker.flatten(forced.price, forced.tsMs, forced.reason)) as readonly ExecutionEvent[]);
+      const events = (yield broker.onBar(bar)) as readonly ExecutionEvent[];
+      if (events.length) yield* this.apply(lane, events);
+      const pos = broker.position;
+      if (pos) this.record.markAdverseEquity(risk.balanceUsd + adverseUnrealizedUsd(bar, pos, lane.pointValueUsd) + this.otherUnrealizedUsd(lane));
+      const out = lane.engine.onBarClose(bar, pos, broker.hasPendingEntry);
+      lane.lastPrice = bar.close;
+      lane.lastBarEndMs = barEndMs;
+      if (out.commands.length) yield* this.execute(lane, out.commands, bar.close, barEndMs, out.decision);
+      broker.setLiquidationLevel(lane.engine.liquidationLevel(broker.position));
+      if (this.pendingRisk.length) yield* this.flushRisk();
+      if (this.flattenOthers) yield* this.flattenOtherLanes(lane, barEndMs);
+      lane.lastDecision = out.decision;
+      this.record.countDecision(out.decision);
+      lane.record.countDecision(out.decision);
+      if (out.decision.code !== 'OUTSIDE_SESSION') inSession = true;
+      if (!(barEndMs <= stepEndMs)) stepEndMs = barEndMs;
+      if (this.obs.decision) yield this.obs.decision(bar, out.decision, lane.symbol);
+    }
+    if (!(stepEndMs <= this.lastBarEndMs_)) this.lastBarEndMs_ = stepEndMs;
+    this.record.endStep(stepEndMs, inSession, risk.equityUsd);
   }
 
-  /** Executions the broker learned outside a call (venue fills streamed in). */
-  *onExecutions(events: readonly ExecutionEvent[]): Step {
-    yield* this.apply(events);
+  /** Executions a broker learned outside a call (venue fills streamed in) for `symbol` (default: the first). */
+  *onExecutions(events: readonly ExecutionEvent[], symbol: string = this.lanes[0]!.symbol): Step {
+    const lane = this.lane(symbol);
+    yield* this.apply(lane, events);
+    if (this.flattenOthers) yield* this.flattenOtherLanes(lane, this.lastBarEndMs_);
   }
 
   /** Registers a position found at the broker on start-up with the engine and risk manager (not journaled). */
-  *adopt(ev: ExecutionEvent): Step {
-    this.engine.onExecution(ev);
+  *adopt(ev: ExecutionEvent, symbol: string = this.lanes[0]!.symbol): Step {
+    this.lane(symbol).engine.onExecution(ev);
     yield* this.flushRisk();
   }
 
   /**
    * Kill switch: the risk manager halts (HALTED, code KILL_SWITCH, until the next trading day) and
-   * requests a flatten, which closes the position and cancels every working entry.
+   * requests a flatten, which closes every position and cancels every working entry.
    */
   *kill(reason: string, nowMs: number): Step {
     const commands: EngineCommand[] = [];
-    this.engine.applyRiskEvents(this.o.risk.halt('KILL_SWITCH', reason, nowMs), commands);
+    const events = this.risk.halt('KILL_SWITCH', reason, nowMs);
+    this.lanes[0]!.engine.applyRiskEvents(events, commands);
     yield* this.flushRisk();
-    yield* this.execute(commands, this.lastPrice_, nowMs, null);
+    this.flattenOthers = null;
+    for (const lane of this.lanes) {
+      const own = commands.length ? commands : [{ kind: 'flatten', symbol: lane.symbol, reason: 'kill_switch', detail: 'KILL_SWITCH' } as const];
+      yield* this.execute(lane, own, lane.lastPrice, nowMs, null);
+    }
     if (this.obs.flush) yield this.obs.flush();
   }
 
@@ -149,64 +290,101 @@ export class EngineSession {
    * sent (nothing is known to be open yet; a position found by reconciliation is flattened next bar).
    */
   *restoreHalt(reason: string, nowMs: number): Step {
-    for (const e of this.o.risk.halt('KILL_SWITCH', reason, nowMs)) if (e.kind === 'STATE_CHANGED') this.pendingRisk.push(e);
+    for (const e of this.risk.halt('KILL_SWITCH', reason, nowMs)) if (e.kind === 'STATE_CHANGED') this.pendingRisk.push(e);
     yield* this.flushRisk();
+    this.flattenOthers = null;
   }
 
-  /** Closes the position and cancels a working entry at the last price seen (clean stop, end of data). */
+  /** Closes every position and cancels working entries at each instrument's last price (clean stop, end of data). */
   *flattenAll(reason: ExitReason, nowMs: number): Step {
-    yield* this.apply((yield this.broker.flatten(this.lastPrice_, nowMs, reason)) as readonly ExecutionEvent[]);
+    for (const lane of this.lanes) yield* this.apply(lane, (yield lane.broker.flatten(lane.lastPrice, nowMs, reason)) as readonly ExecutionEvent[]);
   }
 
   /** End of a finite bar stream: closes what is open at the last close, as of the last bar's end, and the day. */
   *finish(): Step {
-    if (!Number.isNaN(this.lastBarEndMs_)) yield* this.flattenAll('end_of_data', this.lastBarEndMs_);
-    this.record.closeDay(this.o.risk.equityUsd);
+    for (const lane of this.lanes) {
+      if (Number.isNaN(lane.lastBarEndMs)) continue;
+      yield* this.apply(lane, (yield lane.broker.flatten(lane.lastPrice, lane.lastBarEndMs, 'end_of_data')) as readonly ExecutionEvent[]);
+    }
+    this.record.closeDay(this.risk.equityUsd);
     if (this.obs.flush) yield this.obs.flush();
+  }
+
+  /** Whether new entries are halted by the kill switch today. */
+  get killed(): boolean {
+    const s = this.risk;
+    return s.state === TradingState.HALTED && s.stateCode === 'KILL_SWITCH';
+  }
+
+  /** Unrealized P&L of the other instruments' positions at their last marks. */
+  private otherUnrealizedUsd(except: Lane): number {
+    if (this.lanes.length === 1) return 0;
+    let u = 0;
+    for (const l of this.lanes) {
+      const p = l !== except ? l.broker.position : null;
+      if (p && !Number.isNaN(l.lastPrice)) u += (l.lastPrice - p.entryPrice) * (p.side === 'long' ? 1 : -1) * p.qty * l.pointValueUsd;
+    }
+    return u;
   }
 
   /** The trading day of the last bar ended: risk end of day (MLL trail, day limits reset), then the journal. */
   private *endDay(nextBarTsMs: number): Step {
-    const risk = this.o.risk;
+    const risk = this.risk;
     this.pendingRisk.push(...risk.onTradingDayEnd(this.lastBarEndMs_));
     yield* this.flushRisk();
+    this.flattenOthers = null;
     if (this.obs.dayEnd) yield this.obs.dayEnd(this.tradingDate!, risk.balanceUsd, nextBarTsMs);
   }
 
+  /** A risk flatten closes every instrument: the lanes other than the one whose step raised it. */
+  private *flattenOtherLanes(current: Lane, tsMs: number): Step {
+    const e = this.flattenOthers!;
+    this.flattenOthers = null;
+    const reason: ExitReason = e.code === 'FLAT_TIME' ? 'session_end' : e.code === 'KILL_SWITCH' ? 'kill_switch' : 'risk_liquidation';
+    for (const lane of this.lanes) {
+      if (lane === current || !lane.exposed) continue;
+      this.obs.note?.('warn', 'flatten', { symbol: lane.symbol, reason, detail: `${e.code}: ${e.detail}` });
+      yield* this.apply(lane, (yield lane.broker.flatten(lane.lastPrice, tsMs, reason)) as readonly ExecutionEvent[]);
+    }
+  }
+
   /** Runs engine commands against the broker; `refPrice` NaN = no bar price (a follow-up after a fill). */
-  private *execute(commands: readonly EngineCommand[], refPrice: number, tsMs: number, decision: DecisionRecord | null): Step {
-    const broker = this.broker;
+  private *execute(lane: Lane, commands: readonly EngineCommand[], refPrice: number, tsMs: number, decision: DecisionRecord | null): Step {
+    const broker = lane.broker;
     for (const c of commands) {
       if (c.kind === 'submit_bracket') {
-        yield* this.submit(c.order, refPrice, decision);
+        yield* this.submit(lane, c.order, refPrice, decision);
       } else if (c.kind === 'cancel_entry') {
-        yield* this.apply((yield broker.cancelEntry(c.intentId, tsMs, c.reason)) as readonly ExecutionEvent[]);
+        yield* this.apply(lane, (yield broker.cancelEntry(c.intentId, tsMs, c.reason)) as readonly ExecutionEvent[]);
       } else {
-        this.obs.note?.('warn', 'flatten', { reason: c.reason, detail: c.detail });
-        yield* this.apply((yield broker.flatten(refPrice, tsMs, c.reason)) as readonly ExecutionEvent[]);
+        this.obs.note?.('warn', 'flatten', { symbol: lane.symbol, reason: c.reason, detail: c.detail });
+        yield* this.apply(lane, (yield broker.flatten(refPrice, tsMs, c.reason)) as readonly ExecutionEvent[]);
       }
     }
   }
 
-  private *submit(order: BracketOrderRequest, refPrice: number, decision: DecisionRecord | null): Step {
+  private *submit(lane: Lane, order: BracketOrderRequest, refPrice: number, decision: DecisionRecord | null): Step {
     if (this.obs.intent) yield this.obs.intent(order, decision, refPrice);
-    const sentMs = this.o.nowMs ? this.o.nowMs() : order.decidedAtMs;
-    const res = (yield this.broker.submitBracket(order)) as { brokerOrderId: string | null; events: readonly ExecutionEvent[] };
+    const sentMs = this.nowMsFn ? this.nowMsFn() : order.decidedAtMs;
+    const res = (yield lane.broker.submitBracket(order)) as { brokerOrderId: string | null; events: readonly ExecutionEvent[] };
     if (this.obs.sent) yield this.obs.sent(order, sentMs, res.brokerOrderId);
     // Buffered writes (decisions) are diagnostics: flushed after the order so they never delay it.
     if (this.obs.flush) yield this.obs.flush();
-    if (res.events.length) yield* this.apply(res.events);
+    if (res.events.length) yield* this.apply(lane, res.events);
   }
 
-  /** Feeds executions to the engine, records and observes them, and runs the follow-up commands. */
-  private *apply(events: readonly ExecutionEvent[]): Step {
+  /** Feeds executions to the lane's engine, records and observes them, and runs the follow-up commands. */
+  private *apply(lane: Lane, events: readonly ExecutionEvent[]): Step {
     for (const ev of events) {
       const follow: EngineCommand[] = [];
-      const trade = this.engine.onExecution(ev, follow);
-      if (trade) this.record.trade(trade);
-      if (this.obs.execution) yield this.obs.execution(ev, trade);
+      const trade = lane.engine.onExecution(ev, follow);
+      if (trade) {
+        this.record.trade(trade);
+        lane.record.trades.push(trade);
+      }
+      if (this.obs.execution) yield this.obs.execution(ev, trade, lane.symbol);
       if (this.pendingRisk.length) yield* this.flushRisk();
-      if (follow.length) yield* this.execute(follow, Number.NaN, ev.tsMs, null);
+      if (follow.length) yield* this.execute(lane, follow, Number.NaN, ev.tsMs, null);
     }
   }
 
@@ -214,13 +392,8 @@ export class EngineSession {
     while (this.pendingRisk.length) {
       const e = this.pendingRisk.shift()!;
       this.record.risk(e);
+      if (e.kind === 'FLATTEN' && this.lanes.length > 1) this.flattenOthers = e;
       if (this.obs.risk) yield this.obs.risk(e);
     }
-  }
-
-  /** Whether new entries are halted by the kill switch today. */
-  get killed(): boolean {
-    const s = this.o.risk;
-    return s.state === TradingState.HALTED && s.stateCode === 'KILL_SWITCH';
   }
 }
