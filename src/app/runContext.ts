@@ -4,10 +4,10 @@
 
 import type { Alert } from '../domain/alert.ts';
 import { systemClock } from '../domain/clock.ts';
-import type { PluginError } from '../domain/errors.ts';
+import { ConfigError, type PluginError } from '../domain/errors.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import type { LoadedConfig } from '../config/loader.ts';
-import { instrumentOf } from '../config/instrument.ts';
+import { instrumentConfig, instrumentOf } from '../config/instrument.ts';
 import type { PluginFailureCount, RunContext, RunMode } from '../engine/runContext.ts';
 import { RiskManager, riskSettingsFromConfig, type RiskInitialState } from '../strategy/riskManager/index.ts';
 import { decisionPolicyFor } from './seams/decisionPolicy.ts';
@@ -15,8 +15,10 @@ import { marketInputsFor } from './seams/marketInputs.ts';
 import { runRegimeSource } from './seams/regimeSource.ts';
 
 export interface RunContextOptions {
-  /** Instrument symbol (default: `backtest.instrument`). */
+  /** Instrument symbol of a single-instrument run (default: `backtest.instrument`). */
   readonly symbol?: string;
+  /** Instruments of a several-instrument run (in this order); overrides `symbol`. */
+  readonly symbols?: readonly string[];
   /** Logger of the vendor input sources (default: silent). */
   readonly logger?: Logger;
   /** Where the input sources' alerts go (default: logged only). */
@@ -28,9 +30,14 @@ export interface RunContextOptions {
 /** Builds the run context of `mode` from a loaded config. Throws ConfigError for an unusable seam. */
 export function buildRunContext(loaded: LoadedConfig, mode: RunMode, options: RunContextOptions = {}): RunContext {
   const config = loaded.config;
-  const instrument = instrumentOf(config, options.symbol);
+  const wanted = options.symbols && options.symbols.length ? options.symbols : [options.symbol ?? config.backtest.instrument];
+  // Bars of one instant are processed in the configured instruments' order.
+  const order = config.instruments.map((i) => i.symbol);
+  const symbols = [...new Set(wanted)].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const instruments = symbols.map((s) => instrumentOf(config, s));
+  const instrument = instruments[0]!;
   const logger = options.logger ?? silentLogger();
-  const handle = marketInputsFor(loaded, mode, [instrument.symbol], {
+  const handle = marketInputsFor(loaded, mode, symbols, {
     logger,
     publishAlert: options.publishAlert ?? ((a) => logger.warn({ alert: a.code }, a.title)),
     nowMs: options.nowMs ?? (() => systemClock.nowMs()),
@@ -51,29 +58,35 @@ export function buildRunContext(loaded: LoadedConfig, mode: RunMode, options: Ru
     config,
     baseDir: loaded.baseDir,
     instrument,
+    instruments,
     market,
     policy,
     startingBalanceUsd,
     createRisk: (initial?: RiskInitialState) =>
       new RiskManager(
         riskSettingsFromConfig(config),
-        [instrument],
+        instruments,
         initial ?? { balanceUsd: startingBalanceUsd, highestEodBalanceUsd: startingBalanceUsd },
       ),
     regimeSource: (model, history, o) => runRegimeSource(config, model, history, o),
-    engineOptions: ({ regime, risk, idPrefix }) => ({
-      config,
-      instrument,
-      regime,
-      policy,
-      risk,
-      vixTable: market.vixTable,
-      calendar: market.calendar,
-      sentiment: market.sentiment,
-      filterSettings: market.filterSettings,
-      idPrefix,
-      onPluginError: reportPluginFailure,
-    }),
+    engineOptions: ({ regime, risk, idPrefix, symbol }) => {
+      const inst = symbol === undefined ? instrument : instruments.find((i) => i.symbol === symbol);
+      if (!inst) throw new ConfigError(`instrument ${symbol} is not traded by this run (trades ${symbols.join(', ')})`);
+      const own = instrumentConfig(config, inst.symbol);
+      return {
+        config: own,
+        instrument: inst,
+        regime,
+        policy,
+        risk,
+        vixTable: market.vixTable,
+        calendar: market.calendar,
+        sentiment: handle.sentimentFor(inst.symbol),
+        filterSettings: own === config ? market.filterSettings : handle.filterSettingsFor(own),
+        idPrefix,
+        onPluginError: reportPluginFailure,
+      };
+    },
     pluginFailures: failures,
     reportPluginFailure,
     onPluginFailure: (l) => {

@@ -3,7 +3,16 @@ export { loadBars, type LoadBarsOptions, type LoadBarsResult } from './loadBars.
 export { readBarsCsv, summarizeProblems, type DataPolicy, type DataProblem, type ProblemKind } from './csvBars.ts';
 export { resampleBars, detectBarMinutes } from './resample.ts';
 export { selectTradingDates, sessionColumns, tradingDatesOf, tradingDateStartMs, type SessionColumns } from './tradingDates.ts';
-export { generateSyntheticBars, DEFAULT_DYNAMICS, type SyntheticOptions, type SyntheticResult, type RegimeDynamics } from './synthetic.ts';
+export {
+  generateSyntheticBars,
+  generateCorrelatedBars,
+  DEFAULT_DYNAMICS,
+  type SyntheticOptions,
+  type SyntheticResult,
+  type RegimeDynamics,
+  type CorrelatedOptions,
+  type SyntheticInstrument,
+} from './synthetic.ts';
 export { writeBarsCsv, barsToCsv, isoUtc } from './csvWrite.ts';
 export { forEachLine } from './lineReader.ts';
 export { sharedDataDir, sharedDataFile } from './sharedData.ts';

@@ -64,7 +64,11 @@ export interface RunContext {
   readonly config: Config;
   /** Folder relative config paths resolve against. */
   readonly baseDir: string;
+  /** The first (or only) instrument traded. */
   readonly instrument: Instrument;
+  /** Every instrument the run trades, in configured order (bars of one instant are processed in it). */
+  readonly instruments: readonly Instrument[];
+  /** The first instrument's market inputs (the calendar and VIX are shared; sentiment is per instrument). */
   readonly market: MarketInputs;
   /** The decision policy replacing the rules (null: the rule table decides). */
   readonly policy: DecisionPolicy | null;
@@ -76,8 +80,11 @@ export interface RunContext {
    * from `model`; `history` feeds retrains (only bars before each decision are used).
    */
   regimeSource(model: RegimeModel, history: BarSeries | null, options?: RegimeSourceOptions): RunRegimeSource;
-  /** Engine options for a session of this run (everything but the broker and the observer). */
-  engineOptions(o: { regime: RegimeSource; risk: RiskManager; idPrefix: string }): Omit<TradingEngineOptions, 'onRiskEvent'>;
+  /**
+   * Engine options of one instrument (default: the first) for a session of this run (everything but the
+   * broker and the observer): its own config (instrumentConfig: session hours, regime tables), its sentiment.
+   */
+  engineOptions(o: { regime: RegimeSource; risk: RiskManager; idPrefix: string; symbol?: string }): Omit<TradingEngineOptions, 'onRiskEvent'>;
   /** Plug-in failures of this run so far, by plug-in name. */
   readonly pluginFailures: ReadonlyMap<string, PluginFailureCount>;
   /** Called by the engine when a plug-in failed and its fallback was used (counted; forwarded to listeners). */

@@ -10,11 +10,17 @@ import { resolveConfigPath } from '../../config/loader.ts';
 import type { MarketInputs, RunMode } from '../../engine/runContext.ts';
 import { createIntegrationSources } from '../../integrations/integrationSources.ts';
 import type { Logger } from '../../log/logger.ts';
-import { filterSettingsFromConfig } from '../../strategy/filters/index.ts';
+import { filterSettingsFromConfig, type FilterSettings, type SentimentSource } from '../../strategy/filters/index.ts';
+import type { Config } from '../../config/schema.ts';
 
 /** The market inputs of a run with their background refresh (started by sessions only). */
 export interface MarketInputsHandle {
+  /** The inputs of the first instrument. */
   readonly inputs: MarketInputs;
+  /** The sentiment source of an instrument traded by the run. */
+  sentimentFor(symbol: string): SentimentSource;
+  /** Filter settings of an instrument's own config (its entry window), adjusted for the calendar. */
+  filterSettingsFor(config: Config): FilterSettings;
   /** Loads last good copies and starts the vendor refreshers (paper/live). */
   start(): void;
   stop(): Promise<void>;
@@ -45,6 +51,8 @@ export function marketInputsFor(
       sentimentSource: sourceMode === 'backtest' && config.filters.sentiment.source !== 'none' ? 'recorded' : config.filters.sentiment.source,
       filterSettings: sources.filterSettings(filterSettingsFromConfig(config)),
     },
+    sentimentFor: (s) => sources.sentimentFor(s),
+    filterSettingsFor: (c) => sources.filterSettings(filterSettingsFromConfig(c)),
     start: () => sources.start(),
     stop: () => sources.stop(),
   };
