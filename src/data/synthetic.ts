@@ -125,7 +125,11 @@ export interface CorrelatedOptions extends Omit<SyntheticOptions, 'startPrice' |
  * drift + vol·(ρ·z_common + √(1−ρ²)·z_own), so returns correlate by `correlation`. Seeded: the same
  * options give the same bars. For multi-instrument tests (M2K has no real intraday data here).
  */
-export function generateCorrelatedBars(options: CorrelatedOptions): { bySymbol: Map<string, BarSeries>; regimes: Int8Array; labels: readonly RegimeLabel[] } {
+export function generateCorrelatedBars(options: CorrelatedOptions): {
+  bySymbol: Map<string, BarSeries>;
+  regimes: Int8Array;
+  labels: readonly RegimeLabel[];
+} {
   const rho = options.correlation;
   if (!(rho >= -1 && rho <= 1)) throw new RangeError(`correlation must be in [-1, 1] (got ${rho})`);
   const rng = createRng(options.seed);

@@ -99,7 +99,15 @@ export function adverseUnrealizedUsd(bar: Bar, pos: BrokerPosition, pointValueUs
 export class LaneRecord {
   readonly trades: TradeRecord[] = [];
   readonly regimeBars = new Map<string, number>();
+  /** Net P&L of this instrument (realized + unrealized at its last price) at each account equity point; several-instrument runs only. */
+  readonly pnl: EquityPoint[] = [];
   barsProcessed = 0;
+  realizedUsd = 0;
+
+  trade(t: TradeRecord): void {
+    this.trades.push(t);
+    this.realizedUsd += t.netPnlUsd;
+  }
 
   countDecision(d: DecisionRecord): void {
     this.barsProcessed++;

@@ -253,6 +253,14 @@ export class EngineSession {
     }
     if (!(stepEndMs <= this.lastBarEndMs_)) this.lastBarEndMs_ = stepEndMs;
     this.record.endStep(stepEndMs, inSession, risk.equityUsd);
+    if (inSession && lanes.length > 1)
+      for (const l of lanes) l.record.pnl.push({ tsMs: stepEndMs, equityUsd: l.record.realizedUsd + this.unrealizedUsd(l) });
+  }
+
+  /** Unrealized P&L of a lane's position at its last price. */
+  private unrealizedUsd(l: Lane): number {
+    const p = l.broker.position;
+    return p && !Number.isNaN(l.lastPrice) ? (l.lastPrice - p.entryPrice) * (p.side === 'long' ? 1 : -1) * p.qty * l.pointValueUsd : 0;
   }
 
   /** Executions a broker learned outside a call (venue fills streamed in) for `symbol` (default: the first). */
@@ -320,10 +328,7 @@ export class EngineSession {
   private otherUnrealizedUsd(except: Lane): number {
     if (this.lanes.length === 1) return 0;
     let u = 0;
-    for (const l of this.lanes) {
-      const p = l !== except ? l.broker.position : null;
-      if (p && !Number.isNaN(l.lastPrice)) u += (l.lastPrice - p.entryPrice) * (p.side === 'long' ? 1 : -1) * p.qty * l.pointValueUsd;
-    }
+    for (const l of this.lanes) if (l !== except) u += this.unrealizedUsd(l);
     return u;
   }
 
@@ -380,7 +385,7 @@ export class EngineSession {
       const trade = lane.engine.onExecution(ev, follow);
       if (trade) {
         this.record.trade(trade);
-        lane.record.trades.push(trade);
+        lane.record.trade(trade);
       }
       if (this.obs.execution) yield this.obs.execution(ev, trade, lane.symbol);
       if (this.pendingRisk.length) yield* this.flushRisk();

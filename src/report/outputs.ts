@@ -46,10 +46,10 @@ export function equityCsv(equity: readonly EquityPoint[]): string {
   return `${['time,equity', ...rows].join('\n')}\n`;
 }
 
-/** One decisions.jsonl line: the decision with its time as ISO 8601 (ET offset) first. */
-export function decisionJson(d: DecisionRecord): string {
+/** One decisions.jsonl line: the decision with its time as ISO 8601 (ET offset) first (then the symbol in several-instrument runs). */
+export function decisionJson(d: DecisionRecord, symbol?: string): string {
   const { tsMs, ...rest } = d;
-  return JSON.stringify({ t: iso(tsMs), ...rest });
+  return JSON.stringify(symbol === undefined ? { t: iso(tsMs), ...rest } : { t: iso(tsMs), symbol, ...rest });
 }
 
 /** Creates the output folder and returns helpers writing into it. */

@@ -2,7 +2,10 @@
 
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
-import { CONFIG_OPTION, DATA_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
+import { collect, parseSymbolFiles, type SymbolFile } from '../symbolFiles.ts';
+import { runPortfolioJob, type PortfolioInput } from '../../backtest/portfolioJob.ts';
+import { instrumentConfig } from '../../config/instrument.ts';
+import { CONFIG_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
 import { buildRunContext } from '../../app/runContext.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
@@ -11,7 +14,7 @@ import { pluginWarnings, runBacktestJob } from '../../backtest/backtestJob.ts';
 import { loadModelFile } from '../../state/modelFiles.ts';
 import { createProgress } from '../progress.ts';
 import { emProgressPrinter } from '../emProgress.ts';
-import { note, out } from '../output.ts';
+import { note, out, table } from '../output.ts';
 import { checkModelAgainstConfig, noteLoadResult } from '../loadNotes.ts';
 import { parseDateRangeOptions, parsePolicyOption } from '../optionValues.ts';
 import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from '../outputPath.ts';
@@ -22,8 +25,8 @@ export function registerBacktestCommand(program: Command): void {
   program
     .command('backtest')
     .description(commandSummary('backtest'))
-    .requiredOption(...DATA_OPTION)
-    .option('--model <file>', 'saved regime model (from txbot train)')
+    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz); several instruments on one account: --data SYM=FILE, repeated', collect)
+    .option('--model <file>', 'saved regime model (from txbot train); several instruments: --model SYM=FILE, repeated', collect)
     .option('--train', 'train the HMM on the same bars (in-sample; the report says so)')
     .option(...FROM_OPTION)
     .option(...TO_OPTION)
@@ -39,9 +42,19 @@ Examples:
   txbot backtest --data ../shared/data/nq_5min_firstrate_sample_2026-01-04_2026-01-19_ET.csv --train --out out/nq
   txbot train --data es.csv.gz --to 2021-12-31 --out models/es.json
   txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --out out/es-2022
-  txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --to 2022-12-31 --retrain --out out/es-2022-rt`,
+  txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --to 2022-12-31 --retrain --out out/es-2022-rt
+  txbot backtest --data MES=es.csv.gz --data MGC=mgc.csv.gz --model MES=models/es.json --model MGC=models/mgc.json --from 2022-01-01 --out out/mes-mgc`,
     )
-    .action((opts: BacktestOpts) => runBacktestCommand(opts));
+    .action((opts: BacktestOpts & { data: string[]; model?: string[] }) => {
+      const data = parseSymbolFiles('--data', opts.data);
+      const models = parseSymbolFiles('--model', opts.model);
+      if (data.length === 1 && data[0]!.symbol === null) {
+        if (models.some((m) => m.symbol !== null)) throw new UsageError('--model SYM=FILE goes with --data SYM=FILE');
+        if (models.length > 1) throw new UsageError('--model: one model for one --data file');
+        return runBacktestCommand({ ...opts, data: data[0]!.file, model: models[0]?.file });
+      }
+      return runPortfolioCommand(opts, data, models);
+    });
 }
 
 async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
@@ -78,6 +91,74 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
   });
   (progress as ReturnType<typeof createProgress> | null)?.stop();
   printSummary(result.summary);
+  for (const w of pluginWarnings(ctx)) note(`warning: ${w}`);
+  out(`report: ${opts.out}/report.html`);
+}
+
+/** `txbot backtest --data SYM=FILE ...`: several instruments on one account. */
+async function runPortfolioCommand(opts: BacktestOpts & { data: string[] }, data: SymbolFile[], models: SymbolFile[]): Promise<void> {
+  if (opts.retrain) throw new UsageError('--retrain works with one instrument; give one --data FILE');
+  if (models.some((m) => m.symbol === null)) throw new UsageError('--model: with several instruments give --model SYM=FILE for each');
+  const symbols = data.map((d) => d.symbol!);
+  for (const m of models) if (!symbols.includes(m.symbol!)) throw new UsageError(`--model ${m.symbol}=...: no --data ${m.symbol}=FILE`);
+  const missing = symbols.filter((s) => !models.some((m) => m.symbol === s));
+  if (missing.length && !opts.train)
+    throw new UsageError(`give --model SYM=FILE for ${missing.join(', ')}, or --train (fit each on its own bars, in-sample)`);
+  if (opts.train && models.length) throw new UsageError('--model and --train exclude each other');
+  checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, [
+    ...data.map((d) => ({ option: `--data ${d.symbol}`, path: d.file })),
+    ...models.map((m) => ({ option: `--model ${m.symbol}`, path: m.file })),
+    { option: '--config', path: opts.config },
+  ]);
+  const policy = parsePolicyOption(opts.policy);
+  const range = parseDateRangeOptions(opts);
+  const loaded = loadConfig({ file: opts.config });
+  for (const s of symbols)
+    if (!loaded.config.instruments.some((i) => i.symbol === s))
+      throw new UsageError(
+        `--data ${s}=...: instrument ${s} is not configured (instruments: ${loaded.config.instruments.map((i) => i.symbol).join(', ')})`,
+      );
+  const ctx = buildRunContext(loaded, 'backtest', { symbols });
+  const inputs = new Map<string, PortfolioInput>();
+  for (const d of data) {
+    const own = instrumentConfig(loaded.config, d.symbol!);
+    const m = models.find((x) => x.symbol === d.symbol);
+    const model = m ? loadModelFile(m.file) : null;
+    if (model) checkModelAgainstConfig(m!.file, model, own);
+    note(`loading ${d.symbol}: ${d.file} ...`);
+    const bars = await loadBars(d.file, {
+      timezone: loaded.config.data.timezone,
+      policy: policy ?? loaded.config.data.policy,
+      barMinutes: loaded.config.data.bar_minutes,
+      ...range,
+    });
+    noteLoadResult(bars);
+    inputs.set(d.symbol!, { series: bars.series, model, dataLabel: d.file });
+  }
+  if (opts.train) note('training one HMM per instrument on its own bars (in-sample) ...');
+  let progress: ReturnType<typeof createProgress> | null = null;
+  const result = runPortfolioJob(ctx, inputs, {
+    outDir: opts.out,
+    onProgress: (done, total) => {
+      progress ??= createProgress('backtest', total);
+      progress.update(done);
+    },
+  });
+  (progress as ReturnType<typeof createProgress> | null)?.stop();
+  printSummary(result.summary);
+  out(
+    table(
+      ['instrument', 'trades', 'net P&L', 'win %', 'Sharpe', 'max DD'],
+      Object.entries(result.summary.bySymbol).map(([s, m]) => [
+        s,
+        String(m.trades),
+        m.netPnl.toFixed(2),
+        m.winRate === null ? '-' : (m.winRate * 100).toFixed(1),
+        m.sharpe?.toFixed(2) ?? '-',
+        m.maxDrawdown.toFixed(2),
+      ]),
+    ),
+  );
   for (const w of pluginWarnings(ctx)) note(`warning: ${w}`);
   out(`report: ${opts.out}/report.html`);
 }

@@ -7,6 +7,8 @@ import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION, FROM_OPTION, TO_OPTION, dataOption, outOption } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
+import { UsageError } from '../../domain/errors.ts';
+import { instrumentConfig } from '../../config/instrument.ts';
 import { loadBars } from '../../data/index.ts';
 import { dateKeyOfDays } from '../../domain/time.ts';
 import { sessionInfo } from '../../domain/session.ts';
@@ -25,6 +27,7 @@ interface TrainOpts {
   config?: string;
   out: string;
   policy?: string;
+  symbol?: string;
 }
 
 export function registerTrainCommand(program: Command): void {
@@ -36,6 +39,7 @@ export function registerTrainCommand(program: Command): void {
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
+    .option('--symbol <sym>', 'instrument the model is for: its session hours and VWAP anchor (default backtest.instrument)')
     .requiredOption(...outOption('file', 'model file to write, e.g. models/es.json'))
     .addHelpText(
       'after',
@@ -43,7 +47,8 @@ export function registerTrainCommand(program: Command): void {
 Examples:
   txbot train --data ../shared/data/es_5min_firstrate_adj_2008-01-02_2023-03-24_ET.csv.gz --from 2021-01-01 --to 2021-12-31 --out models/es2021.json
   TXBOT__HMM__N_STATES=7 txbot train --data es.csv.gz --from 2020-01-01 --to 2021-12-31 --out models/es7.json
-  txbot backtest --data es.csv.gz --model models/es2021.json --from 2022-01-01 --out out/es-2022`,
+  txbot backtest --data es.csv.gz --model models/es2021.json --from 2022-01-01 --out out/es-2022
+  txbot train --data ../shared/data/mgc_5min_databento_unadj_2020-12-20_2025-12-19_ET.csv.gz --symbol MGC --to 2021-12-31 --out models/mgc2021.json`,
     )
     .action((opts: TrainOpts) => runTrainCommand(opts));
 }
@@ -56,7 +61,12 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
   const loaded = loadConfig({ file: opts.config });
-  const c = loaded.config;
+  const symbol = opts.symbol ?? loaded.config.backtest.instrument;
+  if (!loaded.config.instruments.some((i) => i.symbol === symbol))
+    throw new UsageError(
+      `--symbol ${symbol}: not a configured instrument (instruments: ${loaded.config.instruments.map((i) => i.symbol).join(', ')})`,
+    );
+  const c = instrumentConfig(loaded.config, symbol);
   note(`loading ${opts.data} ...`);
   const data = await loadBars(opts.data, {
     timezone: c.data.timezone,
