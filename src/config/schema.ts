@@ -17,6 +17,7 @@ import {
 } from './sections/strategy.ts';
 import { riskSchema } from './sections/risk.ts';
 import { backtestSchema, combineSchema, dataSchema, walkForwardSchema } from './sections/runs.ts';
+import { optimizeSchema } from './sections/optimize.ts';
 import { decisionPolicySchema, regimeSourceSchema, stateSchema } from './sections/seams.ts';
 import { journalSchema, liveSchema, monitoringSchema, projectxSchema, retrainSchema } from './sections/operations.ts';
 
@@ -42,6 +43,7 @@ export const configSchema = z.strictObject({
   projectx: projectxSchema,
   live: liveSchema,
   journal: journalSchema,
+  optimize: optimizeSchema,
   regime_source: regimeSourceSchema,
   decision_policy: decisionPolicySchema,
   state: stateSchema,

@@ -17,3 +17,4 @@ export { writeBarsCsv, barsToCsv, isoUtc } from './csvWrite.ts';
 export { forEachLine } from './lineReader.ts';
 export { sharedDataDir, sharedDataFile } from './sharedData.ts';
 export { readRollTable, parseRollTable, looksLikeRollHeader, type RollRecord } from './rollTable.ts';
+export { fileSha256 } from './fileHash.ts';

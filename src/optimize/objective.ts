@@ -1,30 +1,10 @@
 // Objectives that rank trials: net P&L, Sharpe, Combine pass probability, or a weighted score with penalties.
 
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { TrialMetrics } from './types.ts';
 
-const common = {
-  min_trades: z.number().int().min(0).default(0).describe('Trials with fewer trades score null (infeasible) instead of a lucky value.'),
-};
-
-/** `optimize.objective` in the config: what "better" means for a trial (higher is better). */
-export const objectiveSchema = z
-  .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('net_pnl'), ...common }),
-    z.strictObject({ kind: z.literal('sharpe'), ...common }),
-    z.strictObject({ kind: z.literal('combine_pass_probability'), ...common }),
-    z.strictObject({
-      kind: z.literal('weighted'),
-      ...common,
-      net_pnl: z.number().default(0).describe('Weight per USD of net P&L.'),
-      sharpe: z.number().default(0).describe('Weight per unit of annualized Sharpe.'),
-      combine_pass_probability: z.number().default(0).describe('Weight per unit of Combine pass probability.'),
-      drawdown_penalty: z.number().min(0).default(0).describe('Subtracted per USD of maximum drawdown.'),
-      min_room_usd: z.number().min(0).default(0).describe('Wanted minimum room between equity and the loss-limit floor (USD).'),
-      room_penalty: z.number().min(0).default(0).describe('Subtracted per USD the room falls short of min_room_usd.'),
-    }),
-  ])
-  .prefault({ kind: 'net_pnl' });
+export { objectiveSchema } from '../config/sections/optimize.ts';
+import type { objectiveSchema } from '../config/sections/optimize.ts';
 
 export type ObjectiveConfig = z.output<typeof objectiveSchema>;
 

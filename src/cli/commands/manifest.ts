@@ -31,6 +31,17 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./walkforward.ts')).registerWalkForwardCommand,
   },
   {
+    name: 'optimize',
+    summary:
+      'Walk-forward optimization: search optimize.space on each training window, run the best once on the next unseen window; overfitting statistics',
+    load: async () => (await import('./optimize.ts')).registerOptimizeCommand,
+  },
+  {
+    name: 'worker',
+    summary: 'Serve txbot optimize trials from a BullMQ queue (Redis) on this machine',
+    load: async () => (await import('./worker.ts')).registerWorkerCommand,
+  },
+  {
     name: 'combine',
     summary: 'Pass probability of a Topstep Combine, bootstrapped from the daily results of a backtest or walk-forward folder',
     load: async () => (await import('./combine.ts')).registerCombineCommand,
