@@ -32,7 +32,7 @@ export interface OptimizeRunOptions {
   readonly stepDays: number;
   readonly symbol: string;
   /** Worker threads (0 = all cores), or a BullMQ queue URL. */
-  readonly backend: { readonly jobs: number } | { readonly queueUrl: string };
+  readonly backend: { readonly jobs: number } | { readonly queueUrl: string; readonly prefix?: string };
   readonly outDir: string;
   readonly dataLabel: string;
   readonly onProgress?: ProgressCallback;
@@ -143,6 +143,18 @@ function trialsCsv(s: OptimizationSummary): string {
 }
 
 /** `txbot worker`: serves the trials of any sweep on `queueUrl` whose data is one of `datasets`. */
-export function startOptimizeWorker(o: { queueUrl: string; datasets: Record<string, JsonValue>; concurrency?: number }): Promise<WorkerHandle> {
-  return runWorker({ queueUrl: o.queueUrl, trial: BACKTEST_TRIAL, datasets: o.datasets, concurrency: o.concurrency, handleSignals: true });
+export function startOptimizeWorker(o: {
+  queueUrl: string;
+  prefix?: string;
+  datasets: Record<string, JsonValue>;
+  concurrency?: number;
+}): Promise<WorkerHandle> {
+  return runWorker({
+    queueUrl: o.queueUrl,
+    prefix: o.prefix,
+    trial: BACKTEST_TRIAL,
+    datasets: o.datasets,
+    concurrency: o.concurrency,
+    handleSignals: true,
+  });
 }

@@ -26,6 +26,7 @@ interface OptimizeOpts {
   seed?: string;
   jobs?: string;
   queue?: string;
+  queuePrefix?: string;
   symbol?: string;
   from?: string;
   to?: string;
@@ -50,6 +51,7 @@ export function registerOptimizeCommand(program: Command): void {
     .option('--objective <kind>', `${OBJECTIVES.join(' | ')}; weighted only in the config (default optimize.objective)`)
     .option('--seed <n>', 'seed of the samplers and trials (default optimize.seed)')
     .option('--jobs <n>', 'worker threads (0 = all cores; default walk_forward.jobs)')
+    .option('--queue-prefix <p>', 'key prefix of the queue in Redis (default txbot); workers and the coordinator must agree')
     .option('--queue <url>', 'run the trials on BullMQ workers (`txbot worker --queue URL`) instead of threads')
     .option('--symbol <sym>', 'instrument (default backtest.instrument)')
     .option(...FROM_OPTION)
@@ -123,7 +125,7 @@ async function runOptimizeCommand(opts: OptimizeOpts): Promise<void> {
     testDays,
     stepDays,
     symbol,
-    backend: opts.queue ? { queueUrl: opts.queue } : { jobs: opts.jobs ? parseIntOption('--jobs', opts.jobs, 0) : wf.jobs },
+    backend: opts.queue ? { queueUrl: opts.queue, prefix: opts.queuePrefix } : { jobs: opts.jobs ? parseIntOption('--jobs', opts.jobs, 0) : wf.jobs },
     outDir: opts.out,
     dataLabel: opts.data,
     onProgress: (p) => {

@@ -15,6 +15,7 @@ import { collect } from '../symbolFiles.ts';
 
 interface WorkerOpts {
   queue: string;
+  queuePrefix?: string;
   data: string[];
   concurrency?: string;
   config?: string;
@@ -26,6 +27,7 @@ export function registerWorkerCommand(program: Command): void {
     .command('worker')
     .description(commandSummary('worker'))
     .requiredOption('--queue <url>', 'Redis URL of the queue, e.g. redis://127.0.0.1:6379')
+    .option('--queue-prefix <p>', "key prefix of the queue in Redis (default txbot); the same as the coordinator's")
     .requiredOption('--data <file>', 'a bar file this machine holds (repeatable); jobs for other data are refused', collect)
     .option('--concurrency <n>', 'trials at once (one sandboxed process each; default 1)')
     .option(...CONFIG_OPTION)
