@@ -246,7 +246,14 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
 
     const aggregator = new BarAggregator({ barMs: config.data.bar_minutes * MINUTE_MS, emptyBars: o.emptyBars ?? 'flat' });
     if (history.length) aggregator.seed(history.at(-1)!);
-    feed = new LiveBarFeed({ aggregator, clock, graceMs: o.graceMs, logger, onBar: (bar) => void runner.onBar(bar).catch(() => undefined) });
+    feed = new LiveBarFeed({
+      aggregator,
+      clock,
+      graceMs: o.graceMs,
+      logger,
+      onBar: (bar) => void runner.onBar(bar).catch(() => undefined),
+      onTick: () => void runner.tick().catch(() => undefined),
+    });
     for (const t of buffered.splice(0)) feed.trade(t.tsMs, t.price, t.volume);
     const liveFeed = feed;
     regime.beginLive();

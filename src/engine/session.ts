@@ -21,7 +21,7 @@ import type { BrokerPort, MaybePromise } from './brokerPort.ts';
 import type { Step } from './drive.ts';
 import type { DecisionRecord, TradeRecord } from './records.ts';
 import { adverseUnrealizedUsd, LaneRecord, RunRecord } from './runRecord.ts';
-import { TradingEngine, type TradingEngineOptions } from './tradingEngine.ts';
+import { exitReasonOf, TradingEngine, type TradingEngineOptions } from './tradingEngine.ts';
 
 /**
  * What happens in a session, for the journal, monitoring and output files. Every hook is optional and
@@ -117,6 +117,8 @@ export class EngineSession {
   /** A FLATTEN the risk manager asked for in the current step, not yet applied to the other lanes. */
   private flattenOthers: FlattenEvent | null = null;
   private lastBarEndMs_ = Number.NaN;
+  /** Last flatten sent by a clock tick (-Infinity: none). */
+  private clockFlattenMs = -Infinity;
   private tradingDay = Number.NaN;
   private tradingDate: string | null = null;
   private readonly stepBars: (Bar | null)[];
@@ -301,6 +303,33 @@ export class EngineSession {
     for (const e of this.risk.halt('KILL_SWITCH', reason, nowMs)) if (e.kind === 'STATE_CHANGED') this.pendingRisk.push(e);
     yield* this.flushRisk();
     this.flattenOthers = null;
+  }
+
+  /**
+   * A clock tick without a bar (live timer): within the trading day of the last bar, the risk manager
+   * advances to `nowMs` (flat time) and, when it requires a flatten, every exposed instrument is
+   * closed now rather than at the next bar, which may never come during a market-data outage.
+   */
+  *onClock(nowMs: number): Step {
+    // Bars flowing: their own path flattens. Without bars, at most one attempt per bar length.
+    if (Number.isNaN(this.lastBarEndMs_) || nowMs - Math.max(this.lastBarEndMs_, this.clockFlattenMs) < this.barMs) return;
+    // The day rolls only on a bar (its end-of-day bookkeeping and journal row belong to the bar path).
+    if (this.tradingDate === null || sessionInfo(nowMs).tradingDate !== this.tradingDate) return;
+    this.lanes[0]!.engine.applyRiskEvents(this.risk.onTime(nowMs), []);
+    yield* this.flushRisk();
+    if (!this.risk.flattenRequired) return;
+    for (const lane of this.lanes) {
+      if (!lane.exposed) continue;
+      const code = this.risk.stateCode ?? 'HALTED';
+      this.clockFlattenMs = nowMs;
+      yield* this.execute(
+        lane,
+        [{ kind: 'flatten', symbol: lane.symbol, reason: exitReasonOf(code), detail: `${code}: flatten at ${nowMs} without a bar` }],
+        lane.lastPrice,
+        nowMs,
+        null,
+      );
+    }
   }
 
   /** Closes every position and cancels working entries at each instrument's last price (clean stop, end of data). */

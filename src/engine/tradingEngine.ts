@@ -388,7 +388,7 @@ export class TradingEngine {
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /** The exit reason a risk flatten is reported with. */
-function exitReasonOf(code: RiskCode): ExitReason {
+export function exitReasonOf(code: RiskCode): ExitReason {
   if (code === 'FLAT_TIME') return 'session_end';
   if (code === 'KILL_SWITCH') return 'kill_switch';
   return 'risk_liquidation';

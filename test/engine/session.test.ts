@@ -240,6 +240,45 @@ describe('EngineSession', () => {
     expect(s.session.lastDecision?.code).toBe('RISK_FLATTEN');
   });
 
+  it('a clock tick without bars flattens at the flat time (market-data outage), once per bar length, never rolling the day', () => {
+    const s = setup();
+    const i = runUntilEntry(s);
+    driveSync(s.session.onBar(barAt(s.series, i + 1)));
+    expect(s.broker.position).not.toBeNull();
+    const lastEnd = s.session.lastBarEndMs;
+    const ctMinutes = (ms: number) => {
+      const [h, m] = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+        .format(ms)
+        .split(':')
+        .map(Number);
+      return h! * 60 + m!;
+    };
+    s.log.length = 0;
+    let flattenedAt = Number.NaN;
+    for (let t = lastEnd + 60_000; Number.isNaN(flattenedAt) && t < lastEnd + 12 * 3_600_000; t += 60_000) {
+      driveSync(s.session.onClock(t));
+      if (s.log.includes('broker.flatten session_end')) flattenedAt = t;
+    }
+    expect(ctMinutes(flattenedAt)).toBeGreaterThanOrEqual(15 * 60 + 10);
+    expect(flattenedAt - lastEnd).toBeGreaterThanOrEqual(300_000);
+    expect(s.broker.position).toBeNull();
+    expect(s.session.record.trades.at(-1)?.exitReason).toBe('session_end');
+    expect(s.log.filter((x) => x.startsWith('broker.flatten'))).toHaveLength(1);
+    // Ticks in the next trading day leave the day roll to the next bar.
+    const before = s.risk.snapshot().tradingDate;
+    driveSync(s.session.onClock(flattenedAt + 6 * 3_600_000));
+    expect(s.risk.snapshot().tradingDate).toBe(before);
+  });
+
+  it('a clock tick while bars flow does nothing', () => {
+    const s = setup();
+    const i = runUntilEntry(s);
+    driveSync(s.session.onBar(barAt(s.series, i + 1)));
+    s.log.length = 0;
+    driveSync(s.session.onClock(s.session.lastBarEndMs + 299_000));
+    expect(s.log).toEqual([]);
+  });
+
   it('driveSync refuses a step that returns a promise; driveAsync runs the same protocol with an asynchronous broker', async () => {
     const a = setup();
     const asyncBroker = new Proxy(a.broker, {

@@ -1,8 +1,8 @@
-// Account-level Topstep risk manager: gates every order, sizes entries, tracks P&L, MLL, daily limits, flat time, states.
+// Account-level Topstep risk manager: gates and sizes every entry (exits are never gated), tracks P&L, MLL, daily limits, flat time, states.
 //
 // State machine (TradingState): ACTIVE → REDUCING (flat time, daily profit target; back to ACTIVE next
 // trading day) → HALTED (daily loss limit: until the next trading day; MLL breach: permanent). In
-// REDUCING and HALTED only exposure-reducing orders pass. Every change is returned as a StateChangedEvent.
+// REDUCING and HALTED no entry passes; flattenRequired tells the engine to close what is open. Every change is returned as a StateChangedEvent.
 // One instance serves every instrument of the account: reserveEntry() holds contracts and stop risk
 // synchronously, so concurrent async order flows cannot double-spend the remaining risk.
 
@@ -16,7 +16,7 @@ import { contractsAvailable, contractUnits } from './exposure.ts';
 import { isAfterFlatTime } from './flatTime.ts';
 import { breachesMll, mllFloor } from './mll.ts';
 import { computeFinalSize, stopLossUsdPerContract } from './sizing.ts';
-import type { Approved, EntryRequest, OrderCheck, Reservation, RiskCode, RiskDenied, RiskEvent, RiskFill, RiskSettings } from './types.ts';
+import type { EntryRequest, Reservation, RiskCode, RiskDenied, RiskEvent, RiskFill, RiskSettings } from './types.ts';
 
 /** Balances to resume from (live restart); defaults: a fresh account at the starting balance. */
 export interface RiskInitialState {
@@ -130,8 +130,7 @@ export class RiskManager {
       reservedRiskUsd: this.reservedRisk(),
       usedContractUnits: this.usedUnits(),
       positions: this.book.positions(),
-      mustFlatten:
-        this.book.positions().length > 0 && (this.state_ === TradingState.HALTED || this.stateCode_ === 'FLAT_TIME' || this.flatTimeFlattenSent),
+      mustFlatten: this.book.positions().length > 0 && this.flattenRequired,
     };
   }
 
@@ -209,36 +208,6 @@ export class RiskManager {
 
   // ---- PRE-TRADE CHECKS ----------------------------------------------------------------------
 
-  /**
-   * Checks any order. Orders that only reduce a position (same symbol, opposite side, qty <= |position|)
-   * always pass, in every state, so a flatten can never be blocked. Orders adding exposure pass the
-   * entry gate, the contract cap and (when stopTicks is given) the risk room.
-   */
-  evaluate(order: OrderCheck): Approved | RiskDenied {
-    this.advance(order.tsMs);
-    const inst = this.book.instrument(order.symbol);
-    if (!inst) return deny('UNKNOWN_INSTRUMENT', `symbol=${order.symbol}`);
-    if (!(order.qty > 0) || !Number.isInteger(order.qty)) return deny('INVALID_ORDER', `qty=${order.qty} expected a positive integer`);
-    const pos = this.book.qtyOf(order.symbol);
-    const signed = order.side === 'buy' ? order.qty : -order.qty;
-    if (pos !== 0 && Math.sign(signed) !== Math.sign(pos) && order.qty <= Math.abs(pos)) return { approved: true, reducing: true };
-    const gate = this.entryGate(order.tsMs);
-    if (gate) return gate;
-    const available = contractsAvailable(inst, this.usedUnits(), this.settings.maxContractsMinis);
-    const adding = Math.abs(pos + signed) - Math.abs(pos);
-    if (adding > available)
-      return deny(
-        'MAX_CONTRACTS',
-        `requested=${adding} available=${available} units_used=${this.usedUnits()} cap_minis=${this.settings.maxContractsMinis} unit=${contractUnits(inst)}`,
-      );
-    if (order.stopTicks !== undefined) {
-      const risk = adding * stopLossUsdPerContract(order.stopTicks, inst);
-      const room = this.riskRoomUsd();
-      if (risk >= room) return deny('RISK_BUDGET', `stop_loss=${usd(risk)} room=${usd(room)}`);
-    }
-    return { approved: true, reducing: false };
-  }
-
   /** Rules every new exposure must pass, in this order: HALTED, flat time, REDUCING, trades per day, cooldown. */
   private entryGate(tsMs: number): RiskDenied | null {
     if (this.state_ === TradingState.HALTED) return deny('HALTED', `state=HALTED reason=${this.stateCode_}`);
@@ -291,7 +260,7 @@ export class RiskManager {
     return this.drainEvents();
   }
 
-  /** Events produced since the last drain (also by evaluate/reserveEntry), oldest first; empties the outbox. */
+  /** Events produced since the last drain (also by reserveEntry), oldest first; empties the outbox. */
   drainEvents(): RiskEvent[] {
     const out = this.outbox;
     this.outbox = [];
