@@ -21,7 +21,7 @@ import { buildRunContext } from './runContext.ts';
 import { createBroker } from './seams/broker.ts';
 import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
 import { renderReportHtml } from '../report/reportHtml.ts';
-import { decisionJson, outputDir, SyncLineWriter, writeRunFiles } from '../report/outputs.ts';
+import { DecisionLog, outputDir, writeRunFiles } from '../report/outputs.ts';
 import { GatewaySimulator, defaultSimContracts } from '../broker/projectx/simulator/index.ts';
 import { HubState, ProjectXClient, connectRealtime } from '../broker/projectx/index.ts';
 import { SqliteJournal } from '../state/index.ts';
@@ -97,7 +97,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   // A replay journals one run: an earlier run's journal in the same folder is replaced.
   for (const suffix of ['', '-wal', '-shm']) rmSync(out.path(`journal.db${suffix}`), { force: true });
   const journal = await SqliteJournal.open(out.path('journal.db'));
-  const decisions = new SyncLineWriter(out.path('decisions.jsonl'));
+  const decisions = new DecisionLog(out.path('decisions.jsonl'), config.backtest.decisions);
   const client = new ProjectXClient({
     apiUrl: address.apiUrl,
     clock: sim.clock,
@@ -145,7 +145,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       logger: o.logger,
       onDecision: (_bar, d) => {
         regimeIndex.record(d, regime.model().labels);
-        decisions.line(decisionJson(d));
+        decisions.add(d);
       },
     });
     const clock = new ExchangeClock(sim.clock);
@@ -212,7 +212,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       firstMs: series.length ? series.tsMs[0]! : null,
       lastMs: series.length ? series.tsMs[series.length - 1]! : null,
     });
-    const files = [out.path('decisions.jsonl'), out.path('journal.db')];
+    const files = [...(decisions.writing ? [out.path('decisions.jsonl')] : []), out.path('journal.db')];
     const report = buildReportInput({
       title: `txbot replay: ${ctx.instrument.symbol}`,
       subtitle: `${o.dataLabel} | ${summary.from} to ${summary.to} | live code path (simulator, sockets, bar aggregation, journal)`,

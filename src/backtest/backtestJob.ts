@@ -7,7 +7,7 @@ import { hashBars, regimeModelToJson, trainRegimeModel, type EmIteration, type R
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
 import { renderReportHtml } from '../report/reportHtml.ts';
 import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
-import { decisionJson, outputDir, SyncLineWriter, writeRunFiles } from '../report/outputs.ts';
+import { DecisionLog, outputDir, writeRunFiles } from '../report/outputs.ts';
 import { runBacktest } from './runner.ts';
 
 export interface BacktestJobOptions {
@@ -45,14 +45,14 @@ export function runBacktestJob(ctx: RunContext, o: BacktestJobOptions): Backtest
   const regime = ctx.regimeSource(model, series);
   const regimeIndex = new RegimeIndexRecorder(series.length);
   const out = o.outDir ? outputDir(o.outDir) : null;
-  const decisions = out ? new SyncLineWriter(out.path('decisions.jsonl')) : null;
+  const decisions = new DecisionLog(out ? out.path('decisions.jsonl') : null, config.backtest.decisions);
   const run = runBacktest({
     ...ctx.engineOptions({ regime: regime.source, risk: ctx.createRisk(), idPrefix: 'bt' }),
     series,
     slippageTicks: config.backtest.slippage_ticks,
     onDecision: (d) => {
       regimeIndex.record(d, regime.model().labels);
-      decisions?.line(decisionJson(d));
+      decisions.add(d);
     },
     onProgress: o.onProgress ? (done) => o.onProgress!(done, series.length) : undefined,
   });
@@ -67,10 +67,10 @@ export function runBacktestJob(ctx: RunContext, o: BacktestJobOptions): Backtest
     firstMs: series.length ? series.tsMs[0]! : null,
     lastMs: series.length ? series.tsMs[series.length - 1]! : null,
   });
-  decisions?.close();
+  decisions.close();
   const files: string[] = [];
   if (out && o.outDir) {
-    files.push(out.path('decisions.jsonl'));
+    if (decisions.writing) files.push(out.path('decisions.jsonl'));
     const report = buildReportInput({
       title: o.title ?? `txbot backtest: ${ctx.instrument.symbol}`,
       subtitle: `${o.dataLabel} | ${summary.from} to ${summary.to} | model ${o.model ? 'saved (out of sample if trained on earlier data)' : 'trained on these bars'}`,

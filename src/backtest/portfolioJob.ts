@@ -10,7 +10,7 @@ import { hashBars, regimeModelToJson, trainRegimeModel, type RegimeModel } from 
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
 import { renderReportHtml } from '../report/reportHtml.ts';
 import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
-import { decisionJson, outputDir, stableJson, SyncLineWriter, tradesCsv } from '../report/outputs.ts';
+import { DecisionLog, outputDir, stableJson, tradesCsv } from '../report/outputs.ts';
 import { dailyPnlCorrelation, portfolioEquityCsv, portfolioSectionHtml, symbolSummaries, type SymbolSummary } from '../report/portfolio.ts';
 import { runPortfolioBacktest } from './runner.ts';
 
@@ -52,7 +52,7 @@ export function runPortfolioJob(
   const firstSeries = inputs.get(first)!.series;
   const regimeIndex = new RegimeIndexRecorder(firstSeries.length);
   const out = o.outDir ? outputDir(o.outDir) : null;
-  const decisions = out ? new SyncLineWriter(out.path('decisions.jsonl')) : null;
+  const decisions = new DecisionLog(out ? out.path('decisions.jsonl') : null, config.backtest.decisions);
   const total = symbols.reduce((n, s) => n + inputs.get(s)!.series.length, 0);
   const run = runPortfolioBacktest({
     config,
@@ -67,11 +67,11 @@ export function runPortfolioJob(
     }),
     onDecision: (d, symbol) => {
       if (symbol === first) regimeIndex.record(d, models.get(first)!.labels);
-      decisions?.line(decisionJson(d, symbol));
+      decisions.add(d, symbol);
     },
     onProgress: o.onProgress ? (done) => o.onProgress!(done, total) : undefined,
   });
-  decisions?.close();
+  decisions.close();
   const account = run.account;
   const inSample = symbols.some((s) => inputs.get(s)!.model === null);
   const dataHash = sha256(symbols.map((s) => `${s}:${hashBars(inputs.get(s)!.series)}`).join('\n'));
@@ -98,7 +98,7 @@ export function runPortfolioJob(
   };
   const files: string[] = [];
   if (out) {
-    files.push(out.path('decisions.jsonl'));
+    if (decisions.writing) files.push(out.path('decisions.jsonl'));
     const write = (name: string, text: string): void => {
       out.write(name, text);
       files.push(out.path(name));

@@ -10,7 +10,7 @@ import { runRetrainingBacktest } from '../backtest/retrainingBacktest.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { note, out, table } from './output.ts';
 import { checkModelAgainstConfig, noteLoadResult } from './loadNotes.ts';
-import { parseDateRangeOptions, parsePolicyOption } from './optionValues.ts';
+import { applyDecisionsOption, parseDateRangeOptions, parsePolicyOption } from './optionValues.ts';
 import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from './outputPath.ts';
 import { printSummary } from './summaryPrinter.ts';
 
@@ -26,6 +26,7 @@ export interface RetrainBacktestOpts {
   policy?: string;
   retrain?: boolean;
   drift?: boolean;
+  decisions?: string;
 }
 
 /** Runs `txbot backtest --retrain`: needs --model (the starting model, trained before --from). */
@@ -35,7 +36,7 @@ export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Prom
   checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
-  const loaded = loadConfig({ file: opts.config });
+  const loaded = applyDecisionsOption(loadConfig({ file: opts.config }), opts.decisions);
   const c = loaded.config;
   const model = loadModelFile(opts.model);
   checkModelAgainstConfig(opts.model, model, c);

@@ -27,6 +27,10 @@ export const backtestSchema = z
     commission_per_side: z.number().positive().nullable().default(null).describe('Overrides the instrument commission per contract per side (USD).'),
     instrument: z.string().default('MNQ').describe('Instrument (from `instruments`) whose contract specs price the backtest.'),
     initial_balance: z.number().positive().nullable().default(null).describe('Starting balance; null = risk.account_size.'),
+    decisions: z
+      .enum(['all', 'changes', 'none'])
+      .default('changes')
+      .describe('decisions.jsonl: all = every bar; changes = bars where something was done or the code or regime changed; none = no file.'),
   })
   .prefault({});
 
