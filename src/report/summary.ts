@@ -23,8 +23,36 @@ export interface BacktestSummary extends PerformanceMetrics {
   endingBalance: number;
   regimeDistribution: Partial<Record<RegimeLabel, number>>;
   breach: { rule: string; time: string; detail: string } | null;
+  /** The account the run traded (read back by `txbot combine --from`). */
+  accountRules: AccountRules;
   combine: CombineResult | null;
   hashes: { config: string; data: string; model: string };
+}
+
+/** The account rules of a run, as written into summary.json. */
+export interface AccountRules {
+  /** Topstep account size (USD): the MLL formula's S. */
+  accountSize: number;
+  /** Starting balance of the run (backtest.initial_balance, or the account size). */
+  startingBalance: number;
+  maxLossLimit: number;
+  dailyLossLimit: number | null;
+  dailyProfitTarget: number | null;
+  /** Combine profit target (USD). */
+  profitTarget: number;
+}
+
+/** The account rules of `config` for a run starting at `startingBalanceUsd`. */
+export function accountRulesOf(config: Config, startingBalanceUsd: number): AccountRules {
+  const r = config.risk;
+  return {
+    accountSize: r.account_size,
+    startingBalance: startingBalanceUsd,
+    maxLossLimit: r.max_loss_limit,
+    dailyLossLimit: r.daily_loss_limit,
+    dailyProfitTarget: r.daily_profit_target,
+    profitTarget: r.profit_target,
+  };
 }
 
 /** sha256 hex of a text. */
@@ -76,6 +104,7 @@ export function buildSummary(args: {
     ...metrics,
     regimeDistribution,
     breach: breach ? { rule: breach.rule, time: iso(breach.tsMs), detail: breach.detail } : null,
+    accountRules: accountRulesOf(config, args.startingBalanceUsd),
     combine,
     hashes: args.hashes,
   };
