@@ -8,7 +8,7 @@ import { hashBars } from '../regime/index.ts';
 import { formatIsoInZone } from '../domain/time.ts';
 import { computeMetrics, type PerformanceMetrics } from '../report/metrics.ts';
 import { simulateCombine, type CombineResult } from '../report/combine.ts';
-import { accountRulesOf, buildReportInput, sha256, type BacktestSummary } from '../report/summary.ts';
+import { accountFigures, accountRulesOf, buildReportInput, sha256, type BacktestSummary } from '../report/summary.ts';
 import { renderReportHtml, esc } from '../report/reportHtml.ts';
 import { equityCsv, outputDir, stableJson, tradesCsv } from '../report/outputs.ts';
 import type { RunContext } from '../engine/runContext.ts';
@@ -110,6 +110,7 @@ export function writeWalkForward(
     ...metrics,
     regimeDistribution,
     breach: null,
+    ...accountFigures(null, config),
     accountRules: accountRulesOf(config, start),
     combine,
     hashes: { config: sha256(JSON.stringify(config)), data: hashBars(series), model: 'retrained per window' },
@@ -153,6 +154,7 @@ export function writeWalkForward(
     regimeBars,
     barsProcessed: stitched.bars,
     riskEvents: [],
+    account: null,
   };
   const windowRows = summary.windows
     .map(

@@ -11,7 +11,7 @@ import { simulateCombine, type CombineResult } from './combine.ts';
 import type { RunResult } from '../engine/records.ts';
 import type { ReportInput } from './reportHtml.ts';
 import { downsampleEquity, downsamplePrice, tradeMarkers } from './reportData.ts';
-import type { BreachRecord } from '../engine/records.ts';
+import type { AccountRecord, BreachRecord, StallRecord } from '../engine/records.ts';
 
 export interface BacktestSummary extends PerformanceMetrics {
   bars: number;
@@ -23,6 +23,15 @@ export interface BacktestSummary extends PerformanceMetrics {
   endingBalance: number;
   regimeDistribution: Partial<Record<RegimeLabel, number>>;
   breach: { rule: string; time: string; detail: string } | null;
+  /** The account could no longer trade from this date on (MLL breach, or too little room for one contract's stop); null: it could. */
+  stall: StallRecord | null;
+  /** Lowest room between the intraday equity and the MLL floor over the run (USD); null without a trading day. */
+  minRoomToFloorUsd: number | null;
+  /** Trading days after the stall (counted in `days`, but the account could not trade on them). */
+  stalledDays: number;
+  /** Days whose lowest equity came within `roomWarningUsd` of the MLL floor (report.room_warning_usd). */
+  daysUnderWarningRoom: number;
+  roomWarningUsd: number;
   /** The account the run traded (read back by `txbot combine --from`). */
   accountRules: AccountRules;
   combine: CombineResult | null;
@@ -53,6 +62,29 @@ export function accountRulesOf(config: Config, startingBalanceUsd: number): Acco
     dailyProfitTarget: r.daily_profit_target,
     profitTarget: r.profit_target,
   };
+}
+
+/** The summary's account fields from a run's account record (a run recorded without one: nothing known). */
+export function accountFigures(
+  a: AccountRecord | null,
+  config: Config,
+): Pick<BacktestSummary, 'stall' | 'minRoomToFloorUsd' | 'stalledDays' | 'daysUnderWarningRoom' | 'roomWarningUsd'> {
+  return {
+    stall: a?.stall ?? null,
+    minRoomToFloorUsd: a?.minRoomToFloorUsd ?? null,
+    stalledDays: a?.stalledDays ?? 0,
+    daysUnderWarningRoom: a?.daysUnderWarningRoom ?? 0,
+    roomWarningUsd: a?.warningRoomUsd ?? config.report.room_warning_usd,
+  };
+}
+
+/** One line on the account's state: stalled (when, why, room) or still tradable, with the lowest room to the floor. */
+export function accountStateLine(
+  s: Pick<BacktestSummary, 'stall' | 'minRoomToFloorUsd' | 'stalledDays' | 'daysUnderWarningRoom' | 'roomWarningUsd'>,
+): string {
+  const room = `min room to MLL floor ${money(s.minRoomToFloorUsd)}, ${s.daysUnderWarningRoom} day(s) under $${s.roomWarningUsd} of room`;
+  if (!s.stall) return `account tradable to the end; ${room}`;
+  return `ACCOUNT STALLED on ${s.stall.date} (room ${money(s.stall.roomUsd)}): ${s.stall.reason}; ${s.stalledDays} stalled day(s) after it; ${room}`;
 }
 
 /** sha256 hex of a text. */
@@ -104,6 +136,7 @@ export function buildSummary(args: {
     ...metrics,
     regimeDistribution,
     breach: breach ? { rule: breach.rule, time: iso(breach.tsMs), detail: breach.detail } : null,
+    ...accountFigures(run.account, config),
     accountRules: accountRulesOf(config, args.startingBalanceUsd),
     combine,
     hashes: args.hashes,
@@ -145,6 +178,10 @@ export function buildReportInput(args: {
       'IN-SAMPLE: the HMM was trained on the same bars it is tested on (--train). These results look better than the strategy can be expected to do on unseen data; use walk-forward for out-of-sample figures.',
     );
   if (s.breach) warnings.push(`Trading halted by ${s.breach.rule} at ${s.breach.time}: ${s.breach.detail}`);
+  if (s.stall)
+    warnings.unshift(
+      `ACCOUNT STALLED on ${s.stall.date}: ${s.stall.reason}. The ${s.stalledDays} trading day(s) after it are idle, not evidence of safety; a real account would stop here.`,
+    );
   const price = downsamplePrice(args.series, args.regimeIndex, args.labels.length);
   return {
     title: args.title,
@@ -162,7 +199,11 @@ export function buildReportInput(args: {
       ['Sharpe / Sortino (daily, annualized)', `${ratio(s.sharpe)} / ${ratio(s.sortino)}`],
       ['Max drawdown', money(s.maxDrawdown)],
       ['Balance start / end', `${money(s.startingBalance)} / ${money(s.endingBalance)}`],
-      ['Rule breach', s.breach ? `${s.breach.rule} at ${s.breach.time}` : 'none'],
+      ['Rule breach (first halt)', s.breach ? `${s.breach.rule} at ${s.breach.time}` : 'none'],
+      ['Account state', s.stall ? `STALLED on ${s.stall.date} (room ${money(s.stall.roomUsd)}): ${s.stall.reason}` : 'tradable to the end'],
+      ['Stalled days (idle after the stall)', `${s.stalledDays} of ${s.days}`],
+      ['Min room to the MLL floor', money(s.minRoomToFloorUsd)],
+      [`Days under $${s.roomWarningUsd} of room`, String(s.daysUnderWarningRoom)],
     ],
     regimeRows: args.labels.map((label) => ({
       label,

@@ -46,3 +46,15 @@ export const combineSchema = z
     max_days: z.number().int().min(1).default(60).describe('Trading days a simulated Combine may last before counting as not passed.'),
   })
   .prefault({});
+
+export const reportSchema = z
+  .strictObject({
+    room_warning_usd: z
+      .number()
+      .min(0)
+      .default(500)
+      .describe(
+        'A trading day whose lowest equity came closer than this to the MLL floor counts as a day under warning room (summary daysUnderWarningRoom).',
+      ),
+  })
+  .prefault({});
