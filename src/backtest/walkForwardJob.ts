@@ -105,6 +105,7 @@ export function writeWalkForward(
     from: testSeries.length ? iso(testSeries.tsMs[0]!) : null,
     to: testSeries.length ? iso(testSeries.tsMs[testSeries.length - 1]!) : null,
     inSample: false,
+    inSampleReason: null,
     startingBalance: start,
     endingBalance: Math.round((start + metrics.netPnl) * 100) / 100,
     ...metrics,

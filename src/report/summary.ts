@@ -18,7 +18,10 @@ export interface BacktestSummary extends PerformanceMetrics {
   instrument: string;
   from: string | null;
   to: string | null;
+  /** The model's (or policy's) training range overlaps the tested bars, or the model was trained on them. */
   inSample: boolean;
+  /** Why the run is in-sample (null when out of sample). */
+  inSampleReason: string | null;
   startingBalance: number;
   endingBalance: number;
   regimeDistribution: Partial<Record<RegimeLabel, number>>;
@@ -100,7 +103,8 @@ export function buildSummary(args: {
   config: Config;
   instrument: Instrument;
   startingBalanceUsd: number;
-  inSample: boolean;
+  /** Why the run is in-sample (regime/inSample.ts), null when out of sample. */
+  inSampleReason: string | null;
   hashes: { config: string; data: string; model: string };
   firstMs: number | null;
   lastMs: number | null;
@@ -130,7 +134,8 @@ export function buildSummary(args: {
     instrument: args.instrument.symbol,
     from: args.firstMs === null ? null : iso(args.firstMs),
     to: args.lastMs === null ? null : iso(args.lastMs),
-    inSample: args.inSample,
+    inSample: args.inSampleReason !== null,
+    inSampleReason: args.inSampleReason,
     startingBalance: args.startingBalanceUsd,
     endingBalance: Math.round((args.startingBalanceUsd + metrics.netPnl) * 100) / 100,
     ...metrics,
@@ -175,7 +180,7 @@ export function buildReportInput(args: {
   const warnings = [...(args.extraWarnings ?? [])];
   if (s.inSample)
     warnings.unshift(
-      'IN-SAMPLE: the HMM was trained on the same bars it is tested on (--train). These results look better than the strategy can be expected to do on unseen data; use walk-forward for out-of-sample figures.',
+      `IN-SAMPLE: ${s.inSampleReason ?? 'the model saw these bars in training'}. These results look better than the strategy can be expected to do on unseen data; use walk-forward for out-of-sample figures.`,
     );
   if (s.breach) warnings.push(`Trading halted by ${s.breach.rule} at ${s.breach.time}: ${s.breach.detail}`);
   if (s.stall)
