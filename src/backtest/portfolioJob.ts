@@ -93,6 +93,7 @@ export function runPortfolioJob(
     instrument: { ...ctx.instrument, symbol: symbols.join('+') },
     startingBalanceUsd: ctx.startingBalanceUsd,
     inSampleReason: inSample,
+    instruments: ctx.instruments,
     hashes: { config: sha256(JSON.stringify(config)), data: dataHash, model: modelHash },
     firstMs: allMs.length ? Math.min(...allMs) : null,
     lastMs: allMs.length ? Math.max(...allMs) : null,

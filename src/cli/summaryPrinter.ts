@@ -16,6 +16,6 @@ export function printSummary(s: BacktestSummary): void {
   out(accountStateLine(s));
   if (s.combine)
     out(
-      `Combine pass probability ${(s.combine.passProbability * 100).toFixed(1)}% (breach ${(s.combine.breachProbability * 100).toFixed(1)}%, ${s.combine.simulations} simulations, seed ${s.combine.seed})`,
+      `Combine pass probability ${(s.combine.passProbability * 100).toFixed(1)}% (breach ${(s.combine.breachProbability * 100).toFixed(1)}%, stall ${(s.combine.stallProbability * 100).toFixed(1)}%, unresolved ${(s.combine.unresolvedProbability * 100).toFixed(1)}%; ${s.combine.simulations} simulations, seed ${s.combine.seed}, ${s.combine.sampleDays} tradable days sampled)`,
     );
 }

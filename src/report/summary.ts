@@ -7,7 +7,8 @@ import { formatIsoInZone } from '../domain/time.ts';
 import type { Config } from '../config/schema.ts';
 import type { Instrument } from '../domain/instrument.ts';
 import { computeMetrics, monthlyPnl, type PerformanceMetrics } from './metrics.ts';
-import { simulateCombine, type CombineResult } from './combine.ts';
+import { combineForRun, stopRiskTable, type CombineResult } from './combine.ts';
+import { cheapestStopRiskUsd } from '../engine/runRecord.ts';
 import type { RunResult } from '../engine/records.ts';
 import type { ReportInput } from './reportHtml.ts';
 import { downsampleEquity, downsamplePrice, tradeMarkers } from './reportData.ts';
@@ -52,10 +53,14 @@ export interface AccountRules {
   dailyProfitTarget: number | null;
   /** Combine profit target (USD). */
   profitTarget: number;
+  /** Money one contract loses at its stop (stop ticks × tick value + round-trip commission), by symbol and regime. */
+  stopRiskPerContractUsd: Record<string, Record<string, number>>;
+  /** The cheapest of those for a regime that may trade: with less room above the floor the account is stalled. */
+  minStopRiskUsd: number;
 }
 
 /** The account rules of `config` for a run starting at `startingBalanceUsd`. */
-export function accountRulesOf(config: Config, startingBalanceUsd: number): AccountRules {
+export function accountRulesOf(config: Config, startingBalanceUsd: number, instruments: readonly Instrument[]): AccountRules {
   const r = config.risk;
   return {
     accountSize: r.account_size,
@@ -64,6 +69,8 @@ export function accountRulesOf(config: Config, startingBalanceUsd: number): Acco
     dailyLossLimit: r.daily_loss_limit,
     dailyProfitTarget: r.daily_profit_target,
     profitTarget: r.profit_target,
+    stopRiskPerContractUsd: stopRiskTable(config, instruments),
+    minStopRiskUsd: Math.round(Math.min(...instruments.map((i) => cheapestStopRiskUsd(config, i))) * 100) / 100,
   };
 }
 
@@ -108,6 +115,8 @@ export function buildSummary(args: {
   hashes: { config: string; data: string; model: string };
   firstMs: number | null;
   lastMs: number | null;
+  /** Every instrument traded (default: `instrument`), for the stop-out money per contract. */
+  instruments?: readonly Instrument[];
 }): BacktestSummary {
   const { run, config } = args;
   const metrics = computeMetrics(run.trades, run.days, run.equity, args.startingBalanceUsd);
@@ -115,19 +124,8 @@ export function buildSummary(args: {
   const regimeDistribution: Partial<Record<RegimeLabel, number>> = {};
   for (const [label, n] of [...run.regimeBars.entries()].sort())
     regimeDistribution[label as RegimeLabel] = Math.round((n / totalRegimeBars) * 1e4) / 1e4;
-  const combine = run.days.length
-    ? simulateCombine(
-        run.days,
-        {
-          startingBalanceUsd: args.startingBalanceUsd,
-          profitTargetUsd: config.risk.profit_target,
-          maxLossLimitUsd: config.risk.max_loss_limit,
-          maxDays: config.combine.max_days,
-        },
-        config.combine.simulations,
-        config.combine.seed,
-      )
-    : null;
+  const instruments = args.instruments ?? [args.instrument];
+  const combine = combineForRun(run, config, instruments, args.startingBalanceUsd);
   const breach: BreachRecord | null = run.breach;
   return {
     bars: run.barsProcessed,
@@ -142,7 +140,7 @@ export function buildSummary(args: {
     regimeDistribution,
     breach: breach ? { rule: breach.rule, time: iso(breach.tsMs), detail: breach.detail } : null,
     ...accountFigures(run.account, config),
-    accountRules: accountRulesOf(config, args.startingBalanceUsd),
+    accountRules: accountRulesOf(config, args.startingBalanceUsd, instruments),
     combine,
     hashes: args.hashes,
   };

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/index.ts';
 import { DataError } from '../../domain/errors.ts';
-import { simulateCombine } from '../../report/combine.ts';
+import { combineDays, combineRulesOf, simulateCombine, stopRiskLookup } from '../../report/combine.ts';
 import { dailyResultsFromEquityCsv } from '../../report/dailyFromEquity.ts';
-import { runFolderInfo } from '../../report/runFolder.ts';
+import { runFolderInfo, tradesFromCsv } from '../../report/runFolder.ts';
 
 import { out } from '../output.ts';
 import { configOption, parseIntOption } from '../options.ts';
@@ -26,7 +26,7 @@ export function registerCombineCommand(program: Command): void {
   program
     .command('combine')
     .description(commandSummary('combine'))
-    .requiredOption('--from <dir>', 'output folder of txbot backtest or walkforward (reads summary.json and equity.csv)')
+    .requiredOption('--from <dir>', 'output folder of txbot backtest or walkforward (reads summary.json, equity.csv and trades.csv)')
     .option('--simulations <n>', 'number of simulated Combines (default combine.simulations)')
     .option('--seed <n>', 'bootstrap seed (default combine.seed)')
     .option(...configOption('simulation settings (combine section); the account comes from the folder'))
@@ -42,22 +42,26 @@ export function registerCombineCommand(program: Command): void {
       const file = join(opts.from, 'equity.csv');
       const start = rules.startingBalance;
       const days = dailyResultsFromEquityCsv(readInput(file), file, start);
+      const tradesFile = join(opts.from, 'trades.csv');
+      const trades = tradesFromCsv(readInput(tradesFile), tradesFile);
       const sims = opts.simulations ? parseIntOption('--simulations', opts.simulations, 1) : c.combine.simulations;
       const seed = opts.seed ? parseIntOption('--seed', opts.seed, 0) : c.combine.seed;
-      const r = simulateCombine(
-        days,
-        { startingBalanceUsd: start, profitTargetUsd: rules.profitTarget, maxLossLimitUsd: rules.maxLossLimit, maxDays: c.combine.max_days },
-        sims,
-        seed,
-      );
+      const sample = combineDays(days, trades, stopRiskLookup(rules.stopRiskPerContractUsd, rules.minStopRiskUsd), info.stallDate);
+      const r = simulateCombine(sample.days, combineRulesOf(c, rules, rules.minStopRiskUsd), sims, seed, sample.excluded);
       out(
-        `Combine ${Math.round(rules.accountSize / 1000)}K (from ${summaryFile}): +$${rules.profitTarget} target, $${rules.maxLossLimit} trailing MLL, ${c.combine.max_days} days at most`,
+        `Combine ${Math.round(rules.accountSize / 1000)}K (from ${summaryFile}): +$${rules.profitTarget} target, $${rules.maxLossLimit} trailing MLL, daily loss limit ${rules.dailyLossLimit === null ? 'none' : `$${rules.dailyLossLimit}`}, horizon ${c.combine.max_days} trading days`,
       );
+      const kind = info.inSample
+        ? 'IN-SAMPLE backtest'
+        : info.kind === 'walkforward'
+          ? 'walk-forward (out-of-sample)'
+          : 'backtest (model trained before it)';
       out(
-        `${info.inSample ? 'IN-SAMPLE' : info.kind === 'walkforward' ? 'out-of-sample (walk-forward)' : 'backtest'} trading days sampled: ${r.sampleDays}`,
+        `${kind}: ${r.sampleDays} tradable days sampled${r.excludedStalledDays ? `, ${r.excludedStalledDays} days after the run's stall on ${info.stallDate} left out` : ''}`,
       );
+      out(`method: ${r.method}`);
       out(
-        `pass probability ${(r.passProbability * 100).toFixed(1)}%, breach probability ${(r.breachProbability * 100).toFixed(1)}%, neither ${(r.unresolvedProbability * 100).toFixed(1)}%`,
+        `pass probability ${(r.passProbability * 100).toFixed(1)}%, breach ${(r.breachProbability * 100).toFixed(1)}%, stall ${(r.stallProbability * 100).toFixed(1)}%, unresolved ${(r.unresolvedProbability * 100).toFixed(1)}%`,
       );
       out(`median days to pass: ${r.medianDaysToPass ?? 'n/a'}`);
       out(`simulations ${r.simulations}, seed ${r.seed}`);

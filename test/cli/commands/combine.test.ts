@@ -23,7 +23,15 @@ describe('txbot combine --from', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Combine 50K');
     // a first day of -$99,934 (150K start against a 50K equity curve) would breach every simulation
-    expect(r.stdout).not.toMatch(/breach probability 100\.0%/);
+    expect(r.stdout).not.toMatch(/breach 100\.0%/);
+    // the folder gives the same odds as the run's own summary (same sample, rules, simulations and seed)
+    const c = summary.combine!;
+    const again = await runCli(['combine', '--from', dir, '--simulations', String(c.simulations), '--seed', String(c.seed)]);
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    expect(again.stdout).toContain(
+      `pass probability ${pct(c.passProbability)}, breach ${pct(c.breachProbability)}, stall ${pct(c.stallProbability)}, unresolved ${pct(c.unresolvedProbability)}`,
+    );
+    expect(again.stdout).toContain(`method: ${c.method}`);
   });
 
   it('refuses a folder whose summary.json does not record its account, naming the key', async () => {
