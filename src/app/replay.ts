@@ -15,7 +15,7 @@ import type { BarSeries } from '../domain/bar.ts';
 import { barAt } from '../domain/bar.ts';
 import { MINUTE_MS } from '../domain/time.ts';
 import type { LoadedConfig } from '../config/loader.ts';
-import { hashBars, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
+import { hashBars, inSampleReason, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
 import { buildRunContext } from './runContext.ts';
 import { createBroker } from './seams/broker.ts';
@@ -207,7 +207,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       config,
       instrument: ctx.instrument,
       startingBalanceUsd: ctx.startingBalanceUsd,
-      inSample: false,
+      inSampleReason: inSampleReason(o.model, series.length ? series.tsMs[0]! : null, series.length ? series.tsMs[series.length - 1]! : null),
       hashes: { config: sha256(JSON.stringify(config)), data: hashBars(series), model: sha256(regimeModelToJson(o.model)) },
       firstMs: series.length ? series.tsMs[0]! : null,
       lastMs: series.length ? series.tsMs[series.length - 1]! : null,

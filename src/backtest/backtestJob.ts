@@ -3,7 +3,15 @@
 
 import type { BarSeries } from '../domain/bar.ts';
 import type { RunContext } from '../engine/runContext.ts';
-import { hashBars, regimeModelToJson, trainRegimeModel, type EmIteration, type RegimeModel, type TrainResult } from '../regime/index.ts';
+import {
+  hashBars,
+  inSampleReason,
+  regimeModelToJson,
+  trainRegimeModel,
+  type EmIteration,
+  type RegimeModel,
+  type TrainResult,
+} from '../regime/index.ts';
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
 import { renderReportHtml } from '../report/reportHtml.ts';
 import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
@@ -62,7 +70,7 @@ export function runBacktestJob(ctx: RunContext, o: BacktestJobOptions): Backtest
     config,
     instrument: ctx.instrument,
     startingBalanceUsd: ctx.startingBalanceUsd,
-    inSample: o.model === null,
+    inSampleReason: inSampleReason(o.model, series.length ? series.tsMs[0]! : null, series.length ? series.tsMs[series.length - 1]! : null),
     hashes: { config: sha256(JSON.stringify(config)), data: hashBars(series), model: sha256(modelJson) },
     firstMs: series.length ? series.tsMs[0]! : null,
     lastMs: series.length ? series.tsMs[series.length - 1]! : null,
@@ -73,7 +81,7 @@ export function runBacktestJob(ctx: RunContext, o: BacktestJobOptions): Backtest
     if (decisions.writing) files.push(out.path('decisions.jsonl'));
     const report = buildReportInput({
       title: o.title ?? `txbot backtest: ${ctx.instrument.symbol}`,
-      subtitle: `${o.dataLabel} | ${summary.from} to ${summary.to} | model ${o.model ? 'saved (out of sample if trained on earlier data)' : 'trained on these bars'}`,
+      subtitle: `${o.dataLabel} | ${summary.from} to ${summary.to} | model ${o.model ? (summary.inSample ? 'saved, IN-SAMPLE (its training overlaps these bars)' : 'saved, trained before these bars (out of sample)') : 'trained on these bars (in-sample)'}`,
       summary,
       run,
       series,

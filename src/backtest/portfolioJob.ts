@@ -6,7 +6,7 @@
 
 import type { BarSeries } from '../domain/bar.ts';
 import type { RunContext } from '../engine/runContext.ts';
-import { hashBars, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
+import { hashBars, inSampleReason, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
 import { renderReportHtml } from '../report/reportHtml.ts';
 import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
@@ -73,7 +73,14 @@ export function runPortfolioJob(
   });
   decisions.close();
   const account = run.account;
-  const inSample = symbols.some((s) => inputs.get(s)!.model === null);
+  const inSample =
+    symbols
+      .map((s) => {
+        const x = inputs.get(s)!.series;
+        const why = inSampleReason(inputs.get(s)!.model, x.length ? x.tsMs[0]! : null, x.length ? x.tsMs[x.length - 1]! : null);
+        return why === null ? null : `${s}: ${why}`;
+      })
+      .find((w) => w !== null) ?? null;
   const dataHash = sha256(symbols.map((s) => `${s}:${hashBars(inputs.get(s)!.series)}`).join('\n'));
   const modelHash = sha256(symbols.map((s) => `${s}:${sha256(regimeModelToJson(models.get(s)!))}`).join('\n'));
   const allMs = symbols.flatMap((s) => {
@@ -85,7 +92,8 @@ export function runPortfolioJob(
     config,
     instrument: { ...ctx.instrument, symbol: symbols.join('+') },
     startingBalanceUsd: ctx.startingBalanceUsd,
-    inSample,
+    inSampleReason: inSample,
+    instruments: ctx.instruments,
     hashes: { config: sha256(JSON.stringify(config)), data: dataHash, model: modelHash },
     firstMs: allMs.length ? Math.min(...allMs) : null,
     lastMs: allMs.length ? Math.max(...allMs) : null,

@@ -16,7 +16,7 @@ import {
   vwapSchema,
 } from './sections/strategy.ts';
 import { riskSchema } from './sections/risk.ts';
-import { backtestSchema, combineSchema, dataSchema, walkForwardSchema } from './sections/runs.ts';
+import { backtestSchema, combineSchema, dataSchema, reportSchema, walkForwardSchema } from './sections/runs.ts';
 import { optimizeSchema } from './sections/optimize.ts';
 import { decisionPolicySchema, regimeSourceSchema, stateSchema } from './sections/seams.ts';
 import { journalSchema, liveSchema, monitoringSchema, projectxSchema, retrainSchema } from './sections/operations.ts';
@@ -38,6 +38,7 @@ export const configSchema = z.strictObject({
   backtest: backtestSchema,
   walk_forward: walkForwardSchema,
   combine: combineSchema,
+  report: reportSchema,
   retrain: retrainSchema,
   monitoring: monitoringSchema,
   projectx: projectxSchema,

@@ -20,7 +20,7 @@ import type { FlattenEvent, RiskEvent } from '../strategy/riskManager/types.ts';
 import type { BrokerPort, MaybePromise } from './brokerPort.ts';
 import type { Step } from './drive.ts';
 import type { DecisionRecord, TradeRecord } from './records.ts';
-import { adverseUnrealizedUsd, LaneRecord, RunRecord } from './runRecord.ts';
+import { adverseUnrealizedUsd, cheapestStopRiskUsd, LaneRecord, RunRecord } from './runRecord.ts';
 import { exitReasonOf, TradingEngine, type TradingEngineOptions } from './tradingEngine.ts';
 
 /**
@@ -133,7 +133,15 @@ export class EngineSession {
     this.obs = multi.observer ?? {};
     this.nowMsFn = multi.nowMs;
     this.barMs = multi.config.data.bar_minutes * 60_000;
-    this.record = new RunRecord();
+    const risk = multi.risk;
+    this.record = new RunRecord({
+      floorUsd: () => risk.mllFloorUsd,
+      equityUsd: () => risk.equityUsd,
+      floorAfterDayEnd: (b) => risk.floorAfterDayEnd(b),
+      dailyLossLimitUsd: risk.dailyLossLimitUsd,
+      minStopRiskUsd: Math.min(...multi.lanes.map((l) => cheapestStopRiskUsd(l.config, l.instrument))),
+      warningRoomUsd: multi.config.report.room_warning_usd,
+    });
     const onRiskEvent = (e: RiskEvent): void => void this.pendingRisk.push(e);
     this.lanes = multi.lanes.map((l) => new Lane(l, multi.risk, onRiskEvent));
     for (const l of this.lanes) {

@@ -112,6 +112,16 @@ export class RiskManager {
     return mllFloor(this.settings.accountSizeUsd, this.settings.maxLossLimitUsd, this.highestEod);
   }
 
+  /** MLL floor once the trading day ends at `balanceUsd` (the trail then includes that end-of-day balance). */
+  floorAfterDayEnd(balanceUsd: number): number {
+    return mllFloor(this.settings.accountSizeUsd, this.settings.maxLossLimitUsd, Math.max(this.highestEod, balanceUsd));
+  }
+
+  /** The personal daily loss limit (USD), null when none. */
+  get dailyLossLimitUsd(): number | null {
+    return this.settings.dailyLossLimitUsd;
+  }
+
   snapshot(): RiskSnapshot {
     const equity = this.equity();
     return {
