@@ -88,10 +88,22 @@ describe('backtest', () => {
       risk: { max_loss_limit: 150, daily_loss_limit: null, max_contracts_minis: 5 },
       stops: { STRONG_BULL: 8, BULL: 8, SOFT_BULL: 8, NEUTRAL: 8, SOFT_BEAR: 8, BEAR: 8, CRASH: 8 },
     });
-    const r = run(tight, test, model);
+    // sizing keeps every stop-out (slippage and commissions included) above the floor, so only a gap
+    // through the stop can breach: shift every bar after the first multi-bar trade's entry 200 points against it
+    const clean = run(tight, test, model);
+    expect(clean.breach).toBeNull();
+    const t = clean.trades.find((x) => lowerBoundTs(test, x.exitTsMs) > lowerBoundTs(test, x.entryTsMs) + 1)!;
+    const from = lowerBoundTs(test, t.entryTsMs) + 1;
+    const shift = t.side === 'long' ? -200 : 200;
+    const gapped: BarSeries = { ...test, open: test.open.slice(), high: test.high.slice(), low: test.low.slice(), close: test.close.slice() };
+    for (let i = from; i < test.length; i++) {
+      for (const a of [gapped.open, gapped.high, gapped.low, gapped.close]) a[i]! += shift;
+    }
+    const r = run(tight, gapped, model);
     expect(r.breach).not.toBeNull();
     expect(r.breach!.rule).toBe('MLL_BREACH');
-    expect(r.trades.filter((t) => t.entryTsMs > r.breach!.tsMs)).toEqual([]);
+    expect(r.breach!.tsMs).toBe(test.tsMs[from]);
+    expect(r.trades.filter((x) => x.entryTsMs > r.breach!.tsMs)).toEqual([]);
   });
 
   it('writes byte-identical outputs for the same inputs', () => {

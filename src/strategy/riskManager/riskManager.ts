@@ -154,7 +154,7 @@ export class RiskManager {
     const held = this.book.qtyOf(req.symbol);
     const pending = [...this.reservations.values()].filter((x) => x.symbol === req.symbol).length;
     if (held !== 0 || pending > 0) return deny('POSITION_OPEN', `symbol=${req.symbol} position=${held} pending_entries=${pending}`);
-    const perContract = stopLossUsdPerContract(req.stopTicks, inst);
+    const perContract = stopLossUsdPerContract(req.stopTicks, inst, this.settings.stopSlippageTicks);
     const sizing = computeFinalSize(
       {
         ...req,
@@ -232,7 +232,7 @@ export class RiskManager {
         `requested=${adding} available=${available} units_used=${this.usedUnits()} cap_minis=${this.settings.maxContractsMinis} unit=${contractUnits(inst)}`,
       );
     if (order.stopTicks !== undefined) {
-      const risk = adding * stopLossUsdPerContract(order.stopTicks, inst);
+      const risk = adding * stopLossUsdPerContract(order.stopTicks, inst, this.settings.stopSlippageTicks);
       const room = this.riskRoomUsd();
       if (risk >= room) return deny('RISK_BUDGET', `stop_loss=${usd(risk)} room=${usd(room)}`);
     }

@@ -58,10 +58,10 @@ describe('RiskManager resume and order checks', () => {
 
   it('denies an order whose stop would exceed the risk room', () => {
     const r = new RiskManager(DEFAULTS, INSTRUMENTS);
-    // ES 40 ticks = 500 + 2.8 per contract; 2 contracts = 1005.60 >= 1000
+    // ES 40 ticks + 1 tick stop slippage = 512.5 + 2.8 per contract; 2 contracts = 1030.60 >= 1000
     expect(r.evaluate({ tsMs: T, symbol: ES.symbol, side: 'buy', qty: 2, stopTicks: 40 })).toEqual({
       code: 'RISK_BUDGET',
-      detail: 'stop_loss=1005.60 room=1000.00',
+      detail: 'stop_loss=1030.60 room=1000.00',
     });
     expect(r.evaluate({ tsMs: T, symbol: ES.symbol, side: 'buy', qty: 1, stopTicks: 40 })).toEqual({ approved: true, reducing: false });
     expect(r.evaluate({ tsMs: T, symbol: MNQ.symbol, side: 'sell', qty: 1 })).toEqual({ approved: true, reducing: false });

@@ -103,8 +103,10 @@ describe('computeFinalSize', () => {
     expect(computeFinalSize({ ...base, baseSize: 10, caps: { ...caps, contractsAvailable: 50, riskRoomUsd: 300 } }, DEFAULTS).size).toBe(2);
     expect(computeFinalSize({ ...base, baseSize: 10, caps: { ...caps, riskRoomUsd: 100 } }, DEFAULTS).size).toBe(0);
   });
-  it('includes both commissions in the stop-loss money', () => {
-    expect(stopLossUsdPerContract(40, MNQ)).toBeCloseTo(20.74, 10);
+  it('includes the stop slippage and both commissions in the stop-loss money', () => {
+    expect(stopLossUsdPerContract(40, MNQ, 0)).toBeCloseTo(20.74, 10);
+    expect(stopLossUsdPerContract(40, MNQ, 1)).toBeCloseTo(21.24, 10);
+    expect(stopLossUsdPerContract(40, ES, 2)).toBeCloseTo(42 * 12.5 + 2.8, 10);
     expect(maxContractsForRisk(20.74, 1000)).toBe(48);
     expect(maxContractsForRisk(20.74, 0)).toBe(0);
     expect(maxContractsForRisk(20.74, -5)).toBe(0);
