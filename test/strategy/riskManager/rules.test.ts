@@ -115,7 +115,14 @@ describe('computeFinalSize', () => {
 
 describe('Topstep Combine plans', () => {
   it('gives the published limits per account size', () => {
-    expect(combinePlanFor(100_000)).toEqual({ accountSizeUsd: 100_000, maxLossLimitUsd: 3_000, maxContractsMinis: 10, profitTargetUsd: 6_000 });
+    expect(combinePlanFor(100_000)).toEqual({
+      name: '100K',
+      accountSizeUsd: 100_000,
+      dailyLossLimitUsd: 2_000,
+      maxLossLimitUsd: 3_000,
+      maxContractsMinis: 10,
+      profitTargetUsd: 6_000,
+    });
     expect(combinePlanFor(75_000)).toBeNull();
   });
   it('flags settings above the plan and accepts the defaults', () => {
