@@ -44,7 +44,7 @@ export function runRetrainingBacktest(ctx: RunContext, o: RetrainingBacktestOpti
     dataLabel: o.dataLabel,
     model: o.model,
     outDir: o.outDir ? `${o.outDir}/fixed` : null,
-    title: 'txbot backtest: fixed model',
+    title: `txbot backtest: ${ctx.instrument.symbol}, fixed model`,
     onProgress: o.onProgress ? (d, t) => o.onProgress!('fixed', d, t) : undefined,
   });
   const config = ctx.config;

@@ -1,6 +1,7 @@
 // The `txbot backtest --retrain` path: loads the file once (history for retrains up to --to, traded bars
 // from --from), runs the fixed and the retraining backtest, and prints both summaries and the retrains.
 
+import { withDataInstrument } from './dataInstrument.ts';
 import { loadConfig } from '../config/index.ts';
 import { buildRunContext } from '../app/runContext.ts';
 import { loadBars, selectTradingDates } from '../data/index.ts';
@@ -35,7 +36,7 @@ export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Prom
   checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
-  const loaded = loadConfig({ file: opts.config });
+  const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data);
   const c = loaded.config;
   const model = loadModelFile(opts.model);
   checkModelAgainstConfig(opts.model, model, c);

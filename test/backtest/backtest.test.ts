@@ -123,7 +123,7 @@ describe('txbot backtest CLI', () => {
   const { test, model } = syntheticSetup();
 
   it('runs as a user would and writes every output', () => {
-    const data = tmp.file('bars.csv', barsToCsv(sliceBarSeries(test, 0, 20 * 78)));
+    const data = tmp.file('mnq_bars.csv', barsToCsv(sliceBarSeries(test, 0, 20 * 78)));
     const modelFile = tmp.file('model.json', regimeModelToJson(model));
     const cfg = tmp.file('cfg.yaml', 'filters:\n  vix: { enabled: false }\n  news: { calendar_tiers: [] }\n');
     const out = join(tmp.dir, 'cli-out');
@@ -161,7 +161,7 @@ describe('txbot backtest CLI', () => {
     const csv = barsToCsv(sliceBarSeries(test, 0, 200)).split('\n');
     csv[5] = csv[5]!.replace(/,([\d.]+),([\d.]+),([\d.]+),/, (_m, o, _h, l) => `,${o},${Number(l) - 5},${l},`);
     csv.splice(10, 0, csv[9]!);
-    const bad = tmp.file('bad.csv', csv.join('\n'));
+    const bad = tmp.file('mnq_bad.csv', csv.join('\n'));
     const modelFile = tmp.file('model2.json', regimeModelToJson(model));
     const r = spawnSync('node', ['bin/txbot.mjs', 'backtest', '--data', bad, '--model', modelFile, '--out', join(tmp.dir, 'bad-out')], {
       encoding: 'utf8',

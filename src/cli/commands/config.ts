@@ -25,7 +25,7 @@ export function registerConfigCommand(program: Command): void {
         );
       for (const n of files.notes) note(`note: ${n}`);
       out(
-        `OK: ${loaded.sourcePath ?? 'embedded defaults'} is valid (${loaded.config.hmm.n_states} states, instrument ${loaded.config.backtest.instrument})`,
+        `OK: ${loaded.sourcePath ?? 'embedded defaults'} is valid (${loaded.config.hmm.n_states} states, instrument ${loaded.config.backtest.instrument === 'auto' ? "auto: from each data file's name" : loaded.config.backtest.instrument})`,
       );
     });
   config

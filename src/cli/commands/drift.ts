@@ -1,6 +1,7 @@
 // `txbot drift`: replays a bar file through a saved model and prints, per trading day, the rolling
 // log-likelihood ratio against the model's training baseline and when the drift trigger would have fired.
 
+import { withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
@@ -55,7 +56,7 @@ Examples:
 async function runDriftCommand(opts: DriftOpts): Promise<void> {
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
-  const loaded = loadConfig({ file: opts.config });
+  const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data);
   const c = loaded.config;
   const thresholdFraction = opts.threshold === undefined ? c.retrain.drift_threshold : parseNumberOption('--threshold', opts.threshold, 0, 1);
   const windowDays = opts.windowDays === undefined ? c.retrain.drift_window_days : parseIntOption('--window-days', opts.windowDays, 1);

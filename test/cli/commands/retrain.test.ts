@@ -31,7 +31,7 @@ function txbot(args: string[], cwd: string, env: Record<string, string> = {}): P
 
 describe('txbot retrain and txbot drift', () => {
   const dir = mkdtempSync(join(tmpdir(), 'txbot-retrain-cli-'));
-  const csv = join(dir, 'bars.csv');
+  const csv = join(dir, 'mnq_bars.csv');
   const model = join(dir, 'm.json');
 
   beforeAll(async () => {
