@@ -8,6 +8,7 @@ import { loadBars, selectTradingDates } from '../data/index.ts';
 import { UsageError } from '../domain/errors.ts';
 import { loadModelFile } from '../state/modelFiles.ts';
 import { runRetrainingBacktest } from '../backtest/retrainingBacktest.ts';
+import { tallyLine } from '../backtest/retrainEffects.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { note, out, table } from './output.ts';
 import { checkModelAgainstConfig, noteLoadResult } from './loadNotes.ts';
@@ -85,5 +86,9 @@ export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Prom
       ),
     );
   }
+  out(tallyLine(r.tally));
+  out(
+    `drift baseline: ${loaded.config.retrain.drift_baseline === 'held_out' ? 'held-out days (a swapped model: its validation score; the starting model: its first out-of-sample days)' : 'the in-sample training score'}`,
+  );
   out(`reports: ${opts.out}/fixed/report.html, ${opts.out}/retraining/report.html; comparison: ${opts.out}/comparison.json`);
 }
