@@ -30,7 +30,9 @@ export interface RunContextOptions {
 /** Builds the run context of `mode` from a loaded config. Throws ConfigError for an unusable seam. */
 export function buildRunContext(loaded: LoadedConfig, mode: RunMode, options: RunContextOptions = {}): RunContext {
   const config = loaded.config;
-  const wanted = options.symbols && options.symbols.length ? options.symbols : [options.symbol ?? config.backtest.instrument];
+  const wanted = (options.symbols && options.symbols.length ? options.symbols : [options.symbol ?? config.backtest.instrument]).map(
+    (s) => instrumentOf(config, s).symbol,
+  );
   // Bars of one instant are processed in the configured instruments' order.
   const order = config.instruments.map((i) => i.symbol);
   const symbols = [...new Set(wanted)].sort((a, b) => order.indexOf(a) - order.indexOf(b));

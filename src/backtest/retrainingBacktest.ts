@@ -11,6 +11,7 @@ import { outputDir, stableJson, writeRunFiles } from '../report/outputs.ts';
 import { runBacktestJob } from './backtestJob.ts';
 import { retrainRecordOf, type BacktestRetrainRecord } from './retrainRecords.ts';
 import { runBacktest } from './runner.ts';
+import { tallyLine, tallyRetrains, type RetrainTally, type SwapOfRun } from './retrainEffects.ts';
 
 export interface RetrainingBacktestOptions {
   /** Bars to trade on. */
@@ -32,6 +33,8 @@ export interface RetrainingBacktestResult {
   readonly fixed: BacktestSummary;
   readonly retraining: BacktestSummary;
   readonly retrains: readonly BacktestRetrainRecord[];
+  /** Retrains per trigger and the swaps scored on the period after them. */
+  readonly tally: RetrainTally;
   /** The model in use at the end of the retraining run. */
   readonly finalModel: RegimeModel;
   readonly files: string[];
@@ -44,15 +47,21 @@ export function runRetrainingBacktest(ctx: RunContext, o: RetrainingBacktestOpti
     dataLabel: o.dataLabel,
     model: o.model,
     outDir: o.outDir ? `${o.outDir}/fixed` : null,
-    title: 'txbot backtest: fixed model',
+    title: `txbot backtest: ${ctx.instrument.symbol}, fixed model`,
     onProgress: o.onProgress ? (d, t) => o.onProgress!('fixed', d, t) : undefined,
   });
   const config = ctx.config;
   const records: BacktestRetrainRecord[] = [];
+  const swaps: SwapOfRun[] = [];
+  let current = o.model;
   const regime = ctx.regimeSource(o.model, o.history, {
     kind: 'retraining',
     driftTrigger: o.drift,
     onRetrainEvent: (e) => {
+      if (e.kind === 'RETRAIN_FINISHED' && e.outcome.decision === 'swapped') {
+        swaps.push({ tsMs: e.tsMs, trigger: e.trigger.kind, previous: current, next: e.outcome.newModel });
+        current = e.outcome.newModel;
+      }
       const r = retrainRecordOf(e);
       if (!r) return;
       records.push(r);
@@ -77,6 +86,7 @@ export function runRetrainingBacktest(ctx: RunContext, o: RetrainingBacktestOpti
     firstMs: o.series.length ? o.series.tsMs[0]! : null,
     lastMs: o.series.length ? o.series.tsMs[o.series.length - 1]! : null,
   });
+  const tally = tallyRetrains(records, swaps, o.history.length ? o.history : o.series);
   const files = [...fixed.files];
   const finalModel = regime.model();
   if (o.outDir) {
@@ -90,7 +100,7 @@ export function runRetrainingBacktest(ctx: RunContext, o: RetrainingBacktestOpti
       labels: finalModel.labels,
       config,
       instrument: ctx.instrument,
-      extraSections: [{ title: 'Retraining vs fixed model', html: comparisonHtml(fixed.summary, retraining, records) }],
+      extraSections: [{ title: 'Retraining vs fixed model', html: comparisonHtml(fixed.summary, retraining, records, tally) }],
     });
     files.push(
       ...writeRunFiles(`${o.outDir}/retraining`, {
@@ -99,6 +109,7 @@ export function runRetrainingBacktest(ctx: RunContext, o: RetrainingBacktestOpti
         equity: run.equity,
         extra: [
           ['retrains.json', stableJson(records)],
+          ['swap-effects.json', stableJson(tally.swaps)],
           ['final-model.json', regimeModelToJson(finalModel)],
         ],
         reportHtml: renderReportHtml(report),
@@ -112,11 +123,15 @@ export function runRetrainingBacktest(ctx: RunContext, o: RetrainingBacktestOpti
         retraining: pick(retraining),
         retrains: records.length,
         swaps: records.filter((r) => r.decision === 'swapped').length,
+        retrainsByTrigger: tally.byTrigger,
+        swapsScored: tally.swapsScored,
+        swapsImprovedNextPeriod: tally.swapsImproved,
+        driftBaseline: config.retrain.drift_baseline,
       }),
     );
     files.push(top.path('comparison.json'));
   }
-  return { fixed: fixed.summary, retraining, retrains: records, finalModel, files };
+  return { fixed: fixed.summary, retraining, retrains: records, tally, finalModel, files };
 }
 
 /** The figures compared side by side. */
@@ -135,7 +150,7 @@ export function pick(s: BacktestSummary): Record<string, number | null> {
 
 const num = (x: number | null, digits = 2) => (x === null ? 'n/a' : x.toFixed(digits));
 
-function comparisonHtml(fixed: BacktestSummary, retraining: BacktestSummary, records: readonly BacktestRetrainRecord[]): string {
+function comparisonHtml(fixed: BacktestSummary, retraining: BacktestSummary, records: readonly BacktestRetrainRecord[], tally: RetrainTally): string {
   const a = pick(fixed);
   const b = pick(retraining);
   const rows = Object.keys(a)
@@ -150,6 +165,7 @@ function comparisonHtml(fixed: BacktestSummary, retraining: BacktestSummary, rec
   return (
     `<table><tr><th>figure</th><th>fixed model</th><th>retraining</th></tr>${rows}</table>` +
     `<p>${records.length} retrain(s), ${records.filter((r) => r.decision === 'swapped').length} swap(s). Scores: mean validation log-likelihood per bar (higher is better).</p>` +
+    `<p>${esc(tallyLine(tally))}.</p>` +
     `<table><tr><th>date</th><th>trigger</th><th>decision</th><th>current</th><th>new</th><th>trained on</th><th>why</th></tr>${ev}</table>`
   );
 }

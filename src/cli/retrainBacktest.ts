@@ -1,12 +1,14 @@
 // The `txbot backtest --retrain` path: loads the file once (history for retrains up to --to, traded bars
 // from --from), runs the fixed and the retraining backtest, and prints both summaries and the retrains.
 
+import { withDataInstrument } from './dataInstrument.ts';
 import { loadConfig } from '../config/index.ts';
 import { buildRunContext } from '../app/runContext.ts';
 import { loadBars, selectTradingDates } from '../data/index.ts';
 import { UsageError } from '../domain/errors.ts';
 import { loadModelFile } from '../state/modelFiles.ts';
 import { runRetrainingBacktest } from '../backtest/retrainingBacktest.ts';
+import { tallyLine } from '../backtest/retrainEffects.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { note, out, table } from './output.ts';
 import { checkModelAgainstConfig, noteLoadResult } from './loadNotes.ts';
@@ -36,7 +38,7 @@ export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Prom
   checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
-  const loaded = applyDecisionsOption(loadConfig({ file: opts.config }), opts.decisions);
+  const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data), opts.decisions);
   const c = loaded.config;
   const model = loadModelFile(opts.model);
   checkModelAgainstConfig(opts.model, model, c);
@@ -85,5 +87,9 @@ export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Prom
       ),
     );
   }
+  out(tallyLine(r.tally));
+  out(
+    `drift baseline: ${loaded.config.retrain.drift_baseline === 'held_out' ? 'held-out days (a swapped model: its validation score; the starting model: its first out-of-sample days)' : 'the in-sample training score'}`,
+  );
   out(`reports: ${opts.out}/fixed/report.html, ${opts.out}/retraining/report.html; comparison: ${opts.out}/comparison.json`);
 }

@@ -1,5 +1,6 @@
 // Public surface of the config module.
-export { configSchema, type Config, type ConfigInput } from './schema.ts';
+export { configSchema, type Config, type ConfigInput, type ParsedConfig } from './schema.ts';
+export { parseConfig, resolveRiskPlan } from './riskPlan.ts';
 export { loadConfig, validateConfig, resolveConfigPath, applyEnvOverrides, envOverrides, type EnvOverride, type LoadedConfig } from './loader.ts';
 export { checkConfigRules, CONFIG_RULES } from './rules.ts';
 export { readSecret, redactSecrets, SECRET_ENV_VARS, type SecretName } from '../log/secrets.ts';

@@ -7,8 +7,17 @@ import type { Config } from './schema.ts';
 import { EQUITY_RTH, type RthWindow } from '../domain/session.ts';
 import { minutesOfClock } from '../domain/time.ts';
 
-/** The Instrument for `symbol` (default: backtest.instrument). */
+/** The Instrument for `symbol` (default: backtest.instrument; `auto` without a data file = the one enabled instrument). */
 export function instrumentOf(config: Config, symbol: string = config.backtest.instrument): Instrument {
+  if (symbol === 'auto') {
+    // no data file to read it from (paper, live): the one instrument enabled for sessions
+    const enabled = config.instruments.filter((i) => i.enabled);
+    if (enabled.length !== 1)
+      throw new ConfigError('backtest.instrument is auto and there is no data file to read the instrument from', [
+        `backtest.instrument: name the instrument (one of ${config.instruments.map((i) => i.symbol).join(', ')}); ${enabled.length} instruments are enabled (got auto)`,
+      ]);
+    return instrumentOf(config, enabled[0]!.symbol);
+  }
   const spec = config.instruments.find((i) => i.symbol === symbol);
   if (!spec)
     throw new ConfigError(`instrument ${symbol} is not configured`, [

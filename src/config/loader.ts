@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../domain/errors.ts';
 import { configSchema, type Config } from './schema.ts';
 import { checkConfigRules } from './rules.ts';
+import { resolveRiskPlan } from './riskPlan.ts';
 import { renamedKeyProblems } from './renamedKeys.ts';
 import { describeValue } from './describeValue.ts';
 import { quoteSnippet } from '../domain/textSnippet.ts';
@@ -77,6 +78,10 @@ function formatIssue(issue: z.core.$ZodIssue): string[] {
         `${path === '(root)' ? '' : `${path}.`}${/^[\w-]{1,60}$/.test(k) ? k : quoteSnippet(k, 40)}: unknown key (check the spelling; see config.yaml for every key)`,
     );
   }
+  if (issue.code === 'invalid_union' && issue.errors.length > 0 && issue.errors.every((b) => b.length === 1)) {
+    // e.g. 'plan' or a number: name what each alternative expects
+    message = `Invalid input: ${issue.errors.map((b) => b[0]!.message.replace(/^Invalid (input|option): /, '')).join(' or ')}`;
+  }
   if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined) {
     message = `required, ${issue.message.replace(/^Invalid (input|option): /, '')}`;
   }
@@ -120,9 +125,11 @@ export function validateConfig(raw: unknown, source: string, overrides: readonly
   if (renamed.length) throw configError(source, renamed, overrides);
   const result = configSchema.safeParse(raw ?? {}, { reportInput: true });
   if (!result.success) throw configError(source, result.error.issues.flatMap(formatIssue), overrides);
-  const problems = checkConfigRules(result.data);
+  const { config, problems: planProblems } = resolveRiskPlan(result.data);
+  // a contradiction with the plan is reported alone: the rules would repeat it about the resolved values
+  const problems = planProblems.length ? planProblems : checkConfigRules(config);
   if (problems.length) throw configError(source, problems, overrides);
-  return result.data;
+  return config;
 }
 
 /** Reads and parses a YAML file into a plain object; syntax errors name line and column. */

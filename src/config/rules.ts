@@ -63,7 +63,7 @@ function instrumentsConsistent(c: Config): string[] {
     if (seen.has(inst.symbol)) out.push(`instruments.${i}.symbol: listed twice (got ${inst.symbol})`);
     seen.add(inst.symbol);
   });
-  if (!seen.has(c.backtest.instrument))
+  if (c.backtest.instrument !== 'auto' && !seen.has(c.backtest.instrument))
     out.push(`backtest.instrument: not in instruments (got ${c.backtest.instrument}; have ${[...seen].join(', ')})`);
   return out;
 }

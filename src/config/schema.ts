@@ -50,6 +50,16 @@ export const configSchema = z.strictObject({
   state: stateSchema,
 });
 
-/** Validated configuration (all defaults filled in). */
-export type Config = z.output<typeof configSchema>;
+/** The schema's output: risk keys may still say 'plan' (riskPlan.ts resolves them). */
+export type ParsedConfig = z.output<typeof configSchema>;
+type PlanKey = 'account_size' | 'max_loss_limit' | 'daily_loss_limit' | 'max_contracts_minis' | 'profit_target';
+type ResolvedRisk = Omit<ParsedConfig['risk'], PlanKey> & {
+  readonly account_size: number;
+  readonly max_loss_limit: number;
+  readonly daily_loss_limit: number | null;
+  readonly max_contracts_minis: number;
+  readonly profit_target: number;
+};
+/** Validated configuration (all defaults filled in, the risk plan resolved to numbers). */
+export type Config = Omit<ParsedConfig, 'risk'> & { risk: ResolvedRisk };
 export type ConfigInput = z.input<typeof configSchema>;

@@ -18,3 +18,4 @@ export { forEachLine } from './lineReader.ts';
 export { sharedDataDir, sharedDataFile } from './sharedData.ts';
 export { readRollTable, parseRollTable, looksLikeRollHeader, type RollRecord } from './rollTable.ts';
 export { fileSha256 } from './fileHash.ts';
+export { symbolFromFileName, underlyingOf, MICRO_OF_MINI } from './fileSymbol.ts';

@@ -1,5 +1,6 @@
 // `data inspect` analysis: range, bar count, bar size, gaps, session coverage and problems of a data file.
 
+import { MICRO_OF_MINI, symbolFromFileName } from './fileSymbol.ts';
 import { forEachLine } from './lineReader.ts';
 import { looksLikeBarHeader } from './barColumns.ts';
 import { quoteSnippet } from '../domain/textSnippet.ts';
@@ -197,9 +198,12 @@ export function formatInspectReport(rep: InspectReport): string[] {
     ];
   }
   const et = (ms: number) => formatIsoInZone('America/New_York', ms);
+  const root = symbolFromFileName(rep.file);
+  const micro = root === null ? undefined : MICRO_OF_MINI[root];
   const lines = [
     `file: ${rep.file}`,
     `kind: OHLCV bars, ${rep.barMinutes === null ? 'unknown size' : rep.barMinutes >= 1440 ? 'daily' : `${rep.barMinutes}-minute`}`,
+    `instrument: ${root === null ? 'unknown from the file name (runs need backtest.instrument set)' : `${root} (from the file name${micro ? `; backtest.instrument auto trades it as ${micro}` : ''})`}`,
     `range: ${rep.bars ? `${et(rep.firstMs)} -> ${et(rep.lastMs)}` : 'empty'}`,
     `bars: ${rep.bars} of ${rep.rowsRead} rows (${rep.rowsRead - rep.bars} with problems)`,
     `trading days: ${rep.tradingDays}`,

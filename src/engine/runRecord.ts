@@ -162,13 +162,15 @@ export class RunRecord {
 
 /**
  * Stop-out money of the cheapest one-contract entry `config` allows on `inst`: the smallest positive stop
- * of a regime with a size multiplier above 0, plus the round-trip commission (0 when no regime can trade).
+ * of a regime with a size multiplier above 0, with the stop's slippage ticks and the round-trip commission
+ * (0 when no regime can trade), as the risk manager sizes it.
  */
-export function cheapestStopRiskUsd(config: Pick<Config, 'stops' | 'regime_size_multipliers'>, inst: Instrument): number {
+export function cheapestStopRiskUsd(config: Pick<Config, 'stops' | 'regime_size_multipliers' | 'backtest'>, inst: Instrument): number {
   let best = Number.POSITIVE_INFINITY;
   const mult = config.regime_size_multipliers as Partial<Record<string, number>>;
   for (const [label, ticks] of Object.entries(config.stops as Partial<Record<string, number>>))
-    if (ticks !== undefined && ticks > 0 && (mult[label] ?? 0) > 0) best = Math.min(best, stopLossUsdPerContract(ticks, inst));
+    if (ticks !== undefined && ticks > 0 && (mult[label] ?? 0) > 0)
+      best = Math.min(best, stopLossUsdPerContract(ticks, inst, config.backtest.slippage_ticks));
   return Number.isFinite(best) ? best : 0;
 }
 

@@ -1,5 +1,7 @@
 // DriftMonitor: rolling mean of the detector's per-bar log-likelihood over the last trading days,
-// compared with the model's training baseline; says when the model has degraded (PLUG: retrain_trigger).
+// compared with a baseline from held-out days (a retrain's validation score, or the first out-of-sample
+// days the monitor sees) or, on request, the in-sample training score; says when the model has degraded
+// (PLUG: retrain_trigger).
 // replayDrift runs a model over historical bars day by day (for `txbot drift`).
 
 import type { Config } from '../config/index.ts';
@@ -8,10 +10,19 @@ import { sessionInfo } from '../domain/session.ts';
 import { RegimeDetector } from './detector.ts';
 import type { RegimeModel } from './modelStore.ts';
 
-/** Settings of a DriftMonitor (config `retrain.drift_threshold`, `retrain.drift_window_days`). */
+/** Where a drift baseline comes from. */
+export type DriftBaselineSource = 'training' | 'held_out_validation' | 'first_out_of_sample_days';
+
+/** Settings of a DriftMonitor (config `retrain.drift_threshold`, `retrain.drift_window_days`, `retrain.drift_baseline`). */
 export interface DriftSettings {
-  /** Mean per-bar log-likelihood of the model on its training window (TrainingInfo.logLikelihoodPerBar). */
-  readonly baselineLogLikelihoodPerBar: number;
+  /**
+   * Mean per-bar log-likelihood to compare with (detector units, the model's standardized features), or
+   * null: the monitor takes the mean of the first `windowDays` days it scores as the baseline
+   * (first_out_of_sample_days) and reports no drift before that.
+   */
+  readonly baselineLogLikelihoodPerBar: number | null;
+  /** Where a given baseline came from (default training). */
+  readonly baselineSource?: DriftBaselineSource;
   /** Drift when the rolling mean is this fraction of |baseline| worse than the baseline (0.2 = 20%). */
   readonly thresholdFraction: number;
   /** Trading days in the rolling window (the current, partial day included). */
@@ -24,7 +35,12 @@ export interface DriftSettings {
 export interface DriftStatus {
   /** Mean per-bar log-likelihood over the rolling window (NaN before the first bar). */
   readonly rollingMeanLogLikelihood: number;
+  /** The baseline (NaN while it is still being measured on the first out-of-sample days). */
   readonly baselineLogLikelihoodPerBar: number;
+  /** Where the baseline came from (null while it is being measured). */
+  readonly baselineSource: DriftBaselineSource | null;
+  /** The first out-of-sample days are being measured as the baseline: no drift can be reported yet. */
+  readonly calibrating: boolean;
   /**
    * Relative quality q = 1 + (rollingMean - baseline) / |baseline|: 1 = as good as on the training
    * data, 0.8 = 20% worse, above 1 = better. Sign-safe: log-likelihoods are usually negative and a
@@ -66,19 +82,28 @@ export class DriftMonitor {
     this.settings = settings;
   }
 
-  /** A monitor for `model` with config `retrain.*` thresholds. */
+  /**
+   * A monitor for `model` with config `retrain.*` thresholds: baseline = the training score with
+   * `retrain.drift_baseline: training`, else measured on the first out-of-sample days (a model file
+   * carries no held-out score).
+   */
   static forModel(model: RegimeModel, config: Config): DriftMonitor {
+    const training = config.retrain.drift_baseline === 'training';
     return new DriftMonitor({
-      baselineLogLikelihoodPerBar: model.training.logLikelihoodPerBar,
+      baselineLogLikelihoodPerBar: training ? model.training.logLikelihoodPerBar : null,
+      baselineSource: 'training',
       thresholdFraction: config.retrain.drift_threshold,
       windowDays: config.retrain.drift_window_days,
     });
   }
 
-  /** Forgets the window; with `baseline`, compares against a new model's training baseline from now on. */
-  reset(baselineLogLikelihoodPerBar?: number): void {
+  /**
+   * Forgets the window. With `baseline` (a number, or null = measure it on the next days) compares
+   * against it from now on (a swapped model); without, keeps the current baseline.
+   */
+  reset(baselineLogLikelihoodPerBar?: number | null, source: DriftBaselineSource = 'training'): void {
     if (baselineLogLikelihoodPerBar !== undefined) {
-      this.settings = { ...this.settings, baselineLogLikelihoodPerBar };
+      this.settings = { ...this.settings, baselineLogLikelihoodPerBar, baselineSource: source };
       checkSettings(this.settings);
     }
     this.days.length = 0;
@@ -90,7 +115,13 @@ export class DriftMonitor {
   observe(tsMs: number, logLikelihood: number): DriftStatus {
     if (!Number.isFinite(logLikelihood)) return this.status();
     const day = sessionInfo(tsMs).tradingDay;
-    let last = this.days[this.days.length - 1];
+    let last: DayAcc | undefined = this.days[this.days.length - 1];
+    if (this.settings.baselineLogLikelihoodPerBar === null && last && last.day !== day && this.days.length >= this.settings.windowDays) {
+      // the first windowDays days are measured: their mean is the baseline, comparison starts today
+      this.settings = { ...this.settings, baselineLogLikelihoodPerBar: this.sum / this.bars, baselineSource: 'first_out_of_sample_days' };
+      this.reset();
+      last = undefined;
+    }
     if (!last || last.day !== day) {
       last = { day, sum: 0, bars: 0 };
       this.days.push(last);
@@ -112,13 +143,16 @@ export class DriftMonitor {
   /** The current status (see DriftStatus). */
   status(): DriftStatus {
     const s = this.settings;
-    const base = s.baselineLogLikelihoodPerBar;
+    const calibrating = s.baselineLogLikelihoodPerBar === null;
+    const base = s.baselineLogLikelihoodPerBar ?? Number.NaN;
     const mean = this.bars > 0 ? this.sum / this.bars : Number.NaN;
-    const ratio = driftRatio(mean, base);
-    const warm = this.days.length >= s.windowDays && this.bars >= (s.minBars ?? 50);
+    const ratio = calibrating ? Number.NaN : driftRatio(mean, base);
+    const warm = !calibrating && this.days.length >= s.windowDays && this.bars >= (s.minBars ?? 50);
     return {
       rollingMeanLogLikelihood: mean,
       baselineLogLikelihoodPerBar: base,
+      baselineSource: calibrating ? null : (s.baselineSource ?? 'training'),
+      calibrating,
       ratio,
       days: this.days.length,
       bars: this.bars,
@@ -139,8 +173,8 @@ export function driftRatio(meanLogLikelihood: number, baselineLogLikelihood: num
 }
 
 function checkSettings(s: DriftSettings): void {
-  if (!Number.isFinite(s.baselineLogLikelihoodPerBar))
-    throw new RangeError(`drift baseline must be a finite number (got ${s.baselineLogLikelihoodPerBar})`);
+  if (s.baselineLogLikelihoodPerBar !== null && !Number.isFinite(s.baselineLogLikelihoodPerBar))
+    throw new RangeError(`drift baseline must be a finite number or null (got ${s.baselineLogLikelihoodPerBar})`);
   if (!(s.thresholdFraction >= 0 && s.thresholdFraction <= 1)) throw new RangeError(`drift threshold must be in [0, 1] (got ${s.thresholdFraction})`);
   if (!Number.isInteger(s.windowDays) || s.windowDays < 1) throw new RangeError(`drift window must be an integer >= 1 day (got ${s.windowDays})`);
 }
@@ -161,10 +195,16 @@ export interface DriftDay {
 /**
  * Replays `series` through a detector of `model` and a DriftMonitor, one DriftDay per trading day with
  * scored bars. `triggered` mimics the controller with the model kept: the first drifting bar fires, then
- * the window starts afresh, so drift fires again only after another full window below threshold.
+ * the window starts afresh, so drift fires again only after another full window below threshold. With
+ * `baseline: held_out` the first window of days is measured as the baseline (no drift before it).
  */
-export function replayDrift(series: BarSeries, model: RegimeModel, settings: Omit<DriftSettings, 'baselineLogLikelihoodPerBar'>): DriftDay[] {
-  const full = { ...settings, baselineLogLikelihoodPerBar: model.training.logLikelihoodPerBar };
+export function replayDrift(
+  series: BarSeries,
+  model: RegimeModel,
+  settings: Omit<DriftSettings, 'baselineLogLikelihoodPerBar'> & { readonly baseline: 'held_out' | 'training' },
+): DriftDay[] {
+  const { baseline, ...rest } = settings;
+  const full: DriftSettings = { ...rest, baselineLogLikelihoodPerBar: baseline === 'training' ? model.training.logLikelihoodPerBar : null };
   const rolling = new DriftMonitor(full);
   const trigger = new DriftMonitor(full);
   const det = new RegimeDetector(model);

@@ -189,13 +189,16 @@ export function simulateCombine(
   };
 }
 
-/** Stop-out money per contract by symbol and regime under `config` (stops × tick value + round-trip commission). */
-export function stopRiskTable(config: Pick<Config, 'stops'>, instruments: readonly Instrument[]): Record<string, Record<string, number>> {
+/** Stop-out money per contract by symbol and regime under `config` ((stop + slippage ticks) × tick value + round-trip commission). */
+export function stopRiskTable(
+  config: Pick<Config, 'stops' | 'backtest'>,
+  instruments: readonly Instrument[],
+): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const inst of instruments) {
     const row: Record<string, number> = {};
     for (const [label, ticks] of Object.entries(config.stops as Partial<Record<string, number>>))
-      if (ticks !== undefined && ticks > 0) row[label] = cents(stopLossUsdPerContract(ticks, inst));
+      if (ticks !== undefined && ticks > 0) row[label] = cents(stopLossUsdPerContract(ticks, inst, config.backtest.slippage_ticks));
     out[inst.symbol] = row;
   }
   return out;

@@ -75,7 +75,7 @@ describe('txbot replay', () => {
 
   it('txbot replay from the CLI writes the same trades.csv as txbot backtest', async () => {
     const { test, model } = syntheticSetup();
-    const csv = tmp.file('bars.csv', barsToCsv(sliceBarSeries(test, 0, 4 * 78)));
+    const csv = tmp.file('mnq_bars.csv', barsToCsv(sliceBarSeries(test, 0, 4 * 78)));
     const modelFile = tmp.file('model.json', regimeModelToJson(model));
     const config = tmp.file(
       'config.yaml',

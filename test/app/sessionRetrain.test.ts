@@ -52,6 +52,8 @@ describe('bus events', () => {
     const s: DriftStatus = {
       rollingMeanLogLikelihood: -1.5,
       baselineLogLikelihoodPerBar: -1.2,
+      baselineSource: 'held_out_validation',
+      calibrating: false,
       ratio: 0.75,
       days: 5,
       bars: 390,
@@ -79,7 +81,10 @@ describe('startSessionRetrain', () => {
     const dir = mkdtempSync(join(tmpdir(), 'txbot-retrain-wiring-'));
     dirs.push(dir);
     const loaded = loadConfig({});
-    const config = { ...loaded.config, retrain: { ...loaded.config.retrain, enabled: true, drift_threshold: 1, schedule_days: 365 } };
+    const config = {
+      ...loaded.config,
+      retrain: { ...loaded.config.retrain, enabled: true, drift_threshold: 1, schedule_days: 365, drift_baseline: 'training' as const },
+    };
     const bus = new MonitorBus();
     const events: MonitorEvent[] = [];
     bus.subscribe((e) => events.push(e));

@@ -88,10 +88,22 @@ describe('backtest', () => {
       risk: { max_loss_limit: 150, daily_loss_limit: null, max_contracts_minis: 5 },
       stops: { STRONG_BULL: 8, BULL: 8, SOFT_BULL: 8, NEUTRAL: 8, SOFT_BEAR: 8, BEAR: 8, CRASH: 8 },
     });
-    const r = run(tight, test, model);
+    // sizing keeps every stop-out (slippage and commissions included) above the floor, so only a gap
+    // through the stop can breach: shift every bar after the first multi-bar trade's entry 200 points against it
+    const clean = run(tight, test, model);
+    expect(clean.breach).toBeNull();
+    const t = clean.trades.find((x) => lowerBoundTs(test, x.exitTsMs) > lowerBoundTs(test, x.entryTsMs) + 1)!;
+    const from = lowerBoundTs(test, t.entryTsMs) + 1;
+    const shift = t.side === 'long' ? -200 : 200;
+    const gapped: BarSeries = { ...test, open: test.open.slice(), high: test.high.slice(), low: test.low.slice(), close: test.close.slice() };
+    for (let i = from; i < test.length; i++) {
+      for (const a of [gapped.open, gapped.high, gapped.low, gapped.close]) a[i]! += shift;
+    }
+    const r = run(tight, gapped, model);
     expect(r.breach).not.toBeNull();
     expect(r.breach!.rule).toBe('MLL_BREACH');
-    expect(r.trades.filter((t) => t.entryTsMs > r.breach!.tsMs)).toEqual([]);
+    expect(r.breach!.tsMs).toBe(test.tsMs[from]);
+    expect(r.trades.filter((x) => x.entryTsMs > r.breach!.tsMs)).toEqual([]);
   });
 
   it('writes byte-identical outputs for the same inputs', () => {
@@ -118,7 +130,7 @@ describe('txbot backtest CLI', () => {
   const { test, model } = syntheticSetup();
 
   it('runs as a user would and writes every output', () => {
-    const data = tmp.file('bars.csv', barsToCsv(sliceBarSeries(test, 0, 20 * 78)));
+    const data = tmp.file('mnq_bars.csv', barsToCsv(sliceBarSeries(test, 0, 20 * 78)));
     const modelFile = tmp.file('model.json', regimeModelToJson(model));
     const cfg = tmp.file('cfg.yaml', 'filters:\n  vix: { enabled: false }\n  news: { calendar_tiers: [] }\n');
     const out = join(tmp.dir, 'cli-out');
@@ -156,7 +168,7 @@ describe('txbot backtest CLI', () => {
     const csv = barsToCsv(sliceBarSeries(test, 0, 200)).split('\n');
     csv[5] = csv[5]!.replace(/,([\d.]+),([\d.]+),([\d.]+),/, (_m, o, _h, l) => `,${o},${Number(l) - 5},${l},`);
     csv.splice(10, 0, csv[9]!);
-    const bad = tmp.file('bad.csv', csv.join('\n'));
+    const bad = tmp.file('mnq_bad.csv', csv.join('\n'));
     const modelFile = tmp.file('model2.json', regimeModelToJson(model));
     const r = spawnSync('node', ['bin/txbot.mjs', 'backtest', '--data', bad, '--model', modelFile, '--out', join(tmp.dir, 'bad-out')], {
       encoding: 'utf8',

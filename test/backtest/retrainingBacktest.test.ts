@@ -50,6 +50,25 @@ describe('runRetrainingBacktest', () => {
     expect(r.fixed).toEqual(plain.summary);
   });
 
+  it('counts the retrains each trigger caused and scores every swap on the period after it (issue 13 defect 12)', () => {
+    const t = r.tally;
+    expect(Object.values(t.byTrigger).reduce((a, x) => a + x.retrains, 0)).toBe(r.retrains.length);
+    expect(Object.values(t.byTrigger).reduce((a, x) => a + x.swaps, 0)).toBe(r.retrains.filter((x) => x.decision === 'swapped').length);
+    expect(t.swapsScored).toBeGreaterThan(0);
+    for (const e of t.swaps) {
+      expect(e.improved).toBe(e.newScore > e.previousScore);
+      expect(e.periodFrom >= e.tradingDate).toBe(true);
+    }
+    expect(t.swapsImproved).toBe(t.swaps.filter((e) => e.improved).length);
+    const cmp = JSON.parse(readFileSync(join(outDir, 'comparison.json'), 'utf8'));
+    expect(cmp).toMatchObject({
+      retrainsByTrigger: t.byTrigger,
+      swapsScored: t.swapsScored,
+      swapsImprovedNextPeriod: t.swapsImproved,
+      driftBaseline: 'held_out',
+    });
+  });
+
   it('retrains on drift, each only on bars that had closed by the decision', () => {
     expect(r.retrains.length).toBeGreaterThanOrEqual(2);
     expect(r.retrains.some((x) => x.trigger.kind === 'drift')).toBe(true);

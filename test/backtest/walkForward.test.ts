@@ -73,7 +73,7 @@ describe('runWalkForward', () => {
   });
 
   it('gives identical outputs on two worker threads and in one thread (CLI, as a user runs it)', () => {
-    const data = tmp.file('wf.csv', barsToCsv(series));
+    const data = tmp.file('mnq_wf.csv', barsToCsv(series));
     const cfg = tmp.file(
       'wf.yaml',
       'hmm: { n_iter: 30, restarts: 1 }\nfilters:\n  vix: { enabled: false }\n  news: { high_impact_times_et: [], calendar_tiers: [] }\n',

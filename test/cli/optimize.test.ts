@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 function setup(seed: number) {
-  const bars = tmp.file(`bars-${seed}.csv`, barsToCsv(generateSyntheticBars({ seed, days: 45 }).series));
+  const bars = tmp.file(`mnq_bars-${seed}.csv`, barsToCsv(generateSyntheticBars({ seed, days: 45 }).series));
   const cfg = tmp.file(
     `cfg-${seed}.yaml`,
     [

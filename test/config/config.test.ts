@@ -62,18 +62,18 @@ describe('bad configs each give a clear message', () => {
     ['unknown time zone', { session: { timezone: 'Europe/Paris' } }, 'session.timezone: Invalid option'],
     ['typo key', { risk: { max_los_limit: 2000 } }, 'risk.max_los_limit: unknown key'],
     ['unknown section', { riks: {} }, 'riks: unknown key'],
-    ['string where number', { risk: { account_size: 'fifty' } }, 'risk.account_size: Invalid input: expected number, received string (got "fifty")'],
+    [
+      'string where number',
+      { risk: { account_size: 'fifty' } },
+      'risk.account_size: Invalid input: expected "plan" or expected number, received string (got "fifty")',
+    ],
     ['negative MLL', { risk: { max_loss_limit: -2000 } }, 'risk.max_loss_limit: Too small: expected number to be >0 (got -2000)'],
     ['daily limit above MLL', { risk: { daily_loss_limit: 5000 } }, 'risk.daily_loss_limit: must not exceed risk.max_loss_limit 2000 (got 5000)'],
-    [
-      'more contracts than the Combine plan',
-      { risk: { max_contracts_minis: 6 } },
-      'risk.max_contracts_minis: the 50K Combine allows 5 minis (got 6)',
-    ],
+    ['more contracts than the Combine plan', { risk: { max_contracts_minis: 6 } }, 'risk.max_contracts_minis: the 50K plan allows 5 minis (got 6)'],
     [
       'fractional contracts',
       { risk: { max_contracts_minis: 2.5 } },
-      'risk.max_contracts_minis: Invalid input: expected int, received number (got 2.5)',
+      'risk.max_contracts_minis: Invalid input: expected "plan" or expected int, received number (got 2.5)',
     ],
     [
       'confidence threshold above 1',

@@ -13,7 +13,7 @@ const tmp = useTempDir('txbot-fuzz-proc-');
 
 describe('refusals seen by a shell', () => {
   it('give the documented exit codes with one error line and leave every file as it was', async () => {
-    const bars = tmp.file('bars.csv', barsToCsv(generateSyntheticBars({ seed: 1, days: 3 }).series));
+    const bars = tmp.file('mnq_bars.csv', barsToCsv(generateSyntheticBars({ seed: 1, days: 3 }).series));
     const alias = [
       'a: &a [x, x, x, x, x, x, x, x, x, x]',
       ...'bcdef'.split('').map((n, i) => `${n}: &${n} [${Array(10).fill(`*${'abcdef'[i]}`).join(', ')}]`),

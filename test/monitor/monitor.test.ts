@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.ts';
-import { configSchema } from '../../src/config/schema.ts';
+import { parseConfig } from '../../src/config/index.ts';
 import { TradingState } from '../../src/domain/trading.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import {
@@ -39,7 +39,7 @@ describe('startMonitoring', () => {
     const bus = new MonitorBus();
     const clock = new ManualClock(T);
     const monitor: MonitoringHandle = await startMonitoring({
-      config: configSchema.parse({}),
+      config: parseConfig({}),
       journal,
       bus,
       logger: silentLogger(),
@@ -87,7 +87,7 @@ describe('startMonitoring', () => {
     });
     const clock = new ManualClock(T - 30 * MINUTE); // 09:30 ET
     const monitor = await startMonitoring({
-      config: configSchema.parse({}),
+      config: parseConfig({}),
       journal: new MemoryJournal(),
       bus,
       logger: silentLogger(),

@@ -2,7 +2,7 @@
 // selection out of sample, reports failures, honours the grid policy; and the optimize config section.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../../src/config/schema.ts';
+import { parseConfig } from '../../src/config/index.ts';
 import { ConfigError } from '../../src/domain/errors.ts';
 import { createLocalBackend } from '../../src/optimize/backends/localBackend.ts';
 import type { SweepProgress } from '../../src/optimize/backends/trialBackend.ts';
@@ -75,7 +75,7 @@ describe('runOptimization', () => {
 });
 
 describe('parseOptimizeSettings', () => {
-  const base = configSchema.parse({});
+  const base = parseConfig({});
 
   it('reads the section with defaults and validates the space against the config', () => {
     const s = parseOptimizeSettings({ space: { 'entries.min_reward_risk': { min: 0.5, max: 3 } }, trials: 50, tpe: { batch_size: 2 } }, base);

@@ -1,11 +1,11 @@
 // Parameter space: dotted keys must exist in the config schema and every candidate must pass it; applyParams re-validates.
 
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../../src/config/schema.ts';
+import { parseConfig } from '../../src/config/index.ts';
 import { ConfigError } from '../../src/domain/errors.ts';
 import { applyParams, dimensionValues, gridSize, parseSpace } from '../../src/optimize/space.ts';
 
-const base = configSchema.parse({});
+const base = parseConfig({});
 
 function problemsOf(raw: unknown): string[] {
   try {

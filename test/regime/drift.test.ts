@@ -94,14 +94,15 @@ describe('DriftMonitor window', () => {
 
   it('rejects settings that make no sense with a message naming the value', () => {
     expect(() => new DriftMonitor({ baselineLogLikelihoodPerBar: Number.NaN, thresholdFraction: 0.2, windowDays: 5 })).toThrow(
-      /baseline must be a finite number \(got NaN\)/,
+      /baseline must be a finite number or null \(got NaN\)/,
     );
     expect(() => new DriftMonitor({ baselineLogLikelihoodPerBar: -1, thresholdFraction: 0.2, windowDays: 0 })).toThrow(/>= 1 day \(got 0\)/);
   });
 });
 
 describe('DriftMonitor on synthetic regime bars', () => {
-  const config = validateConfig({ hmm: { restarts: 1, n_iter: 50 } }, 'test config');
+  // the seed's rule against the in-sample training score (the held-out baseline: driftBaseline.test.ts)
+  const config = validateConfig({ hmm: { restarts: 1, n_iter: 50 }, retrain: { drift_baseline: 'training' } }, 'test config');
   // Short regimes (10 bars) so each 5-day window sees a representative mix of all five regimes.
   const model: RegimeModel = trainRegimeModel(generateSyntheticBars({ seed: 1, days: 40, meanRegimeBars: 10 }).series, config).model;
   const daily = (series: BarSeries): DriftStatus[] => {

@@ -30,7 +30,8 @@ import { testConfig } from '../support/backtestFixtures.ts';
 import { useTempDir } from '../support/tmp.ts';
 
 const tmp = useTempDir('txbot-retrain-');
-const loaded = testConfig({ retrain: { window_days: 15, validation_days: 5, schedule_days: 28 } });
+// the trigger mechanics against the training score (the held-out baseline: test/regime/driftBaseline.test.ts)
+const loaded = testConfig({ retrain: { window_days: 15, validation_days: 5, schedule_days: 28, drift_baseline: 'training' } });
 const config = loaded.config;
 const all = generateSyntheticBars({ seed: 31, days: 60, startDate: '2024-01-02' }).series;
 const firstPart = sliceBarSeries(all, 0, 30 * 78);

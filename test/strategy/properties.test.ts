@@ -170,11 +170,22 @@ describe('properties', () => {
         }
         const events = [];
         if (isRes(pre)) {
-          events.push(...r.onFill({ tsMs: ++t, symbol: 'MNQ', side: 'sell', qty: 1, price: 20000 - 100 * 0.25, commissionUsd: 0.37 }));
+          events.push(
+            ...r.onFill({
+              tsMs: ++t,
+              symbol: 'MNQ',
+              side: 'sell',
+              qty: 1,
+              price: 20000 - (100 + DEFAULTS.stopSlippageTicks) * 0.25,
+              commissionUsd: 0.37,
+            }),
+          );
         }
         for (const { res, stopTicks } of filled) {
           const i = inst(res.symbol);
-          const stop = res.side === 'long' ? 20000 - stopTicks * i.tickSize : 20000 + stopTicks * i.tickSize;
+          // the stop fills slippage ticks beyond its price, as the simulated broker fills it
+          const worst = stopTicks + DEFAULTS.stopSlippageTicks;
+          const stop = res.side === 'long' ? 20000 - worst * i.tickSize : 20000 + worst * i.tickSize;
           events.push(
             ...r.onFill({
               tsMs: ++t,
@@ -207,7 +218,7 @@ describe('properties', () => {
       vixMultiplier: 1,
       newsMultiplier: 1,
     });
-    // floor 48000, equity 48020: one MNQ 40-tick stop costs 20.74 → 47999.26 would breach
+    // floor 48000, equity 48020: one MNQ 40-tick stop with 1 tick slippage costs 21.24 → 47998.76 would breach
     expect(res).toMatchObject({ code: 'RISK_BUDGET' });
   });
 });

@@ -1,5 +1,6 @@
 // `txbot backtest`: run the engine over a historical file with a saved model (or train in-sample).
 
+import { withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { collect, parseSymbolFiles, type SymbolFile } from '../symbolFiles.ts';
@@ -65,7 +66,7 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
   checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
-  const loaded = applyDecisionsOption(loadConfig({ file: opts.config }), opts.decisions);
+  const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data), opts.decisions);
   const model = opts.model ? loadModelFile(opts.model) : null;
   if (model) checkModelAgainstConfig(opts.model!, model, loaded.config);
   note(`loading ${opts.data} ...`);

@@ -1,5 +1,6 @@
 // `txbot config check|show`: validate a config file, print the effective config (secrets redacted).
 
+import { regimeRuleWarnings } from '../../strategy/signalGenerator/feasibility.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { stringify } from 'yaml';
@@ -24,8 +25,9 @@ export function registerConfigCommand(program: Command): void {
           files.problems,
         );
       for (const n of files.notes) note(`note: ${n}`);
+      for (const w of regimeRuleWarnings(loaded.config)) note(`warning: ${w}`);
       out(
-        `OK: ${loaded.sourcePath ?? 'embedded defaults'} is valid (${loaded.config.hmm.n_states} states, instrument ${loaded.config.backtest.instrument})`,
+        `OK: ${loaded.sourcePath ?? 'embedded defaults'} is valid (${loaded.config.hmm.n_states} states, instrument ${loaded.config.backtest.instrument === 'auto' ? "auto: from each data file's name" : loaded.config.backtest.instrument})`,
       );
     });
   config

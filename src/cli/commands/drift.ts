@@ -1,6 +1,7 @@
 // `txbot drift`: replays a bar file through a saved model and prints, per trading day, the rolling
-// log-likelihood ratio against the model's training baseline and when the drift trigger would have fired.
+// log-likelihood ratio against the baseline (held-out days by default) and when the drift trigger would have fired.
 
+import { withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
@@ -8,7 +9,7 @@ import { loadBars } from '../../data/index.ts';
 import { sessionInfo } from '../../domain/session.ts';
 import { dateKeyOfDays } from '../../domain/time.ts';
 import { loadModelFile } from '../../state/modelFiles.ts';
-import { replayDrift } from '../../regime/drift.ts';
+import { driftRatio, replayDrift } from '../../regime/drift.ts';
 import { note, out, table } from '../output.ts';
 import { CONFIG_OPTION, DATA_OPTION, FROM_OPTION, TO_OPTION, parseIntOption, parseNumberOption } from '../options.ts';
 import { checkModelAgainstConfig, noteLoadResult } from '../loadNotes.ts';
@@ -55,7 +56,7 @@ Examples:
 async function runDriftCommand(opts: DriftOpts): Promise<void> {
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
-  const loaded = loadConfig({ file: opts.config });
+  const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data);
   const c = loaded.config;
   const thresholdFraction = opts.threshold === undefined ? c.retrain.drift_threshold : parseNumberOption('--threshold', opts.threshold, 0, 1);
   const windowDays = opts.windowDays === undefined ? c.retrain.drift_window_days : parseIntOption('--window-days', opts.windowDays, 1);
@@ -69,18 +70,27 @@ async function runDriftCommand(opts: DriftOpts): Promise<void> {
     ...range,
   });
   noteLoadResult(data);
-  const days = replayDrift(data.series, model, { thresholdFraction, windowDays });
-  const base = model.training.logLikelihoodPerBar;
+  const baseline = c.retrain.drift_baseline;
+  const days = replayDrift(data.series, model, { thresholdFraction, windowDays, baseline });
+  const training = model.training.logLikelihoodPerBar;
+  const trainedOn = `training ${sessionInfo(model.training.fromTsMs).tradingDate} to ${sessionInfo(model.training.toTsMs).tradingDate}`;
+  const measured = days.find((d) => !d.status.calibrating);
+  const firstDays = days.filter((d) => d.status.calibrating).map((d) => dateKeyOfDays(d.tradingDay));
   out(
-    `baseline log-likelihood per bar ${base.toFixed(4)} (training ${sessionInfo(model.training.fromTsMs).tradingDate} to ${sessionInfo(model.training.toTsMs).tradingDate}); drift below ratio ${(1 - thresholdFraction).toFixed(3)} over ${windowDays} trading days`,
+    baseline === 'training'
+      ? `baseline: the in-sample training score ${training.toFixed(4)} per bar (${trainedOn}; retrain.drift_baseline training)`
+      : measured
+        ? `baseline: ${measured.status.baselineLogLikelihoodPerBar.toFixed(4)} per bar, the mean of the first ${firstDays.length} out-of-sample days (${firstDays[0]} to ${firstDays.at(-1)}); in-sample training score ${training.toFixed(4)} (${trainedOn}), ratio of the held-out baseline to it ${driftRatio(measured.status.baselineLogLikelihoodPerBar, training).toFixed(3)}`
+        : `baseline: not measured yet (fewer than ${windowDays} + 1 trading days); in-sample training score ${training.toFixed(4)} (${trainedOn})`,
   );
+  out(`drift below ratio ${(1 - thresholdFraction).toFixed(3)} over ${windowDays} trading days`);
   const rows = days.map((d) => [
     dateKeyOfDays(d.tradingDay),
     d.bars,
     d.dayMeanLogLikelihood.toFixed(4),
     d.status.rollingMeanLogLikelihood.toFixed(4),
-    d.status.ratio.toFixed(3),
-    !d.status.warm ? 'warming up' : d.status.drifting ? 'DRIFT' : 'ok',
+    Number.isNaN(d.status.ratio) ? '-' : d.status.ratio.toFixed(3),
+    d.status.calibrating ? 'baseline' : !d.status.warm ? 'warming up' : d.status.drifting ? 'DRIFT' : 'ok',
     d.triggered ? 'retrain' : '',
   ]);
   out(table(['date', 'bars', 'day mean', 'rolling mean', 'ratio', 'status', 'trigger'], rows));

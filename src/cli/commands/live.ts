@@ -2,6 +2,7 @@
 // brackets at the venue. Refuses to start without --confirm-live (or live.confirm: true) and always
 // prints the account, instrument, size and risk limits first.
 
+import { instrumentOf } from '../../config/instrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { UsageError } from '../../domain/errors.ts';
@@ -14,7 +15,7 @@ import { checkSessionFiles } from '../sessionOutputs.ts';
 /** The lines shown before a live session starts (and when it refuses to). */
 export function liveBanner(config: Config, accountId: number, apiUrl: string = config.projectx.api_url): string[] {
   const r = config.risk;
-  const symbol = config.backtest.instrument;
+  const symbol = instrumentOf(config).symbol;
   const micro = config.instruments.find((i) => i.symbol === symbol)?.micro ?? false;
   return [
     `LIVE trading: orders go to the venue (${apiUrl})`,

@@ -1,6 +1,7 @@
 // `txbot optimize`: walk-forward optimization of the `optimize.space` parameters (search per training
 // window, the best run once on the next unseen window), on worker threads or BullMQ workers.
 
+import { chooseDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
@@ -53,7 +54,7 @@ export function registerOptimizeCommand(program: Command): void {
     .option('--jobs <n>', 'worker threads (0 = all cores; default walk_forward.jobs)')
     .option('--queue-prefix <p>', 'key prefix of the queue in Redis (default txbot); workers and the coordinator must agree')
     .option('--queue <url>', 'run the trials on BullMQ workers (`txbot worker --queue URL`) instead of threads')
-    .option('--symbol <sym>', 'instrument (default backtest.instrument)')
+    .option('--symbol <sym>', 'instrument (default: backtest.instrument, auto = from the data file name)')
     .option(...FROM_OPTION)
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
@@ -102,8 +103,9 @@ async function runOptimizeCommand(opts: OptimizeOpts): Promise<void> {
     throw new UsageError('optimize.space is empty: name the parameters to search in the config (see txbot optimize --help)', {
       hint: 'txbot walkforward runs the same windows without a search',
     });
-  const symbol = opts.symbol ?? config.backtest.instrument;
-  if (!config.instruments.some((i) => i.symbol === symbol)) throw new UsageError(`--symbol ${symbol}: not a configured instrument`);
+  const chosen = chooseDataInstrument(raw, opts.data, opts.symbol);
+  const symbol = chosen.symbol;
+  note(`instrument: ${symbol} (${chosen.how})`);
   const wf = config.walk_forward;
   const trainDays = opts.trainDays ? parseIntOption('--train-days', opts.trainDays, 1) : wf.train_days;
   const testDays = opts.testDays ? parseIntOption('--test-days', opts.testDays, 1) : wf.test_days;

@@ -1,6 +1,7 @@
 // `txbot replay`: runs the live code path (in-process Gateway simulator, SignalR over a real socket, bar
 // aggregation, live runner, journal) over a bar file as fast as it can; writes the backtest's outputs.
 
+import { withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION, DATA_OPTION, DECISIONS_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
@@ -61,7 +62,7 @@ Examples:
         throw new UsageError(`--execution must be sim-broker or gateway (got "${opts.execution}")`);
       checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
       const range = parseDateRangeOptions(opts);
-      const loaded = applyDecisionsOption(loadConfig({ file: opts.config }), opts.decisions);
+      const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data), opts.decisions);
       const config = loaded.config;
       const saved = opts.model ? loadModelFile(opts.model) : null;
       if (saved) checkModelAgainstConfig(opts.model!, saved, config);

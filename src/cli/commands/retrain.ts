@@ -1,6 +1,7 @@
 // `txbot retrain`: one retrain from a bar file: train on the window before the held-out validation days,
 // score the current and the new model there, swap (commit to the model store) only when the new is better.
 
+import { withDataInstrument } from '../dataInstrument.ts';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
@@ -61,7 +62,7 @@ async function runRetrainCommand(opts: RetrainOpts): Promise<void> {
   checkOutputPath('--out', opts.out, MODEL_STORE_FOLDER, runInputs(opts));
   const policy = parsePolicyOption(opts.policy);
   const to = parseCalendarDateOption('--to', opts.to);
-  const loaded = loadConfig({ file: opts.config });
+  const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data);
   const c = loaded.config;
   const windowDays = opts.windowDays === undefined ? c.retrain.window_days : parseIntOption('--window-days', opts.windowDays, 2);
   const validationDays = opts.validationDays === undefined ? c.retrain.validation_days : parseIntOption('--validation-days', opts.validationDays, 1);

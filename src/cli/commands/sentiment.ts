@@ -1,5 +1,6 @@
 // `txbot sentiment now|history|backfill`: the session sentiment the engine would size with, its articles and the journal.
 
+import { instrumentOf } from '../../config/instrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { loadConfig, type LoadedConfig } from '../../config/index.ts';
@@ -41,7 +42,7 @@ function open(
   if (opts.source !== undefined && !SOURCES.includes(opts.source as FeedSource))
     throw new UsageError(`--source: expected one of ${SOURCES.join(', ')} (got "${opts.source}")`);
   const loaded = loadConfig({ file: opts.config });
-  const symbol = opts.symbol ?? loaded.config.backtest.instrument;
+  const symbol = opts.symbol ?? instrumentOf(loaded.config).symbol;
   const source =
     (opts.source as FeedSource | undefined) ??
     (loaded.config.filters.sentiment.source === 'none' ? undefined : loaded.config.filters.sentiment.source);
@@ -119,7 +120,7 @@ async function backfill(opts: SentimentOptions): Promise<void> {
   if (src !== 'alphavantage' && src !== 'alpaca') throw new UsageError(`--source: backfill needs a vendor, alphavantage | alpaca (got "${src}")`);
   const loaded = loadConfig({ file: opts.config });
   const deps = cliIntegrationDeps(loaded);
-  const symbol = opts.symbol ?? loaded.config.backtest.instrument;
+  const symbol = opts.symbol ?? instrumentOf(loaded.config).symbol;
   const s = loaded.config.filters.sentiment;
   const queries = newsQueries(s, [symbol]);
   if (queries.size === 0) throw new UsageError(`--symbol ${symbol}: no filters.sentiment.instruments entry`);

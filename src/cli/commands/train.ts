@@ -1,13 +1,13 @@
 // `txbot train`: fit the regime HMM on a bar file and save the model as versioned JSON, printing EM
 // progress and a per-state table (label, mean return, volatility, occupancy, duration, transitions).
 
+import { chooseDataInstrument } from '../dataInstrument.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION, FROM_OPTION, TO_OPTION, dataOption, outOption } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
-import { UsageError } from '../../domain/errors.ts';
 import { instrumentConfig } from '../../config/instrument.ts';
 import { loadBars } from '../../data/index.ts';
 import { dateKeyOfDays } from '../../domain/time.ts';
@@ -39,7 +39,10 @@ export function registerTrainCommand(program: Command): void {
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
-    .option('--symbol <sym>', 'instrument the model is for: its session hours and VWAP anchor (default backtest.instrument)')
+    .option(
+      '--symbol <sym>',
+      'instrument the model is for: its session hours and VWAP anchor (default: backtest.instrument, auto = from the data file name)',
+    )
     .requiredOption(...outOption('file', 'model file to write, e.g. models/es.json'))
     .addHelpText(
       'after',
@@ -61,11 +64,9 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
   const loaded = loadConfig({ file: opts.config });
-  const symbol = opts.symbol ?? loaded.config.backtest.instrument;
-  if (!loaded.config.instruments.some((i) => i.symbol === symbol))
-    throw new UsageError(
-      `--symbol ${symbol}: not a configured instrument (instruments: ${loaded.config.instruments.map((i) => i.symbol).join(', ')})`,
-    );
+  const chosen = chooseDataInstrument(loaded, opts.data, opts.symbol);
+  const symbol = chosen.symbol;
+  note(`instrument: ${symbol} (${chosen.how})`);
   const c = instrumentConfig(loaded.config, symbol);
   note(`loading ${opts.data} ...`);
   const data = await loadBars(opts.data, {

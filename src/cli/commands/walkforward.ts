@@ -1,5 +1,6 @@
 // `txbot walkforward`: rolling train/test windows (or one split), each trained on earlier days only.
 
+import { withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
@@ -54,7 +55,7 @@ Examples:
     .action(async (opts: WalkForwardOpts) => {
       checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
       const range = parseDateRangeOptions(opts);
-      const loaded = loadConfig({ file: opts.config });
+      const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data);
       const wf = loaded.config.walk_forward;
       const trainDays = opts.trainDays ? parseIntOption('--train-days', opts.trainDays, 1) : wf.train_days;
       const testDays = opts.testDays ? parseIntOption('--test-days', opts.testDays, 1) : wf.test_days;

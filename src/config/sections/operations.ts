@@ -34,8 +34,14 @@ export const retrainSchema = z
       .min(0)
       .max(1)
       .default(0.2)
-      .describe('Drift when the rolling mean log-likelihood is this fraction worse than the training baseline.'),
+      .describe('Drift when the rolling mean log-likelihood is this fraction worse than the baseline.'),
     drift_window_days: z.number().int().min(1).default(5).describe('Trading days in the rolling drift window.'),
+    drift_baseline: z
+      .enum(['held_out', 'training'])
+      .default('held_out')
+      .describe(
+        "held_out = a retrained model's validation score, or the mean of the first drift_window_days out-of-sample days; training = the in-sample training score (reads as drift out of sample).",
+      ),
     window_days: z.number().int().min(10).default(90).describe('Trading days of bars used for training.'),
     validation_days: z.number().int().min(1).default(10).describe('Most recent trading days held out to compare models.'),
     keep_models: z.number().int().min(1).default(5).describe('Previous models kept in the model store.'),

@@ -1,28 +1,36 @@
 // Config section for the Topstep risk rules and sizing.
 
 import { z } from 'zod';
+import { COMBINE_PLAN_NAMES } from '../../domain/combinePlans.ts';
+
+/** A money/contract key that takes the plan's published value by default (`plan`) or an explicit number. */
+const planOr = (n: z.ZodNumber) => z.union([z.literal('plan'), n]);
 
 export const riskSchema = z
   .strictObject({
-    account_size: z.number().positive().default(50_000).describe('Starting balance of the account (USD): 50K, 100K or 150K Combine.'),
-    max_loss_limit: z
-      .number()
-      .positive()
-      .default(2_000)
-      .describe('Trailing Maximum Loss Limit allowance (USD); trails the highest end-of-day balance, locks at the start.'),
-    daily_loss_limit: z
-      .number()
-      .positive()
+    plan: z
+      .enum(COMBINE_PLAN_NAMES)
+      .default('50K')
+      .describe("Topstep Combine plan: its published start balance, MLL, daily loss limit, contract cap and target fill every key set to 'plan'."),
+    account_size: planOr(z.number().positive())
+      .default('plan')
+      .describe("Starting balance (USD); 'plan' = the plan's (50000 / 100000 / 150000); another value is refused."),
+    max_loss_limit: planOr(z.number().positive())
+      .default('plan')
+      .describe("Trailing Maximum Loss Limit allowance (USD); 'plan' = the plan's; a smaller value is allowed, a larger one refused."),
+    daily_loss_limit: planOr(z.number().positive())
       .nullable()
-      .default(1_000)
-      .describe('Personal daily loss limit (USD); null = none. Breach flattens and halts until next day.'),
+      .default('plan')
+      .describe("Personal daily loss limit (USD); 'plan' = the plan's published DLL; null = none. Breach flattens and halts until next day."),
     daily_profit_target: z
       .number()
       .positive()
       .nullable()
       .default(null)
       .describe('Stop for the day once realized P&L reaches this (USD); null = off.'),
-    max_contracts_minis: z.number().int().min(1).default(5).describe('Topstep max position in minis; micros count 10:1 on TopstepX.'),
+    max_contracts_minis: planOr(z.number().int().min(1))
+      .default('plan')
+      .describe("Max position in minis (micros count 10:1 on TopstepX); 'plan' = the plan's cap; a larger value is refused."),
     max_trades_per_day: z.number().int().min(1).default(8).describe('Entries allowed per trading day.'),
     cooldown_after_losses: z.number().int().min(1).default(3).describe('Consecutive losing trades that start a cooldown.'),
     cooldown_minutes: z.number().int().min(0).default(30).describe('Cooldown length in minutes.'),
@@ -33,6 +41,8 @@ export const riskSchema = z
         multiplier: z.number().min(0).max(1).default(0.5).describe('Size multiplier below the threshold.'),
       })
       .prefault({}),
-    profit_target: z.number().positive().default(3_000).describe('Combine profit target (USD), used by the pass-probability simulation.'),
+    profit_target: planOr(z.number().positive())
+      .default('plan')
+      .describe("Combine profit target (USD) for the pass-probability simulation; 'plan' = the plan's; a smaller value is refused."),
   })
   .prefault({});

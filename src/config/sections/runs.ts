@@ -25,7 +25,12 @@ export const backtestSchema = z
       .default(1)
       .describe('Ticks of slippage on market entries, stop fills and forced exits; at least 1, costs are always on.'),
     commission_per_side: z.number().positive().nullable().default(null).describe('Overrides the instrument commission per contract per side (USD).'),
-    instrument: z.string().default('MNQ').describe('Instrument (from `instruments`) whose contract specs price the backtest.'),
+    instrument: z
+      .string()
+      .default('auto')
+      .describe(
+        "Instrument (from `instruments`) whose contract specs price the run; 'auto' = the data file's symbol (ES bars as MES), required when unknown; paper/live: the enabled instrument.",
+      ),
     initial_balance: z.number().positive().nullable().default(null).describe('Starting balance; null = risk.account_size.'),
     decisions: z
       .enum(['all', 'changes', 'none'])

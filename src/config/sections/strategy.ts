@@ -138,7 +138,7 @@ export const stopsSchema = regimeTable(stopTicks, {
   NEUTRAL: 40,
   SOFT_BEAR: 50,
   BEAR: 50,
-  CRASH: 60,
+  CRASH: 40,
 });
 
 export const target = z.strictObject({
@@ -148,11 +148,11 @@ export const target = z.strictObject({
 
 export const targetsSchema = regimeTable(target, {
   STRONG_BULL: { kind: 'r_multiple', value: 2 },
-  BULL: { kind: 'band', value: 1 },
-  SOFT_BULL: { kind: 'band', value: 1 },
+  BULL: { kind: 'r_multiple', value: 1.5 },
+  SOFT_BULL: { kind: 'r_multiple', value: 1.5 },
   NEUTRAL: { kind: 'vwap', value: 0 },
-  SOFT_BEAR: { kind: 'band', value: -1 },
-  BEAR: { kind: 'band', value: -1 },
+  SOFT_BEAR: { kind: 'r_multiple', value: 1.5 },
+  BEAR: { kind: 'r_multiple', value: 1.5 },
   CRASH: { kind: 'vwap', value: 0 },
 });
 

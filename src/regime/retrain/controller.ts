@@ -75,6 +75,8 @@ export class RetrainController {
   private running: Promise<void> | null = null;
   private lastBarMs = Number.NaN;
   private lastDrift: DriftStatus | null = null;
+  /** Held-out baseline of the model waiting to be swapped in (its validation score in detector units). */
+  private pendingBaseline: number | null = null;
 
   private readonly triggerSettings: TriggerSettings;
 
@@ -142,8 +144,12 @@ export class RetrainController {
     if (this.o.detector.swaps !== this.seenSwaps) {
       // The bar was scored by the new model: restart the window against its baseline.
       this.seenSwaps = this.o.detector.swaps;
-      this.monitor.reset(this.o.detector.model.training.logLikelihoodPerBar);
-      this.emit({ kind: 'MODEL_SWAPPED', tsMs: bar.tsMs, baselineLogLikelihoodPerBar: this.o.detector.model.training.logLikelihoodPerBar });
+      const model = this.o.detector.model;
+      const heldOut = this.o.config.retrain.drift_baseline === 'held_out';
+      const baseline = heldOut ? this.pendingBaseline : model.training.logLikelihoodPerBar;
+      this.monitor.reset(baseline, heldOut && baseline !== null ? 'held_out_validation' : 'training');
+      this.pendingBaseline = null;
+      this.emit({ kind: 'MODEL_SWAPPED', tsMs: bar.tsMs, baselineLogLikelihoodPerBar: baseline ?? Number.NaN });
     }
     this.lastDrift = info ? this.monitor.observe(bar.tsMs, info.logLikelihood) : this.monitor.status();
     // PLUG: retrain_trigger — schedule and drift checks after each scored bar.
@@ -186,8 +192,10 @@ export class RetrainController {
     try {
       const series = this.o.inline!.latestBarsSync(settings.windowDays + settings.validationDays, untilTsMs);
       const outcome = runRetrain(series, this.o.detector.model, this.o.config, settings);
-      if (outcome.decision === 'swapped') this.o.detector.requestSwap(outcome.newModel);
-      else this.monitor.reset();
+      if (outcome.decision === 'swapped') {
+        this.pendingBaseline = heldOutBaseline(outcome);
+        this.o.detector.requestSwap(outcome.newModel);
+      } else this.monitor.reset();
       const tsMs = this.nowMs(untilTsMs);
       this.lastTrainingMs = tsMs;
       this.emit({ kind: 'RETRAIN_FINISHED', tsMs, trigger, outcome, version: null });
@@ -211,6 +219,7 @@ export class RetrainController {
       if (outcome.decision === 'swapped') {
         // Commit first: a model that cannot be stored is not traded on (restart would lose it).
         if (o.store) version = (await o.store.commit(outcome.newModel, { tsMs, reason: `${trigger.kind}: ${outcome.reason}` })).version;
+        this.pendingBaseline = heldOutBaseline(outcome);
         o.detector.requestSwap(outcome.newModel);
       } else {
         // Kept: give the current model a fresh drift window before drift may fire again.
@@ -252,4 +261,14 @@ export class RetrainController {
       }
     }
   }
+}
+
+/**
+ * The drift baseline of a swapped-in model: its score on the validation days it was not trained on,
+ * converted from original feature units (scoreOnValidation) to the detector's standardized units
+ * (+ Σ log std_j); null when there is no finite score (the monitor then measures its first days).
+ */
+export function heldOutBaseline(outcome: RetrainOutcome): number | null {
+  if (outcome.decision !== 'swapped' || outcome.newScore === null || !Number.isFinite(outcome.newScore)) return null;
+  return outcome.newScore + outcome.newModel.standardization.std.reduce((a, s) => a + Math.log(s), 0);
 }

@@ -163,7 +163,7 @@ export class RiskManager {
     const held = this.book.qtyOf(req.symbol);
     const pending = [...this.reservations.values()].filter((x) => x.symbol === req.symbol).length;
     if (held !== 0 || pending > 0) return deny('POSITION_OPEN', `symbol=${req.symbol} position=${held} pending_entries=${pending}`);
-    const perContract = stopLossUsdPerContract(req.stopTicks, inst);
+    const perContract = stopLossUsdPerContract(req.stopTicks, inst, this.settings.stopSlippageTicks);
     const sizing = computeFinalSize(
       {
         ...req,

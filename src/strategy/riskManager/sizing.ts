@@ -44,11 +44,18 @@ export function confidenceMultiplier(confidence: number, s: Pick<RiskSettings, '
 }
 
 /**
- * Stop-loss money per contract: stopTicks × tickValue + 2 × commission per side (entry and exit).
- * Example MNQ, 40 ticks: 40 × 0.50 + 2 × 0.37 = 20.74 USD.
+ * Worst-case stop-loss money per contract: (stopTicks + slippageTicks) × tickValue + 2 × commission per
+ * side (entry and exit). The stop is placed at stopTicks from the fill price and fills slippageTicks
+ * beyond it (the simulated broker's rule), so that is what a stop-out costs. A gap through the stop
+ * can cost more; no sizing rule can bound that.
+ * Example MNQ, 40 ticks, 1 tick slippage: 41 × 0.50 + 2 × 0.37 = 21.24 USD.
  */
-export function stopLossUsdPerContract(stopTicks: number, inst: Pick<Instrument, 'tickValueUsd' | 'commissionPerSideUsd'>): number {
-  return stopTicks * inst.tickValueUsd + 2 * inst.commissionPerSideUsd;
+export function stopLossUsdPerContract(
+  stopTicks: number,
+  inst: Pick<Instrument, 'tickValueUsd' | 'commissionPerSideUsd'>,
+  slippageTicks: number,
+): number {
+  return (stopTicks + slippageTicks) * inst.tickValueUsd + 2 * inst.commissionPerSideUsd;
 }
 
 /**

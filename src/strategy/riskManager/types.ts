@@ -48,10 +48,12 @@ export interface RiskSettings {
   /** "HH:MM" in flatTimeZone (Topstep 15:10 CT). */
   readonly flatTime: string;
   readonly flatTimeZone: ZoneName;
+  /** Ticks a stop fills beyond its price (backtest.slippage_ticks): part of the worst-case stop loss sizing caps. */
+  readonly stopSlippageTicks: number;
 }
 
 /** Maps config sections `risk`, `regime_size_multipliers` and `session` to RiskSettings. */
-export function riskSettingsFromConfig(config: Pick<Config, 'risk' | 'regime_size_multipliers' | 'session'>): RiskSettings {
+export function riskSettingsFromConfig(config: Pick<Config, 'risk' | 'regime_size_multipliers' | 'session' | 'backtest'>): RiskSettings {
   const r = config.risk;
   return {
     accountSizeUsd: r.account_size,
@@ -66,6 +68,7 @@ export function riskSettingsFromConfig(config: Pick<Config, 'risk' | 'regime_siz
     regimeSizeMultipliers: { ...config.regime_size_multipliers },
     flatTime: config.session.flat_time,
     flatTimeZone: config.session.flat_timezone,
+    stopSlippageTicks: config.backtest.slippage_ticks,
   };
 }
 
@@ -112,7 +115,7 @@ export interface Reservation {
   readonly side: Side;
   /** Final size (>= 1). */
   readonly qty: number;
-  /** Money lost if the stop is hit: qty × (stopTicks × tickValue + 2 × commission per side). */
+  /** Money lost if the stop is hit: qty × ((stopTicks + slippage) × tickValue + 2 × commission per side). */
   readonly riskUsd: number;
   /** Size from the formula before caps, and what capped it (null = not capped). */
   readonly formulaSize: number;

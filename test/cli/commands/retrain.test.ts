@@ -31,7 +31,7 @@ function txbot(args: string[], cwd: string, env: Record<string, string> = {}): P
 
 describe('txbot retrain and txbot drift', () => {
   const dir = mkdtempSync(join(tmpdir(), 'txbot-retrain-cli-'));
-  const csv = join(dir, 'bars.csv');
+  const csv = join(dir, 'mnq_bars.csv');
   const model = join(dir, 'm.json');
 
   beforeAll(async () => {
@@ -96,14 +96,28 @@ describe('txbot retrain and txbot drift', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
-  it('drift prints the ratio per day and triggers after the volatility shift', async () => {
-    const r = await txbot(['drift', '--data', csv, '--model', model, '--from', '2024-02-27'], dir);
+  it('drift prints the ratio per day and triggers after the volatility shift (the training score as baseline)', async () => {
+    const r = await txbot(['drift', '--data', csv, '--model', model, '--from', '2024-02-27'], dir, { TXBOT__RETRAIN__DRIFT_BASELINE: 'training' });
     expect(r.code).toBe(0);
     const rows = r.stdout.split('\n').filter((l) => /^2024-\d\d-\d\d /.test(l));
     expect(rows.length).toBe(20);
     expect(rows[0]).toContain('warming up');
     expect(rows[4]).toMatch(/DRIFT +retrain$/);
     expect(r.stdout).toMatch(/drift would have triggered a retrain on \d+ day\(s\): 2024-03-07/);
+  }, 60_000);
+
+  it('drift with the held-out baseline measures it on the first unseen days and still triggers after the shift', async () => {
+    // a model trained to 02-20 has four unseen days of the training dynamics before the shift on 03-01
+    const early = join(dir, 'm-early.json');
+    expect((await txbot(['train', '--data', csv, '--to', '2024-02-20', '--out', early], dir, QUICK)).code).toBe(0);
+    const r = await txbot(['drift', '--data', csv, '--model', early, '--from', '2024-02-21', '--window-days', '3'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^baseline: -?\d+\.\d{4} per bar, the mean of the first 3 out-of-sample days \(2024-02-21 to 2024-02-23\); in-sample training score -?\d+\.\d{4} \(training 2024-01-02 to 2024-02-20\), ratio of the held-out baseline to it \d\.\d{3}$/m,
+    );
+    const rows = r.stdout.split('\n').filter((l) => /^2024-\d\d-\d\d /.test(l));
+    expect(rows.slice(0, 3).every((l) => l.includes('baseline'))).toBe(true);
+    expect(rows.some((l) => /DRIFT +retrain$/.test(l))).toBe(true);
   }, 60_000);
 
   it('drift rejects a bad --threshold with a usage error naming the option', async () => {
@@ -114,12 +128,13 @@ describe('txbot retrain and txbot drift', () => {
 
   it('backtest --retrain writes both runs and lists the retrains; it needs --model', async () => {
     const outDir = join(dir, 'bt');
-    const env = { ...QUICK, TXBOT__RETRAIN__WINDOW_DAYS: '20', TXBOT__RETRAIN__VALIDATION_DAYS: '5' };
+    const env = { ...QUICK, TXBOT__RETRAIN__WINDOW_DAYS: '20', TXBOT__RETRAIN__VALIDATION_DAYS: '5', TXBOT__RETRAIN__DRIFT_BASELINE: 'training' };
     const r = await txbot(['backtest', '--data', csv, '--model', model, '--from', '2024-02-27', '--retrain', '--out', outDir], dir, env);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('== fixed model ==');
     expect(r.stdout).toContain('== retraining ==');
     expect(r.stdout).toMatch(/\d+ retrain\(s\), \d+ swap\(s\)/);
+    expect(r.stdout).toMatch(/^retrains by trigger: .*schedule|drift.*; swaps that improved the next period's held-out log-likelihood: \d+ of \d+$/m);
     expect(r.stdout).toMatch(/^2024-03-\d\d +drift +(kept|swapped)/m);
     const cmp = JSON.parse(readFileSync(join(outDir, 'comparison.json'), 'utf8')) as { retrains: number };
     expect(cmp.retrains).toBeGreaterThan(0);

@@ -30,7 +30,7 @@ function txbot(args: string[], cwd: string, env: Record<string, string> = {}): P
 
 describe('txbot train', () => {
   const dir = mkdtempSync(join(tmpdir(), 'txbot-train-'));
-  const csv = join(dir, 'bars.csv');
+  const csv = join(dir, 'mnq_bars.csv');
 
   beforeAll(() => {
     writeBarsCsv(csv, generateSyntheticBars({ seed: 2, days: 40 }).series);

@@ -103,8 +103,10 @@ describe('computeFinalSize', () => {
     expect(computeFinalSize({ ...base, baseSize: 10, caps: { ...caps, contractsAvailable: 50, riskRoomUsd: 300 } }, DEFAULTS).size).toBe(2);
     expect(computeFinalSize({ ...base, baseSize: 10, caps: { ...caps, riskRoomUsd: 100 } }, DEFAULTS).size).toBe(0);
   });
-  it('includes both commissions in the stop-loss money', () => {
-    expect(stopLossUsdPerContract(40, MNQ)).toBeCloseTo(20.74, 10);
+  it('includes the stop slippage and both commissions in the stop-loss money', () => {
+    expect(stopLossUsdPerContract(40, MNQ, 0)).toBeCloseTo(20.74, 10);
+    expect(stopLossUsdPerContract(40, MNQ, 1)).toBeCloseTo(21.24, 10);
+    expect(stopLossUsdPerContract(40, ES, 2)).toBeCloseTo(42 * 12.5 + 2.8, 10);
     expect(maxContractsForRisk(20.74, 1000)).toBe(48);
     expect(maxContractsForRisk(20.74, 0)).toBe(0);
     expect(maxContractsForRisk(20.74, -5)).toBe(0);
@@ -113,7 +115,14 @@ describe('computeFinalSize', () => {
 
 describe('Topstep Combine plans', () => {
   it('gives the published limits per account size', () => {
-    expect(combinePlanFor(100_000)).toEqual({ accountSizeUsd: 100_000, maxLossLimitUsd: 3_000, maxContractsMinis: 10, profitTargetUsd: 6_000 });
+    expect(combinePlanFor(100_000)).toEqual({
+      name: '100K',
+      accountSizeUsd: 100_000,
+      dailyLossLimitUsd: 2_000,
+      maxLossLimitUsd: 3_000,
+      maxContractsMinis: 10,
+      profitTargetUsd: 6_000,
+    });
     expect(combinePlanFor(75_000)).toBeNull();
   });
   it('flags settings above the plan and accepts the defaults', () => {

@@ -11,7 +11,22 @@ import type { VwapSnapshot } from '../../../src/domain/vwap.ts';
 export const MNQ: Instrument = { symbol: 'MNQ', tickSize: 0.25, tickValueUsd: 0.5, commissionPerSideUsd: 0.37, isMicro: true };
 // The rule tests pin how entries, stops and targets are built, so the reward:risk minimum is off here
 // (its own test sets it).
-export const SETTINGS_5 = signalSettingsFromConfig(validateConfig({ entries: { min_reward_risk: 0 } }, 'test'));
+// They also pin the band-target mechanics, so they use explicit tables: ±1σ band targets for the trend
+// regimes and a 60-tick CRASH stop (the defaults before issue 13; the defaults' consistency is tested in
+// test/strategy/regimeRuleFeasibility.test.ts).
+export const BAND_TABLES = {
+  targets: {
+    STRONG_BULL: { kind: 'r_multiple', value: 2 },
+    BULL: { kind: 'band', value: 1 },
+    SOFT_BULL: { kind: 'band', value: 1 },
+    NEUTRAL: { kind: 'vwap', value: 0 },
+    SOFT_BEAR: { kind: 'band', value: -1 },
+    BEAR: { kind: 'band', value: -1 },
+    CRASH: { kind: 'vwap', value: 0 },
+  },
+  stops: { STRONG_BULL: 60, BULL: 50, SOFT_BULL: 50, NEUTRAL: 40, SOFT_BEAR: 50, BEAR: 50, CRASH: 60 },
+};
+export const SETTINGS_5 = signalSettingsFromConfig(validateConfig({ ...BAND_TABLES, entries: { min_reward_risk: 0 } }, 'test'));
 export const TS = Date.UTC(2024, 0, 3, 16, 0); // 11:00 ET
 
 export function snapshot(vwap = 20000, std = 10, barCount = 30): VwapSnapshot {
