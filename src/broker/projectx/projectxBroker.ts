@@ -186,7 +186,15 @@ export class ProjectXBroker implements BrokerPort {
       // Unresolved (no answer, not found yet, or the lookup itself failed): it may exist at the venue. It
       // stays pending and is looked up by its tag on every bar and resync until found or timed out.
       const msg = e instanceof Error ? e.message : String(e);
-      this.working = { order, orderId: null, filledQty: 0, notional: 0, feesUsd: 0, lastTsMs: order.decidedAtMs, unresolvedSinceMs: this.o.sync.venueNowMs() };
+      this.working = {
+        order,
+        orderId: null,
+        filledQty: 0,
+        notional: 0,
+        feesUsd: 0,
+        lastTsMs: order.decidedAtMs,
+        unresolvedSinceMs: this.o.sync.venueNowMs(),
+      };
       this.o.logger.warn({ intentId: order.intentId, err: msg }, 'entry place unresolved; looking it up by customTag until found or timed out');
       return { brokerOrderId: null, events: [] };
     } finally {
@@ -233,7 +241,7 @@ export class ProjectXBroker implements BrokerPort {
   private async resolveUnresolved(): Promise<ExecutionEvent[]> {
     const w = this.working;
     if (!w || w.orderId !== null) return [];
-    let found: PxOrder | null = null;
+    let found: PxOrder | null;
     try {
       found = await findOrderByCustomTag(this.o.client, this.o.accountId, w.order.customTag, w.order.decidedAtMs - TAG_LOOKUP_MARGIN_MS);
     } catch (e) {
@@ -322,9 +330,17 @@ export class ProjectXBroker implements BrokerPort {
         });
       }
       for (const id of legIds) await cancelQuietly(client, accountId, id);
-      this.alert('FLATTEN_FAILED', 'closeContract failed: closed by a market order', `${attempts} closeContract attempt(s) failed (${String(last)}); market order sent`);
+      this.alert(
+        'FLATTEN_FAILED',
+        'closeContract failed: closed by a market order',
+        `${attempts} closeContract attempt(s) failed (${String(last)}); market order sent`,
+      );
     } catch (e) {
-      this.alert('FLATTEN_FAILED', 'Flatten failed: position may be open', `closeContract failed ${attempts} time(s) and the market order failed too: ${String(e)}`);
+      this.alert(
+        'FLATTEN_FAILED',
+        'Flatten failed: position may be open',
+        `closeContract failed ${attempts} time(s) and the market order failed too: ${String(e)}`,
+      );
       throw e;
     }
   }
@@ -363,13 +379,22 @@ export class ProjectXBroker implements BrokerPort {
     const venue = state.positions.get(this.o.contractId) ?? null;
     const op = this.open;
     if (op && !venue) {
-      this.alert('VENUE_DISAGREEMENT', 'Venue flat, txbot held a position', `${op.pos.side} ${op.pos.qty} @ ${op.pos.entryPrice} (${op.pos.intentId}); reading trades since its entry`);
+      this.alert(
+        'VENUE_DISAGREEMENT',
+        'Venue flat, txbot held a position',
+        `${op.pos.side} ${op.pos.qty} @ ${op.pos.entryPrice} (${op.pos.intentId}); reading trades since its entry`,
+      );
       const trades = await this.o.client.searchTrades(this.o.accountId, op.pos.entryTsMs - TAG_LOOKUP_MARGIN_MS);
       const events: ExecutionEvent[] = [];
-      for (const t of trades.sort((a, b) => a.creationTsMs - b.creationTsMs || a.id - b.id)) if (!this.seen.has(t.id)) events.push(...this.onTrade(t));
+      for (const t of trades.sort((a, b) => a.creationTsMs - b.creationTsMs || a.id - b.id))
+        if (!this.seen.has(t.id)) events.push(...this.onTrade(t));
       if (this.open === op) {
         this.open = null;
-        this.alert('VENUE_DISAGREEMENT', 'Exit not found at the venue', `${op.pos.intentId} closed at its entry price: the venue shows no exit trade (P&L unknown)`);
+        this.alert(
+          'VENUE_DISAGREEMENT',
+          'Exit not found at the venue',
+          `${op.pos.intentId} closed at its entry price: the venue shows no exit trade (P&L unknown)`,
+        );
         events.push({
           kind: 'exit_filled',
           intentId: op.pos.intentId,
@@ -386,8 +411,18 @@ export class ProjectXBroker implements BrokerPort {
       return;
     }
     if (!op && !this.working && venue) {
-      this.alert('VENUE_DISAGREEMENT', 'Unknown position at the venue', `${PositionType[venue.type]} ${venue.size} @ ${venue.averagePrice} not held by txbot; flattened`);
-      await this.closeRobustly(state.workingOrders().filter((o) => o.contractId === this.o.contractId).map((o) => o.id), this.o.sync.venueNowMs());
+      this.alert(
+        'VENUE_DISAGREEMENT',
+        'Unknown position at the venue',
+        `${PositionType[venue.type]} ${venue.size} @ ${venue.averagePrice} not held by txbot; flattened`,
+      );
+      await this.closeRobustly(
+        state
+          .workingOrders()
+          .filter((o) => o.contractId === this.o.contractId)
+          .map((o) => o.id),
+        this.o.sync.venueNowMs(),
+      );
       return;
     }
     if (op && venue && venue.size !== op.pos.qty)
@@ -398,7 +433,9 @@ export class ProjectXBroker implements BrokerPort {
   private async cancelProtectiveStops(): Promise<void> {
     if (this.open || this.protectiveStops.size === 0) return;
     for (const id of [...this.protectiveStops]) {
-      await cancelQuietly(this.o.client, this.o.accountId, id).catch((e: unknown) => this.o.logger.warn({ orderId: id, err: String(e) }, 'protective stop not cancelled'));
+      await cancelQuietly(this.o.client, this.o.accountId, id).catch((e: unknown) =>
+        this.o.logger.warn({ orderId: id, err: String(e) }, 'protective stop not cancelled'),
+      );
       this.protectiveStops.delete(id);
       this.o.logger.info({ orderId: id }, 'protective stop of a closed position cancelled');
     }

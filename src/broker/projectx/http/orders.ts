@@ -38,7 +38,12 @@ export const TAG_LOOKUP_MARGIN_MS = 60 * 60_000;
 
 /** Whether a refusal says the customTag is already on the account (the order exists: adopt it, never reject). */
 export function isDuplicateTagRefusal(e: unknown): boolean {
-  return e instanceof ProjectXError && e.code === 'PROJECTX_REJECTED' && /custom ?tag/i.test(e.message) && /(in use|exist|unique|duplicate)/i.test(e.message);
+  return (
+    e instanceof ProjectXError &&
+    e.code === 'PROJECTX_REJECTED' &&
+    /custom ?tag/i.test(e.message) &&
+    /(in use|exist|unique|duplicate)/i.test(e.message)
+  );
 }
 
 /**

@@ -120,7 +120,7 @@ export class ProjectXAccountSync {
     if (this.periodic || !(intervalMs > 0)) return;
     const loop = async () => {
       // Short sleeps: a stop is noticed within a second, no long timer keeps the process alive.
-      for (let waited = 0; !this.stopped; ) {
+      for (let waited = 0; !this.stopped;) {
         const step = Math.min(1000, intervalMs - waited);
         await this.options.clock.sleep(step);
         waited += step;
