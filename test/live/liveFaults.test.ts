@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import type { BracketOrderRequest, ExecutionEvent } from '../../src/domain/orders.ts';
-import { OrderSideCode, OrderType, ProjectXClient, placeOrderSafely } from '../../src/broker/projectx/index.ts';
+import { OrderSideCode, OrderType, ProjectXClient, connectRealtime, placeOrderSafely } from '../../src/broker/projectx/index.ts';
 import { ExponentialBackoffPolicy } from '../../src/broker/projectx/retryPolicy.ts';
 import { ProjectXBroker, type VenueAlert } from '../../src/broker/projectx/projectxBroker.ts';
 import { MNQ, startHarness, type Harness } from '../broker/projectx/support/harness.ts';
@@ -225,5 +225,37 @@ describe('live faults (issue 20)', () => {
     expect(await h.client.searchOpenPositions(h.accountId)).toEqual([]);
     expect((await h.client.searchOpenOrders(h.accountId)).length).toBe(0);
     expect(alerts.map((a) => a.code)).toEqual(['FLATTEN_FAILED']);
+  });
+
+  it('5. a 20-minute token lifetime: refreshed ahead of expiry at a bounded rate, hubs never torn down, fills still arrive', async () => {
+    h = await startHarness({ tokenLifetimeMs: 20 * 60_000 });
+    const realtime = await connectRealtime({ client: h.client, rtcUrl: h.address.rtcUrl, accountId: h.accountId, logger: silentLogger() });
+    cleanups.push(() => realtime.stop());
+    const broker = new ProjectXBroker({
+      client: h.client,
+      sync: realtime.sync,
+      accountId: h.accountId,
+      contractId: MNQ,
+      symbol: 'MNQ',
+      tickSize: 0.25,
+      logger: silentLogger(),
+    });
+    const events: ExecutionEvent[] = [];
+    broker.setEventSink((evs) => events.push(...evs));
+    cleanups.push(() => broker.close());
+    const subscribesBefore = h.sim.hubs.invocations.length;
+    h.sim.tick(MNQ, 21_000);
+    for (let minute = 1; minute <= 120; minute++) {
+      h.sim.advanceBy(60_000);
+      await h.client.searchOpenPositions(h.accountId);
+      if (minute === 61) events.push(...(await broker.submitBracket(order(h, 'tk-1'))).events);
+    }
+    await until(() => events.some((e) => e.kind === 'entry_filled'));
+    const validates = h.sim.restLog.filter((e) => e.endpoint === 'Auth/validate').length;
+    // Due every 15 min (a quarter of the lifetime before expiry): 8 in two hours, not one per request.
+    expect(validates).toBeGreaterThanOrEqual(6);
+    expect(validates).toBeLessThanOrEqual(10);
+    expect(h.sim.restLog.filter((e) => e.endpoint === 'Auth/loginKey').length).toBe(1);
+    expect(h.sim.hubs.invocations.length).toBe(subscribesBefore);
   });
 });
