@@ -476,7 +476,7 @@ export class ProjectXBroker implements BrokerPort {
           tsMs: t.creationTsMs,
           side: exitSideOf(op.pos.side),
           qty: op.pos.qty,
-          price: roundToTick(op.exitNotional / op.exitQty, this.o.tickSize),
+          price: op.exitNotional / op.exitQty,
           commissionUsd: op.exitFeesUsd,
           reason,
         },
@@ -490,7 +490,9 @@ export class ProjectXBroker implements BrokerPort {
 
   private entered(w: Working): ExecutionEvent {
     const tick = this.o.tickSize;
-    const price = roundToTick(w.notional / w.filledQty, tick);
+    // The average of the fills, unrounded (several fills at different prices: the venue's P&L uses it);
+    // the bracket prices are measured from it and rounded to the tick.
+    const price = w.notional / w.filledQty;
     const sign = w.order.side === 'long' ? 1 : -1;
     const stopPrice = roundToTick(price - sign * w.order.stopTicks * tick, tick);
     const targetPrice = roundToTick(price + sign * w.order.targetTicks * tick, tick);
