@@ -10,6 +10,9 @@ import type { BracketOrderRequest, ExecutionEvent } from '../../src/domain/order
 import { OrderSideCode, OrderType, ProjectXClient, connectRealtime, placeOrderSafely } from '../../src/broker/projectx/index.ts';
 import { ExponentialBackoffPolicy } from '../../src/broker/projectx/retryPolicy.ts';
 import { ProjectXBroker, type VenueAlert } from '../../src/broker/projectx/projectxBroker.ts';
+import { IntentStatus, MemoryJournal } from '../../src/state/index.ts';
+import { reconcileLive } from '../../src/live/reconcile.ts';
+import { placeBracketEntry } from '../../src/broker/projectx/index.ts';
 import { MNQ, startHarness, type Harness } from '../broker/projectx/support/harness.ts';
 import { nextEvent, startSync, until } from '../broker/projectx/support/hubs.ts';
 
@@ -257,5 +260,99 @@ describe('live faults (issue 20)', () => {
     expect(validates).toBeLessThanOrEqual(10);
     expect(h.sim.restLog.filter((e) => e.endpoint === 'Auth/loginKey').length).toBe(1);
     expect(h.sim.hubs.invocations.length).toBe(subscribesBefore);
+  });
+
+  const intentRow = (harness: Harness, id: string, side: 'buy' | 'sell', regime: 'BEAR' | null = null) => ({
+    intentId: id,
+    customTag: `txbot-${id}`,
+    symbol: 'MNQ',
+    side,
+    qty: 1,
+    entryType: 'market' as const,
+    entryPrice: null,
+    stopPrice: null,
+    targetPrice: null,
+    regime,
+    reason: 'test',
+    createdTsMs: harness.clock.nowMs(),
+  });
+
+  it('7a. a round trip that entered and exited while txbot was down is journaled from Trade/search with the venue P&L, and warned', async () => {
+    h = await startHarness();
+    const journal = new MemoryJournal();
+    await journal.recordIntent(intentRow(h, 'down-1', 'buy'));
+    await journal.markSent('down-1', h.clock.nowMs());
+    h.sim.tick(MNQ, 21_000);
+    await placeBracketEntry(h.client, {
+      accountId: h.accountId,
+      contractId: MNQ,
+      side: 'long',
+      entryType: 'market',
+      size: 1,
+      customTag: 'txbot-down-1',
+      stopTicks: 8,
+      targetTicks: 16,
+    });
+    h.sim.advanceBy(60_000);
+    h.sim.tick(MNQ, 20_997); // the stop fills while txbot is down
+    h.sim.advanceBy(60_000);
+    const { broker } = await connected(h);
+    const actions = await reconcileLive({
+      client: h.client,
+      accountId: h.accountId,
+      contractId: MNQ,
+      symbol: 'MNQ',
+      journal,
+      broker,
+      adopt: async () => undefined,
+      nowMs: h.clock.nowMs(),
+      logger: silentLogger(),
+    });
+    expect(actions.map((a) => a.code)).toEqual(['INTENT_FILLED', 'ROUND_TRIP_WHILE_DOWN']);
+    const venue = h.sim.engine.trades;
+    const venueNet = venue.reduce((a, t) => a + (t.profitAndLossUsd ?? 0) - t.feesUsd, 0);
+    const day = await journal.latestTradingDate();
+    const trades = await journal.tradesForDay(day!);
+    expect(trades).toHaveLength(1);
+    expect(trades[0]).toMatchObject({ tradeId: 'down-1', side: 'long', qty: 1, entryPrice: 21_000, exitReason: 'stop' });
+    expect(trades[0]!.pnlUsd).toBeCloseTo(venueNet, 6);
+    expect((await journal.recentEvents(10)).some((e) => /ROUND_TRIP_WHILE_DOWN/.test(e.message))).toBe(true);
+    expect((await journal.intent('down-1'))?.status).toBe(IntentStatus.FILLED);
+    expect(broker.position).toBeNull();
+  });
+
+  it('7b. the protective stop placed at restart is cancelled once the position is gone', async () => {
+    h = await startHarness();
+    const journal = new MemoryJournal();
+    await journal.recordIntent(intentRow(h, 'pp-1', 'sell', 'BEAR'));
+    h.sim.tick(MNQ, 21_000);
+    await h.client.placeOrder({
+      accountId: h.accountId,
+      contractId: MNQ,
+      type: OrderType.Market,
+      side: OrderSideCode.Ask,
+      size: 1,
+      customTag: 'txbot-pp-1',
+    });
+    const { broker, events } = await connected(h);
+    const actions = await reconcileLive({
+      client: h.client,
+      accountId: h.accountId,
+      contractId: MNQ,
+      symbol: 'MNQ',
+      journal,
+      broker,
+      adopt: async () => undefined,
+      nowMs: h.clock.nowMs(),
+      logger: silentLogger(),
+      tickSize: 0.25,
+      protectiveStopTicks: () => 40,
+    });
+    expect(actions.map((a) => a.code)).toContain('PROTECTIVE_STOP_PLACED');
+    // The position goes away without the stop (closed by hand at the venue).
+    await h.client.closePosition(h.accountId, MNQ);
+    await until(() => events.some((e) => e.kind === 'exit_filled'));
+    await until(() => h!.sim.engine.orders.size > 0 && [...h!.sim.engine.orders.values()].every((o) => o.status !== 1));
+    expect((await h.client.searchOpenOrders(h.accountId)).length).toBe(0);
   });
 });
