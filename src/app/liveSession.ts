@@ -101,7 +101,15 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
 
   // Subscribe first: the first trade (or quote) tells the exchange time, which a replayed feed needs
   // before asking for history; trades arriving meanwhile wait in a buffer.
-  const realtime = await connectRealtime({ client, rtcUrl: o.rtcUrl, accountId: account.id, contractIds: [contract.contractId], logger });
+  // Lookup windows of the account sync run on the exchange (venue) clock, never the local wall clock.
+  const realtime = await connectRealtime({
+    client,
+    rtcUrl: o.rtcUrl,
+    accountId: account.id,
+    contractIds: [contract.contractId],
+    venueClock: clock,
+    logger,
+  });
   const buffered: { tsMs: number; price: number; volume: number }[] = [];
   let feed: LiveBarFeed | null = null;
   let marketSeen: () => void = () => undefined;
@@ -188,8 +196,14 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
             contractId: contract.contractId,
             tickSize: contract.tickSize,
             logger,
+            onAlert: (a) => {
+              bus.publish({ type: 'alert', alert: { ...a, severity: 'critical', dedupeKey: `${a.code}:${a.title}` } });
+              recorder.event(a.tsMs, 'error', 'venue', `${a.code}: ${a.title}: ${a.text}`).catch(() => undefined);
+            },
           })
         : null;
+    // Resyncs are compared with txbot's view only once start-up reconciliation has adopted what is open.
+    venue?.setVenueChecks(false);
     const broker: BrokerPort = venue ?? createBroker(config, instrument, { kind: 'sim' });
     const runner = new LiveRunner({
       engine: ctx.engineOptions({ regime: regime.source, risk: restored.risk, idPrefix: `${o.mode[0]}${o.baseClock.nowMs().toString(36)}` }),
@@ -240,6 +254,8 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
           config.stops.NEUTRAL ??
           Math.min(...Object.values(config.stops).filter((x): x is number => typeof x === 'number')),
       });
+      venue.setVenueChecks(true);
+      realtime.sync.startPeriodic(config.live.reconcile_interval_seconds * 1000);
     } else {
       await reconcilePaper(o.journal, recorder, startMs, logger);
     }
@@ -267,24 +283,38 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       clock,
       monitor,
       async stop(onStop, why = 'stop') {
+        // Every step runs whatever the earlier ones did (a failed flatten must not leave hubs, timers or the
+        // dashboard running), each bounded in time: shutdown never hangs. The first failure is rethrown.
+        const failures: unknown[] = [];
+        const step = async (what: string, fn: () => Promise<unknown>, maxMs = 30_000): Promise<void> => {
+          try {
+            await bounded(fn(), maxMs, what, o.baseClock);
+          } catch (e) {
+            failures.push(e);
+            logger.error({ step: what, err: e instanceof Error ? e.message : String(e) }, 'stop step failed');
+          }
+        };
         offTrade();
         offQuote();
-        await liveFeed.stop();
-        await runner.stop(onStop);
+        await step('bar feed', () => liveFeed.stop());
+        await step(`on_stop ${onStop}`, () => runner.stop(onStop), 120_000);
         // A venue flatten reports its fill through the user hub: give it up to 10 s to arrive and be journaled.
-        for (let i = 0; i < 100 && onStop === 'flatten' && broker.name === 'projectx' && broker.position; i++) await o.baseClock.sleep(100);
-        await runner.idle();
+        await step('flatten fill', async () => {
+          for (let i = 0; i < 100 && onStop === 'flatten' && broker.name === 'projectx' && broker.position; i++) await o.baseClock.sleep(100);
+        });
+        await step('runner idle', () => runner.idle());
         for (const off of offHubs) off();
         regime.stop();
         offPlugins();
-        await ctx.stopInputs();
-        await realtime.stop();
-        await broker.close();
+        await step('inputs', () => ctx.stopInputs());
+        await step('hubs', () => realtime.stop());
+        await step('broker', async () => broker.close());
         const endMs = clock.nowMs();
         publishRisk();
         bus.publish({ type: 'sessionEnd', tsMs: endMs, tradingDate: sessionInfo(endMs).tradingDate });
         bus.publish({ type: 'process', tsMs: endMs, phase: 'stop', mode: o.mode, detail: why });
-        await monitor.handle.stop();
+        await step('monitor', () => monitor.handle.stop());
+        if (failures.length) throw failures[0];
       },
     };
   } catch (e) {
@@ -321,5 +351,20 @@ async function reconcilePaper(journal: Journal, recorder: JournalRecorder, tsMs:
       'reconcile',
       `paper position ${p.symbol} ${p.qty} @ ${p.avgPrice} dropped: paper positions end with the process`,
     );
+  }
+}
+
+/** Resolves or rejects as `p` does, or rejects after `maxMs` of `clock` time (the work is left running). */
+async function bounded<T>(p: Promise<T>, maxMs: number, what: string, clock: Clock): Promise<T> {
+  let done = false;
+  const timeout = (async () => {
+    // Short sleeps, so no long timer outlives the work (it would hold a stopping process open).
+    for (let waited = 0; !done && waited < maxMs; waited += 100) await clock.sleep(100);
+    if (!done) throw new Error(`${what} did not finish within ${Math.round(maxMs / 1000)} s; going on with the shutdown`);
+  })();
+  try {
+    return await Promise.race([p, timeout as Promise<never>]);
+  } finally {
+    done = true;
   }
 }
