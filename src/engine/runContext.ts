@@ -12,7 +12,7 @@ import type { RegimeModel } from '../regime/modelStore.ts';
 import type { RetrainEvent } from '../regime/retrain/controller.ts';
 import type { CalendarSource, FilterSettings, SentimentSource, VixTable } from '../strategy/filters/index.ts';
 import type { RiskInitialState, RiskManager } from '../strategy/riskManager/index.ts';
-import type { DecisionPolicy } from '../strategy/signalGenerator/index.ts';
+import type { DecisionPolicy } from '../strategy/policy/index.ts';
 import type { TradingEngineOptions } from './tradingEngine.ts';
 
 /** How a run is driven (decides the broker and which seams may be asynchronous). */

@@ -4,7 +4,7 @@
 
 import { ConfigError } from '../../domain/errors.ts';
 import type { Config } from '../../config/schema.ts';
-import type { DecisionPolicy } from '../../strategy/signalGenerator/index.ts';
+import type { DecisionPolicy } from '../../strategy/policy/index.ts';
 
 /** The policy replacing the rule decision, or null when the rules decide. */
 export function decisionPolicyFor(config: Config): DecisionPolicy | null {
