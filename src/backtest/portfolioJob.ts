@@ -5,7 +5,7 @@
 // the symbol), report.html (the account, then a section per instrument).
 
 import type { BarSeries } from '../domain/bar.ts';
-import type { RunContext } from '../engine/runContext.ts';
+import { overlapsPolicyTraining, type RunContext } from '../engine/runContext.ts';
 import { hashBars, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
 import { renderReportHtml } from '../report/reportHtml.ts';
@@ -73,7 +73,13 @@ export function runPortfolioJob(
   });
   decisions?.close();
   const account = run.account;
-  const inSample = symbols.some((s) => inputs.get(s)!.model === null);
+  const seriesMs = symbols.flatMap((s) => {
+    const x = inputs.get(s)!.series;
+    return x.length ? [x.tsMs[0]!, x.tsMs[x.length - 1]!] : [];
+  });
+  const inSample =
+    symbols.some((s) => inputs.get(s)!.model === null) ||
+    overlapsPolicyTraining(ctx.policyTraining, seriesMs.length ? Math.min(...seriesMs) : null, seriesMs.length ? Math.max(...seriesMs) : null);
   const dataHash = sha256(symbols.map((s) => `${s}:${hashBars(inputs.get(s)!.series)}`).join('\n'));
   const modelHash = sha256(symbols.map((s) => `${s}:${sha256(regimeModelToJson(models.get(s)!))}`).join('\n'));
   const allMs = symbols.flatMap((s) => {

@@ -11,7 +11,7 @@ import { simulateCombine, type CombineResult } from '../report/combine.ts';
 import { buildReportInput, sha256, type BacktestSummary } from '../report/summary.ts';
 import { renderReportHtml, esc } from '../report/reportHtml.ts';
 import { equityCsv, outputDir, stableJson, tradesCsv } from '../report/outputs.ts';
-import type { RunContext } from '../engine/runContext.ts';
+import { overlapsPolicyTraining, type RunContext } from '../engine/runContext.ts';
 import type { WindowResult } from './walkForwardWindow.ts';
 import type { DayRecord, EquityPoint, TradeRecord } from '../engine/records.ts';
 import type { RunResult } from '../engine/records.ts';
@@ -104,7 +104,7 @@ export function writeWalkForward(
     instrument: inst.symbol,
     from: testSeries.length ? iso(testSeries.tsMs[0]!) : null,
     to: testSeries.length ? iso(testSeries.tsMs[testSeries.length - 1]!) : null,
-    inSample: false,
+    inSample: testSeries.length > 0 && overlapsPolicyTraining(ctx.policyTraining, testSeries.tsMs[0]!, testSeries.tsMs[testSeries.length - 1]!),
     startingBalance: start,
     endingBalance: Math.round((start + metrics.netPnl) * 100) / 100,
     ...metrics,

@@ -113,7 +113,7 @@ export function buildReportInput(args: {
   const warnings = [...(args.extraWarnings ?? [])];
   if (s.inSample)
     warnings.unshift(
-      'IN-SAMPLE: the HMM was trained on the same bars it is tested on (--train). These results look better than the strategy can be expected to do on unseen data; use walk-forward for out-of-sample figures.',
+      'IN-SAMPLE: the HMM (--train) or the RL decision policy was trained on bars of the tested period. These results look better than the strategy can be expected to do on unseen data; use walk-forward for out-of-sample figures.',
     );
   if (s.breach) warnings.push(`Trading halted by ${s.breach.rule} at ${s.breach.time}: ${s.breach.detail}`);
   const price = downsamplePrice(args.series, args.regimeIndex, args.labels.length);
