@@ -2,7 +2,7 @@
 // run the engine session over the bars with the simulated broker, write summary/trades/equity/decisions/report.
 
 import type { BarSeries } from '../domain/bar.ts';
-import type { RunContext } from '../engine/runContext.ts';
+import { policyInSampleReason, type RunContext } from '../engine/runContext.ts';
 import {
   hashBars,
   inSampleReason,
@@ -70,7 +70,9 @@ export function runBacktestJob(ctx: RunContext, o: BacktestJobOptions): Backtest
     config,
     instrument: ctx.instrument,
     startingBalanceUsd: ctx.startingBalanceUsd,
-    inSampleReason: inSampleReason(o.model, series.length ? series.tsMs[0]! : null, series.length ? series.tsMs[series.length - 1]! : null),
+    inSampleReason:
+      inSampleReason(o.model, series.length ? series.tsMs[0]! : null, series.length ? series.tsMs[series.length - 1]! : null) ??
+      policyInSampleReason(ctx.policyTraining, series.length ? series.tsMs[0]! : null, series.length ? series.tsMs[series.length - 1]! : null),
     hashes: { config: sha256(JSON.stringify(config)), data: hashBars(series), model: sha256(modelJson) },
     firstMs: series.length ? series.tsMs[0]! : null,
     lastMs: series.length ? series.tsMs[series.length - 1]! : null,

@@ -5,7 +5,7 @@
 // the symbol), report.html (the account, then a section per instrument).
 
 import type { BarSeries } from '../domain/bar.ts';
-import type { RunContext } from '../engine/runContext.ts';
+import { policyInSampleReason, type RunContext } from '../engine/runContext.ts';
 import { hashBars, inSampleReason, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
 import { renderReportHtml } from '../report/reportHtml.ts';
@@ -73,7 +73,13 @@ export function runPortfolioJob(
   });
   decisions.close();
   const account = run.account;
-  const inSample =
+  const allMs = symbols.flatMap((s) => {
+    const x = inputs.get(s)!.series;
+    return x.length ? [x.tsMs[0]!, x.tsMs[x.length - 1]!] : [];
+  });
+  const firstMs = allMs.length ? Math.min(...allMs) : null;
+  const lastMs = allMs.length ? Math.max(...allMs) : null;
+  const modelReason =
     symbols
       .map((s) => {
         const x = inputs.get(s)!.series;
@@ -81,12 +87,9 @@ export function runPortfolioJob(
         return why === null ? null : `${s}: ${why}`;
       })
       .find((w) => w !== null) ?? null;
+  const inSample = modelReason ?? policyInSampleReason(ctx.policyTraining, firstMs, lastMs);
   const dataHash = sha256(symbols.map((s) => `${s}:${hashBars(inputs.get(s)!.series)}`).join('\n'));
   const modelHash = sha256(symbols.map((s) => `${s}:${sha256(regimeModelToJson(models.get(s)!))}`).join('\n'));
-  const allMs = symbols.flatMap((s) => {
-    const x = inputs.get(s)!.series;
-    return x.length ? [x.tsMs[0]!, x.tsMs[x.length - 1]!] : [];
-  });
   const base = buildSummary({
     run: account,
     config,
@@ -95,8 +98,8 @@ export function runPortfolioJob(
     inSampleReason: inSample,
     instruments: ctx.instruments,
     hashes: { config: sha256(JSON.stringify(config)), data: dataHash, model: modelHash },
-    firstMs: allMs.length ? Math.min(...allMs) : null,
-    lastMs: allMs.length ? Math.max(...allMs) : null,
+    firstMs,
+    lastMs,
   });
   const summary: PortfolioSummary = {
     ...base,

@@ -11,7 +11,7 @@ import { combineForRun, type CombineResult } from '../report/combine.ts';
 import { accountFigures, accountRulesOf, buildReportInput, sha256, type BacktestSummary } from '../report/summary.ts';
 import { renderReportHtml, esc } from '../report/reportHtml.ts';
 import { equityCsv, outputDir, stableJson, tradesCsv } from '../report/outputs.ts';
-import type { RunContext } from '../engine/runContext.ts';
+import { policyInSampleReason, type RunContext } from '../engine/runContext.ts';
 import type { WindowResult } from './walkForwardWindow.ts';
 import type { DayRecord, EquityPoint, TradeRecord } from '../engine/records.ts';
 import type { RunResult } from '../engine/records.ts';
@@ -87,13 +87,15 @@ export function writeWalkForward(
   const last = results[results.length - 1]!.window;
   const testSeries = selectTradingDates(series, first.testFrom, last.testTo);
   const iso = (ms: number) => formatIsoInZone('America/New_York', ms);
+  const policyReason =
+    testSeries.length > 0 ? policyInSampleReason(ctx.policyTraining, testSeries.tsMs[0]!, testSeries.tsMs[testSeries.length - 1]!) : null;
   const stitched: BacktestSummary = {
     bars: results.reduce((a, r) => a + r.testBars, 0),
     instrument: inst.symbol,
     from: testSeries.length ? iso(testSeries.tsMs[0]!) : null,
     to: testSeries.length ? iso(testSeries.tsMs[testSeries.length - 1]!) : null,
-    inSample: false,
-    inSampleReason: null,
+    inSample: policyReason !== null,
+    inSampleReason: policyReason,
     startingBalance: start,
     endingBalance: Math.round((start + metrics.netPnl) * 100) / 100,
     ...metrics,

@@ -133,6 +133,11 @@ function walkForwardWindowsDoNotOverlap(c: Config): string[] {
   return [];
 }
 
+function rlSizesOrdered(c: Config): string[] {
+  if (c.rl.size_full < c.rl.size_small) return [`rl.size_full: must be >= rl.size_small ${c.rl.size_small} (got ${c.rl.size_full})`];
+  return [];
+}
+
 /** All cross-field rules, by name. */
 export const CONFIG_RULES: Record<string, Rule> = {
   everyStateHasEntry,
@@ -148,6 +153,7 @@ export const CONFIG_RULES: Record<string, Rule> = {
   seamKindsBuilt: unbuiltSeamKinds,
   integrationsCoherent,
   walkForwardWindowsDoNotOverlap,
+  rlSizesOrdered,
 };
 
 /** Runs every rule and returns all problems. */

@@ -19,6 +19,7 @@ import { riskSchema } from './sections/risk.ts';
 import { backtestSchema, combineSchema, dataSchema, reportSchema, walkForwardSchema } from './sections/runs.ts';
 import { optimizeSchema } from './sections/optimize.ts';
 import { decisionPolicySchema, regimeSourceSchema, stateSchema } from './sections/seams.ts';
+import { rlSchema } from './sections/rl.ts';
 import { journalSchema, liveSchema, monitoringSchema, projectxSchema, retrainSchema } from './sections/operations.ts';
 
 export const configSchema = z.strictObject({
@@ -47,6 +48,7 @@ export const configSchema = z.strictObject({
   optimize: optimizeSchema,
   regime_source: regimeSourceSchema,
   decision_policy: decisionPolicySchema,
+  rl: rlSchema,
   state: stateSchema,
 });
 

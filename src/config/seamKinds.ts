@@ -14,11 +14,7 @@ interface SeamKinds {
 
 export const SEAM_KINDS: readonly SeamKinds[] = [
   { key: 'regime_source.kind', kindOf: (c) => c.regime_source.kind, notBuilt: {} },
-  {
-    key: 'decision_policy.kind',
-    kindOf: (c) => c.decision_policy.kind,
-    notBuilt: { rl: 'the RL decision policy (PPO) is not built yet; use rules' },
-  },
+  { key: 'decision_policy.kind', kindOf: (c) => c.decision_policy.kind, notBuilt: {} },
   {
     key: 'state.kind',
     kindOf: (c) => c.state.kind,

@@ -3,7 +3,8 @@
 // lane order (the configured instrument order). Per step: at a new trading day, positions left from the
 // last session are flattened and the day is rolled (risk end of day, journal); then per instrument: a
 // position past its session end is flattened → the broker's executions on the bar → the decision at the
-// bar's close → its commands → the risk liquidation level; then the account's run record. A flatten the
+// bar's close (the decision policy is asked at every decided bar; an external policy's question is
+// yielded to the driver, see PolicyQuestion) → its commands → the risk liquidation level; then the account's run record. A flatten the
 // risk manager asks for (breach, flat time, kill switch) closes every instrument. Broker and journal steps
 // may be synchronous (backtest) or asynchronous (live): the protocol is written once as generators and
 // run by `driveSync` or `driveAsync` (drive.ts).
@@ -21,7 +22,8 @@ import type { BrokerPort, MaybePromise } from './brokerPort.ts';
 import type { Step } from './drive.ts';
 import type { DecisionRecord, TradeRecord } from './records.ts';
 import { adverseUnrealizedUsd, cheapestStopRiskUsd, LaneRecord, RunRecord } from './runRecord.ts';
-import { exitReasonOf, TradingEngine, type TradingEngineOptions } from './tradingEngine.ts';
+import { exitReasonOf, PolicyQuestion, TradingEngine, type TradingEngineOptions } from './tradingEngine.ts';
+import type { PolicyDecision } from '../strategy/policy/index.ts';
 
 /**
  * What happens in a session, for the journal, monitoring and output files. Every hook is optional and
@@ -247,7 +249,11 @@ export class EngineSession {
       if (events.length) yield* this.apply(lane, events);
       const pos = broker.position;
       if (pos) this.record.markAdverseEquity(risk.balanceUsd + adverseUnrealizedUsd(bar, pos, lane.pointValueUsd) + this.otherUnrealizedUsd(lane));
-      const out = lane.engine.onBarClose(bar, pos, broker.hasPendingEntry);
+      const begun = lane.engine.beginBar(bar, pos, broker.hasPendingEntry);
+      const out =
+        begun instanceof PolicyQuestion
+          ? lane.engine.answer(begun, lane.engine.policy.external ? ((yield begun) as PolicyDecision) : lane.engine.decide(begun))
+          : begun;
       lane.lastPrice = bar.close;
       lane.lastBarEndMs = barEndMs;
       if (out.commands.length) yield* this.execute(lane, out.commands, bar.close, barEndMs, out.decision);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRunContext } from '../../src/app/runContext.ts';
 import { validateConfig } from '../../src/config/index.ts';
-import { ConfigError } from '../../src/domain/errors.ts';
+import { type ConfigError } from '../../src/domain/errors.ts';
 import { runBacktest } from '../../src/backtest/runner.ts';
 import { runBacktestJob, pluginWarnings } from '../../src/backtest/backtestJob.ts';
 import { RegimeDetector } from '../../src/regime/index.ts';
@@ -28,7 +28,11 @@ describe('buildRunContext', () => {
   });
 
   it('config check refuses a seam kind that is not built, and replaced keys name their successor', () => {
-    expect(() => validateConfig({ decision_policy: { kind: 'rl', policy: 'p.json' } }, 'cfg')).toThrow(ConfigError);
+    // rl is built: the config is valid; a missing or bad policy file is refused when the run is built, naming the key.
+    expect(validateConfig({ decision_policy: { kind: 'rl', policy: 'p.json' } }, 'cfg').decision_policy.kind).toBe('rl');
+    expect(() => buildRunContext(testConfig({ decision_policy: { kind: 'rl', policy: 'no-such-policy.json' } }), 'backtest')).toThrow(
+      /decision_policy\.policy: cannot read/,
+    );
     try {
       validateConfig({ state: { kind: 'redis', url: 'redis://127.0.0.1:6379' } }, 'cfg');
       expect.unreachable();

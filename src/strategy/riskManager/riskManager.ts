@@ -154,6 +154,32 @@ export class RiskManager {
    */
   reserveEntry(req: EntryRequest): Reservation | RiskDenied {
     this.advance(req.tsMs);
+    const sized = this.sizeEntry(req);
+    if ('code' in sized) return sized;
+    const { sizing, perContract } = sized;
+    const r: Reservation = {
+      id: `r${this.nextId++}`,
+      symbol: req.symbol,
+      side: req.side,
+      qty: sizing.size,
+      riskUsd: sizing.size * perContract,
+      formulaSize: sizing.formulaSize,
+      cappedBy: sizing.cappedBy,
+    };
+    this.reservations.set(r.id, r);
+    return r;
+  }
+
+  /**
+   * The size reserveEntry would give `req` now, without reserving anything (the RL environment masks the
+   * entries it would refuse). Call after the bar's markToMarket (the state is not advanced here).
+   */
+  previewEntry(req: EntryRequest): { readonly qty: number } | RiskDenied {
+    const sized = this.sizeEntry(req);
+    return 'code' in sized ? sized : { qty: sized.sizing.size };
+  }
+
+  private sizeEntry(req: EntryRequest): { sizing: ReturnType<typeof computeFinalSize>; perContract: number } | RiskDenied {
     const inst = this.book.instrument(req.symbol);
     if (!inst) return deny('UNKNOWN_INSTRUMENT', `symbol=${req.symbol}`);
     if (!(req.stopTicks > 0)) return deny('INVALID_ORDER', `stop_ticks=${req.stopTicks} expected > 0`);
@@ -177,17 +203,7 @@ export class RiskManager {
     );
     if (sizing.formulaSize === 0) return deny('SIZE_ZERO', sizing.detail);
     if (sizing.size === 0) return deny(sizing.cappedBy === 'MAX_CONTRACTS' ? 'MAX_CONTRACTS' : 'RISK_BUDGET', sizing.detail);
-    const r: Reservation = {
-      id: `r${this.nextId++}`,
-      symbol: req.symbol,
-      side: req.side,
-      qty: sizing.size,
-      riskUsd: sizing.size * perContract,
-      formulaSize: sizing.formulaSize,
-      cappedBy: sizing.cappedBy,
-    };
-    this.reservations.set(r.id, r);
-    return r;
+    return { sizing, perContract };
   }
 
   /** The entry of a reservation was filled: counts the trade and attaches its stop risk to the position. */
