@@ -18,7 +18,7 @@ import {
 import { riskSchema } from './sections/risk.ts';
 import { backtestSchema, combineSchema, dataSchema, walkForwardSchema } from './sections/runs.ts';
 import { optimizeSchema } from './sections/optimize.ts';
-import { decisionPolicySchema, regimeSourceSchema, stateSchema } from './sections/seams.ts';
+import { decisionPolicySchema, leaderSchema, regimeSourceSchema, stateSchema } from './sections/seams.ts';
 import { journalSchema, liveSchema, monitoringSchema, projectxSchema, retrainSchema } from './sections/operations.ts';
 
 export const configSchema = z.strictObject({
@@ -47,6 +47,7 @@ export const configSchema = z.strictObject({
   regime_source: regimeSourceSchema,
   decision_policy: decisionPolicySchema,
   state: stateSchema,
+  leader: leaderSchema,
 });
 
 /** Validated configuration (all defaults filled in). */
