@@ -47,9 +47,12 @@ export class SharedSessionRunner {
   private writeAgain = false;
   private offRetrain: (() => void) | null = null;
   private readonly log: Logger;
+  /** Name of the shared model: the key prefix (one per account) and the instrument. */
+  private readonly modelName: string;
 
   constructor(private readonly o: SharedSessionOptions) {
     this.model = o.fileModel;
+    this.modelName = `${o.shared.keyPrefix}${o.symbol}`;
     this.log = o.logger.child({ component: 'shared-session', member: o.shared.holder.memberId });
   }
 
@@ -65,7 +68,7 @@ export class SharedSessionRunner {
     if (shared.models) {
       await this.loadSharedModel('start-up');
       this.modelSub = await shared.models.subscribe((n) => {
-        if (n.modelName !== this.o.symbol || n.sha256 === this.modelSha) return;
+        if (n.modelName !== this.modelName || n.sha256 === this.modelSha) return;
         return this.loadSharedModel(`notification of version ${n.version}`);
       });
     }
@@ -236,22 +239,22 @@ export class SharedSessionRunner {
 
   private async loadSharedModel(why: string): Promise<void> {
     const models = this.o.shared.models!;
-    const v = await models.fetchCurrent(this.o.symbol);
+    const v = await models.fetchCurrent(this.modelName);
     if (!v || v.sha256 === this.modelSha) return;
-    const model = regimeModelFromJson(v.body.toString('utf8'), `shared model ${this.o.symbol} v${v.version}`);
+    const model = regimeModelFromJson(v.body.toString('utf8'), `shared model ${this.modelName} v${v.version}`);
     this.model = model;
     this.modelSha = v.sha256;
-    this.o.print(`model: shared ${this.o.symbol} version ${v.version} sha256 ${sha(v.sha256)} loaded (${why}, by ${v.createdBy})`);
+    this.o.print(`model: shared ${this.modelName} version ${v.version} sha256 ${sha(v.sha256)} loaded (${why}, by ${v.createdBy})`);
     // A running leader swaps before its next bar; a standby starts with it when it leads.
     this.session?.regime.requestSwap?.(model);
   }
 
   private async publishModel(token: number, model: RegimeModel, why: string): Promise<void> {
-    const r = await this.o.shared.models!.publish(this.o.symbol, regimeModelToJson(model), { fencingToken: token });
+    const r = await this.o.shared.models!.publish(this.modelName, regimeModelToJson(model), { fencingToken: token });
     if (!r.ok) return void this.o.print(`model: publish refused (${r.detail})`);
     this.model = model;
     this.modelSha = r.sha256;
-    this.o.print(`model: published ${this.o.symbol} version ${r.version} sha256 ${sha(r.sha256)} (${why})`);
+    this.o.print(`model: published ${this.modelName} version ${r.version} sha256 ${sha(r.sha256)} (${why})`);
   }
 }
 
