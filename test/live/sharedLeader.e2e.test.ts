@@ -21,7 +21,16 @@ import { sharedKeyPrefixes } from '../../src/app/sharedState.ts';
 import { syntheticSetup, testConfig } from '../support/backtestFixtures.ts';
 import { markKeySpaceBooted, REDIS_TEST_URL, redisTestSpace, requireRedis } from '../state/shared/support/redisSupport.ts';
 import { PG_TEST_URL, postgresProblem } from '../state/postgresSupport.ts';
-import { entryOrders, firstAmong, freePort, PrivateRedis, startSimGateway, startTxbot, watchAccount, type TxbotProc } from './support/sharedCluster.ts';
+import {
+  entryOrders,
+  firstAmong,
+  freePort,
+  PrivateRedis,
+  startSimGateway,
+  startTxbot,
+  watchAccount,
+  type TxbotProc,
+} from './support/sharedCluster.ts';
 
 const ACCOUNT = 1001;
 const LEADER = { ttl_ms: 2000, renew_ms: 500, poll_ms: 400, margin_ms: 400 } as const;
@@ -210,7 +219,11 @@ describe('several txbot live processes on one account (state.kind redis)', () =>
       const oldToken = Number(second.line.match[1]);
       const newToken = Number(takeover.match[1]);
       expect(newToken).toBeGreaterThan(oldToken);
-      const risk = new RedisRiskState({ redis, keyPrefix: sharedKeyPrefixes(keyPrefix).risk, leaseTokenKey: leaseKeys(sharedKeyPrefixes(keyPrefix).lease).token });
+      const risk = new RedisRiskState({
+        redis,
+        keyPrefix: sharedKeyPrefixes(keyPrefix).risk,
+        leaseTokenKey: leaseKeys(sharedKeyPrefixes(keyPrefix).lease).token,
+      });
       const late = await risk.setHalt(oldToken, { halted: false, reason: 'a late write of the deposed leader' });
       expect(late.ok).toBe(false);
       await sleep(6_000);
@@ -265,7 +278,9 @@ describe('several txbot live processes on one account (state.kind redis)', () =>
       // Leadership intervals (grant → loss) of the two processes never overlap.
       const events = procs
         .flatMap((p) =>
-          p.lines.flatMap((l) => (GRANTED.test(l.text) ? [{ at: l.atMs, d: 1, p: p.name }] : LOST.test(l.text) ? [{ at: l.atMs, d: -1, p: p.name }] : [])),
+          p.lines.flatMap((l) =>
+            GRANTED.test(l.text) ? [{ at: l.atMs, d: 1, p: p.name }] : LOST.test(l.text) ? [{ at: l.atMs, d: -1, p: p.name }] : [],
+          ),
         )
         .sort((a, b) => a.at - b.at);
       let leaders = 0;
@@ -323,17 +338,32 @@ describe('several txbot live processes on one account (state.kind redis)', () =>
       expect((await store.fetchCurrent(`${keyPrefix}MNQ`))?.sha256).toBe(sha);
       await sleep(4_000);
 
-      // The leader dies; the standby takes over with the shared model and writes with its own token.
+      // The leader stops (SIGTERM: flattens, flushes its journal, releases the lease); the standby takes
+      // over at once with the shared model and writes with its own token.
       const marks = new Map(procs.map((p) => [p, p.lines.length]));
-      leader.proc.child.kill('SIGKILL');
+      leader.proc.child.kill('SIGTERM');
+      expect((await leader.proc.exited).code).toBe(0);
       const next = await standby.next(READY, LEADER.ttl_ms + LEADER.poll_ms + SLACK_MS + 15_000, marks.get(standby));
-      await sleep(4_000);
+      await sleep(3_000);
+
+      // `txbot kill` from another process goes through Redis: the leader flattens and halts; status shows it.
+      expect(await runTxbot(['kill', '--config', config])).toMatch(
+        new RegExp(`kill request \\w+ written .* leader ${standby.name} pid ${standby.child.pid}`),
+      );
+      await standby.next(/^kill switch \(txbot kill, from /, 10_000, marks.get(standby));
+      const halted = JSON.parse(await runTxbot(['status', '--config', config, '--json'])) as {
+        halt: { halted: boolean } | null;
+        pendingKill: unknown;
+      };
+      expect(halted.halt?.halted).toBe(true);
+      expect(halted.pendingKill).toBeNull();
       await stopAll(procs);
       await watch.stop();
       await expectCleanAccount(sim.client, watch.unprotected);
 
       const rows = await admin.query<{ machine_id: string | null; fencing_token: string | null; n: string }>(
-        `SELECT machine_id, fencing_token, count(*) AS n FROM "${schema}".decisions GROUP BY 1, 2 ORDER BY 2`,
+        `SELECT machine_id, fencing_token, count(*) AS n FROM (SELECT machine_id, fencing_token FROM "${schema}".decisions
+         UNION ALL SELECT machine_id, fencing_token FROM "${schema}".events) w GROUP BY 1, 2 ORDER BY 2`,
       );
       const writers = rows.rows.map((r) => `${r.machine_id}:${r.fencing_token}`);
       expect(writers).toEqual([`${leader.proc.name}:${token}`, `${standby.name}:${next.match[1]}`]);

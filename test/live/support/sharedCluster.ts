@@ -7,6 +7,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { OrderStatus, OrderType, ProjectXClient, type PxOrder } from '../../../src/broker/projectx/index.ts';
+import { ProjectXRateLimits } from '../../../src/broker/projectx/rateLimiter.ts';
+import { systemClock } from '../../../src/domain/clock.ts';
 import { waitFor as waitForLine } from './waitFor.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -80,7 +82,8 @@ export function startTxbot(name: string, args: readonly string[], env: Record<st
           if (check() || done) {
             waiters.delete(w);
             clearTimeout(timer);
-            if (done && !check()) fail(new Error(`${name}: exited before a line matching ${re}\nstdout:\n${lines.map((l) => l.text).join('\n')}\nstderr:\n${err}`));
+            if (done && !check())
+              fail(new Error(`${name}: exited before a line matching ${re}\nstdout:\n${lines.map((l) => l.text).join('\n')}\nstderr:\n${err}`));
           }
         };
         waiters.add(w);
@@ -102,14 +105,23 @@ export async function firstAmong(
 }
 
 /** A `txbot sim-gateway` child replaying `barsFile` from `startIso` at `speed`. */
-export async function startSimGateway(barsFile: string, startIso: string, speed: number): Promise<{ url: string; client: ProjectXClient; stop(): void }> {
+export async function startSimGateway(
+  barsFile: string,
+  startIso: string,
+  speed: number,
+): Promise<{ url: string; client: ProjectXClient; stop(): void }> {
   const sim = spawn(
     process.execPath,
     ['bin/txbot.mjs', 'sim-gateway', '--data', barsFile, '--port', '0', '--timezone', 'UTC', '--speed', String(speed), '--start', startIso],
     { cwd: repoRoot, env: simEnv },
   );
   const url = (await waitForLine(sim, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
-  const client = new ProjectXClient({ apiUrl: url, credentials: () => ({ userName: 'sim-user', apiKey: 'sim-key' }) });
+  // The test's own polling (watchAccount) must not be throttled by the client-side budget of a real account.
+  const client = new ProjectXClient({
+    apiUrl: url,
+    credentials: () => ({ userName: 'sim-user', apiKey: 'sim-key' }),
+    limits: new ProjectXRateLimits(systemClock, { defaultPer60s: 1_000_000 }),
+  });
   return { url, client, stop: () => void sim.kill('SIGTERM') };
 }
 
