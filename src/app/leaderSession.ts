@@ -11,7 +11,7 @@ import { regimeModelFromJson, regimeModelToJson, type RegimeModel } from '../reg
 import type { Journal, KillRequest, KillWatch, ModelSubscription, RiskUpdate, SharedRiskSnapshot } from '../state/index.ts';
 import type { GateRefusal } from './leaderGate.ts';
 import type { LiveSession, LiveSessionOptions } from './liveSession.ts';
-import type { SharedState } from './sharedState.ts';
+import { sharedKeyPrefixes, type SharedState } from './sharedState.ts';
 
 /** What the shared runner hands the session it starts as leader. */
 export type LeaderHooks = Required<Pick<LiveSessionOptions, 'orderGate' | 'onGateRefused' | 'onStateChanged' | 'swappableModel'>> &
@@ -52,7 +52,7 @@ export class SharedSessionRunner {
 
   constructor(private readonly o: SharedSessionOptions) {
     this.model = o.fileModel;
-    this.modelName = `${o.shared.keyPrefix}${o.symbol}`;
+    this.modelName = `${sharedKeyPrefixes(o.shared.keyPrefix).base}${o.symbol}`;
     this.log = o.logger.child({ component: 'shared-session', member: o.shared.holder.memberId });
   }
 

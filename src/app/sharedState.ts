@@ -22,9 +22,10 @@ import {
 
 type RedisStateConfig = Extract<Config['state'], { kind: 'redis' }>;
 
-/** Key prefixes under `state.key_prefix`: the lease, and the shared risk state (with the kill switch). */
-export function sharedKeyPrefixes(keyPrefix: string): { readonly lease: string; readonly risk: string } {
-  return { lease: `${keyPrefix}leader`, risk: `${keyPrefix}risk` };
+/** Key prefixes under `state.key_prefix` (`<prefix>:leader`, `<prefix>:risk`): the lease, and the shared risk state with the kill switch. */
+export function sharedKeyPrefixes(keyPrefix: string): { readonly lease: string; readonly risk: string; readonly base: string } {
+  const base = keyPrefix.endsWith(':') ? keyPrefix : `${keyPrefix}:`;
+  return { lease: `${base}leader`, risk: `${base}risk`, base };
 }
 
 /** The redis state section, or a ConfigError naming the command that needs it. */

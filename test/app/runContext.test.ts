@@ -31,7 +31,7 @@ describe('buildRunContext', () => {
     expect(() => validateConfig({ decision_policy: { kind: 'rl', policy: 'p.json' } }, 'cfg')).toThrow(ConfigError);
     // state.kind redis is built (shared risk state + leader lease): accepted with its defaults.
     const redis = validateConfig({ state: { kind: 'redis', url: 'redis://127.0.0.1:6379' } }, 'cfg');
-    expect(redis.state).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379', key_prefix: 'txbot:', allow_insecure: false, model_sync_url: null });
+    expect(redis.state).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379', key_prefix: 'txbot', allow_insecure: false, model_sync_url: null });
     try {
       validateConfig({ leader: { ttl_ms: 2000, renew_ms: 1500, margin_ms: 600 } }, 'cfg');
       expect.unreachable();

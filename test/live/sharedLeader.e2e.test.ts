@@ -167,7 +167,7 @@ async function sendersOf(entries: ReturnType<typeof entryOrders>, procs: readonl
 
 describe('several txbot live processes on one account (state.kind redis)', () => {
   it('three processes: one trades; kill -9 → takeover within TTL + poll; SIGSTOP past TTL → no order after SIGCONT, fenced, standby', async () => {
-    const keyPrefix = `${space.prefix()}:`;
+    const keyPrefix = space.prefix();
     await markKeySpaceBooted(redis, sharedKeyPrefixes(keyPrefix).lease);
     const sim = await startSimGateway(bars, startIso, SPEED);
     const watch = watchAccount(sim.client, ACCOUNT);
@@ -249,7 +249,7 @@ describe('several txbot live processes on one account (state.kind redis)', () =>
     await server.start();
     const sim = await startSimGateway(bars, startIso, SPEED);
     const watch = watchAccount(sim.client, ACCOUNT);
-    const keyPrefix = 'restart:';
+    const keyPrefix = 'restart';
     const config = writeConfig('restart', server.url, keyPrefix);
     const procs: TxbotProc[] = [];
     try {
@@ -302,7 +302,7 @@ describe('several txbot live processes on one account (state.kind redis)', () =>
   it('model sync and the shared journal: a published model reaches every machine with its sha256; journal rows carry machine id and token', async (ctx) => {
     const problem = await postgresProblem();
     if (problem) return ctx.skip(problem);
-    const keyPrefix = `${space.prefix()}:`;
+    const keyPrefix = space.prefix();
     await markKeySpaceBooted(redis, sharedKeyPrefixes(keyPrefix).lease);
     const schema = `txbot_shared_${process.pid}_${Date.now() % 1e6}`;
     const admin = new pg.Client({ connectionString: PG_TEST_URL });
@@ -329,13 +329,13 @@ describe('several txbot live processes on one account (state.kind redis)', () =>
       const retrained = trainRegimeModel(sliceBarSeries(series, 30 * 78, 100 * 78), testConfig().config).model;
       const body = regimeModelToJson(retrained);
       const token = Number(leader.line.match[1]);
-      const published = await store.publish(`${keyPrefix}MNQ`, body, { fencingToken: token });
+      const published = await store.publish(`${keyPrefix}:MNQ`, body, { fencingToken: token });
       expect(published.ok).toBe(true);
       const sha = createHash('sha256').update(body).digest('hex');
       const loaded = new RegExp(`^model: shared .* version ${(published as { version: number }).version} sha256 ${sha.slice(0, 12)} loaded`);
       await standby.next(loaded, 10_000);
       await leader.proc.next(loaded, 10_000);
-      expect((await store.fetchCurrent(`${keyPrefix}MNQ`))?.sha256).toBe(sha);
+      expect((await store.fetchCurrent(`${keyPrefix}:MNQ`))?.sha256).toBe(sha);
       await sleep(4_000);
 
       // The leader stops (SIGTERM: flattens, flushes its journal, releases the lease); the standby takes

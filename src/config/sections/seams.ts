@@ -36,8 +36,8 @@ export const stateSchema = z
         .min(1)
         .max(120)
         .regex(/^[A-Za-z0-9:._-]+$/, 'letters, digits and : . _ - only')
-        .default('txbot:')
-        .describe('Prefix of every key; the machines trading one account share it (one prefix per account).'),
+        .default('txbot')
+        .describe('Prefix of every key (then `:leader`, `:risk`); the machines trading one account share it (one prefix per account).'),
       allow_insecure: z.boolean().default(false).describe('Allow a non-loopback server without TLS or a password.'),
       model_sync_url: z
         .string()
