@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { BracketOrderRequest } from '../../src/domain/orders.ts';
-import { SimBroker } from '../../src/broker/sim/simBroker.ts';
+import type { SimBroker } from '../../src/broker/sim/simBroker.ts';
 import { gatedBroker, type GateRefusal } from '../../src/app/leaderGate.ts';
 import { buildRunContext } from '../../src/app/runContext.ts';
 import { createBroker } from '../../src/app/seams/broker.ts';
@@ -45,7 +45,7 @@ describe('gatedBroker', () => {
     expect(refused.map((r) => r.call)).toEqual(['submitBracket', 'cancelEntry', 'flatten']);
 
     reason = null;
-    broker.submitBracket(order);
+    void broker.submitBracket(order);
     expect(inner.hasPendingEntry).toBe(true);
     expect(broker.hasPendingEntry).toBe(true);
     expect(broker.name).toBe(inner.name);
