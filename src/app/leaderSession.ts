@@ -85,6 +85,7 @@ export class SharedSessionRunner {
     this.stopping = true;
     await this.enqueue(async () => {
       if (this.session) await this.endSession(this.o.onStop, why);
+      this.sessionToken = null;
     });
     await this.o.shared.elector.stop();
     await this.killWatch?.stop();
@@ -133,13 +134,17 @@ export class SharedSessionRunner {
     const halt = snapshot.halt;
     if (halt?.halted && halt.reason.startsWith(`${today} `) && !session.runner.halted) await session.runner.restoreKill(halt.reason.slice(11));
     if (snapshot.pendingKill) await this.onKill(snapshot.pendingKill);
-    if (this.gate() !== null) return this.standDown(token, 'the lease was lost during start-up');
+    if (this.gate() !== null) {
+      // Not safe to act (lost, or a renewal failing): give the lease up rather than hold it without a session.
+      await this.standDown(token, 'the lease was not safe to act on at the end of the start-up');
+      return this.restartElection();
+    }
     await this.writeStateNow();
     this.o.print(`leader: token ${token} order-capable ${Math.round(performance.now() - grantedMs)} ms after the grant`);
   }
 
   private async standDown(token: number, why: string): Promise<void> {
-    if (this.sessionToken !== token && this.session === null) return;
+    if (this.sessionToken !== token) return;
     this.o.print(`standby: lost the lease (token ${token}, ${why}); no more orders from this process`);
     if (this.session) await this.endSession('leave_brackets', `lost leadership: ${why}`);
     this.sessionToken = null;
