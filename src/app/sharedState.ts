@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
-import { ConfigError } from '../domain/errors.ts';
+import { ConfigError, TxbotError } from '../domain/errors.ts';
 import {
   checkRedisSettings,
   defaultHolderInfo,
@@ -17,6 +17,7 @@ import {
   PgModelSync,
   redisOptionsFromUrl,
   RedisRiskState,
+  SharedStateError,
   type LeaseHolderInfo,
 } from '../state/index.ts';
 
@@ -37,10 +38,22 @@ export function redisStateConfig(config: Config, what: string): RedisStateConfig
   return config.state;
 }
 
-/** A Redis client for `state` (URL checked; never logs the password). */
-export function connectStateRedis(state: RedisStateConfig, logger: Logger): Redis {
-  const redis = new Redis({ ...redisOptionsFromUrl(state.url, { allowInsecure: state.allow_insecure }), lazyConnect: false });
+/** The shared state server cannot be reached (exit code 5, as a journal that cannot be opened). */
+export class StateUnavailableError extends TxbotError {
+  override readonly exitCode = 5;
+}
+
+/** A connected Redis client for `state` (URL checked; never logs the password); a clear error when unreachable. */
+export async function connectStateRedis(state: RedisStateConfig, logger: Logger): Promise<Redis> {
+  let options;
+  try {
+    options = redisOptionsFromUrl(state.url, { allowInsecure: state.allow_insecure });
+  } catch (e) {
+    if (e instanceof SharedStateError) throw new ConfigError(`state.url: ${e.message}`, [], { hint: e.hint, cause: e });
+    throw e;
+  }
   const where = maskUrlPassword(state.url);
+  const redis = new Redis({ ...options, lazyConnect: true });
   let last = '';
   redis.on('error', (e: Error) => {
     // ioredis repeats a connection error on every retry: log each distinct message once.
@@ -48,6 +61,17 @@ export function connectStateRedis(state: RedisStateConfig, logger: Logger): Redi
     last = e.message;
     logger.warn({ redis: where, err: maskUrlPassword(e.message) }, 'shared state connection error');
   });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (e) {
+    redis.disconnect();
+    // The socket error (ECONNREFUSED, auth, TLS) says more than the closed connection it leads to.
+    const why = maskUrlPassword(last || (e instanceof Error ? e.message : String(e)));
+    throw new StateUnavailableError('STATE_UNAVAILABLE', `state.url ${where}: cannot reach the shared state (${why})`, {
+      hint: 'check that Redis runs there, the password (TXBOT_REDIS_PASSWORD) and TLS (rediss://)',
+    });
+  }
   return redis;
 }
 
@@ -68,9 +92,8 @@ export interface SharedState {
 /** Connects to the shared state of `config` (state.kind redis) and builds the elector (not started). */
 export async function openSharedState(config: Config, logger: Logger): Promise<SharedState> {
   const state = redisStateConfig(config, 'a shared session');
-  const redis = connectStateRedis(state, logger);
+  const redis = await connectStateRedis(state, logger);
   try {
-    await redis.ping();
     const report = await checkRedisSettings(redis);
     for (const w of report.warnings) logger.warn({ code: w.code }, w.message);
     const prefixes = sharedKeyPrefixes(state.key_prefix);

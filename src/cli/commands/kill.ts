@@ -33,7 +33,7 @@ Examples:
       const loaded = loadConfig({ file: opts.config });
       const state = loaded.config.state;
       if (state.kind === 'redis') {
-        const redis = connectStateRedis(state, silentLogger());
+        const redis = await connectStateRedis(state, silentLogger());
         try {
           const prefixes = sharedKeyPrefixes(state.key_prefix);
           const req = await requestKill(redis, prefixes.risk, 'txbot kill');

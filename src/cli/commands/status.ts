@@ -28,7 +28,7 @@ Examples:
     .action(async (opts: { config?: string; json?: boolean }) => {
       const config = loadConfig({ file: opts.config }).config;
       const state = redisStateConfig(config, 'txbot status');
-      const redis = connectStateRedis(state, silentLogger());
+      const redis = await connectStateRedis(state, silentLogger());
       try {
         const prefixes = sharedKeyPrefixes(state.key_prefix);
         const lease = await readLeaderStatus(redis, prefixes.lease, { staleAfterMs: 3 * config.leader.poll_ms });
