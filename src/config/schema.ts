@@ -18,7 +18,7 @@ import {
 import { riskSchema } from './sections/risk.ts';
 import { backtestSchema, combineSchema, dataSchema, reportSchema, walkForwardSchema } from './sections/runs.ts';
 import { optimizeSchema } from './sections/optimize.ts';
-import { decisionPolicySchema, regimeSourceSchema, stateSchema } from './sections/seams.ts';
+import { decisionPolicySchema, leaderSchema, regimeSourceSchema, stateSchema } from './sections/seams.ts';
 import { rlSchema } from './sections/rl.ts';
 import { journalSchema, liveSchema, monitoringSchema, projectxSchema, retrainSchema } from './sections/operations.ts';
 
@@ -50,6 +50,7 @@ export const configSchema = z.strictObject({
   decision_policy: decisionPolicySchema,
   rl: rlSchema,
   state: stateSchema,
+  leader: leaderSchema,
 });
 
 /** The schema's output: risk keys may still say 'plan' (riskPlan.ts resolves them). */

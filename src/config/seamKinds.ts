@@ -18,7 +18,7 @@ export const SEAM_KINDS: readonly SeamKinds[] = [
   {
     key: 'state.kind',
     kindOf: (c) => c.state.kind,
-    notBuilt: { redis: 'shared Redis risk state and the leader lease are not built yet; use memory' },
+    notBuilt: {},
   },
   { key: 'journal.kind', kindOf: (c) => c.journal.kind, notBuilt: {} },
   { key: 'filters.sentiment.source', kindOf: (c) => c.filters.sentiment.source, notBuilt: {} },

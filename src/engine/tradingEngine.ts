@@ -53,8 +53,14 @@ export interface TradingEngineOptions {
   readonly sentiment?: SentimentSource;
   /** Filter settings (default: from config; a vendor calendar adjusts the blackout times). */
   readonly filterSettings?: FilterSettings;
-  /** Prefix of intent ids (unique per run/process). */
+  /** Prefix of intent ids (unique per run/process, or shared by the machines of one account with `intentIds: 'bar'`). */
   readonly idPrefix?: string;
+  /**
+   * sequential (default): `<prefix>-1`, `-2`, ...; bar: `<prefix><trading date>-<symbol>-<bar close, base-36 s>-<n-th intent of
+   * that bar>`, the same on every machine deciding the same bar, so two machines' copies of one intent collide at the broker
+   * (its customTag is unique per account) instead of doubling the order.
+   */
+  readonly intentIds?: 'sequential' | 'bar';
   /** Called with every risk event (state changes, flatten requests) for logging/journaling. */
   readonly onRiskEvent?: (e: RiskEvent) => void;
   /** Called when a plug-in (sentiment, calendar, rl_agent) failed and its fallback was used (PLUG: monitoring). */
@@ -103,6 +109,8 @@ export class TradingEngine {
   private readonly counter = new SessionTradeCounter();
   private readonly intents = new Map<string, Intent>();
   private nextId = 1;
+  /** Bar close of the last intent and how many intents that bar made (intentIds: 'bar'). */
+  private lastIntentBar = { decisionMs: Number.NaN, count: 0 };
   private lastClose = Number.NaN;
   private lastBarEndMs = Number.NaN;
   private lastTradingDay = Number.NaN;
@@ -355,7 +363,7 @@ export class TradingEngine {
       newsMultiplier: verdict.newsMultiplier,
     });
     if (!('id' in res)) return { commands, decision: { ...base, action: 'none', code: res.code, reason: `${signal.reason}; denied: ${res.detail}` } };
-    const intentId = `${this.o.idPrefix ?? 'e'}-${this.nextId++}`;
+    const intentId = this.nextIntentId(tradingDate, decisionMs);
     this.intents.set(intentId, { reservationId: res.id, tradingDate, regime: regime.regime, reason: signal.reason });
     this.pendingIntent = intentId;
     commands.push({
@@ -459,6 +467,16 @@ export class TradingEngine {
   /** Applies risk events from outside a bar (kill switch): a FLATTEN becomes a flatten command. */
   applyRiskEvents(events: readonly RiskEvent[], commands: EngineCommand[]): void {
     for (const e of events) this.onRisk(e, commands);
+  }
+
+  /** The next intent id (see TradingEngineOptions.intentIds). */
+  private nextIntentId(tradingDate: string, decisionMs: number): string {
+    const prefix = this.o.idPrefix ?? 'e';
+    if (this.o.intentIds !== 'bar') return `${prefix}-${this.nextId++}`;
+    const last = this.lastIntentBar;
+    const n = last.decisionMs === decisionMs ? last.count + 1 : 1;
+    this.lastIntentBar = { decisionMs, count: n };
+    return `${prefix}${tradingDate.replaceAll('-', '')}-${this.o.instrument.symbol}-${Math.floor(decisionMs / 1000).toString(36)}-${n}`;
   }
 
   private onRisk(ev: RiskEvent, commands: EngineCommand[]): void {

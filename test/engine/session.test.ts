@@ -112,7 +112,7 @@ function observer(log: string[]): SessionObserver {
   };
 }
 
-function setup() {
+function setup(intentIds: 'sequential' | 'bar' = 'sequential') {
   const { test, model } = syntheticSetup();
   const series = sliceBarSeries(test, 0, 20 * 78);
   const ctx = buildRunContext(testConfig(), 'backtest');
@@ -121,6 +121,7 @@ function setup() {
   const risk = ctx.createRisk();
   const session = new EngineSession({
     ...ctx.engineOptions({ regime: new RegimeDetector(model), risk, idPrefix: 't' }),
+    intentIds,
     broker,
     observer: observer(log),
   });
@@ -137,6 +138,28 @@ function runUntilEntry(s: ReturnType<typeof setup>): number {
 }
 
 describe('EngineSession', () => {
+  it("intentIds 'bar': two sessions deciding the same bar make the same intent id and customTag (trading date, symbol, bar close, n-th)", () => {
+    const a = setup('bar');
+    const b = setup('bar');
+    const i = runUntilEntry(a);
+    expect(runUntilEntry(b)).toBe(i);
+    const sent = (s: ReturnType<typeof setup>) =>
+      s.log
+        .filter((l) => l.startsWith('broker.submit'))
+        .at(-1)!
+        .slice('broker.submit '.length);
+    const id = sent(a);
+    expect(sent(b)).toBe(id);
+    const bar = barAt(a.series, i);
+    const date = sessionInfo(bar.tsMs).tradingDate.replaceAll('-', '');
+    expect(id).toBe(`t${date}-MNQ-${Math.floor(a.session.lastDecision!.tsMs / 1000).toString(36)}-1`);
+    expect(id).toMatch(new RegExp(`^t${date}-MNQ-[0-9a-z]+-1$`));
+    // The default stays the per-run counter (backtest outputs unchanged).
+    const c = setup();
+    runUntilEntry(c);
+    expect(c.log.filter((l) => l.startsWith('broker.submit')).at(-1)).toBe('broker.submit t-1');
+  });
+
   it('runs a bar in the documented order: broker bar, decision, intent journaled before the order, liquidation level', () => {
     const s = setup();
     const i = runUntilEntry(s);

@@ -106,6 +106,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./kill.ts')).registerKillCommand,
   },
   {
+    name: 'status',
+    summary: 'Who leads the machines of the account (host, pid, token, lease age), the standbys, positions, P&L and regime (state.kind redis)',
+    load: async () => (await import('./status.ts')).registerStatusCommand,
+  },
+  {
     name: 'live',
     summary: 'Trade live on a ProjectX account (server-side brackets); requires --confirm-live',
     load: async () => (await import('./live.ts')).registerLiveCommand,

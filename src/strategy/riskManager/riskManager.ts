@@ -22,6 +22,13 @@ import type { EntryRequest, Reservation, RiskCode, RiskDenied, RiskEvent, RiskFi
 export interface RiskInitialState {
   readonly balanceUsd?: number;
   readonly highestEodBalanceUsd?: number;
+  /**
+   * P&L already realized today (net), included in `balanceUsd`: a session taking over mid-day (another
+   * machine traded earlier) resumes the daily loss limit where it stood. Default 0.
+   */
+  readonly realizedTodayUsd?: number;
+  /** Trades already closed today (with realizedTodayUsd). Default 0. */
+  readonly tradesToday?: number;
 }
 
 /** Everything the engine, journal and dashboard need to show the risk state. */
@@ -74,7 +81,9 @@ export class RiskManager {
     initial: RiskInitialState = {},
   ) {
     this.book = new AccountBook(new Map(instruments.map((i) => [i.symbol, i])));
-    this.dayStartBalance = initial.balanceUsd ?? settings.accountSizeUsd;
+    this.realizedToday = initial.realizedTodayUsd ?? 0;
+    this.tradesToday = initial.tradesToday ?? 0;
+    this.dayStartBalance = (initial.balanceUsd ?? settings.accountSizeUsd) - this.realizedToday;
     this.highestEod = Math.max(initial.highestEodBalanceUsd ?? this.dayStartBalance, this.dayStartBalance);
   }
 

@@ -94,6 +94,23 @@ describe('RiskManager: daily limits', () => {
     expect(isDenied(r.reserveEntry(entry({ tsMs: et(2024, 1, 4, 10, 0) })))).toBe(false);
   });
 
+  it('a session taking over mid-day resumes the daily loss limit and the trade count from what was closed today', () => {
+    // Another machine lost 900 over 7 trades today; the broker balance already includes it.
+    const r = new RiskManager(DEFAULTS, INSTRUMENTS, { balanceUsd: 49_100, highestEodBalanceUsd: 50_000, realizedTodayUsd: -900, tradesToday: 7 });
+    const s = r.snapshot();
+    expect(s.balanceUsd).toBe(49_100);
+    expect(s.dayPnlUsd).toBe(-900);
+    expect(s.realizedTodayUsd).toBe(-900);
+    expect(s.tradesToday).toBe(7);
+    r.onFill({ tsMs: T, symbol: 'MNQ', side: 'buy', qty: 1, price: 20000, commissionUsd: 0.37 });
+    // −100.5 more breaches the 1000 daily limit (a fresh manager would still have 899 of room).
+    const ev = r.markToMarket('MNQ', 19_950, T + MINUTE_MS);
+    expect(ev.map((e) => e.code)).toContain('DAILY_LOSS_LIMIT');
+    const fresh = new RiskManager(DEFAULTS, INSTRUMENTS, { balanceUsd: 49_100, highestEodBalanceUsd: 50_000 });
+    fresh.onFill({ tsMs: T, symbol: 'MNQ', side: 'buy', qty: 1, price: 20000, commissionUsd: 0.37 });
+    expect(fresh.markToMarket('MNQ', 19_950, T + MINUTE_MS).map((e) => e.code)).not.toContain('DAILY_LOSS_LIMIT');
+  });
+
   it('stops for the day at the profit target: REDUCING, exits allowed, entries denied', () => {
     const r = rm({ dailyProfitTargetUsd: 500 });
     r.onFill({ tsMs: T, symbol: 'MNQ', side: 'buy', qty: 2, price: 20000, commissionUsd: 0.74 });
