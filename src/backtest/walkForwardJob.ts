@@ -1,25 +1,28 @@
-// Stitches walk-forward windows into one out-of-sample record: summary.json (each window, mean and std
-// of every metric, stitched metrics, Combine odds), trades.csv, equity.csv and report.html.
+// Writes a walk-forward's outputs: summary.json (the continuous out-of-sample account, each window from a fresh
+// account, mean and std of every metric across windows, the account's full summary with Combine odds), trades.csv,
+// equity.csv and report.html of the continuous account.
 
 import type { BarSeries } from '../domain/bar.ts';
 import type { RegimeLabel } from '../domain/regime.ts';
 import { selectTradingDates } from '../data/tradingDates.ts';
 import { hashBars } from '../regime/index.ts';
 import { formatIsoInZone } from '../domain/time.ts';
-import { computeMetrics, type PerformanceMetrics } from '../report/metrics.ts';
-import { combineForRun, type CombineResult } from '../report/combine.ts';
-import { accountFigures, accountRulesOf, buildReportInput, sha256, type BacktestSummary } from '../report/summary.ts';
+import type { PerformanceMetrics } from '../report/metrics.ts';
+import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
 import { renderReportHtml, esc } from '../report/reportHtml.ts';
 import { equityCsv, outputDir, stableJson, tradesCsv } from '../report/outputs.ts';
 import { policyInSampleReason, type RunContext } from '../engine/runContext.ts';
 import type { WindowResult } from './walkForwardWindow.ts';
-import type { DayRecord, EquityPoint, TradeRecord } from '../engine/records.ts';
-import type { RunResult } from '../engine/records.ts';
+import type { StallRecord } from '../engine/records.ts';
+import { runContinuousAccount } from './walkForwardAccount.ts';
 
 const METRIC_KEYS = ['trades', 'netPnl', 'winRate', 'profitFactor', 'sharpe', 'sortino', 'maxDrawdown', 'expectancy'] as const;
 type MetricKey = (typeof METRIC_KEYS)[number];
 
 export interface WalkForwardSummary {
+  /** The one continuous out-of-sample account. */
+  account: WalkForwardAccount;
+  /** Each window backtested from a fresh account. */
   windows: ({
     index: number;
     trainFrom: string;
@@ -32,6 +35,7 @@ export interface WalkForwardSummary {
   } & Pick<PerformanceMetrics, MetricKey>)[];
   /** Mean and sample standard deviation of each metric across windows (null values skipped). */
   acrossWindows: Record<MetricKey, { mean: number | null; std: number | null; n: number }>;
+  /** The continuous account's full summary (its trades are trades.csv, its equity equity.csv). */
   stitched: BacktestSummary;
 }
 
@@ -44,27 +48,33 @@ function meanStd(values: (number | null)[]): { mean: number | null; std: number 
   return { mean: r(mean), std: std === null ? null : r(std), n: xs.length };
 }
 
-/** Chains the windows: trades and days concatenated, equity offset by the P&L of earlier windows. */
-export function stitchWindows(results: readonly WindowResult[]): { trades: TradeRecord[]; days: DayRecord[]; equity: EquityPoint[] } {
-  const trades: TradeRecord[] = [];
-  const days: DayRecord[] = [];
-  const equity: EquityPoint[] = [];
-  let carried = 0;
-  for (const r of results) {
-    trades.push(...r.trades);
-    for (const d of r.days) days.push({ ...d, endBalanceUsd: Math.round((d.endBalanceUsd + carried) * 100) / 100 });
-    for (const p of r.equity) equity.push({ tsMs: p.tsMs, equityUsd: p.equityUsd + carried });
-    carried += r.metrics.netPnl;
-  }
-  return { trades, days, equity };
+/** The continuous out-of-sample account of a walk-forward (summary.json `account`). */
+export interface WalkForwardAccount {
+  netPnl: number;
+  endingBalance: number;
+  maxDrawdown: number;
+  /** First halt of the account ("RULE at time"), null when none. */
+  breach: string | null;
+  stall: StallRecord | null;
+  minRoomToFloorUsd: number | null;
+  stalledDays: number;
+  daysUnderWarningRoom: number;
+  /** How the account was built. */
+  method: string;
 }
+
+export const CONTINUOUS_ACCOUNT_METHOD =
+  "every window's test days re-run in order on one account (balance, trailing MLL, breach and daily limits carried across windows), each with its window's model; per-window figures start each window from a fresh account";
 
 export interface WalkForwardJobResult {
   summary: WalkForwardSummary;
   files: string[];
 }
 
-/** Builds the stitched summary and writes the outputs. */
+/**
+ * Builds the summary (the continuous account, stitched metrics of that account, each window from a fresh account
+ * and mean/std across windows) and writes the outputs; trades.csv, equity.csv and the report are the continuous account's.
+ */
 export function writeWalkForward(
   ctx: RunContext,
   series: BarSeries,
@@ -75,38 +85,41 @@ export function writeWalkForward(
   const config = ctx.config;
   const inst = ctx.instrument;
   const start = ctx.startingBalanceUsd;
-  const st = stitchWindows(results);
-  const metrics = computeMetrics(st.trades, st.days, st.equity, start);
-  const regimeBars = new Map<string, number>();
-  for (const r of results) for (const [k, n] of r.regimeBars) regimeBars.set(k, (regimeBars.get(k) ?? 0) + n);
-  const totalRegime = [...regimeBars.values()].reduce((a, b) => a + b, 0) || 1;
-  const regimeDistribution: Partial<Record<RegimeLabel, number>> = {};
-  for (const [k, n] of [...regimeBars.entries()].sort()) regimeDistribution[k as RegimeLabel] = Math.round((n / totalRegime) * 1e4) / 1e4;
-  const combine: CombineResult | null = combineForRun({ days: st.days, trades: st.trades, account: null }, config, ctx.instruments, start);
+  const run = runContinuousAccount(ctx, series, results);
   const first = results[0]!.window;
   const last = results[results.length - 1]!.window;
   const testSeries = selectTradingDates(series, first.testFrom, last.testTo);
   const iso = (ms: number) => formatIsoInZone('America/New_York', ms);
-  const policyReason =
-    testSeries.length > 0 ? policyInSampleReason(ctx.policyTraining, testSeries.tsMs[0]!, testSeries.tsMs[testSeries.length - 1]!) : null;
   const stitched: BacktestSummary = {
+    ...buildSummary({
+      run,
+      config,
+      instrument: inst,
+      instruments: ctx.instruments,
+      startingBalanceUsd: start,
+      // Each window's model is trained before its test days; an RL policy may still overlap them.
+      inSampleReason: testSeries.length
+        ? policyInSampleReason(ctx.policyTraining, testSeries.tsMs[0]!, testSeries.tsMs[testSeries.length - 1]!)
+        : null,
+      hashes: { config: sha256(JSON.stringify(config)), data: hashBars(series), model: 'retrained per window' },
+      firstMs: testSeries.length ? testSeries.tsMs[0]! : null,
+      lastMs: testSeries.length ? testSeries.tsMs[testSeries.length - 1]! : null,
+    }),
     bars: results.reduce((a, r) => a + r.testBars, 0),
-    instrument: inst.symbol,
-    from: testSeries.length ? iso(testSeries.tsMs[0]!) : null,
-    to: testSeries.length ? iso(testSeries.tsMs[testSeries.length - 1]!) : null,
-    inSample: policyReason !== null,
-    inSampleReason: policyReason,
-    startingBalance: start,
-    endingBalance: Math.round((start + metrics.netPnl) * 100) / 100,
-    ...metrics,
-    regimeDistribution,
-    breach: null,
-    ...accountFigures(null, config),
-    accountRules: accountRulesOf(config, start, ctx.instruments),
-    combine,
-    hashes: { config: sha256(JSON.stringify(config)), data: hashBars(series), model: 'retrained per window' },
+  };
+  const account: WalkForwardAccount = {
+    netPnl: stitched.netPnl,
+    endingBalance: stitched.endingBalance,
+    maxDrawdown: stitched.maxDrawdown,
+    breach: stitched.breach ? `${stitched.breach.rule} at ${stitched.breach.time}` : null,
+    stall: stitched.stall,
+    minRoomToFloorUsd: stitched.minRoomToFloorUsd,
+    stalledDays: stitched.stalledDays,
+    daysUnderWarningRoom: stitched.daysUnderWarningRoom,
+    method: CONTINUOUS_ACCOUNT_METHOD,
   };
   const summary: WalkForwardSummary = {
+    account,
     windows: results.map((r) => ({
       index: r.window.index,
       trainFrom: r.window.trainFrom,
@@ -128,8 +141,8 @@ export function writeWalkForward(
     files.push(out.path(name));
   };
   write('summary.json', stableJson(summary));
-  write('trades.csv', tradesCsv(st.trades));
-  write('equity.csv', equityCsv(st.equity));
+  write('trades.csv', tradesCsv(run.trades));
+  write('equity.csv', equityCsv(run.equity));
   const labels = results[0]!.modelLabels as RegimeLabel[];
   const regimeIndex = new Int8Array(testSeries.length).fill(-1);
   let at = 0;
@@ -137,16 +150,6 @@ export function writeWalkForward(
     regimeIndex.set(r.regimeIndex.subarray(0, Math.max(0, Math.min(r.regimeIndex.length, testSeries.length - at))), at);
     at += r.regimeIndex.length;
   }
-  const run: RunResult = {
-    trades: st.trades,
-    days: st.days,
-    equity: st.equity,
-    breach: null,
-    regimeBars,
-    barsProcessed: stitched.bars,
-    riskEvents: [],
-    account: null,
-  };
   const windowRows = summary.windows
     .map(
       (w) =>
@@ -158,7 +161,7 @@ export function writeWalkForward(
   ).join('');
   const report = buildReportInput({
     title: `txbot walk-forward: ${inst.symbol}, ${results.length} out-of-sample windows`,
-    subtitle: `${dataLabel} | every window trains a fresh HMM on earlier days only and tests on the next unseen days; each window starts from a fresh account`,
+    subtitle: `${dataLabel} | every window trains a fresh HMM on earlier days only and tests on the next unseen days; the stitched result is ONE continuous account (risk state carried across windows); the per-window table starts each window from a fresh account`,
     summary: stitched,
     run,
     series: testSeries,
@@ -167,9 +170,13 @@ export function writeWalkForward(
     config,
     instrument: inst,
     extraSections: [
+      {
+        title: 'The continuous out-of-sample account',
+        html: `<table><tr><th>net P&amp;L</th><td>${account.netPnl.toFixed(2)}</td></tr><tr><th>max drawdown</th><td>${account.maxDrawdown.toFixed(2)}</td></tr><tr><th>breach</th><td>${esc(account.breach ?? 'none')}</td></tr><tr><th>stall</th><td>${esc(account.stall ? `${account.stall.date}: ${account.stall.reason}` : 'none')}</td></tr><tr><th>min room to the MLL floor</th><td>${account.minRoomToFloorUsd ?? 'n/a'}</td></tr></table><p class="note">${esc(account.method)}.</p>`,
+      },
       { title: 'Across windows (mean, standard deviation)', html: `<table><tr><th>metric</th><th>mean</th><th>std</th></tr>${agg}</table>` },
       {
-        title: 'Windows',
+        title: 'Windows (each from a fresh account)',
         html: `<table class="grid"><tr><th>#</th><th>train</th><th>test</th><th>trades</th><th>net P&amp;L</th><th>win rate</th><th>sharpe</th><th>max DD</th><th>breach</th></tr>${windowRows}</table>`,
       },
     ],

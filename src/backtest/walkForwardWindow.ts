@@ -1,13 +1,15 @@
-// Runs one walk-forward window (train a fresh HMM, backtest the unseen test days); used in worker threads.
+// Runs one walk-forward window (train a fresh HMM, backtest the unseen test days from a fresh account); used in
+// worker threads. testWindow re-runs a window's test days with a given model on a given (carried) account.
 
 import type { BarSeries } from '../domain/bar.ts';
 import type { Config } from '../config/schema.ts';
 import { selectTradingDates } from '../data/tradingDates.ts';
 import type { RunContext } from '../engine/runContext.ts';
-import { trainRegimeModel } from '../regime/index.ts';
+import { regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
+import type { RiskManager } from '../strategy/riskManager/index.ts';
 import { computeMetrics, type PerformanceMetrics } from '../report/metrics.ts';
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
-import type { BreachRecord, DayRecord, EquityPoint, TradeRecord } from '../engine/records.ts';
+import type { BreachRecord, DayRecord, EquityPoint, RunResult, TradeRecord } from '../engine/records.ts';
 import { runBacktest } from './runner.ts';
 import type { WalkForwardWindow } from './walkForwardPlan.ts';
 
@@ -33,6 +35,21 @@ export interface WindowResult {
   readonly modelWarnings: string[];
   /** Regime label index per test bar (-1 = none), labels in `modelLabels` order. */
   readonly regimeIndex: Int8Array;
+  /** The window's trained model (model JSON), to re-run its test days on the continuous account. */
+  readonly modelJson: string;
+}
+
+/** Backtests the window's test days with `model` on the account `risk` (fresh, or carried from earlier windows). */
+export function testWindow(ctx: RunContext, job: WindowJob, model: RegimeModel, risk: RiskManager, onRegime?: RegimeIndexRecorder): RunResult {
+  const w = job.window;
+  const test = selectTradingDates(job.series, w.testFrom, w.testTo);
+  const regime = ctx.regimeSource(model, job.series, { kind: 'fixed' });
+  return runBacktest({
+    ...ctx.engineOptions({ regime: regime.source, risk, idPrefix: `wf${w.index}` }),
+    series: test,
+    slippageTicks: job.config.backtest.slippage_ticks,
+    onDecision: onRegime ? (d) => onRegime.record(d, model.labels) : undefined,
+  });
 }
 
 /** Trains on the window's train dates only, then backtests its test dates from a fresh account. */
@@ -41,14 +58,8 @@ export function runWindow(ctx: RunContext, job: WindowJob): WindowResult {
   const train = selectTradingDates(job.series, w.trainFrom, w.trainTo);
   const test = selectTradingDates(job.series, w.testFrom, w.testTo);
   const trained = trainRegimeModel(train, job.config);
-  const regime = ctx.regimeSource(trained.model, job.series, { kind: 'fixed' });
   const regimeIndex = new RegimeIndexRecorder(test.length);
-  const run = runBacktest({
-    ...ctx.engineOptions({ regime: regime.source, risk: ctx.createRisk(), idPrefix: `wf${w.index}` }),
-    series: test,
-    slippageTicks: job.config.backtest.slippage_ticks,
-    onDecision: (d) => regimeIndex.record(d, trained.model.labels),
-  });
+  const run = testWindow(ctx, job, trained.model, ctx.createRisk(), regimeIndex);
   return {
     window: w,
     metrics: computeMetrics(run.trades, run.days, run.equity, ctx.startingBalanceUsd),
@@ -62,5 +73,6 @@ export function runWindow(ctx: RunContext, job: WindowJob): WindowResult {
     modelLabels: [...trained.model.labels],
     modelWarnings: trained.warnings,
     regimeIndex: regimeIndex.index,
+    modelJson: regimeModelToJson(trained.model),
   };
 }

@@ -1,4 +1,5 @@
-// Walk-forward: windows never train on their own test days; parallel workers give the same result.
+// Walk-forward: windows never train on their own test days; parallel workers give the same result; the stitched
+// out-of-sample result is one continuous account (issue 13, defect 3).
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -10,6 +11,8 @@ import { tradingDatesOf, generateSyntheticBars, barsToCsv } from '../../src/data
 import { spawnSync } from 'node:child_process';
 import { sessionInfo } from '../../src/domain/session.ts';
 import { testConfig } from '../support/backtestFixtures.ts';
+import { writeWalkForward } from '../../src/backtest/walkForwardJob.ts';
+import { buildRunContext } from '../../src/app/runContext.ts';
 import { useTempDir } from '../support/tmp.ts';
 
 const tmp = useTempDir();
@@ -111,6 +114,30 @@ describe('runWalkForward', () => {
     expect(summary.windows).toHaveLength(windows.length);
     expect(summary.acrossWindows.netPnl.n).toBe(windows.length);
     const sum = summary.windows.reduce((a: number, w: { netPnl: number }) => a + w.netPnl, 0);
+    // a 50K account whose limits never bind: the continuous account trades exactly as the windows did
     expect(summary.stitched.netPnl).toBeCloseTo(sum, 2);
+    expect(summary.account).toMatchObject({ netPnl: summary.stitched.netPnl, breach: null, stall: null });
+  });
+});
+
+describe('the continuous out-of-sample account', () => {
+  it('carries the account across windows: losses no single fresh-account window could breach on stop the account', async () => {
+    // windows of this series lose -63, -342 and -69 in a row (each window's own drawdown < $450)
+    const series = generateSyntheticBars({ seed: 3, days: 60, startDate: '2024-03-01' }).series;
+    const loaded = testConfig({ risk: { max_loss_limit: 450, daily_loss_limit: null } });
+    const windows = rollingWindows(tradingDatesOf(series), 20, 5, 5);
+    const results = await runWalkForward({ loaded, series, windows, jobs: 1 });
+    expect(results.every((r) => r.breach === null && r.metrics.maxDrawdown < 450)).toBe(true);
+    const { summary } = writeWalkForward(buildRunContext(loaded, 'walkforward'), series, results, join(tmp.dir, 'carried'), 'synthetic');
+    const a = summary.account;
+    expect(a.stall ?? a.breach).not.toBeNull();
+    expect(a.minRoomToFloorUsd!).toBeLessThan(Math.min(...results.map((r) => 450 - r.metrics.maxDrawdown)));
+    expect(a.stall!.date < windows[windows.length - 1]!.testTo).toBe(true);
+    expect(a.stalledDays).toBeGreaterThan(0);
+    // per-window figures are kept (fresh account per window), with their mean and std
+    expect(summary.windows).toHaveLength(windows.length);
+    expect(summary.acrossWindows.netPnl.n).toBe(windows.length);
+    expect(summary.stitched.stall).toEqual(a.stall);
+    expect(readFileSync(join(tmp.dir, 'carried', 'report.html'), 'utf8')).toContain('ACCOUNT STALLED');
   });
 });

@@ -43,7 +43,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'combine',
-    summary: 'Pass probability of a Topstep Combine, bootstrapped from the daily results of a backtest or walk-forward folder',
+    summary:
+      'Topstep Combine pass, breach and stall odds of a backtest or walk-forward folder (block bootstrap of its trading days under its own account rules)',
     load: async () => (await import('./combine.ts')).registerCombineCommand,
   },
   { name: 'journal', summary: 'Read the trading journal', load: async () => (await import('./journal.ts')).registerJournalCommand },

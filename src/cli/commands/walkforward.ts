@@ -81,9 +81,13 @@ Examples:
       progress.stop();
       const { summary } = writeWalkForward(buildRunContext(loaded, 'walkforward'), data.series, results, opts.out, opts.data);
       printSummary(summary.stitched);
+      const acc = summary.account;
+      out(
+        `one continuous out-of-sample account: net ${acc.netPnl.toFixed(2)}, max drawdown ${acc.maxDrawdown.toFixed(2)}, breach ${acc.breach ?? 'none'}, stall ${acc.stall ? acc.stall.date : 'none'}, min room to MLL floor ${acc.minRoomToFloorUsd ?? 'n/a'}`,
+      );
       const a = summary.acrossWindows;
       out(
-        `across ${windows.length} windows: net P&L mean ${a.netPnl.mean} (std ${a.netPnl.std}), sharpe mean ${a.sharpe.mean} (std ${a.sharpe.std})`,
+        `across ${windows.length} windows (each from a fresh account): net P&L mean ${a.netPnl.mean} (std ${a.netPnl.std}), sharpe mean ${a.sharpe.mean} (std ${a.sharpe.std})`,
       );
       out(`report: ${opts.out}/report.html`);
     });
