@@ -26,6 +26,9 @@ describe('rl jobs', () => {
     const b = await trainRlPolicy({ loaded, series, from: trainFrom, to: trainTo, steps: 512, seed: 4, envs: 2, model, ppo });
     const c = await trainRlPolicy({ loaded, series, from: trainFrom, to: trainTo, steps: 512, seed: 5, envs: 2, model, ppo });
     expect(b.text).toBe(a.text);
+    // The same envs on 2 worker threads give the same bytes.
+    const threaded = await trainRlPolicy({ loaded, series, from: trainFrom, to: trainTo, steps: 512, seed: 4, envs: 2, threads: 2, model, ppo });
+    expect(threaded.text).toBe(a.text);
     expect(c.text).not.toBe(a.text);
     expect(a.policy.metadata['trainFrom']).toBe(trainFrom);
     expect(a.policy.metadata['trainTo']).toBe(trainTo);

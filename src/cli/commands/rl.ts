@@ -80,6 +80,7 @@ export function registerRlCommand(program: Command): void {
     .option('--steps <n>', 'environment steps to train for', '100000')
     .option('--seed <n>', 'seed of everything random (same seed, same policy bytes)', '1')
     .option('--envs <n>', 'environments stepped together', '1')
+    .option('--threads <n>', 'worker threads the environments run on (0 = this thread; same policy either way)', '0')
     .option('--n-steps <n>', 'PPO rollout length per environment (SB3 n_steps)', '2048')
     .option('--hmm-days <n>', 'trading days before --from the regime model is trained on', '250')
     .option('--model <file>', 'regime model to use instead (must be trained before --from)')
@@ -92,8 +93,19 @@ Examples:
   txbot rl eval --policy models/es-policy.json --data es.csv.gz --from 2021-07-01 --to 2021-09-30
   txbot backtest --data es.csv.gz --model models/es.json --from 2021-07-01 --config rl.yaml   # rl.yaml: decision_policy: { kind: rl, policy: models/es-policy.json }`,
     )
-    .action((opts: CommonOpts & { steps: string; seed: string; envs: string; nSteps: string; hmmDays: string; model?: string; out: string }) =>
-      runTrain(opts),
+    .action(
+      (
+        opts: CommonOpts & {
+          steps: string;
+          seed: string;
+          envs: string;
+          threads: string;
+          nSteps: string;
+          hmmDays: string;
+          model?: string;
+          out: string;
+        },
+      ) => runTrain(opts),
     );
   rl.command('eval')
     .description('Backtest a policy beside the rule-based policy and always-flat on the same bars and costs')
@@ -119,6 +131,7 @@ Examples:
     .option('--steps <n>', 'environment steps per training run', '50000')
     .option('--checkpoints <n>', 'checkpoints per run evaluated on the validation block', '2')
     .option('--envs <n>', 'environments stepped together', '1')
+    .option('--threads <n>', 'worker threads the environments run on (0 = this thread)', '0')
     .option('--n-steps <n>', 'PPO rollout length per environment (SB3 n_steps)', '2048')
     .option(...outOption('dir', 'folder for summary.json, samples.csv, learning_curves.csv'))
     .action(
@@ -133,6 +146,7 @@ Examples:
           steps: string;
           checkpoints: string;
           envs: string;
+          threads: string;
           nSteps: string;
           out?: string;
         },
@@ -148,7 +162,7 @@ function progressLine(r: PpoUpdateReport, total: number): string {
 }
 
 async function runTrain(
-  opts: CommonOpts & { steps: string; seed: string; envs: string; nSteps: string; hmmDays: string; model?: string; out: string },
+  opts: CommonOpts & { steps: string; seed: string; envs: string; threads: string; nSteps: string; hmmDays: string; model?: string; out: string },
 ): Promise<void> {
   const outPath = checkOutputPath('--out', opts.out, POLICY_OUTPUT_FILE, [
     { option: '--data', path: opts.data },
@@ -158,6 +172,7 @@ async function runTrain(
   const steps = parseIntOption('--steps', opts.steps, 1);
   const seed = parseIntOption('--seed', opts.seed, 0);
   const envs = parseIntOption('--envs', opts.envs, 1);
+  const threads = parseIntOption('--threads', opts.threads, 0);
   const nSteps = parseIntOption('--n-steps', opts.nSteps, 64);
   const hmmDays = parseIntOption('--hmm-days', opts.hmmDays, 5);
   const range = parseDateRangeOptions(opts);
@@ -176,7 +191,9 @@ async function runTrain(
     note(`training the regime model on the ${hmmDays} trading days before ${from} ...`);
     model = regimeModelBefore(loaded, series, from, hmmDays);
   }
-  note(`training PPO for ${steps} steps on ${from}..${to} (seed ${seed}, ${envs} env(s), n_steps ${nSteps})`);
+  note(
+    `training PPO for ${steps} steps on ${from}..${to} (seed ${seed}, ${envs} env(s)${threads > 1 ? ` on ${threads} worker threads` : ''}, n_steps ${nSteps})`,
+  );
   const t0 = process.hrtime.bigint();
   const result = await trainRlPolicy({
     loaded,
@@ -251,6 +268,7 @@ async function runWalkForward(
     steps: string;
     checkpoints: string;
     envs: string;
+    threads: string;
     nSteps: string;
     out?: string;
   },
@@ -271,6 +289,7 @@ async function runWalkForward(
     steps: parseIntOption('--steps', opts.steps, 1),
     checkpoints: parseIntOption('--checkpoints', opts.checkpoints, 1),
     envs: parseIntOption('--envs', opts.envs, 1),
+    threads: parseIntOption('--threads', opts.threads, 0),
     nSteps: parseIntOption('--n-steps', opts.nSteps, 64),
   };
   const range = parseDateRangeOptions(opts);
