@@ -27,6 +27,7 @@ import {
 } from '../../app/rlJobs.ts';
 import { runRlWalkForward, type RlComparisonRow, type Stat } from '../../app/rlWalkForward.ts';
 import { stableJson } from '../../report/outputs.ts';
+import { renderRlReportHtml } from '../../report/rlReport.ts';
 import { note, out, table } from '../output.ts';
 import { parseDateRangeOptions } from '../optionValues.ts';
 import { checkOutputPath, writeFileAtomic, type OutputSpec } from '../outputPath.ts';
@@ -45,7 +46,7 @@ const POLICY_OUTPUT_FILE: OutputSpec = {
 };
 
 /** Files `txbot rl walkforward` writes into --out. */
-const RL_WF_FOLDER: OutputSpec = { kind: 'folder', names: new Set(['summary.json', 'samples.csv', 'learning_curves.csv']) };
+const RL_WF_FOLDER: OutputSpec = { kind: 'folder', names: new Set(['summary.json', 'samples.csv', 'learning_curves.csv', 'report.html']) };
 
 interface CommonOpts {
   data: string;
@@ -133,7 +134,7 @@ Examples:
     .option('--envs <n>', 'environments stepped together', '1')
     .option('--threads <n>', 'worker threads the environments run on (0 = this thread)', '0')
     .option('--n-steps <n>', 'PPO rollout length per environment (SB3 n_steps)', '2048')
-    .option(...outOption('dir', 'folder for summary.json, samples.csv, learning_curves.csv'))
+    .option(...outOption('dir', 'folder for summary.json, samples.csv, learning_curves.csv, report.html (learning curves)'))
     .action(
       (
         opts: CommonOpts & {
@@ -310,10 +311,10 @@ async function runWalkForward(
     `rl walkforward: ${r.folds.length} fold(s) x ${nSeeds} seed(s), ${o.steps} steps per run, test blocks ${r.folds[0]!.test[0]}..${r.folds[r.folds.length - 1]!.test[1]}`,
   );
   out('out-of-sample test blocks, mean ± std [95% bootstrap CI of the mean]; rl and random: one sample per fold and seed, rules and flat: per fold');
-  out(comparisonTable(r.table));
-  out(
-    `deflated Sharpe (validation, best of seeds x checkpoints per fold): ${r.deflatedSharpe.map((d) => `fold ${d.fold + 1}: DSR ${fmt(d.dsr, 3)} over ${d.trials} trials`).join('; ')}`,
-  );
+  const tableText = comparisonTable(r.table);
+  out(tableText);
+  const dsrLines = r.deflatedSharpe.map((d) => `fold ${d.fold + 1}: DSR ${fmt(d.dsr, 3)} over ${d.trials} trials`);
+  out(`deflated Sharpe (validation, best of seeds x checkpoints per fold): ${dsrLines.join('; ')}`);
   out(`finished in ${secs.toFixed(1)} s`);
   if (outDir) {
     mkdirSync(outDir, { recursive: true });
@@ -347,6 +348,20 @@ async function runWalkForward(
         r.learning.map((l) => [l.fold, l.seed, l.timesteps, l.meanEpisodeReturn, l.approxKl, l.entropy, l.valueLoss].join(',')).join('\n') +
         '\n',
     );
-    out(`written to ${opts.out}: summary.json, samples.csv, learning_curves.csv`);
+    writeFileSync(
+      join(outDir, 'report.html'),
+      renderRlReportHtml({
+        title: 'txbot rl walkforward',
+        subtitle: `${opts.data} | ${r.folds.length} fold(s) x ${nSeeds} seed(s), ${o.steps} steps per run`,
+        tableText,
+        dsrLines,
+        folds: r.folds.map((f) => ({
+          index: f.index,
+          label: `train ${f.train[0]}..${f.train[1]}, validate ${f.validation[0]}..${f.validation[1]}, test ${f.test[0]}..${f.test[1]}`,
+        })),
+        learning: r.learning,
+      }),
+    );
+    out(`written to ${opts.out}: summary.json, samples.csv, learning_curves.csv, report.html`);
   }
 }
