@@ -130,7 +130,11 @@ Examples:
     .option('--folds <n>', 'folds at most', '3')
     .option('--seeds <n>', 'seeds per fold (1..n)', '5')
     .option('--steps <n>', 'environment steps per training run', '50000')
-    .option('--checkpoints <n>', 'checkpoints per run evaluated on the validation block', '2')
+    .option(
+      '--checkpoints <n>',
+      'checkpoints per run evaluated on the validation block (taken at whole rollouts: fewer when --steps / --checkpoints < --n-steps x --envs)',
+      '2',
+    )
     .option('--envs <n>', 'environments stepped together', '1')
     .option('--threads <n>', 'worker threads the environments run on (0 = this thread)', '0')
     .option('--n-steps <n>', 'PPO rollout length per environment (SB3 n_steps)', '2048')
