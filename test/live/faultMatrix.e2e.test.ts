@@ -66,6 +66,8 @@ interface Scenario {
   readonly stopInPosition?: boolean;
   /** A journal event the session must have written (e.g. the alert of a flatten that needed a market order). */
   readonly journalEvent?: RegExp;
+  /** Before the stop: closeContract and every Order/place fail for good (the flatten cannot succeed). */
+  readonly stopFails?: boolean;
   /** A fault switched on this long after the live start (venue ms). */
   readonly later?: { readonly afterMs: number; readonly run: (sim: GatewaySimulator) => void };
 }
@@ -198,6 +200,8 @@ async function runScenario(sc: Scenario) {
     // Reconnect attempts a few real milliseconds apart (SignalR waits in real time, the venue's clock is virtual).
     hubRetryPolicy: new ExponentialBackoffPolicy({ firstDelayMs: 0, baseDelayMs: 2, maxDelayMs: 10, jitter: 0 }),
   });
+  let stopError: unknown;
+  let hubConnectionsAfterStop: number;
   // Every bar the engine gets: none may be made up (volume 0) by an outage.
   const processed: Bar[] = [];
   const onBar = session.runner.onBar.bind(session.runner);
@@ -208,7 +212,18 @@ async function runScenario(sc: Scenario) {
   try {
     const stopNow = () => clock.nowMs() >= endMs || (sc.stopInPosition === true && clock.nowMs() >= firstPositionMs + 60_000);
     while (!stopNow()) await new Promise<void>((r) => setImmediate(r));
-    await session.stop('flatten', 'end of scenario');
+    if (sc.stopFails) {
+      sim.faults.closeContractErrors({ count: 1000 });
+      sim.faults.reject('Order/place', 2, 'Order refused (test)', 1000);
+    }
+    stopError = await session.stop('flatten', 'end of scenario').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    // The sockets' close reaches the simulator a few event-loop turns later.
+    const open = () => sim.hubs.openConnections('user') + sim.hubs.openConnections('market');
+    for (let i = 0; i < 20_000 && open() > 0; i++) await new Promise<void>((r) => setImmediate(r));
+    hubConnectionsAfterStop = open();
   } finally {
     driver.stop();
     await sim.stop();
@@ -229,7 +244,22 @@ async function runScenario(sc: Scenario) {
   );
   const intents = await Promise.all(entries.map((o) => journal.intentByCustomTag(o.customTag!)));
   const maxIntentQty = Math.max(0, ...entries.map((o) => o.size));
-  return { processed, sim, session, journaled, roundTrips, venuePnl, entries, intents, maxAbsPosition, maxIntentQty, unprotectedSamples, journal };
+  return {
+    stopError,
+    hubConnectionsAfterStop,
+    processed,
+    sim,
+    session,
+    journaled,
+    roundTrips,
+    venuePnl,
+    entries,
+    intents,
+    maxAbsPosition,
+    maxIntentQty,
+    unprotectedSamples,
+    journal,
+  };
 }
 
 describe('live fault matrix (issue 20)', () => {
@@ -254,6 +284,8 @@ describe('live fault matrix (issue 20)', () => {
               errors: r.session.runner.errors,
             }),
           );
+        expect(r.stopError).toBeNull();
+        expect(r.hubConnectionsAfterStop).toBe(0);
         if (sc.fired) expect(sc.fired(r.sim)).toBe(true);
         if (sc.journalEvent)
           expect((await r.journal.recentEvents(1000)).map((e) => e.message)).toContainEqual(expect.stringMatching(sc.journalEvent));
@@ -282,4 +314,15 @@ describe('live fault matrix (issue 20)', () => {
       240_000,
     );
   }
+
+  it('a flatten that cannot succeed at stop: stop() still ends (hubs closed, timers stopped), reports the failure and alerts', async () => {
+    const r = await runScenario({ name: 'stop fails', stopInPosition: true, stopFails: true });
+    expect(String(r.stopError)).toMatch(/refused|closeContract/);
+    expect(r.hubConnectionsAfterStop).toBe(0);
+    expect((await r.journal.recentEvents(1000)).map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/FLATTEN_FAILED: Flatten failed: position may be open/),
+    );
+    // What txbot could not close is still protected by its server-side stop.
+    expect(r.unprotectedSamples).toBe(0);
+  }, 240_000);
 });
