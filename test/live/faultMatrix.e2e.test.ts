@@ -69,7 +69,7 @@ interface Scenario {
   /** Before the stop: closeContract and every Order/place fail for good (the flatten cannot succeed). */
   readonly stopFails?: boolean;
   /** A fault switched on this long after the live start (venue ms). */
-  readonly later?: { readonly afterMs: number; readonly run: (sim: GatewaySimulator) => void };
+  readonly later?: { readonly afterMs: number; readonly run: (sim: GatewaySimulator) => void; readonly whenPositionOpen?: boolean };
 }
 
 const fired = (kind: FiredFault) => (sim: GatewaySimulator) => (sim.faults.fired.get(kind) ?? 0) > 0;
@@ -130,6 +130,11 @@ const SCENARIOS: Scenario[] = [
     journalEvent: /market data outage: bars from history filled the gap/,
   },
   {
+    name: 'hub events silently withheld for good, no disconnect (found by the periodic reconciliation)',
+    later: { afterMs: 0, whenPositionOpen: true, run: (s) => void (s.faults.delayedEvents = { remaining: 1000, delayMs: 30 * 86_400_000 }) },
+    fired: (s) => s.faults.delayedEvents.remaining < 1000,
+  },
+  {
     name: 'duplicated and delayed hub events',
     arm: (s) => {
       s.faults.duplicateEvents = 40;
@@ -155,7 +160,8 @@ async function runScenario(sc: Scenario) {
   let firstPositionMs = Number.NaN;
   let laterDone = false;
   const sample = () => {
-    if (sc.later && !laterDone && clock.nowMs() >= startMs + sc.later.afterMs) {
+    const positionOpen = [...sim.engine.positions.values()].some((p) => p.netSize !== 0);
+    if (sc.later && !laterDone && clock.nowMs() >= startMs + sc.later.afterMs && (!sc.later.whenPositionOpen || positionOpen)) {
       laterDone = true;
       sc.later.run(sim);
     }
