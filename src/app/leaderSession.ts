@@ -46,6 +46,8 @@ export class SharedSessionRunner {
   private writing = false;
   private writeAgain = false;
   private offRetrain: (() => void) | null = null;
+  /** Why the running session is halted ("<trading date> <reason>"), kept in the shared halt flag. */
+  private haltReason: string | null = null;
   private readonly log: Logger;
   /** Name of the shared model: the key prefix (one per account) and the instrument. */
   private readonly modelName: string;
@@ -132,7 +134,11 @@ export class SharedSessionRunner {
     this.offRetrain = session.regime.onRetrainSwap?.((m) => void this.enqueue(() => this.publishModel(token, m, 'a retrain swap'))) ?? null;
     const today = sessionInfo(session.clock.nowMs()).tradingDate;
     const halt = snapshot.halt;
-    if (halt?.halted && halt.reason.startsWith(`${today} `) && !session.runner.halted) await session.runner.restoreKill(halt.reason.slice(11));
+    this.haltReason = null;
+    if (halt?.halted && halt.reason.startsWith(`${today} `) && !session.runner.halted) {
+      this.haltReason = halt.reason;
+      await session.runner.restoreKill(halt.reason.slice(11));
+    }
     if (snapshot.pendingKill) await this.onKill(snapshot.pendingKill);
     if (this.gate() !== null) {
       // Not safe to act (lost, or a renewal failing): give the lease up rather than hold it without a session.
@@ -176,8 +182,9 @@ export class SharedSessionRunner {
     const by = `${req.requestedBy.machineId}:${req.requestedBy.pid}`;
     await s.runner.kill(`remote ${req.reason} from ${by}`);
     const today = sessionInfo(s.clock.nowMs()).tradingDate;
+    this.haltReason = `${today} ${req.reason} (from ${by})`;
     await this.fenced(token, [
-      { kind: 'halt', value: { halted: true, reason: `${today} ${req.reason} (from ${by})` } },
+      { kind: 'halt', value: { halted: true, reason: this.haltReason } },
       { kind: 'killAcknowledged', id: req.id },
     ]);
     this.o.print(`kill switch (${req.reason}, from ${by}): flattened, cancelled, halted`);
@@ -216,7 +223,7 @@ export class SharedSessionRunner {
         symbol: this.o.symbol,
         value: { qty: pos ? (pos.side === 'long' ? pos.qty : -pos.qty) : 0, avgPrice: pos?.entryPrice ?? 0 },
       },
-      { kind: 'halt', value: { halted: status.halted, reason: status.halted ? `${today} kill switch` : '' } },
+      { kind: 'halt', value: { halted: status.halted, reason: status.halted ? (this.haltReason ?? `${today} kill switch`) : '' } },
     ];
     const label = status.regime as RegimeLabel | null;
     if (label && ALL_REGIME_LABELS.includes(label))
