@@ -100,6 +100,9 @@ export class SharedSessionRunner {
     return this.chain;
   }
 
+  /** Why this process may not change the account now (not leading, or the lease may have expired), or null. */
+  readonly orderGateReason = (): string | null => this.gate();
+
   private gate = (): string | null => {
     const e = this.o.shared.elector;
     if (this.sessionToken === null || e.token !== this.sessionToken) return 'this process is not the leader';
