@@ -66,7 +66,13 @@ function fakeSession() {
       return Promise.resolve();
     },
   };
-  return { session: session as unknown as LiveSession, calls, retrainSwap: (m: RegimeModel) => retrainListener!(m) };
+  return {
+    session: session as unknown as LiveSession,
+    calls,
+    retrainSwap: (m: RegimeModel) => retrainListener!(m),
+    /** A new session starts not halted. */
+    fresh: () => (halted = false),
+  };
 }
 
 describe('SharedSessionRunner', () => {
@@ -88,6 +94,7 @@ describe('SharedSessionRunner', () => {
     const lines: string[] = [];
     const fake = fakeSession();
     const hooks: LeaderHooks[] = [];
+    let retrainedModel: RegimeModel | null = null;
     const runner = new SharedSessionRunner({
       shared,
       journal: new MemoryJournal(),
@@ -97,10 +104,12 @@ describe('SharedSessionRunner', () => {
       logger: silentLogger(),
       print: (l) => lines.push(l),
       startSession: (m, h) => {
-        expect(m).toBe(model);
+        // The first session trades the --model file; later ones the current shared model (the retrained one).
+        expect(regimeModelToJson(m)).toBe(regimeModelToJson(hooks.length === 0 ? model : retrainedModel!));
         // Leading when the session starts: the gate is open.
         expect(h.orderGate()).toBeNull();
         hooks.push(h);
+        fake.fresh();
         return Promise.resolve(fake.session);
       },
     });
@@ -117,6 +126,7 @@ describe('SharedSessionRunner', () => {
 
       // A retrain swap on the leader reaches the store with its token and the same sha256.
       const retrained = trainRegimeModel(sliceBarSeries(series, 20 * 78, 90 * 78), testConfig().config).model;
+      retrainedModel = retrained;
       fake.retrainSwap(retrained);
       const sha = createHash('sha256').update(regimeModelToJson(retrained)).digest('hex');
       await waitFor(async () => (await store.fetchCurrent(name))?.sha256 === sha, 'the retrained model in the store', 10_000);
@@ -139,10 +149,55 @@ describe('SharedSessionRunner', () => {
       expect(lines.some((l) => /^standby: fenced write refused/.test(l))).toBe(true);
       // The deposed session's gate stays closed even if this process wins a new lease (a new session, new token).
       expect(hooks[0]!.orderGate()).not.toBeNull();
+
+      // This process competes again and wins a newer lease: its new session starts halted (killed today).
+      await waitFor(() => hooks.length === 2 && lines.filter((l) => /order-capable/.test(l)).length === 2, 'a second leadership', 10_000).catch(
+        (e: unknown) => {
+          throw new Error(`${String(e)}: ${lines.join(' | ')}`);
+        },
+      );
+      expect(fake.calls.filter((c) => c.startsWith('restoreKill '))).toEqual([expect.stringMatching(/^restoreKill from the test \(from /)]);
+      expect(hooks[1]!.orderGate()).toBeNull();
     } finally {
       await runner.stop('test end');
       await shared.close();
       await store.close();
     }
   }, 60_000);
+
+  it('after a failed start-up it gives the lease up and competes again only one TTL later (no tight retry loop)', async () => {
+    const keyPrefix = space.prefix();
+    await markKeySpaceBooted(redis, sharedKeyPrefixes(keyPrefix).lease);
+    const config = validateConfig(
+      { state: { kind: 'redis', url: REDIS_TEST_URL, key_prefix: keyPrefix }, leader: { ttl_ms: 2000, renew_ms: 500, poll_ms: 400, margin_ms: 400 } },
+      'test',
+    );
+    const shared = await openSharedState(config, silentLogger());
+    const starts: number[] = [];
+    const fake = fakeSession();
+    const lines: string[] = [];
+    const runner = new SharedSessionRunner({
+      shared,
+      journal: new MemoryJournal(),
+      symbol: 'MNQ',
+      fileModel: syntheticSetup().model,
+      onStop: 'flatten',
+      logger: silentLogger(),
+      print: (l) => lines.push(l),
+      startSession: () => {
+        starts.push(performance.now());
+        return starts.length === 1 ? Promise.reject(new Error('gateway down')) : Promise.resolve(fake.session);
+      },
+    });
+    try {
+      await runner.start();
+      await waitFor(() => starts.length >= 2, 'a second start-up', 10_000);
+      expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(2000 - 50);
+      expect(lines.some((l) => /^leader: start-up failed \(gateway down\); standing by, competing again in 2000 ms$/.test(l))).toBe(true);
+      await waitFor(() => runner.current === fake.session, 'the second session', 5_000);
+    } finally {
+      await runner.stop('test end');
+      await shared.close();
+    }
+  }, 30_000);
 });
