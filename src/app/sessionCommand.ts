@@ -16,6 +16,7 @@ import { KILL_SIGNAL, pidFilePath, removePidFile, writePidFile } from '../live/p
 import { openSharedState } from './sharedState.ts';
 import { SharedSessionRunner } from './leaderSession.ts';
 import { brokerClosedToday } from './brokerDay.ts';
+import { gateClientMutations } from './leaderGate.ts';
 
 /** Options shared by the paper and live commands. */
 export interface SessionCliOptions {
@@ -185,6 +186,8 @@ async function runSharedSession(
       return s;
     },
   });
+  // Also at the REST call itself: resends, reconciliation orders and flattens ask the lease too.
+  gateClientMutations(base.client, runner.orderGateReason);
   writePidFile(cli.pidPath, process.pid);
   const onKill = () =>
     void shared.risk.requestKill(KILL_SIGNAL).then(
