@@ -11,6 +11,7 @@ import { buildRunContext } from '../src/app/runContext.ts';
 import { rollingWindows } from '../src/backtest/walkForwardPlan.ts';
 import { runWalkForward } from '../src/app/walkForward.ts';
 import { sessionInfo } from '../src/domain/session.ts';
+import { figure } from './support/figure.ts';
 
 const FILE = 'es_5min_firstrate_adj_2008-01-02_2023-03-24_ET.csv.gz';
 const file = sharedDataFile(FILE);
@@ -64,6 +65,8 @@ console.log(`pipeline CPU: ${cpus[1]!.toFixed(3)} s (median of 3) = ${Math.round
 console.log(
   `pipeline: ${s.length} bars in ${med.toFixed(3)} s (median of 3) = ${Math.round(s.length / med).toLocaleString('en-US')} bars/s on one core; ${trades} trades`,
 );
+figure('pipeline bars per CPU second (ES 2008-2023)', s.length / cpus[1]!, 'bars/s');
+figure('pipeline bars per wall second (ES 2008-2023)', s.length / med, 'bars/s');
 console.log(`peak RSS so far: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 
 if (!args.includes('--skip-walkforward')) {
@@ -83,5 +86,7 @@ if (!args.includes('--skip-walkforward')) {
       }
     },
   });
-  console.log(`walk-forward 60/10/10: ${windows.length} windows in ${((performance.now() - t0) / 1000).toFixed(1)} s with ${jobs} worker thread(s)`);
+  const wfS = (performance.now() - t0) / 1000;
+  console.log(`walk-forward 60/10/10: ${windows.length} windows in ${wfS.toFixed(1)} s with ${jobs} worker thread(s)`);
+  figure(`walk-forward 60/10/10, ${windows.length} windows, ${jobs} threads`, wfS, 's');
 }

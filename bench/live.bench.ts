@@ -18,6 +18,7 @@ import { JournalRecorder } from '../src/live/journalRecorder.ts';
 import { LiveRunner } from '../src/live/liveRunner.ts';
 import { SimBroker } from '../src/broker/sim/simBroker.ts';
 import type { SubmitOutcome } from '../src/domain/orders.ts';
+import { figure } from './support/figure.ts';
 
 const config = validateConfig({ filters: { vix: { enabled: false }, news: { high_impact_times_et: [], calendar_tiers: [] } } }, 'bench');
 const loaded: LoadedConfig = { config, sourcePath: null, baseDir: process.cwd() };
@@ -63,6 +64,7 @@ async function measure(label: string, journal: Journal): Promise<void> {
     if (!Number.isNaN(broker.lastSubmitMs)) orderUs.push((broker.lastSubmitMs - t0) * 1000);
   }
   await journal.close();
+  figure(`${label}: bar close → order sent p99`, pct(orderUs, 99), 'µs');
   console.log(
     `${label}: ${test.length} bars, ${orderUs.length} orders | bar close → order request sent p50 ${pct(orderUs, 50).toFixed(0)} µs, p99 ${pct(orderUs, 99).toFixed(0)} µs, max ${Math.max(...orderUs).toFixed(0)} µs | whole bar step p50 ${pct(stepUs, 50).toFixed(0)} µs, p99 ${pct(stepUs, 99).toFixed(0)} µs`,
   );

@@ -9,6 +9,7 @@ import type { Sweep, TrialBackend } from '../src/optimize/backends/trialBackend.
 import { REDIS_URL, deletePrefix, uniquePrefix } from '../test/optimize/support/redisPrefix.ts';
 import { TOY_MODULE, TOY_SHA } from '../test/optimize/support/toySpec.ts';
 import { killGroup, spawnWorker } from '../test/optimize/support/workerProcess.ts';
+import { figure } from './support/figure.ts';
 
 const TRIALS = Number(process.env.TXBOT_BENCH_TRIALS ?? 120);
 const CPU_MS = Number(process.env.TXBOT_BENCH_CPU_MS ?? 50);
@@ -58,5 +59,6 @@ const ideal = 2000 / CPU_MS;
 console.log(`\n${TRIALS} trials of ${CPU_MS} ms CPU each; ideal on 2 cores: ${ideal.toFixed(1)} trials/s\n`);
 console.log('| backend | seconds | trials/s | of ideal |');
 console.log('|---|---:|---:|---:|');
+for (const r of rows) figure(`${r.label} (toy trials of ${CPU_MS} ms)`, r.perSecond, 'trials/s');
 for (const r of rows)
   console.log(`| ${r.label} | ${r.seconds.toFixed(2)} | ${r.perSecond.toFixed(1)} | ${((100 * r.perSecond) / ideal).toFixed(0)}% |`);

@@ -1,5 +1,6 @@
 // `npx tsx bench/rl.bench.ts`: times one PPO update at the SB3 default sizes (2048 steps, 10 epochs, batch 64, 64-64 tanh
-// actor and critic) on a synthetic env (10 features, 5 actions, masks), policy forward throughput, and VecEnv step cost.
+// actor and critic) on a synthetic env (10 features, 5 actions, masks), policy forward throughput, VecEnv step cost, and the
+// trading env (TradingEnv: the full engine session, SimBroker, costs, risk manager) steps/s and end-to-end PPO training time.
 
 import { isMainThread } from 'node:worker_threads';
 import { createRng, type Rng } from '../src/domain/random.ts';
@@ -8,6 +9,12 @@ import type { Env, ResetResult, StepResult, VecEnv } from '../src/rl/envTypes.ts
 import { InProcessVecEnv } from '../src/rl/inProcessVecEnv.ts';
 import { Ppo } from '../src/rl/ppo.ts';
 import { WorkerVecEnv } from '../src/rl/workerVecEnv.ts';
+import { TradingEnv } from '../src/rl/env.ts';
+import { buildRunContext } from '../src/app/runContext.ts';
+import { validateConfig } from '../src/config/index.ts';
+import { generateSyntheticBars } from '../src/data/index.ts';
+import { sliceBarSeries } from '../src/domain/bar.ts';
+import { trainRegimeModel } from '../src/regime/index.ts';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const OBS = 10;
@@ -121,12 +128,57 @@ async function vecEnvSteps(): Promise<string[]> {
   ];
 }
 
+/** TradingEnv over 160 synthetic RTH days (regime model on the first 60): env steps/s with a random masked policy, and PPO end to end. */
+async function tradingEnv(): Promise<string[]> {
+  const config = validateConfig({ hmm: { n_iter: 30, restarts: 1 }, filters: { vix: { enabled: false } } }, 'bench');
+  const loaded = { config, sourcePath: null, baseDir: process.cwd() };
+  const series = generateSyntheticBars({ seed: 21, days: 160, startDate: '2024-01-02' }).series;
+  const model = trainRegimeModel(sliceBarSeries(series, 0, 60 * 78), config).model;
+  const ctx = buildRunContext(loaded, 'backtest');
+  const env = new TradingEnv(ctx, { series, fromMs: series.tsMs[60 * 78]!, toMs: series.tsMs[series.length - 1]! + 1, model });
+  const rng = createRng(5);
+  const STEPS = 20_000;
+  const steps = await time(() => {
+    env.reset(1);
+    for (let i = 0; i < STEPS; i++) {
+      const m = env.actionMask()!;
+      let a = 0;
+      if (rng.next() < 0.1) {
+        const allowed = [0, 1, 2, 3, 4].filter((k) => m[k] === 1);
+        a = allowed[rng.int(allowed.length)]!;
+      } else if (m[1] && m[3] === 0) a = 1;
+      else if (m[3] && m[1] === 0) a = 3;
+      const r = env.step(a);
+      if (r[2] || r[3]) env.reset();
+    }
+  });
+  const rate = STEPS / (steps.cpuMs / 1000);
+  const TRAIN = 20_480;
+  const train = await time(async () => {
+    const ppo = new Ppo(
+      new InProcessVecEnv([new TradingEnv(ctx, { series, fromMs: series.tsMs[60 * 78]!, toMs: series.tsMs[series.length - 1]! + 1, model })]),
+      { normalizeObservations: true },
+      1,
+    );
+    await ppo.learn(TRAIN);
+  });
+  const trainRate = TRAIN / (train.cpuMs / 1000);
+  return [
+    row(`TradingEnv ${STEPS} steps (full engine), random masked policy`, steps, `${Math.round(rate).toLocaleString('en-US')} env steps/s (cpu)`),
+    row(
+      `PPO ${TRAIN} steps on 1 TradingEnv (SB3 defaults)`,
+      train,
+      `${Math.round(trainRate).toLocaleString('en-US')} steps/s; 1M ≈ ${(1e6 / trainRate / 60).toFixed(0)} min`,
+    ),
+  ];
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`node ${process.version}, ${REPEATS} repeats each; obs ${OBS}, ${ACTIONS} actions, actor and critic 64-64 tanh\n`);
   process.stdout.write(
     `| ${'case'.padEnd(58)} | wall min  | median    | cpu       | ${'rate'.padEnd(27)} |\n|${'-'.repeat(60)}|-----------|-----------|-----------|${'-'.repeat(29)}|\n`,
   );
-  for (const part of [ppoUpdate, forward, vecEnvSteps]) for (const line of await part()) process.stdout.write(`${line}\n`);
+  for (const part of [ppoUpdate, forward, vecEnvSteps, tradingEnv]) for (const line of await part()) process.stdout.write(`${line}\n`);
 }
 
 // Workers share process.argv, so the main-thread check keeps them from re-running the bench when they import createEnv.

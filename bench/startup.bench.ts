@@ -4,6 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { figure } from './support/figure.ts';
 
 const args = process.argv.slice(2);
 const runsArg = args.indexOf('--runs');
@@ -33,4 +34,5 @@ console.log('|---|---|---|');
 for (const [label, cmd] of rows) {
   const t = time(cmd);
   console.log(`| \`${label}\` | ${Math.round(t.medianMs)} ms | ${Math.round(t.worstMs)} ms |`);
+  figure(`${label} median wall`, t.medianMs, 'ms');
 }

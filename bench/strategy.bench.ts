@@ -21,6 +21,7 @@ import {
 import { SessionVwap } from '../src/domain/vwap.ts';
 import { readCalendarCsv, resolveCalendarFile } from '../src/integrations/calendar.ts';
 import { readVixCsv, resolveVixFile } from '../src/integrations/vix.ts';
+import { figure } from './support/figure.ts';
 
 const INST = { symbol: 'NQ', tickSize: 0.25, tickValueUsd: 5, commissionPerSideUsd: 1.4, isMicro: false };
 
@@ -89,6 +90,7 @@ function run(s: BarSeries, repeats: number): { bars: number; ms: number; signals
 const { s, source } = await series();
 run(s, 1); // warm-up
 const r = run(s, 10);
+figure('strategy chain per bar', (r.ms * 1000) / r.bars, 'µs');
 console.log(
   `strategy chain: ${r.bars} bars (${source} ×10) in ${r.ms.toFixed(0)} ms = ${((r.ms * 1000) / r.bars).toFixed(2)} µs/bar, ${(r.bars / (r.ms / 1000) / 1e6).toFixed(2)} M bars/s; ${r.signals} reservations`,
 );

@@ -34,6 +34,8 @@ import { buildRunContext } from './runContext.ts';
 import { createBroker } from './seams/broker.ts';
 import { sessionRegimeSource } from './seams/regimeSource.ts';
 import type { BracketOrderRequest } from '../domain/orders.ts';
+import { gatedBroker, type GateRefusal, type OrderGate } from './leaderGate.ts';
+import type { SessionRegimeSource } from './seams/regimeSource.ts';
 
 export interface LiveSessionOptions {
   readonly mode: 'paper' | 'live';
@@ -57,6 +59,22 @@ export interface LiveSessionOptions {
   readonly onStatus?: (s: LiveStatus) => void;
   /** Forces the monitoring dashboard on at this port (0 = a free port); null/absent = as configured. */
   readonly dashboardPort?: number | null;
+  /**
+   * Asked right before every order, cancel and flatten (shared state: the leader lease); while it
+   * returns a reason nothing reaches the broker. Absent = always open (one machine).
+   */
+  readonly orderGate?: OrderGate;
+  /** Told of every call the gate refused. */
+  readonly onGateRefused?: (r: GateRefusal) => void;
+  /**
+   * P&L and trades already closed today on the account before this session (another machine traded
+   * earlier): the daily limits resume from there. Absent/null = none.
+   */
+  readonly closedToday?: (tradingDate: string) => Promise<{ readonly pnlUsd: number; readonly trades: number; readonly source: string } | null>;
+  /** Called after every decision and execution, once the runner took it (shared state writes). */
+  readonly onStateChanged?: () => void;
+  /** Score with a swappable detector (a shared model store may replace the model between bars). */
+  readonly swappableModel?: boolean;
 }
 
 /** A running session. */
@@ -68,6 +86,8 @@ export interface LiveSession {
   readonly clock: ExchangeClock;
   /** Monitoring (alerts, metrics, dashboard) fed from this session; stopped by `stop`. */
   readonly monitor: SessionMonitor;
+  /** The session's regime source (model swaps from a shared store, retrain swaps to publish). */
+  readonly regime: SessionRegimeSource;
   /** Stops the timer and hubs, applies `onStop`, flushes the journal, ends monitoring (sessionEnd, process stop). */
   stop(onStop: 'flatten' | 'leave_brackets', why?: string): Promise<void>;
 }
@@ -101,7 +121,15 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
 
   // Subscribe first: the first trade (or quote) tells the exchange time, which a replayed feed needs
   // before asking for history; trades arriving meanwhile wait in a buffer.
-  const realtime = await connectRealtime({ client, rtcUrl: o.rtcUrl, accountId: account.id, contractIds: [contract.contractId], logger });
+  // Lookup windows of the account sync run on the exchange (venue) clock, never the local wall clock.
+  const realtime = await connectRealtime({
+    client,
+    rtcUrl: o.rtcUrl,
+    accountId: account.id,
+    contractIds: [contract.contractId],
+    venueClock: clock,
+    logger,
+  });
   const buffered: { tsMs: number; price: number; volume: number }[] = [];
   let feed: LiveBarFeed | null = null;
   let marketSeen: () => void = () => undefined;
@@ -140,7 +168,11 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     logger,
   );
   const startMs = history.length ? history.at(-1)!.tsMs + config.data.bar_minutes * MINUTE_MS : clock.nowMs();
-  const restored = await restoreRisk(ctx, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null);
+  const restored = await resumeDay(
+    await restoreRisk(ctx, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null),
+    ctx,
+    await o.closedToday?.(sessionInfo(startMs).tradingDate),
+  );
   logger.info({ balanceUsd: restored.balanceUsd, highestEodBalanceUsd: restored.highestEodBalanceUsd, source: restored.source }, 'risk restored');
   const monitor = await startSessionMonitor({ config, journal: o.journal, logger, nowMs: () => clock.nowMs(), dashboardPort: o.dashboardPort });
   const { bus } = monitor;
@@ -155,7 +187,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     const dailyLossLimitUsd = config.risk.daily_loss_limit;
     let publishRisk: () => void = () => undefined;
     const sentOrders = new Map<string, BracketOrderRequest>();
-    const regime = await sessionRegimeSource({ loaded, model: o.model, journal: o.journal, bus, logger });
+    const regime = await sessionRegimeSource({ loaded, model: o.model, journal: o.journal, bus, logger, swappable: o.swappableModel });
     const recorder = new JournalRecorder(
       publishingJournal(o.journal, bus, () => publishRisk()),
       instrument.symbol,
@@ -188,11 +220,20 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
             contractId: contract.contractId,
             tickSize: contract.tickSize,
             logger,
+            onAlert: (a) => {
+              bus.publish({ type: 'alert', alert: { ...a, severity: 'critical', dedupeKey: `${a.code}:${a.title}` } });
+              recorder.event(a.tsMs, 'error', 'venue', `${a.code}: ${a.title}: ${a.text}`).catch(() => undefined);
+            },
           })
         : null;
-    const broker: BrokerPort = venue ?? createBroker(config, instrument, { kind: 'sim' });
+    // Resyncs are compared with txbot's view only once start-up reconciliation has adopted what is open.
+    venue?.setVenueChecks(false);
+    const inner: BrokerPort = venue ?? createBroker(config, instrument, { kind: 'sim' });
+    const broker: BrokerPort = o.orderGate ? gatedBroker(inner, o.orderGate, o.onGateRefused) : inner;
     const runner = new LiveRunner({
-      engine: ctx.engineOptions({ regime: regime.source, risk: restored.risk, idPrefix: `${o.mode[0]}${o.baseClock.nowMs().toString(36)}` }),
+      // Intent ids from (trading date, instrument, bar close, n-th of the bar): two machines deciding one bar
+      // send one customTag, which the broker accepts once.
+      engine: { ...ctx.engineOptions({ regime: regime.source, risk: restored.risk, idPrefix: o.mode[0]! }), intentIds: 'bar' },
       broker,
       journal: recorder,
       clock,
@@ -202,6 +243,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
         regime.afterBar(bar);
         publishRisk();
         o.onStatus?.(runner.status());
+        o.onStateChanged?.();
       },
       onOrder: (order, barCloseMs, sentMs) => {
         sentOrders.set(order.intentId, order);
@@ -211,6 +253,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
         const ended = orderEndEvent(ev, sentOrders.get(ev.intentId));
         if (ended) bus.publish(ended);
         if (ev.kind !== 'entry_filled') sentOrders.delete(ev.intentId);
+        o.onStateChanged?.();
       },
       onRiskEvent: (e) => {
         if (e.kind === 'STATE_CHANGED') bus.publish({ type: 'riskState', tsMs: e.tsMs, from: e.from, to: e.to, code: e.code, detail: e.detail });
@@ -223,6 +266,8 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       await runner.restoreKill(killed);
       logger.warn({ reason: killed }, 'kill switch was used today: staying halted');
     }
+    const closed = o.orderGate?.();
+    if (closed) throw leadershipLostAtStart(closed);
     if (venue) {
       await reconcileLive({
         client,
@@ -240,13 +285,22 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
           config.stops.NEUTRAL ??
           Math.min(...Object.values(config.stops).filter((x): x is number => typeof x === 'number')),
       });
+      venue.setVenueChecks(true);
+      realtime.sync.startPeriodic(config.live.reconcile_interval_seconds * 1000);
     } else {
       await reconcilePaper(o.journal, recorder, startMs, logger);
     }
 
     const aggregator = new BarAggregator({ barMs: config.data.bar_minutes * MINUTE_MS, emptyBars: o.emptyBars ?? 'flat' });
     if (history.length) aggregator.seed(history.at(-1)!);
-    feed = new LiveBarFeed({ aggregator, clock, graceMs: o.graceMs, logger, onBar: (bar) => void runner.onBar(bar).catch(() => undefined) });
+    feed = new LiveBarFeed({
+      aggregator,
+      clock,
+      graceMs: o.graceMs,
+      logger,
+      onBar: (bar) => void runner.onBar(bar).catch(() => undefined),
+      onTick: () => void runner.tick().catch(() => undefined),
+    });
     for (const t of buffered.splice(0)) feed.trade(t.tsMs, t.price, t.volume);
     const liveFeed = feed;
     regime.beginLive();
@@ -259,25 +313,40 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       contract,
       clock,
       monitor,
+      regime,
       async stop(onStop, why = 'stop') {
+        // Every step runs whatever the earlier ones did (a failed flatten must not leave hubs, timers or the
+        // dashboard running), each bounded in time: shutdown never hangs. The first failure is rethrown.
+        const failures: unknown[] = [];
+        const step = async (what: string, fn: () => Promise<unknown>, maxMs = 30_000): Promise<void> => {
+          try {
+            await bounded(fn(), maxMs, what, o.baseClock);
+          } catch (e) {
+            failures.push(e);
+            logger.error({ step: what, err: e instanceof Error ? e.message : String(e) }, 'stop step failed');
+          }
+        };
         offTrade();
         offQuote();
-        await liveFeed.stop();
-        await runner.stop(onStop);
+        await step('bar feed', () => liveFeed.stop());
+        await step(`on_stop ${onStop}`, () => runner.stop(onStop), 120_000);
         // A venue flatten reports its fill through the user hub: give it up to 10 s to arrive and be journaled.
-        for (let i = 0; i < 100 && onStop === 'flatten' && broker.name === 'projectx' && broker.position; i++) await o.baseClock.sleep(100);
-        await runner.idle();
+        await step('flatten fill', async () => {
+          for (let i = 0; i < 100 && onStop === 'flatten' && broker.name === 'projectx' && broker.position; i++) await o.baseClock.sleep(100);
+        });
+        await step('runner idle', () => runner.idle());
         for (const off of offHubs) off();
         regime.stop();
         offPlugins();
-        await ctx.stopInputs();
-        await realtime.stop();
-        await broker.close();
+        await step('inputs', () => ctx.stopInputs());
+        await step('hubs', () => realtime.stop());
+        await step('broker', async () => broker.close());
         const endMs = clock.nowMs();
         publishRisk();
         bus.publish({ type: 'sessionEnd', tsMs: endMs, tradingDate: sessionInfo(endMs).tradingDate });
         bus.publish({ type: 'process', tsMs: endMs, phase: 'stop', mode: o.mode, detail: why });
-        await monitor.handle.stop();
+        await step('monitor', () => monitor.handle.stop());
+        if (failures.length) throw failures[0];
       },
     };
   } catch (e) {
@@ -287,6 +356,26 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     await monitor.handle.stop().catch(() => undefined);
     throw e;
   }
+}
+
+/** The restored risk manager, resumed at today's closed P&L and trade count when another session traded earlier today. */
+function resumeDay(
+  restored: Awaited<ReturnType<typeof restoreRisk>>,
+  ctx: ReturnType<typeof buildRunContext>,
+  today: { readonly pnlUsd: number; readonly trades: number; readonly source: string } | null | undefined,
+): Awaited<ReturnType<typeof restoreRisk>> {
+  if (!today || (today.pnlUsd === 0 && today.trades === 0)) return restored;
+  const risk = ctx.createRisk({
+    balanceUsd: restored.balanceUsd,
+    highestEodBalanceUsd: restored.highestEodBalanceUsd,
+    realizedTodayUsd: today.pnlUsd,
+    tradesToday: today.trades,
+  });
+  return { ...restored, risk, source: `${restored.source}; today ${today.pnlUsd.toFixed(2)} USD over ${today.trades} trades from ${today.source}` };
+}
+
+function leadershipLostAtStart(reason: string): BrokerError {
+  return new BrokerError('NOT_LEADER', `leadership lost during start-up, before reconciliation: ${reason}`, false);
 }
 
 /**
@@ -314,5 +403,20 @@ async function reconcilePaper(journal: Journal, recorder: JournalRecorder, tsMs:
       'reconcile',
       `paper position ${p.symbol} ${p.qty} @ ${p.avgPrice} dropped: paper positions end with the process`,
     );
+  }
+}
+
+/** Resolves or rejects as `p` does, or rejects after `maxMs` of `clock` time (the work is left running). */
+async function bounded<T>(p: Promise<T>, maxMs: number, what: string, clock: Clock): Promise<T> {
+  let done = false;
+  const timeout = (async () => {
+    // Short sleeps, so no long timer outlives the work (it would hold a stopping process open).
+    for (let waited = 0; !done && waited < maxMs; waited += 100) await clock.sleep(100);
+    if (!done) throw new Error(`${what} did not finish within ${Math.round(maxMs / 1000)} s; going on with the shutdown`);
+  })();
+  try {
+    return await Promise.race([p, timeout as Promise<never>]);
+  } finally {
+    done = true;
   }
 }

@@ -81,7 +81,9 @@ export async function runOptimize(o: OptimizeRunOptions): Promise<{ summary: Opt
   const context = trialContextJson({ config, baseDir: o.loaded.baseDir, symbol: o.symbol, windows });
   const datasets: Record<string, JsonValue> = { [o.dataSha256]: o.data as unknown as JsonValue };
   const backend =
-    'queueUrl' in o.backend ? createBullmqBackend({ queueUrl: o.backend.queueUrl }) : createLocalBackend({ jobs: o.backend.jobs, datasets });
+    'queueUrl' in o.backend
+      ? createBullmqBackend({ queueUrl: o.backend.queueUrl, prefix: o.backend.prefix })
+      : createLocalBackend({ jobs: o.backend.jobs, datasets });
   let result: OptimizationSummary;
   try {
     result = await runOptimization(

@@ -16,7 +16,7 @@ import type { JsonValue, TrialContext, TrialInput, TrialModuleRef, TrialResult }
 import { RegimeDetector, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
 import { withMinDwell } from '../regime/dwell.ts';
 import { computeMetrics } from '../report/metrics.ts';
-import { simulateCombine } from '../report/combine.ts';
+import { combineForRun } from '../report/combine.ts';
 import { mllFloor } from '../strategy/riskManager/mll.ts';
 import { buildRunContext } from './runContext.ts';
 
@@ -100,19 +100,7 @@ export async function backtestTrial(trial: TrialInput, ctx: TrialContext): Promi
   });
   const start = run.startingBalanceUsd;
   const m = computeMetrics(r.trades, r.days, r.equity, start);
-  const combine = r.days.length
-    ? simulateCombine(
-        r.days,
-        {
-          startingBalanceUsd: start,
-          profitTargetUsd: config.risk.profit_target,
-          maxLossLimitUsd: config.risk.max_loss_limit,
-          maxDays: config.combine.max_days,
-        },
-        config.combine.simulations,
-        config.combine.seed + trial.seed,
-      ).passProbability
-    : null;
+  const combine = combineForRun(r, config, run.instruments, start, config.combine.seed + trial.seed)?.passProbability ?? null;
   return {
     metrics: {
       netPnl: m.netPnl,

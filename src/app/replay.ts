@@ -15,13 +15,13 @@ import type { BarSeries } from '../domain/bar.ts';
 import { barAt } from '../domain/bar.ts';
 import { MINUTE_MS } from '../domain/time.ts';
 import type { LoadedConfig } from '../config/loader.ts';
-import { hashBars, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
+import { hashBars, inSampleReason, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
 import { buildRunContext } from './runContext.ts';
 import { createBroker } from './seams/broker.ts';
 import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
 import { renderReportHtml } from '../report/reportHtml.ts';
-import { decisionJson, outputDir, SyncLineWriter, writeRunFiles } from '../report/outputs.ts';
+import { DecisionLog, outputDir, writeRunFiles } from '../report/outputs.ts';
 import { GatewaySimulator, defaultSimContracts } from '../broker/projectx/simulator/index.ts';
 import { HubState, ProjectXClient, connectRealtime } from '../broker/projectx/index.ts';
 import { SqliteJournal } from '../state/index.ts';
@@ -97,7 +97,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   // A replay journals one run: an earlier run's journal in the same folder is replaced.
   for (const suffix of ['', '-wal', '-shm']) rmSync(out.path(`journal.db${suffix}`), { force: true });
   const journal = await SqliteJournal.open(out.path('journal.db'));
-  const decisions = new SyncLineWriter(out.path('decisions.jsonl'));
+  const decisions = new DecisionLog(out.path('decisions.jsonl'), config.backtest.decisions);
   const client = new ProjectXClient({
     apiUrl: address.apiUrl,
     clock: sim.clock,
@@ -145,7 +145,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       logger: o.logger,
       onDecision: (_bar, d) => {
         regimeIndex.record(d, regime.model().labels);
-        decisions.line(decisionJson(d));
+        decisions.add(d);
       },
     });
     const clock = new ExchangeClock(sim.clock);
@@ -159,17 +159,12 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
         feed.trade(t.tsMs, t.price, t.volume);
       }
     });
-    // Simulated time jumps; the 24 h token must be refreshed before it lapses and the hubs must be connected
-    // before trades are streamed (a hub restarting after a token refresh would miss them: hubs never replay).
+    // Simulated time jumps; the 24 h token must be refreshed before it lapses (a refresh leaves the hubs
+    // connected) and the hubs must be connected before trades are streamed (hubs never replay).
     const hubsUp = () => realtime.marketHub.connection.state === HubState.Connected && realtime.userHub.connection.state === HubState.Connected;
     const advanceSafely = async (targetMs: number): Promise<void> => {
       while (sim.clock.nowMs() < targetMs) {
-        const tokenBefore = client.session.currentToken();
-        let resubscribed = 0;
-        const offs = [realtime.marketHub, realtime.userHub].map((hub) => hub.connection.events.on('resubscribed', () => resubscribed++));
         await client.session.getToken();
-        if (client.session.currentToken() !== tokenBefore) await until(() => resubscribed >= 2);
-        for (const off of offs) off();
         await until(hubsUp);
         sim.advanceTo(Math.min(targetMs, sim.clock.nowMs() + MAX_STEP_MS));
       }
@@ -207,12 +202,12 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       config,
       instrument: ctx.instrument,
       startingBalanceUsd: ctx.startingBalanceUsd,
-      inSample: false,
+      inSampleReason: inSampleReason(o.model, series.length ? series.tsMs[0]! : null, series.length ? series.tsMs[series.length - 1]! : null),
       hashes: { config: sha256(JSON.stringify(config)), data: hashBars(series), model: sha256(regimeModelToJson(o.model)) },
       firstMs: series.length ? series.tsMs[0]! : null,
       lastMs: series.length ? series.tsMs[series.length - 1]! : null,
     });
-    const files = [out.path('decisions.jsonl'), out.path('journal.db')];
+    const files = [...(decisions.writing ? [out.path('decisions.jsonl')] : []), out.path('journal.db')];
     const report = buildReportInput({
       title: `txbot replay: ${ctx.instrument.symbol}`,
       subtitle: `${o.dataLabel} | ${summary.from} to ${summary.to} | live code path (simulator, sockets, bar aggregation, journal)`,

@@ -45,7 +45,8 @@ export function buildRunContext(loaded: LoadedConfig, mode: RunMode, options: Ru
     nowMs: options.nowMs ?? (() => systemClock.nowMs()),
   });
   const market = handle.inputs;
-  const policy = decisionPolicyFor(config);
+  const policySeam = decisionPolicyFor(config, loaded.baseDir);
+  const policy = policySeam.create();
   const startingBalanceUsd = config.backtest.initial_balance ?? config.risk.account_size;
   const failures = new Map<string, PluginFailureCount>();
   const listeners = new Set<(e: PluginError, tsMs: number) => void>();
@@ -63,6 +64,7 @@ export function buildRunContext(loaded: LoadedConfig, mode: RunMode, options: Ru
     instruments,
     market,
     policy,
+    policyTraining: policySeam.training,
     startingBalanceUsd,
     createRisk: (initial?: RiskInitialState) =>
       new RiskManager(
@@ -79,7 +81,7 @@ export function buildRunContext(loaded: LoadedConfig, mode: RunMode, options: Ru
         config: own,
         instrument: inst,
         regime,
-        policy,
+        policy: policySeam.create(),
         risk,
         vixTable: market.vixTable,
         calendar: market.calendar,

@@ -11,8 +11,11 @@ import { connectClient, gatewayEndpoints } from '../broker/projectx/connect.ts';
 import { openJournal } from '../state/index.ts';
 import { createLogger } from '../log/logger.ts';
 import type { LiveStatus } from '../live/liveRunner.ts';
-import { startLiveSession } from './liveSession.ts';
+import { startLiveSession, type LiveSession, type LiveSessionOptions } from './liveSession.ts';
 import { KILL_SIGNAL, pidFilePath, removePidFile, writePidFile } from '../live/pidFile.ts';
+import { openSharedState } from './sharedState.ts';
+import { SharedSessionRunner } from './leaderSession.ts';
+import { brokerClosedToday } from './brokerDay.ts';
 
 /** Options shared by the paper and live commands. */
 export interface SessionCliOptions {
@@ -89,7 +92,7 @@ export async function runSessionCommand(
   let lastStatusMs = Number.NEGATIVE_INFINITY;
   let finish: (why: string) => void = () => undefined;
   const finished = new Promise<string>((resolve) => (finish = resolve));
-  const session = await startLiveSession({
+  const sessionOptions: LiveSessionOptions = {
     mode,
     loaded,
     model,
@@ -108,7 +111,9 @@ export async function runSessionCommand(
       }
       if (stopAfterBars !== null && s.bars >= stopAfterBars) finish(`--stop-after-bars ${stopAfterBars} reached`);
     },
-  }).catch(async (e: unknown) => {
+  };
+  if (config.state.kind === 'redis') return runSharedSession(mode, sessionOptions, { pidPath, print, finished, finish });
+  const session = await startLiveSession(sessionOptions).catch(async (e: unknown) => {
     await journal.close();
     throw e;
   });
@@ -138,6 +143,71 @@ export async function runSessionCommand(
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
     removePidFile(pidPath, process.pid);
+    await journal.close();
+  }
+}
+
+/**
+ * state.kind redis: stands by until this process wins the leader lease, then runs the session (see
+ * app/leaderSession.ts); SIGUSR2 writes a kill request to Redis (the leader, wherever it runs, obeys).
+ */
+async function runSharedSession(
+  mode: 'paper' | 'live',
+  base: LiveSessionOptions,
+  cli: { pidPath: string; print: (line: string) => void; finished: Promise<string>; finish: (why: string) => void },
+): Promise<void> {
+  const { loaded, journal, logger } = base;
+  const config = loaded.config;
+  const { print } = cli;
+  const shared = await openSharedState(config, logger).catch(async (e: unknown) => {
+    await journal.close();
+    throw e;
+  });
+  const symbol = config.backtest.instrument;
+  const runner = new SharedSessionRunner({
+    shared,
+    journal,
+    symbol,
+    fileModel: base.model,
+    onStop: config.live.on_stop,
+    logger,
+    print,
+    startSession: async (model, hooks): Promise<LiveSession> => {
+      const s = await startLiveSession({
+        ...base,
+        model,
+        ...hooks,
+        // live: the broker's trades are the truth about today's P&L; paper: the previous leader's shared figure.
+        closedToday: mode === 'live' ? (date) => brokerClosedToday(base.client, base.accountId, date) : hooks.closedToday,
+      });
+      print(`${mode} session on account ${base.accountId}, ${s.contract.contractId} (${s.contract.name}) as leader; journal ${config.journal.kind}`);
+      return s;
+    },
+  });
+  writePidFile(cli.pidPath, process.pid);
+  const onKill = () =>
+    void shared.risk.requestKill(KILL_SIGNAL).then(
+      (r) => print(`kill request ${r.id} written to the shared state`),
+      (e: unknown) => print(`kill request failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  const sigint = () => cli.finish('SIGINT');
+  const sigterm = () => cli.finish('SIGTERM');
+  process.on(KILL_SIGNAL, onKill);
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+  try {
+    await runner.start();
+    const why = await cli.finished;
+    logger.info({ why }, 'stopping');
+    const last = runner.current;
+    await runner.stop(why);
+    print(`stopped (${why})${last ? ` | ${formatStatus(last.runner.status())}` : ' as a standby'}`);
+  } finally {
+    process.off(KILL_SIGNAL, onKill);
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
+    removePidFile(cli.pidPath, process.pid);
+    await shared.close();
     await journal.close();
   }
 }

@@ -64,6 +64,7 @@ export function retrainBusEvent(e: RetrainEvent): MonitorEvent | null {
 /** Retraining of one session. */
 export interface SessionRetrain {
   readonly controller: RetrainController;
+  readonly detector: SwappableRegimeDetector;
   readonly history: SessionBarHistory;
   /** The engine's regime source: scores with the swappable detector and feeds the controller. */
   readonly regimeSource: { predictRegime(bar: Bar): RegimeInfo | null };
@@ -115,6 +116,7 @@ export async function startSessionRetrain(o: {
   let live = false;
   return {
     controller,
+    detector,
     history,
     regimeSource: {
       predictRegime: (bar) => {

@@ -2,12 +2,20 @@
 // run the engine session over the bars with the simulated broker, write summary/trades/equity/decisions/report.
 
 import type { BarSeries } from '../domain/bar.ts';
-import type { RunContext } from '../engine/runContext.ts';
-import { hashBars, regimeModelToJson, trainRegimeModel, type EmIteration, type RegimeModel, type TrainResult } from '../regime/index.ts';
+import { policyInSampleReason, type RunContext } from '../engine/runContext.ts';
+import {
+  hashBars,
+  inSampleReason,
+  regimeModelToJson,
+  trainRegimeModel,
+  type EmIteration,
+  type RegimeModel,
+  type TrainResult,
+} from '../regime/index.ts';
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
 import { renderReportHtml } from '../report/reportHtml.ts';
 import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
-import { decisionJson, outputDir, stableJson, SyncLineWriter, writeRunFiles } from '../report/outputs.ts';
+import { DecisionLog, outputDir, stableJson, writeRunFiles } from '../report/outputs.ts';
 import { labelQualityOfRun } from '../report/labelQualitySection.ts';
 import type { LabelQuality } from '../regime/labelQuality.ts';
 import { runBacktest } from './runner.ts';
@@ -49,14 +57,14 @@ export function runBacktestJob(ctx: RunContext, o: BacktestJobOptions): Backtest
   const regime = ctx.regimeSource(model, series);
   const regimeIndex = new RegimeIndexRecorder(series.length);
   const out = o.outDir ? outputDir(o.outDir) : null;
-  const decisions = out ? new SyncLineWriter(out.path('decisions.jsonl')) : null;
+  const decisions = new DecisionLog(out ? out.path('decisions.jsonl') : null, config.backtest.decisions);
   const run = runBacktest({
     ...ctx.engineOptions({ regime: regime.source, risk: ctx.createRisk(), idPrefix: 'bt' }),
     series,
     slippageTicks: config.backtest.slippage_ticks,
     onDecision: (d) => {
       regimeIndex.record(d, regime.model().labels);
-      decisions?.line(decisionJson(d));
+      decisions.add(d);
     },
     onProgress: o.onProgress ? (done) => o.onProgress!(done, series.length) : undefined,
   });
@@ -67,18 +75,20 @@ export function runBacktestJob(ctx: RunContext, o: BacktestJobOptions): Backtest
     config,
     instrument: ctx.instrument,
     startingBalanceUsd: ctx.startingBalanceUsd,
-    inSample: o.model === null,
+    inSampleReason:
+      inSampleReason(o.model, series.length ? series.tsMs[0]! : null, series.length ? series.tsMs[series.length - 1]! : null) ??
+      policyInSampleReason(ctx.policyTraining, series.length ? series.tsMs[0]! : null, series.length ? series.tsMs[series.length - 1]! : null),
     hashes: { config: sha256(JSON.stringify(config)), data: hashBars(series), model: sha256(modelJson) },
     firstMs: series.length ? series.tsMs[0]! : null,
     lastMs: series.length ? series.tsMs[series.length - 1]! : null,
   });
-  decisions?.close();
+  decisions.close();
   const files: string[] = [];
   if (out && o.outDir) {
-    files.push(out.path('decisions.jsonl'));
+    if (decisions.writing) files.push(out.path('decisions.jsonl'));
     const report = buildReportInput({
       title: o.title ?? `txbot backtest: ${ctx.instrument.symbol}`,
-      subtitle: `${o.dataLabel} | ${summary.from} to ${summary.to} | model ${o.model ? 'saved (out of sample if trained on earlier data)' : 'trained on these bars'}`,
+      subtitle: `${o.dataLabel} | ${summary.from} to ${summary.to} | model ${o.model ? (summary.inSample ? 'saved, IN-SAMPLE (its training overlaps these bars)' : 'saved, trained before these bars (out of sample)') : 'trained on these bars (in-sample)'}`,
       summary,
       run,
       series,

@@ -5,12 +5,12 @@
 // the symbol), report.html (the account, then a section per instrument).
 
 import type { BarSeries } from '../domain/bar.ts';
-import type { RunContext } from '../engine/runContext.ts';
-import { hashBars, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
+import { policyInSampleReason, type RunContext } from '../engine/runContext.ts';
+import { hashBars, inSampleReason, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
 import { renderReportHtml } from '../report/reportHtml.ts';
 import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
-import { decisionJson, outputDir, stableJson, SyncLineWriter, tradesCsv } from '../report/outputs.ts';
+import { DecisionLog, outputDir, stableJson, tradesCsv } from '../report/outputs.ts';
 import { dailyPnlCorrelation, portfolioEquityCsv, portfolioSectionHtml, symbolSummaries, type SymbolSummary } from '../report/portfolio.ts';
 import { runPortfolioBacktest } from './runner.ts';
 
@@ -52,7 +52,7 @@ export function runPortfolioJob(
   const firstSeries = inputs.get(first)!.series;
   const regimeIndex = new RegimeIndexRecorder(firstSeries.length);
   const out = o.outDir ? outputDir(o.outDir) : null;
-  const decisions = out ? new SyncLineWriter(out.path('decisions.jsonl')) : null;
+  const decisions = new DecisionLog(out ? out.path('decisions.jsonl') : null, config.backtest.decisions);
   const total = symbols.reduce((n, s) => n + inputs.get(s)!.series.length, 0);
   const run = runPortfolioBacktest({
     config,
@@ -67,28 +67,39 @@ export function runPortfolioJob(
     }),
     onDecision: (d, symbol) => {
       if (symbol === first) regimeIndex.record(d, models.get(first)!.labels);
-      decisions?.line(decisionJson(d, symbol));
+      decisions.add(d, symbol);
     },
     onProgress: o.onProgress ? (done) => o.onProgress!(done, total) : undefined,
   });
-  decisions?.close();
+  decisions.close();
   const account = run.account;
-  const inSample = symbols.some((s) => inputs.get(s)!.model === null);
-  const dataHash = sha256(symbols.map((s) => `${s}:${hashBars(inputs.get(s)!.series)}`).join('\n'));
-  const modelHash = sha256(symbols.map((s) => `${s}:${sha256(regimeModelToJson(models.get(s)!))}`).join('\n'));
   const allMs = symbols.flatMap((s) => {
     const x = inputs.get(s)!.series;
     return x.length ? [x.tsMs[0]!, x.tsMs[x.length - 1]!] : [];
   });
+  const firstMs = allMs.length ? Math.min(...allMs) : null;
+  const lastMs = allMs.length ? Math.max(...allMs) : null;
+  const modelReason =
+    symbols
+      .map((s) => {
+        const x = inputs.get(s)!.series;
+        const why = inSampleReason(inputs.get(s)!.model, x.length ? x.tsMs[0]! : null, x.length ? x.tsMs[x.length - 1]! : null);
+        return why === null ? null : `${s}: ${why}`;
+      })
+      .find((w) => w !== null) ?? null;
+  const inSample = modelReason ?? policyInSampleReason(ctx.policyTraining, firstMs, lastMs);
+  const dataHash = sha256(symbols.map((s) => `${s}:${hashBars(inputs.get(s)!.series)}`).join('\n'));
+  const modelHash = sha256(symbols.map((s) => `${s}:${sha256(regimeModelToJson(models.get(s)!))}`).join('\n'));
   const base = buildSummary({
     run: account,
     config,
     instrument: { ...ctx.instrument, symbol: symbols.join('+') },
     startingBalanceUsd: ctx.startingBalanceUsd,
-    inSample,
+    inSampleReason: inSample,
+    instruments: ctx.instruments,
     hashes: { config: sha256(JSON.stringify(config)), data: dataHash, model: modelHash },
-    firstMs: allMs.length ? Math.min(...allMs) : null,
-    lastMs: allMs.length ? Math.max(...allMs) : null,
+    firstMs,
+    lastMs,
   });
   const summary: PortfolioSummary = {
     ...base,
@@ -98,7 +109,7 @@ export function runPortfolioJob(
   };
   const files: string[] = [];
   if (out) {
-    files.push(out.path('decisions.jsonl'));
+    if (decisions.writing) files.push(out.path('decisions.jsonl'));
     const write = (name: string, text: string): void => {
       out.write(name, text);
       files.push(out.path(name));

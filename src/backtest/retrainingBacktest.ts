@@ -3,7 +3,7 @@
 
 import type { BarSeries } from '../domain/bar.ts';
 import type { RunContext } from '../engine/runContext.ts';
-import { hashBars, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
+import { hashBars, inSampleReason, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
 import { esc, renderReportHtml } from '../report/reportHtml.ts';
 import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
@@ -81,7 +81,7 @@ export function runRetrainingBacktest(ctx: RunContext, o: RetrainingBacktestOpti
     config,
     instrument: ctx.instrument,
     startingBalanceUsd: ctx.startingBalanceUsd,
-    inSample: false,
+    inSampleReason: inSampleReason(o.model, o.series.length ? o.series.tsMs[0]! : null, o.series.length ? o.series.tsMs[o.series.length - 1]! : null),
     hashes: { config: sha256(JSON.stringify(config)), data: hashBars(o.series), model: sha256(regimeModelToJson(o.model)) },
     firstMs: o.series.length ? o.series.tsMs[0]! : null,
     lastMs: o.series.length ? o.series.tsMs[o.series.length - 1]! : null,

@@ -7,11 +7,11 @@ import { selectTradingDates } from '../data/tradingDates.ts';
 import { hashBars } from '../regime/index.ts';
 import { formatIsoInZone } from '../domain/time.ts';
 import { computeMetrics, type PerformanceMetrics } from '../report/metrics.ts';
-import { simulateCombine, type CombineResult } from '../report/combine.ts';
-import { buildReportInput, sha256, type BacktestSummary } from '../report/summary.ts';
+import { combineForRun, type CombineResult } from '../report/combine.ts';
+import { accountFigures, accountRulesOf, buildReportInput, sha256, type BacktestSummary } from '../report/summary.ts';
 import { renderReportHtml, esc } from '../report/reportHtml.ts';
 import { equityCsv, outputDir, stableJson, tradesCsv } from '../report/outputs.ts';
-import type { RunContext } from '../engine/runContext.ts';
+import { policyInSampleReason, type RunContext } from '../engine/runContext.ts';
 import type { WindowResult } from './walkForwardWindow.ts';
 import type { DayRecord, EquityPoint, TradeRecord } from '../engine/records.ts';
 import type { RunResult } from '../engine/records.ts';
@@ -82,34 +82,27 @@ export function writeWalkForward(
   const totalRegime = [...regimeBars.values()].reduce((a, b) => a + b, 0) || 1;
   const regimeDistribution: Partial<Record<RegimeLabel, number>> = {};
   for (const [k, n] of [...regimeBars.entries()].sort()) regimeDistribution[k as RegimeLabel] = Math.round((n / totalRegime) * 1e4) / 1e4;
-  const combine: CombineResult | null = st.days.length
-    ? simulateCombine(
-        st.days,
-        {
-          startingBalanceUsd: start,
-          profitTargetUsd: config.risk.profit_target,
-          maxLossLimitUsd: config.risk.max_loss_limit,
-          maxDays: config.combine.max_days,
-        },
-        config.combine.simulations,
-        config.combine.seed,
-      )
-    : null;
+  const combine: CombineResult | null = combineForRun({ days: st.days, trades: st.trades, account: null }, config, ctx.instruments, start);
   const first = results[0]!.window;
   const last = results[results.length - 1]!.window;
   const testSeries = selectTradingDates(series, first.testFrom, last.testTo);
   const iso = (ms: number) => formatIsoInZone('America/New_York', ms);
+  const policyReason =
+    testSeries.length > 0 ? policyInSampleReason(ctx.policyTraining, testSeries.tsMs[0]!, testSeries.tsMs[testSeries.length - 1]!) : null;
   const stitched: BacktestSummary = {
     bars: results.reduce((a, r) => a + r.testBars, 0),
     instrument: inst.symbol,
     from: testSeries.length ? iso(testSeries.tsMs[0]!) : null,
     to: testSeries.length ? iso(testSeries.tsMs[testSeries.length - 1]!) : null,
-    inSample: false,
+    inSample: policyReason !== null,
+    inSampleReason: policyReason,
     startingBalance: start,
     endingBalance: Math.round((start + metrics.netPnl) * 100) / 100,
     ...metrics,
     regimeDistribution,
     breach: null,
+    ...accountFigures(null, config),
+    accountRules: accountRulesOf(config, start, ctx.instruments),
     combine,
     hashes: { config: sha256(JSON.stringify(config)), data: hashBars(series), model: 'retrained per window' },
   };
@@ -152,6 +145,7 @@ export function writeWalkForward(
     regimeBars,
     barsProcessed: stitched.bars,
     riskEvents: [],
+    account: null,
   };
   const windowRows = summary.windows
     .map(

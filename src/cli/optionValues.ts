@@ -2,6 +2,7 @@
 // fixed choices; each failure is a UsageError (exit 2) naming the option and what it got.
 
 import { ZONE_EXPECTED, isKnownZone } from '../config/zoneCheck.ts';
+import type { LoadedConfig } from '../config/index.ts';
 import type { DataPolicy } from '../data/index.ts';
 import { UsageError } from '../domain/errors.ts';
 import { quoteSnippet } from '../domain/textSnippet.ts';
@@ -52,4 +53,11 @@ export function parsePortOption(name: string, value: string): number {
 export function parseZoneOption(name: string, value: string): string {
   if (!isKnownZone(value)) throw new UsageError(`${name} must be a time zone: ${ZONE_EXPECTED} (got ${quoteSnippet(value)})`);
   return value;
+}
+
+/** `--decisions`: overrides config `backtest.decisions` when given. */
+export function applyDecisionsOption(loaded: LoadedConfig, value: string | undefined): LoadedConfig {
+  const mode = parseChoiceOption('--decisions', value, ['all', 'changes', 'none'] as const);
+  if (mode === undefined) return loaded;
+  return { ...loaded, config: { ...loaded.config, backtest: { ...loaded.config.backtest, decisions: mode } } };
 }

@@ -46,3 +46,8 @@ export const TO_OPTION: OptionSpec = ['--to <date>', 'last trading date YYYY-MM-
 export function outOption(kind: 'dir' | 'file', what: string): OptionSpec {
   return [`--out <${kind}>`, what];
 }
+
+export const DECISIONS_OPTION: OptionSpec = [
+  '--decisions <mode>',
+  'decisions.jsonl: all (every bar), changes (actions and changes of code or regime; config backtest.decisions), none',
+];

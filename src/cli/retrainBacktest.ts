@@ -12,7 +12,7 @@ import { tallyLine } from '../backtest/retrainEffects.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { note, out, table } from './output.ts';
 import { checkModelAgainstConfig, noteLoadResult } from './loadNotes.ts';
-import { parseDateRangeOptions, parsePolicyOption } from './optionValues.ts';
+import { applyDecisionsOption, parseDateRangeOptions, parsePolicyOption } from './optionValues.ts';
 import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from './outputPath.ts';
 import { printSummary } from './summaryPrinter.ts';
 
@@ -28,6 +28,7 @@ export interface RetrainBacktestOpts {
   policy?: string;
   retrain?: boolean;
   drift?: boolean;
+  decisions?: string;
 }
 
 /** Runs `txbot backtest --retrain`: needs --model (the starting model, trained before --from). */
@@ -37,7 +38,7 @@ export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Prom
   checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
-  const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data);
+  const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data), opts.decisions);
   const c = loaded.config;
   const model = loadModelFile(opts.model);
   checkModelAgainstConfig(opts.model, model, c);

@@ -1,6 +1,6 @@
 // Prints the key figures of a backtest summary to stdout.
 
-import type { BacktestSummary } from '../report/summary.ts';
+import { accountStateLine, type BacktestSummary } from '../report/summary.ts';
 import { out } from './output.ts';
 
 const money = (x: number | null) => (x === null ? 'n/a' : `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`);
@@ -13,8 +13,9 @@ export function printSummary(s: BacktestSummary): void {
   );
   out(`sharpe ${s.sharpe ?? 'n/a'}, sortino ${s.sortino ?? 'n/a'}, max drawdown ${money(s.maxDrawdown)}, expectancy ${money(s.expectancy)}`);
   out(`rule breach: ${s.breach ? `${s.breach.rule} at ${s.breach.time}` : 'none'}`);
+  out(accountStateLine(s));
   if (s.combine)
     out(
-      `Combine pass probability ${(s.combine.passProbability * 100).toFixed(1)}% (breach ${(s.combine.breachProbability * 100).toFixed(1)}%, ${s.combine.simulations} simulations, seed ${s.combine.seed})`,
+      `Combine pass probability ${(s.combine.passProbability * 100).toFixed(1)}% (breach ${(s.combine.breachProbability * 100).toFixed(1)}%, stall ${(s.combine.stallProbability * 100).toFixed(1)}%, unresolved ${(s.combine.unresolvedProbability * 100).toFixed(1)}%; ${s.combine.simulations} simulations, seed ${s.combine.seed}, ${s.combine.sampleDays} tradable days sampled)`,
     );
 }

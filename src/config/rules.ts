@@ -133,6 +133,22 @@ function walkForwardWindowsDoNotOverlap(c: Config): string[] {
   return [];
 }
 
+function rlSizesOrdered(c: Config): string[] {
+  if (c.rl.size_full < c.rl.size_small) return [`rl.size_full: must be >= rl.size_small ${c.rl.size_small} (got ${c.rl.size_full})`];
+  return [];
+}
+
+function leaderTimingCoherent(c: Config): string[] {
+  const l = c.leader;
+  const out: string[] = [];
+  if (l.margin_ms >= l.ttl_ms) out.push(`leader.margin_ms: must be below leader.ttl_ms ${l.ttl_ms} (got ${l.margin_ms})`);
+  else if (l.renew_ms >= l.ttl_ms - l.margin_ms)
+    out.push(
+      `leader.renew_ms: must be below leader.ttl_ms − leader.margin_ms = ${l.ttl_ms - l.margin_ms}, or the leader cannot keep its lease (got ${l.renew_ms})`,
+    );
+  return out;
+}
+
 /** All cross-field rules, by name. */
 export const CONFIG_RULES: Record<string, Rule> = {
   everyStateHasEntry,
@@ -148,6 +164,8 @@ export const CONFIG_RULES: Record<string, Rule> = {
   seamKindsBuilt: unbuiltSeamKinds,
   integrationsCoherent,
   walkForwardWindowsDoNotOverlap,
+  rlSizesOrdered,
+  leaderTimingCoherent,
 };
 
 /** Runs every rule and returns all problems. */

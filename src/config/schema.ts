@@ -16,9 +16,10 @@ import {
   vwapSchema,
 } from './sections/strategy.ts';
 import { riskSchema } from './sections/risk.ts';
-import { backtestSchema, combineSchema, dataSchema, walkForwardSchema } from './sections/runs.ts';
+import { backtestSchema, combineSchema, dataSchema, reportSchema, walkForwardSchema } from './sections/runs.ts';
 import { optimizeSchema } from './sections/optimize.ts';
-import { decisionPolicySchema, regimeSourceSchema, stateSchema } from './sections/seams.ts';
+import { decisionPolicySchema, leaderSchema, regimeSourceSchema, stateSchema } from './sections/seams.ts';
+import { rlSchema } from './sections/rl.ts';
 import { journalSchema, liveSchema, monitoringSchema, projectxSchema, retrainSchema } from './sections/operations.ts';
 
 export const configSchema = z.strictObject({
@@ -38,6 +39,7 @@ export const configSchema = z.strictObject({
   backtest: backtestSchema,
   walk_forward: walkForwardSchema,
   combine: combineSchema,
+  report: reportSchema,
   retrain: retrainSchema,
   monitoring: monitoringSchema,
   projectx: projectxSchema,
@@ -46,7 +48,9 @@ export const configSchema = z.strictObject({
   optimize: optimizeSchema,
   regime_source: regimeSourceSchema,
   decision_policy: decisionPolicySchema,
+  rl: rlSchema,
   state: stateSchema,
+  leader: leaderSchema,
 });
 
 /** The schema's output: risk keys may still say 'plan' (riskPlan.ts resolves them). */

@@ -14,15 +14,11 @@ interface SeamKinds {
 
 export const SEAM_KINDS: readonly SeamKinds[] = [
   { key: 'regime_source.kind', kindOf: (c) => c.regime_source.kind, notBuilt: {} },
-  {
-    key: 'decision_policy.kind',
-    kindOf: (c) => c.decision_policy.kind,
-    notBuilt: { rl: 'the RL decision policy (PPO) is not built yet; use rules' },
-  },
+  { key: 'decision_policy.kind', kindOf: (c) => c.decision_policy.kind, notBuilt: {} },
   {
     key: 'state.kind',
     kindOf: (c) => c.state.kind,
-    notBuilt: { redis: 'shared Redis risk state and the leader lease are not built yet; use memory' },
+    notBuilt: {},
   },
   { key: 'journal.kind', kindOf: (c) => c.journal.kind, notBuilt: {} },
   { key: 'filters.sentiment.source', kindOf: (c) => c.filters.sentiment.source, notBuilt: {} },

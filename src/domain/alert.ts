@@ -22,7 +22,9 @@ export type AlertCode =
   | 'CALENDAR_STALE'
   | 'CALENDAR_CONFLICT'
   | 'SENTIMENT_DEGRADED'
-  | 'VIX_STALE';
+  | 'VIX_STALE'
+  | 'VENUE_DISAGREEMENT'
+  | 'FLATTEN_FAILED';
 
 /** One alert. `dedupeKey` identifies "the same alert" for de-duplication (defaults to the code). */
 export interface Alert {

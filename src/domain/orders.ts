@@ -28,7 +28,8 @@ export interface BracketOrderRequest {
   readonly expiresAtMs?: number;
 }
 
-export type ExitReason = 'stop' | 'target' | 'flatten' | 'session_end' | 'risk_liquidation' | 'kill_switch' | 'end_of_data';
+/** Why a position closed; policy_exit = the decision policy asked for flat (RL). */
+export type ExitReason = 'stop' | 'target' | 'flatten' | 'policy_exit' | 'session_end' | 'risk_liquidation' | 'kill_switch' | 'end_of_data';
 
 /** Events reported by a broker, in time order. */
 export type ExecutionEvent =

@@ -47,6 +47,30 @@ export interface BreachRecord {
   readonly detail: string;
 }
 
+/** The account can no longer trade: breached (MLL), or too little room for one contract's stop. */
+export interface StallRecord {
+  /** Trading date (YYYY-MM-DD) at whose end (or, for a breach, during which) the account stopped being tradable. */
+  readonly date: string;
+  /** Room above the MLL floor then (USD; <= 0 for a breach). */
+  readonly roomUsd: number;
+  readonly reason: string;
+}
+
+/** How close the account came to its MLL floor over the run. */
+export interface AccountRecord {
+  /** null while the account could still trade at the end. */
+  readonly stall: StallRecord | null;
+  /** Lowest (worst intraday equity − MLL floor of the day) over the run; null without a trading day. */
+  readonly minRoomToFloorUsd: number | null;
+  /** Trading days after the stall (the account could not trade). */
+  readonly stalledDays: number;
+  /** Days whose lowest equity came within warningRoomUsd of the floor. */
+  readonly daysUnderWarningRoom: number;
+  readonly warningRoomUsd: number;
+  /** The cheapest one-contract stop-out the config allows (the stall threshold). */
+  readonly minStopRiskUsd: number;
+}
+
 /** One line of decisions.jsonl: the bar, its regime and what the engine did or why not. */
 export interface DecisionRecord {
   /** Decision instant: the bar's close (UTC ms). */
@@ -70,4 +94,6 @@ export interface RunResult {
   readonly regimeBars: Map<string, number>;
   readonly barsProcessed: number;
   readonly riskEvents: RiskEvent[];
+  /** Room above the MLL floor and the stall (null when the run was recorded without an account watch). */
+  readonly account: AccountRecord | null;
 }

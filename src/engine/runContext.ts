@@ -12,7 +12,7 @@ import type { RegimeModel } from '../regime/modelStore.ts';
 import type { RetrainEvent } from '../regime/retrain/controller.ts';
 import type { CalendarSource, FilterSettings, SentimentSource, VixTable } from '../strategy/filters/index.ts';
 import type { RiskInitialState, RiskManager } from '../strategy/riskManager/index.ts';
-import type { DecisionPolicy } from '../strategy/signalGenerator/index.ts';
+import type { DecisionPolicy } from '../strategy/policy/index.ts';
 import type { TradingEngineOptions } from './tradingEngine.ts';
 
 /** How a run is driven (decides the broker and which seams may be asynchronous). */
@@ -59,6 +59,29 @@ export interface PluginFailureCount {
   readonly firstTsMs: number;
 }
 
+/** What an RL decision policy was trained on (its file's metadata): a run overlapping it is in-sample. */
+export interface PolicyTraining {
+  readonly file: string;
+  /** First and last bar time of the training window (NaN when the file does not say: treated as overlapping). */
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly dataSha256: string | null;
+}
+
+/** Whether a run over [firstMs, lastMs] overlaps the policy's training window (unknown window: true). */
+export function overlapsPolicyTraining(t: PolicyTraining | null, firstMs: number | null, lastMs: number | null): boolean {
+  if (!t) return false;
+  if (!Number.isFinite(t.fromMs) || !Number.isFinite(t.toMs) || firstMs === null || lastMs === null) return true;
+  return firstMs <= t.toMs && lastMs >= t.fromMs;
+}
+
+/** Why a run is in-sample because of its RL decision policy (null when the policy's training is disjoint or there is none). */
+export function policyInSampleReason(t: PolicyTraining | null, firstMs: number | null, lastMs: number | null): string | null {
+  if (!overlapsPolicyTraining(t, firstMs, lastMs)) return null;
+  const day = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : '?');
+  return `the RL decision policy was trained on bars from ${day(t!.fromMs)} to ${day(t!.toMs)}, which overlap the tested bars`;
+}
+
 export interface RunContext {
   readonly mode: RunMode;
   readonly config: Config;
@@ -70,8 +93,10 @@ export interface RunContext {
   readonly instruments: readonly Instrument[];
   /** The first instrument's market inputs (the calendar and VIX are shared; sentiment is per instrument). */
   readonly market: MarketInputs;
-  /** The decision policy replacing the rules (null: the rule table decides). */
+  /** The configured decision policy (null: the rule table decides); engineOptions gives each session its own instance. */
   readonly policy: DecisionPolicy | null;
+  /** The RL policy's training window (null: rules). */
+  readonly policyTraining: PolicyTraining | null;
   readonly startingBalanceUsd: number;
   /** A fresh account-level risk manager (resumed from `initial` when given). */
   createRisk(initial?: RiskInitialState): RiskManager;

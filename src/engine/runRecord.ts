@@ -1,17 +1,40 @@
 // The run bookkeeping of the engine session: trades, trading days (net P&L, worst intraday equity), the
-// equity curve, the first rule breach and bars per regime, the same in every mode.
+// equity curve, the first rule breach, bars per regime and the account's room above the MLL floor (the
+// stall: breached, or too little room for one contract's stop), the same in every mode.
 
 import type { Bar } from '../domain/bar.ts';
 import { dateKeyOfDays } from '../domain/time.ts';
 import type { BrokerPosition } from '../domain/orders.ts';
-import type { BreachRecord, DayRecord, DecisionRecord, EquityPoint, RunResult, TradeRecord } from './records.ts';
+import type { AccountRecord, BreachRecord, DayRecord, DecisionRecord, EquityPoint, RunResult, StallRecord, TradeRecord } from './records.ts';
 import type { RiskEvent } from '../strategy/riskManager/types.ts';
+import { stopLossUsdPerContract } from '../strategy/riskManager/sizing.ts';
+import type { Config } from '../config/schema.ts';
+import type { Instrument } from '../domain/instrument.ts';
 
 interface DayAcc {
   day: number;
   startEquity: number;
   worst: number;
   trades: number;
+  /** MLL floor in force during the day (it only moves at a day end). */
+  floor: number;
+  /** Whether any step of the day was in the trading session. */
+  inSession: boolean;
+}
+
+/** What the run record reads from the account to follow its room above the MLL floor. */
+export interface AccountWatch {
+  /** MLL floor in force now. */
+  floorUsd(): number;
+  /** Equity now (balance + unrealized). */
+  equityUsd(): number;
+  /** MLL floor once a trading day ends at this balance. */
+  floorAfterDayEnd(balanceUsd: number): number;
+  readonly dailyLossLimitUsd: number | null;
+  /** Stop-out money of the cheapest one-contract entry the config allows (cheapest stop + round-trip commission). */
+  readonly minStopRiskUsd: number;
+  /** A day whose lowest equity came closer than this to the floor is a day under warning room. */
+  readonly warningRoomUsd: number;
 }
 
 /** Fed step by step by the engine session (engine/session.ts), the only writer. */
@@ -24,11 +47,22 @@ export class RunRecord {
   breach: BreachRecord | null = null;
   barsProcessed = 0;
   private acc: DayAcc | null = null;
+  private stall: StallRecord | null = null;
+  private minRoom = Number.POSITIVE_INFINITY;
+  private stalledDays = 0;
+  private warningDays = 0;
+
+  /** Without a watch (tests of the record alone) the account figures stay empty. */
+  constructor(private readonly watch: AccountWatch | null = null) {}
 
   risk(e: RiskEvent): void {
     this.riskEvents.push(e);
     if (!this.breach && e.kind === 'STATE_CHANGED' && (e.code === 'MLL_BREACH' || e.code === 'DAILY_LOSS_LIMIT'))
       this.breach = { rule: e.code, tsMs: e.tsMs, detail: e.detail };
+    if (e.kind === 'STATE_CHANGED' && e.code === 'MLL_BREACH' && !this.stall && this.watch && this.acc) {
+      const room = round2(this.watch.equityUsd() - this.watch.floorUsd());
+      this.stall = { date: dateKeyOfDays(this.acc.day), roomUsd: room, reason: `MLL_BREACH: the account is closed (${e.detail})` };
+    }
   }
 
   trade(t: TradeRecord): void {
@@ -40,7 +74,7 @@ export class RunRecord {
   beginBar(day: number, equityUsd: number): void {
     if (!this.acc || this.acc.day !== day) {
       this.closeDay(equityUsd);
-      this.acc = { day, startEquity: equityUsd, worst: equityUsd, trades: 0 };
+      this.acc = { day, startEquity: equityUsd, worst: equityUsd, trades: 0, floor: this.watch ? this.watch.floorUsd() : 0, inSession: false };
     }
   }
 
@@ -58,6 +92,7 @@ export class RunRecord {
   /** After a step's decisions: the equity point (when any bar of the step was in session). */
   endStep(barEndMs: number, inSession: boolean, equityUsd: number): void {
     if (!inSession) return;
+    if (this.acc) this.acc.inSession = true;
     this.equity.push({ tsMs: barEndMs, equityUsd });
     if (this.acc && equityUsd < this.acc.worst) this.acc.worst = equityUsd;
   }
@@ -65,6 +100,11 @@ export class RunRecord {
   closeDay(equityUsd: number): void {
     const a = this.acc;
     if (!a) return;
+    this.acc = null;
+    // a trading date without a regular-session bar (a holiday's overnight bars) is not a trading day
+    if (!a.inSession && a.trades === 0 && round2(equityUsd - a.startEquity) === 0) return;
+    const date = dateKeyOfDays(a.day);
+    if (this.watch) this.watchDay(a, date, equityUsd, this.watch);
     this.days.push({
       tradingDate: dateKeyOfDays(a.day),
       netPnlUsd: round2(equityUsd - a.startEquity),
@@ -72,7 +112,37 @@ export class RunRecord {
       trades: a.trades,
       endBalanceUsd: round2(equityUsd),
     });
-    this.acc = null;
+  }
+
+  /** Room above the floor during the day, days under warning room, and whether the account can still trade. */
+  private watchDay(a: DayAcc, date: string, endEquityUsd: number, w: AccountWatch): void {
+    if (this.stall && this.stall.date < date) this.stalledDays++;
+    const room = Math.min(a.worst, endEquityUsd) - a.floor;
+    if (room < this.minRoom) this.minRoom = room;
+    if (room < w.warningRoomUsd) this.warningDays++;
+    if (this.stall) return;
+    const after = endEquityUsd - w.floorAfterDayEnd(endEquityUsd);
+    const tradable = Math.min(after, w.dailyLossLimitUsd ?? Number.POSITIVE_INFINITY);
+    if (tradable <= w.minStopRiskUsd) {
+      const why =
+        after <= w.minStopRiskUsd
+          ? `room above the MLL floor $${after.toFixed(2)} is not more than one contract's stop-out $${w.minStopRiskUsd.toFixed(2)}`
+          : `the daily loss limit $${tradable.toFixed(2)} is not more than one contract's stop-out $${w.minStopRiskUsd.toFixed(2)}`;
+      this.stall = { date, roomUsd: round2(after), reason: `${why}: no entry can be sized, the account can no longer trade` };
+    }
+  }
+
+  /** The account figures so far (null without a watch). */
+  account(): AccountRecord | null {
+    if (!this.watch) return null;
+    return {
+      stall: this.stall,
+      minRoomToFloorUsd: Number.isFinite(this.minRoom) ? round2(this.minRoom) : null,
+      stalledDays: this.stalledDays,
+      daysUnderWarningRoom: this.warningDays,
+      warningRoomUsd: this.watch.warningRoomUsd,
+      minStopRiskUsd: round2(this.watch.minStopRiskUsd),
+    };
   }
 
   /** The record as a RunResult (for buildSummary and the report). */
@@ -85,8 +155,23 @@ export class RunRecord {
       regimeBars: this.regimeBars,
       barsProcessed: this.barsProcessed,
       riskEvents: this.riskEvents,
+      account: this.account(),
     };
   }
+}
+
+/**
+ * Stop-out money of the cheapest one-contract entry `config` allows on `inst`: the smallest positive stop
+ * of a regime with a size multiplier above 0, with the stop's slippage ticks and the round-trip commission
+ * (0 when no regime can trade), as the risk manager sizes it.
+ */
+export function cheapestStopRiskUsd(config: Pick<Config, 'stops' | 'regime_size_multipliers' | 'backtest'>, inst: Instrument): number {
+  let best = Number.POSITIVE_INFINITY;
+  const mult = config.regime_size_multipliers as Partial<Record<string, number>>;
+  for (const [label, ticks] of Object.entries(config.stops as Partial<Record<string, number>>))
+    if (ticks !== undefined && ticks > 0 && (mult[label] ?? 0) > 0)
+      best = Math.min(best, stopLossUsdPerContract(ticks, inst, config.backtest.slippage_ticks));
+  return Number.isFinite(best) ? best : 0;
 }
 
 /** Unrealized P&L of `pos` at the bar's most adverse price (low for a long, high for a short). */

@@ -3,7 +3,8 @@
 // lane order (the configured instrument order). Per step: at a new trading day, positions left from the
 // last session are flattened and the day is rolled (risk end of day, journal); then per instrument: a
 // position past its session end is flattened → the broker's executions on the bar → the decision at the
-// bar's close → its commands → the risk liquidation level; then the account's run record. A flatten the
+// bar's close (the decision policy is asked at every decided bar; an external policy's question is
+// yielded to the driver, see PolicyQuestion) → its commands → the risk liquidation level; then the account's run record. A flatten the
 // risk manager asks for (breach, flat time, kill switch) closes every instrument. Broker and journal steps
 // may be synchronous (backtest) or asynchronous (live): the protocol is written once as generators and
 // run by `driveSync` or `driveAsync` (drive.ts).
@@ -20,8 +21,9 @@ import type { FlattenEvent, RiskEvent } from '../strategy/riskManager/types.ts';
 import type { BrokerPort, MaybePromise } from './brokerPort.ts';
 import type { Step } from './drive.ts';
 import type { DecisionRecord, TradeRecord } from './records.ts';
-import { adverseUnrealizedUsd, LaneRecord, RunRecord } from './runRecord.ts';
-import { TradingEngine, type TradingEngineOptions } from './tradingEngine.ts';
+import { adverseUnrealizedUsd, cheapestStopRiskUsd, LaneRecord, RunRecord } from './runRecord.ts';
+import { exitReasonOf, PolicyQuestion, TradingEngine, type TradingEngineOptions } from './tradingEngine.ts';
+import type { PolicyDecision } from '../strategy/policy/index.ts';
 
 /**
  * What happens in a session, for the journal, monitoring and output files. Every hook is optional and
@@ -117,6 +119,8 @@ export class EngineSession {
   /** A FLATTEN the risk manager asked for in the current step, not yet applied to the other lanes. */
   private flattenOthers: FlattenEvent | null = null;
   private lastBarEndMs_ = Number.NaN;
+  /** Last flatten sent by a clock tick (-Infinity: none). */
+  private clockFlattenMs = -Infinity;
   private tradingDay = Number.NaN;
   private tradingDate: string | null = null;
   private readonly stepBars: (Bar | null)[];
@@ -131,7 +135,15 @@ export class EngineSession {
     this.obs = multi.observer ?? {};
     this.nowMsFn = multi.nowMs;
     this.barMs = multi.config.data.bar_minutes * 60_000;
-    this.record = new RunRecord();
+    const risk = multi.risk;
+    this.record = new RunRecord({
+      floorUsd: () => risk.mllFloorUsd,
+      equityUsd: () => risk.equityUsd,
+      floorAfterDayEnd: (b) => risk.floorAfterDayEnd(b),
+      dailyLossLimitUsd: risk.dailyLossLimitUsd,
+      minStopRiskUsd: Math.min(...multi.lanes.map((l) => cheapestStopRiskUsd(l.config, l.instrument))),
+      warningRoomUsd: multi.config.report.room_warning_usd,
+    });
     const onRiskEvent = (e: RiskEvent): void => void this.pendingRisk.push(e);
     this.lanes = multi.lanes.map((l) => new Lane(l, multi.risk, onRiskEvent));
     for (const l of this.lanes) {
@@ -237,7 +249,11 @@ export class EngineSession {
       if (events.length) yield* this.apply(lane, events);
       const pos = broker.position;
       if (pos) this.record.markAdverseEquity(risk.balanceUsd + adverseUnrealizedUsd(bar, pos, lane.pointValueUsd) + this.otherUnrealizedUsd(lane));
-      const out = lane.engine.onBarClose(bar, pos, broker.hasPendingEntry);
+      const begun = lane.engine.beginBar(bar, pos, broker.hasPendingEntry);
+      const out =
+        begun instanceof PolicyQuestion
+          ? lane.engine.answer(begun, lane.engine.policy.external ? ((yield begun) as PolicyDecision) : lane.engine.decide(begun))
+          : begun;
       lane.lastPrice = bar.close;
       lane.lastBarEndMs = barEndMs;
       if (out.commands.length) yield* this.execute(lane, out.commands, bar.close, barEndMs, out.decision);
@@ -301,6 +317,33 @@ export class EngineSession {
     for (const e of this.risk.halt('KILL_SWITCH', reason, nowMs)) if (e.kind === 'STATE_CHANGED') this.pendingRisk.push(e);
     yield* this.flushRisk();
     this.flattenOthers = null;
+  }
+
+  /**
+   * A clock tick without a bar (live timer): within the trading day of the last bar, the risk manager
+   * advances to `nowMs` (flat time) and, when it requires a flatten, every exposed instrument is
+   * closed now rather than at the next bar, which may never come during a market-data outage.
+   */
+  *onClock(nowMs: number): Step {
+    // Bars flowing: their own path flattens. Without bars, at most one attempt per bar length.
+    if (Number.isNaN(this.lastBarEndMs_) || nowMs - Math.max(this.lastBarEndMs_, this.clockFlattenMs) < this.barMs) return;
+    // The day rolls only on a bar (its end-of-day bookkeeping and journal row belong to the bar path).
+    if (this.tradingDate === null || sessionInfo(nowMs).tradingDate !== this.tradingDate) return;
+    this.lanes[0]!.engine.applyRiskEvents(this.risk.onTime(nowMs), []);
+    yield* this.flushRisk();
+    if (!this.risk.flattenRequired) return;
+    for (const lane of this.lanes) {
+      if (!lane.exposed) continue;
+      const code = this.risk.stateCode ?? 'HALTED';
+      this.clockFlattenMs = nowMs;
+      yield* this.execute(
+        lane,
+        [{ kind: 'flatten', symbol: lane.symbol, reason: exitReasonOf(code), detail: `${code}: flatten at ${nowMs} without a bar` }],
+        lane.lastPrice,
+        nowMs,
+        null,
+      );
+    }
   }
 
   /** Closes every position and cancels working entries at each instrument's last price (clean stop, end of data). */

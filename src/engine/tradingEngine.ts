@@ -6,16 +6,17 @@ import type { Bar } from '../domain/bar.ts';
 import type { PluginError } from '../domain/errors.ts';
 import type { Instrument } from '../domain/instrument.ts';
 import { pointValueUsd } from '../domain/instrument.ts';
-import type { RegimeInfo, RegimeLabel, RegimeSource } from '../domain/regime.ts';
+import type { RegimeLabel, RegimeSource } from '../domain/regime.ts';
 import { inRth, sessionInfo, type RthWindow } from '../domain/session.ts';
 import { rthWindowOf } from '../config/instrument.ts';
 import { formatIsoInZone, MINUTE_MS } from '../domain/time.ts';
 import { TradingState } from '../domain/trading.ts';
 import type { Config } from '../config/schema.ts';
 import type { BrokerPosition, EngineCommand, ExecutionEvent, ExitReason, LiquidationLevel } from '../domain/orders.ts';
-import { SessionVwap, type VwapSnapshot } from '../domain/vwap.ts';
+import { SessionVwap } from '../domain/vwap.ts';
 import {
   evaluateFilters,
+  type FilterVerdict,
   filterSettingsFromConfig,
   EMPTY_CALENDAR,
   NEUTRAL_SENTIMENT,
@@ -26,13 +27,16 @@ import {
 } from '../strategy/filters/index.ts';
 import type { RiskManager } from '../strategy/riskManager/index.ts';
 import {
-  generateSignal,
   signalSettingsFromConfig,
+  validateDecision,
   RegimeRunTracker,
   SessionTradeCounter,
-  type DecisionPolicy,
+  type SignalContext,
   type SignalSettings,
+  type TradeSignal,
 } from '../strategy/signalGenerator/index.ts';
+import { RULES_POLICY, type DecisionPolicy, type PolicyContext, type PolicyDecision } from '../strategy/policy/index.ts';
+import { runGuarded } from '../strategy/guard.ts';
 import type { RiskCode, RiskEvent } from '../strategy/riskManager/types.ts';
 import { SessionClock } from './sessionClock.ts';
 import type { DecisionRecord, TradeRecord } from './records.ts';
@@ -41,7 +45,7 @@ export interface TradingEngineOptions {
   readonly config: Config;
   readonly instrument: Instrument;
   readonly regime: RegimeSource;
-  /** Replaces the rule-based decision when config decision_policy.kind is rl (PLUG: rl_agent). */
+  /** Who decides at every bar (default: the rule-based policy; config decision_policy, PLUG: rl_agent). */
   readonly policy?: DecisionPolicy | null;
   readonly risk: RiskManager;
   readonly vixTable?: VixTable | null;
@@ -49,8 +53,14 @@ export interface TradingEngineOptions {
   readonly sentiment?: SentimentSource;
   /** Filter settings (default: from config; a vendor calendar adjusts the blackout times). */
   readonly filterSettings?: FilterSettings;
-  /** Prefix of intent ids (unique per run/process). */
+  /** Prefix of intent ids (unique per run/process, or shared by the machines of one account with `intentIds: 'bar'`). */
   readonly idPrefix?: string;
+  /**
+   * sequential (default): `<prefix>-1`, `-2`, ...; bar: `<prefix><trading date>-<symbol>-<bar close, base-36 s>-<n-th intent of
+   * that bar>`, the same on every machine deciding the same bar, so two machines' copies of one intent collide at the broker
+   * (its customTag is unique per account) instead of doubling the order.
+   */
+  readonly intentIds?: 'sequential' | 'bar';
   /** Called with every risk event (state changes, flatten requests) for logging/journaling. */
   readonly onRiskEvent?: (e: RiskEvent) => void;
   /** Called when a plug-in (sentiment, calendar, rl_agent) failed and its fallback was used (PLUG: monitoring). */
@@ -71,6 +81,18 @@ export interface BarOutcome {
   readonly decision: DecisionRecord;
 }
 
+/**
+ * A bar on which the decision policy must answer (beginBar's result): the session asks the policy, or
+ * yields the question to its driver when the policy is external (the RL environment), then calls answer().
+ */
+export class PolicyQuestion {
+  constructor(
+    readonly ctx: PolicyContext,
+    /** @internal the decision record's common fields */
+    readonly base: Omit<DecisionRecord, 'action' | 'code' | 'reason'>,
+  ) {}
+}
+
 export class TradingEngine {
   private readonly o: TradingEngineOptions;
   private readonly vwap: SessionVwap;
@@ -82,10 +104,13 @@ export class TradingEngine {
   private readonly rthOnly: boolean;
   /** The instrument's regular session (config session.rth_start/rth_end). */
   private readonly rth: RthWindow;
+  private readonly policy_: DecisionPolicy;
   private readonly runs = new RegimeRunTracker();
   private readonly counter = new SessionTradeCounter();
   private readonly intents = new Map<string, Intent>();
   private nextId = 1;
+  /** Bar close of the last intent and how many intents that bar made (intentIds: 'bar'). */
+  private lastIntentBar = { decisionMs: Number.NaN, count: 0 };
   private lastClose = Number.NaN;
   private lastBarEndMs = Number.NaN;
   private lastTradingDay = Number.NaN;
@@ -108,6 +133,7 @@ export class TradingEngine {
     this.rth = rthWindowOf(c.session);
     this.barMs = c.data.bar_minutes * MINUTE_MS;
     this.pv = pointValueUsd(options.instrument);
+    this.policy_ = options.policy ?? RULES_POLICY;
   }
 
   /** The session VWAP accumulator (anchored VWAP queries). */
@@ -142,8 +168,37 @@ export class TradingEngine {
     if (regime) this.runs.update(bar.tsMs, regime.regime);
   }
 
-  /** Processes a closed bar and returns the commands to send and the decision record. */
+  /** The decision policy of this engine (the rule-based one unless another was configured). */
+  get policy(): DecisionPolicy {
+    return this.policy_;
+  }
+
+  /** Processes a closed bar and returns the commands to send and the decision record (the policy answers synchronously). */
   onBarClose(bar: Bar, position: BrokerPosition | null, hasPendingEntry: boolean): BarOutcome {
+    const begun = this.beginBar(bar, position, hasPendingEntry);
+    return begun instanceof PolicyQuestion ? this.answer(begun, this.decide(begun)) : begun;
+  }
+
+  /** Asks the configured policy; a non-rule policy that throws or gives an invalid signal holds instead (counted as a plug-in failure). */
+  decide(q: PolicyQuestion): PolicyDecision {
+    const policy = this.policy_;
+    if (policy === RULES_POLICY) return policy.decide(q.ctx);
+    const guarded = runGuarded(
+      `rl_agent:${policy.name}`,
+      () => policy.decide(q.ctx),
+      (): PolicyDecision => ({ kind: 'hold', code: 'POLICY_FAILED', reason: `policy ${policy.name} failed: holding` }),
+      (d) => (d && d.kind === 'open' ? validateDecision(d.signal, { instrument: this.o.instrument }) : null),
+      'hold',
+    );
+    if (guarded.error) this.o.onPluginError?.(guarded.error, q.ctx.decisionMs);
+    return guarded.value;
+  }
+
+  /**
+   * The bar's decision up to the policy: the outcome when the bar needs no policy answer (outside the
+   * session, a risk flatten, the session end, regime warm-up), else the question to answer.
+   */
+  beginBar(bar: Bar, position: BrokerPosition | null, hasPendingEntry: boolean): BarOutcome | PolicyQuestion {
     const decisionMs = bar.tsMs + this.barMs;
     const info = sessionInfo(bar.tsMs);
     this.lastClose = bar.close;
@@ -208,54 +263,91 @@ export class TradingEngine {
       return { commands, decision: { ...base, action: 'none', code: 'SESSION_END', reason: 'session over' } };
     }
     if (!regime) return { commands, decision: { ...base, action: 'none', code: 'REGIME_WARMUP', reason: 'regime detector warming up' } };
-    if (position)
-      return {
-        commands,
-        decision: { ...base, action: 'hold', code: 'IN_POSITION', reason: `holding ${position.side} ${position.qty} from ${position.entryPrice}` },
-      };
-    if (hasPendingEntry) return { commands, decision: { ...base, action: 'hold', code: 'ENTRY_WORKING', reason: 'an entry order is working' } };
-    if (risk.state !== TradingState.ACTIVE)
-      return { commands, decision: { ...base, action: 'none', code: risk.state, reason: `trading state ${risk.state}` } };
-    return this.decideEntry(bar, decisionMs, info.tradingDate, regime, vwap, runStartMs, base, commands);
-  }
-
-  private decideEntry(
-    bar: Bar,
-    decisionMs: number,
-    tradingDate: string,
-    regime: RegimeInfo,
-    vwap: VwapSnapshot,
-    runStartMs: number | null,
-    base: Omit<DecisionRecord, 'action' | 'code' | 'reason'>,
-    commands: EngineCommand[],
-  ): BarOutcome {
-    const verdict = evaluateFilters({
-      tsMs: decisionMs,
-      tradingDate,
-      regime: regime.regime,
-      settings: this.filters,
-      vixTable: this.o.vixTable ?? null,
-      calendar: this.o.calendar ?? EMPTY_CALENDAR,
-      sentiment: this.o.sentiment ?? NEUTRAL_SENTIMENT,
-    });
-    if (verdict.pluginErrors.length) for (const e of verdict.pluginErrors) this.o.onPluginError?.(e, decisionMs);
-    if (!verdict.allowEntry) return { commands, decision: { ...base, action: 'none', code: verdict.code, reason: verdict.reason } };
-    const signal = generateSignal({
+    const verdict: { value: FilterVerdict | null } = { value: null };
+    const filters = (): FilterVerdict => {
+      if (verdict.value) return verdict.value;
+      const v = evaluateFilters({
+        tsMs: decisionMs,
+        tradingDate: info.tradingDate,
+        regime: regime.regime,
+        settings: this.filters,
+        vixTable: this.o.vixTable ?? null,
+        calendar: this.o.calendar ?? EMPTY_CALENDAR,
+        sentiment: this.o.sentiment ?? NEUTRAL_SENTIMENT,
+      });
+      if (v.pluginErrors.length) for (const e of v.pluginErrors) this.o.onPluginError?.(e, decisionMs);
+      return (verdict.value = v);
+    };
+    const signalContext = (): SignalContext => ({
       bar,
       instrument: this.o.instrument,
       regimeInfo: regime,
       vwap,
       // Only the CRASH target uses the anchored VWAP; skip the query otherwise (per-bar path).
       anchoredVwap: runStartMs === null || regime.regime !== 'CRASH' || !this.signalSettings.anchoredVwap ? null : this.vwap.getAnchored(runStartMs),
-      filters: verdict,
+      filters: filters(),
       position: null,
-      tradingState: this.o.risk.state,
-      regimeTradesThisSession: this.counter.count(tradingDate, regime.regime),
+      tradingState: risk.state,
+      regimeTradesThisSession: this.counter.count(info.tradingDate, regime.regime),
       settings: this.signalSettings,
-      policy: this.o.policy ?? null,
-      onPluginError: this.o.onPluginError ? (e) => this.o.onPluginError!(e, decisionMs) : undefined,
     });
-    if (signal.side === null) return { commands, decision: { ...base, action: 'none', code: signal.reasonCode, reason: signal.reason } };
+    const ctx: PolicyContext = {
+      bar,
+      decisionMs,
+      tradingDate: info.tradingDate,
+      instrument: this.o.instrument,
+      regimeInfo: regime,
+      vwap,
+      position,
+      hasPendingEntry,
+      tradingState: risk.state,
+      risk,
+      barMs: this.barMs,
+      filters,
+      signalContext,
+    };
+    return new PolicyQuestion(ctx, base);
+  }
+
+  /** Turns the policy's answer into the bar's commands and decision record (the hard gates are checked here again). */
+  answer(q: PolicyQuestion, d: PolicyDecision): BarOutcome {
+    const { ctx, base } = q;
+    const commands: EngineCommand[] = [];
+    const held = ctx.position !== null || ctx.hasPendingEntry;
+    if (d.kind === 'hold') return { commands, decision: { ...base, action: held ? 'hold' : 'none', code: d.code, reason: d.reason } };
+    if (d.kind === 'flat') {
+      if (ctx.position) {
+        commands.push({ kind: 'flatten', symbol: this.o.instrument.symbol, reason: 'policy_exit', detail: `${d.code}: ${d.reason}` });
+        return { commands, decision: { ...base, action: 'flatten', code: d.code, reason: d.reason } };
+      }
+      if (ctx.hasPendingEntry && this.pendingIntent) {
+        commands.push({ kind: 'cancel_entry', intentId: this.pendingIntent, reason: d.reason });
+        return { commands, decision: { ...base, action: 'cancel', code: d.code, reason: d.reason } };
+      }
+      return { commands, decision: { ...base, action: 'none', code: d.code, reason: d.reason } };
+    }
+    if (held)
+      return {
+        commands,
+        decision: { ...base, action: 'hold', code: 'POLICY_REFUSED', reason: 'an entry was asked for while a position or entry is open' },
+      };
+    if (ctx.tradingState !== TradingState.ACTIVE)
+      return { commands, decision: { ...base, action: 'none', code: ctx.tradingState, reason: `trading state ${ctx.tradingState}` } };
+    const verdict = ctx.filters();
+    if (!verdict.allowEntry) return { commands, decision: { ...base, action: 'none', code: verdict.code, reason: verdict.reason } };
+    return this.enter(ctx, d.signal, verdict, base, commands);
+  }
+
+  private enter(
+    ctx: PolicyContext,
+    signal: TradeSignal,
+    verdict: FilterVerdict,
+    base: Omit<DecisionRecord, 'action' | 'code' | 'reason'>,
+    commands: EngineCommand[],
+  ): BarOutcome {
+    const decisionMs = ctx.decisionMs;
+    const regime = ctx.regimeInfo;
+    const tradingDate = ctx.tradingDate;
     const tick = this.o.instrument.tickSize;
     const stopTicks = signal.stopTicks;
     const targetTicks = Math.max(1, Math.round(Math.abs(signal.targetPrice - signal.entryPrice) / tick));
@@ -271,7 +363,7 @@ export class TradingEngine {
       newsMultiplier: verdict.newsMultiplier,
     });
     if (!('id' in res)) return { commands, decision: { ...base, action: 'none', code: res.code, reason: `${signal.reason}; denied: ${res.detail}` } };
-    const intentId = `${this.o.idPrefix ?? 'e'}-${this.nextId++}`;
+    const intentId = this.nextIntentId(tradingDate, decisionMs);
     this.intents.set(intentId, { reservationId: res.id, tradingDate, regime: regime.regime, reason: signal.reason });
     this.pendingIntent = intentId;
     commands.push({
@@ -377,6 +469,16 @@ export class TradingEngine {
     for (const e of events) this.onRisk(e, commands);
   }
 
+  /** The next intent id (see TradingEngineOptions.intentIds). */
+  private nextIntentId(tradingDate: string, decisionMs: number): string {
+    const prefix = this.o.idPrefix ?? 'e';
+    if (this.o.intentIds !== 'bar') return `${prefix}-${this.nextId++}`;
+    const last = this.lastIntentBar;
+    const n = last.decisionMs === decisionMs ? last.count + 1 : 1;
+    this.lastIntentBar = { decisionMs, count: n };
+    return `${prefix}${tradingDate.replaceAll('-', '')}-${this.o.instrument.symbol}-${Math.floor(decisionMs / 1000).toString(36)}-${n}`;
+  }
+
   private onRisk(ev: RiskEvent, commands: EngineCommand[]): void {
     this.o.onRiskEvent?.(ev);
     if (ev.kind === 'FLATTEN' && !commands.some((c) => c.kind === 'flatten')) {
@@ -388,7 +490,7 @@ export class TradingEngine {
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /** The exit reason a risk flatten is reported with. */
-function exitReasonOf(code: RiskCode): ExitReason {
+export function exitReasonOf(code: RiskCode): ExitReason {
   if (code === 'FLAT_TIME') return 'session_end';
   if (code === 'KILL_SWITCH') return 'kill_switch';
   return 'risk_liquidation';

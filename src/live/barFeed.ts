@@ -11,6 +11,8 @@ export interface LiveBarFeedOptions {
   readonly clock: ExchangeClock;
   /** Closed bars, oldest first (the runner queues them). */
   readonly onBar: (bar: Bar) => void;
+  /** Called after each timer wake-up, bar or not (the runner's risk clock: flat time during an outage). */
+  readonly onTick?: () => void;
   /** Exchange ms after a bar's end before the timer closes it (late prints still count); default 500. */
   readonly graceMs?: number;
   /** Longest single timer wait, exchange ms (default 1 000; bounds how late `stop` is noticed). */
@@ -69,6 +71,7 @@ export class LiveBarFeed {
     const maxWait = this.o.maxWaitMs ?? 1_000;
     while (this.running) {
       this.poll();
+      this.o.onTick?.();
       const next = this.o.aggregator.nextCloseMs;
       const wait = next === null ? maxWait : Math.max(1, next + grace - this.o.clock.nowMs());
       await this.o.clock.sleep(Math.min(wait, maxWait));

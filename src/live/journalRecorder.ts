@@ -7,7 +7,7 @@ import type { BracketOrderRequest, ExecutionEvent } from '../domain/orders.ts';
 import type { TradeRecord as BacktestTrade } from '../engine/records.ts';
 import type { DecisionRecord as EngineDecision } from '../engine/records.ts';
 import type { RiskEvent } from '../strategy/riskManager/types.ts';
-import { DecisionBuffer, type EventLevel, type Journal, type TradeRecord as JournalTrade } from '../state/index.ts';
+import { DecisionBuffer, IntentStatus, type EventLevel, type Journal, type TradeRecord as JournalTrade } from '../state/index.ts';
 
 /** Thin, typed writer over a Journal for one instrument. Every method resolves once the write committed. */
 export class JournalRecorder {
@@ -72,6 +72,12 @@ export class JournalRecorder {
           commissionUsd: ev.commissionUsd,
         });
         await j.recordPosition({ symbol: this.symbol, tsMs: ev.tsMs, qty: ev.side === 'buy' ? ev.qty : -ev.qty, avgPrice: ev.price });
+        // A broker reports an entry once it is complete: fewer contracts than asked means the venue
+        // cancelled the rest (a partial fill), so the intent ends here.
+        if ((await j.intent(ev.intentId))?.status === IntentStatus.PARTIALLY_FILLED) {
+          await j.markCancelled(ev.intentId, ev.tsMs);
+          await this.event(ev.tsMs, 'warn', 'live', `intent ${ev.intentId} partly filled (${ev.qty}); the rest was cancelled by the venue`);
+        }
         return;
       case 'exit_filled':
         await j.recordFill({

@@ -181,6 +181,11 @@ export class LiveRunner {
     return this.enqueue(() => driveAsync(this.session.onBar(bar)));
   }
 
+  /** A timer tick without a bar: the risk clock advances and a required flatten (flat time, halt) is sent even when no bar arrives. */
+  tick(): Promise<void> {
+    return this.enqueue(() => driveAsync(this.session.onClock(this.nowMs())));
+  }
+
   /** Kill switch: the risk manager halts for the day, flattens and cancels every working order; journaled. */
   kill(reason: string): Promise<void> {
     return this.enqueue(async () => {

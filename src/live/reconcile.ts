@@ -1,10 +1,12 @@
 // Start-up reconciliation of a live account: the broker's REST view (open positions, working and recent
 // orders) is the truth; every journaled intent with an open outcome is resolved by its customTag before
-// anything new is sent, and a position without a working stop is flattened. Each difference is logged
-// and journaled.
+// anything new is sent, a round trip that entered and exited while txbot was down is journaled from
+// Trade/search (the venue's prices, fees and P&L), and a position without a working stop gets a protective
+// stop (cancelled by the broker once the position is gone) or is flattened. Each difference is logged and
+// journaled.
 
 import type { Logger } from 'pino';
-import { isOpenIntent, type Journal } from '../state/index.ts';
+import { isOpenIntent, type IntentRecord, type Journal } from '../state/index.ts';
 import { roundToTick } from '../domain/instrument.ts';
 import type { RegimeLabel } from '../domain/regime.ts';
 import {
@@ -16,6 +18,7 @@ import {
   flattenContract,
   type ProjectXClient,
   type PxOrder,
+  type PxTrade,
 } from '../broker/projectx/index.ts';
 import type { ExecutionEvent } from '../domain/orders.ts';
 import type { ProjectXBroker } from '../broker/projectx/projectxBroker.ts';
@@ -47,6 +50,7 @@ export interface ReconcileAction {
   readonly code:
     | 'INTENT_NOT_AT_VENUE'
     | 'INTENT_FILLED'
+    | 'ROUND_TRIP_WHILE_DOWN'
     | 'INTENT_WORKING_CANCELLED'
     | 'INTENT_CANCELLED'
     | 'INTENT_REJECTED'
@@ -71,6 +75,7 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
   const recent = await client.searchOrders(accountId, c.nowMs - (c.lookbackMs ?? 86_400_000));
   const byTag = new Map(recent.filter((o) => o.customTag).map((o) => [o.customTag!, o]));
   const entryOf = new Map<number, string>();
+  const filledWhileDown: { order: PxOrder; intent: IntentRecord }[] = [];
 
   for (const intent of await journal.openIntents()) {
     if (!isOpenIntent(intent.status)) continue;
@@ -94,6 +99,7 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
         commissionUsd: 0,
       });
       entryOf.set(order.id, intent.intentId);
+      filledWhileDown.push({ order, intent });
       await act('INTENT_FILLED', `${intent.intentId} order ${order.id} filled ${order.fillVolume} @ ${order.filledPrice}`);
     } else if (WORKING.has(order.status)) {
       await cancelQuietly(client, accountId, order.id);
@@ -110,6 +116,47 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
 
   const position = (await client.searchOpenPositions(accountId)).find((p) => p.contractId === contractId && p.size > 0) ?? null;
   const open = (await client.searchOpenOrders(accountId)).filter((o) => o.contractId === contractId && WORKING.has(o.status));
+  if (filledWhileDown.length) {
+    const trades = await client.searchTrades(accountId, Math.min(...filledWhileDown.map((f) => f.order.creationTsMs)) - 60_000);
+    // Oldest first; the newest entry may be the open position (its exit is not among the trades).
+    for (const f of filledWhileDown.sort((a, b) => a.order.creationTsMs - b.order.creationTsMs)) {
+      const rt = roundTripOf(f.order, trades, c.contractId, recent);
+      if (!rt) continue;
+      const { intent, order } = f;
+      const long = order.side === OrderSideCode.Bid;
+      await journal.recordFill({
+        fillId: `${order.id}-exit`,
+        orderId: `${order.id}-exit`,
+        intentId: null,
+        symbol: c.symbol,
+        tsMs: rt.exitTsMs,
+        side: long ? 'sell' : 'buy',
+        qty: rt.qty,
+        price: rt.exitPrice,
+        commissionUsd: rt.exitFeesUsd,
+      });
+      await journal.recordTrade({
+        tradeId: intent.intentId,
+        symbol: c.symbol,
+        side: long ? 'long' : 'short',
+        qty: rt.qty,
+        entryTsMs: rt.entryTsMs,
+        exitTsMs: rt.exitTsMs,
+        entryPrice: rt.entryPrice,
+        exitPrice: rt.exitPrice,
+        pnlUsd: rt.pnlUsd - rt.entryFeesUsd - rt.exitFeesUsd,
+        commissionUsd: rt.entryFeesUsd + rt.exitFeesUsd,
+        regime: intent.regime,
+        entryReason: intent.reason,
+        exitReason: rt.exitReason,
+      });
+      await journal.recordPosition({ symbol: c.symbol, tsMs: rt.exitTsMs, qty: 0, avgPrice: 0 });
+      await act(
+        'ROUND_TRIP_WHILE_DOWN',
+        `${intent.intentId} ${long ? 'long' : 'short'} ${rt.qty} @ ${rt.entryPrice} exited ${rt.exitReason} @ ${rt.exitPrice} while txbot was down; journaled from Trade/search (venue P&L ${(rt.pnlUsd - rt.entryFeesUsd - rt.exitFeesUsd).toFixed(2)} USD)`,
+      );
+    }
+  }
   if (!position) {
     for (const o of open) {
       await cancelQuietly(client, accountId, o.id);
@@ -121,6 +168,7 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
   const exitSide = long ? OrderSideCode.Ask : OrderSideCode.Bid;
   let stop = open.find((o) => o.type === OrderType.Stop && o.side === exitSide && o.stopPrice !== null) ?? null;
   let protectedEntry: { orderId: number; intentId: string } | null = null;
+  let protectiveStopId: number | null = null;
   if (!stop && c.protectiveStopTicks && c.tickSize) {
     const entryIntent = [...byTag.values()].find(
       (o) => o.status === OrderStatus.Filled && o.customTag?.startsWith('txbot-') && !/-(SL|TP)$/.test(o.customTag),
@@ -141,6 +189,7 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
         customTag: `txbot-protect-${position.id}-${c.nowMs}`,
       });
       stop = (await client.searchOpenOrders(accountId)).find((o) => o.id === id && WORKING.has(o.status)) ?? null;
+      if (stop) protectiveStopId = stop.id;
       if (stop)
         await act(
           'PROTECTIVE_STOP_PLACED',
@@ -178,7 +227,7 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
     stopPrice: stop.stopPrice!,
     targetPrice: target?.limitPrice ?? Number.NaN,
   };
-  c.broker.adopt(pos, entry?.orderId ?? stop.parentOrderId);
+  c.broker.adopt(pos, entry?.orderId ?? stop.parentOrderId, protectiveStopId);
   await c.adopt({
     kind: 'entry_filled',
     intentId,
@@ -193,6 +242,59 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
   await journal.recordPosition({ symbol: c.symbol, tsMs: c.nowMs, qty: long ? position.size : -position.size, avgPrice: position.averagePrice });
   await act('POSITION_ADOPTED', `${pos.side} ${pos.qty} @ ${pos.entryPrice} with stop ${pos.stopPrice} (order ${stop.id}) as ${intentId}`);
   return actions;
+}
+
+/** The entry fills of `entry` and the exit fills after them that bring the position back to flat, or null. */
+function roundTripOf(
+  entry: PxOrder,
+  trades: readonly PxTrade[],
+  contractId: string,
+  orders: readonly PxOrder[],
+): {
+  qty: number;
+  entryTsMs: number;
+  exitTsMs: number;
+  entryPrice: number;
+  exitPrice: number;
+  pnlUsd: number;
+  entryFeesUsd: number;
+  exitFeesUsd: number;
+  exitReason: string;
+} | null {
+  const sorted = trades.filter((t) => t.contractId === contractId && !t.voided).sort((a, b) => a.creationTsMs - b.creationTsMs || a.id - b.id);
+  const ins = sorted.filter((t) => t.orderId === entry.id);
+  if (!ins.length) return null;
+  const qty = ins.reduce((a, t) => a + t.size, 0);
+  const entryTsMs = ins.at(-1)!.creationTsMs;
+  let left = qty;
+  const outs: PxTrade[] = [];
+  for (const t of sorted) {
+    if (left <= 0) break;
+    if (t.side === entry.side || t.creationTsMs < ins[0]!.creationTsMs || t.orderId === entry.id) continue;
+    outs.push(t);
+    left -= t.size;
+  }
+  if (left > 0) return null;
+  const avg = (xs: readonly PxTrade[]) => xs.reduce((a, t) => a + t.price * t.size, 0) / xs.reduce((a, t) => a + t.size, 0);
+  const exitOrder = orders.find((o) => o.id === outs.at(-1)!.orderId);
+  const exitReason = exitOrder?.customTag?.endsWith('-SL')
+    ? 'stop'
+    : exitOrder?.customTag?.endsWith('-TP')
+      ? 'target'
+      : exitOrder?.type === OrderType.Stop
+        ? 'stop'
+        : 'flatten';
+  return {
+    qty,
+    entryTsMs,
+    exitTsMs: outs.at(-1)!.creationTsMs,
+    entryPrice: avg(ins),
+    exitPrice: avg(outs),
+    pnlUsd: outs.reduce((a, t) => a + (t.profitAndLossUsd ?? 0), 0),
+    entryFeesUsd: ins.reduce((a, t) => a + t.feesUsd, 0),
+    exitFeesUsd: outs.reduce((a, t) => a + t.feesUsd, 0),
+    exitReason,
+  };
 }
 
 function findEntry(recent: readonly PxOrder[], stop: PxOrder, entryOf: ReadonlyMap<number, string>): { orderId: number; intentId: string } | null {

@@ -30,3 +30,4 @@ export { RegimeDetector, type RegimeDetectorOptions } from './detector.ts';
 export { DriftMonitor, driftRatio, replayDrift, type DriftSettings, type DriftStatus, type DriftDay } from './drift.ts';
 export type { ModelStore, ModelVersion, CurrentModel } from './modelRepository.ts';
 export * from './retrain/index.ts';
+export { inSampleReason } from './inSample.ts';

@@ -1,6 +1,6 @@
 // Writes backtest outputs deterministically: trades.csv, equity.csv, decisions.jsonl, summary.json.
 
-import { closeSync, createWriteStream, mkdirSync, openSync, writeFileSync, writeSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, writeFileSync, writeSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { formatIsoInZone } from '../domain/time.ts';
 import type { EquityPoint, TradeRecord } from '../engine/records.ts';
@@ -46,10 +46,61 @@ export function equityCsv(equity: readonly EquityPoint[]): string {
   return `${['time,equity', ...rows].join('\n')}\n`;
 }
 
-/** One decisions.jsonl line: the decision with its time as ISO 8601 (ET offset) first (then the symbol in several-instrument runs). */
+/**
+ * One decisions.jsonl line: the decision with its time as ISO 8601 (ET offset) first (then the symbol in
+ * several-instrument runs), then close, regime, confidence, probs, action, code, reason. Written field by
+ * field (the same bytes as JSON.stringify of that object, without building it).
+ */
 export function decisionJson(d: DecisionRecord, symbol?: string): string {
-  const { tsMs, ...rest } = d;
-  return JSON.stringify(symbol === undefined ? { t: iso(tsMs), ...rest } : { t: iso(tsMs), symbol, ...rest });
+  const head = symbol === undefined ? `{"t":"${iso(d.tsMs)}"` : `{"t":"${iso(d.tsMs)}","symbol":${JSON.stringify(symbol)}`;
+  return (
+    `${head},"close":${JSON.stringify(d.close)},"regime":${JSON.stringify(d.regime)},"confidence":${JSON.stringify(d.confidence)}` +
+    `,"probs":${JSON.stringify(d.probs)},"action":"${d.action}","code":${JSON.stringify(d.code)},"reason":${JSON.stringify(d.reason)}}`
+  );
+}
+
+/** Which decisions reach decisions.jsonl (config `backtest.decisions`, `--decisions`). */
+export type DecisionsMode = 'all' | 'changes' | 'none';
+
+/**
+ * decisions.jsonl writer. `changes` keeps a bar when something was done (action other than none/hold)
+ * or when its code or regime differs from the previous bar's of the same instrument, so a long run of
+ * identical "why not" bars is one line (the first); `all` keeps every bar; `none` writes no file.
+ */
+export class DecisionLog {
+  private readonly writer: SyncLineWriter | null;
+  private readonly last = new Map<string, string>();
+
+  constructor(
+    path: string | null,
+    private readonly mode: DecisionsMode,
+  ) {
+    // `none` also removes an earlier run's file, so a folder never shows decisions of another run.
+    if (path !== null && mode === 'none') rmSync(path, { force: true });
+    this.writer = path === null || mode === 'none' ? null : new SyncLineWriter(path);
+  }
+
+  /** Whether a file is written (an output folder and a mode other than none). */
+  get writing(): boolean {
+    return this.writer !== null;
+  }
+
+  add(d: DecisionRecord, symbol?: string): void {
+    const w = this.writer;
+    if (w === null) return;
+    if (this.mode === 'changes') {
+      const key = `${d.code}\u0000${d.regime ?? ''}`;
+      const lane = symbol ?? '';
+      const acted = d.action !== 'none' && d.action !== 'hold';
+      if (!acted && this.last.get(lane) === key) return;
+      this.last.set(lane, key);
+    }
+    w.line(decisionJson(d, symbol));
+  }
+
+  close(): void {
+    this.writer?.close();
+  }
 }
 
 /** Creates the output folder and returns helpers writing into it. */

@@ -72,10 +72,11 @@ function combineSection(c: CombineResult | null): string {
   if (!c) return '<p>Not computed (no trading days).</p>';
   return `<table><tr><th>Pass probability</th><td><b>${pct(c.passProbability)}</b></td></tr>
 <tr><th>Breach probability (MLL)</th><td>${pct(c.breachProbability)}</td></tr>
-<tr><th>Neither within the day limit</th><td>${pct(c.unresolvedProbability)}</td></tr>
+<tr><th>Stall probability (too little room for one contract)</th><td>${pct(c.stallProbability)}</td></tr>
+<tr><th>Unresolved within the horizon</th><td>${pct(c.unresolvedProbability)}</td></tr>
 <tr><th>Median days to pass</th><td>${c.medianDaysToPass ?? 'n/a'}</td></tr>
-<tr><th>Simulations / seed / sample days</th><td>${c.simulations} / ${c.seed} / ${c.sampleDays}</td></tr></table>
-<p class="note">Seeded bootstrap of the daily results above (days drawn with replacement); a day breaches when its worst intraday equity reaches the trailing MLL floor.</p>`;
+<tr><th>Simulations / seed / tradable days sampled / stalled days left out</th><td>${c.simulations} / ${c.seed} / ${c.sampleDays} / ${c.excludedStalledDays}</td></tr></table>
+<p class="note">Method: ${esc(c.method)}.</p>`;
 }
 
 /** Builds the whole HTML document. Same input gives the same bytes. */

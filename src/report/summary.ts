@@ -8,24 +8,94 @@ import { formatIsoInZone } from '../domain/time.ts';
 import type { Config } from '../config/schema.ts';
 import type { Instrument } from '../domain/instrument.ts';
 import { computeMetrics, monthlyPnl, type PerformanceMetrics } from './metrics.ts';
-import { simulateCombine, type CombineResult } from './combine.ts';
+import { combineForRun, stopRiskTable, type CombineResult } from './combine.ts';
+import { cheapestStopRiskUsd } from '../engine/runRecord.ts';
 import type { RunResult } from '../engine/records.ts';
 import type { ReportInput } from './reportHtml.ts';
 import { downsampleEquity, downsamplePrice, tradeMarkers } from './reportData.ts';
-import type { BreachRecord } from '../engine/records.ts';
+import type { AccountRecord, BreachRecord, StallRecord } from '../engine/records.ts';
 
 export interface BacktestSummary extends PerformanceMetrics {
   bars: number;
   instrument: string;
   from: string | null;
   to: string | null;
+  /** The model's (or policy's) training range overlaps the tested bars, or the model was trained on them. */
   inSample: boolean;
+  /** Why the run is in-sample (null when out of sample). */
+  inSampleReason: string | null;
   startingBalance: number;
   endingBalance: number;
   regimeDistribution: Partial<Record<RegimeLabel, number>>;
   breach: { rule: string; time: string; detail: string } | null;
+  /** The account could no longer trade from this date on (MLL breach, or too little room for one contract's stop); null: it could. */
+  stall: StallRecord | null;
+  /** Lowest room between the intraday equity and the MLL floor over the run (USD); null without a trading day. */
+  minRoomToFloorUsd: number | null;
+  /** Trading days after the stall (counted in `days`, but the account could not trade on them). */
+  stalledDays: number;
+  /** Days whose lowest equity came within `roomWarningUsd` of the MLL floor (report.room_warning_usd). */
+  daysUnderWarningRoom: number;
+  roomWarningUsd: number;
+  /** The account the run traded (read back by `txbot combine --from`). */
+  accountRules: AccountRules;
   combine: CombineResult | null;
   hashes: { config: string; data: string; model: string };
+}
+
+/** The account rules of a run, as written into summary.json. */
+export interface AccountRules {
+  /** Topstep account size (USD): the MLL formula's S. */
+  accountSize: number;
+  /** Starting balance of the run (backtest.initial_balance, or the account size). */
+  startingBalance: number;
+  maxLossLimit: number;
+  dailyLossLimit: number | null;
+  dailyProfitTarget: number | null;
+  /** Combine profit target (USD). */
+  profitTarget: number;
+  /** Money one contract loses at its stop (stop ticks × tick value + round-trip commission), by symbol and regime. */
+  stopRiskPerContractUsd: Record<string, Record<string, number>>;
+  /** The cheapest of those for a regime that may trade: with less room above the floor the account is stalled. */
+  minStopRiskUsd: number;
+}
+
+/** The account rules of `config` for a run starting at `startingBalanceUsd`. */
+export function accountRulesOf(config: Config, startingBalanceUsd: number, instruments: readonly Instrument[]): AccountRules {
+  const r = config.risk;
+  return {
+    accountSize: r.account_size,
+    startingBalance: startingBalanceUsd,
+    maxLossLimit: r.max_loss_limit,
+    dailyLossLimit: r.daily_loss_limit,
+    dailyProfitTarget: r.daily_profit_target,
+    profitTarget: r.profit_target,
+    stopRiskPerContractUsd: stopRiskTable(config, instruments),
+    minStopRiskUsd: Math.round(Math.min(...instruments.map((i) => cheapestStopRiskUsd(config, i))) * 100) / 100,
+  };
+}
+
+/** The summary's account fields from a run's account record (a run recorded without one: nothing known). */
+export function accountFigures(
+  a: AccountRecord | null,
+  config: Config,
+): Pick<BacktestSummary, 'stall' | 'minRoomToFloorUsd' | 'stalledDays' | 'daysUnderWarningRoom' | 'roomWarningUsd'> {
+  return {
+    stall: a?.stall ?? null,
+    minRoomToFloorUsd: a?.minRoomToFloorUsd ?? null,
+    stalledDays: a?.stalledDays ?? 0,
+    daysUnderWarningRoom: a?.daysUnderWarningRoom ?? 0,
+    roomWarningUsd: a?.warningRoomUsd ?? config.report.room_warning_usd,
+  };
+}
+
+/** One line on the account's state: stalled (when, why, room) or still tradable, with the lowest room to the floor. */
+export function accountStateLine(
+  s: Pick<BacktestSummary, 'stall' | 'minRoomToFloorUsd' | 'stalledDays' | 'daysUnderWarningRoom' | 'roomWarningUsd'>,
+): string {
+  const room = `min room to MLL floor ${money(s.minRoomToFloorUsd)}, ${s.daysUnderWarningRoom} day(s) under $${s.roomWarningUsd} of room`;
+  if (!s.stall) return `account tradable to the end; ${room}`;
+  return `ACCOUNT STALLED on ${s.stall.date} (room ${money(s.stall.roomUsd)}): ${s.stall.reason}; ${s.stalledDays} stalled day(s) after it; ${room}`;
 }
 
 /** sha256 hex of a text. */
@@ -41,10 +111,13 @@ export function buildSummary(args: {
   config: Config;
   instrument: Instrument;
   startingBalanceUsd: number;
-  inSample: boolean;
+  /** Why the run is in-sample (regime/inSample.ts), null when out of sample. */
+  inSampleReason: string | null;
   hashes: { config: string; data: string; model: string };
   firstMs: number | null;
   lastMs: number | null;
+  /** Every instrument traded (default: `instrument`), for the stop-out money per contract. */
+  instruments?: readonly Instrument[];
 }): BacktestSummary {
   const { run, config } = args;
   const metrics = computeMetrics(run.trades, run.days, run.equity, args.startingBalanceUsd);
@@ -52,31 +125,23 @@ export function buildSummary(args: {
   const regimeDistribution: Partial<Record<RegimeLabel, number>> = {};
   for (const [label, n] of [...run.regimeBars.entries()].sort())
     regimeDistribution[label as RegimeLabel] = Math.round((n / totalRegimeBars) * 1e4) / 1e4;
-  const combine = run.days.length
-    ? simulateCombine(
-        run.days,
-        {
-          startingBalanceUsd: args.startingBalanceUsd,
-          profitTargetUsd: config.risk.profit_target,
-          maxLossLimitUsd: config.risk.max_loss_limit,
-          maxDays: config.combine.max_days,
-        },
-        config.combine.simulations,
-        config.combine.seed,
-      )
-    : null;
+  const instruments = args.instruments ?? [args.instrument];
+  const combine = combineForRun(run, config, instruments, args.startingBalanceUsd);
   const breach: BreachRecord | null = run.breach;
   return {
     bars: run.barsProcessed,
     instrument: args.instrument.symbol,
     from: args.firstMs === null ? null : iso(args.firstMs),
     to: args.lastMs === null ? null : iso(args.lastMs),
-    inSample: args.inSample,
+    inSample: args.inSampleReason !== null,
+    inSampleReason: args.inSampleReason,
     startingBalance: args.startingBalanceUsd,
     endingBalance: Math.round((args.startingBalanceUsd + metrics.netPnl) * 100) / 100,
     ...metrics,
     regimeDistribution,
     breach: breach ? { rule: breach.rule, time: iso(breach.tsMs), detail: breach.detail } : null,
+    ...accountFigures(run.account, config),
+    accountRules: accountRulesOf(config, args.startingBalanceUsd, instruments),
     combine,
     hashes: args.hashes,
   };
@@ -114,9 +179,13 @@ export function buildReportInput(args: {
   const warnings = [...(args.extraWarnings ?? [])];
   if (s.inSample)
     warnings.unshift(
-      'IN-SAMPLE: the HMM was trained on the same bars it is tested on (--train). These results look better than the strategy can be expected to do on unseen data; use walk-forward for out-of-sample figures.',
+      `IN-SAMPLE: ${s.inSampleReason ?? 'the model saw these bars in training'}. These results look better than the strategy can be expected to do on unseen data; use walk-forward for out-of-sample figures.`,
     );
   if (s.breach) warnings.push(`Trading halted by ${s.breach.rule} at ${s.breach.time}: ${s.breach.detail}`);
+  if (s.stall)
+    warnings.unshift(
+      `ACCOUNT STALLED on ${s.stall.date}: ${s.stall.reason}. The ${s.stalledDays} trading day(s) after it are idle, not evidence of safety; a real account would stop here.`,
+    );
   const price = downsamplePrice(args.series, args.regimeIndex, args.labels.length);
   const quality = labelQualityHtml(labelQualityOfRun(args.series, args.regimeIndex, args.labels));
   return {
@@ -135,7 +204,11 @@ export function buildReportInput(args: {
       ['Sharpe / Sortino (daily, annualized)', `${ratio(s.sharpe)} / ${ratio(s.sortino)}`],
       ['Max drawdown', money(s.maxDrawdown)],
       ['Balance start / end', `${money(s.startingBalance)} / ${money(s.endingBalance)}`],
-      ['Rule breach', s.breach ? `${s.breach.rule} at ${s.breach.time}` : 'none'],
+      ['Rule breach (first halt)', s.breach ? `${s.breach.rule} at ${s.breach.time}` : 'none'],
+      ['Account state', s.stall ? `STALLED on ${s.stall.date} (room ${money(s.stall.roomUsd)}): ${s.stall.reason}` : 'tradable to the end'],
+      ['Stalled days (idle after the stall)', `${s.stalledDays} of ${s.days}`],
+      ['Min room to the MLL floor', money(s.minRoomToFloorUsd)],
+      [`Days under $${s.roomWarningUsd} of room`, String(s.daysUnderWarningRoom)],
     ],
     regimeRows: args.labels.map((label) => ({
       label,

@@ -40,6 +40,12 @@ export type JournalKind = 'memory' | 'sqlite' | 'postgres';
 export interface Journal {
   readonly kind: JournalKind;
 
+  /**
+   * A shared journal (PostgreSQL): rows written from now on carry this machine id and fencing token
+   * (null: none). Absent on a machine's own journal.
+   */
+  setWriter?(writer: { readonly machineId: string; readonly fencingToken: number } | null): Promise<void>;
+
   // ---- order intents and their lifecycle -------------------------------------------------------
 
   /**

@@ -65,6 +65,8 @@ class PostgresDriver implements SqlDriver {
   private broken: Error | null = null;
   private inTransaction = false;
   private closed = false;
+  /** Session settings (set_config) re-applied on every new connection. */
+  private readonly settings = new Map<string, string>();
 
   constructor(
     private client: pg.Client,
@@ -89,6 +91,13 @@ class PostgresDriver implements SqlDriver {
     // Named prepared statements live per connection.
     this.names.clear();
     this.broken = null;
+    for (const [name, value] of this.settings) await this.client.query('SELECT set_config($1, $2, false)', [name, value]);
+  }
+
+  /** Sets a session setting now and on every reconnection ('' = unset). */
+  async setSetting(name: string, value: string): Promise<void> {
+    this.settings.set(name, value);
+    await this.query({ text: 'SELECT set_config($1, $2, false)', values: [name, value] });
   }
 
   private prepared(sql: string): { name: string; text: string } {
@@ -169,8 +178,17 @@ class PostgresDriver implements SqlDriver {
 
 /** PostgreSQL-backed Journal (see Journal for the contract). Open with `PostgresJournal.connect(...)`. */
 export class PostgresJournal extends SqlJournal {
-  private constructor(driver: SqlDriver) {
-    super(driver);
+  private constructor(private readonly pgDriver: PostgresDriver) {
+    super(pgDriver);
+  }
+
+  /**
+   * Rows written from now on carry this writer's machine id and fencing token (columns machine_id and
+   * fencing_token; null = none, rows get NULL). A shared session sets it when it becomes leader.
+   */
+  async setWriter(writer: { readonly machineId: string; readonly fencingToken: number } | null): Promise<void> {
+    await this.pgDriver.setSetting('txbot.machine_id', writer?.machineId ?? '');
+    await this.pgDriver.setSetting('txbot.fencing_token', writer ? String(writer.fencingToken) : '');
   }
 
   /**

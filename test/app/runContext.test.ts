@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRunContext } from '../../src/app/runContext.ts';
 import { validateConfig } from '../../src/config/index.ts';
-import { ConfigError } from '../../src/domain/errors.ts';
+import { type ConfigError } from '../../src/domain/errors.ts';
 import { runBacktest } from '../../src/backtest/runner.ts';
 import { runBacktestJob, pluginWarnings } from '../../src/backtest/backtestJob.ts';
 import { RegimeDetector } from '../../src/regime/index.ts';
@@ -28,12 +28,19 @@ describe('buildRunContext', () => {
   });
 
   it('config check refuses a seam kind that is not built, and replaced keys name their successor', () => {
-    expect(() => validateConfig({ decision_policy: { kind: 'rl', policy: 'p.json' } }, 'cfg')).toThrow(ConfigError);
+    // rl is built: the config is valid; a missing or bad policy file is refused when the run is built, naming the key.
+    expect(validateConfig({ decision_policy: { kind: 'rl', policy: 'p.json' } }, 'cfg').decision_policy.kind).toBe('rl');
+    expect(() => buildRunContext(testConfig({ decision_policy: { kind: 'rl', policy: 'no-such-policy.json' } }), 'backtest')).toThrow(
+      /decision_policy\.policy: cannot read/,
+    );
+    // state.kind redis is built (shared risk state + leader lease): accepted with its defaults.
+    const redis = validateConfig({ state: { kind: 'redis', url: 'redis://127.0.0.1:6379' } }, 'cfg');
+    expect(redis.state).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379', key_prefix: 'txbot', allow_insecure: false, model_sync_url: null });
     try {
-      validateConfig({ state: { kind: 'redis', url: 'redis://127.0.0.1:6379' } }, 'cfg');
+      validateConfig({ leader: { ttl_ms: 2000, renew_ms: 1500, margin_ms: 600 } }, 'cfg');
       expect.unreachable();
     } catch (e) {
-      expect((e as ConfigError).problems.join('\n')).toMatch(/state\.kind: shared Redis risk state .* not built yet; use memory \(got "redis"\)/);
+      expect((e as ConfigError).problems.join('\n')).toMatch(/leader\.renew_ms: must be below leader\.ttl_ms − leader\.margin_ms = 1400/);
     }
     for (const [raw, successor] of [
       [{ use_rl_agent: true }, 'decision_policy'],

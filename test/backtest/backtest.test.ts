@@ -113,9 +113,16 @@ describe('backtest', () => {
     for (const f of ['summary.json', 'trades.csv', 'equity.csv', 'decisions.jsonl', 'report.html']) {
       expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
     }
+    // Default backtest.decisions = changes: fewer lines than bars, each a decision.
     const decisions = readFileSync(join(a, 'decisions.jsonl'), 'utf8').trim().split('\n');
-    expect(decisions).toHaveLength(test.length);
+    expect(decisions.length).toBeGreaterThan(0);
+    expect(decisions.length).toBeLessThan(test.length);
     expect(JSON.parse(decisions[decisions.length - 1]!)).toHaveProperty('code');
+    const all = join(tmp.dir, 'all');
+    const allLoaded = { ...loaded, config: { ...loaded.config, backtest: { ...loaded.config.backtest, decisions: 'all' as const } } };
+    runBacktestJob(buildRunContext(allLoaded, 'backtest'), { series: test, dataLabel: 'synthetic', model, outDir: all });
+    expect(readFileSync(join(all, 'decisions.jsonl'), 'utf8').trim().split('\n')).toHaveLength(test.length);
+    expect(readFileSync(join(all, 'trades.csv')).equals(readFileSync(join(a, 'trades.csv')))).toBe(true);
   });
 });
 

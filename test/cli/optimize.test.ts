@@ -1,6 +1,6 @@
 // `txbot optimize` and `txbot worker` as a user runs them: worker threads and two real BullMQ worker
-// processes give byte-identical outputs; a worker holding other data refuses the trials (reported, never
-// dropped); bad options are usage errors.
+// processes give byte-identical outputs; a killed coordinator resumes without redoing trials; a worker
+// holding other data refuses the trials (reported, never dropped); bad options are usage errors.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -100,6 +100,40 @@ describe('txbot optimize', () => {
     expect(r.stdout).toMatch(/18 trials \(0 completed, 18 failed\)/);
     expect(readFileSync(join(out, 'trials.csv'), 'utf8')).toContain(',failed,');
   }, 180_000);
+
+  it('a coordinator killed mid-sweep and started again completes it without running finished trials again', async () => {
+    const s = setup(15);
+    const local = join(tmp.dir, 'resume-local');
+    const r1 = txbot(['optimize', ...s.args, '--jobs', '2', '--out', local]);
+    expect(r1.status, r1.stderr).toBe(0);
+    await startWorker(s.bars, s.cfg);
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const queued = join(tmp.dir, 'resume-queued');
+    const args = ['bin/txbot.mjs', 'optimize', ...s.args, ...QUEUE, '--out', queued];
+    try {
+      const first = spawn(process.execPath, args, { stdio: 'ignore' });
+      const completed = `${PREFIX}:optimize-trials:completed`;
+      const deadline = Date.now() + 120_000;
+      while ((await redis.zcard(completed)) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      first.kill('SIGKILL');
+      await new Promise((r) => first.once('exit', r));
+      const before = await redis.zrange(completed, 0, -1);
+      expect(before.length).toBeGreaterThanOrEqual(3);
+      expect(before.length).toBeLessThan(18 + 3);
+      const finishedBefore = await Promise.all(before.map((id) => redis.hget(`${PREFIX}:optimize-trials:${id}`, 'finishedOn')));
+      const r2 = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000 });
+      expect(r2.status, r2.stderr).toBe(0);
+      expect(r2.stdout).toMatch(/18 trials \(18 completed, 0 failed\)/);
+      // The trials finished before the kill kept their result: none of them ran again.
+      const finishedAfter = await Promise.all(before.map((id) => redis.hget(`${PREFIX}:optimize-trials:${id}`, 'finishedOn')));
+      expect(finishedAfter).toEqual(finishedBefore);
+      expect(await redis.zcard(completed)).toBe(18 + 3); // the trials and each window's one test run
+      for (const f of ['summary.json', 'trials.csv', 'report.html'])
+        expect(readFileSync(join(queued, f)).equals(readFileSync(join(local, f))), f).toBe(true);
+    } finally {
+      await redis.quit();
+    }
+  }, 240_000);
 
   it('refuses bad options and an empty search space with usage errors', () => {
     const s = setup(14);

@@ -44,6 +44,26 @@ describe('config defaults', () => {
     expect(loaded.config.risk.confidence_sizing.enabled).toBe(false);
   });
 
+  it('switches the shared state and the leader timing by environment (TXBOT__STATE__KIND=redis ...)', () => {
+    const loaded = loadConfig({
+      cwd: tmp.dir,
+      env: {
+        TXBOT__STATE__KIND: 'redis',
+        TXBOT__STATE__URL: 'rediss://redis.example:6380',
+        TXBOT__STATE__KEY_PREFIX: 'txbot-50123',
+        TXBOT__LEADER__TTL_MS: '5000',
+      },
+    });
+    expect(loaded.config.state).toEqual({
+      kind: 'redis',
+      url: 'rediss://redis.example:6380',
+      key_prefix: 'txbot-50123',
+      allow_insecure: false,
+      model_sync_url: null,
+    });
+    expect(loaded.config.leader).toEqual({ ttl_ms: 5000, renew_ms: 3000, poll_ms: 1500, margin_ms: 1000 });
+  });
+
   it('reports a bad env override like a bad file value', () => {
     expect(() => loadConfig({ cwd: tmp.dir, env: { TXBOT__HMM__N_STATES: '6' } })).toThrow(ConfigError);
   });

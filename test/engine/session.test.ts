@@ -112,7 +112,7 @@ function observer(log: string[]): SessionObserver {
   };
 }
 
-function setup() {
+function setup(intentIds: 'sequential' | 'bar' = 'sequential') {
   const { test, model } = syntheticSetup();
   const series = sliceBarSeries(test, 0, 20 * 78);
   const ctx = buildRunContext(testConfig(), 'backtest');
@@ -121,6 +121,7 @@ function setup() {
   const risk = ctx.createRisk();
   const session = new EngineSession({
     ...ctx.engineOptions({ regime: new RegimeDetector(model), risk, idPrefix: 't' }),
+    intentIds,
     broker,
     observer: observer(log),
   });
@@ -137,6 +138,28 @@ function runUntilEntry(s: ReturnType<typeof setup>): number {
 }
 
 describe('EngineSession', () => {
+  it("intentIds 'bar': two sessions deciding the same bar make the same intent id and customTag (trading date, symbol, bar close, n-th)", () => {
+    const a = setup('bar');
+    const b = setup('bar');
+    const i = runUntilEntry(a);
+    expect(runUntilEntry(b)).toBe(i);
+    const sent = (s: ReturnType<typeof setup>) =>
+      s.log
+        .filter((l) => l.startsWith('broker.submit'))
+        .at(-1)!
+        .slice('broker.submit '.length);
+    const id = sent(a);
+    expect(sent(b)).toBe(id);
+    const bar = barAt(a.series, i);
+    const date = sessionInfo(bar.tsMs).tradingDate.replaceAll('-', '');
+    expect(id).toBe(`t${date}-MNQ-${Math.floor(a.session.lastDecision!.tsMs / 1000).toString(36)}-1`);
+    expect(id).toMatch(new RegExp(`^t${date}-MNQ-[0-9a-z]+-1$`));
+    // The default stays the per-run counter (backtest outputs unchanged).
+    const c = setup();
+    runUntilEntry(c);
+    expect(c.log.filter((l) => l.startsWith('broker.submit')).at(-1)).toBe('broker.submit t-1');
+  });
+
   it('runs a bar in the documented order: broker bar, decision, intent journaled before the order, liquidation level', () => {
     const s = setup();
     const i = runUntilEntry(s);
@@ -238,6 +261,45 @@ describe('EngineSession', () => {
     driveSync(s.session.onBar(barAt(s.series, i + 4)));
     expect(s.broker.position).toBeNull();
     expect(s.session.lastDecision?.code).toBe('RISK_FLATTEN');
+  });
+
+  it('a clock tick without bars flattens at the flat time (market-data outage), once per bar length, never rolling the day', () => {
+    const s = setup();
+    const i = runUntilEntry(s);
+    driveSync(s.session.onBar(barAt(s.series, i + 1)));
+    expect(s.broker.position).not.toBeNull();
+    const lastEnd = s.session.lastBarEndMs;
+    const ctMinutes = (ms: number) => {
+      const [h, m] = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+        .format(ms)
+        .split(':')
+        .map(Number);
+      return h! * 60 + m!;
+    };
+    s.log.length = 0;
+    let flattenedAt = Number.NaN;
+    for (let t = lastEnd + 60_000; Number.isNaN(flattenedAt) && t < lastEnd + 12 * 3_600_000; t += 60_000) {
+      driveSync(s.session.onClock(t));
+      if (s.log.includes('broker.flatten session_end')) flattenedAt = t;
+    }
+    expect(ctMinutes(flattenedAt)).toBeGreaterThanOrEqual(15 * 60 + 10);
+    expect(flattenedAt - lastEnd).toBeGreaterThanOrEqual(300_000);
+    expect(s.broker.position).toBeNull();
+    expect(s.session.record.trades.at(-1)?.exitReason).toBe('session_end');
+    expect(s.log.filter((x) => x.startsWith('broker.flatten'))).toHaveLength(1);
+    // Ticks in the next trading day leave the day roll to the next bar.
+    const before = s.risk.snapshot().tradingDate;
+    driveSync(s.session.onClock(flattenedAt + 6 * 3_600_000));
+    expect(s.risk.snapshot().tradingDate).toBe(before);
+  });
+
+  it('a clock tick while bars flow does nothing', () => {
+    const s = setup();
+    const i = runUntilEntry(s);
+    driveSync(s.session.onBar(barAt(s.series, i + 1)));
+    s.log.length = 0;
+    driveSync(s.session.onClock(s.session.lastBarEndMs + 299_000));
+    expect(s.log).toEqual([]);
   });
 
   it('driveSync refuses a step that returns a promise; driveAsync runs the same protocol with an asynchronous broker', async () => {

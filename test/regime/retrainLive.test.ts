@@ -168,6 +168,7 @@ describe('RetrainController', () => {
     validationDates: { from: 'c', to: 'd', days: 1 },
     labelMapping: [],
     warnings: [],
+    currentInSample: null,
   };
 
   it('uses the journal training time, so a restart does not reset the schedule', async () => {

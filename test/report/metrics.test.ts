@@ -1,8 +1,7 @@
-// Metrics against hand-computed values, and the Combine bootstrap's rules and determinism.
+// Metrics against hand-computed values (the Combine simulation is tested in combine.test.ts).
 
 import { describe, expect, it } from 'vitest';
 import { computeMetrics, dailyRatios, maxDrawdownUsd, monthlyPnl } from '../../src/report/metrics.ts';
-import { mllFloor, simulateCombine } from '../../src/report/combine.ts';
 import type { DayRecord, TradeRecord } from '../../src/engine/records.ts';
 
 const trade = (net: number, regime: TradeRecord['regime'] = 'BULL'): TradeRecord => ({
@@ -77,29 +76,5 @@ describe('metrics', () => {
       { month: '2024-01', netPnlUsd: 3 },
       { month: '2024-02', netPnlUsd: 7 },
     ]);
-  });
-});
-
-describe('Combine bootstrap', () => {
-  const rules = { startingBalanceUsd: 50_000, profitTargetUsd: 3_000, maxLossLimitUsd: 2_000, maxDays: 60 };
-
-  it('trails the MLL floor on the highest end-of-day balance and locks it at the start', () => {
-    expect(mllFloor(50_000, 2_000, 50_000)).toBe(48_000);
-    expect(mllFloor(50_000, 2_000, 50_500)).toBe(48_500);
-    expect(mllFloor(50_000, 2_000, 53_000)).toBe(50_000);
-  });
-
-  it('always passes with steady gains and always breaches with steady losses', () => {
-    expect(simulateCombine([day('d', 500)], rules, 200, 1)).toMatchObject({ passProbability: 1, medianDaysToPass: 6 });
-    expect(simulateCombine([day('d', -500)], rules, 200, 1)).toMatchObject({ breachProbability: 1, passProbability: 0 });
-  });
-
-  it('counts an intraday dip through the floor as a breach even when the day ends green', () => {
-    expect(simulateCombine([day('d', 100, -2_500)], rules, 100, 1).breachProbability).toBe(1);
-  });
-
-  it('is reproducible for a seed', () => {
-    const days = [day('a', 400), day('b', -300), day('c', 50, -600)];
-    expect(simulateCombine(days, rules, 5_000, 3)).toEqual(simulateCombine(days, rules, 5_000, 3));
   });
 });

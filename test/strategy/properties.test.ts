@@ -13,12 +13,11 @@ import {
   generateSignal,
   maxContractUnits,
   RiskManager,
-  type DecisionPolicy,
   type Reservation,
   type RiskDenied,
 } from '../../src/strategy/index.ts';
 import { DEFAULTS, ES, et, INSTRUMENTS, MES, MNQ } from './riskManager/support.ts';
-import { bar, ctx, PASS, SETTINGS_5 } from './signalGenerator/support.ts';
+import { bar, ctx, PASS } from './signalGenerator/support.ts';
 
 const T = et(2024, 1, 3, 10, 30);
 const isRes = (x: Reservation | RiskDenied): x is Reservation => 'id' in x;
@@ -71,22 +70,7 @@ describe('properties', () => {
     );
   });
 
-  it('no signal is produced while HALTED or in a blackout, whatever the bar, regime or policy', () => {
-    const always: DecisionPolicy = {
-      name: 'always',
-      decide: () => ({
-        side: 'long',
-        entryType: 'market',
-        entryPrice: 20000,
-        stopPrice: 19990,
-        targetPrice: 20010,
-        stopTicks: 40,
-        size: 1,
-        regime: 'BULL',
-        reasonCode: 'RL',
-        reason: 'x',
-      }),
-    };
+  it('no signal is produced while HALTED or in a blackout, whatever the bar or regime', () => {
     const barArb = fc
       .tuple(
         fc.double({ min: 19950, max: 20050, noNaN: true }),
@@ -95,11 +79,11 @@ describe('properties', () => {
       )
       .map(([lo, range, c]) => bar(lo + range / 2, lo + range, lo, lo + c * range));
     fc.assert(
-      fc.property(regimeArb, barArb, fc.boolean(), fc.boolean(), (regime, b, halted, useRl) => {
+      fc.property(regimeArb, barArb, fc.boolean(), (regime, b, halted) => {
         const over = halted
           ? { tradingState: TradingState.HALTED }
           : { filters: { ...PASS, allowEntry: false, code: 'NEWS_BLACKOUT' as const, reason: 'event' } };
-        const d = generateSignal(ctx(regime, b, { ...over, policy: always, settings: { ...SETTINGS_5, useRlAgent: useRl } }));
+        const d = generateSignal(ctx(regime, b, over));
         expect(d.side).toBeNull();
         expect(d.reasonCode).toBe(halted ? 'HALTED' : 'NEWS_BLACKOUT');
       }),

@@ -8,6 +8,7 @@ import type { Instrument } from '../../domain/instrument.ts';
 import type { BrokerPort } from '../../engine/brokerPort.ts';
 import { SimBroker } from '../../broker/sim/simBroker.ts';
 import { ProjectXBroker, type ProjectXAccountSync, type ProjectXClient } from '../../broker/projectx/index.ts';
+import type { VenueAlert } from '../../broker/projectx/projectxBroker.ts';
 
 export type BrokerSpec =
   | { readonly kind: 'sim' }
@@ -19,6 +20,8 @@ export type BrokerSpec =
       readonly contractId: string;
       readonly tickSize: number;
       readonly logger: Logger;
+      /** Disagreements with the venue and flattens that needed more than closeContract. */
+      readonly onAlert?: (a: VenueAlert) => void;
     };
 
 /** The broker of a run for one instrument. */

@@ -62,6 +62,10 @@ export interface SessionRegimeSource {
   beginLive(): void;
   /** After each live bar (drift status to the bus). */
   afterBar(bar: Bar): void;
+  /** Replaces the model before the next bar (a model published by another machine); absent when the source cannot swap. */
+  requestSwap?(model: RegimeModel): void;
+  /** Calls `listener` with each model a retrain swapped in (the leader publishes it); returns the unsubscribe. */
+  onRetrainSwap?(listener: (model: RegimeModel) => void): () => void;
   stop(): void;
 }
 
@@ -72,10 +76,23 @@ export async function sessionRegimeSource(o: {
   journal: Journal;
   bus: MonitorBus;
   logger: Logger;
+  /** fixed: score with a swappable detector so a shared model store can replace the model between bars. */
+  swappable?: boolean;
 }): Promise<SessionRegimeSource> {
   const kind = o.loaded.config.regime_source.kind;
   switch (kind) {
     case 'fixed': {
+      if (o.swappable) {
+        const swappable = new SwappableRegimeDetector(o.model);
+        return {
+          source: swappable,
+          labels: () => swappable.model.labels,
+          beginLive: () => undefined,
+          afterBar: () => undefined,
+          requestSwap: (model) => swappable.requestSwap(model),
+          stop: () => undefined,
+        };
+      }
       const detector = new RegimeDetector(o.model);
       const source = withMinDwell(detector, o.loaded.config.hmm.min_dwell_bars, () => o.model.labels);
       return { source, labels: () => o.model.labels, beginLive: () => undefined, afterBar: () => undefined, stop: () => undefined };
@@ -87,6 +104,11 @@ export async function sessionRegimeSource(o: {
         labels: () => r.labels(),
         beginLive: () => r.beginLive(),
         afterBar: (bar) => r.afterBar(bar),
+        requestSwap: (model) => r.detector.requestSwap(model),
+        onRetrainSwap: (listener) =>
+          r.controller.on((e) => {
+            if (e.kind === 'RETRAIN_FINISHED' && e.outcome.decision === 'swapped') listener(e.outcome.newModel);
+          }),
         stop: () => r.stop(),
       };
     }

@@ -6,7 +6,7 @@ import { commandSummary } from './manifest.ts';
 import { collect, parseSymbolFiles, type SymbolFile } from '../symbolFiles.ts';
 import { runPortfolioJob, type PortfolioInput } from '../../backtest/portfolioJob.ts';
 import { instrumentConfig } from '../../config/instrument.ts';
-import { CONFIG_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
+import { CONFIG_OPTION, DECISIONS_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
 import { buildRunContext } from '../../app/runContext.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
@@ -17,7 +17,7 @@ import { createProgress } from '../progress.ts';
 import { emProgressPrinter } from '../emProgress.ts';
 import { note, out, table } from '../output.ts';
 import { checkModelAgainstConfig, noteLoadResult } from '../loadNotes.ts';
-import { parseDateRangeOptions, parsePolicyOption } from '../optionValues.ts';
+import { applyDecisionsOption, parseDateRangeOptions, parsePolicyOption } from '../optionValues.ts';
 import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from '../outputPath.ts';
 import { printSummary } from '../summaryPrinter.ts';
 import { runRetrainBacktestCommand, type RetrainBacktestOpts as BacktestOpts } from '../retrainBacktest.ts';
@@ -33,6 +33,7 @@ export function registerBacktestCommand(program: Command): void {
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
+    .option(...DECISIONS_OPTION)
     .requiredOption(...outOption('dir', 'output folder'))
     .option('--retrain', 'also run with scheduled + drift retraining from --model (out/fixed, out/retraining, comparison.json)')
     .option('--no-drift', 'with --retrain: scheduled retraining only')
@@ -65,7 +66,7 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
   checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
-  const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data);
+  const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data), opts.decisions);
   const model = opts.model ? loadModelFile(opts.model) : null;
   if (model) checkModelAgainstConfig(opts.model!, model, loaded.config);
   note(`loading ${opts.data} ...`);
@@ -113,7 +114,7 @@ async function runPortfolioCommand(opts: BacktestOpts & { data: string[] }, data
   ]);
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
-  const loaded = loadConfig({ file: opts.config });
+  const loaded = applyDecisionsOption(loadConfig({ file: opts.config }), opts.decisions);
   for (const s of symbols)
     if (!loaded.config.instruments.some((i) => i.symbol === s))
       throw new UsageError(

@@ -64,6 +64,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./simGateway.ts')).registerSimGatewayCommand,
   },
   {
+    name: 'rl',
+    summary: 'RL agent: train a PPO policy on the trading environment, evaluate it beside the rules, walk it forward with baselines',
+    load: async () => (await import('./rl.ts')).registerRlCommand,
+  },
+  {
     name: 'train',
     summary: 'Fit the regime HMM (config hmm.*) on a bar file and save the model as JSON',
     load: async () => (await import('./train.ts')).registerTrainCommand,
@@ -99,6 +104,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'kill',
     summary: 'Kill switch: the running paper/live session flattens, cancels all orders and halts for the day',
     load: async () => (await import('./kill.ts')).registerKillCommand,
+  },
+  {
+    name: 'status',
+    summary: 'Who leads the machines of the account (host, pid, token, lease age), the standbys, positions, P&L and regime (state.kind redis)',
+    load: async () => (await import('./status.ts')).registerStatusCommand,
   },
   {
     name: 'live',

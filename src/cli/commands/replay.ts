@@ -4,7 +4,7 @@
 import { withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
-import { CONFIG_OPTION, DATA_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
+import { CONFIG_OPTION, DATA_OPTION, DECISIONS_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { loadBars } from '../../data/index.ts';
@@ -15,7 +15,7 @@ import { createLogger } from '../../log/logger.ts';
 import { createProgress } from '../progress.ts';
 import { note, out } from '../output.ts';
 import { checkModelAgainstConfig, noteLoadResult } from '../loadNotes.ts';
-import { parseDateRangeOptions } from '../optionValues.ts';
+import { applyDecisionsOption, parseDateRangeOptions } from '../optionValues.ts';
 import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from '../outputPath.ts';
 import { printSummary } from '../summaryPrinter.ts';
 
@@ -27,6 +27,7 @@ interface ReplayOpts {
   config?: string;
   out: string;
   execution: string;
+  decisions?: string;
 }
 
 export function registerReplayCommand(program: Command): void {
@@ -38,6 +39,7 @@ export function registerReplayCommand(program: Command): void {
     .option(...FROM_OPTION)
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
+    .option(...DECISIONS_OPTION)
     .option(
       '--execution <mode>',
       'sim-broker (backtest fill rules: trades equal txbot backtest) or gateway (ProjectX adapter → simulator matching engine)',
@@ -60,7 +62,7 @@ Examples:
         throw new UsageError(`--execution must be sim-broker or gateway (got "${opts.execution}")`);
       checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
       const range = parseDateRangeOptions(opts);
-      const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data);
+      const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data), opts.decisions);
       const config = loaded.config;
       const saved = opts.model ? loadModelFile(opts.model) : null;
       if (saved) checkModelAgainstConfig(opts.model!, saved, config);

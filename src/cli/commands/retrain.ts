@@ -95,7 +95,11 @@ function printOutcome(o: RetrainOutcome): void {
   out(
     `training days ${o.trainDates.from} to ${o.trainDates.to} (${o.trainDates.days}); validation days ${o.validationDates.from} to ${o.validationDates.to} (${o.validationDates.days}, ${o.validationBars} bars)`,
   );
-  out(`current model score: ${o.currentScore === null ? 'n/a' : o.currentScore.toFixed(4)} per bar`);
+  if (o.currentInSample)
+    out(
+      `IN-SAMPLE: ${o.currentInSample.replace('tested bars', 'validation days')}; the current model's score there is in-sample and favours keeping it`,
+    );
+  out(`current model score: ${o.currentScore === null ? 'n/a' : o.currentScore.toFixed(4)} per bar${o.currentInSample ? ' (in-sample)' : ''}`);
   out(`new model score:     ${o.newScore.toFixed(4)} per bar`);
   out(`decision: ${o.decision === 'swapped' ? 'SWAPPED' : 'KEPT'} (${o.code}): ${o.reason}`);
   if (o.labelMapping.length) {

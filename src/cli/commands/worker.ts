@@ -51,6 +51,7 @@ async function runWorkerCommand(opts: WorkerOpts): Promise<void> {
   }
   const handle = await startOptimizeWorker({
     queueUrl: opts.queue,
+    prefix: opts.queuePrefix,
     datasets,
     concurrency: opts.concurrency ? parseIntOption('--concurrency', opts.concurrency, 1) : 1,
   });

@@ -15,6 +15,12 @@ export const liveSchema = z
     confirm: z.boolean().default(false).describe('Allow `txbot live` without --confirm-live.'),
     on_stop: z.enum(['flatten', 'leave_brackets']).default('flatten').describe('What SIGINT/SIGTERM do with an open position.'),
     status_interval_seconds: z.number().int().min(5).default(60).describe('Seconds between status log lines.'),
+    reconcile_interval_seconds: z
+      .number()
+      .int()
+      .min(5)
+      .default(60)
+      .describe('Seconds between reconciliations of a live session with the venue (positions, open orders, trades).'),
   })
   .prefault({});
 

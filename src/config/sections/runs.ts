@@ -32,6 +32,10 @@ export const backtestSchema = z
         "Instrument (from `instruments`) whose contract specs price the run; 'auto' = the data file's symbol (ES bars as MES), required when unknown; paper/live: the enabled instrument.",
       ),
     initial_balance: z.number().positive().nullable().default(null).describe('Starting balance; null = risk.account_size.'),
+    decisions: z
+      .enum(['all', 'changes', 'none'])
+      .default('changes')
+      .describe('decisions.jsonl: all = every bar; changes = bars where something was done or the code or regime changed; none = no file.'),
   })
   .prefault({});
 
@@ -46,8 +50,33 @@ export const walkForwardSchema = z
 
 export const combineSchema = z
   .strictObject({
-    simulations: z.number().int().min(100).max(1_000_000).default(10_000).describe('Bootstrap Combine simulations.'),
+    simulations: z.number().int().min(100).max(1_000_000).default(10_000).describe('Simulated Combine accounts.'),
     seed: z.number().int().min(0).default(7).describe('Seed of the bootstrap.'),
-    max_days: z.number().int().min(1).default(60).describe('Trading days a simulated Combine may last before counting as not passed.'),
+    max_days: z
+      .number()
+      .int()
+      .min(1)
+      .default(60)
+      .describe('Horizon: trading days a simulated Combine may last before counting as unresolved (the Combine itself has no time limit).'),
+    block_days: z.number().int().min(1).default(5).describe('Consecutive trading days per bootstrap block (keeps streaks of good and bad days).'),
+    consistency_target: z
+      .number()
+      .gt(0)
+      .max(1)
+      .nullable()
+      .default(0.5)
+      .describe('Consistency rule: to pass, the best day must be below this share of the total profit; null = no rule.'),
+  })
+  .prefault({});
+
+export const reportSchema = z
+  .strictObject({
+    room_warning_usd: z
+      .number()
+      .min(0)
+      .default(500)
+      .describe(
+        'A trading day whose lowest equity came closer than this to the MLL floor counts as a day under warning room (summary daysUnderWarningRoom).',
+      ),
   })
   .prefault({});

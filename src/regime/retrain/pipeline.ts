@@ -13,6 +13,7 @@ import { trainRegimeModel, type TrainOptions } from '../trainer.ts';
 import { startOfLastTradingDays } from './historySource.ts';
 import { mapLabels, relabelByMeanReturn, type LabelMapping } from './labelMapping.ts';
 import { scoreOnValidation } from './validationScore.ts';
+import { inSampleReason } from '../inSample.ts';
 
 /** Window sizes of a retrain (config retrain.window_days / validation_days by default). */
 export interface RetrainSettings {
@@ -99,6 +100,11 @@ export interface RetrainOutcome {
   /** Old label → new label on the validation bars (empty without a current model). */
   readonly labelMapping: LabelMapping[];
   readonly warnings: string[];
+  /**
+   * Why the current model's validation score is in-sample (its training days overlap the validation days, so
+   * the comparison favours it), or null.
+   */
+  readonly currentInSample: string | null;
 }
 
 /**
@@ -125,6 +131,7 @@ export function runRetrain(
     trainDates: split.trainDates,
     validationDates: split.validationDates,
     warnings: trained.warnings,
+    currentInSample: current ? inSampleReason(current, split.validationFromTsMs, series.tsMs[series.length - 1]!) : null,
   };
   if (!current) {
     return {

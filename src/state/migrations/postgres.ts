@@ -114,4 +114,25 @@ CREATE TABLE meta (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'writer',
+    // Who wrote each row when several machines share the journal: the leader's fencing token and machine
+    // id, filled in by the column defaults from the session settings txbot.fencing_token / txbot.machine_id
+    // (PostgresJournal.setWriter); NULL for rows written outside a shared session.
+    sql: `
+ALTER TABLE intents ADD COLUMN fencing_token BIGINT DEFAULT NULLIF(current_setting('txbot.fencing_token', true), '')::BIGINT;
+ALTER TABLE intents ADD COLUMN machine_id TEXT DEFAULT NULLIF(current_setting('txbot.machine_id', true), '');
+ALTER TABLE trades ADD COLUMN fencing_token BIGINT DEFAULT NULLIF(current_setting('txbot.fencing_token', true), '')::BIGINT;
+ALTER TABLE trades ADD COLUMN machine_id TEXT DEFAULT NULLIF(current_setting('txbot.machine_id', true), '');
+ALTER TABLE positions ADD COLUMN fencing_token BIGINT DEFAULT NULLIF(current_setting('txbot.fencing_token', true), '')::BIGINT;
+ALTER TABLE positions ADD COLUMN machine_id TEXT DEFAULT NULLIF(current_setting('txbot.machine_id', true), '');
+ALTER TABLE risk_states ADD COLUMN fencing_token BIGINT DEFAULT NULLIF(current_setting('txbot.fencing_token', true), '')::BIGINT;
+ALTER TABLE risk_states ADD COLUMN machine_id TEXT DEFAULT NULLIF(current_setting('txbot.machine_id', true), '');
+ALTER TABLE decisions ADD COLUMN fencing_token BIGINT DEFAULT NULLIF(current_setting('txbot.fencing_token', true), '')::BIGINT;
+ALTER TABLE decisions ADD COLUMN machine_id TEXT DEFAULT NULLIF(current_setting('txbot.machine_id', true), '');
+ALTER TABLE events ADD COLUMN fencing_token BIGINT DEFAULT NULLIF(current_setting('txbot.fencing_token', true), '')::BIGINT;
+ALTER TABLE events ADD COLUMN machine_id TEXT DEFAULT NULLIF(current_setting('txbot.machine_id', true), '');
+`,
+  },
 ];

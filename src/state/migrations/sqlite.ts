@@ -114,4 +114,24 @@ CREATE TABLE meta (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'writer',
+    // The same columns as the PostgreSQL journal's (who wrote a row in a shared session); a machine's own
+    // SQLite journal leaves them NULL.
+    sql: `
+ALTER TABLE intents ADD COLUMN fencing_token INTEGER;
+ALTER TABLE intents ADD COLUMN machine_id TEXT;
+ALTER TABLE trades ADD COLUMN fencing_token INTEGER;
+ALTER TABLE trades ADD COLUMN machine_id TEXT;
+ALTER TABLE positions ADD COLUMN fencing_token INTEGER;
+ALTER TABLE positions ADD COLUMN machine_id TEXT;
+ALTER TABLE risk_states ADD COLUMN fencing_token INTEGER;
+ALTER TABLE risk_states ADD COLUMN machine_id TEXT;
+ALTER TABLE decisions ADD COLUMN fencing_token INTEGER;
+ALTER TABLE decisions ADD COLUMN machine_id TEXT;
+ALTER TABLE events ADD COLUMN fencing_token INTEGER;
+ALTER TABLE events ADD COLUMN machine_id TEXT;
+`,
+  },
 ];

@@ -1,8 +1,8 @@
-// Account-level Topstep risk manager: gates every order, sizes entries, tracks P&L, MLL, daily limits, flat time, states.
+// Account-level Topstep risk manager: gates and sizes every entry (exits are never gated), tracks P&L, MLL, daily limits, flat time, states.
 //
 // State machine (TradingState): ACTIVE → REDUCING (flat time, daily profit target; back to ACTIVE next
 // trading day) → HALTED (daily loss limit: until the next trading day; MLL breach: permanent). In
-// REDUCING and HALTED only exposure-reducing orders pass. Every change is returned as a StateChangedEvent.
+// REDUCING and HALTED no entry passes; flattenRequired tells the engine to close what is open. Every change is returned as a StateChangedEvent.
 // One instance serves every instrument of the account: reserveEntry() holds contracts and stop risk
 // synchronously, so concurrent async order flows cannot double-spend the remaining risk.
 
@@ -16,12 +16,19 @@ import { contractsAvailable, contractUnits } from './exposure.ts';
 import { isAfterFlatTime } from './flatTime.ts';
 import { breachesMll, mllFloor } from './mll.ts';
 import { computeFinalSize, stopLossUsdPerContract } from './sizing.ts';
-import type { Approved, EntryRequest, OrderCheck, Reservation, RiskCode, RiskDenied, RiskEvent, RiskFill, RiskSettings } from './types.ts';
+import type { EntryRequest, Reservation, RiskCode, RiskDenied, RiskEvent, RiskFill, RiskSettings } from './types.ts';
 
 /** Balances to resume from (live restart); defaults: a fresh account at the starting balance. */
 export interface RiskInitialState {
   readonly balanceUsd?: number;
   readonly highestEodBalanceUsd?: number;
+  /**
+   * P&L already realized today (net), included in `balanceUsd`: a session taking over mid-day (another
+   * machine traded earlier) resumes the daily loss limit where it stood. Default 0.
+   */
+  readonly realizedTodayUsd?: number;
+  /** Trades already closed today (with realizedTodayUsd). Default 0. */
+  readonly tradesToday?: number;
 }
 
 /** Everything the engine, journal and dashboard need to show the risk state. */
@@ -74,7 +81,9 @@ export class RiskManager {
     initial: RiskInitialState = {},
   ) {
     this.book = new AccountBook(new Map(instruments.map((i) => [i.symbol, i])));
-    this.dayStartBalance = initial.balanceUsd ?? settings.accountSizeUsd;
+    this.realizedToday = initial.realizedTodayUsd ?? 0;
+    this.tradesToday = initial.tradesToday ?? 0;
+    this.dayStartBalance = (initial.balanceUsd ?? settings.accountSizeUsd) - this.realizedToday;
     this.highestEod = Math.max(initial.highestEodBalanceUsd ?? this.dayStartBalance, this.dayStartBalance);
   }
 
@@ -112,6 +121,16 @@ export class RiskManager {
     return mllFloor(this.settings.accountSizeUsd, this.settings.maxLossLimitUsd, this.highestEod);
   }
 
+  /** MLL floor once the trading day ends at `balanceUsd` (the trail then includes that end-of-day balance). */
+  floorAfterDayEnd(balanceUsd: number): number {
+    return mllFloor(this.settings.accountSizeUsd, this.settings.maxLossLimitUsd, Math.max(this.highestEod, balanceUsd));
+  }
+
+  /** The personal daily loss limit (USD), null when none. */
+  get dailyLossLimitUsd(): number | null {
+    return this.settings.dailyLossLimitUsd;
+  }
+
   snapshot(): RiskSnapshot {
     const equity = this.equity();
     return {
@@ -130,8 +149,7 @@ export class RiskManager {
       reservedRiskUsd: this.reservedRisk(),
       usedContractUnits: this.usedUnits(),
       positions: this.book.positions(),
-      mustFlatten:
-        this.book.positions().length > 0 && (this.state_ === TradingState.HALTED || this.stateCode_ === 'FLAT_TIME' || this.flatTimeFlattenSent),
+      mustFlatten: this.book.positions().length > 0 && this.flattenRequired,
     };
   }
 
@@ -145,6 +163,32 @@ export class RiskManager {
    */
   reserveEntry(req: EntryRequest): Reservation | RiskDenied {
     this.advance(req.tsMs);
+    const sized = this.sizeEntry(req);
+    if ('code' in sized) return sized;
+    const { sizing, perContract } = sized;
+    const r: Reservation = {
+      id: `r${this.nextId++}`,
+      symbol: req.symbol,
+      side: req.side,
+      qty: sizing.size,
+      riskUsd: sizing.size * perContract,
+      formulaSize: sizing.formulaSize,
+      cappedBy: sizing.cappedBy,
+    };
+    this.reservations.set(r.id, r);
+    return r;
+  }
+
+  /**
+   * The size reserveEntry would give `req` now, without reserving anything (the RL environment masks the
+   * entries it would refuse). Call after the bar's markToMarket (the state is not advanced here).
+   */
+  previewEntry(req: EntryRequest): { readonly qty: number } | RiskDenied {
+    const sized = this.sizeEntry(req);
+    return 'code' in sized ? sized : { qty: sized.sizing.size };
+  }
+
+  private sizeEntry(req: EntryRequest): { sizing: ReturnType<typeof computeFinalSize>; perContract: number } | RiskDenied {
     const inst = this.book.instrument(req.symbol);
     if (!inst) return deny('UNKNOWN_INSTRUMENT', `symbol=${req.symbol}`);
     if (!(req.stopTicks > 0)) return deny('INVALID_ORDER', `stop_ticks=${req.stopTicks} expected > 0`);
@@ -168,17 +212,7 @@ export class RiskManager {
     );
     if (sizing.formulaSize === 0) return deny('SIZE_ZERO', sizing.detail);
     if (sizing.size === 0) return deny(sizing.cappedBy === 'MAX_CONTRACTS' ? 'MAX_CONTRACTS' : 'RISK_BUDGET', sizing.detail);
-    const r: Reservation = {
-      id: `r${this.nextId++}`,
-      symbol: req.symbol,
-      side: req.side,
-      qty: sizing.size,
-      riskUsd: sizing.size * perContract,
-      formulaSize: sizing.formulaSize,
-      cappedBy: sizing.cappedBy,
-    };
-    this.reservations.set(r.id, r);
-    return r;
+    return { sizing, perContract };
   }
 
   /** The entry of a reservation was filled: counts the trade and attaches its stop risk to the position. */
@@ -208,36 +242,6 @@ export class RiskManager {
   }
 
   // ---- PRE-TRADE CHECKS ----------------------------------------------------------------------
-
-  /**
-   * Checks any order. Orders that only reduce a position (same symbol, opposite side, qty <= |position|)
-   * always pass, in every state, so a flatten can never be blocked. Orders adding exposure pass the
-   * entry gate, the contract cap and (when stopTicks is given) the risk room.
-   */
-  evaluate(order: OrderCheck): Approved | RiskDenied {
-    this.advance(order.tsMs);
-    const inst = this.book.instrument(order.symbol);
-    if (!inst) return deny('UNKNOWN_INSTRUMENT', `symbol=${order.symbol}`);
-    if (!(order.qty > 0) || !Number.isInteger(order.qty)) return deny('INVALID_ORDER', `qty=${order.qty} expected a positive integer`);
-    const pos = this.book.qtyOf(order.symbol);
-    const signed = order.side === 'buy' ? order.qty : -order.qty;
-    if (pos !== 0 && Math.sign(signed) !== Math.sign(pos) && order.qty <= Math.abs(pos)) return { approved: true, reducing: true };
-    const gate = this.entryGate(order.tsMs);
-    if (gate) return gate;
-    const available = contractsAvailable(inst, this.usedUnits(), this.settings.maxContractsMinis);
-    const adding = Math.abs(pos + signed) - Math.abs(pos);
-    if (adding > available)
-      return deny(
-        'MAX_CONTRACTS',
-        `requested=${adding} available=${available} units_used=${this.usedUnits()} cap_minis=${this.settings.maxContractsMinis} unit=${contractUnits(inst)}`,
-      );
-    if (order.stopTicks !== undefined) {
-      const risk = adding * stopLossUsdPerContract(order.stopTicks, inst, this.settings.stopSlippageTicks);
-      const room = this.riskRoomUsd();
-      if (risk >= room) return deny('RISK_BUDGET', `stop_loss=${usd(risk)} room=${usd(room)}`);
-    }
-    return { approved: true, reducing: false };
-  }
 
   /** Rules every new exposure must pass, in this order: HALTED, flat time, REDUCING, trades per day, cooldown. */
   private entryGate(tsMs: number): RiskDenied | null {
@@ -291,7 +295,7 @@ export class RiskManager {
     return this.drainEvents();
   }
 
-  /** Events produced since the last drain (also by evaluate/reserveEntry), oldest first; empties the outbox. */
+  /** Events produced since the last drain (also by reserveEntry), oldest first; empties the outbox. */
   drainEvents(): RiskEvent[] {
     const out = this.outbox;
     this.outbox = [];

@@ -125,23 +125,6 @@ export interface Reservation {
   readonly cappedBy: 'MAX_CONTRACTS' | 'RISK_BUDGET' | null;
 }
 
-/** Any order to check before sending (entries, exits, flatten). */
-export interface OrderCheck {
-  readonly tsMs: number;
-  readonly symbol: string;
-  readonly side: OrderSide;
-  readonly qty: number;
-  /** Stop distance in ticks when the order adds exposure; used for the risk-room check. */
-  readonly stopTicks?: number;
-}
-
-/** An order passed every check. */
-export interface Approved {
-  readonly approved: true;
-  /** True when the order only reduces exposure (always allowed). */
-  readonly reducing: boolean;
-}
-
 /** A fill as the risk manager needs it (the broker's Fill plus the symbol). */
 export interface RiskFill {
   readonly tsMs: number;

@@ -3,7 +3,6 @@
 import { ceilToTick, floorToTick, roundToTick } from '../../domain/instrument.ts';
 import type { NoSignal, Side } from '../../domain/trading.ts';
 import { TradingState } from '../../domain/trading.ts';
-import { runGuarded } from '../guard.ts';
 import { bandPrice } from '../../domain/vwap.ts';
 import { evaluateEntryRule, type RuleHit } from './rules.ts';
 import type { Decision, SignalContext, TradeSignal } from './types.ts';
@@ -24,7 +23,6 @@ export type NoSignalCode =
   | 'TARGET_BEHIND_ENTRY'
   | 'REWARD_TOO_SMALL'
   | 'NO_STOP'
-  | 'POLICY_NO_TRADE'
   | string; // filter codes (NEWS_BLACKOUT, BEFORE_ENTRY_START, ...) pass through
 
 const none = (reasonCode: NoSignalCode, reason: string): NoSignal => ({ side: null, reasonCode, reason });
@@ -35,25 +33,13 @@ const none = (reasonCode: NoSignalCode, reason: string): NoSignal => ({ side: nu
  * the entry rule. Entries are market orders at the close; stop = entry ∓ stop ticks; target from
  * `targets` (VWAP, signed band, or R multiple; CRASH VWAP anchored at the regime start when enabled),
  * rounded toward the entry onto the tick grid. Signal.size is the regime's base size (the risk
- * manager computes the final size). With decision_policy.kind rl the policy replaces the rule decision after
- * the gates pass, through a guard that falls back to the rules on error or invalid output.
+ * manager computes the final size). The rule-based DecisionPolicy (strategy/policy/rulesPolicy.ts) calls it
+ * when flat; validateDecision checks another policy's signals.
  */
 export function generateSignal(ctx: SignalContext): Decision {
   const gate = hardGates(ctx);
   if (gate) return gate;
-  const ruleDecision = ruleBasedDecision(ctx);
-  if (!ctx.settings.useRlAgent || !ctx.policy) return ruleDecision;
-  const policy = ctx.policy;
-  // PLUG: rl_agent
-  const guarded = runGuarded(
-    `rl_agent:${policy.name}`,
-    () => policy.decide({ ctx, ruleDecision }),
-    () => ruleDecision,
-    (d) => validateDecision(d, ctx),
-    'the rule decision',
-  );
-  if (guarded.error) ctx.onPluginError?.(guarded.error);
-  return guarded.value;
+  return ruleBasedDecision(ctx);
 }
 
 /** Gates no decision source may bypass (no trade while halted, in a position or filtered). */

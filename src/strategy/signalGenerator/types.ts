@@ -1,8 +1,7 @@
-// Signal generator types: settings from config, the per-bar context, the trade signal and the RL policy seam.
+// Signal generator types: settings from config, the per-bar context and the trade signal.
 
 import type { Config } from '../../config/schema.ts';
 import type { Bar } from '../../domain/bar.ts';
-import type { PluginError } from '../../domain/errors.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import type { RegimeInfo, RegimeLabel } from '../../domain/regime.ts';
 import type { NoSignal, Position, Signal, TradingState } from '../../domain/trading.ts';
@@ -35,15 +34,13 @@ export interface SignalSettings {
   readonly entryBandSigma: number;
   /** CRASH VWAP target uses the VWAP anchored at the start of the crash run. */
   readonly anchoredVwap: boolean;
-  /** Let the policy (RL agent) replace the rule decision. */
-  readonly useRlAgent: boolean;
   /** Minimum target distance as a multiple of the stop distance (0 = none). */
   readonly minRewardRisk: number;
 }
 
 /** Maps config sections to SignalSettings. */
 export function signalSettingsFromConfig(
-  config: Pick<Config, 'regime_action' | 'stops' | 'targets' | 'vwap' | 'decision_policy'> & Partial<Pick<Config, 'entries'>>,
+  config: Pick<Config, 'regime_action' | 'stops' | 'targets' | 'vwap'> & Partial<Pick<Config, 'entries'>>,
 ): SignalSettings {
   return {
     regimeAction: { ...config.regime_action },
@@ -52,7 +49,6 @@ export function signalSettingsFromConfig(
     touchToleranceSigma: config.vwap.touch_tolerance_sigma,
     entryBandSigma: config.vwap.entry_band_sigma,
     anchoredVwap: config.vwap.anchored_vwap,
-    useRlAgent: config.decision_policy.kind === 'rl',
     minRewardRisk: config.entries?.min_reward_risk ?? 0,
   };
 }
@@ -64,19 +60,6 @@ export interface TradeSignal extends Signal {
 
 /** Every decision of the generator: a trade or a reasoned no-trade. */
 export type Decision = TradeSignal | NoSignal;
-
-/** Input of the RL policy: the context and the rule-based decision it may replace. */
-export interface PolicyInput {
-  readonly ctx: SignalContext;
-  readonly ruleDecision: Decision;
-}
-
-/** A policy replacing the rule-based decision (only consulted once the hard gates pass). */
-// PLUG: rl_agent
-export interface DecisionPolicy {
-  readonly name: string;
-  decide(input: PolicyInput): Decision;
-}
 
 /** Everything one decision needs (fields are added over time, never positional arguments). */
 export interface SignalContext {
@@ -96,8 +79,4 @@ export interface SignalContext {
   /** Entries already taken this session in the current regime (SessionTradeCounter). */
   readonly regimeTradesThisSession: number;
   readonly settings: SignalSettings;
-  /** Used only when settings.useRlAgent is true. */
-  readonly policy?: DecisionPolicy | null;
-  /** Called when the policy failed and the rules were used instead. */
-  readonly onPluginError?: (error: PluginError) => void;
 }

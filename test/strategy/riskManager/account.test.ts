@@ -1,7 +1,7 @@
 // Tests of the AccountBook: average-price P&L, partial exits, flips, stop-risk bookkeeping, contract units.
 import { describe, expect, it } from 'vitest';
 import { AccountBook, RiskManager } from '../../../src/strategy/riskManager/index.ts';
-import { DEFAULTS, ES, et, INSTRUMENTS, MNQ } from './support.ts';
+import { DEFAULTS, et, INSTRUMENTS } from './support.ts';
 
 const book = () => new AccountBook(new Map(INSTRUMENTS.map((i) => [i.symbol, i])));
 const T = et(2024, 1, 3, 10, 30);
@@ -49,21 +49,10 @@ describe('AccountBook', () => {
   });
 });
 
-describe('RiskManager resume and order checks', () => {
+describe('RiskManager resume', () => {
   it('resumes from a balance and a highest EOD balance', () => {
     const r = new RiskManager(DEFAULTS, INSTRUMENTS, { balanceUsd: 51_000, highestEodBalanceUsd: 51_500 });
     expect(r.mllFloorUsd).toBe(49_500);
     expect(r.snapshot()).toMatchObject({ balanceUsd: 51_000, equityUsd: 51_000, dayPnlUsd: 0 });
-  });
-
-  it('denies an order whose stop would exceed the risk room', () => {
-    const r = new RiskManager(DEFAULTS, INSTRUMENTS);
-    // ES 40 ticks + 1 tick stop slippage = 512.5 + 2.8 per contract; 2 contracts = 1030.60 >= 1000
-    expect(r.evaluate({ tsMs: T, symbol: ES.symbol, side: 'buy', qty: 2, stopTicks: 40 })).toEqual({
-      code: 'RISK_BUDGET',
-      detail: 'stop_loss=1030.60 room=1000.00',
-    });
-    expect(r.evaluate({ tsMs: T, symbol: ES.symbol, side: 'buy', qty: 1, stopTicks: 40 })).toEqual({ approved: true, reducing: false });
-    expect(r.evaluate({ tsMs: T, symbol: MNQ.symbol, side: 'sell', qty: 1 })).toEqual({ approved: true, reducing: false });
   });
 });

@@ -1,4 +1,4 @@
-// Tests of generateSignal: every REGIME_ACTION default on crafted bars, each no-trade gate's code, tick grid, the RL guard.
+// Tests of generateSignal: every REGIME_ACTION default on crafted bars, each no-trade gate's code, tick grid.
 import { describe, expect, it } from 'vitest';
 import { TradingState } from '../../../src/domain/trading.ts';
 import { validateConfig } from '../../../src/config/index.ts';
@@ -8,7 +8,6 @@ import {
   SessionTradeCounter,
   signalSettingsFromConfig,
   type Decision,
-  type DecisionPolicy,
   type TradeSignal,
 } from '../../../src/strategy/signalGenerator/index.ts';
 import { bar, ctx, PASS, SETTINGS_5, snapshot } from './support.ts';
@@ -130,52 +129,6 @@ describe('generateSignal: prices on the tick grid', () => {
     for (const p of [s.entryPrice, s.stopPrice, s.targetPrice]) expect(Math.abs(p / 0.25 - Math.round(p / 0.25))).toBeLessThan(1e-9);
     expect(s.entryPrice).toBe(20004);
     expect(s.targetPrice).toBe(20010); // 20010.15 floored for a long
-  });
-});
-
-describe('generateSignal: RL policy seam', () => {
-  const pull = bar(20006, 20007, 20002, 20004);
-  const rl = { ...SETTINGS_5, useRlAgent: true };
-  const shortPolicy: DecisionPolicy = {
-    name: 'stub',
-    decide: () => ({
-      side: 'short',
-      entryType: 'market',
-      entryPrice: 20004,
-      stopPrice: 20014,
-      targetPrice: 19990,
-      stopTicks: 40,
-      size: 1,
-      regime: 'BULL',
-      reasonCode: 'RL_SHORT',
-      reason: 'policy',
-    }),
-  };
-  it('uses the policy decision when enabled and valid', () => {
-    expect(generateSignal(ctx('BULL', pull, { settings: rl, policy: shortPolicy })).reasonCode).toBe('RL_SHORT');
-  });
-  it('ignores the policy when use_rl_agent is false', () => {
-    expect(generateSignal(ctx('BULL', pull, { policy: shortPolicy })).reasonCode).toBe('PULLBACK_TO_VWAP');
-  });
-  it('falls back to the rules when the policy throws or returns an off-grid price', () => {
-    const errors: string[] = [];
-    const throwing: DecisionPolicy = {
-      name: 'boom',
-      decide: () => {
-        throw new Error('nan weights');
-      },
-    };
-    expect(generateSignal(ctx('BULL', pull, { settings: rl, policy: throwing, onPluginError: (e) => errors.push(e.code) })).reasonCode).toBe(
-      'PULLBACK_TO_VWAP',
-    );
-    const offGrid: DecisionPolicy = { name: 'grid', decide: (i) => ({ ...(i.ruleDecision as TradeSignal), entryPrice: 20004.1 }) };
-    expect(generateSignal(ctx('BULL', pull, { settings: rl, policy: offGrid, onPluginError: (e) => errors.push(e.code) })).reasonCode).toBe(
-      'PULLBACK_TO_VWAP',
-    );
-    expect(errors).toEqual(['PLUGIN_FAILED', 'PLUGIN_FAILED']);
-  });
-  it('is not consulted while HALTED', () => {
-    expect(generateSignal(ctx('BULL', pull, { settings: rl, policy: shortPolicy, tradingState: TradingState.HALTED })).reasonCode).toBe('HALTED');
   });
 });
 

@@ -33,24 +33,46 @@ export async function findOrderByCustomTag(client: ProjectXClient, accountId: nu
   return orders.find((o) => o.customTag === customTag) ?? null;
 }
 
+/** Margin before the decision time of an intent when its order is looked up by customTag (venue-clock skew). */
+export const TAG_LOOKUP_MARGIN_MS = 60 * 60_000;
+
+/** Whether a refusal says the customTag is already on the account (the order exists: adopt it, never reject). */
+export function isDuplicateTagRefusal(e: unknown): boolean {
+  return (
+    e instanceof ProjectXError &&
+    e.code === 'PROJECTX_REJECTED' &&
+    /custom ?tag/i.test(e.message) &&
+    /(in use|exist|unique|duplicate)/i.test(e.message)
+  );
+}
+
 /**
  * Places an order exactly once per intent. A definite refusal (success:false, 401 after renewal, local
- * budget) is thrown as is. An ambiguous failure (transport error, timeout, lost response, 5xx, 429) is
- * resolved by Order/search on the customTag: found → that id; absent → resent at most `maxResends` times.
+ * budget) is thrown as is, except a duplicate-customTag refusal: the order exists (an earlier attempt was
+ * committed), so it is looked up and adopted. An ambiguous failure (transport error, timeout, lost
+ * response, 5xx, 429) is resolved by Order/search on the customTag: found → that id; absent → resent at
+ * most `maxResends` times. The search window starts at `sinceMs` (the venue's/market clock: the decision
+ * time of the intent less a margin), never at the local wall clock, whose skew to the venue is unknown.
  */
 export async function placeOrderSafely(
   client: ProjectXClient,
   req: PlaceOrderRequest & { customTag: string },
-  options: { clock?: Clock; maxResends?: number; lookbackMs?: number } = {},
+  options: { clock?: Clock; maxResends?: number; lookbackMs?: number; sinceMs?: number } = {},
 ): Promise<PlaceResult> {
   const clock = options.clock ?? client.clock;
   const maxResends = options.maxResends ?? 1;
-  const sinceMs = clock.nowMs() - (options.lookbackMs ?? 5 * 60_000);
+  const sinceMs = options.sinceMs ?? clock.nowMs() - (options.lookbackMs ?? TAG_LOOKUP_MARGIN_MS);
   let lastError: ProjectXError | null = null;
   for (let attempt = 1; attempt <= maxResends + 1; attempt++) {
     try {
       return { orderId: await client.placeOrder(req), resolvedBy: 'response', attempts: attempt };
     } catch (e) {
+      if (isDuplicateTagRefusal(e)) {
+        // The tag exists at the venue: whatever window the lookup used, the order is there.
+        const found = await findOrderByCustomTag(client, req.accountId, req.customTag, Math.min(sinceMs, clock.nowMs()) - 7 * 86_400_000);
+        if (found) return { orderId: found.id, resolvedBy: 'customTag', attempts: attempt };
+        throw e;
+      }
       if (!(e instanceof ProjectXError) || !isUnanswered(e)) throw e;
       lastError = e;
     }
@@ -134,7 +156,7 @@ export type BracketEntryIntent =
 export async function placeBracketEntry(
   client: ProjectXClient,
   intent: BracketEntryIntent,
-  options: { maxResends?: number } = {},
+  options: { maxResends?: number; sinceMs?: number } = {},
 ): Promise<PlaceResult> {
   const byPrice = 'entryPrice' in intent;
   const bracket = byPrice

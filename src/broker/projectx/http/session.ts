@@ -1,5 +1,6 @@
 // The ProjectX session token: loginKey with credentials from the environment, refreshed through
-// Auth/validate before the 24 h expiry (read from the JWT `exp` claim) and re-acquired once on a 401.
+// Auth/validate ahead of its expiry (read from the JWT `exp` claim; the margin shrinks with a short
+// lifetime, and refreshes are at least a minimum interval apart) and re-acquired once on a 401.
 
 import type { Logger } from 'pino';
 import type { Clock } from '../../../domain/clock.ts';
@@ -44,6 +45,9 @@ export type SessionCall = (endpoint: string, body: unknown, token: string | unde
 export class ProjectXSession {
   private token: string | null = null;
   private expiresAtMs = 0;
+  /** When the current token was set (clock ms): its lifetime as we saw it is expiresAtMs − this. */
+  private issuedAtMs = 0;
+  private lastRefreshMs = Number.NEGATIVE_INFINITY;
   private pending: Promise<string> | null = null;
   private lastCheckMs = Number.NEGATIVE_INFINITY;
   private readonly listeners = new Set<() => void>();
@@ -53,9 +57,17 @@ export class ProjectXSession {
     private readonly call: SessionCall,
     private readonly clock: Clock,
     private readonly log: Logger,
-    /** Refresh this long before expiry (default 30 min). */
+    /** Refresh this long before expiry (default 30 min; at most a quarter of the token's lifetime). */
     private readonly refreshMarginMs = 30 * 60_000,
+    /** Never refresh more often than this while the token is still valid (default 60 s). */
+    private readonly minRefreshIntervalMs = 60_000,
   ) {}
+
+  /** When a refresh is due: the margin before expiry, capped at a quarter of the lifetime (a short-lived token). */
+  private refreshDueMs(): number {
+    const lifetime = Math.max(0, this.expiresAtMs - this.issuedAtMs);
+    return this.expiresAtMs - Math.min(this.refreshMarginMs, lifetime / 4);
+  }
 
   /** Called after every new token (hubs reconnect with it). */
   onTokenChanged(fn: () => void): () => void {
@@ -71,7 +83,10 @@ export class ProjectXSession {
   /** A valid token: logs in when there is none, validates (refreshes) when expiry is near. */
   async getToken(): Promise<string> {
     if (this.pending) return this.pending;
-    if (this.token && this.clock.nowMs() < this.expiresAtMs - this.refreshMarginMs) return this.token;
+    const now = this.clock.nowMs();
+    if (this.token && now < this.refreshDueMs()) return this.token;
+    // A refresh that just happened and still left a valid token is not repeated (no refresh storm).
+    if (this.token && now < this.expiresAtMs && now - this.lastRefreshMs < this.minRefreshIntervalMs) return this.token;
     return this.single(this.token ? () => this.refresh() : () => this.login());
   }
 
@@ -127,6 +142,7 @@ export class ProjectXSession {
   }
 
   private async refresh(): Promise<string> {
+    this.lastRefreshMs = this.clock.nowMs();
     try {
       const body = parseEnvelope('Auth/validate', await this.call('Auth/validate', {}, this.token!));
       const next = typeof body.newToken === 'string' && body.newToken.length > 0 ? body.newToken : this.token!;
@@ -145,6 +161,7 @@ export class ProjectXSession {
   private setToken(token: string): void {
     const changed = token !== this.token;
     this.token = token;
+    this.issuedAtMs = this.clock.nowMs();
     this.expiresAtMs = jwtExpiryMs(token) ?? this.clock.nowMs() + TOKEN_LIFETIME_MS;
     if (changed) for (const fn of this.listeners) fn();
   }

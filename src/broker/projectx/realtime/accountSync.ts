@@ -1,6 +1,7 @@
 // Keeps one account's state in step with the gateway: user-hub events applied as they come, a REST resync
-// after every (re)connect over the gap (the hubs do not replay), and leftover bracket legs cancelled once
-// the position they protected is flat.
+// after every (re)connect over the gap (the hubs do not replay) retried until it succeeds, a periodic
+// resync, and leftover bracket legs cancelled once the position they protected is flat. Lookup windows are
+// on the venue's clock (the market clock), with a margin; gap lengths are measured on the hub's clock.
 
 import type { Logger } from 'pino';
 import { ProjectXAccountState, type AccountSnapshot, type ApplyResult } from '../accountState.ts';
@@ -20,6 +21,8 @@ export interface AccountSyncEvents extends Record<string, unknown> {
   resynced: { sinceMs: number; untilMs: number; reason: HubResubscribed['reason'] };
   /** Legs cancelled after their position went flat. */
   legsCancelled: { contractId: string; orderIds: number[] };
+  /** A resync failed; it is retried after `retryInMs` (hub-clock ms). */
+  resyncFailed: { error: string; attempt: number; retryInMs: number };
 }
 
 export interface AccountSyncOptions {
@@ -27,6 +30,8 @@ export interface AccountSyncOptions {
   readonly userHub: UserHub;
   readonly accountId: number;
   readonly clock: Clock;
+  /** The venue's clock (market time) for lookup windows; default `clock`. */
+  readonly venueClock?: Clock;
   readonly logger: Logger;
   /** How far back the first resync looks for orders and trades (default 24 h). */
   readonly initialLookbackMs?: number;
@@ -43,6 +48,8 @@ export class ProjectXAccountSync {
   /** Resyncs done so far. */
   resyncCount = 0;
   private readonly log: Logger;
+  private stopped = false;
+  private periodic: Promise<void> | null = null;
 
   constructor(private readonly options: AccountSyncOptions) {
     this.log = options.logger.child({ component: 'projectx-account-sync', accountId: options.accountId });
@@ -70,12 +77,59 @@ export class ProjectXAccountSync {
       this.events.emit('trade', { trade: ev.data, result: this.state.applyTrade(ev) });
     });
     hub.connection.events.on('resubscribed', (info) => {
+      // The gap's length on the hub's clock, placed on the venue's clock (the two may be skewed).
+      const venueNow = this.venueNowMs();
       const since =
         info.gapStartMs === null
-          ? options.clock.nowMs() - (options.initialLookbackMs ?? 86_400_000)
-          : info.gapStartMs - (options.gapMarginMs ?? 60_000);
-      fireAndForget(this.resync(since, info.reason), this.log, 'resync');
+          ? venueNow - (options.initialLookbackMs ?? 86_400_000)
+          : venueNow - Math.max(0, options.clock.nowMs() - info.gapStartMs) - (options.gapMarginMs ?? 60_000);
+      fireAndForget(this.resyncUntilDone(since, info.reason), this.log, 'resync');
     });
+  }
+
+  /** Now on the venue's clock. */
+  venueNowMs(): number {
+    return (this.options.venueClock ?? this.options.clock).nowMs();
+  }
+
+  /**
+   * Resyncs, retrying (1 s, 2 s, … ≤ 30 s of the hub clock) until it succeeds or the sync is stopped; a
+   * failed reconnect resync would otherwise leave the gap unknown for good.
+   */
+  async resyncUntilDone(sinceMs: number, reason: HubResubscribed['reason'] = 'reconnect'): Promise<boolean> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.resync(sinceMs, reason);
+        return true;
+      } catch (e) {
+        const retryInMs = Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5));
+        const error = e instanceof Error ? e.message : String(e);
+        this.log.warn({ attempt, retryInMs, err: error }, 'account resync failed; retrying');
+        this.events.emit('resyncFailed', { error, attempt, retryInMs });
+        await this.options.clock.sleep(retryInMs);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Resyncs every `intervalMs` (hub clock) over the last `windowMs` of venue time until stopped, so a
+   * disagreement the stream never reported (a lost event, a gap it did not notice) is found.
+   */
+  startPeriodic(intervalMs: number, windowMs = 30 * 60_000): void {
+    if (this.periodic || !(intervalMs > 0)) return;
+    const loop = async () => {
+      // Short sleeps: a stop is noticed within a second, no long timer keeps the process alive.
+      for (let waited = 0; !this.stopped;) {
+        const step = Math.min(1000, intervalMs - waited);
+        await this.options.clock.sleep(step);
+        waited += step;
+        if (waited < intervalMs) continue;
+        waited = 0;
+        if (!this.stopped) await this.resyncUntilDone(this.venueNowMs() - windowMs, 'reconnect');
+      }
+    };
+    this.periodic = loop();
   }
 
   /** Subscribes the account and connects the hub (resolves once connected; the first resync follows). */
@@ -105,7 +159,7 @@ export class ProjectXAccountSync {
     this.state.applySnapshot(snapshot);
     this.resyncCount++;
     this.log.info({ sinceMs, positions: positions.length, openOrders: openOrders.length, trades: recentTrades.length }, 'account resynced');
-    this.events.emit('resynced', { sinceMs, untilMs: this.options.clock.nowMs(), reason });
+    this.events.emit('resynced', { sinceMs, untilMs: this.venueNowMs(), reason });
     if (this.options.cancelOrphanLegs ?? true) {
       for (const contractId of flatBefore) if (!this.state.positions.has(contractId)) await this.cancelOrphanLegs(contractId);
     }
@@ -132,6 +186,8 @@ export class ProjectXAccountSync {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.options.userHub.stop();
+    await this.periodic;
   }
 }

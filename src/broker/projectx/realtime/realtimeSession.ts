@@ -1,8 +1,10 @@
 // Wires the real-time side for one account: user hub + account sync + market hub sharing the REST
-// client's session, with both hubs rebuilt on every token refresh (and the account resynced after it).
+// client's session. A token refresh does not tear down healthy hubs (the gateway checks the token at
+// connect time): the next (re)connect takes the fresh token, and its resync covers the gap.
 
 import type { Logger } from 'pino';
 import { silentLogger } from '../../../log/logger.ts';
+import type { Clock } from '../../../domain/clock.ts';
 import type { ProjectXClient } from '../http/client.ts';
 import { defaultHubRetryPolicy, type RetryPolicy } from '../retryPolicy.ts';
 import { ProjectXAccountSync } from './accountSync.ts';
@@ -19,6 +21,8 @@ export interface RealtimeOptions {
   readonly depth?: boolean;
   /** Reconnect policy of both hubs (default: 0 s, 1 s, 2 s … ≤30 s, never gives up). */
   readonly retryPolicy?: RetryPolicy;
+  /** The venue's clock (market time) for the account sync's lookup windows; default the client's clock. */
+  readonly venueClock?: Clock;
   readonly logger?: Logger;
 }
 
@@ -45,13 +49,15 @@ export async function connectRealtime(options: RealtimeOptions): Promise<Project
   };
   const userHub = new UserHub(hubOptions);
   const marketHub = new MarketHub(hubOptions);
-  const sync = new ProjectXAccountSync({ client, userHub, accountId: options.accountId, clock: client.clock, logger });
-  await client.login();
-  // A refreshed token means rebuilt connections (SignalR keeps the old one otherwise); both resubscribe.
-  const offToken = client.session.onTokenChanged(() => {
-    fireAndForget(userHub.connection.restart(), logger, 'restart user hub after token refresh');
-    fireAndForget(marketHub.connection.restart(), logger, 'restart market hub after token refresh');
+  const sync = new ProjectXAccountSync({
+    client,
+    userHub,
+    accountId: options.accountId,
+    clock: client.clock,
+    venueClock: options.venueClock,
+    logger,
   });
+  await client.login();
   for (const id of options.contractIds ?? []) await marketHub.subscribeContract(id, { depth: options.depth });
   await Promise.all([sync.start(), marketHub.start()]);
   return {
@@ -59,7 +65,6 @@ export async function connectRealtime(options: RealtimeOptions): Promise<Project
     marketHub,
     sync,
     async stop() {
-      offToken();
       await Promise.all([sync.stop(), marketHub.stop()]);
     },
   };

@@ -93,8 +93,13 @@ export interface PositionBracketSetting {
   readonly takeProfitTicks: number | null;
 }
 
+/** Kinds of fault counted in `FaultPlan.fired` (so a test can assert that its fault really happened). */
+export type FiredFault = 'rateLimit' | 'storm' | 'serverError' | 'lostResponse' | 'lostAfterCommit' | 'reject' | 'partialEntry' | 'hubDropOnPosition';
+
 /** The faults a test can arm; counters drop as requests/events consume them. */
 export class FaultPlan {
+  /** How many times each kind of fault took effect. */
+  readonly fired = new Map<FiredFault, number>();
   private readonly status429: CountedFault[] = [];
   private readonly status5xx: (CountedFault & { status: number })[] = [];
   private readonly lost: CountedFault[] = [];
@@ -194,44 +199,52 @@ export class FaultPlan {
     this.hubDropOnPosition = { remaining: options.count ?? 1, hub: options.hub ?? 'both', downForMs: options.downForMs };
   }
 
-  private take<T extends CountedFault>(list: T[], endpoint: string): T | null {
+  private count(kind: FiredFault): void {
+    this.fired.set(kind, (this.fired.get(kind) ?? 0) + 1);
+  }
+
+  private take<T extends CountedFault>(list: T[], endpoint: string, kind: FiredFault): T | null {
     const f = list.find((x) => x.remaining > 0 && (x.endpoint === undefined || x.endpoint === endpoint));
     if (!f) return null;
     f.remaining--;
+    this.count(kind);
     return f;
   }
 
   takeRateLimit(endpoint: string): boolean {
-    return this.take(this.status429, endpoint) !== null;
+    return this.take(this.status429, endpoint, 'rateLimit') !== null;
   }
 
   /** Whether a 429 storm covers `endpoint` now. */
   inRateLimitStorm(endpoint: string): boolean {
     const now = this.nowMs();
-    return this.storms.some((s) => s.endpoint === endpoint && now >= s.startMs && now < s.untilMs);
+    const hit = this.storms.some((s) => s.endpoint === endpoint && now >= s.startMs && now < s.untilMs);
+    if (hit) this.count('storm');
+    return hit;
   }
 
   takeServerError(endpoint: string): number | null {
-    return this.take(this.status5xx, endpoint)?.status ?? null;
+    return this.take(this.status5xx, endpoint, 'serverError')?.status ?? null;
   }
 
   takeLostResponse(endpoint: string): boolean {
-    return this.take(this.lost, endpoint) !== null;
+    return this.take(this.lost, endpoint, 'lostResponse') !== null;
   }
 
   /** The answer replacing a processed request's response, or null for the normal answer. */
   takeLostAfterCommit(endpoint: string): LostAnswer | null {
-    return this.take(this.lostAfterCommit, endpoint)?.answer ?? null;
+    return this.take(this.lostAfterCommit, endpoint, 'lostAfterCommit')?.answer ?? null;
   }
 
   takeReject(endpoint: string): { errorCode: number; errorMessage: string } | null {
-    return this.take(this.rejects, endpoint);
+    return this.take(this.rejects, endpoint, 'reject');
   }
 
   /** For an entry of `remaining` contracts: the first fill's size and how the rest ends, or null to fill it whole. */
   takePartialEntryFill(remaining: number): { qty: number; remainder: PartialRemainder } | null {
     if (this.partialEntries.remaining <= 0 || remaining < 2) return null;
     this.partialEntries.remaining--;
+    this.count('partialEntry');
     const want = this.partialEntries.firstFillQty ?? Math.ceil(remaining / 2);
     return { qty: Math.min(Math.max(1, want), remaining - 1), remainder: this.partialEntries.remainder };
   }
@@ -240,6 +253,7 @@ export class FaultPlan {
   takeHubDropOnPositionOpen(): { hub: HubSelection; downForMs: number } | null {
     if (this.hubDropOnPosition.remaining <= 0) return null;
     this.hubDropOnPosition.remaining--;
+    this.count('hubDropOnPosition');
     return { hub: this.hubDropOnPosition.hub, downForMs: this.hubDropOnPosition.downForMs };
   }
 

@@ -28,6 +28,8 @@ export interface Harness {
   readonly clock: ManualClock;
   readonly address: SimAddress;
   readonly accountId: number;
+  /** The quiescent driver's fetch (for extra clients on the same clock). */
+  readonly fetch: typeof fetch;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function startHarness(options: GatewaySimulatorOptions = {}): Promi
     clock,
     address,
     accountId: sim.defaultAccountId,
+    fetch: driver.fetch,
     close: async () => {
       driver.stop();
       await sim.stop();
