@@ -3,7 +3,7 @@
 
 import { systemClock } from '../live/liveClock.ts';
 import type { Logger } from 'pino';
-import { loadConfig, type LoadedConfig } from '../config/index.ts';
+import { instrumentOf, loadConfig, type LoadedConfig } from '../config/index.ts';
 import { UsageError } from '../domain/errors.ts';
 import { formatIsoInZone } from '../domain/time.ts';
 import { loadModelFile } from '../state/modelFiles.ts';
@@ -163,7 +163,8 @@ async function runSharedSession(
     await journal.close();
     throw e;
   });
-  const symbol = config.backtest.instrument;
+  // the traded instrument (backtest.instrument auto = the one enabled instrument), as the session's run context resolves it
+  const symbol = instrumentOf(config).symbol;
   const runner = new SharedSessionRunner({
     shared,
     journal,
