@@ -14,6 +14,7 @@ import { runBacktest } from '../backtest/runner.ts';
 import { applyParams } from '../optimize/space.ts';
 import type { JsonValue, TrialContext, TrialInput, TrialModuleRef, TrialResult } from '../optimize/types.ts';
 import { RegimeDetector, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
+import { withMinDwell } from '../regime/dwell.ts';
 import { computeMetrics } from '../report/metrics.ts';
 import { combineForRun } from '../report/combine.ts';
 import { mllFloor } from '../strategy/riskManager/mll.ts';
@@ -89,7 +90,11 @@ export async function backtestTrial(trial: TrialInput, ctx: TrialContext): Promi
   const run = buildRunContext({ config, sourcePath: null, baseDir: c.baseDir }, 'walkforward', { symbol: c.symbol });
   const segment = trial.segment === 'train' ? selectTradingDates(series, w.trainFrom, w.trainTo) : selectTradingDates(series, w.testFrom, w.testTo);
   const r = runBacktest({
-    ...run.engineOptions({ regime: new RegimeDetector(model), risk: run.createRisk(), idPrefix: `opt${trial.windowIndex}` }),
+    ...run.engineOptions({
+      regime: withMinDwell(new RegimeDetector(model), config.hmm.min_dwell_bars, () => model.labels),
+      risk: run.createRisk(),
+      idPrefix: `opt${trial.windowIndex}`,
+    }),
     series: segment,
     slippageTicks: config.backtest.slippage_ticks,
   });

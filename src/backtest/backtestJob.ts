@@ -15,7 +15,9 @@ import {
 import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
 import { renderReportHtml } from '../report/reportHtml.ts';
 import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
-import { DecisionLog, outputDir, writeRunFiles } from '../report/outputs.ts';
+import { DecisionLog, outputDir, stableJson, writeRunFiles } from '../report/outputs.ts';
+import { labelQualityOfRun } from '../report/labelQualitySection.ts';
+import type { LabelQuality } from '../regime/labelQuality.ts';
 import { runBacktest } from './runner.ts';
 
 export interface BacktestJobOptions {
@@ -42,6 +44,8 @@ export interface BacktestJobResult {
   readonly trained: TrainResult | null;
   readonly model: RegimeModel;
   readonly files: string[];
+  /** Per regime label as the engine acted on it: what followed on these bars (label-quality.json). */
+  readonly labelQuality: LabelQuality;
 }
 
 /** Runs the whole backtest job; writes outputs when `outDir` is set. Same inputs → same bytes. */
@@ -65,6 +69,7 @@ export function runBacktestJob(ctx: RunContext, o: BacktestJobOptions): Backtest
     onProgress: o.onProgress ? (done) => o.onProgress!(done, series.length) : undefined,
   });
   const modelJson = regimeModelToJson(model);
+  const labelQuality = labelQualityOfRun(series, regimeIndex.index, regime.model().labels);
   const summary = buildSummary({
     run,
     config,
@@ -98,10 +103,10 @@ export function runBacktestJob(ctx: RunContext, o: BacktestJobOptions): Backtest
         summary,
         trades: run.trades,
         equity: run.equity,
-        extra: trained ? [['model.json', modelJson]] : [],
+        extra: [...(trained ? ([['model.json', modelJson]] as [string, string][]) : []), ['label-quality.json', stableJson(labelQuality)]],
         reportHtml: renderReportHtml(report),
       }),
     );
   }
-  return { summary, trained, model, files };
+  return { summary, trained, model, files, labelQuality };
 }

@@ -62,6 +62,8 @@ export async function loadBars(file: string, options: LoadBarsOptions = {}): Pro
       `${file}: no bars${options.from || options.to ? ` between ${options.from ?? 'start'} and ${options.to ?? 'end'}` : ''}`,
     );
   }
+  const zero = zeroVolumeWarning(file, series);
+  if (zero) warnings.push(zero);
   return {
     series,
     file,
@@ -72,4 +74,16 @@ export async function loadBars(file: string, options: LoadBarsOptions = {}): Pro
     repairSummary: summarizeProblems(r),
     warnings,
   };
+}
+
+/**
+ * A warning when at least half the bars have no volume: the session VWAP and its σ bands are volume
+ * weighted, so zero-volume sessions have a flat VWAP with σ 0 and no VWAP entry rule can fire (every
+ * decision says VWAP_NOT_READY; a backtest then has 0 trades); the volume_ratio feature is undefined too.
+ */
+export function zeroVolumeWarning(file: string, series: BarSeries): string | null {
+  let zero = 0;
+  for (let i = 0; i < series.length; i++) if (!(series.volume[i]! > 0)) zero++;
+  if (series.length === 0 || zero * 2 < series.length) return null;
+  return `${file}: ${zero} of ${series.length} bars have zero or no volume: the session VWAP and its bands are volume-weighted, so they stay flat (σ 0) and no VWAP entry can fire (decisions say VWAP_NOT_READY, a backtest makes 0 trades); use bars with volume`;
 }

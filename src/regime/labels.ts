@@ -1,5 +1,5 @@
-// Regime labels for HMM states: states sorted by the mean of the return feature (highest first) take
-// the configured labels in order (5: STRONG_BULL..CRASH, 7: STRONG_BULL..CRASH with SOFT_* states).
+// Regime labels for HMM states: states ordered by `hmm.label_by` (default: the mean of the return feature,
+// highest first) take the configured labels in order (5: STRONG_BULL..CRASH, 7: with SOFT_* states).
 
 import type { Config } from '../config/index.ts';
 import { DataError } from '../domain/errors.ts';
@@ -22,6 +22,43 @@ export function statesByMeanReturn(p: HmmParams, returnIndex: number): number[] 
   const d = p.nFeatures;
   const idx = Array.from({ length: p.nStates }, (_, i) => i);
   return idx.sort((a, b) => p.means[b * d + returnIndex] - p.means[a * d + returnIndex] || a - b);
+}
+
+/** How states are ordered before they take the labels (config `hmm.label_by`). */
+export type LabelBy = 'mean_return' | 'sharpe' | 'volatility_then_return';
+
+/** Mean and standard deviation of the return feature of each state, in original units. */
+function returnMoments(p: HmmParams, returnIndex: number, std: { readonly mean: ArrayLike<number>; readonly std: ArrayLike<number> }) {
+  const d = p.nFeatures;
+  const m = std.mean[returnIndex]!;
+  const s = std.std[returnIndex]!;
+  return Array.from({ length: p.nStates }, (_, k) => {
+    const v = p.covariance === 'diag' ? p.covars[k * d + returnIndex]! : p.covars[k * d * d + returnIndex * d + returnIndex]!;
+    return { mean: m + s * p.means[k * d + returnIndex]!, sd: s * Math.sqrt(v) };
+  });
+}
+
+/**
+ * State indices in label order (most bullish first) by `labelBy`:
+ * - mean_return: mean of the return feature, highest first (the seed's rule);
+ * - sharpe: mean ÷ standard deviation of the return feature, highest first;
+ * - volatility_then_return: the most volatile state takes the last label (CRASH), the others are
+ *   ordered by mean return.
+ * Ties: lower index first. `standardization` maps the standardized parameters back to original units.
+ */
+export function statesInLabelOrder(
+  p: HmmParams,
+  returnIndex: number,
+  labelBy: LabelBy,
+  standardization: { readonly mean: ArrayLike<number>; readonly std: ArrayLike<number> },
+): number[] {
+  if (labelBy === 'mean_return') return statesByMeanReturn(p, returnIndex);
+  const mo = returnMoments(p, returnIndex, standardization);
+  const idx = Array.from({ length: p.nStates }, (_, i) => i);
+  if (labelBy === 'sharpe') return idx.sort((a, b) => mo[b]!.mean / mo[b]!.sd - mo[a]!.mean / mo[a]!.sd || a - b);
+  let wild = 0;
+  for (const i of idx) if (mo[i]!.sd > mo[wild]!.sd) wild = i;
+  return [...statesByMeanReturn(p, returnIndex).filter((i) => i !== wild), wild];
 }
 
 /** Parameters with states renumbered so new state i is old state `order[i]`. */

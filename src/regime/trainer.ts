@@ -10,7 +10,7 @@ import { computeFeatures, FeatureStatus, featureSpecFromConfig, fitStandardizati
 import type { EmIteration } from './fitHmm.ts';
 import { GaussianHmm, type FitReport } from './gaussianHmm.ts';
 import { countFreeParameters } from './hmmParams.ts';
-import { labelsInOrder, permuteStates, requireDataForStates, statesByMeanReturn } from './labels.ts';
+import { labelsInOrder, permuteStates, requireDataForStates, statesInLabelOrder } from './labels.ts';
 import type { RegimeModel } from './modelStore.ts';
 
 /**
@@ -147,7 +147,7 @@ export function trainRegimeModel(series: BarSeries, config: Config, options: Tra
   const report = hmm.fit(rows.X, rows.lengths);
   if (!report.converged) warnings.push(`EM did not converge in ${hc.n_iter} iterations (last gain above tol ${hc.tol})`);
   const ri = spec.names.indexOf('log_return');
-  const params = permuteStates(hmm.params, statesByMeanReturn(hmm.params, ri));
+  const params = permuteStates(hmm.params, statesInLabelOrder(hmm.params, ri, hc.label_by, standardization));
   const ordered = GaussianHmm.fromParams(params);
   const labels = labelsInOrder(hc.n_states, config.state_labels);
   const perBar = ordered.logLikelihoodPerBar(rows.X, rows.lengths);

@@ -1,5 +1,6 @@
 // Assembles summary.json and the report input from a finished backtest run.
 
+import { labelQualityHtml, labelQualityOfRun } from './labelQualitySection.ts';
 import { createHash } from 'node:crypto';
 import type { BarSeries } from '../domain/bar.ts';
 import type { RegimeLabel } from '../domain/regime.ts';
@@ -186,6 +187,7 @@ export function buildReportInput(args: {
       `ACCOUNT STALLED on ${s.stall.date}: ${s.stall.reason}. The ${s.stalledDays} trading day(s) after it are idle, not evidence of safety; a real account would stop here.`,
     );
   const price = downsamplePrice(args.series, args.regimeIndex, args.labels.length);
+  const quality = labelQualityHtml(labelQualityOfRun(args.series, args.regimeIndex, args.labels));
   return {
     title: args.title,
     subtitle: args.subtitle,
@@ -218,7 +220,7 @@ export function buildReportInput(args: {
     monthly: monthlyPnl(args.run.days),
     assumptions: assumptionLines(args.config, args.instrument),
     combine: s.combine,
-    extraSections: args.extraSections,
+    extraSections: [...(args.extraSections ?? []), { title: 'Regime label quality', html: quality }],
     labels: args.labels,
     price,
     equity: downsampleEquity(args.run.equity),

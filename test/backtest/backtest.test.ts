@@ -162,6 +162,12 @@ describe('txbot backtest CLI', () => {
       ]),
     );
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<html');
+    // issue 13 defect 10: the label-quality table is in the report and in label-quality.json
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<h2>Regime label quality</h2>');
+    const q = JSON.parse(readFileSync(join(out, 'label-quality.json'), 'utf8'));
+    expect(q.horizonBars).toBe(1);
+    expect(q.rows.map((r: { label: string }) => r.label)).toEqual(model.labels);
+    expect(q.rows.reduce((a: number, r: { bars: number }) => a + r.bars, 0)).toBeGreaterThan(0);
   });
 
   it('stops with a clear message on bad data, not a wrong backtest', () => {

@@ -106,8 +106,10 @@ describe('runWalkForward', () => {
       );
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('across 4 windows');
+      expect(r.stdout).toMatch(/^label quality \(out of sample: every window's test days/m);
+      expect(r.stdout).toMatch(/^label changes per trading day: \d+\.\d\d over 20 days/m);
     }
-    for (const f of ['summary.json', 'trades.csv', 'equity.csv', 'report.html']) {
+    for (const f of ['summary.json', 'trades.csv', 'equity.csv', 'report.html', 'label-quality.json']) {
       expect(readFileSync(join(tmp.dir, 'jobs1', f)).equals(readFileSync(join(tmp.dir, 'jobs2', f))), f).toBe(true);
     }
     const summary = JSON.parse(readFileSync(join(tmp.dir, 'jobs1', 'summary.json'), 'utf8'));

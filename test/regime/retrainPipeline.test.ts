@@ -106,9 +106,9 @@ describe('runRetrain', () => {
     expect(o.trainDates.to < o.validationDates.from).toBe(true);
   });
 
-  it('gives the new model sorted labels and maps every old label to a new one', () => {
+  it('gives the new model sorted labels with label_matching sort and maps every old label to a new one', () => {
     const series = bars(21, 25, '2024-03-01', DEFAULT_DYNAMICS);
-    const o = runRetrain(series, current, config, settings);
+    const o = runRetrain(series, current, { ...config, retrain: { ...config.retrain, label_matching: 'sort' } }, settings);
     expect(o.newModel.labels).toEqual(['STRONG_BULL', 'BULL', 'NEUTRAL', 'BEAR', 'CRASH']);
     const d = o.newModel.params.nFeatures;
     for (let s = 1; s < 5; s++) expect(o.newModel.params.means[s * d]!).toBeLessThan(o.newModel.params.means[(s - 1) * d]!);

@@ -15,6 +15,7 @@ import type { Config } from '../../config/schema.ts';
 import type { RegimeSourceOptions, RunRegimeSource } from '../../engine/runContext.ts';
 import { RegimeDetector, type RegimeModel } from '../../regime/index.ts';
 import { RetrainController, SeriesHistorySource, SwappableRegimeDetector } from '../../regime/retrain/index.ts';
+import { withMinDwell } from '../../regime/dwell.ts';
 
 /** A retraining source of a synchronous run, with the controller's events. */
 export interface RetrainingRunSource extends RunRegimeSource {
@@ -27,7 +28,7 @@ export function runRegimeSource(config: Config, model: RegimeModel, history: Bar
   switch (kind) {
     case 'fixed': {
       const detector = new RegimeDetector(model);
-      return { kind, source: detector, model: () => model };
+      return { kind, source: withMinDwell(detector, config.hmm.min_dwell_bars, () => model.labels), model: () => model };
     }
     case 'retraining': {
       if (!history) throw new ConfigError('regime_source.kind retraining needs the bar history to retrain on (wiring error)');
@@ -41,7 +42,12 @@ export function runRegimeSource(config: Config, model: RegimeModel, history: Bar
         driftTrigger: options.driftTrigger,
       });
       if (options.onRetrainEvent) controller.on(options.onRetrainEvent);
-      const source: RetrainingRunSource = { kind, source: controller.regimeSource(), model: () => detector.model, controller };
+      const source: RetrainingRunSource = {
+        kind,
+        source: withMinDwell(controller.regimeSource(), config.hmm.min_dwell_bars, () => detector.model.labels),
+        model: () => detector.model,
+        controller,
+      };
       return source;
     }
   }
@@ -88,12 +94,13 @@ export async function sessionRegimeSource(o: {
         };
       }
       const detector = new RegimeDetector(o.model);
-      return { source: detector, labels: () => o.model.labels, beginLive: () => undefined, afterBar: () => undefined, stop: () => undefined };
+      const source = withMinDwell(detector, o.loaded.config.hmm.min_dwell_bars, () => o.model.labels);
+      return { source, labels: () => o.model.labels, beginLive: () => undefined, afterBar: () => undefined, stop: () => undefined };
     }
     case 'retraining': {
       const r = await startSessionRetrain(o);
       return {
-        source: r.regimeSource,
+        source: withMinDwell(r.regimeSource, o.loaded.config.hmm.min_dwell_bars, () => r.labels()),
         labels: () => r.labels(),
         beginLive: () => r.beginLive(),
         afterBar: (bar) => r.afterBar(bar),

@@ -1,6 +1,7 @@
 // `txbot demo` (npm run demo): train the HMM on real ES bars and backtest the following, unseen period;
 // falls back to seeded synthetic bars when ../shared/data is absent. Writes a report and says where.
 
+import { labelQualityLines } from '../../regime/labelQuality.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION, outOption } from '../options.ts';
@@ -98,6 +99,9 @@ export function registerDemoCommand(program: Command): void {
       });
       (progress as ReturnType<typeof createProgress> | null)?.stop();
       printSummary(result.summary);
+      out('');
+      for (const l of labelQualityLines(result.labelQuality, `label quality (out of sample, ${plan.testRange}; labels as the engine acted on them):`))
+        out(l);
       out(`model: ${modelPath}`);
       out(`report: ${join(opts.out, 'report.html')} (open it in a browser)`);
     });

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
-import { CONFIG_OPTION, FROM_OPTION, TO_OPTION, dataOption, outOption } from '../options.ts';
+import { CONFIG_OPTION, FROM_OPTION, TO_OPTION, dataOption, outOption, parseIntOption } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
 import { instrumentConfig } from '../../config/instrument.ts';
 import { loadBars } from '../../data/index.ts';
@@ -19,6 +19,13 @@ import { parseDateRangeOptions, parsePolicyOption } from '../optionValues.ts';
 import { checkOutputPath, MODEL_OUTPUT_FILE, writeFileAtomic } from '../outputPath.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { printStateTable } from '../stateTable.ts';
+import { LABEL_HORIZON_OPTION, QUALITY_DAYS_OPTION, labelQualityOf } from '../labelQualityTable.ts';
+import { labelQualityLines } from '../../regime/labelQuality.ts';
+import { daysOfDateKey } from '../../domain/time.ts';
+import { selectTradingDates, tradingDatesOf } from '../../data/index.ts';
+import type { BarSeries } from '../../domain/bar.ts';
+import type { RegimeModel } from '../../regime/index.ts';
+import type { Config } from '../../config/index.ts';
 
 interface TrainOpts {
   data: string;
@@ -28,6 +35,41 @@ interface TrainOpts {
   out: string;
   policy?: string;
   symbol?: string;
+  labelHorizon?: string;
+  qualityDays?: string;
+}
+
+/**
+ * The label-quality table of a trained model: on the file's bars after --to (up to --quality-days trading
+ * days, out of sample), else on the training bars (marked IN-SAMPLE).
+ */
+async function printTrainLabelQuality(opts: TrainOpts, c: Config, model: RegimeModel, trainBars: BarSeries): Promise<void> {
+  const horizon = opts.labelHorizon ? parseIntOption('--label-horizon', opts.labelHorizon, 1) : 1;
+  const qualityDays = opts.qualityDays ? parseIntOption('--quality-days', opts.qualityDays, 1) : 120;
+  const endMs = model.training.toTsMs;
+  let bars: BarSeries | null = null;
+  if (opts.to) {
+    // a few days before --to warm up the causal features; only bars after the training end are counted
+    const toDays = daysOfDateKey(opts.to);
+    const more = await loadBars(opts.data, {
+      timezone: c.data.timezone,
+      policy: 'repair',
+      barMinutes: c.data.bar_minutes,
+      from: dateKeyOfDays(toDays - 7),
+      to: dateKeyOfDays(toDays + Math.ceil((qualityDays * 7) / 5) + 7),
+    });
+    const after = selectTradingDates(more.series, dateKeyOfDays(toDays + 1));
+    const dates = tradingDatesOf(after).slice(0, qualityDays);
+    if (dates.length) bars = selectTradingDates(more.series, dateKeyOfDays(toDays - 7), dates.at(-1));
+  }
+  const q = labelQualityOf(bars ?? trainBars, model, c, bars ? endMs : Number.NEGATIVE_INFINITY, horizon);
+  const where = bars ? `out of sample, ${q.tradingDays} trading days after ${opts.to}` : 'IN-SAMPLE (no bars after the training period in the file)';
+  out('');
+  for (const l of labelQualityLines(
+    q,
+    `label quality (${where}; filtered labels as the engine acts on them, hmm.min_dwell_bars ${c.hmm.min_dwell_bars}):`,
+  ))
+    out(l);
 }
 
 export function registerTrainCommand(program: Command): void {
@@ -39,6 +81,8 @@ export function registerTrainCommand(program: Command): void {
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
+    .option(...LABEL_HORIZON_OPTION)
+    .option(...QUALITY_DAYS_OPTION)
     .option(
       '--symbol <sym>',
       'instrument the model is for: its session hours and VWAP anchor (default: backtest.instrument, auto = from the data file name)',
@@ -100,6 +144,7 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
       `${t.iterations} iterations, ${t.converged ? 'converged' : 'not converged'}; log-likelihood per bar ${t.logLikelihoodPerBar.toFixed(4)}`,
   );
   printStateTable(result);
+  await printTrainLabelQuality(opts, c, result.model, s);
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileAtomic(outPath, regimeModelToJson(result.model));
   out(`model written to ${opts.out}`);

@@ -17,6 +17,9 @@ import { noteLoadResult } from '../loadNotes.ts';
 import { parseDateRangeOptions } from '../optionValues.ts';
 import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from '../outputPath.ts';
 import { printSummary } from '../summaryPrinter.ts';
+import { LABEL_HORIZON_OPTION, walkForwardLabelQuality } from '../labelQualityTable.ts';
+import { labelQualityLines } from '../../regime/labelQuality.ts';
+import { outputDir, stableJson } from '../../report/outputs.ts';
 
 interface WalkForwardOpts {
   data: string;
@@ -29,6 +32,7 @@ interface WalkForwardOpts {
   to?: string;
   config?: string;
   out: string;
+  labelHorizon?: string;
 }
 
 export function registerWalkForwardCommand(program: Command): void {
@@ -44,6 +48,7 @@ export function registerWalkForwardCommand(program: Command): void {
     .option(...FROM_OPTION)
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
+    .option(...LABEL_HORIZON_OPTION)
     .requiredOption(...outOption('dir', 'output folder'))
     .addHelpText(
       'after',
@@ -89,6 +94,11 @@ Examples:
       out(
         `across ${windows.length} windows (each from a fresh account): net P&L mean ${a.netPnl.mean} (std ${a.netPnl.std}), sharpe mean ${a.sharpe.mean} (std ${a.sharpe.std})`,
       );
-      out(`report: ${opts.out}/report.html`);
+      const horizon = opts.labelHorizon ? parseIntOption('--label-horizon', opts.labelHorizon, 1) : 1;
+      const quality = walkForwardLabelQuality(data.series, results, loaded.config, horizon);
+      outputDir(opts.out).write('label-quality.json', stableJson(quality));
+      out('');
+      for (const l of labelQualityLines(quality, `label quality (out of sample: every window's test days, labelled by that window's model):`)) out(l);
+      out(`report: ${opts.out}/report.html; label quality: ${opts.out}/label-quality.json`);
     });
 }

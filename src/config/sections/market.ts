@@ -80,6 +80,12 @@ export const sessionSchema = z
     rth_start: clockTime.default('09:30').describe('Regular trading hours start (session timezone).'),
     rth_end: clockTime.default('16:00').describe('Regular trading hours end (session timezone).'),
     flat_time: clockTime.default('15:10').describe('Time by which every position must be flat (Topstep: 15:10 CT).'),
+    early_close_time: clockTime
+      .nullable()
+      .default('12:00')
+      .describe(
+        'Flat time on CME early-close days (Friday after Thanksgiving, Dec 24 and Jul 3 on weekdays; the session halts 12:15 CT), flat_timezone; null = not modelled.',
+      ),
     flat_timezone: timeZone.default('America/Chicago').describe('Time zone of flat_time.'),
     rth_only: z.boolean().default(true).describe('Trade (and compute features) on regular-session bars only.'),
   })

@@ -48,6 +48,12 @@ export const retrainSchema = z
       .describe(
         "held_out = a retrained model's validation score, or the mean of the first drift_window_days out-of-sample days; training = the in-sample training score (reads as drift out of sample).",
       ),
+    label_matching: z
+      .enum(['parameters', 'sort'])
+      .default('parameters')
+      .describe(
+        "Labels of a retrained model: parameters = each state takes the label of the current model's nearest state (Hungarian assignment); sort = re-sort by hmm.label_by.",
+      ),
     window_days: z.number().int().min(10).default(90).describe('Trading days of bars used for training.'),
     validation_days: z.number().int().min(1).default(10).describe('Most recent trading days held out to compare models.'),
     keep_models: z.number().int().min(1).default(5).describe('Previous models kept in the model store.'),

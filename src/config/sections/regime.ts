@@ -16,6 +16,17 @@ export const hmmSchema = z
     realized_vol_bars: z.number().int().min(2).default(12).describe('Window (bars) of the realized-volatility feature.'),
     volume_ratio_bars: z.number().int().min(2).default(20).describe('Rolling-mean window (bars) of the volume-ratio feature.'),
     covariance: z.enum(['diag', 'full']).default('diag').describe('Emission covariance type.'),
+    label_by: z
+      .enum(['mean_return', 'sharpe', 'volatility_then_return'])
+      .default('mean_return')
+      .describe('Order of states before labelling: mean return, mean/sd of return, or the most volatile state as CRASH then mean return.'),
+    min_dwell_bars: z
+      .number()
+      .int()
+      .min(1)
+      .max(78)
+      .default(1)
+      .describe('Bars a new regime must hold before the engine acts on it (hysteresis); 1 = act at once.'),
     n_iter: z.number().int().min(1).max(10_000).default(100).describe('Maximum EM iterations.'),
     tol: z.number().positive().default(1e-2).describe('Stop EM when the log-likelihood gain is below this.'),
     seed: z.number().int().min(0).default(42).describe('Seed for k-means++ initialisation and sampling.'),

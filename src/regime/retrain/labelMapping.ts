@@ -3,17 +3,16 @@
 
 import type { Config } from '../../config/index.ts';
 import type { RegimeLabel } from '../../domain/regime.ts';
-import { labelsInOrder, permuteStates, statesByMeanReturn } from '../labels.ts';
+import { labelsInOrder, permuteStates, statesInLabelOrder } from '../labels.ts';
 import type { RegimeModel } from '../modelStore.ts';
 
 /**
- * `model` with states ordered by the mean of log_return (highest first) and labels re-derived from
- * config `state_labels` (idempotent on a trainer's output). The standardization does not change the
- * order: mean_x = mean + std · mean_z with std > 0.
+ * `model` with states ordered by config `hmm.label_by` (default the mean of log_return, highest first) and
+ * labels re-derived from config `state_labels` (idempotent on a trainer's output).
  */
 export function relabelByMeanReturn(model: RegimeModel, config?: Config): RegimeModel {
   const ri = model.features.names.indexOf('log_return');
-  const order = statesByMeanReturn(model.params, ri);
+  const order = statesInLabelOrder(model.params, ri, config?.hmm.label_by ?? 'mean_return', model.standardization);
   return { ...model, params: permuteStates(model.params, order), labels: [...labelsInOrder(model.params.nStates, config?.state_labels)] };
 }
 

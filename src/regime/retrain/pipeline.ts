@@ -2,6 +2,8 @@
 // later held-out validation period, train a new model, score both models, decide swap or keep, map labels.
 
 import type { Config } from '../../config/index.ts';
+import { matchStatesByParameters } from './hungarian.ts';
+import { permuteStates } from '../labels.ts';
 import { sliceBarSeries, type BarSeries } from '../../domain/bar.ts';
 import { DataError } from '../../domain/errors.ts';
 import { sessionInfo } from '../../domain/session.ts';
@@ -120,7 +122,7 @@ export function runRetrain(
 ): RetrainOutcome {
   const split = splitForRetrain(series, settings);
   const trained = trainRegimeModel(split.train, config, options);
-  const newModel = relabelByMeanReturn(trained.model, config);
+  const newModel = labelNewModel(trained.model, current, config);
   const newVal = scoreOnValidation(newModel, split.scoring, split.validationFromTsMs);
   const base = {
     newScore: newVal.meanLogLikelihood,
@@ -168,3 +170,20 @@ export function runRetrain(
 }
 
 const fmt = (x: number): string => x.toFixed(4);
+
+/**
+ * Labels of a retrained model. retrain.label_matching parameters (default): each new state takes the label
+ * of the current state it is nearest to by parameters (Hungarian assignment, matchStatesByParameters), so a
+ * label keeps meaning the same kind of market across retrains; sort: re-sort by hmm.label_by as a fresh
+ * training does. Without a current model, or with other features or another state count, it re-sorts.
+ */
+export function labelNewModel(trained: RegimeModel, current: RegimeModel | null, config: Config): RegimeModel {
+  const comparable =
+    current !== null &&
+    current.params.nStates === trained.params.nStates &&
+    current.features.names.join(',') === trained.features.names.join(',') &&
+    current.labels.length === trained.params.nStates;
+  if (!comparable || config.retrain.label_matching === 'sort') return relabelByMeanReturn(trained, config);
+  const order = matchStatesByParameters(current, trained);
+  return { ...trained, params: permuteStates(trained.params, order), labels: [...current.labels] };
+}

@@ -35,6 +35,7 @@ export function filterSettingsFromConfig(config: Pick<Config, 'filters' | 'sessi
       flatTime: s.flat_time,
       flatTimeZone: s.flat_timezone,
       noEntryMinutesBeforeFlat: f.session_windows.no_entry_minutes_before_flat,
+      earlyCloseTime: s.early_close_time,
     },
     blackout: {
       highImpactTimesEt: f.news.high_impact_times_et,

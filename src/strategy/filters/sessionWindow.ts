@@ -1,6 +1,7 @@
 // Entry-window filter: no new entries before the configured start, at/after the cutoff, or close to the flat time.
 
 import { DAY_MS, minutesOfClock, MINUTE_MS, zoneOffsetMinutes, type ZoneName } from '../../domain/time.ts';
+import { isEarlyCloseDate } from '../../domain/earlyClose.ts';
 
 /** Settings: config `filters.session_windows` plus `session.timezone`, `session.flat_time`, `session.flat_timezone`. */
 export interface SessionWindowConfig {
@@ -14,6 +15,8 @@ export interface SessionWindowConfig {
   readonly flatTimeZone: ZoneName;
   /** No entries in [flat − N minutes, flat). */
   readonly noEntryMinutesBeforeFlat: number;
+  /** Flat time on CME early-close days (flatTimeZone); null/absent = not modelled. */
+  readonly earlyCloseTime?: string | null;
 }
 
 /** Outcome of a window check: allowed, or a stable code with the facts. */
@@ -41,6 +44,17 @@ export function clockMs(hhmm: string, key: string): number {
   return v;
 }
 
+/**
+ * The flat time that applies at `tsMs`: `earlyCloseTime` on a CME early-close date (local date in
+ * `zone`, see domain/earlyClose.ts) when it is earlier, else `flatTime`. earlyCloseTime null = not modelled.
+ */
+export function flatTimeAt(tsMs: number, flatTime: string, zone: ZoneName, earlyCloseTime: string | null): string {
+  if (earlyCloseTime === null) return flatTime;
+  const local = new Date(Math.floor((tsMs + zoneOffsetMinutes(zone, tsMs) * MINUTE_MS) / DAY_MS) * DAY_MS);
+  if (!isEarlyCloseDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate())) return flatTime;
+  return clockMs(earlyCloseTime, 'session.early_close_time') < clockMs(flatTime, 'session.flat_time') ? earlyCloseTime : flatTime;
+}
+
 function fmt(ms: number): string {
   const m = Math.floor(ms / MINUTE_MS);
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
@@ -59,13 +73,14 @@ export function checkEntryWindow(tsMs: number, cfg: SessionWindowConfig): Window
   if (t < start) return { allowed: false, code: 'BEFORE_ENTRY_START', detail: `time=${fmt(t)} entry_start=${cfg.entryStart}` };
   if (t >= cutoff) return { allowed: false, code: 'AFTER_ENTRY_CUTOFF', detail: `time=${fmt(t)} entry_cutoff=${cfg.entryCutoff}` };
   const tf = localMsOfDay(cfg.flatTimeZone, tsMs);
-  const flat = clockMs(cfg.flatTime, 'session.flat_time');
+  const flatTime = cfg.earlyCloseTime ? flatTimeAt(tsMs, cfg.flatTime, cfg.flatTimeZone, cfg.earlyCloseTime) : cfg.flatTime;
+  const flat = clockMs(flatTime, 'session.flat_time');
   const noEntryFrom = flat - cfg.noEntryMinutesBeforeFlat * MINUTE_MS;
   if (tf >= noEntryFrom) {
     return {
       allowed: false,
       code: 'NEAR_FLAT_TIME',
-      detail: `time=${fmt(tf)} ${cfg.flatTimeZone} flat_time=${cfg.flatTime} no_entry_minutes_before_flat=${cfg.noEntryMinutesBeforeFlat}`,
+      detail: `time=${fmt(tf)} ${cfg.flatTimeZone} flat_time=${flatTime}${flatTime !== cfg.flatTime ? ' (early close)' : ''} no_entry_minutes_before_flat=${cfg.noEntryMinutesBeforeFlat}`,
     };
   }
   return { allowed: true };

@@ -48,6 +48,8 @@ export interface RiskSettings {
   /** "HH:MM" in flatTimeZone (Topstep 15:10 CT). */
   readonly flatTime: string;
   readonly flatTimeZone: ZoneName;
+  /** "HH:MM" in flatTimeZone: the flat time on CME early-close days (session.early_close_time); null/absent = not modelled. */
+  readonly earlyCloseTime?: string | null;
   /** Ticks a stop fills beyond its price (backtest.slippage_ticks): part of the worst-case stop loss sizing caps. */
   readonly stopSlippageTicks: number;
 }
@@ -68,6 +70,7 @@ export function riskSettingsFromConfig(config: Pick<Config, 'risk' | 'regime_siz
     regimeSizeMultipliers: { ...config.regime_size_multipliers },
     flatTime: config.session.flat_time,
     flatTimeZone: config.session.flat_timezone,
+    earlyCloseTime: config.session.early_close_time,
     stopSlippageTicks: config.backtest.slippage_ticks,
   };
 }

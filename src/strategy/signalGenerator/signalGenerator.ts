@@ -54,7 +54,11 @@ function hardGates(ctx: SignalContext): NoSignal | null {
   if (action.direction === 'flat' || action.entry_rule === 'none') return none('REGIME_FLAT', `${regime} is configured flat`);
   if (ctx.regimeTradesThisSession >= action.max_trades_per_session)
     return none('MAX_REGIME_TRADES', `${regime}: ${ctx.regimeTradesThisSession} of ${action.max_trades_per_session} entries taken this session`);
-  if (!(ctx.vwap.std > 0) || ctx.vwap.barCount < 2) return none('VWAP_NOT_READY', `session VWAP has ${ctx.vwap.barCount} bar(s), σ=${ctx.vwap.std}`);
+  if (!(ctx.vwap.std > 0) || ctx.vwap.barCount < 2)
+    return none(
+      'VWAP_NOT_READY',
+      `session VWAP has ${ctx.vwap.barCount} bar(s), σ=${ctx.vwap.std}${ctx.vwap.barCount >= 2 && ctx.vwap.std === 0 ? ' (no volume or no price change in the session so far)' : ''}`,
+    );
   return null;
 }
 

@@ -47,6 +47,9 @@ describe('txbot train', () => {
     }
     expect(r.stdout).toContain('transition matrix');
     expect(r.stdout).toMatch(/trained on \d+ bars in 40 trading days/);
+    // no bars after the training period: the label-quality table says it is in-sample
+    expect(r.stdout).toMatch(/^label quality \(IN-SAMPLE \(no bars after the training period in the file\)/m);
+    expect(r.stdout).toMatch(/^state +bars +next 1-bar mean \(bp\) +t-stat +samples/m);
     const model = regimeModelFromJson(readFileSync(out, 'utf8'), out);
     expect(model.labels).toEqual(['STRONG_BULL', 'BULL', 'NEUTRAL', 'BEAR', 'CRASH']);
     expect(model.training.sequences).toBe(40);

@@ -1,0 +1,123 @@
+// Label quality: does a regime label say anything about what comes next? Per label, out of sample: mean and
+// t-statistic of the next-N-bar return, volatility, persistence and how often the label is entered per day.
+
+import type { BarSeries } from '../domain/bar.ts';
+import type { RegimeLabel } from '../domain/regime.ts';
+import { sessionColumns } from '../data/tradingDates.ts';
+
+/** One label's row. Returns are log returns in basis points. */
+export interface LabelQualityRow {
+  readonly label: RegimeLabel;
+  /** Bars given this label. */
+  readonly bars: number;
+  /** Non-overlapping next-N-bar returns counted (start bar labelled, end bar N bars later on the same trading day). */
+  readonly samples: number;
+  readonly meanNextReturnBp: number | null;
+  /** mean / (sd / √samples); |t| < 2 means the label's direction is not distinguishable from noise. */
+  readonly tStat: number | null;
+  /** Standard deviation of the one-bar return of labelled bars. */
+  readonly volatilityBp: number | null;
+  /** Mean length of an unbroken run of the label within a trading day, bars. */
+  readonly meanRunBars: number | null;
+  /** Runs of the label started per trading day. */
+  readonly entriesPerDay: number;
+}
+
+/** The table plus the overall label changes per trading day. */
+export interface LabelQuality {
+  readonly horizonBars: number;
+  readonly tradingDays: number;
+  readonly flipsPerDay: number;
+  readonly rows: readonly LabelQualityRow[];
+}
+
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/**
+ * Label quality over `series` with `labelOf(i)` the label the engine acted on at bar i (null: none).
+ * The next-N-bar return from bar t is log(close[t+N] / close[t]) when bar t+N is on the same trading
+ * day (no overnight gaps); a label's samples do not overlap (a start at least N bars after the last).
+ */
+export function labelQuality(
+  series: BarSeries,
+  labelOf: (i: number) => RegimeLabel | null,
+  labels: readonly RegimeLabel[],
+  horizonBars = 1,
+): LabelQuality {
+  if (!Number.isInteger(horizonBars) || horizonBars < 1) throw new RangeError(`label horizon must be an integer >= 1 bar (got ${horizonBars})`);
+  const cols = sessionColumns(series);
+  const acc = new Map(labels.map((l) => [l, { bars: 0, fwd: [] as number[], one: [] as number[], runs: 0, lastStart: -Infinity }]));
+  const days = new Set<number>();
+  let flips = 0;
+  let prev: RegimeLabel | null = null;
+  let prevDay = Number.NaN;
+  for (let i = 0; i < series.length; i++) {
+    const label = labelOf(i);
+    const day = cols.tradingDay[i]!;
+    if (day !== prevDay) prev = null;
+    prevDay = day;
+    if (label === null) continue;
+    days.add(day);
+    const a = acc.get(label);
+    if (!a) continue;
+    a.bars++;
+    if (label !== prev) {
+      a.runs++;
+      if (prev !== null) flips++;
+    }
+    prev = label;
+    if (i > 0 && cols.tradingDay[i - 1] === day) a.one.push(Math.log(series.close[i]! / series.close[i - 1]!) * 1e4);
+    const j = i + horizonBars;
+    if (j < series.length && cols.tradingDay[j] === day && i >= a.lastStart + horizonBars) {
+      a.fwd.push(Math.log(series.close[j]! / series.close[i]!) * 1e4);
+      a.lastStart = i;
+    }
+  }
+  const nDays = days.size;
+  const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
+  const sd = (x: number[]) => {
+    const m = mean(x);
+    return Math.sqrt(x.reduce((s, v) => s + (v - m) ** 2, 0) / (x.length - 1));
+  };
+  const rows = labels.map((label): LabelQualityRow => {
+    const a = acc.get(label)!;
+    const m = a.fwd.length ? mean(a.fwd) : null;
+    const s = a.fwd.length > 1 ? sd(a.fwd) : null;
+    return {
+      label,
+      bars: a.bars,
+      samples: a.fwd.length,
+      meanNextReturnBp: m === null ? null : r4(m),
+      tStat: m === null || s === null || s === 0 ? null : r4(m / (s / Math.sqrt(a.fwd.length))),
+      volatilityBp: a.one.length > 1 ? r4(sd(a.one)) : null,
+      meanRunBars: a.runs ? r4(a.bars / a.runs) : null,
+      entriesPerDay: nDays ? r4(a.runs / nDays) : 0,
+    };
+  });
+  return { horizonBars, tradingDays: nDays, flipsPerDay: nDays ? r4(flips / nDays) : 0, rows };
+}
+
+/** Text table lines (header, one row per label, the flips line). */
+export function labelQualityLines(q: LabelQuality, title: string): string[] {
+  const f = (x: number | null, d = 2) => (x === null ? '-' : x.toFixed(d));
+  const head = ['state', 'bars', `next ${q.horizonBars}-bar mean (bp)`, 't-stat', 'samples', 'vol/bar (bp)', 'mean run (bars)', 'entries/day'];
+  const rows = q.rows.map((r) => [
+    r.label,
+    String(r.bars),
+    f(r.meanNextReturnBp, 3),
+    f(r.tStat),
+    String(r.samples),
+    f(r.volatilityBp),
+    f(r.meanRunBars, 1),
+    f(r.entriesPerDay),
+  ]);
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join('  ');
+  return [
+    title,
+    line(head),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+    `label changes per trading day: ${q.flipsPerDay.toFixed(2)} over ${q.tradingDays} days (|t| < 2: the label's direction is not distinguishable from noise)`,
+  ];
+}
