@@ -66,12 +66,16 @@ export async function measureRealTrials(): Promise<{ description: string; rows: 
       trial: BACKTEST_TRIAL,
       context,
       retry: { attempts: 1, backoffMs: 0 },
-      trials: Array.from({ length: n }, (_, i) => ({
-        windowIndex: i % windows.length,
-        params: { 'stops.NEUTRAL': 20 + 10 * (i % 5), 'entries.min_reward_risk': i % 2 ? 1 : 0.5 },
-        seed: 1,
-        segment: 'train' as const,
-      })),
+      // Trial i: window i mod W, and the k-th distinct parameter point of that window (k = i div W).
+      trials: Array.from({ length: n }, (_, i) => {
+        const k = Math.floor(i / windows.length);
+        return {
+          windowIndex: i % windows.length,
+          params: { 'stops.NEUTRAL': 16 + 4 * (k % 12), 'entries.min_reward_risk': Math.round((0.5 + 0.1 * Math.floor(k / 12)) * 10) / 10 },
+          seed: 1,
+          segment: 'train' as const,
+        };
+      }),
     });
     const measure = async (backend: TrialBackend, label: string): Promise<Row> => {
       await backend.run(sweep(`${label}-warmup-${Date.now()}`, 2));
