@@ -74,6 +74,7 @@ describe('txbot optimize', () => {
     expect(r1.status, r1.stderr).toBe(0);
     expect(r1.stdout).toMatch(/3 windows, 18 trials \(18 completed, 0 failed\)/);
     expect(r1.stdout).toMatch(/continuous out-of-sample account: net P&L -?\d+\.\d\d USD/);
+    expect(r1.stdout).toMatch(/deflated Sharpe of the chosen parameters: (median \d\.\d{3}, at or above 0\.95 in \d of 3 windows|n\/a)/);
     await Promise.all([startWorker(s.bars, s.cfg), startWorker(s.bars, s.cfg)]);
     const queued = join(tmp.dir, 'queued');
     const r2 = spawnSync(process.execPath, ['bin/txbot.mjs', 'optimize', ...s.args, ...QUEUE, '--out', queued], {
