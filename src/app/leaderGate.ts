@@ -5,6 +5,7 @@
 import type { Bar } from '../domain/bar.ts';
 import type { BracketOrderRequest, ExecutionEvent, ExitReason, LiquidationLevel, SubmitOutcome } from '../domain/orders.ts';
 import type { BrokerPort, MaybePromise } from '../engine/brokerPort.ts';
+import { ProjectXError, type ProjectXClient } from '../broker/projectx/index.ts';
 
 /** Why acting is unsafe now, or null when it is safe (LeaderElector: `mayAct()` plus its reason). */
 export type OrderGate = () => string | null;
@@ -54,4 +55,29 @@ export function gatedBroker(inner: BrokerPort, gate: OrderGate, onRefused: (r: G
     setEventSink: (sink: (events: readonly ExecutionEvent[]) => void) => inner.setEventSink(sink),
     close: () => inner.close(),
   };
+}
+
+/** The client mutations a gated client checks (every REST call that changes the account). */
+const MUTATIONS = ['placeOrder', 'modifyOrder', 'cancelOrder', 'closePosition', 'partialClosePosition'] as const;
+
+/**
+ * Makes every account-changing REST call of `client` ask `gate` first, right before the request goes out:
+ * also the resends of an unanswered order, reconciliation's protective stops and cancels, and flattens.
+ * A closed gate throws a non-retryable PROJECTX_REJECTED naming the reason (nothing is sent).
+ */
+export function gateClientMutations(client: ProjectXClient, gate: OrderGate): void {
+  for (const name of MUTATIONS) {
+    const call = (client[name] as (...args: unknown[]) => Promise<unknown>).bind(client);
+    const endpoint = name;
+    Object.defineProperty(client, name, {
+      configurable: true,
+      value: (...args: unknown[]) => {
+        const reason = gate();
+        if (reason === null) return call(...args);
+        return Promise.reject(
+          new ProjectXError('PROJECTX_REJECTED', { endpoint, retryable: false, message: `NOT_LEADER: ${endpoint} not sent: ${reason}` }),
+        );
+      },
+    });
+  }
 }

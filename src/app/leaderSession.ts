@@ -46,6 +46,9 @@ export class SharedSessionRunner {
   private writing = false;
   private writeAgain = false;
   private offRetrain: (() => void) | null = null;
+  /** Why the running session is halted ("<trading date> <reason>"), kept in the shared halt flag. */
+  private haltReason: string | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
   /** Name of the shared model: the key prefix (one per account) and the instrument. */
   private readonly modelName: string;
@@ -83,6 +86,7 @@ export class SharedSessionRunner {
   /** Stops the session (as `onStop` says, while still leading), releases the lease, ends the watches. */
   async stop(why: string): Promise<void> {
     this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.enqueue(async () => {
       if (this.session) await this.endSession(this.o.onStop, why);
       this.sessionToken = null;
@@ -98,11 +102,19 @@ export class SharedSessionRunner {
     return this.chain;
   }
 
-  private gate = (): string | null => {
-    const e = this.o.shared.elector;
-    if (this.sessionToken === null || e.token !== this.sessionToken) return 'this process is not the leader';
-    return e.mayAct() ? null : (e.lease.unsafeReason() ?? 'the lease may have expired');
-  };
+  /** Why this process may not change the account now (not leading, or the lease may have expired), or null. */
+  readonly orderGateReason = (): string | null => this.gate();
+
+  private gate = (): string | null => (this.sessionToken === null ? 'this process is not the leader' : this.gateFor(this.sessionToken)());
+
+  /** The gate of the session leading with `token`: closed for good once that token is no longer held. */
+  private gateFor(token: number): () => string | null {
+    return () => {
+      const e = this.o.shared.elector;
+      if (this.sessionToken !== token || e.token !== token) return `this process no longer leads with token ${token}`;
+      return e.mayAct() ? null : (e.lease.unsafeReason() ?? 'the lease may have expired');
+    };
+  }
 
   private async becomeLeader(token: number): Promise<void> {
     if (this.stopping || this.session) return;
@@ -116,7 +128,7 @@ export class SharedSessionRunner {
     let session: LiveSession;
     try {
       session = await this.o.startSession(this.model, {
-        orderGate: this.gate,
+        orderGate: this.gateFor(token),
         onGateRefused: (r: GateRefusal) => this.log.warn({ ...r, token }, 'order gate closed: call not sent'),
         onStateChanged: () => this.writeState(),
         swappableModel: shared.models !== null,
@@ -124,15 +136,20 @@ export class SharedSessionRunner {
       });
     } catch (e) {
       this.sessionToken = null;
-      this.o.print(`leader: start-up failed (${e instanceof Error ? e.message : String(e)}); standing by`);
-      await this.restartElection();
+      const waitMs = this.o.shared.elector.lease.ttlMs;
+      this.o.print(`leader: start-up failed (${e instanceof Error ? e.message : String(e)}); standing by, competing again in ${waitMs} ms`);
+      await this.restartElection(waitMs);
       return;
     }
     this.session = session;
     this.offRetrain = session.regime.onRetrainSwap?.((m) => void this.enqueue(() => this.publishModel(token, m, 'a retrain swap'))) ?? null;
     const today = sessionInfo(session.clock.nowMs()).tradingDate;
     const halt = snapshot.halt;
-    if (halt?.halted && halt.reason.startsWith(`${today} `) && !session.runner.halted) await session.runner.restoreKill(halt.reason.slice(11));
+    this.haltReason = null;
+    if (halt?.halted && halt.reason.startsWith(`${today} `) && !session.runner.halted) {
+      this.haltReason = halt.reason;
+      await session.runner.restoreKill(halt.reason.slice(11));
+    }
     if (snapshot.pendingKill) await this.onKill(snapshot.pendingKill);
     if (this.gate() !== null) {
       // Not safe to act (lost, or a renewal failing): give the lease up rather than hold it without a session.
@@ -162,11 +179,20 @@ export class SharedSessionRunner {
     this.session = null;
   }
 
-  /** Steps down at once (a fenced write was refused: another machine holds a newer token). */
-  private async restartElection(): Promise<void> {
+  /**
+   * Gives the lease up at once and competes again after `delayMs` (a failed start-up waits one TTL, so
+   * another machine gets its chance and a broken broker connection is not retried in a tight loop).
+   */
+  private async restartElection(delayMs = 0): Promise<void> {
     const e = this.o.shared.elector;
     await e.stop();
-    if (!this.stopping) e.start();
+    if (this.stopping) return;
+    if (delayMs <= 0) return e.start();
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (!this.stopping) e.start();
+    }, delayMs);
   }
 
   private async onKill(req: KillRequest): Promise<void> {
@@ -176,8 +202,9 @@ export class SharedSessionRunner {
     const by = `${req.requestedBy.machineId}:${req.requestedBy.pid}`;
     await s.runner.kill(`remote ${req.reason} from ${by}`);
     const today = sessionInfo(s.clock.nowMs()).tradingDate;
+    this.haltReason = `${today} ${req.reason} (from ${by})`;
     await this.fenced(token, [
-      { kind: 'halt', value: { halted: true, reason: `${today} ${req.reason} (from ${by})` } },
+      { kind: 'halt', value: { halted: true, reason: this.haltReason } },
       { kind: 'killAcknowledged', id: req.id },
     ]);
     this.o.print(`kill switch (${req.reason}, from ${by}): flattened, cancelled, halted`);
@@ -216,7 +243,7 @@ export class SharedSessionRunner {
         symbol: this.o.symbol,
         value: { qty: pos ? (pos.side === 'long' ? pos.qty : -pos.qty) : 0, avgPrice: pos?.entryPrice ?? 0 },
       },
-      { kind: 'halt', value: { halted: status.halted, reason: status.halted ? `${today} kill switch` : '' } },
+      { kind: 'halt', value: { halted: status.halted, reason: status.halted ? (this.haltReason ?? `${today} kill switch`) : '' } },
     ];
     const label = status.regime as RegimeLabel | null;
     if (label && ALL_REGIME_LABELS.includes(label))

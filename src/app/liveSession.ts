@@ -8,7 +8,8 @@ import { pointValueUsd } from '../domain/instrument.ts';
 import { BrokerError } from '../domain/errors.ts';
 import type { LoadedConfig } from '../config/loader.ts';
 import type { RegimeModel } from '../regime/index.ts';
-import { ContractResolver, connectRealtime, type ProjectXClient, type ResolvedContract } from '../broker/projectx/index.ts';
+import { BarUnit, ContractResolver, HubState, connectRealtime, type ProjectXClient, type ResolvedContract } from '../broker/projectx/index.ts';
+import type { RetryPolicy } from '../broker/projectx/retryPolicy.ts';
 import type { Journal } from '../state/index.ts';
 import { BarAggregator, type EmptyBarPolicy } from '../live/barAggregator.ts';
 import { LiveBarFeed } from '../live/barFeed.ts';
@@ -50,6 +51,7 @@ export interface LiveSessionOptions {
   readonly baseClock: Clock;
   /** Calendar days of REST history for the warm-up (default 5). */
   readonly warmUpDays?: number;
+  /** Intervals without a trade: 'skip' (default: no bar, as a bar file has no row for them; never a made-up bar) or 'flat'. */
   readonly emptyBars?: EmptyBarPolicy;
   /** Exchange ms after a bar's end before its timer close (default 500). */
   readonly graceMs?: number;
@@ -75,6 +77,8 @@ export interface LiveSessionOptions {
   readonly onStateChanged?: () => void;
   /** Score with a swappable detector (a shared model store may replace the model between bars). */
   readonly swappableModel?: boolean;
+  /** Reconnect delays of both hubs (default: 0 s, 1 s, 2 s … ≤ 30 s, never gives up). */
+  readonly hubRetryPolicy?: RetryPolicy;
 }
 
 /** A running session. */
@@ -128,6 +132,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     accountId: account.id,
     contractIds: [contract.contractId],
     venueClock: clock,
+    retryPolicy: o.hubRetryPolicy,
     logger,
   });
   const buffered: { tsMs: number; price: number; volume: number }[] = [];
@@ -291,7 +296,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       await reconcilePaper(o.journal, recorder, startMs, logger);
     }
 
-    const aggregator = new BarAggregator({ barMs: config.data.bar_minutes * MINUTE_MS, emptyBars: o.emptyBars ?? 'flat' });
+    const aggregator = new BarAggregator({ barMs: config.data.bar_minutes * MINUTE_MS, emptyBars: o.emptyBars ?? 'skip' });
     if (history.length) aggregator.seed(history.at(-1)!);
     feed = new LiveBarFeed({
       aggregator,
@@ -303,6 +308,41 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     });
     for (const t of buffered.splice(0)) feed.trade(t.tsMs, t.price, t.volume);
     const liveFeed = feed;
+    // A market-data outage makes no bars; once the market hub is back, the gap comes from history.
+    const barMs = config.data.bar_minutes * MINUTE_MS;
+    offHubs.push(
+      realtime.marketHub.connection.events.on('state', ({ to }) => {
+        if (to === HubState.Reconnecting || to === HubState.Disconnected) liveFeed.pause();
+      }),
+      realtime.marketHub.connection.events.on('resubscribed', ({ reason }) => {
+        if (reason === 'start' || !liveFeed.isPaused) return;
+        void (async () => {
+          for (let attempt = 1; liveFeed.isPaused; attempt++) {
+            try {
+              const nowMs = clock.nowMs();
+              const lastEnd = runner.session.lastBarEndMs;
+              const gap = await client.retrieveBars({
+                contractId: contract.contractId,
+                live: config.projectx.live_data,
+                startMs: Number.isNaN(lastEnd) ? nowMs - 86_400_000 : Math.max(nowMs - 3 * 86_400_000, lastEnd - barMs),
+                endMs: Math.floor(nowMs / barMs) * barMs,
+                unit: BarUnit.Minute,
+                unitNumber: config.data.bar_minutes,
+                limit: 20_000,
+                includePartialBar: false,
+              });
+              const unknown = liveFeed.resume(gap);
+              const text = unknown.map((u) => `${new Date(u.fromMs).toISOString()}..${new Date(u.toMs).toISOString()}`).join(', ');
+              logger.warn({ filled: gap.length, unknown: text }, 'market data gap filled from history; bars unknown');
+              await recorder.event(nowMs, 'warn', 'bars', `market data outage: bars from history filled the gap; unknown (no bar made up): ${text}`);
+            } catch (e) {
+              logger.warn({ attempt, err: e instanceof Error ? e.message : String(e) }, 'history for the market data gap failed; retrying');
+              await o.baseClock.sleep(Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)));
+            }
+          }
+        })();
+      }),
+    );
     regime.beginLive();
     feed.start();
     logger.info({ mode: o.mode, halted: runner.halted }, 'session running');

@@ -15,6 +15,9 @@ import { dailyRatios } from '../report/metrics.ts';
 import { sha256 } from '../report/summary.ts';
 import { TradingEnv } from '../rl/env.ts';
 import { InProcessVecEnv } from '../rl/inProcessVecEnv.ts';
+import { WorkerVecEnv } from '../rl/workerVecEnv.ts';
+import { codeModuleUrl } from '../domain/codeLocation.ts';
+import type { TradingEnvSpec } from './rlEnvFactory.ts';
 import { OBSERVATION_NAMES } from '../rl/observation.ts';
 import { loadPolicy, serializePolicyFile, type PolicyFile } from '../rl/policyFile.ts';
 import { Ppo, type PpoUpdateReport } from '../rl/ppo.ts';
@@ -53,6 +56,8 @@ export interface RlTrainOptions {
   readonly steps: number;
   readonly seed: number;
   readonly envs: number;
+  /** Worker threads the envs run on (0 or 1 = this thread); the result is the same either way. */
+  readonly threads?: number;
   /** The regime model (trained before `from`). */
   readonly model: RegimeModel;
   readonly ppo?: Partial<PpoConfig>;
@@ -78,10 +83,19 @@ export async function trainRlPolicy(o: RlTrainOptions): Promise<RlTrainResult> {
   const ctx = buildRunContext(o.loaded, 'backtest');
   const fromMs = window.tsMs[0]!;
   const toMs = window.tsMs[window.length - 1]! + 1;
-  const envs = Array.from({ length: o.envs }, () => new TradingEnv(ctx, { series: bars, fromMs, toMs, model: o.model }));
-  const ppo = new Ppo(new InProcessVecEnv(envs), { normalizeObservations: true, ...o.ppo }, o.seed);
-  const reports: PpoUpdateReport[] = [];
   const modelJson = regimeModelToJson(o.model);
+  const threads = Math.min(o.threads ?? 0, o.envs);
+  const vec =
+    threads > 1
+      ? await WorkerVecEnv.create<TradingEnvSpec>({
+          module: codeModuleUrl('app/rlEnvFactory'),
+          options: { loaded: o.loaded, series: bars, modelJson, fromMs, toMs },
+          numEnvs: o.envs,
+          numWorkers: threads,
+        })
+      : new InProcessVecEnv(Array.from({ length: o.envs }, () => new TradingEnv(ctx, { series: bars, fromMs, toMs, model: o.model })));
+  const ppo = new Ppo(vec, { normalizeObservations: true, ...o.ppo }, o.seed);
+  const reports: PpoUpdateReport[] = [];
   const metadata = () => ({
     trainFrom: dates[0]!,
     trainTo: dates[dates.length - 1]!,
@@ -97,12 +111,15 @@ export async function trainRlPolicy(o: RlTrainOptions): Promise<RlTrainResult> {
     regimeModel: modelJson,
   });
   const every = o.checkpointEvery ?? o.steps;
-  while (ppo.timesteps < o.steps) {
-    const chunk = Math.min(every, o.steps - ppo.timesteps);
-    reports.push(...(await ppo.learn(chunk, { onUpdate: o.onUpdate })));
-    o.onCheckpoint?.(ppo.policyFile(metadata()), ppo.timesteps);
+  try {
+    while (ppo.timesteps < o.steps) {
+      const chunk = Math.min(every, o.steps - ppo.timesteps);
+      reports.push(...(await ppo.learn(chunk, { onUpdate: o.onUpdate })));
+      o.onCheckpoint?.(ppo.policyFile(metadata()), ppo.timesteps);
+    }
+  } finally {
+    await ppo.env.close();
   }
-  await ppo.env.close();
   const policy = ppo.policyFile(metadata());
   return { policy, text: serializePolicyFile(policy), reports };
 }

@@ -27,6 +27,8 @@ export interface RlWalkForwardOptions {
   /** Checkpoints per training run evaluated on the validation block (the best is tested). */
   readonly checkpoints: number;
   readonly envs: number;
+  /** Worker threads per training run (0/1 = this thread). */
+  readonly threads?: number;
   readonly ppo?: Partial<PpoConfig>;
   readonly onProgress?: (line: string) => void;
 }
@@ -174,6 +176,7 @@ export async function runRlWalkForward(o: RlWalkForwardOptions): Promise<RlWalkF
         steps: o.steps,
         seed,
         envs: o.envs,
+        threads: o.threads,
         model,
         ppo: o.ppo,
         checkpointEvery: Math.max(1, Math.ceil(o.steps / o.checkpoints)),

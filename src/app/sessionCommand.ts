@@ -3,7 +3,7 @@
 
 import { systemClock } from '../live/liveClock.ts';
 import type { Logger } from 'pino';
-import { loadConfig, type LoadedConfig } from '../config/index.ts';
+import { instrumentOf, loadConfig, type LoadedConfig } from '../config/index.ts';
 import { UsageError } from '../domain/errors.ts';
 import { formatIsoInZone } from '../domain/time.ts';
 import { loadModelFile } from '../state/modelFiles.ts';
@@ -16,6 +16,7 @@ import { KILL_SIGNAL, pidFilePath, removePidFile, writePidFile } from '../live/p
 import { openSharedState } from './sharedState.ts';
 import { SharedSessionRunner } from './leaderSession.ts';
 import { brokerClosedToday } from './brokerDay.ts';
+import { gateClientMutations } from './leaderGate.ts';
 
 /** Options shared by the paper and live commands. */
 export interface SessionCliOptions {
@@ -163,7 +164,8 @@ async function runSharedSession(
     await journal.close();
     throw e;
   });
-  const symbol = config.backtest.instrument;
+  // The session's instrument (backtest.instrument, or the one enabled instrument when it is auto): shared keys use it.
+  const symbol = instrumentOf(config).symbol;
   const runner = new SharedSessionRunner({
     shared,
     journal,
@@ -184,6 +186,8 @@ async function runSharedSession(
       return s;
     },
   });
+  // Also at the REST call itself: resends, reconciliation orders and flattens ask the lease too.
+  gateClientMutations(base.client, runner.orderGateReason);
   writePidFile(cli.pidPath, process.pid);
   const onKill = () =>
     void shared.risk.requestKill(KILL_SIGNAL).then(

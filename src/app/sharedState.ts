@@ -111,9 +111,7 @@ export async function openSharedState(config: Config, logger: Logger): Promise<S
       logger,
     });
     const risk = new RedisRiskState({ redis, keyPrefix: prefixes.risk, leaseTokenKey: leaseKeys(prefixes.lease).token });
-    const models = state.model_sync_url
-      ? await PgModelSync.open({ connection: pgConfigFromUrl(state.model_sync_url, { allowInsecure: state.allow_insecure }), logger })
-      : null;
+    const models = state.model_sync_url ? await openModelSync(state.model_sync_url, state.allow_insecure, logger) : null;
     return {
       redis,
       elector,
@@ -131,5 +129,29 @@ export async function openSharedState(config: Config, logger: Logger): Promise<S
   } catch (e) {
     redis.disconnect();
     throw e;
+  }
+}
+
+/** The shared model store at `url` (state.model_sync_url): config error when insecure, STATE_UNAVAILABLE when unreachable. */
+async function openModelSync(url: string, allowInsecure: boolean, logger: Logger): Promise<PgModelSync> {
+  let connection;
+  try {
+    connection = pgConfigFromUrl(url, { allowInsecure });
+  } catch (e) {
+    if (e instanceof SharedStateError) throw new ConfigError(`state.model_sync_url: ${e.message}`, [], { hint: e.hint, cause: e });
+    throw e;
+  }
+  try {
+    return await PgModelSync.open({ connection, logger });
+  } catch (e) {
+    if (e instanceof TxbotError) throw e;
+    const why = maskUrlPassword(e instanceof Error ? e.message || ((e as { code?: string }).code ?? e.name) : String(e));
+    throw new StateUnavailableError(
+      'STATE_UNAVAILABLE',
+      `state.model_sync_url ${maskUrlPassword(url)}: cannot open the shared model store (${why})`,
+      {
+        hint: 'check that PostgreSQL runs there and the credentials (TXBOT_PG_PASSWORD)',
+      },
+    );
   }
 }

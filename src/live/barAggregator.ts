@@ -80,6 +80,34 @@ export class BarAggregator {
     return this.lastEndMs + this.barMs;
   }
 
+  /**
+   * After a market-data outage: the bars the venue's history has for the gap replace what the stream
+   * would have built. The bar being built when the stream broke is dropped (its trades are incomplete),
+   * as is every bar from the gap the history lacks (unknown, never made up); trades of the interval in
+   * progress at `nowMs` are dropped too (its start was missed), so the next bar built is the next whole
+   * one. Returns the history bars to report (oldest first) and the intervals left unknown.
+   */
+  fillGap(history: readonly Bar[], nowMs: number): { bars: Bar[]; unknown: { fromMs: number; toMs: number }[] } {
+    const from = Number.isNaN(this.lastEndMs) ? (this.building?.startMs ?? Number.NaN) : this.lastEndMs;
+    const current = this.bucketOf(nowMs);
+    this.building = null;
+    const bars = history.filter((b) => (Number.isNaN(from) || b.tsMs >= from) && b.tsMs + this.barMs <= current).sort((a, b) => a.tsMs - b.tsMs);
+    const unknown: { fromMs: number; toMs: number }[] = [];
+    let cursor = from;
+    for (const b of bars) {
+      if (!Number.isNaN(cursor) && b.tsMs > cursor) unknown.push({ fromMs: cursor, toMs: b.tsMs });
+      cursor = b.tsMs + this.barMs;
+    }
+    if (!Number.isNaN(cursor) && cursor < current) unknown.push({ fromMs: cursor, toMs: current });
+    const last = bars.at(-1);
+    if (last) this.lastClose = last.close;
+    // The interval in progress is unknown too: it starts again with the next one.
+    unknown.push({ fromMs: current, toMs: current + this.barMs });
+    this.lastEndMs = current + this.barMs;
+    this.emptyRun = 0;
+    return { bars, unknown };
+  }
+
   /** Sets where the next bar starts and its reference close (after warm-up from history). */
   seed(lastBar: Bar): void {
     this.lastEndMs = lastBar.tsMs + this.barMs;

@@ -1,5 +1,6 @@
 // Live bar source: market trades → BarAggregator on the exchange clock, with a timer that closes a bar
-// at its end (plus a grace for late prints) even when no further trade arrives.
+// at its end (plus a grace for late prints) even when no further trade arrives. While the market stream
+// is down the timer makes no bars (none are made up); after it is back the gap is filled from history.
 
 import type { Logger } from 'pino';
 import type { Bar } from '../domain/bar.ts';
@@ -26,6 +27,9 @@ export class LiveBarFeed {
   private running = false;
   private loop: Promise<void> | null = null;
   private lastTradeMs = Number.NaN;
+  private paused = false;
+  /** Trades that arrived while paused (after the stream came back, before the gap was filled). */
+  private held: { tsMs: number; price: number; volume: number }[] = [];
 
   constructor(options: LiveBarFeedOptions) {
     this.o = options;
@@ -40,7 +44,8 @@ export class LiveBarFeed {
   trade(tsMs: number, price: number, volume: number): void {
     this.o.clock.observe(tsMs);
     this.lastTradeMs = tsMs;
-    this.emit(this.o.aggregator.onTrade(tsMs, price, volume));
+    if (this.paused) this.held.push({ tsMs, price, volume });
+    else this.emit(this.o.aggregator.onTrade(tsMs, price, volume));
   }
 
   /** A quote only moves the exchange clock (bars are built from trades). */
@@ -48,9 +53,34 @@ export class LiveBarFeed {
     this.o.clock.observe(tsMs);
   }
 
-  /** Closes every bar whose end plus the grace has passed on the exchange clock. */
+  /** Closes every bar whose end plus the grace has passed on the exchange clock (nothing while paused). */
   poll(): void {
+    if (this.paused) return;
     this.emit(this.o.aggregator.closeUntil(this.o.clock.nowMs() - (this.o.graceMs ?? 500)));
+  }
+
+  /** The market stream broke: no bar is closed by time until `resume` (an outage is not a quiet market). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
+   * The stream is back: the bars `history` has for the gap are reported as closed bars, the rest of the
+   * gap (and the interval in progress) is unknown; returns those intervals.
+   */
+  resume(history: readonly Bar[]): { fromMs: number; toMs: number }[] {
+    const { bars, unknown } = this.o.aggregator.fillGap(history, this.o.clock.nowMs());
+    this.paused = false;
+    this.emit(bars);
+    // Held trades of the interval in progress are late now (dropped); later ones build the next bars.
+    const held = this.held;
+    this.held = [];
+    for (const t of held) this.emit(this.o.aggregator.onTrade(t.tsMs, t.price, t.volume));
+    return unknown;
   }
 
   /** Starts the close timer. */

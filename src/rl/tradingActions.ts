@@ -97,19 +97,23 @@ export function actionMask(ctx: PolicyContext, s: ActionSettings, out: Uint8Arra
   const regime = ctx.regimeInfo;
   const stopTicks = s.stops[regime.regime];
   if (stopTicks === undefined || !(stopTicks > 0)) return out;
-  for (let a = 1; a < ACTION_COUNT; a++) {
+  // The risk manager's sizing does not depend on the side: one preview per size serves long and short.
+  for (const [size, long, short] of [
+    [s.sizeSmall, 1, 3],
+    [s.sizeFull, 2, 4],
+  ] as const) {
     const r = ctx.risk.previewEntry({
       tsMs: ctx.decisionMs,
       symbol: ctx.instrument.symbol,
-      side: sideOf(a)!,
+      side: 'long',
       stopTicks,
-      baseSize: a === 2 || a === 4 ? s.sizeFull : s.sizeSmall,
+      baseSize: size,
       regime: regime.regime,
       regimeConfidence: regime.confidence,
       vixMultiplier: verdict.vixMultiplier,
       newsMultiplier: verdict.newsMultiplier,
     });
-    if ('qty' in r && r.qty >= 1) out[a] = 1;
+    if ('qty' in r && r.qty >= 1) out[long] = out[short] = 1;
   }
   return out;
 }

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BracketOrderRequest } from '../../src/domain/orders.ts';
 import type { SimBroker } from '../../src/broker/sim/simBroker.ts';
-import { gatedBroker, type GateRefusal } from '../../src/app/leaderGate.ts';
+import { gatedBroker, gateClientMutations, type GateRefusal } from '../../src/app/leaderGate.ts';
+import { OrderSideCode, OrderType, ProjectXClient } from '../../src/broker/projectx/index.ts';
 import { buildRunContext } from '../../src/app/runContext.ts';
 import { createBroker } from '../../src/app/seams/broker.ts';
 import { testConfig } from '../support/backtestFixtures.ts';
@@ -50,5 +51,33 @@ describe('gatedBroker', () => {
     expect(broker.hasPendingEntry).toBe(true);
     expect(broker.name).toBe(inner.name);
     expect(refused).toHaveLength(3);
+  });
+
+  it('gateClientMutations: a closed gate refuses every account-changing REST call before any request; reads pass', async () => {
+    let requests = 0;
+    const client = new ProjectXClient({
+      apiUrl: 'http://127.0.0.1:9',
+      credentials: () => ({ userName: 'u', apiKey: 'k' }),
+      fetch: () => {
+        requests++;
+        return Promise.reject(new Error('no server'));
+      },
+      retryPolicy: { nextDelayMs: () => null },
+    });
+    let reason: string | null = 'this process is not the leader';
+    gateClientMutations(client, () => reason);
+    const place = client.placeOrder({ accountId: 1, contractId: 'C', type: OrderType.Market, side: OrderSideCode.Bid, size: 1, customTag: 't' });
+    await expect(place).rejects.toMatchObject({
+      code: 'PROJECTX_REJECTED',
+      retryable: false,
+      message: 'NOT_LEADER: placeOrder not sent: this process is not the leader',
+    });
+    await expect(client.cancelOrder(1, 2)).rejects.toMatchObject({ message: /^NOT_LEADER: cancelOrder/ });
+    await expect(client.closePosition(1, 'C')).rejects.toMatchObject({ message: /^NOT_LEADER: closePosition/ });
+    expect(requests).toBe(0);
+    reason = null;
+    const open = (await client.cancelOrder(1, 2).catch((e: unknown) => e)) as Error;
+    expect(open.message).not.toMatch(/NOT_LEADER/); // went out (and failed: there is no server)
+    expect(requests).toBeGreaterThan(0);
   });
 });

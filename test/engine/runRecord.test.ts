@@ -92,11 +92,11 @@ describe('run record account figures', () => {
     expect(r.days.map((d) => d.tradingDate)).toEqual(['2023-07-03', '2023-07-05']);
   });
 
-  it('the stall threshold is the cheapest stop of a regime that may trade, plus the round-trip commission', () => {
+  it('the stall threshold is the cheapest stop of a regime that may trade, with its slippage ticks and the round-trip commission', () => {
     const c = testConfig().config;
     const inst: Instrument = { symbol: 'MNQ', tickSize: 0.25, tickValueUsd: 0.5, commissionPerSideUsd: 0.37, isMicro: true };
-    expect(cheapestStopRiskUsd(c, inst)).toBeCloseTo(40 * 0.5 + 0.74, 9); // NEUTRAL: 40 ticks
-    const noNeutral = { ...c, regime_size_multipliers: { ...c.regime_size_multipliers, NEUTRAL: 0 } };
-    expect(cheapestStopRiskUsd(noNeutral, inst)).toBeCloseTo(50 * 0.5 + 0.74, 9);
+    expect(cheapestStopRiskUsd(c, inst)).toBeCloseTo((40 + c.backtest.slippage_ticks) * 0.5 + 0.74, 9); // NEUTRAL: 40 ticks
+    const onlyTrend = { ...c, regime_size_multipliers: { ...c.regime_size_multipliers, NEUTRAL: 0, CRASH: 0 } };
+    expect(cheapestStopRiskUsd(onlyTrend, inst)).toBeCloseTo((50 + c.backtest.slippage_ticks) * 0.5 + 0.74, 9); // BULL: 50 ticks
   });
 });

@@ -53,7 +53,7 @@ const writeValid = (f: string[], s: { quote: boolean[]; extra: boolean }): strin
 
 describe('fuzz: bar file rows', () => {
   it('every broken row is reported at its line, no valid row is, exit 3, file unchanged', async () => {
-    const file = join(tmp.dir, 'bars.csv');
+    const file = join(tmp.dir, 'mnq_bars.csv');
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.option(breakage, { freq: 3 }), { minLength: rows.length, maxLength: rows.length }),
@@ -87,7 +87,7 @@ describe('fuzz: bar file rows', () => {
   });
 
   it('any header is either read or refused at line 1 with a short escaped quote of it', async () => {
-    const file = join(tmp.dir, 'head.csv');
+    const file = join(tmp.dir, 'mnq_head.csv');
     const body = rows.map((f) => f.join(',')).join('\n');
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.string({ unit: 'binary', maxLength: 3000 }), digitFreeText), async (header) => {

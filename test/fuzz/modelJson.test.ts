@@ -14,7 +14,7 @@ import { useTempDir } from '../support/tmp.ts';
 import { errorLine, expectCleanRefusal, fuzzParams, snapshot } from './fuzzSupport.ts';
 
 const tmp = useTempDir('txbot-fuzz-model-');
-const bars = tmp.file('bars.csv', barsToCsv(generateSyntheticBars({ seed: 4, days: 2 }).series));
+const bars = tmp.file('mnq_bars.csv', barsToCsv(generateSyntheticBars({ seed: 4, days: 2 }).series));
 const base = fixtureModelObject();
 
 /** Every path of the model object (inner nodes and leaves). */
@@ -110,7 +110,7 @@ describe('fuzz: model files', () => {
         codes.add(r.code);
         expect(snapshot(tmp.dir)).toEqual(before);
         if (r.code === 0) {
-          expect(r.stdout).toContain('baseline log-likelihood per bar');
+          expect(r.stdout).toMatch(/^baseline/m); // measured, or not yet (too few held-out days)
           return;
         }
         const lines = expectCleanRefusal(r, [3]);

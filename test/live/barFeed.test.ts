@@ -62,4 +62,37 @@ describe('LiveBarFeed', () => {
     feed.trade(T0 + M5 + 1, 101, 1);
     expect(bars.map((b) => b.tsMs)).toEqual([T0]);
   });
+
+  it('makes no bars while the market stream is down; on resume the gap comes from history, the rest is unknown (issue 20)', async () => {
+    const { base, bars, feed } = setup();
+    feed.trade(T0 + 1_000, 100, 2);
+    feed.trade(T0 + M5 + 1_000, 101, 3); // closes T0
+    feed.start();
+    await turns();
+    feed.pause(); // the hub dropped while T0+M5 was being built
+    base.advanceBy(3 * M5);
+    await turns();
+    expect(bars.map((b) => b.tsMs)).toEqual([T0]);
+    // Back at T0 + 4·M5 + 2 s: history has T0+M5 and T0+3·M5 (not T0+2·M5); the interval in progress is unknown.
+    feed.trade(T0 + 4 * M5 + 2_000, 104, 1);
+    const hist = (t: number, c: number): Bar => ({ tsMs: t, open: c, high: c + 1, low: c - 1, close: c, volume: 50 });
+    const unknown = feed.resume([hist(T0 + M5, 101), hist(T0 + 3 * M5, 103)]);
+    expect(bars.map((b) => [b.tsMs, b.volume])).toEqual([
+      [T0, 2],
+      [T0 + M5, 50],
+      [T0 + 3 * M5, 50],
+    ]);
+    expect(unknown).toEqual([
+      { fromMs: T0 + 2 * M5, toMs: T0 + 3 * M5 },
+      { fromMs: T0 + 4 * M5, toMs: T0 + 5 * M5 },
+    ]);
+    expect(bars.every((b) => b.volume > 0)).toBe(true);
+    // The next whole interval is built from the stream again.
+    feed.trade(T0 + 5 * M5 + 1, 105, 4);
+    feed.trade(T0 + 6 * M5 + 1, 106, 1);
+    expect(bars.at(-1)).toEqual({ tsMs: T0 + 5 * M5, open: 105, high: 105, low: 105, close: 105, volume: 4 });
+    const stopped = feed.stop();
+    base.advanceBy(1_000);
+    await stopped;
+  });
 });

@@ -66,6 +66,10 @@ interface Scenario {
   readonly stopInPosition?: boolean;
   /** A journal event the session must have written (e.g. the alert of a flatten that needed a market order). */
   readonly journalEvent?: RegExp;
+  /** Before the stop: closeContract and every Order/place fail for good (the flatten cannot succeed). */
+  readonly stopFails?: boolean;
+  /** A fault switched on this long after the live start (venue ms). */
+  readonly later?: { readonly afterMs: number; readonly run: (sim: GatewaySimulator) => void; readonly whenPositionOpen?: boolean };
 }
 
 const fired = (kind: FiredFault) => (sim: GatewaySimulator) => (sim.faults.fired.get(kind) ?? 0) > 0;
@@ -120,6 +124,17 @@ const SCENARIOS: Scenario[] = [
     journalEvent: /FLATTEN_FAILED: closeContract failed: closed by a market order/,
   },
   {
+    name: 'market hub drops for 20 min mid-session (missing bars from history, none made up)',
+    later: { afterMs: 60 * 60_000, run: (s) => s.hubs.dropConnections(20 * 60_000, 'market') },
+    fired: (s) => calls(s, 'History/retrieveBars') >= 2,
+    journalEvent: /market data outage: bars from history filled the gap/,
+  },
+  {
+    name: 'hub events silently withheld for good, no disconnect (found by the periodic reconciliation)',
+    later: { afterMs: 0, whenPositionOpen: true, run: (s) => void (s.faults.delayedEvents = { remaining: 1000, delayMs: 30 * 86_400_000 }) },
+    fired: (s) => s.faults.delayedEvents.remaining < 1000,
+  },
+  {
     name: 'duplicated and delayed hub events',
     arm: (s) => {
       s.faults.duplicateEvents = 40;
@@ -143,7 +158,13 @@ async function runScenario(sc: Scenario) {
   let maxAbsPosition = 0;
   let unprotectedSamples = 0;
   let firstPositionMs = Number.NaN;
+  let laterDone = false;
   const sample = () => {
+    const positionOpen = [...sim.engine.positions.values()].some((p) => p.netSize !== 0);
+    if (sc.later && !laterDone && clock.nowMs() >= startMs + sc.later.afterMs && (!sc.later.whenPositionOpen || positionOpen)) {
+      laterDone = true;
+      sc.later.run(sim);
+    }
     for (const p of sim.engine.positions.values()) {
       if (p.netSize === 0) continue;
       if (Number.isNaN(firstPositionMs)) firstPositionMs = clock.nowMs();
@@ -182,11 +203,33 @@ async function runScenario(sc: Scenario) {
     logger: silentLogger(),
     baseClock: clock,
     dashboardPort: null,
+    // Reconnect attempts a few real milliseconds apart (SignalR waits in real time, the venue's clock is virtual).
+    hubRetryPolicy: new ExponentialBackoffPolicy({ firstDelayMs: 0, baseDelayMs: 2, maxDelayMs: 10, jitter: 0 }),
   });
+  let stopError: unknown;
+  let hubConnectionsAfterStop: number;
+  // Every bar the engine gets: none may be made up (volume 0) by an outage.
+  const processed: Bar[] = [];
+  const onBar = session.runner.onBar.bind(session.runner);
+  session.runner.onBar = (bar: Bar) => {
+    processed.push(bar);
+    return onBar(bar);
+  };
   try {
     const stopNow = () => clock.nowMs() >= endMs || (sc.stopInPosition === true && clock.nowMs() >= firstPositionMs + 60_000);
     while (!stopNow()) await new Promise<void>((r) => setImmediate(r));
-    await session.stop('flatten', 'end of scenario');
+    if (sc.stopFails) {
+      sim.faults.closeContractErrors({ count: 1000 });
+      sim.faults.reject('Order/place', 2, 'Order refused (test)', 1000);
+    }
+    stopError = await session.stop('flatten', 'end of scenario').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    // The sockets' close reaches the simulator a few event-loop turns later.
+    const open = () => sim.hubs.openConnections('user') + sim.hubs.openConnections('market');
+    for (let i = 0; i < 20_000 && open() > 0; i++) await new Promise<void>((r) => setImmediate(r));
+    hubConnectionsAfterStop = open();
   } finally {
     driver.stop();
     await sim.stop();
@@ -207,7 +250,22 @@ async function runScenario(sc: Scenario) {
   );
   const intents = await Promise.all(entries.map((o) => journal.intentByCustomTag(o.customTag!)));
   const maxIntentQty = Math.max(0, ...entries.map((o) => o.size));
-  return { sim, session, journaled, roundTrips, venuePnl, entries, intents, maxAbsPosition, maxIntentQty, unprotectedSamples, journal };
+  return {
+    stopError,
+    hubConnectionsAfterStop,
+    processed,
+    sim,
+    session,
+    journaled,
+    roundTrips,
+    venuePnl,
+    entries,
+    intents,
+    maxAbsPosition,
+    maxIntentQty,
+    unprotectedSamples,
+    journal,
+  };
 }
 
 describe('live fault matrix (issue 20)', () => {
@@ -232,6 +290,8 @@ describe('live fault matrix (issue 20)', () => {
               errors: r.session.runner.errors,
             }),
           );
+        expect(r.stopError).toBeNull();
+        expect(r.hubConnectionsAfterStop).toBe(0);
         if (sc.fired) expect(sc.fired(r.sim)).toBe(true);
         if (sc.journalEvent)
           expect((await r.journal.recentEvents(1000)).map((e) => e.message)).toContainEqual(expect.stringMatching(sc.journalEvent));
@@ -239,6 +299,9 @@ describe('live fault matrix (issue 20)', () => {
         expect(r.intents.every((i) => i !== null)).toBe(true);
         expect(new Set(r.entries.map((o) => o.customTag)).size).toBe(r.entries.length);
         expect(r.maxAbsPosition).toBeLessThanOrEqual(r.maxIntentQty);
+        // No bar made up: every bar the engine got has trades (the synthetic data has volume in every bar).
+        expect(r.processed.length).toBeGreaterThan(0);
+        expect(r.processed.filter((b) => b.volume === 0)).toEqual([]);
         // 0 unprotected positions.
         expect(r.unprotectedSamples).toBe(0);
         // Flat at the end, nothing working.
@@ -257,4 +320,15 @@ describe('live fault matrix (issue 20)', () => {
       240_000,
     );
   }
+
+  it('a flatten that cannot succeed at stop: stop() still ends (hubs closed, timers stopped), reports the failure and alerts', async () => {
+    const r = await runScenario({ name: 'stop fails', stopInPosition: true, stopFails: true });
+    expect(String(r.stopError)).toMatch(/refused|closeContract/);
+    expect(r.hubConnectionsAfterStop).toBe(0);
+    expect((await r.journal.recentEvents(1000)).map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/FLATTEN_FAILED: Flatten failed: position may be open/),
+    );
+    // What txbot could not close is still protected by its server-side stop.
+    expect(r.unprotectedSamples).toBe(0);
+  }, 240_000);
 });

@@ -174,4 +174,21 @@ describe('LiveRunner on the paper broker', () => {
     expect(flatAtDayEnd).toBe(30);
     expect(runner.trades.some((t) => t.exitReason === 'session_end')).toBe(true);
   });
+
+  it('a kill switch restored at restart (journaled earlier today) clears on the next trading day (issue 20)', async () => {
+    const { test } = syntheticSetup();
+    const series = sliceBarSeries(test, 0, 3 * 78);
+    const { runner } = paperRunner();
+    for (let i = 0; i < 10; i++) await runner.onBar(barAt(series, i));
+    await runner.restoreKill('killed before the restart');
+    expect(runner.halted).toBe(true);
+    let i = 10;
+    const day = sessionInfo(barAt(series, 0).tsMs).tradingDay;
+    for (; sessionInfo(barAt(series, i).tsMs).tradingDay === day; i++) {
+      await runner.onBar(barAt(series, i));
+      expect(runner.halted).toBe(true);
+    }
+    await runner.onBar(barAt(series, i));
+    expect(runner.halted).toBe(false);
+  });
 });

@@ -33,7 +33,9 @@ import {
 } from './support/sharedCluster.ts';
 
 const ACCOUNT = 1001;
-const LEADER = { ttl_ms: 2000, renew_ms: 500, poll_ms: 400, margin_ms: 400 } as const;
+// Short enough for a fast test, long enough that a loaded 2-core machine's event-loop stalls do not close
+// the order gate (lease age ≥ ttl − margin) of a healthy leader.
+const LEADER = { ttl_ms: 3000, renew_ms: 600, poll_ms: 500, margin_ms: 700 } as const;
 /** Process scheduling slack on a loaded 2-core machine. */
 const SLACK_MS = 1500;
 /** Replay speed: a 5-minute bar per second. */
@@ -83,11 +85,11 @@ function writeConfig(name: string, url: string, keyPrefix: string, extra: Record
   return file;
 }
 
-function session(name: string, config: string, gateway: string, env: Record<string, string> = {}): TxbotProc {
+function session(name: string, config: string, gateway: string, env: Record<string, string> = {}, mode: 'live' | 'paper' = 'live'): TxbotProc {
   return startTxbot(
     name,
     [
-      'live',
+      mode,
       '--account',
       String(ACCOUNT),
       '--model',
@@ -98,7 +100,7 @@ function session(name: string, config: string, gateway: string, env: Record<stri
       gateway,
       '--rtc',
       gateway,
-      '--confirm-live',
+      ...(mode === 'live' ? ['--confirm-live'] : []),
       '--warm-up-days',
       '3',
       '--pid-file',
@@ -231,7 +233,13 @@ describe('several txbot live processes on one account (state.kind redis)', () =>
       await stopAll(procs);
       await watch.stop();
       const entries = await expectCleanAccount(sim.client, watch.unprotected);
-      expect(entries.length).toBeGreaterThan(0);
+      const refused = procs.flatMap((p) =>
+        p
+          .stderr()
+          .split('\n')
+          .filter((l) => /order gate closed|NOT_LEADER/.test(l)),
+      );
+      expect(entries.length, `no entry reached the venue; gate refusals:\n${refused.join('\n')}`).toBeGreaterThan(0);
       // Every entry at the venue was sent by exactly one process, and none by the SIGSTOPped one after its stop.
       const senders = await sendersOf(entries, procs);
       for (const o of entries) expect(senders.get(o.id), `senders of ${o.customTag}`).toHaveLength(1);
@@ -376,4 +384,41 @@ describe('several txbot live processes on one account (state.kind redis)', () =>
       await admin.end();
     }
   }, 180_000);
+
+  it('txbot paper: three processes, only the leader decides and journals; kill -9 → a standby takes over; a standby never leading journals nothing', async () => {
+    const keyPrefix = space.prefix();
+    await markKeySpaceBooted(redis, sharedKeyPrefixes(keyPrefix).lease);
+    const sim = await startSimGateway(bars, startIso, SPEED);
+    const config = writeConfig('paper', REDIS_TEST_URL, keyPrefix);
+    const procs = ['q1', 'q2', 'q3'].map((n) => session(n, config, sim.url, {}, 'paper'));
+    try {
+      const first = await firstAmong(procs, READY, 30_000);
+      await sleep(4_000);
+      const marks = new Map(procs.map((p) => [p, p.lines.length]));
+      const killedAt = performance.now();
+      first.proc.child.kill('SIGKILL');
+      const survivors = procs.filter((p) => p !== first.proc);
+      const second = await firstAmong(survivors, GRANTED, LEADER.ttl_ms + LEADER.poll_ms + SLACK_MS, marks);
+      expect(second.line.atMs - killedAt).toBeLessThan(LEADER.ttl_ms + LEADER.poll_ms + SLACK_MS);
+      await second.proc.next(READY, 15_000, marks.get(second.proc));
+      expect(second.proc.lines.some((l) => /^paper session on account 1001, .* as leader/.test(l.text))).toBe(true);
+      await sleep(4_000);
+      const never = survivors.find((p) => p !== second.proc)!;
+      await stopAll(procs);
+      expect(never.lines.some((l) => READY.test(l.text))).toBe(false);
+      const journalOf = async (p: TxbotProc) => {
+        const j = await SqliteJournal.open(join(dir, `${p.name}.db`), { mustExist: true, readOnly: true });
+        try {
+          return { decisions: (await j.recentDecisions(10_000)).length, intents: (await j.openIntents()).length };
+        } finally {
+          await j.close();
+        }
+      };
+      expect(await journalOf(never)).toEqual({ decisions: 0, intents: 0 });
+      expect((await journalOf(second.proc)).decisions).toBeGreaterThan(0);
+    } finally {
+      for (const p of procs) p.child.kill('SIGKILL');
+      sim.stop();
+    }
+  }, 120_000);
 });

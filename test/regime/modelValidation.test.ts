@@ -101,7 +101,7 @@ describe('a model against the config', () => {
 
 describe('the CLI with a model that disagrees with the config', () => {
   const tmp = useTempDir('txbot-model-config-');
-  const bars = tmp.file('bars.csv', barsToCsv(generateSyntheticBars({ seed: 4, days: 2 }).series));
+  const bars = tmp.file('mnq_bars.csv', barsToCsv(generateSyntheticBars({ seed: 4, days: 2 }).series));
 
   /** The fixture cut down to its first three states (uniform start and transitions). */
   function threeStateModel(): string {

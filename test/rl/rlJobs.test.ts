@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runBacktestJob } from '../../src/backtest/backtestJob.ts';
 import { buildRunContext } from '../../src/app/runContext.ts';
 import { backtestPolicy, dateBlocks, randomSameTradeCount, regimeModelBefore, trainRlPolicy } from '../../src/app/rlJobs.ts';
-import { describeSample, planRlFolds } from '../../src/app/rlWalkForward.ts';
+import { describeSample, planRlFolds, runRlWalkForward } from '../../src/app/rlWalkForward.ts';
 import { selectTradingDates, tradingDatesOf } from '../../src/data/tradingDates.ts';
 import { policyOfFile } from '../../src/app/rlJobs.ts';
 import { syntheticSetup, testConfig } from '../support/backtestFixtures.ts';
@@ -26,6 +26,9 @@ describe('rl jobs', () => {
     const b = await trainRlPolicy({ loaded, series, from: trainFrom, to: trainTo, steps: 512, seed: 4, envs: 2, model, ppo });
     const c = await trainRlPolicy({ loaded, series, from: trainFrom, to: trainTo, steps: 512, seed: 5, envs: 2, model, ppo });
     expect(b.text).toBe(a.text);
+    // The same envs on 2 worker threads give the same bytes.
+    const threaded = await trainRlPolicy({ loaded, series, from: trainFrom, to: trainTo, steps: 512, seed: 4, envs: 2, threads: 2, model, ppo });
+    expect(threaded.text).toBe(a.text);
     expect(c.text).not.toBe(a.text);
     expect(a.policy.metadata['trainFrom']).toBe(trainFrom);
     expect(a.policy.metadata['trainTo']).toBe(trainTo);
@@ -89,6 +92,30 @@ describe('rl jobs', () => {
       /--hmm-days/,
     );
     expect(() => dateBlocks(series, '2030-01-01', '2030-02-01', 0)).toThrow(/--from/);
+  });
+
+  it('the walk-forward is deterministic: same seeds, same samples and learning curves', async () => {
+    const o = {
+      loaded,
+      series,
+      from: dates[80]!,
+      hmmDays: 60,
+      trainDays: 15,
+      validationDays: 5,
+      testDays: 5,
+      folds: 1,
+      seeds: [1, 2],
+      steps: 512,
+      checkpoints: 2,
+      envs: 1,
+      ppo,
+    };
+    const a = await runRlWalkForward(o);
+    const b = await runRlWalkForward(o);
+    expect(b.samples).toEqual(a.samples);
+    expect(b.learning).toEqual(a.learning);
+    expect(a.samples.filter((x) => x.policy === 'rl')).toHaveLength(2);
+    expect(a.deflatedSharpe[0]!.trials).toBe(4);
   });
 
   it('describeSample: mean, sample std and a bootstrap CI around the mean', () => {

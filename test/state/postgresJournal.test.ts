@@ -58,6 +58,44 @@ describe.skipIf(SKIP_PG)('PostgresJournal', () => {
     await j.close();
   });
 
+  it('stamps rows with the writer (machine id, fencing token) set by setWriter, also after a reconnection; NULL without one', async () => {
+    const schema = schemas.next();
+    const applicationName = `txbot_test_writer_${process.pid}`;
+    const j = await PostgresJournal.connect({ connectionString: PG_TEST_URL, schema, applicationName });
+    const admin = new pg.Client({ connectionString: PG_TEST_URL });
+    await admin.connect();
+    try {
+      await j.recordIntent(intentInput(1));
+      await j.setWriter({ machineId: 'office', fencingToken: 42 });
+      await j.recordIntent(intentInput(2));
+      await j.recordEvent({ tsMs: 1, level: 'info', component: 'test', message: 'as leader 42' });
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+      // The first calls may learn of the drop themselves (JOURNAL_UNAVAILABLE); a later one reconnects.
+      let stored = false;
+      for (let i = 0; i < 5 && !stored; i++)
+        stored = await j.recordIntent(intentInput(4)).then(
+          () => true,
+          () => false,
+        );
+      expect(stored).toBe(true);
+      await j.setWriter(null);
+      await j.recordIntent(intentInput(5));
+      const rows = await admin.query<{ intent_id: string; machine_id: string | null; fencing_token: string | null }>(
+        `SELECT intent_id, machine_id, fencing_token FROM "${schema}".intents ORDER BY seq`,
+      );
+      const by = new Map(rows.rows.map((r) => [r.intent_id, `${r.machine_id}:${r.fencing_token}`]));
+      expect(by.get('intent-1')).toBe('null:null');
+      expect(by.get('intent-2')).toBe('office:42');
+      expect(by.get('intent-4')).toBe('office:42');
+      expect(by.get('intent-5')).toBe('null:null');
+      const ev = await admin.query(`SELECT machine_id, fencing_token FROM "${schema}".events`);
+      expect(ev.rows).toEqual([{ machine_id: 'office', fencing_token: '42' }]);
+    } finally {
+      await admin.end();
+      await j.close();
+    }
+  });
+
   it('raises JOURNAL_UNAVAILABLE, naming host and port but no password, when nothing listens', async () => {
     const p = PostgresJournal.connect({ connectionString: 'postgres://u:s3cret-pw@127.0.0.1:1/test', connectTimeoutMs: 2000 });
     expect(await errorCode(p)).toBe('JOURNAL_UNAVAILABLE');

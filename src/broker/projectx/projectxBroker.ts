@@ -376,8 +376,21 @@ export class ProjectXBroker implements BrokerPort {
   async compareWithVenue(): Promise<void> {
     if (this.placing || !this.venueChecks) return;
     const state = this.o.sync.state;
-    const venue = state.positions.get(this.o.contractId) ?? null;
+    let venue = state.positions.get(this.o.contractId) ?? null;
     const op = this.open;
+    const disagrees = () => (op !== null && venue === null) || (op === null && this.working === null && venue !== null);
+    if (!disagrees()) {
+      if (op && venue && venue.size !== op.pos.qty)
+        this.alert('VENUE_DISAGREEMENT', 'Position size differs', `venue ${venue.size}, txbot ${op.pos.qty} (${op.pos.intentId})`);
+      if (!op && !this.working) await this.cancelProtectiveStops();
+      return;
+    }
+    // The snapshot may be older than the stream (an entry or exit that arrived meanwhile): confirm with a
+    // fresh read, and act only if nothing changed on our side in between.
+    const fresh = (await this.o.client.searchOpenPositions(this.o.accountId)).find((p) => p.contractId === this.o.contractId && p.size > 0) ?? null;
+    if (this.open !== op || this.placing) return;
+    venue = fresh;
+    if (!disagrees()) return;
     if (op && !venue) {
       this.alert(
         'VENUE_DISAGREEMENT',
@@ -425,9 +438,6 @@ export class ProjectXBroker implements BrokerPort {
       );
       return;
     }
-    if (op && venue && venue.size !== op.pos.qty)
-      this.alert('VENUE_DISAGREEMENT', 'Position size differs', `venue ${venue.size}, txbot ${op.pos.qty} (${op.pos.intentId})`);
-    if (!op && !this.working) await this.cancelProtectiveStops();
   }
 
   private async cancelProtectiveStops(): Promise<void> {

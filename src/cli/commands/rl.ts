@@ -27,6 +27,7 @@ import {
 } from '../../app/rlJobs.ts';
 import { runRlWalkForward, type RlComparisonRow, type Stat } from '../../app/rlWalkForward.ts';
 import { stableJson } from '../../report/outputs.ts';
+import { renderRlReportHtml } from '../../report/rlReport.ts';
 import { note, out, table } from '../output.ts';
 import { parseDateRangeOptions } from '../optionValues.ts';
 import { checkOutputPath, writeFileAtomic, type OutputSpec } from '../outputPath.ts';
@@ -45,7 +46,7 @@ const POLICY_OUTPUT_FILE: OutputSpec = {
 };
 
 /** Files `txbot rl walkforward` writes into --out. */
-const RL_WF_FOLDER: OutputSpec = { kind: 'folder', names: new Set(['summary.json', 'samples.csv', 'learning_curves.csv']) };
+const RL_WF_FOLDER: OutputSpec = { kind: 'folder', names: new Set(['summary.json', 'samples.csv', 'learning_curves.csv', 'report.html']) };
 
 interface CommonOpts {
   data: string;
@@ -80,6 +81,7 @@ export function registerRlCommand(program: Command): void {
     .option('--steps <n>', 'environment steps to train for', '100000')
     .option('--seed <n>', 'seed of everything random (same seed, same policy bytes)', '1')
     .option('--envs <n>', 'environments stepped together', '1')
+    .option('--threads <n>', 'worker threads the environments run on (0 = this thread; same policy either way)', '0')
     .option('--n-steps <n>', 'PPO rollout length per environment (SB3 n_steps)', '2048')
     .option('--hmm-days <n>', 'trading days before --from the regime model is trained on', '250')
     .option('--model <file>', 'regime model to use instead (must be trained before --from)')
@@ -92,8 +94,19 @@ Examples:
   txbot rl eval --policy models/es-policy.json --data es.csv.gz --from 2021-07-01 --to 2021-09-30
   txbot backtest --data es.csv.gz --model models/es.json --from 2021-07-01 --config rl.yaml   # rl.yaml: decision_policy: { kind: rl, policy: models/es-policy.json }`,
     )
-    .action((opts: CommonOpts & { steps: string; seed: string; envs: string; nSteps: string; hmmDays: string; model?: string; out: string }) =>
-      runTrain(opts),
+    .action(
+      (
+        opts: CommonOpts & {
+          steps: string;
+          seed: string;
+          envs: string;
+          threads: string;
+          nSteps: string;
+          hmmDays: string;
+          model?: string;
+          out: string;
+        },
+      ) => runTrain(opts),
     );
   rl.command('eval')
     .description('Backtest a policy beside the rule-based policy and always-flat on the same bars and costs')
@@ -117,10 +130,15 @@ Examples:
     .option('--folds <n>', 'folds at most', '3')
     .option('--seeds <n>', 'seeds per fold (1..n)', '5')
     .option('--steps <n>', 'environment steps per training run', '50000')
-    .option('--checkpoints <n>', 'checkpoints per run evaluated on the validation block', '2')
+    .option(
+      '--checkpoints <n>',
+      'checkpoints per run evaluated on the validation block (taken at whole rollouts: fewer when --steps / --checkpoints < --n-steps x --envs)',
+      '2',
+    )
     .option('--envs <n>', 'environments stepped together', '1')
+    .option('--threads <n>', 'worker threads the environments run on (0 = this thread)', '0')
     .option('--n-steps <n>', 'PPO rollout length per environment (SB3 n_steps)', '2048')
-    .option(...outOption('dir', 'folder for summary.json, samples.csv, learning_curves.csv'))
+    .option(...outOption('dir', 'folder for summary.json, samples.csv, learning_curves.csv, report.html (learning curves)'))
     .action(
       (
         opts: CommonOpts & {
@@ -133,6 +151,7 @@ Examples:
           steps: string;
           checkpoints: string;
           envs: string;
+          threads: string;
           nSteps: string;
           out?: string;
         },
@@ -148,7 +167,7 @@ function progressLine(r: PpoUpdateReport, total: number): string {
 }
 
 async function runTrain(
-  opts: CommonOpts & { steps: string; seed: string; envs: string; nSteps: string; hmmDays: string; model?: string; out: string },
+  opts: CommonOpts & { steps: string; seed: string; envs: string; threads: string; nSteps: string; hmmDays: string; model?: string; out: string },
 ): Promise<void> {
   const outPath = checkOutputPath('--out', opts.out, POLICY_OUTPUT_FILE, [
     { option: '--data', path: opts.data },
@@ -158,6 +177,7 @@ async function runTrain(
   const steps = parseIntOption('--steps', opts.steps, 1);
   const seed = parseIntOption('--seed', opts.seed, 0);
   const envs = parseIntOption('--envs', opts.envs, 1);
+  const threads = parseIntOption('--threads', opts.threads, 0);
   const nSteps = parseIntOption('--n-steps', opts.nSteps, 64);
   const hmmDays = parseIntOption('--hmm-days', opts.hmmDays, 5);
   const range = parseDateRangeOptions(opts);
@@ -176,7 +196,9 @@ async function runTrain(
     note(`training the regime model on the ${hmmDays} trading days before ${from} ...`);
     model = regimeModelBefore(loaded, series, from, hmmDays);
   }
-  note(`training PPO for ${steps} steps on ${from}..${to} (seed ${seed}, ${envs} env(s), n_steps ${nSteps})`);
+  note(
+    `training PPO for ${steps} steps on ${from}..${to} (seed ${seed}, ${envs} env(s)${threads > 1 ? ` on ${threads} worker threads` : ''}, n_steps ${nSteps})`,
+  );
   const t0 = process.hrtime.bigint();
   const result = await trainRlPolicy({
     loaded,
@@ -251,6 +273,7 @@ async function runWalkForward(
     steps: string;
     checkpoints: string;
     envs: string;
+    threads: string;
     nSteps: string;
     out?: string;
   },
@@ -271,6 +294,7 @@ async function runWalkForward(
     steps: parseIntOption('--steps', opts.steps, 1),
     checkpoints: parseIntOption('--checkpoints', opts.checkpoints, 1),
     envs: parseIntOption('--envs', opts.envs, 1),
+    threads: parseIntOption('--threads', opts.threads, 0),
     nSteps: parseIntOption('--n-steps', opts.nSteps, 64),
   };
   const range = parseDateRangeOptions(opts);
@@ -291,10 +315,10 @@ async function runWalkForward(
     `rl walkforward: ${r.folds.length} fold(s) x ${nSeeds} seed(s), ${o.steps} steps per run, test blocks ${r.folds[0]!.test[0]}..${r.folds[r.folds.length - 1]!.test[1]}`,
   );
   out('out-of-sample test blocks, mean ± std [95% bootstrap CI of the mean]; rl and random: one sample per fold and seed, rules and flat: per fold');
-  out(comparisonTable(r.table));
-  out(
-    `deflated Sharpe (validation, best of seeds x checkpoints per fold): ${r.deflatedSharpe.map((d) => `fold ${d.fold + 1}: DSR ${fmt(d.dsr, 3)} over ${d.trials} trials`).join('; ')}`,
-  );
+  const tableText = comparisonTable(r.table);
+  out(tableText);
+  const dsrLines = r.deflatedSharpe.map((d) => `fold ${d.fold + 1}: DSR ${fmt(d.dsr, 3)} over ${d.trials} trials`);
+  out(`deflated Sharpe (validation, best of seeds x checkpoints per fold): ${dsrLines.join('; ')}`);
   out(`finished in ${secs.toFixed(1)} s`);
   if (outDir) {
     mkdirSync(outDir, { recursive: true });
@@ -328,6 +352,20 @@ async function runWalkForward(
         r.learning.map((l) => [l.fold, l.seed, l.timesteps, l.meanEpisodeReturn, l.approxKl, l.entropy, l.valueLoss].join(',')).join('\n') +
         '\n',
     );
-    out(`written to ${opts.out}: summary.json, samples.csv, learning_curves.csv`);
+    writeFileSync(
+      join(outDir, 'report.html'),
+      renderRlReportHtml({
+        title: 'txbot rl walkforward',
+        subtitle: `${opts.data} | ${r.folds.length} fold(s) x ${nSeeds} seed(s), ${o.steps} steps per run`,
+        tableText,
+        dsrLines,
+        folds: r.folds.map((f) => ({
+          index: f.index,
+          label: `train ${f.train[0]}..${f.train[1]}, validate ${f.validation[0]}..${f.validation[1]}, test ${f.test[0]}..${f.test[1]}`,
+        })),
+        learning: r.learning,
+      }),
+    );
+    out(`written to ${opts.out}: summary.json, samples.csv, learning_curves.csv, report.html`);
   }
 }

@@ -18,7 +18,7 @@ describe('txbot combine --from', () => {
     const ctx = buildRunContext(testConfig(), 'backtest');
     const { summary } = runBacktestJob(ctx, { series: test, dataLabel: 'synthetic', model, outDir: dir });
     expect(summary.accountRules).toMatchObject({ accountSize: 50_000, startingBalance: 50_000, maxLossLimit: 2_000, profitTarget: 3_000 });
-    const r = await runCli(['combine', '--from', dir, '--simulations', '500'], { env: { TXBOT__RISK__ACCOUNT_SIZE: '150000' } });
+    const r = await runCli(['combine', '--from', dir, '--simulations', '500'], { env: { TXBOT__RISK__PLAN: '150K' } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Combine 50K');

@@ -91,6 +91,9 @@ describe('txbot rl', () => {
     expect(samples.length).toBe(1 + 2 * (2 + 2 * 2));
     expect(readFileSync(join(out, 'learning_curves.csv'), 'utf8')).toMatch(/^fold,seed,timesteps/);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).table).toHaveLength(4);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toMatch(/<h2>Learning curves<\/h2>/);
+    expect((html.match(/<polyline /g) ?? []).length).toBe(4);
   });
 
   it('bad input: one line naming the option, exit 2', async () => {

@@ -244,3 +244,20 @@ describe('RiskManager: shared risk across instruments', () => {
     expect(r.reserveEntry(entry())).toMatchObject({ code: 'POSITION_OPEN', detail: 'symbol=MNQ position=2 pending_entries=0' });
   });
 });
+
+describe('RiskManager: previewEntry (the RL action mask)', () => {
+  it('gives the size reserveEntry would give, for either side, without reserving; refuses what reserveEntry refuses', () => {
+    const r = rm();
+    for (const baseSize of [1, 2, 5, 40]) {
+      const long = r.previewEntry(entry({ baseSize }));
+      const short = r.previewEntry(entry({ baseSize, side: 'short' }));
+      expect(short).toEqual(long);
+      const res = r.reserveEntry(entry({ baseSize }));
+      expect('qty' in long ? long.qty : long.code).toBe(isDenied(res) ? res.code : res.qty);
+      if (!isDenied(res)) r.release(res.id);
+    }
+    const res = r.reserveEntry(entry());
+    expect(isDenied(res)).toBe(false);
+    expect(codeOf(r.previewEntry(entry()) as RiskDenied)).toBe('POSITION_OPEN');
+  });
+});

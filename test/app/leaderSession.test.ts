@@ -1,0 +1,203 @@
+// The standby/leader cycle of a shared session on the real Redis and PostgreSQL, around a stand-in session:
+// the session starts only once the lease is won, with an open order gate; the first leader publishes its
+// model, a retrain swap is published with the leader's token (same sha256 in the store); a kill request
+// from another client reaches the session and is acknowledged; a fenced write refused (a newer token was
+// issued) stops the session with its brackets left and closes the gate.
+
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { sliceBarSeries } from '../../src/domain/bar.ts';
+import { validateConfig } from '../../src/config/index.ts';
+import { silentLogger } from '../../src/log/logger.ts';
+import { regimeModelToJson, trainRegimeModel, type RegimeModel } from '../../src/regime/index.ts';
+import { leaseKeys, MemoryJournal, PgModelSync, requestKill } from '../../src/state/index.ts';
+import { openSharedState, sharedKeyPrefixes, type SharedState } from '../../src/app/sharedState.ts';
+import { SharedSessionRunner, type LeaderHooks } from '../../src/app/leaderSession.ts';
+import type { LiveSession } from '../../src/app/liveSession.ts';
+import { syntheticSetup, testConfig } from '../support/backtestFixtures.ts';
+import { markKeySpaceBooted, REDIS_TEST_URL, redisTestSpace, requireRedis, waitFor } from '../state/shared/support/redisSupport.ts';
+import { PG_TEST_URL, postgresProblem } from '../state/postgresSupport.ts';
+
+const space = redisTestSpace('leadersession');
+let redis: Redis;
+let pgProblem: string | null;
+
+beforeAll(async () => {
+  await requireRedis();
+  redis = space.client();
+  pgProblem = await postgresProblem();
+});
+afterAll(() => space.cleanup());
+
+/** A stand-in for the live session: records kills, stops and the retrain-swap listener. */
+function fakeSession() {
+  const calls: string[] = [];
+  let halted = false;
+  let retrainListener: ((m: RegimeModel) => void) | null = null;
+  const session = {
+    runner: {
+      get halted() {
+        return halted;
+      },
+      kill: (reason: string) => {
+        calls.push(`kill ${reason}`);
+        halted = true;
+        return Promise.resolve();
+      },
+      restoreKill: (reason: string) => {
+        calls.push(`restoreKill ${reason}`);
+        halted = true;
+        return Promise.resolve();
+      },
+      status: () => ({ tsMs: Date.parse('2024-05-31T15:00:00Z'), halted, regime: 'BULL', confidence: 0.8, dayPnlUsd: -12.5 }),
+    },
+    broker: { position: null },
+    clock: { nowMs: () => Date.parse('2024-05-31T15:00:00Z') },
+    regime: {
+      onRetrainSwap: (l: (m: RegimeModel) => void) => {
+        retrainListener = l;
+        return () => (retrainListener = null);
+      },
+      requestSwap: () => calls.push('requestSwap'),
+    },
+    stop: (onStop: string) => {
+      calls.push(`stop ${onStop}`);
+      return Promise.resolve();
+    },
+  };
+  return {
+    session: session as unknown as LiveSession,
+    calls,
+    retrainSwap: (m: RegimeModel) => retrainListener!(m),
+    /** A new session starts not halted. */
+    fresh: () => (halted = false),
+  };
+}
+
+describe('SharedSessionRunner', () => {
+  it('stands by, leads with an open gate, publishes models with its token, obeys a remote kill, and stands down when fenced off', async (ctx) => {
+    if (pgProblem) return ctx.skip(pgProblem);
+    const keyPrefix = space.prefix();
+    const prefixes = sharedKeyPrefixes(keyPrefix);
+    await markKeySpaceBooted(redis, prefixes.lease);
+    const config = validateConfig(
+      {
+        state: { kind: 'redis', url: REDIS_TEST_URL, key_prefix: keyPrefix, model_sync_url: PG_TEST_URL },
+        leader: { ttl_ms: 2000, renew_ms: 500, poll_ms: 400, margin_ms: 400 },
+      },
+      'test',
+    );
+    const shared: SharedState = await openSharedState(config, silentLogger());
+    const store = await PgModelSync.open({ connection: PG_TEST_URL });
+    const { model, series } = syntheticSetup();
+    const lines: string[] = [];
+    const fake = fakeSession();
+    const hooks: LeaderHooks[] = [];
+    let retrainedModel: RegimeModel | null = null;
+    const runner = new SharedSessionRunner({
+      shared,
+      journal: new MemoryJournal(),
+      symbol: 'MNQ',
+      fileModel: model,
+      onStop: 'flatten',
+      logger: silentLogger(),
+      print: (l) => lines.push(l),
+      startSession: (m, h) => {
+        // The first session trades the --model file; later ones the current shared model (the retrained one).
+        expect(regimeModelToJson(m)).toBe(regimeModelToJson(hooks.length === 0 ? model : retrainedModel!));
+        // Leading when the session starts: the gate is open.
+        expect(h.orderGate()).toBeNull();
+        hooks.push(h);
+        fake.fresh();
+        return Promise.resolve(fake.session);
+      },
+    });
+    try {
+      await runner.start();
+      expect(lines.filter((l) => !l.startsWith('warning: '))[0]).toMatch(/^standby: /);
+      await waitFor(() => lines.some((l) => /^leader: token \d+ order-capable/.test(l)), 'leadership', 10_000);
+      const token = shared.elector.token!;
+      expect(runner.current).toBe(fake.session);
+      // The first leader publishes its --model file (the store was empty).
+      const name = `${prefixes.base}MNQ`;
+      expect((await store.fetchCurrent(name))?.sha256).toBe(createHash('sha256').update(regimeModelToJson(model)).digest('hex'));
+      expect((await store.fetchCurrent(name))?.fencingToken).toBe(token);
+
+      // A retrain swap on the leader reaches the store with its token and the same sha256.
+      const retrained = trainRegimeModel(sliceBarSeries(series, 20 * 78, 90 * 78), testConfig().config).model;
+      retrainedModel = retrained;
+      fake.retrainSwap(retrained);
+      const sha = createHash('sha256').update(regimeModelToJson(retrained)).digest('hex');
+      await waitFor(async () => (await store.fetchCurrent(name))?.sha256 === sha, 'the retrained model in the store', 10_000);
+      expect((await store.fetchCurrent(name))?.version).toBe(2);
+
+      // A kill request from another client: the session is killed, the request acknowledged, the halt shared.
+      await requestKill(redis, prefixes.risk, 'from the test');
+      await waitFor(() => fake.calls.some((c) => c.startsWith('kill remote from the test')), 'the kill', 5_000);
+      await waitFor(async () => (await shared.risk.snapshot()).pendingKill === null, 'the acknowledgement', 5_000);
+      hooks[0]!.onStateChanged(); // a later state write keeps the reason
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await shared.risk.snapshot()).halt?.reason).toMatch(/^2024-05-31 from the test \(from [^:]+:\d+\)$/);
+      expect((await shared.risk.snapshot()).halt?.halted).toBe(true);
+
+      // A newer token is issued (another machine won a lease): the next fenced write is refused, the session
+      // stops with its brackets left, and the gate closes.
+      await redis.set(leaseKeys(prefixes.lease).token, String(token + 1000));
+      hooks[0]!.onStateChanged();
+      await waitFor(() => fake.calls.includes('stop leave_brackets'), 'the stand-down', 5_000);
+      expect(lines.some((l) => /^standby: fenced write refused/.test(l))).toBe(true);
+      // The deposed session's gate stays closed even if this process wins a new lease (a new session, new token).
+      expect(hooks[0]!.orderGate()).not.toBeNull();
+
+      // This process competes again and wins a newer lease: its new session starts halted (killed today).
+      await waitFor(() => hooks.length === 2 && lines.filter((l) => /order-capable/.test(l)).length === 2, 'a second leadership', 10_000).catch(
+        (e: unknown) => {
+          throw new Error(`${String(e)}: ${lines.join(' | ')}`);
+        },
+      );
+      expect(fake.calls.filter((c) => c.startsWith('restoreKill '))).toEqual([expect.stringMatching(/^restoreKill from the test \(from /)]);
+      expect(hooks[1]!.orderGate()).toBeNull();
+    } finally {
+      await runner.stop('test end');
+      await shared.close();
+      await store.close();
+    }
+  }, 60_000);
+
+  it('after a failed start-up it gives the lease up and competes again only one TTL later (no tight retry loop)', async () => {
+    const keyPrefix = space.prefix();
+    await markKeySpaceBooted(redis, sharedKeyPrefixes(keyPrefix).lease);
+    const config = validateConfig(
+      { state: { kind: 'redis', url: REDIS_TEST_URL, key_prefix: keyPrefix }, leader: { ttl_ms: 2000, renew_ms: 500, poll_ms: 400, margin_ms: 400 } },
+      'test',
+    );
+    const shared = await openSharedState(config, silentLogger());
+    const starts: number[] = [];
+    const fake = fakeSession();
+    const lines: string[] = [];
+    const runner = new SharedSessionRunner({
+      shared,
+      journal: new MemoryJournal(),
+      symbol: 'MNQ',
+      fileModel: syntheticSetup().model,
+      onStop: 'flatten',
+      logger: silentLogger(),
+      print: (l) => lines.push(l),
+      startSession: () => {
+        starts.push(performance.now());
+        return starts.length === 1 ? Promise.reject(new Error('gateway down')) : Promise.resolve(fake.session);
+      },
+    });
+    try {
+      await runner.start();
+      await waitFor(() => starts.length >= 2, 'a second start-up', 10_000);
+      expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(2000 - 50);
+      expect(lines.some((l) => /^leader: start-up failed \(gateway down\); standing by, competing again in 2000 ms$/.test(l))).toBe(true);
+      await waitFor(() => runner.current === fake.session, 'the second session', 5_000);
+    } finally {
+      await runner.stop('test end');
+      await shared.close();
+    }
+  }, 30_000);
+});
