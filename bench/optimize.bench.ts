@@ -1,6 +1,7 @@
-// Optimization throughput: trials per second of a fixed-cost toy trial (~50 ms CPU) on 2 worker threads and on
-// two BullMQ worker processes (one sandboxed trial each) against Redis. Run: npx tsx bench/optimize.bench.ts
-// Env: TXBOT_BENCH_TRIALS (default 120), TXBOT_BENCH_CPU_MS (default 50), TXBOT_TEST_REDIS_URL (default redis://127.0.0.1:6379).
+// Optimization throughput on 2 worker threads and on two BullMQ worker processes (one sandboxed trial each) against
+// Redis: trials per second of a fixed-cost toy trial (~50 ms CPU), then of the real backtest trial (bench/optimizeReal.ts).
+// Run: npx tsx bench/optimize.bench.ts. Env: TXBOT_BENCH_TRIALS (default 120), TXBOT_BENCH_CPU_MS (default 50),
+// TXBOT_BENCH_REAL_TRIALS (default 48), TXBOT_TEST_REDIS_URL (default redis://127.0.0.1:6379).
 // Uses the toy trial and worker script of test/optimize/support; Redis keys live under a unique prefix, removed at the end.
 
 import { createBullmqBackend } from '../src/optimize/backends/bullmqBackend.ts';
@@ -10,6 +11,7 @@ import { REDIS_URL, deletePrefix, uniquePrefix } from '../test/optimize/support/
 import { TOY_MODULE, TOY_SHA } from '../test/optimize/support/toySpec.ts';
 import { killGroup, spawnWorker } from '../test/optimize/support/workerProcess.ts';
 import { figure } from './support/figure.ts';
+import { measureRealTrials } from './optimizeReal.ts';
 
 const TRIALS = Number(process.env.TXBOT_BENCH_TRIALS ?? 120);
 const CPU_MS = Number(process.env.TXBOT_BENCH_CPU_MS ?? 50);
@@ -62,3 +64,10 @@ console.log('|---|---:|---:|---:|');
 for (const r of rows) figure(`${r.label} (toy trials of ${CPU_MS} ms)`, r.perSecond, 'trials/s');
 for (const r of rows)
   console.log(`| ${r.label} | ${r.seconds.toFixed(2)} | ${r.perSecond.toFixed(1)} | ${((100 * r.perSecond) / ideal).toFixed(0)}% |`);
+
+const real = await measureRealTrials();
+console.log(`\n${real.description}\n`);
+console.log('| backend | seconds | trials/s |');
+console.log('|---|---:|---:|');
+for (const r of real.rows) figure(`${r.label} (real backtest trials)`, r.perSecond, 'trials/s');
+for (const r of real.rows) console.log(`| ${r.label} | ${r.seconds.toFixed(2)} | ${r.perSecond.toFixed(2)} |`);

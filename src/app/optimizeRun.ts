@@ -19,6 +19,8 @@ import {
 import type { ProgressCallback } from '../optimize/backends/trialBackend.ts';
 import type { JsonValue, ParamValue } from '../optimize/types.ts';
 import { renderOptimizeReport } from '../optimize/optimizeReport.ts';
+import { continuousAccountHtml, type WalkForwardAccount } from '../backtest/walkForwardJob.ts';
+import { optimizedAccount } from './optimizeAccount.ts';
 import { BACKTEST_TRIAL, trialContextJson, type OptimizeData } from './optimizeTrial.ts';
 
 export interface OptimizeRunOptions {
@@ -70,6 +72,8 @@ export interface OptimizeRunSummary {
   readonly pbo: number | null;
   /** Deflated Sharpe ratio of each window's selected parameters (null: not enough data). */
   readonly deflatedSharpe: readonly (number | null)[];
+  /** The stitched out-of-sample result as one continuous account (each window with its chosen parameters). */
+  readonly account: WalkForwardAccount;
   readonly optimization: OptimizationSummary;
 }
 
@@ -94,14 +98,25 @@ export async function runOptimize(o: OptimizeRunOptions): Promise<{ summary: Opt
   } finally {
     await backend.close();
   }
+  const chosen = result.windows.map((w) => ({ window: w.windowIndex, params: w.best?.params ?? null }));
+  const account = optimizedAccount({
+    loaded: o.loaded,
+    symbol: o.symbol,
+    series: o.series,
+    dataSha256: o.dataSha256,
+    windows,
+    chosen: chosen.map((c) => c.params),
+    spaceKeys: settings.space.dimensions.map((d) => d.key),
+  });
   const summary: OptimizeRunSummary = {
     data: o.dataLabel,
     instrument: o.symbol,
     plan: { trainDays: o.trainDays, testDays: o.testDays, stepDays: o.stepDays, windows },
-    chosen: result.windows.map((w) => ({ window: w.windowIndex, params: w.best?.params ?? null })),
+    chosen,
     stability: choiceStability(result),
     pbo: result.aggregate.meanPbo,
     deflatedSharpe: result.windows.map((w) => w.deflatedSharpe?.dsr ?? null),
+    account,
     optimization: result,
   };
   const out = outputDir(o.outDir);
@@ -118,6 +133,7 @@ export async function runOptimize(o: OptimizeRunOptions): Promise<{ summary: Opt
       title: `txbot optimize: ${o.symbol}, ${windows.length} windows of ${o.trainDays}/${o.testDays} days`,
       subtitle: `${o.dataLabel} | sampler ${result.sampler}, ${settings.trials} trials per window, objective ${result.objective.kind}, seed ${result.seed}`,
       windows,
+      accountHtml: continuousAccountHtml(account),
     }),
   );
   return { summary, files };

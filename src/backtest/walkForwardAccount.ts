@@ -6,8 +6,16 @@ import type { BarSeries } from '../domain/bar.ts';
 import { selectTradingDates } from '../data/tradingDates.ts';
 import type { RunContext } from '../engine/runContext.ts';
 import type { AccountRecord, RunResult } from '../engine/records.ts';
-import { regimeModelFromJson } from '../regime/index.ts';
+import { regimeModelFromJson, type RegimeModel } from '../regime/index.ts';
 import { testWindow, type WindowResult } from './walkForwardWindow.ts';
+
+/** One window of the continuous account: its dates, the model it trades with and the run context of its own config. */
+export interface AccountWindow {
+  readonly window: WindowResult['window'];
+  readonly model: RegimeModel;
+  /** The window's context (e.g. its chosen parameters applied); account-level risk settings come from the account's. */
+  readonly ctx: RunContext;
+}
 
 /**
  * Runs the windows' test days on one account. The engine of each window starts as in its own window (features
@@ -16,11 +24,21 @@ import { testWindow, type WindowResult } from './walkForwardWindow.ts';
  * windows the last trading day is closed on the account (the MLL trails its end-of-day balance).
  */
 export function runContinuousAccount(ctx: RunContext, series: BarSeries, results: readonly WindowResult[]): RunResult {
-  const risk = ctx.createRisk();
+  return runAccountOverWindows(
+    ctx,
+    series,
+    results.map((r) => ({ window: r.window, model: regimeModelFromJson(r.modelJson, `walk-forward window ${r.window.index} model`), ctx })),
+  );
+}
+
+/**
+ * The same over windows that each trade with their own context (walk-forward optimization: each window's chosen
+ * parameters). One risk manager, built by `account` (its risk.* settings), carries the account through every window.
+ */
+export function runAccountOverWindows(account: RunContext, series: BarSeries, windows: readonly AccountWindow[]): RunResult {
+  const risk = account.createRisk();
   const runs: RunResult[] = [];
-  for (const r of results) {
-    const w = r.window;
-    const model = regimeModelFromJson(r.modelJson, `walk-forward window ${w.index} model`);
+  for (const { window: w, model, ctx } of windows) {
     const job = { window: w, config: ctx.config, baseDir: ctx.baseDir, series: selectTradingDates(series, w.trainFrom, w.testTo) };
     const run = testWindow(ctx, job, model, risk);
     runs.push(run);

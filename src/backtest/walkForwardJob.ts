@@ -66,6 +66,26 @@ export interface WalkForwardAccount {
 export const CONTINUOUS_ACCOUNT_METHOD =
   "every window's test days re-run in order on one account (balance, trailing MLL, breach and daily limits carried across windows), each with its window's model; per-window figures start each window from a fresh account";
 
+/** The `account` figures of a continuous account's full summary. */
+export function continuousAccountOf(stitched: BacktestSummary, method: string): WalkForwardAccount {
+  return {
+    netPnl: stitched.netPnl,
+    endingBalance: stitched.endingBalance,
+    maxDrawdown: stitched.maxDrawdown,
+    breach: stitched.breach ? `${stitched.breach.rule} at ${stitched.breach.time}` : null,
+    stall: stitched.stall,
+    minRoomToFloorUsd: stitched.minRoomToFloorUsd,
+    stalledDays: stitched.stalledDays,
+    daysUnderWarningRoom: stitched.daysUnderWarningRoom,
+    method,
+  };
+}
+
+/** The continuous account as an HTML table with its method (walk-forward and optimize reports). */
+export function continuousAccountHtml(account: WalkForwardAccount): string {
+  return `<table><tr><th>net P&amp;L</th><td>${account.netPnl.toFixed(2)}</td></tr><tr><th>max drawdown</th><td>${account.maxDrawdown.toFixed(2)}</td></tr><tr><th>breach</th><td>${esc(account.breach ?? 'none')}</td></tr><tr><th>stall</th><td>${esc(account.stall ? `${account.stall.date}: ${account.stall.reason}` : 'none')}</td></tr><tr><th>min room to the MLL floor</th><td>${account.minRoomToFloorUsd ?? 'n/a'}</td></tr></table><p class="note">${esc(account.method)}.</p>`;
+}
+
 export interface WalkForwardJobResult {
   summary: WalkForwardSummary;
   files: string[];
@@ -107,17 +127,7 @@ export function writeWalkForward(
     }),
     bars: results.reduce((a, r) => a + r.testBars, 0),
   };
-  const account: WalkForwardAccount = {
-    netPnl: stitched.netPnl,
-    endingBalance: stitched.endingBalance,
-    maxDrawdown: stitched.maxDrawdown,
-    breach: stitched.breach ? `${stitched.breach.rule} at ${stitched.breach.time}` : null,
-    stall: stitched.stall,
-    minRoomToFloorUsd: stitched.minRoomToFloorUsd,
-    stalledDays: stitched.stalledDays,
-    daysUnderWarningRoom: stitched.daysUnderWarningRoom,
-    method: CONTINUOUS_ACCOUNT_METHOD,
-  };
+  const account = continuousAccountOf(stitched, CONTINUOUS_ACCOUNT_METHOD);
   const summary: WalkForwardSummary = {
     account,
     windows: results.map((r) => ({
@@ -172,7 +182,7 @@ export function writeWalkForward(
     extraSections: [
       {
         title: 'The continuous out-of-sample account',
-        html: `<table><tr><th>net P&amp;L</th><td>${account.netPnl.toFixed(2)}</td></tr><tr><th>max drawdown</th><td>${account.maxDrawdown.toFixed(2)}</td></tr><tr><th>breach</th><td>${esc(account.breach ?? 'none')}</td></tr><tr><th>stall</th><td>${esc(account.stall ? `${account.stall.date}: ${account.stall.reason}` : 'none')}</td></tr><tr><th>min room to the MLL floor</th><td>${account.minRoomToFloorUsd ?? 'n/a'}</td></tr></table><p class="note">${esc(account.method)}.</p>`,
+        html: continuousAccountHtml(account),
       },
       { title: 'Across windows (mean, standard deviation)', html: `<table><tr><th>metric</th><th>mean</th><th>std</th></tr>${agg}</table>` },
       {

@@ -48,7 +48,13 @@ const f = (x: number | null | undefined, d = 3) => (x === null || x === undefine
 /** The whole report page. */
 export function renderOptimizeReport(
   s: OptimizationSummary,
-  meta: { title: string; subtitle: string; windows: readonly { testFrom: string; testTo: string }[] },
+  meta: {
+    title: string;
+    subtitle: string;
+    windows: readonly { testFrom: string; testTo: string }[];
+    /** The continuous out-of-sample account as an HTML section body (null: none). */
+    accountHtml?: string | null;
+  },
 ): string {
   const rows = s.windows
     .map((w) => {
@@ -63,7 +69,8 @@ export function renderOptimizeReport(
 <h2>Out of sample</h2>
 <p>${a.windows} windows, ${a.trials} trials (${a.completed} completed, ${a.failed} failed). Selected parameters run once on the next unseen window:
 out-of-sample net P&amp;L ${f(a.outOfSampleNetPnl, 2)} USD; mean objective in sample ${f(a.meanInSample)} vs out of sample ${f(a.meanOutOfSample)}
-(degradation ${f(a.meanDegradation)}); mean PBO ${f(a.meanPbo)}.</p>
+(degradation ${f(a.meanDegradation)}); mean PBO ${f(a.meanPbo)}. The net P&amp;L above sums each window's test run from a fresh account.</p>
+${meta.accountHtml ? `<h2>The continuous out-of-sample account</h2>\n${meta.accountHtml}` : ''}
 ${lineChart('Objective of the selected parameters: in sample (search window) vs out of sample (next window)', [
   { name: 'in sample', color: '#1f77b4', values: s.windows.map((w) => w.degradation.inSample) },
   { name: 'out of sample', color: '#d62728', values: s.windows.map((w) => w.degradation.outOfSample) },

@@ -15,7 +15,8 @@ const txbot = (args: string[]) => spawnSync(process.execPath, ['bin/txbot.mjs', 
 const workers: ChildProcess[] = [];
 // A queue prefix of this test run only: results of an earlier run (kept in Redis for resumes) are not reused.
 const PREFIX = `txbot-test-${process.pid}-${Math.floor(performance.timeOrigin)}`;
-const QUEUE = ['--queue', 'redis://127.0.0.1:6379', '--queue-prefix', PREFIX];
+const queueArgs = (prefix: string) => ['--queue', 'redis://127.0.0.1:6379', '--queue-prefix', prefix];
+const QUEUE = queueArgs(PREFIX);
 afterEach(() => {
   for (const w of workers.splice(0)) w.kill('SIGKILL');
 });
@@ -23,7 +24,7 @@ afterAll(async () => {
   const redis = new Redis('redis://127.0.0.1:6379');
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 500);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 500);
     cursor = next;
     if (keys.length) await redis.unlink(...keys);
   } while (cursor !== '0');
@@ -51,8 +52,8 @@ function setup(seed: number) {
   return { bars, cfg, args: ['--data', bars, '--config', cfg, '--train-days', '20', '--test-days', '10', '--step-days', '10'] };
 }
 
-async function startWorker(bars: string, cfg: string): Promise<ChildProcess> {
-  const w = spawn(process.execPath, ['bin/txbot.mjs', 'worker', ...QUEUE, '--data', bars, '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startWorker(bars: string, cfg: string, queue = QUEUE): Promise<ChildProcess> {
+  const w = spawn(process.execPath, ['bin/txbot.mjs', 'worker', ...queue, '--data', bars, '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
   workers.push(w);
   await new Promise<void>((resolve, reject) => {
     let text = '';
@@ -72,6 +73,8 @@ describe('txbot optimize', () => {
     const r1 = txbot(['optimize', ...s.args, '--jobs', '2', '--out', local]);
     expect(r1.status, r1.stderr).toBe(0);
     expect(r1.stdout).toMatch(/3 windows, 18 trials \(18 completed, 0 failed\)/);
+    expect(r1.stdout).toMatch(/continuous out-of-sample account: net P&L -?\d+\.\d\d USD/);
+    expect(r1.stdout).toMatch(/deflated Sharpe of the chosen parameters: (median \d\.\d{3}, at or above 0\.95 in \d of 3 windows|n\/a)/);
     await Promise.all([startWorker(s.bars, s.cfg), startWorker(s.bars, s.cfg)]);
     const queued = join(tmp.dir, 'queued');
     const r2 = spawnSync(process.execPath, ['bin/txbot.mjs', 'optimize', ...s.args, ...QUEUE, '--out', queued], {
@@ -81,13 +84,21 @@ describe('txbot optimize', () => {
     expect(r2.status, r2.stderr).toBe(0);
     for (const f of ['summary.json', 'trials.csv', 'report.html'])
       expect(readFileSync(join(queued, f)).equals(readFileSync(join(local, f))), f).toBe(true);
-    const sum = JSON.parse(readFileSync(join(local, 'summary.json'), 'utf8')) as {
+    type Sum = {
       chosen: unknown[];
       deflatedSharpe: unknown[];
+      account: { netPnl: number; endingBalance: number; method: string };
       optimization: { windows: unknown[] };
     };
+    const sum = JSON.parse(readFileSync(join(local, 'summary.json'), 'utf8')) as Sum;
+    const queuedSum = JSON.parse(readFileSync(join(queued, 'summary.json'), 'utf8')) as Sum;
     expect(sum.chosen).toHaveLength(3);
     expect(sum.deflatedSharpe).toHaveLength(3);
+    // The one continuous out-of-sample account, the same on both backends and shown in the report.
+    expect(sum.account.method).toMatch(/one account .* each with the parameters chosen on its training days/);
+    expect(sum.account.endingBalance).toBeCloseTo(50_000 + sum.account.netPnl, 2);
+    expect(queuedSum.account).toEqual(sum.account);
+    expect(readFileSync(join(local, 'report.html'), 'utf8')).toContain('The continuous out-of-sample account');
   }, 180_000);
 
   it('a worker holding other data refuses the trials: they are reported failed, never dropped', async () => {
@@ -106,13 +117,15 @@ describe('txbot optimize', () => {
     const local = join(tmp.dir, 'resume-local');
     const r1 = txbot(['optimize', ...s.args, '--jobs', '2', '--out', local]);
     expect(r1.status, r1.stderr).toBe(0);
-    await startWorker(s.bars, s.cfg);
+    // A queue of its own: the completed set must hold this sweep's trials only (not the first test's).
+    const prefix = `${PREFIX}-resume`;
+    await startWorker(s.bars, s.cfg, queueArgs(prefix));
     const redis = new Redis('redis://127.0.0.1:6379');
     const queued = join(tmp.dir, 'resume-queued');
-    const args = ['bin/txbot.mjs', 'optimize', ...s.args, ...QUEUE, '--out', queued];
+    const args = ['bin/txbot.mjs', 'optimize', ...s.args, ...queueArgs(prefix), '--out', queued];
     try {
       const first = spawn(process.execPath, args, { stdio: 'ignore' });
-      const completed = `${PREFIX}:optimize-trials:completed`;
+      const completed = `${prefix}:optimize-trials:completed`;
       const deadline = Date.now() + 120_000;
       while ((await redis.zcard(completed)) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       const atKill = await redis.zcard(completed);
@@ -122,12 +135,12 @@ describe('txbot optimize', () => {
       const before = await redis.zrange(completed, 0, -1);
       expect(atKill).toBeGreaterThanOrEqual(3);
       expect(atKill).toBeLessThan(18 + 3);
-      const finishedBefore = await Promise.all(before.map((id) => redis.hget(`${PREFIX}:optimize-trials:${id}`, 'finishedOn')));
+      const finishedBefore = await Promise.all(before.map((id) => redis.hget(`${prefix}:optimize-trials:${id}`, 'finishedOn')));
       const r2 = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000 });
       expect(r2.status, r2.stderr).toBe(0);
       expect(r2.stdout).toMatch(/18 trials \(18 completed, 0 failed\)/);
       // The trials finished before the kill kept their result: none of them ran again.
-      const finishedAfter = await Promise.all(before.map((id) => redis.hget(`${PREFIX}:optimize-trials:${id}`, 'finishedOn')));
+      const finishedAfter = await Promise.all(before.map((id) => redis.hget(`${prefix}:optimize-trials:${id}`, 'finishedOn')));
       expect(finishedAfter).toEqual(finishedBefore);
       expect(await redis.zcard(completed)).toBe(18 + 3); // the trials and each window's one test run
       for (const f of ['summary.json', 'trials.csv', 'report.html'])

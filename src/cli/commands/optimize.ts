@@ -139,9 +139,19 @@ async function runOptimizeCommand(opts: OptimizeOpts): Promise<void> {
   const a = summary.optimization.aggregate;
   out(`${a.windows} windows, ${a.trials} trials (${a.completed} completed, ${a.failed} failed)`);
   out(
-    `out of sample: net P&L ${a.outOfSampleNetPnl.toFixed(2)} USD; objective in sample ${a.meanInSample?.toFixed(3) ?? 'n/a'} vs out of sample ${a.meanOutOfSample?.toFixed(3) ?? 'n/a'}`,
+    `out of sample (each window from a fresh account): net P&L ${a.outOfSampleNetPnl.toFixed(2)} USD; objective in sample ${a.meanInSample?.toFixed(3) ?? 'n/a'} vs out of sample ${a.meanOutOfSample?.toFixed(3) ?? 'n/a'}`,
+  );
+  const acc = summary.account;
+  out(
+    `continuous out-of-sample account: net P&L ${acc.netPnl.toFixed(2)} USD, ending balance ${acc.endingBalance.toFixed(2)}, max drawdown ${acc.maxDrawdown.toFixed(2)}, breach ${acc.breach ?? 'none'}, stall ${acc.stall ? `${acc.stall.date}: ${acc.stall.reason}` : 'none'}, min room to the MLL floor ${acc.minRoomToFloorUsd ?? 'n/a'}`,
   );
   out(`probability of backtest overfitting (mean over windows): ${summary.pbo === null ? 'n/a' : summary.pbo.toFixed(3)}`);
+  const dsr = summary.deflatedSharpe.filter((x): x is number => x !== null).sort((x, y) => x - y);
+  out(
+    dsr.length
+      ? `deflated Sharpe of the chosen parameters: median ${dsr[Math.floor(dsr.length / 2)]!.toFixed(3)}, at or above 0.95 in ${dsr.filter((x) => x >= 0.95).length} of ${summary.deflatedSharpe.length} windows`
+      : 'deflated Sharpe of the chosen parameters: n/a (no window had enough data)',
+  );
   for (const [k, v] of Object.entries(summary.stability)) out(`chosen ${k}: ${JSON.stringify(v.mode)} in ${(v.share * 100).toFixed(0)}% of windows`);
   out(`report: ${opts.out}/report.html`);
 }
