@@ -1,7 +1,8 @@
-// ESLint: typescript-eslint type-aware rules and the layer rule (imports point down; see README "Layout").
+// ESLint: typescript-eslint type-aware rules, the layer rule (imports point down) and the index-surface rule (README "Layout").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
+import { dirname, relative, resolve } from 'node:path';
 
 /**
  * The layers of src/: each folder may import only from itself and the folders listed (imports point
@@ -70,6 +71,27 @@ const layerZones = Object.entries(LAYERS).map(([layer, allowed]) => ({
   message: `src/${layer}/ may import only from ${[layer, ...allowed].join(', ')} (see README "Layout")`,
 }));
 
+const SRC = resolve(import.meta.dirname, 'src');
+
+/** Each folder's index.ts is its surface: a module outside src/<folder>/ imports that folder only through it. */
+const indexSurface = {
+  meta: { type: 'problem', schema: [], messages: { deep: 'import src/{{folder}}/ through its surface src/{{folder}}/index.ts (not {{path}})' } },
+  create(context) {
+    const file = context.filename;
+    const own = relative(SRC, file).split('/')[0];
+    const check = (node) => {
+      const spec = node.source?.value;
+      if (typeof spec !== 'string' || !spec.startsWith('.')) return;
+      const target = relative(SRC, resolve(dirname(file), spec));
+      const parts = target.split('/');
+      if (parts[0] === '..' || parts.length < 2 || parts[0] === own) return;
+      if (parts.length === 2 && parts[1] === 'index.ts') return;
+      context.report({ node: node.source, messageId: 'deep', data: { folder: parts[0], path: `src/${target}` } });
+    };
+    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };
+  },
+};
+
 export default tseslint.config(
   { ignores: ['vitest.config.ts', 'node_modules/**', 'dist/**', 'reports/**', 'test-artifacts/**', 'coverage/**', '.scratch/**'] },
   js.configs.recommended,
@@ -89,6 +111,11 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
       'import-x/no-restricted-paths': ['error', { zones: layerZones }],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { txbot: { rules: { 'index-surface': indexSurface } } },
+    rules: { 'txbot/index-surface': 'error' },
   },
   {
     // The pure core (README "Layout"): no file, network, process or thread I/O, and time and randomness

@@ -1,9 +1,8 @@
 // Today's closed P&L of an account from the broker's trade list: what a session taking over mid-day (after
 // another machine traded) resumes its daily limits from.
 
-import { DAY_MS } from '../domain/time.ts';
-import { sessionInfo } from '../domain/session.ts';
-import type { ProjectXClient } from '../broker/projectx/index.ts';
+import { DAY_MS, sessionInfo } from '../domain/index.ts';
+import type { ProjectXClient } from '../broker/index.ts';
 
 /** Net P&L (after fees) and closed trades of `tradingDate` on the account, from Trade/search; voided fills ignored. */
 export async function brokerClosedToday(

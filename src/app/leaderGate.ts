@@ -2,10 +2,9 @@
 // broker (an entry, a cancel, a flatten) first asks the gate, right before it is sent; while the gate is
 // closed (the lease may have expired) nothing reaches the broker and entries are reported rejected.
 
-import type { Bar } from '../domain/bar.ts';
-import type { BracketOrderRequest, ExecutionEvent, ExitReason, LiquidationLevel, SubmitOutcome } from '../domain/orders.ts';
-import type { BrokerPort, MaybePromise } from '../engine/brokerPort.ts';
-import { ProjectXError, type ProjectXClient } from '../broker/projectx/index.ts';
+import type { Bar, BracketOrderRequest, ExecutionEvent, ExitReason, LiquidationLevel, SubmitOutcome } from '../domain/index.ts';
+import type { BrokerPort, MaybePromise } from '../engine/index.ts';
+import { ProjectXError, type ProjectXClient } from '../broker/index.ts';
 
 /** Why acting is unsafe now, or null when it is safe (LeaderElector: `mayAct()` plus its reason). */
 export type OrderGate = () => string | null;

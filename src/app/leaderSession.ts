@@ -5,8 +5,7 @@
 // is lost or a fenced write is refused.
 
 import type { Logger } from 'pino';
-import { ALL_REGIME_LABELS, type RegimeLabel } from '../domain/regime.ts';
-import { sessionInfo } from '../domain/session.ts';
+import { ALL_REGIME_LABELS, sessionInfo, type RegimeLabel } from '../domain/index.ts';
 import { regimeModelFromJson, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
 import type { Journal, KillRequest, KillWatch, ModelSubscription, RiskUpdate, SharedRiskSnapshot } from '../state/index.ts';
 import type { GateRefusal } from './leaderGate.ts';

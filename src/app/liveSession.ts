@@ -3,23 +3,29 @@
 // run bars through the LiveRunner until stopped.
 
 import type { Logger } from 'pino';
-import { MINUTE_MS } from '../domain/time.ts';
-import { pointValueUsd } from '../domain/instrument.ts';
-import { BrokerError } from '../domain/errors.ts';
-import type { LoadedConfig } from '../config/loader.ts';
+import { MINUTE_MS, pointValueUsd, BrokerError, sessionInfo, type Clock, type Alert, type BracketOrderRequest } from '../domain/index.ts';
+import type { LoadedConfig } from '../config/index.ts';
 import type { RegimeModel } from '../regime/index.ts';
-import { BarUnit, ContractResolver, HubState, connectRealtime, type ProjectXClient, type ResolvedContract } from '../broker/projectx/index.ts';
-import type { RetryPolicy } from '../broker/projectx/retryPolicy.ts';
-import type { Journal } from '../state/index.ts';
-import { BarAggregator, type EmptyBarPolicy } from '../live/barAggregator.ts';
-import { LiveBarFeed } from '../live/barFeed.ts';
-import { ExchangeClock, type Clock } from '../live/liveClock.ts';
-import type { BrokerPort } from '../engine/brokerPort.ts';
-import { JournalRecorder } from '../live/journalRecorder.ts';
-import { LiveRunner, type LiveStatus } from '../live/liveRunner.ts';
-import { reconcileLive } from '../live/reconcile.ts';
-import { historyForWarmUp, killedToday, restoreRisk } from '../live/startup.ts';
 import {
+  BarUnit,
+  ContractResolver,
+  HubState,
+  connectRealtime,
+  type ProjectXClient,
+  type ResolvedContract,
+  type RetryPolicy,
+} from '../broker/index.ts';
+import type { Journal } from '../state/index.ts';
+import {
+  BarAggregator,
+  LiveBarFeed,
+  ExchangeClock,
+  JournalRecorder,
+  LiveRunner,
+  reconcileLive,
+  historyForWarmUp,
+  killedToday,
+  restoreRisk,
   barEvents,
   orderEndEvent,
   orderSentEvent,
@@ -27,14 +33,14 @@ import {
   riskEvent,
   startSessionMonitor,
   watchHub,
+  type EmptyBarPolicy,
+  type LiveStatus,
   type SessionMonitor,
-} from '../live/monitorBridge.ts';
-import { sessionInfo } from '../domain/session.ts';
-import type { Alert } from '../domain/alert.ts';
+} from '../live/index.ts';
+import type { BrokerPort } from '../engine/index.ts';
 import { buildRunContext } from './runContext.ts';
 import { createBroker } from './seams/broker.ts';
 import { sessionRegimeSource } from './seams/regimeSource.ts';
-import type { BracketOrderRequest } from '../domain/orders.ts';
 import { gatedBroker, type GateRefusal, type OrderGate } from './leaderGate.ts';
 import type { SessionRegimeSource } from './seams/regimeSource.ts';
 

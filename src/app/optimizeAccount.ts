@@ -2,16 +2,19 @@
 // (balance, trailing MLL, breach and daily limits carried across windows), each window with its chosen parameters
 // and the model trained on its training days with them (as its test trial was). Same shape as walk-forward's.
 
-import type { LoadedConfig } from '../config/loader.ts';
-import type { BarSeries } from '../domain/bar.ts';
-import { selectTradingDates } from '../data/tradingDates.ts';
-import { runAccountOverWindows, type AccountWindow } from '../backtest/walkForwardAccount.ts';
-import { continuousAccountOf, type WalkForwardAccount } from '../backtest/walkForwardJob.ts';
-import type { WalkForwardWindow } from '../backtest/walkForwardPlan.ts';
-import { applyParams } from '../optimize/space.ts';
-import type { Params } from '../optimize/types.ts';
+import type { LoadedConfig } from '../config/index.ts';
+import type { BarSeries } from '../domain/index.ts';
+import { selectTradingDates } from '../data/index.ts';
+import {
+  runAccountOverWindows,
+  continuousAccountOf,
+  type AccountWindow,
+  type WalkForwardAccount,
+  type WalkForwardWindow,
+} from '../backtest/index.ts';
+import { applyParams, type Params } from '../optimize/index.ts';
 import { trainRegimeModel, type RegimeModel } from '../regime/index.ts';
-import { buildSummary, sha256 } from '../report/summary.ts';
+import { buildSummary, sha256 } from '../report/index.ts';
 import { buildRunContext } from './runContext.ts';
 
 export const OPTIMIZED_ACCOUNT_METHOD =

@@ -2,11 +2,11 @@
 // on each window's training days, the best parameters once on its unseen test days) on worker threads
 // or BullMQ workers, and write summary.json, trials.csv and report.html. `txbot worker` serves BullMQ jobs.
 
-import type { LoadedConfig } from '../config/loader.ts';
-import type { BarSeries } from '../domain/bar.ts';
-import { rollingWindows, type WalkForwardWindow } from '../backtest/walkForwardPlan.ts';
-import { tradingDatesOf } from '../data/tradingDates.ts';
-import { csvField, outputDir, stableJson } from '../report/outputs.ts';
+import type { LoadedConfig } from '../config/index.ts';
+import type { BarSeries } from '../domain/index.ts';
+import { rollingWindows, continuousAccountHtml, type WalkForwardWindow, type WalkForwardAccount } from '../backtest/index.ts';
+import { tradingDatesOf } from '../data/index.ts';
+import { csvField, outputDir, stableJson } from '../report/index.ts';
 import {
   createBullmqBackend,
   createLocalBackend,
@@ -16,10 +16,7 @@ import {
   type OptimizationSummary,
   type WorkerHandle,
 } from '../optimize/index.ts';
-import type { ProgressCallback } from '../optimize/backends/trialBackend.ts';
-import type { JsonValue, ParamValue } from '../optimize/types.ts';
-import { renderOptimizeReport } from '../optimize/optimizeReport.ts';
-import { continuousAccountHtml, type WalkForwardAccount } from '../backtest/walkForwardJob.ts';
+import { renderOptimizeReport, type ProgressCallback, type JsonValue, type ParamValue } from '../optimize/index.ts';
 import { optimizedAccount } from './optimizeAccount.ts';
 import { BACKTEST_TRIAL, trialContextJson, type OptimizeData } from './optimizeTrial.ts';
 

@@ -3,21 +3,16 @@
 // backtest the requested segment (training days while searching, the unseen test days once chosen) and
 // report its metrics. Runs in worker threads and BullMQ sandboxes: loaded by path (codeModuleUrl).
 
-import type { Config } from '../config/schema.ts';
-import { loadBars } from '../data/loadBars.ts';
-import { selectTradingDates } from '../data/tradingDates.ts';
-import type { BarSeries } from '../domain/bar.ts';
-import { codeModuleUrl } from '../domain/codeLocation.ts';
-import { sessionInfo } from '../domain/session.ts';
-import type { DayRecord, EquityPoint } from '../engine/records.ts';
-import { runBacktest } from '../backtest/runner.ts';
-import { applyParams } from '../optimize/space.ts';
-import type { JsonValue, TrialContext, TrialInput, TrialModuleRef, TrialResult } from '../optimize/types.ts';
+import type { Config } from '../config/index.ts';
+import { loadBars, selectTradingDates } from '../data/index.ts';
+import { codeModuleUrl, sessionInfo, type BarSeries } from '../domain/index.ts';
+import type { DayRecord, EquityPoint } from '../engine/index.ts';
+import { runBacktest } from '../backtest/index.ts';
+import { applyParams, type JsonValue, type TrialContext, type TrialInput, type TrialModuleRef, type TrialResult } from '../optimize/index.ts';
 import { RegimeDetector, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
-import { withMinDwell } from '../regime/dwell.ts';
-import { computeMetrics } from '../report/metrics.ts';
-import { combineForRun } from '../report/combine.ts';
-import { mllFloor } from '../strategy/riskManager/mll.ts';
+import { withMinDwell } from '../regime/index.ts';
+import { computeMetrics, combineForRun } from '../report/index.ts';
+import { mllFloor } from '../strategy/index.ts';
 import { buildRunContext } from './runContext.ts';
 
 /** The sweep-wide context every trial gets: the base config, its folder, the windows and the instrument. */

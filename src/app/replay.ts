@@ -11,26 +11,26 @@
 
 import { rmSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { BarSeries } from '../domain/bar.ts';
-import { barAt } from '../domain/bar.ts';
-import { MINUTE_MS } from '../domain/time.ts';
-import type { LoadedConfig } from '../config/loader.ts';
+import { barAt, MINUTE_MS, type BarSeries } from '../domain/index.ts';
+import type { LoadedConfig } from '../config/index.ts';
 import { hashBars, inSampleReason, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
-import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
+import {
+  RegimeIndexRecorder,
+  buildReportInput,
+  buildSummary,
+  sha256,
+  renderReportHtml,
+  DecisionLog,
+  outputDir,
+  writeRunFiles,
+  type BacktestSummary,
+} from '../report/index.ts';
 import { buildRunContext } from './runContext.ts';
 import { createBroker } from './seams/broker.ts';
-import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
-import { renderReportHtml } from '../report/reportHtml.ts';
-import { DecisionLog, outputDir, writeRunFiles } from '../report/outputs.ts';
-import { GatewaySimulator, defaultSimContracts } from '../broker/projectx/simulator/index.ts';
-import { HubState, ProjectXClient, connectRealtime } from '../broker/projectx/index.ts';
+import { GatewaySimulator, defaultSimContracts, HubState, ProjectXClient, connectRealtime } from '../broker/index.ts';
 import { SqliteJournal } from '../state/index.ts';
-import { BarAggregator } from '../live/barAggregator.ts';
-import { LiveBarFeed } from '../live/barFeed.ts';
-import { ExchangeClock } from '../live/liveClock.ts';
-import { JournalRecorder } from '../live/journalRecorder.ts';
-import { LiveRunner } from '../live/liveRunner.ts';
-import type { BrokerPort } from '../engine/brokerPort.ts';
+import { BarAggregator, LiveBarFeed, ExchangeClock, JournalRecorder, LiveRunner } from '../live/index.ts';
+import type { BrokerPort } from '../engine/index.ts';
 
 export interface ReplayOptions {
   readonly loaded: LoadedConfig;

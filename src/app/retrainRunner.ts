@@ -2,9 +2,8 @@
 // with its outcome; the calling thread stays free to process bars meanwhile (the RetrainRunner of live sessions).
 
 import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../domain/codeLocation.ts';
-import type { RetrainOutcome } from '../regime/retrain/pipeline.ts';
-import { RetrainError, type RetrainJob, type WorkerMessage } from '../regime/retrain/retrainJob.ts';
+import { workerEntry } from '../domain/index.ts';
+import { RetrainError, type RetrainOutcome, type RetrainJob, type WorkerMessage } from '../regime/index.ts';
 
 const WORKER = workerEntry('app/retrainWorkerThread');
 

@@ -2,9 +2,8 @@
 // then the outcome (or the error), so the trading thread never blocks on training.
 
 import { parentPort } from 'node:worker_threads';
-import { TxbotError } from '../domain/errors.ts';
-import { runRetrain } from '../regime/retrain/pipeline.ts';
-import type { RetrainJob, WorkerMessage } from '../regime/retrain/retrainJob.ts';
+import { TxbotError } from '../domain/index.ts';
+import { runRetrain, type RetrainJob, type WorkerMessage } from '../regime/index.ts';
 
 parentPort!.on('message', (job: RetrainJob) => {
   const post = (m: WorkerMessage): void => parentPort!.postMessage(m);

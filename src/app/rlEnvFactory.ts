@@ -1,10 +1,9 @@
 // The trading environment factory a worker thread imports (WorkerVecEnv): rebuilds the run context and the env from serialisable options.
 
-import type { BarSeries } from '../domain/bar.ts';
-import type { LoadedConfig } from '../config/loader.ts';
+import type { BarSeries } from '../domain/index.ts';
+import type { LoadedConfig } from '../config/index.ts';
 import { regimeModelFromJson } from '../regime/index.ts';
-import { TradingEnv } from '../rl/env.ts';
-import type { Env } from '../rl/envTypes.ts';
+import { TradingEnv, type Env } from '../rl/index.ts';
 import { buildRunContext } from './runContext.ts';
 
 /** Structured-cloneable inputs of a TradingEnv (the bars travel as typed arrays, the model as its JSON). */

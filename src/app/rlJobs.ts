@@ -1,30 +1,30 @@
 // The RL jobs behind `txbot rl train` and `txbot rl eval`: PPO on TradingEnvs over a training window (regime model trained only on
 // the days before it), and backtests of a policy beside the rules, always-flat and a random policy with the same trade count.
 
-import type { BarSeries } from '../domain/bar.ts';
-import { UsageError } from '../domain/errors.ts';
-import { createRng } from '../domain/random.ts';
-import type { LoadedConfig } from '../config/loader.ts';
-import { selectTradingDates, tradingDatesOf } from '../data/tradingDates.ts';
-import { runBacktest } from '../backtest/runner.ts';
-import type { RunResult } from '../engine/records.ts';
-import type { RunContext } from '../engine/runContext.ts';
+import { UsageError, createRng, codeModuleUrl, type BarSeries } from '../domain/index.ts';
+import type { LoadedConfig } from '../config/index.ts';
+import { selectTradingDates, tradingDatesOf } from '../data/index.ts';
+import { runBacktest } from '../backtest/index.ts';
+import type { RunResult, RunContext } from '../engine/index.ts';
 import { hashBars, regimeModelFromJson, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
-import { combineForRun } from '../report/combine.ts';
-import { dailyRatios } from '../report/metrics.ts';
-import { sha256 } from '../report/summary.ts';
-import { TradingEnv } from '../rl/env.ts';
-import { InProcessVecEnv } from '../rl/inProcessVecEnv.ts';
-import { WorkerVecEnv } from '../rl/workerVecEnv.ts';
-import { codeModuleUrl } from '../domain/codeLocation.ts';
+import { combineForRun, dailyRatios, sha256 } from '../report/index.ts';
+import {
+  TradingEnv,
+  InProcessVecEnv,
+  WorkerVecEnv,
+  OBSERVATION_NAMES,
+  loadPolicy,
+  serializePolicyFile,
+  Ppo,
+  ActionPolicy,
+  trainedPolicy,
+  TRADING_ACTIONS,
+  type PolicyFile,
+  type PpoUpdateReport,
+  type PpoConfig,
+} from '../rl/index.ts';
 import type { TradingEnvSpec } from './rlEnvFactory.ts';
-import { OBSERVATION_NAMES } from '../rl/observation.ts';
-import { loadPolicy, serializePolicyFile, type PolicyFile } from '../rl/policyFile.ts';
-import { Ppo, type PpoUpdateReport } from '../rl/ppo.ts';
-import type { PpoConfig } from '../rl/ppoConfig.ts';
-import { ActionPolicy, trainedPolicy } from '../rl/rlPolicy.ts';
-import { TRADING_ACTIONS } from '../rl/tradingActions.ts';
-import type { DecisionPolicy } from '../strategy/policy/index.ts';
+import type { DecisionPolicy } from '../strategy/index.ts';
 import { buildRunContext } from './runContext.ts';
 
 /** The trading dates of `series` in [from, to] and the `before` dates preceding `from`. */

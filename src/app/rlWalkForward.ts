@@ -1,14 +1,11 @@
 // `txbot rl walkforward`: per fold, a regime model on the days before it, PPO on a train block for each seed, the checkpoint
 // chosen on a validation block, one test on the next unseen block beside the rules, always-flat and random-with-same-trade-count.
 
-import type { BarSeries } from '../domain/bar.ts';
-import { UsageError } from '../domain/errors.ts';
-import { createRng } from '../domain/random.ts';
-import type { LoadedConfig } from '../config/loader.ts';
-import { tradingDatesOf } from '../data/tradingDates.ts';
-import { deflatedSharpeRatio, periodSharpe } from '../optimize/overfitting.ts';
-import type { PolicyFile } from '../rl/policyFile.ts';
-import type { PpoConfig } from '../rl/ppoConfig.ts';
+import { UsageError, createRng, type BarSeries } from '../domain/index.ts';
+import type { LoadedConfig } from '../config/index.ts';
+import { tradingDatesOf } from '../data/index.ts';
+import { deflatedSharpeRatio, periodSharpe } from '../optimize/index.ts';
+import type { PolicyFile, PpoConfig } from '../rl/index.ts';
 import { backtestPolicy, flatPolicy, policyOfFile, randomSameTradeCount, regimeModelBefore, trainRlPolicy, type PolicyResult } from './rlJobs.ts';
 import { buildRunContext } from './runContext.ts';
 

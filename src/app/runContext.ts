@@ -2,14 +2,11 @@
 // (`{ kind }` unions; src/app/seams/ has one file per seam) and returns the RunContext every command,
 // worker and benchmark runs with. Nothing else in txbot chooses an implementation.
 
-import type { Alert } from '../domain/alert.ts';
-import { systemClock } from '../domain/clock.ts';
-import { ConfigError, type PluginError } from '../domain/errors.ts';
-import { silentLogger, type Logger } from '../log/logger.ts';
-import type { LoadedConfig } from '../config/loader.ts';
-import { instrumentConfig, instrumentOf } from '../config/instrument.ts';
-import type { PluginFailureCount, RunContext, RunMode } from '../engine/runContext.ts';
-import { RiskManager, riskSettingsFromConfig, type RiskInitialState } from '../strategy/riskManager/index.ts';
+import { systemClock, ConfigError, type Alert, type PluginError } from '../domain/index.ts';
+import { silentLogger, type Logger } from '../log/index.ts';
+import { instrumentConfig, instrumentOf, type LoadedConfig } from '../config/index.ts';
+import type { PluginFailureCount, RunContext, RunMode } from '../engine/index.ts';
+import { RiskManager, riskSettingsFromConfig, type RiskInitialState } from '../strategy/index.ts';
 import { decisionPolicyFor } from './seams/decisionPolicy.ts';
 import { marketInputsFor } from './seams/marketInputs.ts';
 import { runRegimeSource } from './seams/regimeSource.ts';

@@ -1,18 +1,15 @@
 // Runs `txbot paper` / `txbot live` as a user starts them: config, model, credentials, journal, the
 // session, the pid file, signals (SIGINT/SIGTERM stop, SIGUSR2 kill switch) and a periodic status line.
 
-import { systemClock } from '../live/liveClock.ts';
+import { systemClock, UsageError, formatIsoInZone } from '../domain/index.ts';
 import type { Logger } from 'pino';
 import { instrumentOf, loadConfig, type LoadedConfig } from '../config/index.ts';
-import { UsageError } from '../domain/errors.ts';
-import { formatIsoInZone } from '../domain/time.ts';
-import { loadModelFile } from '../state/modelFiles.ts';
-import { connectClient, gatewayEndpoints } from '../broker/projectx/connect.ts';
+import { loadModelFile } from '../state/index.ts';
+import { connectClient, gatewayEndpoints } from '../broker/index.ts';
 import { openJournal } from '../state/index.ts';
-import { createLogger } from '../log/logger.ts';
-import type { LiveStatus } from '../live/liveRunner.ts';
+import { createLogger } from '../log/index.ts';
+import { KILL_SIGNAL, pidFilePath, removePidFile, writePidFile, type LiveStatus } from '../live/index.ts';
 import { startLiveSession, type LiveSession, type LiveSessionOptions } from './liveSession.ts';
-import { KILL_SIGNAL, pidFilePath, removePidFile, writePidFile } from '../live/pidFile.ts';
 import { openSharedState } from './sharedState.ts';
 import { SharedSessionRunner } from './leaderSession.ts';
 import { brokerClosedToday } from './brokerDay.ts';

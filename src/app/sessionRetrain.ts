@@ -3,12 +3,11 @@
 
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { barSeriesFromBars, type Bar, type BarSeries } from '../domain/bar.ts';
-import type { LoadedConfig } from '../config/loader.ts';
-import type { RegimeInfo, RegimeLabel } from '../domain/regime.ts';
+import { barSeriesFromBars, type Bar, type BarSeries, type RegimeInfo, type RegimeLabel } from '../domain/index.ts';
+import type { LoadedConfig } from '../config/index.ts';
 import type { RegimeModel } from '../regime/index.ts';
-import { LocalModelStore } from '../state/localModelStore.ts';
-import { journalTrainingClock } from '../live/journalTrainingClock.ts';
+import { LocalModelStore } from '../state/index.ts';
+import { journalTrainingClock } from '../live/index.ts';
 import { runRetrainInWorker } from './retrainRunner.ts';
 import {
   RetrainController,
@@ -16,8 +15,8 @@ import {
   startOfLastTradingDays,
   type BarHistorySource,
   type RetrainEvent,
-} from '../regime/retrain/index.ts';
-import type { DriftStatus } from '../regime/drift.ts';
+  type DriftStatus,
+} from '../regime/index.ts';
 import type { Journal } from '../state/index.ts';
 import type { MonitorBus, MonitorEvent } from '../monitor/index.ts';
 

@@ -5,8 +5,8 @@
 
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from '../config/schema.ts';
-import { ConfigError, TxbotError } from '../domain/errors.ts';
+import type { Config } from '../config/index.ts';
+import { ConfigError, TxbotError } from '../domain/index.ts';
 import {
   checkRedisSettings,
   defaultHolderInfo,

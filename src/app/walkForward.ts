@@ -3,15 +3,12 @@
 // order, so the output does not depend on timing.
 
 import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../domain/codeLocation.ts';
+import { workerEntry, TxbotError, type BarSeries } from '../domain/index.ts';
 import { availableParallelism } from 'node:os';
-import type { BarSeries } from '../domain/bar.ts';
-import { TxbotError } from '../domain/errors.ts';
-import type { LoadedConfig } from '../config/loader.ts';
-import { selectTradingDates } from '../data/tradingDates.ts';
-import { runWindow, type WindowJob, type WindowResult } from '../backtest/walkForwardWindow.ts';
+import type { LoadedConfig } from '../config/index.ts';
+import { selectTradingDates } from '../data/index.ts';
+import { runWindow, type WindowJob, type WindowResult, type WalkForwardWindow } from '../backtest/index.ts';
 import { buildRunContext } from './runContext.ts';
-import type { WalkForwardWindow } from '../backtest/walkForwardPlan.ts';
 
 const WORKER = workerEntry('app/walkForwardWorker');
 

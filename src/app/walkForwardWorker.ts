@@ -1,9 +1,9 @@
 // Walk-forward worker thread body: receives window jobs on its port and answers each with its WindowResult.
 
 import { parentPort } from 'node:worker_threads';
-import { runWindow, type WindowJob } from '../backtest/walkForwardWindow.ts';
-import { TxbotError } from '../domain/errors.ts';
-import type { RunContext } from '../engine/runContext.ts';
+import { runWindow, type WindowJob } from '../backtest/index.ts';
+import { TxbotError } from '../domain/index.ts';
+import type { RunContext } from '../engine/index.ts';
 import { buildRunContext } from './runContext.ts';
 
 /** One run context per config seen (a worker runs many windows of the same walk-forward). */

@@ -1,8 +1,8 @@
 // The backtest job behind `txbot backtest` and `txbot demo`: get a model (saved, or trained in-sample),
 // run the engine session over the bars with the simulated broker, write summary/trades/equity/decisions/report.
 
-import type { BarSeries } from '../domain/bar.ts';
-import { policyInSampleReason, type RunContext } from '../engine/runContext.ts';
+import type { BarSeries } from '../domain/index.ts';
+import { policyInSampleReason, type RunContext } from '../engine/index.ts';
 import {
   hashBars,
   inSampleReason,
@@ -12,12 +12,20 @@ import {
   type RegimeModel,
   type TrainResult,
 } from '../regime/index.ts';
-import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
-import { renderReportHtml } from '../report/reportHtml.ts';
-import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
-import { DecisionLog, outputDir, stableJson, writeRunFiles } from '../report/outputs.ts';
-import { labelQualityOfRun } from '../report/labelQualitySection.ts';
-import type { LabelQuality } from '../regime/labelQuality.ts';
+import {
+  RegimeIndexRecorder,
+  renderReportHtml,
+  buildReportInput,
+  buildSummary,
+  sha256,
+  DecisionLog,
+  outputDir,
+  stableJson,
+  writeRunFiles,
+  labelQualityOfRun,
+  type BacktestSummary,
+} from '../report/index.ts';
+import type { LabelQuality } from '../regime/index.ts';
 import { runBacktest } from './runner.ts';
 
 export interface BacktestJobOptions {

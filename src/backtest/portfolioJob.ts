@@ -4,14 +4,26 @@
 // trades.csv (a symbol column), equity.csv (the account and each instrument), decisions.jsonl (with
 // the symbol), report.html (the account, then a section per instrument).
 
-import type { BarSeries } from '../domain/bar.ts';
-import { policyInSampleReason, type RunContext } from '../engine/runContext.ts';
+import type { BarSeries } from '../domain/index.ts';
+import { policyInSampleReason, type RunContext } from '../engine/index.ts';
 import { hashBars, inSampleReason, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
-import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
-import { renderReportHtml } from '../report/reportHtml.ts';
-import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
-import { DecisionLog, outputDir, stableJson, tradesCsv } from '../report/outputs.ts';
-import { dailyPnlCorrelation, portfolioEquityCsv, portfolioSectionHtml, symbolSummaries, type SymbolSummary } from '../report/portfolio.ts';
+import {
+  RegimeIndexRecorder,
+  renderReportHtml,
+  buildReportInput,
+  buildSummary,
+  sha256,
+  DecisionLog,
+  outputDir,
+  stableJson,
+  tradesCsv,
+  dailyPnlCorrelation,
+  portfolioEquityCsv,
+  portfolioSectionHtml,
+  symbolSummaries,
+  type BacktestSummary,
+  type SymbolSummary,
+} from '../report/index.ts';
 import { runPortfolioBacktest } from './runner.ts';
 
 /** One instrument's input: its bars, a saved model (or null to train in-sample) and a label for the report. */

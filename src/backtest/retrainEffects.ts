@@ -1,8 +1,7 @@
 // What the retrains of a backtest did: how many each trigger caused, and whether each swap improved the next period (held-out log-likelihood).
 
-import { lowerBoundTs, sliceBarSeries, type BarSeries } from '../domain/bar.ts';
-import { sessionInfo } from '../domain/session.ts';
-import { scoreOnValidation, type RetrainTriggerKind } from '../regime/retrain/index.ts';
+import { lowerBoundTs, sliceBarSeries, sessionInfo, type BarSeries } from '../domain/index.ts';
+import { scoreOnValidation, type RetrainTriggerKind } from '../regime/index.ts';
 import type { RegimeModel } from '../regime/index.ts';
 import type { BacktestRetrainRecord } from './retrainRecords.ts';
 

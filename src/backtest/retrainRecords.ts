@@ -1,7 +1,7 @@
 // The retrains of a backtest as report rows, collected from the retrain controller's events.
 
-import { sessionInfo } from '../domain/session.ts';
-import type { LabelMapping, RetrainDecisionCode, RetrainEvent, RetrainTrigger } from '../regime/retrain/index.ts';
+import { sessionInfo } from '../domain/index.ts';
+import type { LabelMapping, RetrainDecisionCode, RetrainEvent, RetrainTrigger } from '../regime/index.ts';
 
 /** One retrain of a backtest, for the report and retrains.json. */
 export interface BacktestRetrainRecord {

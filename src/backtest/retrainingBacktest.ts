@@ -1,13 +1,21 @@
 // `txbot backtest --retrain`: the same bars backtested twice, with the fixed model and with scheduled +
 // drift retraining (each model trained only on bars before its decision), written side by side.
 
-import type { BarSeries } from '../domain/bar.ts';
-import type { RunContext } from '../engine/runContext.ts';
+import type { BarSeries } from '../domain/index.ts';
+import type { RunContext } from '../engine/index.ts';
 import { hashBars, inSampleReason, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
-import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
-import { esc, renderReportHtml } from '../report/reportHtml.ts';
-import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
-import { outputDir, stableJson, writeRunFiles } from '../report/outputs.ts';
+import {
+  RegimeIndexRecorder,
+  esc,
+  renderReportHtml,
+  buildReportInput,
+  buildSummary,
+  sha256,
+  outputDir,
+  stableJson,
+  writeRunFiles,
+  type BacktestSummary,
+} from '../report/index.ts';
 import { runBacktestJob } from './backtestJob.ts';
 import { retrainRecordOf, type BacktestRetrainRecord } from './retrainRecords.ts';
 import { runBacktest } from './runner.ts';

@@ -1,14 +1,20 @@
 // Backtest runners: feed historical bars to the engine session (engine/session.ts) with simulated
 // brokers, synchronously, and return what the session recorded: one instrument, or several on one account.
 
-import { barAt, type BarSeries } from '../domain/bar.ts';
-import { SimBroker } from '../broker/sim/simBroker.ts';
-import { driveSync } from '../engine/drive.ts';
-import type { DecisionRecord, RunResult } from '../engine/records.ts';
-import { EngineSession, type EngineSessionOptions, type LaneBar, type LaneOptions } from '../engine/session.ts';
-import type { LaneRecord } from '../engine/runRecord.ts';
-import type { Config } from '../config/schema.ts';
-import type { RiskManager } from '../strategy/riskManager/index.ts';
+import { barAt, type BarSeries } from '../domain/index.ts';
+import { SimBroker } from '../broker/index.ts';
+import {
+  driveSync,
+  EngineSession,
+  type DecisionRecord,
+  type RunResult,
+  type EngineSessionOptions,
+  type LaneBar,
+  type LaneOptions,
+  type LaneRecord,
+} from '../engine/index.ts';
+import type { Config } from '../config/index.ts';
+import type { RiskManager } from '../strategy/index.ts';
 
 export interface RunBacktestOptions extends Omit<EngineSessionOptions, 'broker' | 'observer' | 'nowMs'> {
   readonly series: BarSeries;

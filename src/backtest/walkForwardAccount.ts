@@ -2,10 +2,9 @@
 // on a single risk manager (balance, trailing MLL, breach and day limits carried across windows), each window with
 // its own trained model. Per-window figures (fresh account per window) stay in WindowResult.
 
-import type { BarSeries } from '../domain/bar.ts';
-import { selectTradingDates } from '../data/tradingDates.ts';
-import type { RunContext } from '../engine/runContext.ts';
-import type { AccountRecord, RunResult } from '../engine/records.ts';
+import type { BarSeries } from '../domain/index.ts';
+import { selectTradingDates } from '../data/index.ts';
+import type { RunContext, AccountRecord, RunResult } from '../engine/index.ts';
 import { regimeModelFromJson, type RegimeModel } from '../regime/index.ts';
 import { testWindow, type WindowResult } from './walkForwardWindow.ts';
 

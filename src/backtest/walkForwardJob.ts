@@ -2,18 +2,24 @@
 // account, mean and std of every metric across windows, the account's full summary with Combine odds), trades.csv,
 // equity.csv and report.html of the continuous account.
 
-import type { BarSeries } from '../domain/bar.ts';
-import type { RegimeLabel } from '../domain/regime.ts';
-import { selectTradingDates } from '../data/tradingDates.ts';
+import { formatIsoInZone, type BarSeries, type RegimeLabel } from '../domain/index.ts';
+import { selectTradingDates } from '../data/index.ts';
 import { hashBars } from '../regime/index.ts';
-import { formatIsoInZone } from '../domain/time.ts';
-import type { PerformanceMetrics } from '../report/metrics.ts';
-import { buildReportInput, buildSummary, sha256, type BacktestSummary } from '../report/summary.ts';
-import { renderReportHtml, esc } from '../report/reportHtml.ts';
-import { equityCsv, outputDir, stableJson, tradesCsv } from '../report/outputs.ts';
-import { policyInSampleReason, type RunContext } from '../engine/runContext.ts';
+import {
+  buildReportInput,
+  buildSummary,
+  sha256,
+  renderReportHtml,
+  esc,
+  equityCsv,
+  outputDir,
+  stableJson,
+  tradesCsv,
+  type PerformanceMetrics,
+  type BacktestSummary,
+} from '../report/index.ts';
+import { policyInSampleReason, type RunContext, type StallRecord } from '../engine/index.ts';
 import type { WindowResult } from './walkForwardWindow.ts';
-import type { StallRecord } from '../engine/records.ts';
 import { runContinuousAccount } from './walkForwardAccount.ts';
 
 const METRIC_KEYS = ['trades', 'netPnl', 'winRate', 'profitFactor', 'sharpe', 'sortino', 'maxDrawdown', 'expectancy'] as const;

@@ -1,6 +1,6 @@
 // Walk-forward window planning over trading dates: rolling train/test windows or one train/test split.
 
-import { UsageError } from '../domain/errors.ts';
+import { UsageError } from '../domain/index.ts';
 
 /** One walk-forward window: train on [trainFrom, trainTo], test on [testFrom, testTo] (trading dates). */
 export interface WalkForwardWindow {

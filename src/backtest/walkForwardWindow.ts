@@ -1,15 +1,13 @@
 // Runs one walk-forward window (train a fresh HMM, backtest the unseen test days from a fresh account); used in
 // worker threads. testWindow re-runs a window's test days with a given model on a given (carried) account.
 
-import type { BarSeries } from '../domain/bar.ts';
-import type { Config } from '../config/schema.ts';
-import { selectTradingDates } from '../data/tradingDates.ts';
-import type { RunContext } from '../engine/runContext.ts';
+import type { BarSeries } from '../domain/index.ts';
+import type { Config } from '../config/index.ts';
+import { selectTradingDates } from '../data/index.ts';
+import type { RunContext, BreachRecord, DayRecord, EquityPoint, RunResult, TradeRecord } from '../engine/index.ts';
 import { regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
-import type { RiskManager } from '../strategy/riskManager/index.ts';
-import { computeMetrics, type PerformanceMetrics } from '../report/metrics.ts';
-import { RegimeIndexRecorder } from '../report/regimeIndex.ts';
-import type { BreachRecord, DayRecord, EquityPoint, RunResult, TradeRecord } from '../engine/records.ts';
+import type { RiskManager } from '../strategy/index.ts';
+import { computeMetrics, RegimeIndexRecorder, type PerformanceMetrics } from '../report/index.ts';
 import { runBacktest } from './runner.ts';
 import type { WalkForwardWindow } from './walkForwardPlan.ts';
 

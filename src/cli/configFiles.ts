@@ -2,9 +2,8 @@
 
 import { statSync } from 'node:fs';
 import { resolveConfigPath, type LoadedConfig } from '../config/index.ts';
-import { TxbotError } from '../domain/errors.ts';
-import { readVixCsv } from '../integrations/vix.ts';
-import { readCalendarCsv } from '../integrations/calendar.ts';
+import { TxbotError } from '../domain/index.ts';
+import { readVixCsv, readCalendarCsv } from '../integrations/index.ts';
 
 /** Problems (`key: what (got X)`) with the files a config names; notes for optional files that are absent. */
 export function configFileProblems(loaded: LoadedConfig): { problems: string[]; notes: string[] } {

@@ -2,7 +2,7 @@
 
 import type { LoadedConfig } from '../config/index.ts';
 import { MICRO_OF_MINI, symbolFromFileName, underlyingOf } from '../data/index.ts';
-import { UsageError } from '../domain/errors.ts';
+import { UsageError } from '../domain/index.ts';
 import { note } from './output.ts';
 
 /** The instrument chosen for a file and how (for the note printed to the user). */

@@ -1,11 +1,9 @@
 // Integration deps for one-shot CLI commands (calendar, sentiment, vix): stderr logger, alerts as notes, wall clock.
 
-import { resolveConfigPath, type LoadedConfig } from '../config/loader.ts';
-import { redactSecrets } from '../log/secrets.ts';
-import type { IntegrationDeps } from '../integrations/common/integrationDeps.ts';
-import { formatIsoInZone } from '../domain/time.ts';
-import { createLogger } from '../log/logger.ts';
-import { systemClock } from '../live/liveClock.ts';
+import { resolveConfigPath, type LoadedConfig } from '../config/index.ts';
+import { redactSecrets, createLogger } from '../log/index.ts';
+import type { IntegrationDeps } from '../integrations/index.ts';
+import { formatIsoInZone, systemClock } from '../domain/index.ts';
 import { note } from './output.ts';
 
 /** Deps of a CLI run: warnings and errors logged to stderr, alerts printed as notes, the cache folder of the config. */

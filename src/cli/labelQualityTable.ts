@@ -1,14 +1,11 @@
 // The label-quality table of a model on bars (train) and its options; the walk-forward one is built from the windows' test bars.
 
 import type { Config } from '../config/index.ts';
-import { barAt, lowerBoundTs, type BarSeries } from '../domain/bar.ts';
-import { regimeLabelsFor } from '../domain/regime.ts';
+import { barAt, lowerBoundTs, regimeLabelsFor, type BarSeries, type RegimeLabel } from '../domain/index.ts';
 import { selectTradingDates } from '../data/index.ts';
-import type { WindowResult } from '../backtest/walkForwardWindow.ts';
-import type { RegimeLabel } from '../domain/regime.ts';
+import type { WindowResult } from '../backtest/index.ts';
 import { RegimeDetector, type RegimeModel } from '../regime/index.ts';
-import { withMinDwell } from '../regime/dwell.ts';
-import { labelQuality, type LabelQuality } from '../regime/labelQuality.ts';
+import { withMinDwell, labelQuality, type LabelQuality } from '../regime/index.ts';
 
 export const LABEL_HORIZON_OPTION = ['--label-horizon <bars>', 'label-quality table: return horizon N of "next N-bar return" (default 1)'] as const;
 export const QUALITY_DAYS_OPTION = ['--quality-days <n>', 'label-quality table: trading days after --to to measure it on (default 120)'] as const;

@@ -3,7 +3,7 @@
 import type { Config } from '../config/index.ts';
 import type { LoadBarsResult } from '../data/index.ts';
 import type { RegimeModel } from '../regime/index.ts';
-import { modelConfigDifferences, requireRegimeTablesCover } from '../regime/modelConfigCheck.ts';
+import { modelConfigDifferences, requireRegimeTablesCover } from '../regime/index.ts';
 import { note } from './output.ts';
 
 /** Prints the repair summary and every warning of a loaded bar file (stderr). */

@@ -1,8 +1,8 @@
 // The txbot CLI entry: builds the commander program and is the only place that catches every error.
 
 import { Command, CommanderError } from 'commander';
-import { TxbotError, ConfigError, DataError } from '../domain/errors.ts';
-import { redactSecrets } from '../log/secrets.ts';
+import { TxbotError, ConfigError, DataError } from '../domain/index.ts';
+import { redactSecrets } from '../log/index.ts';
 import { COMMANDS } from './commands/manifest.ts';
 
 /** The command named in argv (the first argument that is not an option), if any. */

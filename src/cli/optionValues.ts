@@ -1,12 +1,10 @@
 // Checks of option values beyond cli/options.ts: real calendar dates and ordered ranges, ports, zones,
 // fixed choices; each failure is a UsageError (exit 2) naming the option and what it got.
 
-import { ZONE_EXPECTED, isKnownZone } from '../config/zoneCheck.ts';
+import { ZONE_EXPECTED, isKnownZone } from '../config/index.ts';
 import type { LoadedConfig } from '../config/index.ts';
 import type { DataPolicy } from '../data/index.ts';
-import { UsageError } from '../domain/errors.ts';
-import { quoteSnippet } from '../domain/textSnippet.ts';
-import { daysOfDateKey } from '../domain/time.ts';
+import { UsageError, quoteSnippet, daysOfDateKey } from '../domain/index.ts';
 
 /** A YYYY-MM-DD option value that is a real calendar date (2026-02-30 refused), or undefined when absent. */
 export function parseCalendarDateOption(name: string, value: string | undefined): string | undefined {

@@ -1,6 +1,6 @@
 // Shared parsing of command-line option values, with usage errors naming the option.
 
-import { UsageError } from '../domain/errors.ts';
+import { UsageError } from '../domain/index.ts';
 
 /** Parses an integer option value >= min. */
 export function parseIntOption(name: string, value: string, min = 0): number {

@@ -22,7 +22,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { UsageError } from '../domain/errors.ts';
+import { UsageError } from '../domain/index.ts';
 import { REGIME_MODEL_FORMAT } from '../regime/index.ts';
 
 /** An input option and the path it names (undefined/null when not given). */

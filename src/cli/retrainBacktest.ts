@@ -3,12 +3,11 @@
 
 import { withDataInstrument } from './dataInstrument.ts';
 import { loadConfig } from '../config/index.ts';
-import { buildRunContext } from '../app/runContext.ts';
+import { buildRunContext } from '../app/index.ts';
 import { loadBars, selectTradingDates } from '../data/index.ts';
-import { UsageError } from '../domain/errors.ts';
-import { loadModelFile } from '../state/modelFiles.ts';
-import { runRetrainingBacktest } from '../backtest/retrainingBacktest.ts';
-import { tallyLine } from '../backtest/retrainEffects.ts';
+import { UsageError } from '../domain/index.ts';
+import { loadModelFile } from '../state/index.ts';
+import { runRetrainingBacktest, tallyLine } from '../backtest/index.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { note, out, table } from './output.ts';
 import { checkModelAgainstConfig, noteLoadResult } from './loadNotes.ts';

@@ -2,10 +2,10 @@
 // (--model, --config) before it connects, and the model checked against the config.
 
 import { loadConfig } from '../config/index.ts';
-import { loadModelFile } from '../state/modelFiles.ts';
-import { pidFilePath } from '../live/pidFile.ts';
+import { loadModelFile } from '../state/index.ts';
+import { pidFilePath } from '../live/index.ts';
 import { sqliteJournalPath } from '../state/index.ts';
-import type { SessionCliOptions } from '../app/sessionCommand.ts';
+import type { SessionCliOptions } from '../app/index.ts';
 import { checkModelAgainstConfig } from './loadNotes.ts';
 import { checkOutputPath, isSqliteOrEmptyFile, PID_OUTPUT_FILE, type OutputSpec } from './outputPath.ts';
 

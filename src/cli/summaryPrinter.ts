@@ -1,6 +1,6 @@
 // Prints the key figures of a backtest summary to stdout.
 
-import { accountStateLine, type BacktestSummary } from '../report/summary.ts';
+import { accountStateLine, type BacktestSummary } from '../report/index.ts';
 import { out } from './output.ts';
 
 const money = (x: number | null) => (x === null ? 'n/a' : `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`);

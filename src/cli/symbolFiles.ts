@@ -1,7 +1,7 @@
 // `--data SYM=FILE` / `--model SYM=FILE` option values of several-instrument runs (a plain FILE names the
 // file of a single-instrument run).
 
-import { UsageError } from '../domain/errors.ts';
+import { UsageError } from '../domain/index.ts';
 
 /** One value of a repeatable file option: the symbol it is for (null for a plain FILE) and the file. */
 export interface SymbolFile {

@@ -1,11 +1,8 @@
 // Builds the domain Instrument for a configured symbol (backtest commission override applied), the config an
 // instrument trades with (its overrides on the top-level settings) and its regular-session window.
 
-import type { Instrument } from '../domain/instrument.ts';
-import { ConfigError } from '../domain/errors.ts';
+import { ConfigError, EQUITY_RTH, minutesOfClock, type Instrument, type RthWindow } from '../domain/index.ts';
 import type { Config } from './schema.ts';
-import { EQUITY_RTH, type RthWindow } from '../domain/session.ts';
-import { minutesOfClock } from '../domain/time.ts';
 
 /** The Instrument for `symbol` (default: backtest.instrument; `auto` without a data file = the one enabled instrument). */
 export function instrumentOf(config: Config, symbol: string = config.backtest.instrument): Instrument {

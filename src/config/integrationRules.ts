@@ -1,7 +1,7 @@
 // Cross-field rules of the integration sources (live calendar, sentiment feed, live VIX); run with config/rules.ts.
 
 import type { Config } from './schema.ts';
-import { minutesOfClock } from '../domain/time.ts';
+import { minutesOfClock } from '../domain/index.ts';
 import { describeValue } from './describeValue.ts';
 
 /** Problems that would make an integration key silently do nothing. */

@@ -4,13 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { load as loadYaml, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
-import { ConfigError } from '../domain/errors.ts';
+import { ConfigError, quoteSnippet } from '../domain/index.ts';
 import { configSchema, type Config } from './schema.ts';
 import { checkConfigRules } from './rules.ts';
 import { resolveRiskPlan } from './riskPlan.ts';
 import { renamedKeyProblems } from './renamedKeys.ts';
 import { describeValue } from './describeValue.ts';
-import { quoteSnippet } from '../domain/textSnippet.ts';
 
 /** A validated config plus where it came from (relative file paths resolve against `baseDir`). */
 export interface LoadedConfig {

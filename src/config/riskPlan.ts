@@ -1,6 +1,6 @@
 // risk.plan: fills every risk key set to 'plan' with the Topstep plan's published value and refuses values that contradict the plan.
 
-import { combinePlanNamed } from '../domain/combinePlans.ts';
+import { combinePlanNamed } from '../domain/index.ts';
 import { configSchema, type Config, type ParsedConfig } from './schema.ts';
 
 /** The config with every 'plan' risk value resolved, and the contradictions found (`key: problem (got X)`). */

@@ -1,11 +1,9 @@
 // Named cross-field configuration rules, run after the schema; each returns `path: problem (got X)` lines.
 
 import type { Config } from './schema.ts';
-import { regimeLabelsFor, REGIME_LABELS_5, REGIME_LABELS_7 } from '../domain/regime.ts';
-import { minutesOfClock } from '../domain/time.ts';
+import { regimeLabelsFor, REGIME_LABELS_5, REGIME_LABELS_7, minutesOfClock, exceedsCombinePlan } from '../domain/index.ts';
 import { describeValue } from './describeValue.ts';
 import { unbuiltSeamKinds } from './seamKinds.ts';
-import { exceedsCombinePlan } from '../domain/combinePlans.ts';
 import { integrationsCoherent } from './integrationRules.ts';
 
 type Rule = (c: Config) => string[];

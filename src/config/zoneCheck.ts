@@ -1,7 +1,7 @@
 // Config and option checks of time-zone names: the zones txbot's clock arithmetic understands.
 
 import { z } from 'zod';
-import { parseZone } from '../domain/time.ts';
+import { parseZone } from '../domain/index.ts';
 
 /** What a zone name may be, for messages. */
 export const ZONE_EXPECTED = 'America/New_York, America/Chicago, UTC or a fixed offset -12:00..+14:00 like +02:00';

@@ -1,7 +1,6 @@
 // Finds the timestamp and OHLCV columns in a bar file's header row.
 
-import { DataError } from '../domain/errors.ts';
-import { looksBinary, quoteSnippet } from '../domain/textSnippet.ts';
+import { DataError, looksBinary, quoteSnippet } from '../domain/index.ts';
 import { splitCsvFields } from './csvFields.ts';
 
 /** Column indexes of a bar file; volume -1 when the file has none. */

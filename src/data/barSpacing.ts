@@ -1,8 +1,6 @@
 // Finds bars spaced closer than a file's bar size (e.g. a day of 1-minute bars inside a 5-minute file).
 
-import type { BarSeries } from '../domain/bar.ts';
-import { sessionInfo } from '../domain/session.ts';
-import { dateKeyOfDays, MINUTE_MS } from '../domain/time.ts';
+import { sessionInfo, dateKeyOfDays, MINUTE_MS, type BarSeries } from '../domain/index.ts';
 
 /** Bars that follow their predecessor by less than the bar size, and the trading dates they fall on. */
 export interface FinerSpacing {

@@ -1,14 +1,11 @@
 // Streaming CSV/CSV.gz OHLCV loader with validation (file + line for every problem) and strict/repair policy.
 
-import { DataError, UsageError } from '../domain/errors.ts';
-import type { BarSeries } from '../domain/bar.ts';
-import { localToUtcCandidates, parseZone } from '../domain/time.ts';
+import { DataError, UsageError, localToUtcCandidates, parseZone, quoteSnippet, type BarSeries } from '../domain/index.ts';
 import { forEachLine } from './lineReader.ts';
 import { barColumnsOf, type BarColumns } from './barColumns.ts';
 import { parseTimestamp } from './timestampParse.ts';
 import { GrowableBars } from './growableBars.ts';
 import { splitCsvFields } from './csvFields.ts';
-import { quoteSnippet } from '../domain/textSnippet.ts';
 
 export type DataPolicy = 'strict' | 'repair';
 

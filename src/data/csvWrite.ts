@@ -1,7 +1,7 @@
 // Writes bars as CSV (timestamp,open,high,low,close,volume) with UTC ISO timestamps, deterministically.
 
 import { writeFileSync } from 'node:fs';
-import type { BarSeries } from '../domain/bar.ts';
+import type { BarSeries } from '../domain/index.ts';
 
 function fmt(x: number): string {
   return String(Number(x.toFixed(8)));

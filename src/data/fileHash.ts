@@ -2,7 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { DataError } from '../domain/errors.ts';
+import { DataError } from '../domain/index.ts';
 
 /** Hex sha256 of the file at `path`; DataError when it cannot be read. */
 export async function fileSha256(path: string): Promise<string> {

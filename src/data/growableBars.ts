@@ -1,6 +1,6 @@
 // Append-only columnar bar buffer that doubles its Float64Arrays as it grows.
 
-import type { BarSeries } from '../domain/bar.ts';
+import type { BarSeries } from '../domain/index.ts';
 
 /** Collects bars column-wise; `finish()` returns a tight BarSeries. */
 export class GrowableBars {

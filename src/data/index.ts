@@ -19,3 +19,4 @@ export { sharedDataDir, sharedDataFile } from './sharedData.ts';
 export { readRollTable, parseRollTable, looksLikeRollHeader, type RollRecord } from './rollTable.ts';
 export { fileSha256 } from './fileHash.ts';
 export { symbolFromFileName, underlyingOf, MICRO_OF_MINI } from './fileSymbol.ts';
+export { formatInspectReport, inspectFile } from './inspect.ts';

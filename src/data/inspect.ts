@@ -3,12 +3,9 @@
 import { MICRO_OF_MINI, symbolFromFileName } from './fileSymbol.ts';
 import { forEachLine } from './lineReader.ts';
 import { looksLikeBarHeader } from './barColumns.ts';
-import { quoteSnippet } from '../domain/textSnippet.ts';
+import { quoteSnippet, sessionInfo, MINUTE_MS, formatIsoInZone, DataError } from '../domain/index.ts';
 import { readBarsCsv, type DataProblem, type ProblemKind } from './csvBars.ts';
 import { detectBarMinutes } from './resample.ts';
-import { sessionInfo } from '../domain/session.ts';
-import { MINUTE_MS, formatIsoInZone } from '../domain/time.ts';
-import { DataError } from '../domain/errors.ts';
 import { looksLikeRollHeader, readRollTable } from './rollTable.ts';
 
 export interface GapInfo {

@@ -2,7 +2,7 @@
 
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { DataError } from '../domain/errors.ts';
+import { DataError } from '../domain/index.ts';
 
 /** Whether the file starts with the gzip magic bytes. */
 export function isGzipFile(path: string): boolean {

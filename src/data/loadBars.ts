@@ -1,7 +1,6 @@
 // The data layer's main entry: read a bar file, validate it, resample it to the engine's bar size.
 
-import type { BarSeries } from '../domain/bar.ts';
-import { DataError } from '../domain/errors.ts';
+import { DataError, type BarSeries } from '../domain/index.ts';
 import { readBarsCsv, summarizeProblems, type DataPolicy, type DataProblem } from './csvBars.ts';
 import { detectBarMinutes, resampleBars } from './resample.ts';
 import { selectTradingDates } from './tradingDates.ts';

@@ -1,7 +1,6 @@
 // Resamples bars to N-minute bars aligned to the exchange clock (ET wall time), and detects bar size.
 
-import type { BarSeries } from '../domain/bar.ts';
-import { MINUTE_MS, zoneOffsetMinutes } from '../domain/time.ts';
+import { MINUTE_MS, zoneOffsetMinutes, type BarSeries } from '../domain/index.ts';
 import { GrowableBars } from './growableBars.ts';
 
 /**

@@ -2,7 +2,7 @@
 // mgc_rolls_*.csv: columns first_trade_date,from_contract,to_contract,prev_trade_date,...,gap_to_minus_from.
 
 import { readFileSync } from 'node:fs';
-import { DataError } from '../domain/errors.ts';
+import { DataError } from '../domain/index.ts';
 
 /** One front-month change: from `firstTradeDate` on, `toContract` is traded; gap = to − from close. */
 export interface RollRecord {

@@ -2,7 +2,7 @@
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { repoRoot } from '../domain/codeLocation.ts';
+import { repoRoot } from '../domain/index.ts';
 
 const REPO_ROOT = repoRoot();
 

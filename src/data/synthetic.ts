@@ -1,11 +1,18 @@
 // Seeded regime-switching bar generator: a Markov chain over 5 regimes with per-regime drift, volatility
 // and volume, an intraday U-shape, and the true regime path returned as ground truth for tests.
 
-import type { BarSeries } from '../domain/bar.ts';
-import { REGIME_LABELS_5, type RegimeLabel } from '../domain/regime.ts';
-import { createRng } from '../domain/random.ts';
-import { DAY_MS, MINUTE_MS, daysOfDateKey, localToUtc, weekdayOfDays } from '../domain/time.ts';
-import { EXCHANGE_ZONE } from '../domain/session.ts';
+import {
+  REGIME_LABELS_5,
+  createRng,
+  DAY_MS,
+  MINUTE_MS,
+  daysOfDateKey,
+  localToUtc,
+  weekdayOfDays,
+  EXCHANGE_ZONE,
+  type BarSeries,
+  type RegimeLabel,
+} from '../domain/index.ts';
 import { GrowableBars } from './growableBars.ts';
 
 /** Per-regime dynamics of one bar: log-return drift and volatility, and mean volume. */

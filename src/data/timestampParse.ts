@@ -1,6 +1,6 @@
 // Parses the timestamp texts found in bar files into naive-local or absolute epoch milliseconds.
 
-import { MAX_OFFSET_MINUTES, naiveLocalMs } from '../domain/time.ts';
+import { MAX_OFFSET_MINUTES, naiveLocalMs } from '../domain/index.ts';
 
 /** Result of parsing one timestamp text: `absolute` when it carried Z/offset/epoch, else naive local. */
 export interface ParsedTimestamp {

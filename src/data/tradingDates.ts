@@ -1,10 +1,18 @@
 // Selecting bars by CME trading date, and listing the trading dates a series covers.
 
-import type { BarSeries } from '../domain/bar.ts';
-import { lowerBoundTs, sliceBarSeries } from '../domain/bar.ts';
-import { UsageError } from '../domain/errors.ts';
-import { daysOfDateKey, localToUtc, DAY_MS, HOUR_MS, dateKeyOfDays } from '../domain/time.ts';
-import { sessionInfo, EXCHANGE_ZONE } from '../domain/session.ts';
+import {
+  lowerBoundTs,
+  sliceBarSeries,
+  UsageError,
+  daysOfDateKey,
+  localToUtc,
+  DAY_MS,
+  HOUR_MS,
+  dateKeyOfDays,
+  sessionInfo,
+  EXCHANGE_ZONE,
+  type BarSeries,
+} from '../domain/index.ts';
 
 /** First instant of a trading date: 18:00 ET on the previous calendar day. */
 export function tradingDateStartMs(dateKey: string): number {

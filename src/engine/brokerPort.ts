@@ -17,8 +17,7 @@
 // Synchronous brokers return plain values so a backtest never pays a promise per bar; asynchronous
 // ones return promises and the session is driven with `driveAsync` (engine/drive.ts).
 
-import type { Bar } from '../domain/bar.ts';
-import type { BracketOrderRequest, BrokerPosition, ExecutionEvent, ExitReason, LiquidationLevel, SubmitOutcome } from '../domain/orders.ts';
+import type { Bar, BracketOrderRequest, BrokerPosition, ExecutionEvent, ExitReason, LiquidationLevel, SubmitOutcome } from '../domain/index.ts';
 
 /** A value, or a promise of it (asynchronous adapters). */
 export type MaybePromise<T> = T | Promise<T>;

@@ -6,3 +6,10 @@ export { TradingEngine, type TradingEngineOptions, type BarOutcome } from './tra
 export { SessionClock } from './sessionClock.ts';
 export { RunRecord } from './runRecord.ts';
 export type { DecisionRecord, TradeRecord, DayRecord, EquityPoint, BreachRecord, RunResult } from './records.ts';
+export type { AccountRecord, StallRecord } from './records.ts';
+export { policyInSampleReason } from './runContext.ts';
+export type { MarketInputs, PluginFailureCount, PolicyTraining, RegimeSourceOptions, RunContext, RunMode, RunRegimeSource } from './runContext.ts';
+export { cheapestStopRiskUsd } from './runRecord.ts';
+export type { LaneRecord } from './runRecord.ts';
+export type { LaneBar, LaneOptions } from './session.ts';
+export { PolicyQuestion } from './tradingEngine.ts';

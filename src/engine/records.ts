@@ -1,10 +1,8 @@
 // Records every run produces (backtest, replay, paper, live): trades, per-day results, the equity curve,
 // the first rule breach, per-bar decisions, and the run as a whole.
 
-import type { RegimeLabel } from '../domain/regime.ts';
-import type { Side } from '../domain/trading.ts';
-import type { ExitReason } from '../domain/orders.ts';
-import type { RiskEvent } from '../strategy/riskManager/types.ts';
+import type { RegimeLabel, Side, ExitReason } from '../domain/index.ts';
+import type { RiskEvent } from '../strategy/index.ts';
 
 /** One round trip. Money in USD; times UTC ms. */
 export interface TradeRecord {

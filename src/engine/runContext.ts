@@ -3,16 +3,10 @@
 // risk manager and the regime source. Backtest, walk-forward, replay, paper, live and the RL environment
 // receive a RunContext; none of them picks a seam implementation itself.
 
-import type { BarSeries } from '../domain/bar.ts';
-import type { PluginError } from '../domain/errors.ts';
-import type { Instrument } from '../domain/instrument.ts';
-import type { RegimeSource } from '../domain/regime.ts';
-import type { Config } from '../config/schema.ts';
-import type { RegimeModel } from '../regime/modelStore.ts';
-import type { RetrainEvent } from '../regime/retrain/controller.ts';
-import type { CalendarSource, FilterSettings, SentimentSource, VixTable } from '../strategy/filters/index.ts';
-import type { RiskInitialState, RiskManager } from '../strategy/riskManager/index.ts';
-import type { DecisionPolicy } from '../strategy/policy/index.ts';
+import type { BarSeries, PluginError, Instrument, RegimeSource } from '../domain/index.ts';
+import type { Config } from '../config/index.ts';
+import type { RegimeModel, RetrainEvent } from '../regime/index.ts';
+import type { CalendarSource, FilterSettings, SentimentSource, VixTable, RiskInitialState, RiskManager, DecisionPolicy } from '../strategy/index.ts';
 import type { TradingEngineOptions } from './tradingEngine.ts';
 
 /** How a run is driven (decides the broker and which seams may be asynchronous). */

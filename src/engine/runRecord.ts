@@ -2,14 +2,10 @@
 // equity curve, the first rule breach, bars per regime and the account's room above the MLL floor (the
 // stall: breached, or too little room for one contract's stop), the same in every mode.
 
-import type { Bar } from '../domain/bar.ts';
-import { dateKeyOfDays } from '../domain/time.ts';
-import type { BrokerPosition } from '../domain/orders.ts';
+import { dateKeyOfDays, type Bar, type BrokerPosition, type Instrument } from '../domain/index.ts';
 import type { AccountRecord, BreachRecord, DayRecord, DecisionRecord, EquityPoint, RunResult, StallRecord, TradeRecord } from './records.ts';
-import type { RiskEvent } from '../strategy/riskManager/types.ts';
-import { stopLossUsdPerContract } from '../strategy/riskManager/sizing.ts';
-import type { Config } from '../config/schema.ts';
-import type { Instrument } from '../domain/instrument.ts';
+import { stopLossUsdPerContract, type RiskEvent } from '../strategy/index.ts';
+import type { Config } from '../config/index.ts';
 
 interface DayAcc {
   day: number;

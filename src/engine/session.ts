@@ -9,21 +9,24 @@
 // may be synchronous (backtest) or asynchronous (live): the protocol is written once as generators and
 // run by `driveSync` or `driveAsync` (drive.ts).
 
-import type { Bar } from '../domain/bar.ts';
-import type { Instrument } from '../domain/instrument.ts';
-import { pointValueUsd } from '../domain/instrument.ts';
-import type { BracketOrderRequest, EngineCommand, ExecutionEvent, ExitReason } from '../domain/orders.ts';
-import { sessionInfo } from '../domain/session.ts';
-import { TradingState } from '../domain/trading.ts';
-import type { Config } from '../config/schema.ts';
-import type { RiskManager } from '../strategy/riskManager/index.ts';
-import type { FlattenEvent, RiskEvent } from '../strategy/riskManager/types.ts';
+import {
+  pointValueUsd,
+  sessionInfo,
+  TradingState,
+  type Bar,
+  type Instrument,
+  type BracketOrderRequest,
+  type EngineCommand,
+  type ExecutionEvent,
+  type ExitReason,
+} from '../domain/index.ts';
+import type { Config } from '../config/index.ts';
+import type { RiskManager, FlattenEvent, RiskEvent, PolicyDecision } from '../strategy/index.ts';
 import type { BrokerPort, MaybePromise } from './brokerPort.ts';
 import type { Step } from './drive.ts';
 import type { DecisionRecord, TradeRecord } from './records.ts';
 import { adverseUnrealizedUsd, cheapestStopRiskUsd, LaneRecord, RunRecord } from './runRecord.ts';
 import { exitReasonOf, PolicyQuestion, TradingEngine, type TradingEngineOptions } from './tradingEngine.ts';
-import type { PolicyDecision } from '../strategy/policy/index.ts';
 
 /**
  * What happens in a session, for the journal, monitoring and output files. Every hook is optional and

@@ -1,8 +1,7 @@
 // Session boundaries the engine needs per trading date: entry session start/end and the forced-flat instant.
 
-import type { Config } from '../config/schema.ts';
-import { localToUtc, minutesOfClock, DAY_MS, MINUTE_MS } from '../domain/time.ts';
-import { isEarlyCloseDate } from '../domain/earlyClose.ts';
+import type { Config } from '../config/index.ts';
+import { localToUtc, minutesOfClock, DAY_MS, MINUTE_MS, isEarlyCloseDate } from '../domain/index.ts';
 
 /** Computes (and caches per trading day) when positions must be flat on a trading date. */
 export class SessionClock {

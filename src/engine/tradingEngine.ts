@@ -2,42 +2,53 @@
 // and broker executions → risk and trade records. The engine session (session.ts) drives it in every
 // mode; only the bar source and the broker that executes its commands differ. Synchronous, free of I/O.
 
-import type { Bar } from '../domain/bar.ts';
-import type { PluginError } from '../domain/errors.ts';
-import type { Instrument } from '../domain/instrument.ts';
-import { pointValueUsd } from '../domain/instrument.ts';
-import type { RegimeLabel, RegimeSource } from '../domain/regime.ts';
-import { inRth, sessionInfo, type RthWindow } from '../domain/session.ts';
-import { rthWindowOf } from '../config/instrument.ts';
-import { formatIsoInZone, MINUTE_MS } from '../domain/time.ts';
-import { TradingState } from '../domain/trading.ts';
-import type { Config } from '../config/schema.ts';
-import type { BrokerPosition, EngineCommand, ExecutionEvent, ExitReason, LiquidationLevel } from '../domain/orders.ts';
-import { SessionVwap } from '../domain/vwap.ts';
+import {
+  pointValueUsd,
+  inRth,
+  sessionInfo,
+  formatIsoInZone,
+  MINUTE_MS,
+  TradingState,
+  SessionVwap,
+  type Bar,
+  type PluginError,
+  type Instrument,
+  type RegimeLabel,
+  type RegimeSource,
+  type RthWindow,
+  type BrokerPosition,
+  type EngineCommand,
+  type ExecutionEvent,
+  type ExitReason,
+  type LiquidationLevel,
+} from '../domain/index.ts';
+import { rthWindowOf, type Config } from '../config/index.ts';
 import {
   evaluateFilters,
-  type FilterVerdict,
   filterSettingsFromConfig,
   EMPTY_CALENDAR,
   NEUTRAL_SENTIMENT,
-  type CalendarSource,
-  type FilterSettings,
-  type SentimentSource,
-  type VixTable,
-} from '../strategy/filters/index.ts';
-import type { RiskManager } from '../strategy/riskManager/index.ts';
-import {
   signalSettingsFromConfig,
   validateDecision,
   RegimeRunTracker,
   SessionTradeCounter,
+  RULES_POLICY,
+  runGuarded,
+  type FilterVerdict,
+  type CalendarSource,
+  type FilterSettings,
+  type SentimentSource,
+  type VixTable,
+  type RiskManager,
   type SignalContext,
   type SignalSettings,
   type TradeSignal,
-} from '../strategy/signalGenerator/index.ts';
-import { RULES_POLICY, type DecisionPolicy, type PolicyContext, type PolicyDecision } from '../strategy/policy/index.ts';
-import { runGuarded } from '../strategy/guard.ts';
-import type { RiskCode, RiskEvent } from '../strategy/riskManager/types.ts';
+  type DecisionPolicy,
+  type PolicyContext,
+  type PolicyDecision,
+  type RiskCode,
+  type RiskEvent,
+} from '../strategy/index.ts';
 import { SessionClock } from './sessionClock.ts';
 import type { DecisionRecord, TradeRecord } from './records.ts';
 

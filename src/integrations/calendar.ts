@@ -1,10 +1,9 @@
 // Reads the economic-calendar CSV (datetime_et,event,tier) once into an in-memory CalendarSource.
 
 import { isAbsolute, resolve } from 'node:path';
-import { DataError } from '../domain/errors.ts';
-import { localToUtc, naiveLocalMs } from '../domain/time.ts';
-import { sharedDataFile } from '../data/sharedData.ts';
-import { InMemoryCalendar, type CalendarEvent } from '../strategy/filters/blackout.ts';
+import { DataError, localToUtc, naiveLocalMs } from '../domain/index.ts';
+import { sharedDataFile } from '../data/index.ts';
+import { InMemoryCalendar, type CalendarEvent } from '../strategy/index.ts';
 import { readCsvRows } from './csvTable.ts';
 
 /** File name of the FOMC/CPI/NFP/PPI/JOLTS calendar in the shared data folder. */

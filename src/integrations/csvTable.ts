@@ -1,7 +1,7 @@
 // Small CSV table reader shared by the VIX and calendar readers (files and downloads): header lookup and line-located errors.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { DataError } from '../domain/errors.ts';
+import { DataError } from '../domain/index.ts';
 
 /** Rows of a small CSV file with named columns; `lineNo` is 1-based in the file. */
 export interface CsvRows {

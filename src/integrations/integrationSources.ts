@@ -1,8 +1,7 @@
 // One call for the composition root: the run's calendar, VIX table and sentiment sources, started and stopped together.
 
-import type { Config } from '../config/schema.ts';
-import type { FilterSettings } from '../strategy/filters/index.ts';
-import { NEUTRAL_SENTIMENT, type SentimentSource } from '../strategy/filters/sentiment.ts';
+import type { Config } from '../config/index.ts';
+import { NEUTRAL_SENTIMENT, type FilterSettings, type SentimentSource } from '../strategy/index.ts';
 import { createCalendarSource, type LiveCalendar } from './calendar/index.ts';
 import type { IntegrationDeps, RunMode } from './common/integrationDeps.ts';
 import { createSentimentFeed, type SentimentFeed } from './sentiment/index.ts';

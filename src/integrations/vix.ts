@@ -1,10 +1,9 @@
 // Reads the daily VIX CSV (date,open,high,low,close; Cboe format with ISO dates) once into a pure VixTable.
 
 import { isAbsolute, resolve } from 'node:path';
-import { DataError } from '../domain/errors.ts';
-import { daysOfDateKey } from '../domain/time.ts';
-import { sharedDataFile } from '../data/sharedData.ts';
-import type { VixTable } from '../strategy/filters/vix.ts';
+import { DataError, daysOfDateKey } from '../domain/index.ts';
+import { sharedDataFile } from '../data/index.ts';
+import type { VixTable } from '../strategy/index.ts';
 import { readCsvRows, type CsvRows } from './csvTable.ts';
 
 /** File name of the Cboe VIX history in the shared data folder. */

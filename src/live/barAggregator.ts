@@ -2,8 +2,7 @@
 // [start, start + barMs) with start a multiple of barMs since the epoch, and closes when a later trade
 // arrives or when the clock passes its end (a timer), so a quiet interval still closes its bar.
 
-import type { Bar } from '../domain/bar.ts';
-import { TxbotError } from '../domain/errors.ts';
+import { TxbotError, type Bar } from '../domain/index.ts';
 
 /** How intervals without any trade are reported. */
 export type EmptyBarPolicy = 'flat' | 'skip';

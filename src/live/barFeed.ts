@@ -3,7 +3,7 @@
 // is down the timer makes no bars (none are made up); after it is back the gap is filled from history.
 
 import type { Logger } from 'pino';
-import type { Bar } from '../domain/bar.ts';
+import type { Bar } from '../domain/index.ts';
 import type { BarAggregator } from './barAggregator.ts';
 import type { ExchangeClock } from './liveClock.ts';
 

@@ -1,12 +1,9 @@
 // Maps the live loop's happenings onto the durable Journal: intents before sending, broker order ids,
 // fills, positions, trades, end-of-day balances, risk-state changes, per-bar decisions and errors.
 
-import type { Bar } from '../domain/bar.ts';
-import type { RegimeLabel } from '../domain/regime.ts';
-import type { BracketOrderRequest, ExecutionEvent } from '../domain/orders.ts';
-import type { TradeRecord as BacktestTrade } from '../engine/records.ts';
-import type { DecisionRecord as EngineDecision } from '../engine/records.ts';
-import type { RiskEvent } from '../strategy/riskManager/types.ts';
+import type { Bar, RegimeLabel, BracketOrderRequest, ExecutionEvent } from '../domain/index.ts';
+import type { TradeRecord as BacktestTrade, DecisionRecord as EngineDecision } from '../engine/index.ts';
+import type { RiskEvent } from '../strategy/index.ts';
 import { DecisionBuffer, IntentStatus, type EventLevel, type Journal, type TradeRecord as JournalTrade } from '../state/index.ts';
 
 /** Thin, typed writer over a Journal for one instrument. Every method resolves once the write committed. */

@@ -1,10 +1,10 @@
 // The live loop's time seam: an exchange clock that follows the market's own timestamps (trade times)
 // on top of a base Clock, so bar timers fire on exchange time whether the feed is real or replayed.
 
-import type { Clock } from '../domain/clock.ts';
+import type { Clock } from '../domain/index.ts';
 
-export type { Clock } from '../domain/clock.ts';
-export { systemClock, ManualClock } from '../domain/clock.ts';
+export type { Clock } from '../domain/index.ts';
+export { systemClock, ManualClock } from '../domain/index.ts';
 
 /**
  * Exchange time estimated from the last market timestamp seen:

@@ -3,17 +3,18 @@
 // and a journal observer (intent durable before the order is sent), plus monitoring callbacks.
 
 import type { Logger } from 'pino';
-import type { Bar } from '../domain/bar.ts';
-import type { Clock } from '../domain/clock.ts';
-import type { BracketOrderRequest, ExecutionEvent } from '../domain/orders.ts';
-import { sessionInfo } from '../domain/session.ts';
-import type { TradingState } from '../domain/trading.ts';
-import type { BrokerPort } from '../engine/brokerPort.ts';
-import { driveAsync } from '../engine/drive.ts';
-import type { DecisionRecord, TradeRecord } from '../engine/records.ts';
-import type { RunRecord } from '../engine/runRecord.ts';
-import { EngineSession, type EngineSessionOptions, type SessionObserver } from '../engine/session.ts';
-import type { RiskEvent } from '../strategy/riskManager/types.ts';
+import { sessionInfo, type Bar, type Clock, type BracketOrderRequest, type ExecutionEvent, type TradingState } from '../domain/index.ts';
+import {
+  driveAsync,
+  EngineSession,
+  type BrokerPort,
+  type DecisionRecord,
+  type TradeRecord,
+  type RunRecord,
+  type EngineSessionOptions,
+  type SessionObserver,
+} from '../engine/index.ts';
+import type { RiskEvent } from '../strategy/index.ts';
 import type { JournalRecorder } from './journalRecorder.ts';
 
 /** Journal meta key holding "<trading date> <reason>" after a kill switch (halts restarts that day). */

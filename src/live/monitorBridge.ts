@@ -2,15 +2,12 @@
 // MonitorBus and turns the runner's bars, orders, fills, trades, risk figures and hub states into bus events.
 
 import type { Logger } from 'pino';
-import type { Bar } from '../domain/bar.ts';
-import type { RegimeLabel } from '../domain/regime.ts';
-import type { BracketOrderRequest, ExecutionEvent } from '../domain/orders.ts';
+import type { Bar, RegimeLabel, BracketOrderRequest, ExecutionEvent, Emitter } from '../domain/index.ts';
 import type { Config } from '../config/index.ts';
-import type { DecisionRecord as EngineDecision } from '../engine/records.ts';
-import type { RiskSnapshot } from '../strategy/riskManager/index.ts';
+import type { DecisionRecord as EngineDecision } from '../engine/index.ts';
+import type { RiskSnapshot } from '../strategy/index.ts';
 import type { FillRecord, Journal, PositionSnapshot, TradeRecord } from '../state/index.ts';
-import type { Emitter } from '../domain/emitter.ts';
-import type { HubEvents } from '../broker/projectx/realtime/hubConnection.ts';
+import type { HubEvents } from '../broker/index.ts';
 import { MonitorBus, startMonitoring, type MonitoringHandle, type MonitorEvent } from '../monitor/index.ts';
 
 /** The part of a hub connection the bridge watches (ProjectXHubConnection). */

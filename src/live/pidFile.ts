@@ -3,8 +3,7 @@
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { UsageError } from '../domain/errors.ts';
-import { quoteSnippet } from '../domain/textSnippet.ts';
+import { UsageError, quoteSnippet } from '../domain/index.ts';
 
 /** Signal that triggers the kill switch of a running session. */
 export const KILL_SIGNAL = 'SIGUSR2';

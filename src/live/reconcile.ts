@@ -7,8 +7,7 @@
 
 import type { Logger } from 'pino';
 import { isOpenIntent, type IntentRecord, type Journal } from '../state/index.ts';
-import { roundToTick } from '../domain/instrument.ts';
-import type { RegimeLabel } from '../domain/regime.ts';
+import { roundToTick, type RegimeLabel, type ExecutionEvent } from '../domain/index.ts';
 import {
   OrderSideCode,
   OrderStatus,
@@ -19,9 +18,8 @@ import {
   type ProjectXClient,
   type PxOrder,
   type PxTrade,
-} from '../broker/projectx/index.ts';
-import type { ExecutionEvent } from '../domain/orders.ts';
-import type { ProjectXBroker } from '../broker/projectx/projectxBroker.ts';
+  type ProjectXBroker,
+} from '../broker/index.ts';
 
 export interface ReconcileContext {
   readonly client: ProjectXClient;

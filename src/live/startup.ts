@@ -2,12 +2,10 @@
 // kill switch journaled earlier today, and warm the engine up from REST history.
 
 import type { Logger } from 'pino';
-import type { Bar } from '../domain/bar.ts';
-import { sessionInfo } from '../domain/session.ts';
-import { DAY_MS, MINUTE_MS } from '../domain/time.ts';
-import type { RunContext } from '../engine/runContext.ts';
-import type { RiskManager } from '../strategy/riskManager/index.ts';
-import { BarUnit, type ProjectXClient } from '../broker/projectx/index.ts';
+import { sessionInfo, DAY_MS, MINUTE_MS, type Bar } from '../domain/index.ts';
+import type { RunContext } from '../engine/index.ts';
+import type { RiskManager } from '../strategy/index.ts';
+import { BarUnit, type ProjectXClient } from '../broker/index.ts';
 import type { Journal } from '../state/index.ts';
 import { KILL_META_KEY } from './liveRunner.ts';
 

@@ -1,10 +1,9 @@
 // MonitorBus: the typed events the engine and the live runner publish for alerts, metrics and the dashboard.
 // Publishing never throws and never waits: each listener runs in its own try/catch.
 
-import type { RegimeLabel } from '../domain/regime.ts';
-import type { OrderSide, TradingState } from '../domain/trading.ts';
-import type { Logger } from '../log/logger.ts';
-import type { DecisionRecord, FillRecord, TradeRecord } from '../state/types.ts';
+import type { RegimeLabel, OrderSide, TradingState } from '../domain/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { DecisionRecord, FillRecord, TradeRecord } from '../state/index.ts';
 import type { Alert } from './types.ts';
 
 /** Account figures of the risk manager (a subset of RiskSnapshot), published after each bar and fill. */

@@ -1,8 +1,8 @@
 // The one wiring point building alert channels from the `monitoring` config and secrets from the environment.
 
-import type { Config } from '../config/schema.ts';
-import { readSecret } from '../log/secrets.ts';
-import { ConfigError } from '../domain/errors.ts';
+import type { Config } from '../config/index.ts';
+import { readSecret } from '../log/index.ts';
+import { ConfigError } from '../domain/index.ts';
 import { createEmailChannel } from './channels/email.ts';
 import { createTelegramChannel } from './channels/telegram.ts';
 import { createWebhookChannel } from './channels/webhook.ts';

@@ -1,10 +1,9 @@
 // End-of-session daily report: P&L, trades, win rate, regime distribution, limits used and drift ratio,
 // built from the journal (live monitor and `txbot summary --day D` print the same thing).
 
-import type { RegimeLabel } from '../domain/regime.ts';
-import { sessionInfo } from '../domain/session.ts';
-import type { Journal } from '../state/journal.ts';
-import { mllFloor } from '../strategy/riskManager/mll.ts';
+import { sessionInfo, type RegimeLabel } from '../domain/index.ts';
+import type { Journal } from '../state/index.ts';
+import { mllFloor } from '../strategy/index.ts';
 import type { Alert } from './types.ts';
 
 /** Decisions scanned for the regime distribution (a full Globex day of 1-minute bars is ~1 380). */

@@ -1,9 +1,8 @@
 // Delivers alerts to every channel without ever blocking or failing the caller: de-duplication window,
 // per-channel rate limit, bounded per-channel queues, and retries with exponential backoff on a Clock.
 
-import type { Clock } from '../domain/clock.ts';
-import { fireAndForget } from '../domain/emitter.ts';
-import type { Logger } from '../log/logger.ts';
+import { fireAndForget, type Clock } from '../domain/index.ts';
+import type { Logger } from '../log/index.ts';
 import { AlertDeliveryError } from './channels/httpPost.ts';
 import type { Alert, AlertChannel } from './types.ts';
 

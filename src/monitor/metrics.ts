@@ -2,7 +2,7 @@
 
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { TradingState } from '../domain/trading.ts';
+import { TradingState } from '../domain/index.ts';
 import type { MonitorEvent } from './bus.ts';
 import type { DeliveryOutcome } from './dispatcher.ts';
 import type { Alert } from './types.ts';

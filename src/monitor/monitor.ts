@@ -2,14 +2,10 @@
 // metrics and the dashboard, runs the rule timer, and sends the daily summary at the end of a session.
 // PLUG: monitoring
 
-import type { Clock } from '../domain/clock.ts';
-import { systemClock } from '../domain/clock.ts';
-import { fireAndForget } from '../domain/emitter.ts';
-import type { Config } from '../config/schema.ts';
-import { readSecret } from '../log/secrets.ts';
-import { MINUTE_MS } from '../domain/time.ts';
-import type { Logger } from '../log/logger.ts';
-import type { Journal } from '../state/journal.ts';
+import { systemClock, fireAndForget, MINUTE_MS, type Clock } from '../domain/index.ts';
+import type { Config } from '../config/index.ts';
+import { readSecret, type Logger } from '../log/index.ts';
+import type { Journal } from '../state/index.ts';
 import type { MonitorBus } from './bus.ts';
 import { createLogChannel } from './channels/log.ts';
 import { channelsFromConfig } from './channelsFromConfig.ts';

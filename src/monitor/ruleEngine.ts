@@ -1,12 +1,10 @@
 // Runs the alert rules against the journal and the live events: event alerts at once, journal rules
 // (daily loss, win rate, idle engine) on every bar, trade and timer tick. Emits each rule alert once.
 
-import { fireAndForget } from '../domain/emitter.ts';
-import { sessionInfo } from '../domain/session.ts';
-import { TradingState } from '../domain/trading.ts';
-import type { Logger } from '../log/logger.ts';
-import type { Journal } from '../state/journal.ts';
-import { mllFloor } from '../strategy/riskManager/mll.ts';
+import { fireAndForget, sessionInfo, TradingState } from '../domain/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { Journal } from '../state/index.ts';
+import { mllFloor } from '../strategy/index.ts';
 import type { MonitorEvent, RiskFigures } from './bus.ts';
 import {
   dailyLossAlerts,

@@ -1,10 +1,8 @@
 // Alert rules as pure functions of crafted state: daily loss against the daily limit and the MLL room,
 // rolling win rate, idle engine in market hours, reconnect storms, and the event-to-alert mappings.
 
-import type { Config } from '../config/schema.ts';
-import { RTH_OPEN_MINUTE_ET, sessionInfo } from '../domain/session.ts';
-import { MINUTE_MS, dateKeyOfDays, daysOfDateKey, weekdayOfDays } from '../domain/time.ts';
-import { TradingState } from '../domain/trading.ts';
+import type { Config } from '../config/index.ts';
+import { RTH_OPEN_MINUTE_ET, sessionInfo, MINUTE_MS, dateKeyOfDays, daysOfDateKey, weekdayOfDays, TradingState } from '../domain/index.ts';
 import type { MonitorEvent } from './bus.ts';
 import type { Alert } from './types.ts';
 

@@ -1,9 +1,9 @@
 // The AlertChannel interface every delivery channel (Telegram, email, webhook, log) implements; the alert
 // values themselves live in domain/alert.ts.
 
-import type { Alert } from '../domain/alert.ts';
+import type { Alert } from '../domain/index.ts';
 
-export type { Alert, AlertCode, AlertSeverity } from '../domain/alert.ts';
+export type { Alert, AlertCode, AlertSeverity } from '../domain/index.ts';
 
 /** A delivery channel. `send` rejects on failure; the dispatcher retries, rate-limits and isolates it. */
 export interface AlertChannel {

@@ -1,7 +1,7 @@
 // Dotted config keys: checks that a key names a real field of the config schema, and deep-sets a value at it.
 
 import type { z } from 'zod';
-import { configSchema } from '../config/schema.ts';
+import { configSchema } from '../config/index.ts';
 import type { JsonValue } from './types.ts';
 
 interface SchemaDef {

@@ -40,3 +40,4 @@ export { createLocalBackend, type LocalBackendOptions } from './backends/localBa
 export { createBullmqBackend, type BullmqBackendOptions } from './backends/bullmqBackend.ts';
 export { runWorker, type RunWorkerOptions, type WorkerHandle } from './backends/bullmqWorker.ts';
 export { trialJobId, windowJobId } from './backends/bullmqJobs.ts';
+export { renderOptimizeReport } from './optimizeReport.ts';

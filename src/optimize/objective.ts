@@ -3,8 +3,8 @@
 import type { z } from 'zod';
 import type { TrialMetrics } from './types.ts';
 
-export { objectiveSchema } from '../config/sections/optimize.ts';
-import type { objectiveSchema } from '../config/sections/optimize.ts';
+export { objectiveSchema } from '../config/index.ts';
+import type { objectiveSchema } from '../config/index.ts';
 
 export type ObjectiveConfig = z.output<typeof objectiveSchema>;
 

@@ -1,15 +1,14 @@
 // Parses the `optimize` config section (schema in config/sections/optimize.ts) into optimization settings.
 
 import type { z } from 'zod';
-import { ConfigError } from '../domain/errors.ts';
-import type { Config } from '../config/schema.ts';
+import { ConfigError } from '../domain/index.ts';
+import { optimizeSchema, type Config } from '../config/index.ts';
 import type { ObjectiveConfig } from './objective.ts';
 import type { SamplerSettings } from './samplers/sampler.ts';
 import { parseSpace, type ParameterSpace } from './space.ts';
 import type { RetryPolicy } from './types.ts';
 
-export { optimizeSchema } from '../config/sections/optimize.ts';
-import { optimizeSchema } from '../config/sections/optimize.ts';
+export { optimizeSchema } from '../config/index.ts';
 
 export type OptimizeInput = z.input<typeof optimizeSchema>;
 

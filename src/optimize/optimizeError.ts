@@ -1,6 +1,6 @@
 // The error a trial or an optimization backend raises, with whether trying the trial again can help.
 
-import { TxbotError } from '../domain/errors.ts';
+import { TxbotError } from '../domain/index.ts';
 
 /**
  * Optimization failure with a stable code. `retryable: false` marks failures that would repeat on

@@ -1,7 +1,7 @@
 // The optimization report: per window the chosen parameters, in-sample vs out-of-sample objective, the
 // probability of backtest overfitting and the deflated Sharpe ratio, as tables and small inline SVG charts.
 
-import { esc } from '../report/reportHtml.ts';
+import { esc } from '../report/index.ts';
 import type { OptimizationSummary } from './optimizationSummary.ts';
 
 /** A line chart of one or more series over window indices (null = gap), as inline SVG. */

@@ -2,10 +2,8 @@
 // each checked against the real config schema, and `applyParams` to turn a parameter set into a config.
 
 import { z } from 'zod';
-import { ConfigError } from '../domain/errors.ts';
-import type { Config } from '../config/schema.ts';
-import { validateConfig } from '../config/loader.ts';
-import { describeValue } from '../config/describeValue.ts';
+import { ConfigError } from '../domain/index.ts';
+import { validateConfig, describeValue, type Config } from '../config/index.ts';
 import { canonicalJson } from './canonicalJson.ts';
 import { configKeyProblem, withValuesAt } from './configKey.ts';
 import type { JsonValue, ParamValue, Params } from './types.ts';

@@ -1,8 +1,7 @@
 // RegimeDetector: the live/backtest face of a trained model. Per bar: causal features, standardization,
 // one streaming-filter step; reports the most probable regime using only past and current bars.
 
-import type { Bar } from '../domain/bar.ts';
-import type { RegimeInfo } from '../domain/regime.ts';
+import type { Bar, RegimeInfo } from '../domain/index.ts';
 import { FeatureStatus, FeatureStream, standardizeRow } from './features/index.ts';
 import type { RegimeModel } from './modelStore.ts';
 import { StreamingFilter } from './streamingFilter.ts';

@@ -5,8 +5,7 @@
 // replayDrift runs a model over historical bars day by day (for `txbot drift`).
 
 import type { Config } from '../config/index.ts';
-import { barAt, type BarSeries } from '../domain/bar.ts';
-import { sessionInfo } from '../domain/session.ts';
+import { barAt, sessionInfo, type BarSeries } from '../domain/index.ts';
 import { RegimeDetector } from './detector.ts';
 import type { RegimeModel } from './modelStore.ts';
 

@@ -1,7 +1,6 @@
 // Regime hysteresis (config hmm.min_dwell_bars): a new regime must be the detector's answer for K consecutive bars before the engine acts on it.
 
-import type { Bar } from '../domain/bar.ts';
-import type { RegimeInfo, RegimeLabel, RegimeSource } from '../domain/regime.ts';
+import type { Bar, RegimeInfo, RegimeLabel, RegimeSource } from '../domain/index.ts';
 
 /**
  * Wraps a regime source. The regime the engine sees (the "effective" one) changes only after the inner

@@ -1,7 +1,7 @@
 // Gaussian emission log-densities log N(x_t | mu_k, Sigma_k) for all bars and states, with per-state
 // normalisers and inverse Cholesky factors precomputed once per parameter set.
 
-import { ModelError } from '../domain/errors.ts';
+import { ModelError } from '../domain/index.ts';
 import type { HmmParams } from './hmmParams.ts';
 
 const LOG_2PI = Math.log(2 * Math.PI);

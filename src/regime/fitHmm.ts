@@ -1,13 +1,12 @@
 // Baum-Welch (EM) for a Gaussian HMM: input checks, k-means++ initialisation, and the EM loop
 // (E-step, log-likelihood, M-step, convergence test) as in hmmlearn `BaseHMM.fit`.
 
-import { DataError } from '../domain/errors.ts';
+import { DataError, type Rng } from '../domain/index.ts';
 import { choleskyInto } from './emissions.ts';
 import { createEmWork, estep } from './estep.ts';
 import { cloneParams, covarSize, type CovarianceType, type HmmParams } from './hmmParams.ts';
 import { kMeans } from './kmeans.ts';
 import { DEFAULT_PRIORS, mstep, type MstepPriors } from './mstep.ts';
-import type { Rng } from '../domain/random.ts';
 
 /** Progress of one EM iteration (for progress bars and logs). */
 export interface EmIteration {

@@ -1,13 +1,12 @@
 // GaussianHmm: a Gaussian hidden Markov model on row-major Float64Array data (hmmlearn GaussianHMM
 // semantics): fit by EM, score, Viterbi, smoothed and filtered probabilities, sampling, AIC/BIC.
 
-import { ModelError } from '../domain/errors.ts';
+import { ModelError, createRng, type Rng } from '../domain/index.ts';
 import { choleskyInto, logEmissions, prepareEmissions } from './emissions.ts';
 import { checkObservations, initFromData, runEm, type EmIteration } from './fitHmm.ts';
 import { createFbWork, forwardBackward, forwardLog, forwardScaled } from './forwardBackward.ts';
 import { cloneParams, countFreeParameters, validateParams, type CovarianceType, type HmmParams } from './hmmParams.ts';
 import { DEFAULT_PRIORS, type MstepPriors } from './mstep.ts';
-import { createRng, type Rng } from '../domain/random.ts';
 import { initFromBlocks } from './initBlocks.ts';
 import { StreamingFilter } from './streamingFilter.ts';
 import { viterbiSequence } from './viterbi.ts';

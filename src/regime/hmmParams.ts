@@ -1,7 +1,7 @@
 // Parameter types of a Gaussian HMM (row-major Float64Array), their validation and the free-parameter
 // count used by AIC/BIC.
 
-import { ModelError } from '../domain/errors.ts';
+import { ModelError } from '../domain/index.ts';
 
 /** Emission covariance type: one variance per feature, or a full D x D matrix per state. */
 export type CovarianceType = 'diag' | 'full';

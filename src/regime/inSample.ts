@@ -1,6 +1,6 @@
 // In-sample check: does a model's training period (recorded in its JSON) overlap the bars it is scored or tested on?
 
-import { formatIsoInZone } from '../domain/time.ts';
+import { formatIsoInZone } from '../domain/index.ts';
 import type { RegimeModel } from './modelStore.ts';
 
 const day = (ms: number) => formatIsoInZone('America/New_York', ms).slice(0, 10);

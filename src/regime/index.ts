@@ -31,3 +31,7 @@ export { DriftMonitor, driftRatio, replayDrift, type DriftSettings, type DriftSt
 export type { ModelStore, ModelVersion, CurrentModel } from './modelRepository.ts';
 export * from './retrain/index.ts';
 export { inSampleReason } from './inSample.ts';
+export { withMinDwell } from './dwell.ts';
+export { labelQuality, labelQualityLines } from './labelQuality.ts';
+export type { LabelQuality } from './labelQuality.ts';
+export { modelConfigDifferences, requireRegimeTablesCover } from './modelConfigCheck.ts';

@@ -1,7 +1,7 @@
 // Block-summary initialisation for regime HMMs: k-means++ over short blocks of bars described by their
 // per-feature mean and log standard deviation, so initial states differ in level and volatility.
 
-import type { Rng } from '../domain/random.ts';
+import type { Rng } from '../domain/index.ts';
 import { covarSize, type CovarianceType, type HmmParams } from './hmmParams.ts';
 import { kMeans } from './kmeans.ts';
 

@@ -1,6 +1,6 @@
 // Seeded k-means++ (Arthur & Vassilvitskii 2007) with Lloyd iterations, used to initialise HMM means.
 
-import type { Rng } from '../domain/random.ts';
+import type { Rng } from '../domain/index.ts';
 
 /** Result of k-means: centroids K x D and the within-cluster sum of squares. */
 export interface KMeansResult {

@@ -1,9 +1,8 @@
 // Label quality: does a regime label say anything about what comes next? Per label, out of sample: mean and
 // t-statistic of the next-N-bar return, volatility, persistence and how often the label is entered per day.
 
-import type { BarSeries } from '../domain/bar.ts';
-import type { RegimeLabel } from '../domain/regime.ts';
-import { sessionColumns } from '../data/tradingDates.ts';
+import type { BarSeries, RegimeLabel } from '../domain/index.ts';
+import { sessionColumns } from '../data/index.ts';
 
 /** One label's row. Returns are log returns in basis points. */
 export interface LabelQualityRow {

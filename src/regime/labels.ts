@@ -2,9 +2,7 @@
 // highest first) take the configured labels in order (5: STRONG_BULL..CRASH, 7: with SOFT_* states).
 
 import type { Config } from '../config/index.ts';
-import { DataError } from '../domain/errors.ts';
-import { DAY_MS } from '../domain/time.ts';
-import { regimeLabelsFor, type RegimeLabel } from '../domain/regime.ts';
+import { DataError, DAY_MS, regimeLabelsFor, type RegimeLabel } from '../domain/index.ts';
 import { covarSize, type HmmParams } from './hmmParams.ts';
 
 /** Minimum span of training data for a 7-state model: 3 months (taken as 90 calendar days). */

@@ -2,8 +2,7 @@
 // own settings win), model labels without an entry in the config's regime tables are errors.
 
 import type { Config } from '../config/index.ts';
-import { ModelError } from '../domain/errors.ts';
-import { regimeLabelsFor } from '../domain/regime.ts';
+import { ModelError, regimeLabelsFor } from '../domain/index.ts';
 import type { RegimeModel } from './modelStore.ts';
 
 /** One line per setting where `model` differs from `config`, e.g. "the model has 3 states but hmm.n_states is 5". */

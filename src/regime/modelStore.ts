@@ -1,10 +1,7 @@
 // Versioned JSON form of a trained regime model (HMM parameters, feature spec, standardization, labels,
 // training window and data hash): serialize and parse with field-by-field validation. No file I/O here.
 
-import { ModelError } from '../domain/errors.ts';
-import { minutesOfClock, parseZone } from '../domain/time.ts';
-import { cleanText, quoteSnippet } from '../domain/textSnippet.ts';
-import { ALL_REGIME_LABELS, type RegimeLabel } from '../domain/regime.ts';
+import { ModelError, minutesOfClock, parseZone, cleanText, quoteSnippet, ALL_REGIME_LABELS, type RegimeLabel } from '../domain/index.ts';
 import { FEATURE_NAMES, type FeatureSpec } from './features/featureSpec.ts';
 import type { Standardization } from './features/standardization.ts';
 import { covarSize, validateParams, type HmmParams } from './hmmParams.ts';

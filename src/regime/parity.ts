@@ -1,7 +1,7 @@
 // Parity against reference fixtures (hmmlearn outputs, /work/shared/reference/hmm format): validates a
 // fixture's shape, runs EM from its `init`, and measures the largest relative error per quantity.
 
-import { DataError } from '../domain/errors.ts';
+import { DataError } from '../domain/index.ts';
 import { GaussianHmm } from './gaussianHmm.ts';
 import type { CovarianceType, HmmParams } from './hmmParams.ts';
 

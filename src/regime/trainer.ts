@@ -3,9 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/index.ts';
-import type { BarSeries } from '../domain/bar.ts';
-import { DataError } from '../domain/errors.ts';
-import type { RegimeLabel } from '../domain/regime.ts';
+import { DataError, type BarSeries, type RegimeLabel } from '../domain/index.ts';
 import { computeFeatures, FeatureStatus, featureSpecFromConfig, fitStandardization, standardizeRows, type FeatureSpec } from './features/index.ts';
 import type { EmIteration } from './fitHmm.ts';
 import { GaussianHmm, type FitReport } from './gaussianHmm.ts';

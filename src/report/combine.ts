@@ -2,13 +2,10 @@
 // simulated account (trailing MLL, daily loss limit, daily profit target, sizing by the room left, consistency
 // rule, profit target, horizon), so a simulated account stops as the real one does: passed, breached or stalled.
 
-import { createRng } from '../domain/random.ts';
-import { sessionInfo } from '../domain/session.ts';
-import type { Config } from '../config/schema.ts';
-import type { Instrument } from '../domain/instrument.ts';
-import type { DayRecord, RunResult, TradeRecord } from '../engine/records.ts';
-import { cheapestStopRiskUsd } from '../engine/runRecord.ts';
-import { maxContractsForRisk, stopLossUsdPerContract } from '../strategy/riskManager/sizing.ts';
+import { createRng, sessionInfo, type Instrument } from '../domain/index.ts';
+import type { Config } from '../config/index.ts';
+import { cheapestStopRiskUsd, type DayRecord, type RunResult, type TradeRecord } from '../engine/index.ts';
+import { maxContractsForRisk, stopLossUsdPerContract } from '../strategy/index.ts';
 
 /** One trade of a sampled day: its size, net P&L and the stop-out money per contract it was sized with. */
 export interface CombineTrade {

@@ -1,8 +1,7 @@
 // Rebuilds daily results (P&L and worst intraday equity) from an equity.csv written by a backtest.
 
-import { DataError } from '../domain/errors.ts';
-import { sessionInfo } from '../domain/session.ts';
-import type { DayRecord } from '../engine/records.ts';
+import { DataError, sessionInfo } from '../domain/index.ts';
+import type { DayRecord } from '../engine/index.ts';
 
 /** Parses equity.csv (time,equity; ISO times with offset) into one DayRecord per trading date. */
 export function dailyResultsFromEquityCsv(text: string, file: string, startingBalanceUsd: number): DayRecord[] {

@@ -1,8 +1,7 @@
 // The label-quality section of every run report: per regime label as the engine acted on it, what followed (see regime/labelQuality.ts).
 
-import type { BarSeries } from '../domain/bar.ts';
-import type { RegimeLabel } from '../domain/regime.ts';
-import { labelQuality, type LabelQuality } from '../regime/labelQuality.ts';
+import type { BarSeries, RegimeLabel } from '../domain/index.ts';
+import { labelQuality, type LabelQuality } from '../regime/index.ts';
 import { esc } from './reportHtml.ts';
 
 /** Label quality of a run from its per-bar regime index (-1 = none) into `labels`; next-bar horizon. */

@@ -1,7 +1,7 @@
 // Performance metrics of a backtest from its trades, days and equity curve.
 
-import type { RegimeLabel } from '../domain/regime.ts';
-import type { DayRecord, EquityPoint, TradeRecord } from '../engine/records.ts';
+import type { RegimeLabel } from '../domain/index.ts';
+import type { DayRecord, EquityPoint, TradeRecord } from '../engine/index.ts';
 
 export const TRADING_DAYS_PER_YEAR = 252;
 

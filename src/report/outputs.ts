@@ -2,9 +2,8 @@
 
 import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, writeFileSync, writeSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { formatIsoInZone } from '../domain/time.ts';
-import type { EquityPoint, TradeRecord } from '../engine/records.ts';
-import type { DecisionRecord } from '../engine/records.ts';
+import { formatIsoInZone } from '../domain/index.ts';
+import type { EquityPoint, TradeRecord, DecisionRecord } from '../engine/index.ts';
 
 const ZONE = 'America/New_York';
 const iso = (ms: number) => formatIsoInZone(ZONE, ms);

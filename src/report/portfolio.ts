@@ -2,10 +2,8 @@
 // correlation of their daily P&L, the portfolio equity file with a column per instrument, and the
 // report section that shows them.
 
-import { formatIsoInZone } from '../domain/time.ts';
-import type { DayRecord, EquityPoint, TradeRecord } from '../engine/records.ts';
-import type { LaneRecord } from '../engine/runRecord.ts';
-import { sessionInfo } from '../domain/session.ts';
+import { formatIsoInZone, sessionInfo } from '../domain/index.ts';
+import type { DayRecord, EquityPoint, TradeRecord, LaneRecord } from '../engine/index.ts';
 import { computeMetrics, type PerformanceMetrics } from './metrics.ts';
 import { esc } from './reportHtml.ts';
 

@@ -1,7 +1,7 @@
 // Per-bar regime label index for the report's price chart: filled from each bar's decision in bar order.
 
-import type { RegimeLabel } from '../domain/regime.ts';
-import type { DecisionRecord } from '../engine/records.ts';
+import type { RegimeLabel } from '../domain/index.ts';
+import type { DecisionRecord } from '../engine/index.ts';
 
 /** Label index per bar (-1 = no regime), in the order of `labels`, for `length` bars. */
 export class RegimeIndexRecorder {

@@ -1,9 +1,7 @@
 // Prepares chart data for the HTML report: ET-shifted times and downsampled price/equity series.
 
-import type { BarSeries } from '../domain/bar.ts';
-import type { RegimeLabel } from '../domain/regime.ts';
-import { zoneOffsetMinutes } from '../domain/time.ts';
-import type { EquityPoint, TradeRecord } from '../engine/records.ts';
+import { zoneOffsetMinutes, type BarSeries, type RegimeLabel } from '../domain/index.ts';
+import type { EquityPoint, TradeRecord } from '../engine/index.ts';
 
 /** Chart time: seconds, shifted so the axis reads ET wall-clock time. */
 export function chartTime(tsMs: number): number {

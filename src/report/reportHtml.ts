@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RegimeLabel } from '../domain/regime.ts';
+import type { RegimeLabel } from '../domain/index.ts';
 import type { CombineResult } from './combine.ts';
 import { REGIME_COLORS, type PricePoint } from './reportData.ts';
 

@@ -1,9 +1,8 @@
 // Reads back what `txbot combine --from DIR` needs from a run folder's summary.json: the run's own account rules.
 
-import { DataError } from '../domain/errors.ts';
+import { DataError, type RegimeLabel } from '../domain/index.ts';
 import type { AccountRules } from './summary.ts';
-import type { TradeRecord } from '../engine/records.ts';
-import type { RegimeLabel } from '../domain/regime.ts';
+import type { TradeRecord } from '../engine/index.ts';
 import { TRADES_HEADER } from './outputs.ts';
 
 /** What a run folder says about itself (backtest summary, or a walk-forward summary's stitched account). */

@@ -2,18 +2,13 @@
 
 import { labelQualityHtml, labelQualityOfRun } from './labelQualitySection.ts';
 import { createHash } from 'node:crypto';
-import type { BarSeries } from '../domain/bar.ts';
-import type { RegimeLabel } from '../domain/regime.ts';
-import { formatIsoInZone } from '../domain/time.ts';
-import type { Config } from '../config/schema.ts';
-import type { Instrument } from '../domain/instrument.ts';
+import { formatIsoInZone, type BarSeries, type RegimeLabel, type Instrument } from '../domain/index.ts';
+import type { Config } from '../config/index.ts';
 import { computeMetrics, monthlyPnl, type PerformanceMetrics } from './metrics.ts';
 import { combineForRun, stopRiskTable, type CombineResult } from './combine.ts';
-import { cheapestStopRiskUsd } from '../engine/runRecord.ts';
-import type { RunResult } from '../engine/records.ts';
+import { cheapestStopRiskUsd, type RunResult, type AccountRecord, type BreachRecord, type StallRecord } from '../engine/index.ts';
 import type { ReportInput } from './reportHtml.ts';
 import { downsampleEquity, downsamplePrice, tradeMarkers } from './reportData.ts';
-import type { AccountRecord, BreachRecord, StallRecord } from '../engine/records.ts';
 
 export interface BacktestSummary extends PerformanceMetrics {
   bars: number;

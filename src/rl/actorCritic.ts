@@ -1,6 +1,6 @@
 // Separate actor (policy logits) and critic (state value) MLPs sharing one flat parameter vector, and the masked action step.
 
-import { createRng, type Rng } from '../domain/random.ts';
+import { createRng, type Rng } from '../domain/index.ts';
 import { argmaxCategorical, maskedLogSoftmax, sampleCategorical } from './distributions.ts';
 import { Mlp, mlpParameterCount } from './mlp.ts';
 import { initMlpOrthogonal, POLICY_OUTPUT_GAIN, sb3Gains, VALUE_OUTPUT_GAIN } from './orthogonalInit.ts';

@@ -1,6 +1,6 @@
 // Categorical distribution over logits with action masking: log-probabilities, entropy, sampling and their logit gradients.
 
-import type { Rng } from '../domain/random.ts';
+import type { Rng } from '../domain/index.ts';
 
 /**
  * Masked log-softmax of one row of n logits z: log π_k = z_k − log Σ_{j: mask_j=1} exp z_j for allowed k, −∞ for masked k,

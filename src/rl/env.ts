@@ -1,18 +1,10 @@
 // The trading environment (Gymnasium API) over THE engine session: the same SimBroker, fill rules, costs and risk manager as `txbot backtest`, with the RL agent as an external decision policy.
 
-import { barAt, type BarSeries } from '../domain/bar.ts';
-import { createRng, type Rng } from '../domain/random.ts';
-import { sessionInfo } from '../domain/session.ts';
-import { TradingState } from '../domain/trading.ts';
-import { SimBroker } from '../broker/sim/simBroker.ts';
-import type { Step } from '../engine/drive.ts';
-import type { TradeRecord } from '../engine/records.ts';
-import type { RunContext } from '../engine/runContext.ts';
-import { EngineSession } from '../engine/session.ts';
-import { PolicyQuestion } from '../engine/tradingEngine.ts';
-import type { RegimeModel } from '../regime/modelStore.ts';
-import type { RiskManager } from '../strategy/riskManager/index.ts';
-import type { DecisionPolicy, PolicyDecision } from '../strategy/policy/index.ts';
+import { barAt, createRng, sessionInfo, TradingState, type BarSeries, type Rng } from '../domain/index.ts';
+import { SimBroker } from '../broker/index.ts';
+import { EngineSession, PolicyQuestion, type Step, type TradeRecord, type RunContext } from '../engine/index.ts';
+import type { RegimeModel } from '../regime/index.ts';
+import type { RiskManager, DecisionPolicy, PolicyDecision } from '../strategy/index.ts';
 import type { Env, EnvInfo, ResetResult, StepResult } from './envTypes.ts';
 import { lossScaleUsd, ObservationBuilder, OBSERVATION_SIZE } from './observation.ts';
 import { ACTION_COUNT, actionDecision, actionMask, actionSettingsFromConfig, type ActionSettings } from './tradingActions.ts';

@@ -31,3 +31,7 @@ export {
   type LayerJson,
   type JsonValue,
 } from './policyFile.ts';
+export { TradingEnv } from './env.ts';
+export { OBSERVATION_NAMES } from './observation.ts';
+export { ActionPolicy, trainedPolicy } from './rlPolicy.ts';
+export { TRADING_ACTIONS } from './tradingActions.ts';

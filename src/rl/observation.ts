@@ -1,10 +1,8 @@
 // The RL agent's observation of a decided bar: the seed's 7 values (regime as a one-hot), plus position, unrealized P&L in R and bars in trade.
 
-import type { Config } from '../config/schema.ts';
-import { rthWindowOf } from '../config/instrument.ts';
-import { ALL_REGIME_LABELS } from '../domain/regime.ts';
-import { sessionInfo, type RthWindow } from '../domain/session.ts';
-import type { PolicyContext } from '../strategy/policy/index.ts';
+import { rthWindowOf, type Config } from '../config/index.ts';
+import { ALL_REGIME_LABELS, sessionInfo, type RthWindow } from '../domain/index.ts';
+import type { PolicyContext } from '../strategy/index.ts';
 
 /**
  * Observation layout (OBSERVATION_SIZE = 16 values, raw; the policy normalises with statistics of its

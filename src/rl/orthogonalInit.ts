@@ -1,6 +1,6 @@
 // Orthogonal weight initialisation (torch.nn.init.orthogonal_ semantics) from a seeded Gaussian matrix, and the SB3 gains.
 
-import type { Rng } from '../domain/random.ts';
+import type { Rng } from '../domain/index.ts';
 import type { Mlp } from './mlp.ts';
 
 /** SB3 ActorCriticPolicy gains (`ortho_init=True`): √2 for hidden layers, 0.01 for the policy head, 1 for the value head. */

@@ -1,7 +1,7 @@
 // Versioned JSON form of a trained PPO policy (weights, observation normaliser, spaces, hyperparameters, seed, metadata):
 // build, serialise, parse with field-by-field validation, and load for inference. No file I/O here.
 
-import { ModelError } from '../domain/errors.ts';
+import { ModelError } from '../domain/index.ts';
 import { ActorCritic } from './actorCritic.ts';
 import { argmaxCategorical, maskedLogSoftmax } from './distributions.ts';
 import type { Mlp } from './mlp.ts';

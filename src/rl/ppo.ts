@@ -1,6 +1,6 @@
 // Proximal Policy Optimization (clipped surrogate, SB3 defaults) over a VecEnv with discrete, optionally masked actions.
 
-import { createRng, type Rng } from '../domain/random.ts';
+import { createRng, type Rng } from '../domain/index.ts';
 import { ActorCritic } from './actorCritic.ts';
 import { Adam, clipGradNorm } from './adam.ts';
 import { finalObservationOf, observationSize, type VecEnv, type VecObservation } from './envTypes.ts';

@@ -1,7 +1,7 @@
 // The trained RL agent as a DecisionPolicy for backtest, walk-forward, paper and live (deterministic: the most probable allowed action).
 
-import type { Config } from '../config/schema.ts';
-import type { DecisionPolicy, PolicyContext, PolicyDecision } from '../strategy/policy/index.ts';
+import type { Config } from '../config/index.ts';
+import type { DecisionPolicy, PolicyContext, PolicyDecision } from '../strategy/index.ts';
 import { ObservationBuilder, OBSERVATION_SIZE } from './observation.ts';
 import type { LoadedPolicy } from './policyFile.ts';
 import { ACTION_COUNT, actionDecision, actionMask, actionSettingsFromConfig, type ActionSettings } from './tradingActions.ts';

@@ -1,6 +1,6 @@
 // Fixed-size on-policy rollout storage (T steps × N envs, time-major), GAE on it, and seeded shuffled minibatches.
 
-import type { Rng } from '../domain/random.ts';
+import type { Rng } from '../domain/index.ts';
 import { computeGae } from './gae.ts';
 
 /** One vector step as the collector records it; arrays have N rows (obs N × D, masks N × A or null = all allowed). */

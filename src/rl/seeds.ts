@@ -1,6 +1,6 @@
 // Derives independent seeds for the random streams of one training run (weights, sampling, shuffling, envs) from its one seed.
 
-import { createRng } from '../domain/random.ts';
+import { createRng } from '../domain/index.ts';
 
 /** The u32 seeds of one run's random streams, drawn in a fixed order from `createRng(seed)`. */
 export interface RunSeeds {

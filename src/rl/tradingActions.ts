@@ -1,11 +1,8 @@
 // The RL agent's actions: target positions {flat, long_small, long_full, short_small, short_full}, their mask and their engine decision.
 
-import type { Config } from '../config/schema.ts';
-import type { RegimeLabel } from '../domain/regime.ts';
-import { roundToTick } from '../domain/instrument.ts';
-import { TradingState } from '../domain/trading.ts';
-import type { PolicyContext, PolicyDecision } from '../strategy/policy/index.ts';
-import type { TradeSignal } from '../strategy/signalGenerator/index.ts';
+import type { Config } from '../config/index.ts';
+import { roundToTick, TradingState, type RegimeLabel } from '../domain/index.ts';
+import type { PolicyContext, PolicyDecision, TradeSignal } from '../strategy/index.ts';
 
 /** Action index → target position (the action space is Discrete(5)). */
 export const TRADING_ACTIONS = ['flat', 'long_small', 'long_full', 'short_small', 'short_full'] as const;

@@ -1,8 +1,7 @@
 // VecEnv whose envs live on worker threads (contiguous slices per worker), built from an env factory module path.
 
 import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../domain/codeLocation.ts';
-import { TxbotError } from '../domain/errors.ts';
+import { workerEntry, TxbotError } from '../domain/index.ts';
 import type { ActionSpace, ObservationSpace, VecEnv, VecObservation, VecStepResult } from './envTypes.ts';
 import { assembleObservations, assembleStep, sharedSpaces, type SlotObservation, type SlotStep, type VecSpaces } from './envSlot.ts';
 import { envModuleUrl, type EnvModuleSpec } from './envFactoryLoader.ts';

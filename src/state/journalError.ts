@@ -1,6 +1,6 @@
 // The journal's error class: unknown or conflicting records, a missing or unreadable journal store.
 
-import { TxbotError } from '../domain/errors.ts';
+import { TxbotError } from '../domain/index.ts';
 import type { IntentInput } from './types.ts';
 
 /** Stable codes of journal failures. */

@@ -1,8 +1,7 @@
 // Checks and derived values shared by every journal backend: input validation, trading dates of
 // trades, the daily summary, and the per-bar trimming of "recent" queries.
 
-import { sessionInfo } from '../domain/session.ts';
-import { daysOfDateKey } from '../domain/time.ts';
+import { sessionInfo, daysOfDateKey } from '../domain/index.ts';
 import { JournalError } from './journalError.ts';
 import type { DailySummary, DecisionRecord, FillRecord, IntentInput, PositionSnapshot, StoredTradeRecord, TradeRecord } from './types.ts';
 

@@ -4,9 +4,8 @@
 import { constants as fsConstants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
-import { ModelError } from '../domain/errors.ts';
-import { regimeModelFromJson, regimeModelToJson, type RegimeModel } from '../regime/modelStore.ts';
-import type { CurrentModel, ModelStore, ModelVersion } from '../regime/modelRepository.ts';
+import { ModelError } from '../domain/index.ts';
+import { regimeModelFromJson, regimeModelToJson, type RegimeModel, type CurrentModel, type ModelStore, type ModelVersion } from '../regime/index.ts';
 
 export interface StoreFs {
   writeFile(path: string, data: string): Promise<void>;

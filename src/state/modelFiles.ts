@@ -1,8 +1,8 @@
 // Reads a saved regime model file: a missing or malformed file is a ModelError naming the file.
 
 import { readFileSync } from 'node:fs';
-import { ModelError } from '../domain/errors.ts';
-import { regimeModelFromJson, type RegimeModel } from '../regime/modelStore.ts';
+import { ModelError } from '../domain/index.ts';
+import { regimeModelFromJson, type RegimeModel } from '../regime/index.ts';
 
 /** Reads and validates a model JSON file written by `txbot train` (or a retrain). */
 export function loadModelFile(path: string): RegimeModel {

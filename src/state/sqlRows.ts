@@ -1,8 +1,7 @@
 // Mapping between journal records and the snake_case rows of the SQL schema, shared by the SQLite
 // and PostgreSQL backends (both store the same logical schema, migrations/*.ts).
 
-import type { RegimeLabel } from '../domain/regime.ts';
-import type { TradingState } from '../domain/trading.ts';
+import { quoteSnippet, type RegimeLabel, type TradingState } from '../domain/index.ts';
 import type {
   DecisionRecord,
   EndOfDayRecord,
@@ -15,7 +14,6 @@ import type {
   RiskStateRecord,
   StoredTradeRecord,
 } from './types.ts';
-import { quoteSnippet } from '../domain/textSnippet.ts';
 import { JournalError } from './journalError.ts';
 
 /** A row as a driver returns it (numbers already numbers, see postgresJournal's INT8 parser). */

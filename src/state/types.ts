@@ -1,8 +1,7 @@
 // Record types the journal stores: order intents and their lifecycle, fills, positions, trades,
 // end-of-day balances, risk-state changes, per-bar decisions, events and metadata.
 
-import type { RegimeLabel } from '../domain/regime.ts';
-import type { EntryType, OrderSide, Side, TradingState } from '../domain/trading.ts';
+import type { RegimeLabel, EntryType, OrderSide, Side, TradingState } from '../domain/index.ts';
 
 /**
  * Lifecycle of an order intent. INTENDED is written before the order is sent; FILLED, REJECTED

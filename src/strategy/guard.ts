@@ -1,6 +1,6 @@
 // One guard for plug-ins (RL agent, sentiment source, calendar): run, and fall back to the default on error.
 
-import { PluginError } from '../domain/errors.ts';
+import { PluginError } from '../domain/index.ts';
 
 /** Result of a guarded plug-in call: its value, or the fallback and the error that caused it. */
 export interface Guarded<T> {

@@ -13,3 +13,4 @@ export * from './signalGenerator/index.ts';
 export * from './riskManager/index.ts';
 export * from './policy/index.ts';
 export { runGuarded, type Guarded } from './guard.ts';
+export { regimeRuleWarnings } from './signalGenerator/feasibility.ts';

@@ -3,12 +3,10 @@
 // live uses ProjectX with server-side brackets (`replay --execution gateway` too, against the simulator).
 
 import type { Logger } from 'pino';
-import type { Config } from '../../config/schema.ts';
-import type { Instrument } from '../../domain/instrument.ts';
-import type { BrokerPort } from '../../engine/brokerPort.ts';
-import { SimBroker } from '../../broker/sim/simBroker.ts';
-import { ProjectXBroker, type ProjectXAccountSync, type ProjectXClient } from '../../broker/projectx/index.ts';
-import type { VenueAlert } from '../../broker/projectx/projectxBroker.ts';
+import type { Config } from '../../config/index.ts';
+import type { Instrument } from '../../domain/index.ts';
+import type { BrokerPort } from '../../engine/index.ts';
+import { SimBroker, ProjectXBroker, type ProjectXAccountSync, type ProjectXClient, type VenueAlert } from '../../broker/index.ts';
 
 export type BrokerSpec =
   | { readonly kind: 'sim' }

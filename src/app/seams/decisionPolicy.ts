@@ -4,12 +4,11 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../../domain/errors.ts';
-import type { Config } from '../../config/schema.ts';
-import type { PolicyTraining } from '../../engine/runContext.ts';
-import { loadPolicy, parsePolicyFile, type LoadedPolicy } from '../../rl/policyFile.ts';
-import { trainedPolicy } from '../../rl/rlPolicy.ts';
-import type { DecisionPolicy } from '../../strategy/policy/index.ts';
+import { ConfigError } from '../../domain/index.ts';
+import type { Config } from '../../config/index.ts';
+import type { PolicyTraining } from '../../engine/index.ts';
+import { loadPolicy, parsePolicyFile, trainedPolicy, type LoadedPolicy } from '../../rl/index.ts';
+import type { DecisionPolicy } from '../../strategy/index.ts';
 
 /** The configured decision policy: a factory (one instance per session: the RL observation keeps per-day state) and its training range. */
 export interface DecisionPolicySeam {

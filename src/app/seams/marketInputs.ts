@@ -4,14 +4,12 @@
 // replays use files and the recorded sentiment journal (vendors have no history); paper and live
 // refresh the vendor sources in the background. PLUG: live_calendar, sentiment_score
 
-import type { Alert } from '../../domain/alert.ts';
-import type { LoadedConfig } from '../../config/loader.ts';
-import { resolveConfigPath } from '../../config/loader.ts';
-import type { MarketInputs, RunMode } from '../../engine/runContext.ts';
-import { createIntegrationSources } from '../../integrations/integrationSources.ts';
-import type { Logger } from '../../log/logger.ts';
-import { filterSettingsFromConfig, type FilterSettings, type SentimentSource } from '../../strategy/filters/index.ts';
-import type { Config } from '../../config/schema.ts';
+import type { Alert } from '../../domain/index.ts';
+import { resolveConfigPath, type LoadedConfig, type Config } from '../../config/index.ts';
+import type { MarketInputs, RunMode } from '../../engine/index.ts';
+import { createIntegrationSources } from '../../integrations/index.ts';
+import type { Logger } from '../../log/index.ts';
+import { filterSettingsFromConfig, type FilterSettings, type SentimentSource } from '../../strategy/index.ts';
 
 /** The market inputs of a run with their background refresh (started by sessions only). */
 export interface MarketInputsHandle {

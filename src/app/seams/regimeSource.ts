@@ -4,18 +4,14 @@
 // PLUG: retrain_trigger
 
 import type { Logger } from 'pino';
-import type { Bar, BarSeries } from '../../domain/bar.ts';
-import type { RegimeLabel, RegimeSource } from '../../domain/regime.ts';
-import type { LoadedConfig } from '../../config/loader.ts';
+import { ConfigError, type Bar, type BarSeries, type RegimeLabel, type RegimeSource } from '../../domain/index.ts';
+import type { LoadedConfig, Config } from '../../config/index.ts';
 import type { MonitorBus } from '../../monitor/index.ts';
 import type { Journal } from '../../state/index.ts';
 import { startSessionRetrain } from '../sessionRetrain.ts';
-import { ConfigError } from '../../domain/errors.ts';
-import type { Config } from '../../config/schema.ts';
-import type { RegimeSourceOptions, RunRegimeSource } from '../../engine/runContext.ts';
+import type { RegimeSourceOptions, RunRegimeSource } from '../../engine/index.ts';
 import { RegimeDetector, type RegimeModel } from '../../regime/index.ts';
-import { RetrainController, SeriesHistorySource, SwappableRegimeDetector } from '../../regime/retrain/index.ts';
-import { withMinDwell } from '../../regime/dwell.ts';
+import { RetrainController, SeriesHistorySource, SwappableRegimeDetector, withMinDwell } from '../../regime/index.ts';
 
 /** A retraining source of a synchronous run, with the controller's events. */
 export interface RetrainingRunSource extends RunRegimeSource {

@@ -1,8 +1,7 @@
 // Pure bracket helpers: absolute stop/target prices → the signed tick offsets ProjectX expects
 // (long: stop negative, target positive; short the reverse), stop leg type 4, target leg type 1.
 
-import { BrokerError } from '../../domain/errors.ts';
-import type { Side } from '../../domain/trading.ts';
+import { BrokerError, type Side } from '../../domain/index.ts';
 import { OrderType } from './types.ts';
 
 /** The two legs for Order/place. */

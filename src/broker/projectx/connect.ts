@@ -3,12 +3,11 @@
 
 import type { Logger } from 'pino';
 import type { Config } from '../../config/index.ts';
-import { UsageError } from '../../domain/errors.ts';
-import type { Clock } from '../../domain/clock.ts';
+import { UsageError, type Clock } from '../../domain/index.ts';
 import { ProjectXClient } from './http/client.ts';
 import { credentialsFromEnv } from './http/session.ts';
 import { ExponentialBackoffPolicy, type RetryPolicy } from './retryPolicy.ts';
-import { createLogger } from '../../log/logger.ts';
+import { createLogger } from '../../log/index.ts';
 
 /** The option flags every gateway command takes (defined once, added by each command). */
 export const GATEWAY_OPTION = ['--gateway <url>', 'ProjectX REST base URL, e.g. http://127.0.0.1:8080 (default: projectx.api_url)'] as const;

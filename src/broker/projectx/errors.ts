@@ -1,7 +1,7 @@
 // Typed ProjectX errors: HTTP 200 success:false with the endpoint's error-code name, 401, 429, 5xx and
 // transport failures each as a ProjectXError; missing credentials as a user error naming the variables.
 
-import { BrokerError, TxbotError } from '../../domain/errors.ts';
+import { BrokerError, TxbotError } from '../../domain/index.ts';
 
 const LOGIN = [
   'Success',

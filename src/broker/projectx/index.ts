@@ -35,7 +35,7 @@ export {
   type RetryContext,
 } from './retryPolicy.ts';
 export { SlidingWindowLimiter, ProjectXRateLimits } from './rateLimiter.ts';
-export { systemClock, ManualClock, type Clock } from '../../domain/clock.ts';
+export { systemClock, ManualClock, type Clock } from '../../domain/index.ts';
 export { gatewayEndpoints, connectClient, GATEWAY_OPTION, RTC_OPTION, type GatewayEndpoints } from './connect.ts';
 export * from './types.ts';
 export { parseTimestampUtcMs, formatUtcIso } from './parse.ts';

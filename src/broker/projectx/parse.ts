@@ -1,8 +1,7 @@
 // Pure parsers from ProjectX JSON payloads to the typed models: envelope check, every timestamp format as
 // UTC, bars sorted ascending and de-duplicated, and the user hub's `{action, data}` wrapping undone.
 
-import { DAY_MS, HOUR_MS, MINUTE_MS, daysFromCivil } from '../../domain/time.ts';
-import type { Bar } from '../../domain/bar.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, daysFromCivil, type Bar } from '../../domain/index.ts';
 import { ProjectXError, rejectedError } from './errors.ts';
 import {
   EventAction,

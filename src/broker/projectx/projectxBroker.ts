@@ -5,11 +5,17 @@
 // a market order) and cancel every leg.
 
 import type { Logger } from 'pino';
-import type { Bar } from '../../domain/bar.ts';
-import { roundToTick } from '../../domain/instrument.ts';
-import type { Side } from '../../domain/trading.ts';
-import type { BracketOrderRequest, BrokerPosition, ExecutionEvent, ExitReason, SubmitOutcome } from '../../domain/orders.ts';
-import type { BrokerPort } from '../../engine/brokerPort.ts';
+import {
+  roundToTick,
+  type Bar,
+  type Side,
+  type BracketOrderRequest,
+  type BrokerPosition,
+  type ExecutionEvent,
+  type ExitReason,
+  type SubmitOutcome,
+} from '../../domain/index.ts';
+import type { BrokerPort } from '../../engine/index.ts';
 import { ProjectXError } from './errors.ts';
 import { TAG_LOOKUP_MARGIN_MS, findOrderByCustomTag, flattenContract, placeBracketEntry } from './http/orders.ts';
 import type { ProjectXClient } from './http/client.ts';

@@ -1,7 +1,7 @@
 // Client-side sliding-window rate limiter for the ProjectX REST API: 50 requests / 30 s for
 // History/retrieveBars, 200 / 60 s for everything else (reference §1.4). Reads wait; mutations fail fast.
 
-import type { Clock } from '../../domain/clock.ts';
+import type { Clock } from '../../domain/index.ts';
 
 /** One sliding window: at most `maxRequests` starts within any `windowMs`. */
 export class SlidingWindowLimiter {

@@ -2,7 +2,7 @@
 // Path: open→high→low→close, or open→low→high→close when the open is nearer the low
 // (ties take the high first). Distances are measured in price units travelled along the path.
 
-import type { Bar } from '../../domain/bar.ts';
+import type { Bar } from '../../domain/index.ts';
 
 /** The four path points of a bar. */
 export function barPath(bar: Bar): [number, number, number, number] {

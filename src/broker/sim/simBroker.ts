@@ -15,12 +15,20 @@
 //    without a price (NaN: a follow-up right after a fill) does nothing, the engine asks again next bar.
 // 8. A risk liquidation level (MLL floor / daily limit) reached on the path liquidates there.
 
-import type { Bar } from '../../domain/bar.ts';
-import type { Instrument } from '../../domain/instrument.ts';
-import { roundToTick } from '../../domain/instrument.ts';
-import type { OrderSide, Side } from '../../domain/trading.ts';
-import type { BracketOrderRequest, BrokerPosition, ExecutionEvent, ExitReason, LiquidationLevel, SubmitOutcome } from '../../domain/orders.ts';
-import type { BrokerPort } from '../../engine/brokerPort.ts';
+import {
+  roundToTick,
+  type Bar,
+  type Instrument,
+  type OrderSide,
+  type Side,
+  type BracketOrderRequest,
+  type BrokerPosition,
+  type ExecutionEvent,
+  type ExitReason,
+  type LiquidationLevel,
+  type SubmitOutcome,
+} from '../../domain/index.ts';
+import type { BrokerPort } from '../../engine/index.ts';
 import { barPath, firstReach, priceAt } from './barPath.ts';
 
 export interface SimBrokerOptions {

@@ -4,9 +4,8 @@ import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
-import { UsageError } from '../../domain/errors.ts';
-import { buildChannel, CHANNEL_NAMES, type ChannelName } from '../../monitor/channelsFromConfig.ts';
-import type { Alert } from '../../monitor/types.ts';
+import { UsageError, type Alert } from '../../domain/index.ts';
+import { buildChannel, CHANNEL_NAMES, type ChannelName } from '../../monitor/index.ts';
 import { note, out } from '../output.ts';
 
 interface TestOptions {

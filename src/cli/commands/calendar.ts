@@ -3,9 +3,8 @@
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { loadConfig, type LoadedConfig } from '../../config/index.ts';
-import { UsageError } from '../../domain/errors.ts';
-import { addDays, etClockToUtc, etDateKey, weekdayOf } from '../../integrations/common/etTime.ts';
-import { createCalendarSource, type CalendarKind } from '../../integrations/calendar/index.ts';
+import { UsageError } from '../../domain/index.ts';
+import { addDays, etClockToUtc, etDateKey, weekdayOf, createCalendarSource, type CalendarKind } from '../../integrations/index.ts';
 import { cliIntegrationDeps, etClock } from '../integrationDeps.ts';
 import { CONFIG_OPTION, parseDateOption } from '../options.ts';
 import { note, out, table } from '../output.ts';

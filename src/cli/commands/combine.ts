@@ -6,10 +6,16 @@ import { commandSummary } from './manifest.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/index.ts';
-import { DataError } from '../../domain/errors.ts';
-import { combineDays, combineRulesOf, simulateCombine, stopRiskLookup } from '../../report/combine.ts';
-import { dailyResultsFromEquityCsv } from '../../report/dailyFromEquity.ts';
-import { runFolderInfo, tradesFromCsv } from '../../report/runFolder.ts';
+import { DataError } from '../../domain/index.ts';
+import {
+  combineDays,
+  combineRulesOf,
+  simulateCombine,
+  stopRiskLookup,
+  dailyResultsFromEquityCsv,
+  runFolderInfo,
+  tradesFromCsv,
+} from '../../report/index.ts';
 
 import { out } from '../output.ts';
 import { configOption, parseIntOption } from '../options.ts';

@@ -1,11 +1,11 @@
 // `txbot config check|show`: validate a config file, print the effective config (secrets redacted).
 
-import { regimeRuleWarnings } from '../../strategy/signalGenerator/feasibility.ts';
+import { regimeRuleWarnings } from '../../strategy/index.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../config/index.ts';
-import { ConfigError } from '../../domain/errors.ts';
+import { ConfigError } from '../../domain/index.ts';
 import { configFileProblems } from '../configFiles.ts';
 import { note, out } from '../output.ts';
 

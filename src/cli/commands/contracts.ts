@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
-import { connectClient, gatewayEndpoints, GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
+import { connectClient, gatewayEndpoints, GATEWAY_OPTION, RTC_OPTION } from '../../broker/index.ts';
 import { out, table } from '../output.ts';
 
 export function registerContractsCommand(program: Command): void {

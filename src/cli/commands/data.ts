@@ -2,11 +2,11 @@
 
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
-import { inspectFile, formatInspectReport } from '../../data/inspect.ts';
+import { inspectFile, formatInspectReport } from '../../data/index.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { barsToCsv, generateSyntheticBars } from '../../data/index.ts';
-import { UsageError } from '../../domain/errors.ts';
+import { UsageError } from '../../domain/index.ts';
 import { out, note } from '../output.ts';
 import { outOption, parseIntOption } from '../options.ts';
 import { parseCalendarDateOption, parseChoiceOption, parseZoneOption } from '../optionValues.ts';

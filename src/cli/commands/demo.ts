@@ -1,18 +1,18 @@
 // `txbot demo` (npm run demo): train the HMM on real ES bars and backtest the following, unseen period;
 // falls back to seeded synthetic bars when ../shared/data is absent. Writes a report and says where.
 
-import { labelQualityLines } from '../../regime/labelQuality.ts';
+import { labelQualityLines } from '../../regime/index.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION, outOption } from '../options.ts';
-import { buildRunContext } from '../../app/runContext.ts';
+import { buildRunContext } from '../../app/index.ts';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/index.ts';
 import { generateSyntheticBars, loadBars, selectTradingDates, sharedDataFile } from '../../data/index.ts';
-import { sliceBarSeries, type BarSeries } from '../../domain/bar.ts';
+import { sliceBarSeries, type BarSeries } from '../../domain/index.ts';
 import { regimeModelToJson, trainRegimeModel } from '../../regime/index.ts';
-import { runBacktestJob } from '../../backtest/backtestJob.ts';
+import { runBacktestJob } from '../../backtest/index.ts';
 import { createProgress } from '../progress.ts';
 import { emProgressPrinter } from '../emProgress.ts';
 import { note, out } from '../output.ts';

@@ -4,17 +4,19 @@
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
-import { barSeriesFromBars } from '../../domain/bar.ts';
-import { DataError, UsageError } from '../../domain/errors.ts';
-import { DAY_MS, daysOfDateKey } from '../../domain/time.ts';
-import { quoteSnippet } from '../../domain/textSnippet.ts';
+import { barSeriesFromBars, DataError, UsageError, DAY_MS, daysOfDateKey, quoteSnippet } from '../../domain/index.ts';
 import { barsToCsv, isoUtc } from '../../data/index.ts';
 import { loadConfig } from '../../config/index.ts';
-import { connectClient, gatewayEndpoints, GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
-import { ContractResolver } from '../../broker/projectx/http/contracts.ts';
-import { downloadBars } from '../../broker/projectx/http/history.ts';
-import { parseTimestampUtcMs } from '../../broker/projectx/parse.ts';
-import { BarUnit } from '../../broker/projectx/types.ts';
+import {
+  connectClient,
+  gatewayEndpoints,
+  GATEWAY_OPTION,
+  RTC_OPTION,
+  ContractResolver,
+  downloadBars,
+  parseTimestampUtcMs,
+  BarUnit,
+} from '../../broker/index.ts';
 import { createProgress } from '../progress.ts';
 import { note, out } from '../output.ts';
 import { CONFIG_OPTION, outOption, parseIntOption } from '../options.ts';

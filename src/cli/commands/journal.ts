@@ -5,9 +5,7 @@ import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
-import { UsageError } from '../../domain/errors.ts';
-import { EXCHANGE_ZONE } from '../../domain/session.ts';
-import { daysOfDateKey, formatIsoInZone } from '../../domain/time.ts';
+import { UsageError, EXCHANGE_ZONE, daysOfDateKey, formatIsoInZone } from '../../domain/index.ts';
 import {
   describePostgresTarget,
   JournalError,

@@ -6,10 +6,10 @@ import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { configOption } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
-import { pidFilePath, signalKill, KILL_SIGNAL } from '../../live/pidFile.ts';
+import { pidFilePath, signalKill, KILL_SIGNAL } from '../../live/index.ts';
 import { out } from '../output.ts';
-import { silentLogger } from '../../log/logger.ts';
-import { connectStateRedis, sharedKeyPrefixes } from '../../app/sharedState.ts';
+import { silentLogger } from '../../log/index.ts';
+import { connectStateRedis, sharedKeyPrefixes } from '../../app/index.ts';
 import { maskUrlPassword, readLeaderStatus, requestKill } from '../../state/index.ts';
 
 export function registerKillCommand(program: Command): void {

@@ -2,11 +2,11 @@
 // brackets at the venue. Refuses to start without --confirm-live (or live.confirm: true) and always
 // prints the account, instrument, size and risk limits first.
 
-import { instrumentOf } from '../../config/instrument.ts';
+import { instrumentOf } from '../../config/index.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
-import { UsageError } from '../../domain/errors.ts';
-import { checkSessionOptions, runSessionCommand, type SessionCliOptions } from '../../app/sessionCommand.ts';
+import { UsageError } from '../../domain/index.ts';
+import { checkSessionOptions, runSessionCommand, type SessionCliOptions } from '../../app/index.ts';
 import type { Config } from '../../config/index.ts';
 import { note, out } from '../output.ts';
 import { sessionOptions } from './paper.ts';

@@ -4,8 +4,8 @@
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION } from '../options.ts';
-import { GATEWAY_OPTION, RTC_OPTION } from '../../broker/projectx/connect.ts';
-import { runSessionCommand, type SessionCliOptions } from '../../app/sessionCommand.ts';
+import { GATEWAY_OPTION, RTC_OPTION } from '../../broker/index.ts';
+import { runSessionCommand, type SessionCliOptions } from '../../app/index.ts';
 import { out } from '../output.ts';
 import { checkSessionFiles } from '../sessionOutputs.ts';
 

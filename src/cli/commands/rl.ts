@@ -7,15 +7,13 @@ import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION, FROM_OPTION, TO_OPTION, dataOption, outOption, parseIntOption } from '../options.ts';
 import { loadConfig, type LoadedConfig } from '../../config/index.ts';
-import { UsageError } from '../../domain/errors.ts';
+import { UsageError, type BarSeries } from '../../domain/index.ts';
 import { loadBars } from '../../data/index.ts';
-import { tradingDateStartMs } from '../../data/tradingDates.ts';
-import type { BarSeries } from '../../domain/bar.ts';
+import { tradingDateStartMs } from '../../data/index.ts';
 import { regimeModelFromJson, type RegimeModel } from '../../regime/index.ts';
-import { parsePolicyFile, POLICY_FILE_FORMAT } from '../../rl/policyFile.ts';
-import type { PpoUpdateReport } from '../../rl/ppo.ts';
-import { buildRunContext } from '../../app/runContext.ts';
+import { parsePolicyFile, POLICY_FILE_FORMAT, type PpoUpdateReport } from '../../rl/index.ts';
 import {
+  buildRunContext,
   backtestPolicy,
   dateBlocks,
   flatPolicy,
@@ -24,10 +22,11 @@ import {
   regimeModelBefore,
   regimeModelOfPolicy,
   trainRlPolicy,
-} from '../../app/rlJobs.ts';
-import { runRlWalkForward, type RlComparisonRow, type Stat } from '../../app/rlWalkForward.ts';
-import { stableJson } from '../../report/outputs.ts';
-import { renderRlReportHtml } from '../../report/rlReport.ts';
+  runRlWalkForward,
+  type RlComparisonRow,
+  type Stat,
+} from '../../app/index.ts';
+import { stableJson, renderRlReportHtml } from '../../report/index.ts';
 import { note, out, table } from '../output.ts';
 import { parseDateRangeOptions } from '../optionValues.ts';
 import { checkOutputPath, writeFileAtomic, type OutputSpec } from '../outputPath.ts';

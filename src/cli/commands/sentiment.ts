@@ -1,12 +1,14 @@
 // `txbot sentiment now|history|backfill`: the session sentiment the engine would size with, its articles and the journal.
 
-import { instrumentOf } from '../../config/instrument.ts';
+import { instrumentOf } from '../../config/index.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { loadConfig, type LoadedConfig } from '../../config/index.ts';
-import { UsageError } from '../../domain/errors.ts';
-import { etClockToUtc, addDays, etDateKey } from '../../integrations/common/etTime.ts';
+import { UsageError } from '../../domain/index.ts';
 import {
+  etClockToUtc,
+  addDays,
+  etDateKey,
   backfillSentiment,
   createSentimentFeed,
   newsClient,
@@ -15,9 +17,9 @@ import {
   requestBudget,
   type FeedSource,
   type SentimentFeed,
-} from '../../integrations/sentiment/index.ts';
-import { sentimentSizeMultiplier } from '../../strategy/filters/sentiment.ts';
-import type { IntegrationDeps } from '../../integrations/common/integrationDeps.ts';
+  type IntegrationDeps,
+} from '../../integrations/index.ts';
+import { sentimentSizeMultiplier } from '../../strategy/index.ts';
 import { cliIntegrationDeps, etClock } from '../integrationDeps.ts';
 import { CONFIG_OPTION, parseDateOption } from '../options.ts';
 import { note, out, table } from '../output.ts';

@@ -2,13 +2,9 @@
 
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
-import { barAt } from '../../domain/bar.ts';
+import { barAt, systemClock, UsageError, daysOfDateKey } from '../../domain/index.ts';
 import { loadBars } from '../../data/index.ts';
-import { GatewaySimulator, defaultSimContracts } from '../../broker/projectx/simulator/index.ts';
-import { systemClock } from '../../domain/clock.ts';
-import { parseTimestampUtcMs } from '../../broker/projectx/parse.ts';
-import { UsageError } from '../../domain/errors.ts';
-import { daysOfDateKey } from '../../domain/time.ts';
+import { GatewaySimulator, defaultSimContracts, parseTimestampUtcMs } from '../../broker/index.ts';
 import { note, out } from '../output.ts';
 import { dataOption, parseNumberOption } from '../options.ts';
 import { parsePortOption, parseZoneOption } from '../optionValues.ts';

@@ -5,8 +5,8 @@ import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
-import { silentLogger } from '../../log/logger.ts';
-import { connectStateRedis, redisStateConfig, sharedKeyPrefixes } from '../../app/sharedState.ts';
+import { silentLogger } from '../../log/index.ts';
+import { connectStateRedis, redisStateConfig, sharedKeyPrefixes } from '../../app/index.ts';
 import { leaseKeys, readLeaderStatus, RedisRiskState } from '../../state/index.ts';
 import { out } from '../output.ts';
 

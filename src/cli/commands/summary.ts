@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
-import { buildDailyReport, formatDailyReport } from '../../monitor/dailySummary.ts';
+import { buildDailyReport, formatDailyReport } from '../../monitor/index.ts';
 import { JournalError, openJournal, SqliteJournal, type Journal } from '../../state/index.ts';
 import { configOption, parseDateOption } from '../options.ts';
 import { note, out } from '../output.ts';

@@ -8,10 +8,9 @@ import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION, FROM_OPTION, TO_OPTION, dataOption, outOption, parseIntOption } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
-import { instrumentConfig } from '../../config/instrument.ts';
+import { instrumentConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
-import { dateKeyOfDays } from '../../domain/time.ts';
-import { sessionInfo } from '../../domain/session.ts';
+import { dateKeyOfDays, sessionInfo, daysOfDateKey, type BarSeries } from '../../domain/index.ts';
 import { regimeModelToJson, trainRegimeModel, type EmIteration } from '../../regime/index.ts';
 import { note, out } from '../output.ts';
 import { noteLoadResult } from '../loadNotes.ts';
@@ -20,10 +19,8 @@ import { checkOutputPath, MODEL_OUTPUT_FILE, writeFileAtomic } from '../outputPa
 import { createProgress, type Progress } from '../progress.ts';
 import { printStateTable } from '../stateTable.ts';
 import { LABEL_HORIZON_OPTION, QUALITY_DAYS_OPTION, labelQualityOf } from '../labelQualityTable.ts';
-import { labelQualityLines } from '../../regime/labelQuality.ts';
-import { daysOfDateKey } from '../../domain/time.ts';
+import { labelQualityLines } from '../../regime/index.ts';
 import { selectTradingDates, tradingDatesOf } from '../../data/index.ts';
-import type { BarSeries } from '../../domain/bar.ts';
 import type { RegimeModel } from '../../regime/index.ts';
 import type { Config } from '../../config/index.ts';
 

@@ -3,10 +3,9 @@
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
-import { UsageError } from '../../domain/errors.ts';
-import { sessionInfo } from '../../domain/session.ts';
-import { createVixSource } from '../../integrations/vix/index.ts';
-import { getVixMultiplier } from '../../strategy/filters/vix.ts';
+import { UsageError, sessionInfo } from '../../domain/index.ts';
+import { createVixSource } from '../../integrations/index.ts';
+import { getVixMultiplier } from '../../strategy/index.ts';
 import { cliIntegrationDeps } from '../integrationDeps.ts';
 import { CONFIG_OPTION, parseDateOption } from '../options.ts';
 import { note, out } from '../output.ts';

@@ -5,11 +5,9 @@ import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars, tradingDatesOf } from '../../data/index.ts';
-import { UsageError } from '../../domain/errors.ts';
-import { rollingWindows, splitWindow } from '../../backtest/walkForwardPlan.ts';
-import { runWalkForward } from '../../app/walkForward.ts';
-import { buildRunContext } from '../../app/runContext.ts';
-import { writeWalkForward } from '../../backtest/walkForwardJob.ts';
+import { UsageError } from '../../domain/index.ts';
+import { rollingWindows, splitWindow, writeWalkForward } from '../../backtest/index.ts';
+import { runWalkForward, buildRunContext } from '../../app/index.ts';
 import { createProgress } from '../progress.ts';
 import { note, out } from '../output.ts';
 import { CONFIG_OPTION, DATA_OPTION, FROM_OPTION, TO_OPTION, outOption, parseIntOption, parseNumberOption } from '../options.ts';
@@ -18,8 +16,8 @@ import { parseDateRangeOptions } from '../optionValues.ts';
 import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from '../outputPath.ts';
 import { printSummary } from '../summaryPrinter.ts';
 import { LABEL_HORIZON_OPTION, walkForwardLabelQuality } from '../labelQualityTable.ts';
-import { labelQualityLines } from '../../regime/labelQuality.ts';
-import { outputDir, stableJson } from '../../report/outputs.ts';
+import { labelQualityLines } from '../../regime/index.ts';
+import { outputDir, stableJson } from '../../report/index.ts';
 
 interface WalkForwardOpts {
   data: string;

@@ -1,8 +1,7 @@
 // Shared zod building blocks for config sections: clock times, per-regime tables, money.
 
 import { z } from 'zod';
-import { ALL_REGIME_LABELS, type RegimeLabel } from '../../domain/regime.ts';
-import { minutesOfClock } from '../../domain/time.ts';
+import { ALL_REGIME_LABELS, minutesOfClock, type RegimeLabel } from '../../domain/index.ts';
 
 /** "HH:MM" 24-hour clock time. */
 export const clockTime = z.string().refine((s) => !Number.isNaN(minutesOfClock(s)), { message: 'must be a clock time "HH:MM" (00:00-23:59)' });

@@ -1,8 +1,7 @@
 // Config sections describing what is traded and when: instruments and the exchange session.
 
 import { z } from 'zod';
-import { ALL_REGIME_LABELS, type RegimeLabel } from '../../domain/regime.ts';
-import { CONTRACT_SPECS, type SessionProfile } from '../../domain/contracts.ts';
+import { ALL_REGIME_LABELS, CONTRACT_SPECS, type RegimeLabel, type SessionProfile } from '../../domain/index.ts';
 import { clockTime, timeZone } from './common.ts';
 import { regimeAction, sizeMultiplier, stopTicks, target } from './strategy.ts';
 

@@ -1,7 +1,7 @@
 // Config sections for regime detection: HMM settings and state labels.
 
 import { z } from 'zod';
-import { REGIME_LABELS_5, REGIME_LABELS_7 } from '../../domain/regime.ts';
+import { REGIME_LABELS_5, REGIME_LABELS_7 } from '../../domain/index.ts';
 
 export const FEATURE_NAMES = ['log_return', 'realized_vol', 'log_range', 'volume_ratio', 'vwap_distance'] as const;
 

@@ -1,7 +1,7 @@
 // Config section for the Topstep risk rules and sizing.
 
 import { z } from 'zod';
-import { COMBINE_PLAN_NAMES } from '../../domain/combinePlans.ts';
+import { COMBINE_PLAN_NAMES } from '../../domain/index.ts';
 
 /** A money/contract key that takes the plan's published value by default (`plan`) or an explicit number. */
 const planOr = (n: z.ZodNumber) => z.union([z.literal('plan'), n]);

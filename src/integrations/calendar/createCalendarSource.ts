@@ -1,11 +1,10 @@
 // Builds the calendar the run uses from config: the CSV alone (file, backtests) or a vendor copy merged with it.
 
 import { join } from 'node:path';
-import type { Config } from '../../config/schema.ts';
-import { readSecret } from '../../log/secrets.ts';
-import { ConfigError } from '../../domain/errors.ts';
-import { MINUTE_MS } from '../../domain/time.ts';
-import { EMPTY_CALENDAR, type CalendarSource } from '../../strategy/filters/blackout.ts';
+import type { Config } from '../../config/index.ts';
+import { readSecret } from '../../log/index.ts';
+import { ConfigError, MINUTE_MS } from '../../domain/index.ts';
+import { EMPTY_CALENDAR, type CalendarSource } from '../../strategy/index.ts';
 import { readCalendarCsv, resolveCalendarFile } from '../calendar.ts';
 import type { IntegrationDeps, RunMode } from '../common/integrationDeps.ts';
 import { makeScrubber } from '../common/scrubber.ts';

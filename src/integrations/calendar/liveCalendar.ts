@@ -1,9 +1,8 @@
 // CalendarSource over a background-refreshed vendor copy merged with the CSV; the daily times plus the CSV when stale.
 
-import { sessionInfo } from '../../domain/session.ts';
-import { MINUTE_MS } from '../../domain/time.ts';
-import type { Logger } from '../../log/logger.ts';
-import { InMemoryCalendar, type BlackoutConfig, type CalendarEvent, type CalendarSource } from '../../strategy/filters/blackout.ts';
+import { sessionInfo, MINUTE_MS } from '../../domain/index.ts';
+import type { Logger } from '../../log/index.ts';
+import { InMemoryCalendar, type BlackoutConfig, type CalendarEvent, type CalendarSource } from '../../strategy/index.ts';
 import { AlertLatch } from '../common/alertLatch.ts';
 import { readJsonFile, writeJsonAtomic } from '../common/atomicFile.ts';
 import { addDays, etClockToUtc, etDateKey, weekdayOf } from '../common/etTime.ts';

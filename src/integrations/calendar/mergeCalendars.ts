@@ -1,9 +1,8 @@
 // Union of vendor events and the shipped CSV by (name, minute), with same-day time disagreements reported.
 
-import { MINUTE_MS } from '../../domain/time.ts';
-import type { CalendarEvent } from '../../strategy/filters/blackout.ts';
+import { MINUTE_MS, formatIsoInZone } from '../../domain/index.ts';
+import type { CalendarEvent } from '../../strategy/index.ts';
 import { etDateKey, ET_ZONE } from '../common/etTime.ts';
-import { formatIsoInZone } from '../../domain/time.ts';
 import { eventKey } from './eventKey.ts';
 
 /** A CSV event and the vendor's same-named event(s) on the same ET day at another minute. */

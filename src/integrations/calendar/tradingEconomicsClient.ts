@@ -1,6 +1,6 @@
 // Trading Economics calendar client (/calendar/country/{countries}/{from}/{to}?c=KEY): fetch and parse into VendorEvents.
 
-import { dateKeyOfDays, DAY_MS } from '../../domain/time.ts';
+import { dateKeyOfDays, DAY_MS } from '../../domain/index.ts';
 import { fetchVendorJson } from '../common/fetchVendor.ts';
 import { IntegrationError } from '../common/integrationError.ts';
 import type { Scrubber } from '../common/scrubber.ts';

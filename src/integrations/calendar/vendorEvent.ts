@@ -1,6 +1,6 @@
 // A vendor's calendar entry in our terms (instant, title, currency, impact) and the impact → tier mapping.
 
-import type { CalendarEvent } from '../../strategy/filters/blackout.ts';
+import type { CalendarEvent } from '../../strategy/index.ts';
 
 /** Impact levels of both vendors: ForexFactory's strings, Trading Economics importance 3/2/1. */
 export type Impact = 'high' | 'medium' | 'low' | 'holiday' | 'non_economic';

@@ -1,7 +1,7 @@
 // Raises a degraded-source alert once per condition and reports recovery once, so a failing poll is not an alert storm.
 
-import type { Logger } from '../../log/logger.ts';
-import type { Alert } from '../../domain/alert.ts';
+import type { Logger } from '../../log/index.ts';
+import type { Alert } from '../../domain/index.ts';
 
 /** One alert per active key; `clear` re-arms it. The publisher is isolated: a throwing one is logged. */
 export class AlertLatch {

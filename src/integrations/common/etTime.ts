@@ -1,6 +1,6 @@
 // Exchange-time (America/New_York) helpers the integration schedules share: date keys, clock times, session closes.
 
-import { DAY_MS, dateKeyOfDays, daysOfDateKey, localToUtc, minutesOfClock, MINUTE_MS, toLocalParts, weekdayOfDays } from '../../domain/time.ts';
+import { DAY_MS, dateKeyOfDays, daysOfDateKey, localToUtc, minutesOfClock, MINUTE_MS, toLocalParts, weekdayOfDays } from '../../domain/index.ts';
 
 export const ET_ZONE = 'America/New_York';
 

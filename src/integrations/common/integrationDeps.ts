@@ -1,7 +1,7 @@
 // What every integration source is given by the composition root: logger, alert publisher, clock, cache folder.
 
-import type { Logger } from '../../log/logger.ts';
-import type { Alert } from '../../domain/alert.ts';
+import type { Logger } from '../../log/index.ts';
+import type { Alert } from '../../domain/index.ts';
 
 /**
  * Dependencies of an integration source. The composition root passes a pino child logger, a callback

@@ -1,6 +1,6 @@
 // IntegrationError: a vendor call (calendar, news, VIX) that failed, with the cause as a stable code.
 
-import { TxbotError } from '../../domain/errors.ts';
+import { TxbotError } from '../../domain/index.ts';
 
 /** Why a vendor call failed; retry, fallback and alert logic branch on these, never on the message. */
 export type IntegrationErrorCode =

@@ -1,6 +1,6 @@
 // Background refresh driver: a timer ticks, the source decides on its clock whether a refresh is due, one runs at a time.
 
-import type { Logger } from '../../log/logger.ts';
+import type { Logger } from '../../log/index.ts';
 
 /** Settings of a RefreshLoop; `isDue` and `run` belong to the source. */
 export interface RefreshLoopOptions {

@@ -1,6 +1,6 @@
 // Removes API keys from text before it reaches a log line, an alert or an error message.
 
-import { redactSecrets } from '../../log/secrets.ts';
+import { redactSecrets } from '../../log/index.ts';
 
 /** A function that replaces every known secret in a text with [REDACTED]. */
 export type Scrubber = (text: string) => string;

@@ -1,6 +1,6 @@
 // Alpha Vantage NEWS_SENTIMENT client: the scored news source (per-ticker sentiment and relevance per article).
 
-import { localToUtc, naiveLocalMs, toLocalParts, type ZoneName } from '../../domain/time.ts';
+import { localToUtc, naiveLocalMs, toLocalParts, type ZoneName } from '../../domain/index.ts';
 import { fetchVendorJson } from '../common/fetchVendor.ts';
 import { IntegrationError } from '../common/integrationError.ts';
 import type { Scrubber } from '../common/scrubber.ts';

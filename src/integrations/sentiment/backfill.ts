@@ -1,6 +1,6 @@
 // `sentiment backfill`: fills the journal from the vendor's history as the live plan would have polled it, within the budget.
 
-import type { Logger } from '../../log/logger.ts';
+import type { Logger } from '../../log/index.ts';
 import { addDays, previousCloseMs, weekdayOf } from '../common/etTime.ts';
 import { describeFailure, failureCode } from '../common/integrationError.ts';
 import type { NewsClient, NewsQuery, PollRecord, ScoredArticle } from './article.ts';

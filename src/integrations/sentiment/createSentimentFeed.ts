@@ -1,10 +1,9 @@
 // Builds the run's sentiment feed from config: a live vendor poller (paper/live) or the recorded journal (backtests, replay).
 
 import { join } from 'node:path';
-import type { Config } from '../../config/schema.ts';
-import { readSecret } from '../../log/secrets.ts';
-import { ConfigError } from '../../domain/errors.ts';
-import { MINUTE_MS } from '../../domain/time.ts';
+import type { Config } from '../../config/index.ts';
+import { readSecret } from '../../log/index.ts';
+import { ConfigError, MINUTE_MS } from '../../domain/index.ts';
 import type { IntegrationDeps, RunMode } from '../common/integrationDeps.ts';
 import { makeScrubber } from '../common/scrubber.ts';
 import type { AggregationParams } from './aggregateSentiment.ts';

@@ -1,6 +1,6 @@
 // SentimentSource over the journal: the value at an instant from the polls known by then (live and replay alike).
 
-import type { SentimentSource } from '../../strategy/filters/sentiment.ts';
+import type { SentimentSource } from '../../strategy/index.ts';
 import { previousCloseMs } from '../common/etTime.ts';
 import { aggregateSentiment, type AggregationParams, type SentimentReading } from './aggregateSentiment.ts';
 import type { SentimentJournal } from './sentimentJournal.ts';

@@ -1,7 +1,7 @@
 // When the feed polls: evenly spread slots in the weekday window, as many as the daily budget allows.
 
 import { etClockToUtc, etDateKey, weekdayOf } from '../common/etTime.ts';
-import { MINUTE_MS } from '../../domain/time.ts';
+import { MINUTE_MS } from '../../domain/index.ts';
 
 /** Settings of the plan. */
 export interface PollPlanSettings {

@@ -1,7 +1,7 @@
 // The daily request budget of a vendor key, persisted so restarts and the CLI share one count per ET day.
 
 import { existsSync, readFileSync } from 'node:fs';
-import type { Logger } from '../../log/logger.ts';
+import type { Logger } from '../../log/index.ts';
 import { writeJsonAtomic } from '../common/atomicFile.ts';
 import { etDateKey } from '../common/etTime.ts';
 import { describeFailure } from '../common/integrationError.ts';

@@ -1,6 +1,6 @@
 // The live news poller: polls each instrument on the budgeted plan, journals every answer, serves per-instrument sources.
 
-import type { Logger } from '../../log/logger.ts';
+import type { Logger } from '../../log/index.ts';
 import { AlertLatch } from '../common/alertLatch.ts';
 import { etDateKey, previousCloseMs } from '../common/etTime.ts';
 import type { IntegrationDeps, SourceStatus } from '../common/integrationDeps.ts';

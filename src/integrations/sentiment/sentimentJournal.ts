@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../../log/logger.ts';
+import type { Logger } from '../../log/index.ts';
 import { addDays, etDateKey } from '../common/etTime.ts';
 import { describeFailure } from '../common/integrationError.ts';
 import type { NewsVendor, PollRecord } from './article.ts';

@@ -1,6 +1,6 @@
 // Cboe daily VIX history client (VIX_History.csv: DATE,OPEN,HIGH,LOW,CLOSE with MM/DD/YYYY or ISO dates).
 
-import type { VixTable } from '../../strategy/filters/vix.ts';
+import type { VixTable } from '../../strategy/index.ts';
 import { parseCsvRows } from '../csvTable.ts';
 import { fetchVendorText } from '../common/fetchVendor.ts';
 import { IntegrationError } from '../common/integrationError.ts';

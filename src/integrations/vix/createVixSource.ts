@@ -1,7 +1,7 @@
 // Builds the run's VIX table from config: the CSV (file, backtests) or the Cboe download with the CSV as fallback.
 
 import { join } from 'node:path';
-import type { Config } from '../../config/schema.ts';
+import type { Config } from '../../config/index.ts';
 import type { IntegrationDeps, RunMode } from '../common/integrationDeps.ts';
 import { readVixCsv, resolveVixFile } from '../vix.ts';
 import { CboeVixClient } from './cboeVixClient.ts';

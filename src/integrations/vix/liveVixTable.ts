@@ -1,9 +1,8 @@
 // A VixTable view over the newest good copy (Cboe download, its cache, or the file), refreshed once a day before the open.
 
-import { daysOfDateKey, MINUTE_MS } from '../../domain/time.ts';
-import { sessionInfo } from '../../domain/session.ts';
-import type { Logger } from '../../log/logger.ts';
-import { vixForTradingDate, type VixTable } from '../../strategy/filters/vix.ts';
+import { daysOfDateKey, MINUTE_MS, sessionInfo } from '../../domain/index.ts';
+import type { Logger } from '../../log/index.ts';
+import { vixForTradingDate, type VixTable } from '../../strategy/index.ts';
 import { AlertLatch } from '../common/alertLatch.ts';
 import { readJsonFile, writeJsonAtomic } from '../common/atomicFile.ts';
 import { etClockToUtc, etDateKey } from '../common/etTime.ts';

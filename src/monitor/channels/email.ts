@@ -1,7 +1,7 @@
 // Email channel: SMTP via nodemailer; the URL carries host, port and user, the password comes from SMTP_PASSWORD.
 
 import nodemailer from 'nodemailer';
-import { ConfigError } from '../../domain/errors.ts';
+import { ConfigError } from '../../domain/index.ts';
 import { formatAlertText, type Alert, type AlertChannel } from '../types.ts';
 import { AlertDeliveryError } from './httpPost.ts';
 

@@ -1,6 +1,6 @@
 // Shared HTTP POST of a JSON body for the Telegram and webhook channels, with a timeout and errors that keep the status.
 
-import { TxbotError } from '../../domain/errors.ts';
+import { TxbotError } from '../../domain/index.ts';
 
 /** A channel delivery failure; `status` is the HTTP status (null for network errors and timeouts). */
 export class AlertDeliveryError extends TxbotError {

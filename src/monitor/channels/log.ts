@@ -1,6 +1,6 @@
 // Log channel: every alert becomes one structured log line (the default, always on).
 
-import type { Logger } from '../../log/logger.ts';
+import type { Logger } from '../../log/index.ts';
 import type { Alert, AlertChannel } from '../types.ts';
 
 /** A channel writing alerts to the logger: critical → error, warn → warn, info → info. */

@@ -1,6 +1,6 @@
 // Telegram channel: Bot API sendMessage (POST {api_base}/bot{TOKEN}/sendMessage); the token comes from TELEGRAM_BOT_TOKEN.
 
-import { ConfigError } from '../../domain/errors.ts';
+import { ConfigError } from '../../domain/index.ts';
 import { formatAlertText, type Alert, type AlertChannel } from '../types.ts';
 import { AlertDeliveryError, postJson } from './httpPost.ts';
 

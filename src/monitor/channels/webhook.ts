@@ -1,6 +1,6 @@
 // Generic webhook channel: one JSON POST per alert; an optional bearer token comes from WEBHOOK_TOKEN.
 
-import { ConfigError } from '../../domain/errors.ts';
+import { ConfigError } from '../../domain/index.ts';
 import type { Alert, AlertChannel } from '../types.ts';
 import { postJson } from './httpPost.ts';
 

@@ -1,10 +1,7 @@
 // What the dashboard shows, folded from MonitorBus events over an initial load from the journal.
 
-import type { RegimeLabel } from '../../domain/regime.ts';
-import { sessionInfo } from '../../domain/session.ts';
-import type { TradingState } from '../../domain/trading.ts';
-import type { Journal } from '../../state/journal.ts';
-import type { DecisionRecord, TradeRecord } from '../../state/types.ts';
+import { sessionInfo, type RegimeLabel, type TradingState } from '../../domain/index.ts';
+import type { Journal, DecisionRecord, TradeRecord } from '../../state/index.ts';
 import type { MonitorEvent, RiskFigures } from '../bus.ts';
 import type { Alert } from '../types.ts';
 

@@ -3,7 +3,7 @@
 // process (a busy worker is not mistaken for a dead one); SIGTERM/SIGINT finish the current trials, then exit.
 
 import { fileURLToPath } from 'node:url';
-import { childLoaderArgs, codeModuleUrl } from '../../domain/codeLocation.ts';
+import { childLoaderArgs, codeModuleUrl } from '../../domain/index.ts';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JsonValue, TrialModuleRef } from '../types.ts';

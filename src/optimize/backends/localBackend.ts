@@ -2,7 +2,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../../domain/codeLocation.ts';
+import { workerEntry } from '../../domain/index.ts';
 import { OptimizeError } from '../optimizeError.ts';
 import type { JsonValue, TrialModuleRef, TrialOutcome } from '../types.ts';
 import type { LocalTrialMessage } from './localTrialWorker.ts';

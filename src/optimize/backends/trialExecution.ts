@@ -4,7 +4,7 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { ConfigError, DataError, ModelError, TxbotError, UsageError } from '../../domain/errors.ts';
+import { ConfigError, DataError, ModelError, TxbotError, UsageError } from '../../domain/index.ts';
 import { OptimizeError } from '../optimizeError.ts';
 import type { RetryPolicy, TrialContext, TrialFunction, TrialInput, TrialModuleRef, TrialOutcome, TrialResult } from '../types.ts';
 

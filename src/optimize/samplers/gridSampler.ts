@@ -4,7 +4,7 @@
 // chosen for exhaustive coverage; silently running a subset would be a worse random search whose gaps depend
 // on enumeration order. A grid smaller than the budget simply ends early.
 
-import { ConfigError } from '../../domain/errors.ts';
+import { ConfigError } from '../../domain/index.ts';
 import { dimensionValues, gridSize, type ParameterSpace } from '../space.ts';
 import type { ParamValue, Params } from '../types.ts';
 import type { Sampler } from './sampler.ts';

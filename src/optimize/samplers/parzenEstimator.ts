@@ -1,7 +1,7 @@
 // Parzen estimators of TPE: a truncated-Gaussian mixture with adaptive bandwidths on a numeric axis, and a
 // smoothed histogram over categories.
 
-import type { Rng } from '../../domain/random.ts';
+import type { Rng } from '../../domain/index.ts';
 import { normalCdf, normalPdf, normalQuantile } from '../normal.ts';
 
 /** Mixture of Gaussians truncated to [lo, hi]: weights w_k, centres μ_k, bandwidths σ_k, truncation masses Z_k. */

@@ -1,6 +1,6 @@
 // Seeded random search: every dimension drawn independently and uniformly on its sampling axis.
 
-import { createRng, type Rng } from '../../domain/random.ts';
+import { createRng, type Rng } from '../../domain/index.ts';
 import type { Dimension, ParameterSpace } from '../space.ts';
 import type { ParamValue, Params } from '../types.ts';
 import { numericScale } from './numericScale.ts';

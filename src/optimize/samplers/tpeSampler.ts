@@ -6,7 +6,7 @@
 // reachable from this workplace, and the local package list names nothing else. The algorithm is ~150
 // lines over our seeded Rng, so it is written here, test-covered, and deterministic for a seed.
 
-import { createRng } from '../../domain/random.ts';
+import { createRng } from '../../domain/index.ts';
 import { canonicalJson } from '../canonicalJson.ts';
 import type { ChoiceDimension, Dimension, ParameterSpace } from '../space.ts';
 import type { JsonValue, ParamValue, Params } from '../types.ts';

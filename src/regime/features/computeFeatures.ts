@@ -1,7 +1,7 @@
 // Batch features over a BarSeries (the streaming FeatureStream run bar by bar, so both agree exactly),
 // plus per-bar session facts the trainer uses to cut HMM sequences per trading day.
 
-import { barAt, type BarSeries } from '../../domain/bar.ts';
+import { barAt, type BarSeries } from '../../domain/index.ts';
 import type { FeatureSpec } from './featureSpec.ts';
 import { FeatureStatus, FeatureStream } from './featureStream.ts';
 

@@ -2,11 +2,8 @@
 // built from config `hmm.*`, `session.rth_only` and `vwap.*`.
 
 import type { Config } from '../../config/index.ts';
-import { FEATURE_NAMES } from '../../config/sections/regime.ts';
-import { ConfigError } from '../../domain/errors.ts';
-import type { VwapPriceSource } from '../../domain/vwap.ts';
-import { EQUITY_RTH, type RthWindow } from '../../domain/session.ts';
-import { rthWindowOf } from '../../config/instrument.ts';
+import { FEATURE_NAMES, rthWindowOf } from '../../config/index.ts';
+import { ConfigError, EQUITY_RTH, type VwapPriceSource, type RthWindow } from '../../domain/index.ts';
 
 /** A feature name: log_return, realized_vol, log_range, volume_ratio, vwap_distance. */
 export type FeatureName = (typeof FEATURE_NAMES)[number];

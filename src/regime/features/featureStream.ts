@@ -1,8 +1,7 @@
 // Causal bar-by-bar feature computation (log return, realized volatility, log range, volume ratio,
 // VWAP distance): each vector uses only the current and earlier bars. The batch version loops over it.
 
-import type { Bar } from '../../domain/bar.ts';
-import { SessionVwap } from '../../domain/vwap.ts';
+import { SessionVwap, type Bar } from '../../domain/index.ts';
 import { VWAP_DISTANCE_CLAMP, type FeatureSpec } from './featureSpec.ts';
 import { SessionCache } from './sessionCache.ts';
 import { rthWindowOfSpec } from './featureSpec.ts';

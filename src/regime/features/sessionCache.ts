@@ -1,8 +1,18 @@
 // Per-bar session facts (trading day, RTH) without per-bar allocation: caches the UTC interval in
 // which the answer is constant (between local midnight, the session start and end, and 18:00 ET).
 
-import { EQUITY_RTH, EXCHANGE_ZONE, GLOBEX_OPEN_MINUTE_ET, inRth, sessionInfo, type RthWindow } from '../../domain/session.ts';
-import { DAY_MS, MINUTE_MS, localToUtc, toLocalParts } from '../../domain/time.ts';
+import {
+  EQUITY_RTH,
+  EXCHANGE_ZONE,
+  GLOBEX_OPEN_MINUTE_ET,
+  inRth,
+  sessionInfo,
+  DAY_MS,
+  MINUTE_MS,
+  localToUtc,
+  toLocalParts,
+  type RthWindow,
+} from '../../domain/index.ts';
 
 /**
  * `lookup(tsMs)` sets `tradingDay` and `isRth` as `sessionInfo(tsMs)` would. A miss (about five per

@@ -1,6 +1,6 @@
 // Per-feature standardization z = (x - mean) / std, fitted on training rows only and stored in the model.
 
-import { DataError } from '../../domain/errors.ts';
+import { DataError } from '../../domain/index.ts';
 
 /** Mean and standard deviation per feature (population std; 1 when a feature is constant). */
 export interface Standardization {

@@ -5,13 +5,9 @@
 // PLUG: retrain_trigger wiring.
 
 import type { Config } from '../../config/index.ts';
-import type { Bar } from '../../domain/bar.ts';
-import type { RegimeInfo } from '../../domain/regime.ts';
-import { TxbotError } from '../../domain/errors.ts';
-import { MINUTE_MS } from '../../domain/time.ts';
+import { TxbotError, MINUTE_MS, type Bar, type RegimeInfo, type BarSeries } from '../../domain/index.ts';
 import { DriftMonitor, type DriftStatus } from '../drift.ts';
 import type { ModelStore } from '../modelRepository.ts';
-import type { BarSeries } from '../../domain/bar.ts';
 import type { BarHistorySource } from './historySource.ts';
 import { retrainSettingsFromConfig, runRetrain, type RetrainOutcome, type RetrainSettings } from './pipeline.ts';
 import { checkRetrainTriggers, triggerSettingsFromConfig, type RetrainTrigger, type TriggerSettings } from './triggers.ts';

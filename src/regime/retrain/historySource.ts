@@ -1,8 +1,7 @@
 // Where the retrain pipeline gets its bars: the BarHistorySource interface and an in-memory default over
 // a loaded BarSeries (backtests, the CLI); live, a ProjectX history client implements the same interface.
 
-import { lowerBoundTs, sliceBarSeries, type BarSeries } from '../../domain/bar.ts';
-import { sessionInfo } from '../../domain/session.ts';
+import { lowerBoundTs, sliceBarSeries, sessionInfo, type BarSeries } from '../../domain/index.ts';
 
 /**
  * Latest bars for retraining. `latestBars(tradingDays, untilTsMs)` returns the bars of the last

@@ -2,7 +2,7 @@
 // model's labels map to the new model's on the validation bars (which new regime the old one became).
 
 import type { Config } from '../../config/index.ts';
-import type { RegimeLabel } from '../../domain/regime.ts';
+import type { RegimeLabel } from '../../domain/index.ts';
 import { labelsInOrder, permuteStates, statesInLabelOrder } from '../labels.ts';
 import type { RegimeModel } from '../modelStore.ts';
 

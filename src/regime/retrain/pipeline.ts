@@ -4,10 +4,7 @@
 import type { Config } from '../../config/index.ts';
 import { matchStatesByParameters } from './hungarian.ts';
 import { permuteStates } from '../labels.ts';
-import { sliceBarSeries, type BarSeries } from '../../domain/bar.ts';
-import { DataError } from '../../domain/errors.ts';
-import { sessionInfo } from '../../domain/session.ts';
-import { dateKeyOfDays } from '../../domain/time.ts';
+import { sliceBarSeries, DataError, sessionInfo, dateKeyOfDays, type BarSeries } from '../../domain/index.ts';
 import type { RegimeModel } from '../modelStore.ts';
 import { trainRegimeModel, type TrainOptions } from '../trainer.ts';
 import { startOfLastTradingDays } from './historySource.ts';

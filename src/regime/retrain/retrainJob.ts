@@ -2,8 +2,7 @@
 // and the error of a failed run. Runners live outside regime/ (src/app/retrainRunner.ts: a worker thread).
 
 import type { Config } from '../../config/index.ts';
-import type { BarSeries } from '../../domain/bar.ts';
-import { TxbotError } from '../../domain/errors.ts';
+import { TxbotError, type BarSeries } from '../../domain/index.ts';
 import type { RegimeModel } from '../modelStore.ts';
 import type { RetrainOutcome, RetrainSettings } from './pipeline.ts';
 

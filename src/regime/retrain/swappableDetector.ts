@@ -1,8 +1,7 @@
 // A RegimeSource whose model can be replaced while bars keep flowing: a swap requested at any time takes
 // effect before the next bar, and the new detector is warmed up on the recent bars first.
 
-import type { Bar } from '../../domain/bar.ts';
-import type { RegimeInfo } from '../../domain/regime.ts';
+import type { Bar, RegimeInfo } from '../../domain/index.ts';
 import { RegimeDetector, type RegimeDetectorOptions } from '../detector.ts';
 import type { RegimeModel } from '../modelStore.ts';
 

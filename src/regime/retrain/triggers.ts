@@ -2,7 +2,7 @@
 // kept in the journal so restarts do not reset it) and the drift trigger (DriftMonitor), as pure checks.
 
 import type { Config } from '../../config/index.ts';
-import { DAY_MS } from '../../domain/time.ts';
+import { DAY_MS } from '../../domain/index.ts';
 import type { DriftStatus } from '../drift.ts';
 
 /** Why a retrain starts. */

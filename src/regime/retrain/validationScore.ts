@@ -1,7 +1,7 @@
 // Scores a regime model on a held-out period: mean per-bar log-likelihood in original feature units
 // (comparable across models with different standardizations) and the filtered state of each bar.
 
-import type { BarSeries } from '../../domain/bar.ts';
+import type { BarSeries } from '../../domain/index.ts';
 import { standardizeRows } from '../features/index.ts';
 import { GaussianHmm } from '../gaussianHmm.ts';
 import type { RegimeModel } from '../modelStore.ts';

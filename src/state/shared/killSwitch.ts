@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { silentLogger, type Logger } from '../../log/logger.ts';
+import { silentLogger, type Logger } from '../../log/index.ts';
 import { systemTimers, type TimerHandle, type Timers } from './monotonicClock.ts';
 import { LUA_NOW, RedisScript } from './redisScript.ts';
 import { requirePositiveMs, SharedStateError } from './sharedStateError.ts';

@@ -3,7 +3,7 @@
 
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import { silentLogger, type Logger } from '../../log/logger.ts';
+import { silentLogger, type Logger } from '../../log/index.ts';
 import { defaultHolderInfo, LeaderLease, leadershipLost, type AcquireResult, type LeaseHolderInfo } from './leaderLease.ts';
 import { readLeaderStatus, removeHeartbeat, writeHeartbeat, type LeaderStatus } from './leaderStatus.ts';
 import { systemMonotonicClock, systemTimers, type MonotonicClock, type TimerHandle, type Timers } from './monotonicClock.ts';

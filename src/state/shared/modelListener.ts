@@ -7,7 +7,7 @@
 // visible to the baseline has its notice among the held ones: it is reported, not mistaken for old.
 
 import pg from 'pg';
-import type { Logger } from '../../log/logger.ts';
+import type { Logger } from '../../log/index.ts';
 import type { TimerHandle, Timers } from './monotonicClock.ts';
 
 /** What subscribers hear when a model's current version changes. */

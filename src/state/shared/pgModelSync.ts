@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
-import { silentLogger, type Logger } from '../../log/logger.ts';
+import { silentLogger, type Logger } from '../../log/index.ts';
 import type { FencedWriteResult } from './fencedStateStore.ts';
 import { ModelListener, type ModelVersionNotice } from './modelListener.ts';
 import { systemTimers, type Timers } from './monotonicClock.ts';

@@ -2,8 +2,7 @@
 // the kill switch. Writes are fenced by the leader's token; reads and kill requests work from any machine.
 
 import type { Redis } from 'ioredis';
-import type { RegimeLabel } from '../../domain/regime.ts';
-import { ALL_REGIME_LABELS } from '../../domain/regime.ts';
+import { ALL_REGIME_LABELS, type RegimeLabel } from '../../domain/index.ts';
 import { FencedStateStore, type FencedOp, type FencedWriteResult } from './fencedStateStore.ts';
 import { killKeys, parseKillRequest, requestKill, watchKillRequests, type KillRequest, type KillWatch, type KillWatchOptions } from './killSwitch.ts';
 import { SharedStateError } from './sharedStateError.ts';

@@ -1,6 +1,6 @@
 // The error class of the shared (multi-machine) state: lost leadership, refused connections, bad models.
 
-import { TxbotError } from '../../domain/errors.ts';
+import { TxbotError } from '../../domain/index.ts';
 
 /** Stable codes of shared-state failures; callers branch on them, never on the text. */
 export type SharedStateErrorCode =

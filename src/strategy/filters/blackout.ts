@@ -1,6 +1,6 @@
 // News blackout filter: ± N minutes around configured daily ET times and around dated calendar events.
 
-import { MINUTE_MS } from '../../domain/time.ts';
+import { MINUTE_MS } from '../../domain/index.ts';
 import { clockMs, localMsOfDay } from './sessionWindow.ts';
 
 /** One scheduled release (FOMC, CPI, ...), instant in UTC epoch ms. */

@@ -1,8 +1,7 @@
 // Entry filters combined: session window, news blackout, VIX tier, sentiment; one verdict per decision instant.
 
-import type { Config } from '../../config/schema.ts';
-import type { PluginError } from '../../domain/errors.ts';
-import type { RegimeLabel } from '../../domain/regime.ts';
+import type { Config } from '../../config/index.ts';
+import type { PluginError, RegimeLabel } from '../../domain/index.ts';
 import { runGuarded } from '../guard.ts';
 import { EMPTY_CALENDAR, isBlackoutPeriod, type BlackoutConfig, type CalendarSource } from './blackout.ts';
 import { checkEntryWindow, type SessionWindowConfig } from './sessionWindow.ts';

@@ -1,6 +1,6 @@
 // Sentiment input in [-1, 1] (a plug-in source, neutral by default) and its size modifier per regime.
 
-import type { RegimeLabel } from '../../domain/regime.ts';
+import type { RegimeLabel } from '../../domain/index.ts';
 
 /** Where the session's news sentiment comes from; the default returns 0 (neutral). */
 // PLUG: sentiment_score

@@ -1,7 +1,6 @@
 // Entry-window filter: no new entries before the configured start, at/after the cutoff, or close to the flat time.
 
-import { DAY_MS, minutesOfClock, MINUTE_MS, zoneOffsetMinutes, type ZoneName } from '../../domain/time.ts';
-import { isEarlyCloseDate } from '../../domain/earlyClose.ts';
+import { DAY_MS, minutesOfClock, MINUTE_MS, zoneOffsetMinutes, isEarlyCloseDate, type ZoneName } from '../../domain/index.ts';
 
 /** Settings: config `filters.session_windows` plus `session.timezone`, `session.flat_time`, `session.flat_timezone`. */
 export interface SessionWindowConfig {

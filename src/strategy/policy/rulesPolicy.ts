@@ -1,6 +1,6 @@
 // The rule-based decision policy: the REGIME_ACTION table through generateSignal, as a DecisionPolicy (the default).
 
-import { TradingState } from '../../domain/trading.ts';
+import { TradingState } from '../../domain/index.ts';
 import { generateSignal } from '../signalGenerator/signalGenerator.ts';
 import type { DecisionPolicy, PolicyContext, PolicyDecision } from './types.ts';
 

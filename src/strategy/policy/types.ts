@@ -1,11 +1,6 @@
 // The decision-policy seam (PLUG: rl_agent): what the engine tells a policy at every decided bar, and the target position it answers.
 
-import type { Bar } from '../../domain/bar.ts';
-import type { Instrument } from '../../domain/instrument.ts';
-import type { BrokerPosition } from '../../domain/orders.ts';
-import type { RegimeInfo } from '../../domain/regime.ts';
-import type { TradingState } from '../../domain/trading.ts';
-import type { VwapSnapshot } from '../../domain/vwap.ts';
+import type { Bar, Instrument, BrokerPosition, RegimeInfo, TradingState, VwapSnapshot } from '../../domain/index.ts';
 import type { FilterVerdict } from '../filters/index.ts';
 import type { RiskManager } from '../riskManager/index.ts';
 import type { SignalContext, TradeSignal } from '../signalGenerator/types.ts';

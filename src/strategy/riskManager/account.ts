@@ -1,7 +1,6 @@
 // Position bookkeeping for the risk manager: signed quantities, average prices, realized/unrealized P&L, stop risk.
 
-import type { Instrument } from '../../domain/instrument.ts';
-import { pointValueUsd } from '../../domain/instrument.ts';
+import { pointValueUsd, type Instrument } from '../../domain/index.ts';
 import { contractUnits } from './exposure.ts';
 import type { InstrumentMap, RiskFill } from './types.ts';
 

@@ -1,6 +1,6 @@
 // Contract-count rules: TopstepX counts a mini as 10 micro units; the cap is max_contracts_minis × 10 units.
 
-import type { Instrument } from '../../domain/instrument.ts';
+import type { Instrument } from '../../domain/index.ts';
 
 /** Units per contract: 1 for a micro, 10 for a mini (so the cap in units is minis × 10). */
 export function contractUnits(inst: Pick<Instrument, 'isMicro'>): number {

@@ -1,6 +1,6 @@
 // Flat-time rule: after 15:10 CT (configurable) and before the 17:00 CT Globex reopen no position may be held.
 
-import { MINUTE_MS } from '../../domain/time.ts';
+import { MINUTE_MS } from '../../domain/index.ts';
 import { clockMs, flatTimeAt, localMsOfDay } from '../filters/sessionWindow.ts';
 import type { RiskSettings } from './types.ts';
 

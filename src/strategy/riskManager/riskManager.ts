@@ -6,10 +6,7 @@
 // One instance serves every instrument of the account: reserveEntry() holds contracts and stop risk
 // synchronously, so concurrent async order flows cannot double-spend the remaining risk.
 
-import { TradingState } from '../../domain/trading.ts';
-import { sessionInfo } from '../../domain/session.ts';
-import { MINUTE_MS } from '../../domain/time.ts';
-import type { Instrument } from '../../domain/instrument.ts';
+import { TradingState, sessionInfo, MINUTE_MS, type Instrument } from '../../domain/index.ts';
 import { AccountBook, type PositionState } from './account.ts';
 import { breachesDailyLoss, dailyLossRoomUsd, reachedProfitTarget } from './dailyLimits.ts';
 import { contractsAvailable, contractUnits } from './exposure.ts';

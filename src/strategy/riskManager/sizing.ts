@@ -1,7 +1,6 @@
 // Position sizing: the regime/VIX/confidence/news formula, then caps by contract limit and by the risk budget.
 
-import type { Instrument } from '../../domain/instrument.ts';
-import type { RegimeLabel } from '../../domain/regime.ts';
+import type { Instrument, RegimeLabel } from '../../domain/index.ts';
 import type { RiskSettings } from './types.ts';
 
 /** Inputs of the size formula (field names follow the computeFinalSize arguments). */

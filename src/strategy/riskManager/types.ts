@@ -1,10 +1,7 @@
 // Risk manager value types: settings, denial codes, state-change and flatten events, entry requests and reservations.
 
-import type { Config } from '../../config/schema.ts';
-import type { Instrument } from '../../domain/instrument.ts';
-import type { RegimeLabel } from '../../domain/regime.ts';
-import type { Denied, OrderSide, Side, TradingState } from '../../domain/trading.ts';
-import type { ZoneName } from '../../domain/time.ts';
+import type { Config } from '../../config/index.ts';
+import type { Instrument, RegimeLabel, Denied, OrderSide, Side, TradingState, ZoneName } from '../../domain/index.ts';
 
 /** Stable codes of risk decisions (denials, state changes, flatten requests). */
 export type RiskCode =

@@ -1,8 +1,7 @@
 // Can a regime's rule ever pass its own filters? Its typical reward (entry rule → target) against entries.min_reward_risk × its stop.
 
-import type { Config } from '../../config/schema.ts';
-import { instrumentConfig } from '../../config/instrument.ts';
-import { regimeLabelsFor } from '../../domain/regime.ts';
+import { instrumentConfig, type Config } from '../../config/index.ts';
+import { regimeLabelsFor } from '../../domain/index.ts';
 
 /**
  * Median session-VWAP σ (points) on 5-minute bars inside the entry window, measured with txbot's SessionVwap

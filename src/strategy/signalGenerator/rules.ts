@@ -1,8 +1,6 @@
 // Entry rules of REGIME_ACTION on a closed bar: pullback/rally to VWAP, band fades, reversal below the lower band.
 
-import type { Bar } from '../../domain/bar.ts';
-import type { Side } from '../../domain/trading.ts';
-import type { VwapSnapshot } from '../../domain/vwap.ts';
+import type { Bar, Side, VwapSnapshot } from '../../domain/index.ts';
 import type { RegimeAction } from './types.ts';
 
 /** A rule fired: side and stable code with a readable reason. */

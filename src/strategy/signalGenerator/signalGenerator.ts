@@ -1,9 +1,6 @@
 // The per-bar decision: REGIME_ACTION rules on the closed bar → a tick-aligned TradeSignal or a reasoned NoSignal.
 
-import { ceilToTick, floorToTick, roundToTick } from '../../domain/instrument.ts';
-import type { NoSignal, Side } from '../../domain/trading.ts';
-import { TradingState } from '../../domain/trading.ts';
-import { bandPrice } from '../../domain/vwap.ts';
+import { ceilToTick, floorToTick, roundToTick, TradingState, bandPrice, type NoSignal, type Side } from '../../domain/index.ts';
 import { evaluateEntryRule, type RuleHit } from './rules.ts';
 import type { Decision, SignalContext, TradeSignal } from './types.ts';
 

@@ -1,6 +1,6 @@
 // Small per-instrument trackers the engine keeps for the generator: regime-run start and entries per regime per session.
 
-import type { RegimeLabel } from '../../domain/regime.ts';
+import type { RegimeLabel } from '../../domain/index.ts';
 
 /**
  * Start instant of the current regime run: the tsMs of the first bar of the latest uninterrupted

@@ -1,12 +1,8 @@
 // Signal generator types: settings from config, the per-bar context and the trade signal.
 
-import type { Config } from '../../config/schema.ts';
-import type { Bar } from '../../domain/bar.ts';
-import type { Instrument } from '../../domain/instrument.ts';
-import type { RegimeInfo, RegimeLabel } from '../../domain/regime.ts';
-import type { NoSignal, Position, Signal, TradingState } from '../../domain/trading.ts';
+import type { Config } from '../../config/index.ts';
+import type { Bar, Instrument, RegimeInfo, RegimeLabel, NoSignal, Position, Signal, TradingState, VwapSnapshot } from '../../domain/index.ts';
 import type { FilterVerdict } from '../filters/index.ts';
-import type { VwapSnapshot } from '../../domain/vwap.ts';
 
 /** Direction and entry rule of a regime (config `regime_action.<LABEL>`). */
 export interface RegimeAction {

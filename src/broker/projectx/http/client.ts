@@ -2,9 +2,8 @@
 // for reads only (429/5xx/transport with the shared RetryPolicy); mutations are sent once and never queued.
 
 import type { Logger } from 'pino';
-import type { Bar } from '../../../domain/bar.ts';
-import { silentLogger } from '../../../log/logger.ts';
-import { systemClock, type Clock } from '../../../domain/clock.ts';
+import { systemClock, type Bar, type Clock } from '../../../domain/index.ts';
+import { silentLogger } from '../../../log/index.ts';
 import { ProjectXError } from '../errors.ts';
 import {
   parseAccount,

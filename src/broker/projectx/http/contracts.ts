@@ -1,8 +1,7 @@
 // Contract resolution: a root (MNQ, MES, M2K, MGC) → the active front-month contract id, tick size and
 // tick value, cached and re-resolved when it ages out or the cached contract stops being active (roll).
 
-import { BrokerError } from '../../../domain/errors.ts';
-import type { Clock } from '../../../domain/clock.ts';
+import { BrokerError, type Clock } from '../../../domain/index.ts';
 import type { PxContract } from '../types.ts';
 import type { ProjectXClient } from './client.ts';
 

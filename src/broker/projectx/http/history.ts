@@ -1,7 +1,7 @@
 // Historical bars past the 20 000-bar cap: pages backwards from the end (the API returns the newest bars of
 // a range first), merges, sorts ascending and de-duplicates; each page waits for the 50/30 s budget.
 
-import type { Bar } from '../../../domain/bar.ts';
+import type { Bar } from '../../../domain/index.ts';
 import { sortDedupeBars } from '../parse.ts';
 import type { BarUnit } from '../types.ts';
 import type { ProjectXClient } from './client.ts';

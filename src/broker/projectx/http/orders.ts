@@ -1,10 +1,8 @@
 // Safe order placement and flattening on top of the REST client: a place that fails ambiguously is
 // resolved by searching for its unique customTag before anything is resent; a flatten cancels leftover legs.
 
-import type { Side } from '../../../domain/trading.ts';
-import { BrokerError } from '../../../domain/errors.ts';
+import { BrokerError, type Side, type Clock } from '../../../domain/index.ts';
 import { bracketFromPrices, bracketFromTickDistances } from '../brackets.ts';
-import type { Clock } from '../../../domain/clock.ts';
 import { ProjectXError } from '../errors.ts';
 import { OrderSideCode, OrderStatus, OrderType, type PxOrder } from '../types.ts';
 import type { PlaceOrderRequest, ProjectXClient } from './client.ts';

@@ -3,10 +3,10 @@
 // lifetime, and refreshes are at least a minimum interval apart) and re-acquired once on a 401.
 
 import type { Logger } from 'pino';
-import type { Clock } from '../../../domain/clock.ts';
+import type { Clock } from '../../../domain/index.ts';
 import { MissingCredentialsError, ProjectXError } from '../errors.ts';
 import { parseEnvelope } from '../parse.ts';
-import { readSecret } from '../../../log/secrets.ts';
+import { readSecret } from '../../../log/index.ts';
 
 /** API-key credentials (the trader's user name and the key from the ProjectX dashboard). */
 export interface ProjectXCredentials {

@@ -5,11 +5,10 @@
 
 import type { Logger } from 'pino';
 import { ProjectXAccountState, type AccountSnapshot, type ApplyResult } from '../accountState.ts';
-import type { Clock } from '../../../domain/clock.ts';
+import { Emitter, fireAndForget, type Clock } from '../../../domain/index.ts';
 import { ProjectXError } from '../errors.ts';
 import type { ProjectXClient } from '../http/client.ts';
 import type { PxOrder, PxPosition, PxTrade } from '../types.ts';
-import { Emitter, fireAndForget } from '../../../domain/emitter.ts';
 import type { HubResubscribed } from './hubConnection.ts';
 import type { UserHub } from './hubs.ts';
 

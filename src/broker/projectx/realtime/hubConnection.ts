@@ -4,9 +4,8 @@
 
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection, type ILogger } from '@microsoft/signalr';
 import type { Logger } from 'pino';
-import type { Clock } from '../../../domain/clock.ts';
+import { Emitter, fireAndForget, type Clock } from '../../../domain/index.ts';
 import type { RetryPolicy } from '../retryPolicy.ts';
-import { Emitter, fireAndForget } from '../../../domain/emitter.ts';
 
 /** Lifecycle of a hub connection. */
 export enum HubState {

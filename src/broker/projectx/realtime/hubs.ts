@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { parseAccount, parseDepth, parseMarketTrades, parseOrder, parsePosition, parseQuote, parseTrade, unwrapUserEvent } from '../parse.ts';
 import type { PxAccount, PxDepthEntry, PxMarketTrade, PxOrder, PxPosition, PxQuote, PxTrade, PxUserEvent } from '../types.ts';
-import { Emitter } from '../../../domain/emitter.ts';
+import { Emitter } from '../../../domain/index.ts';
 import { ProjectXHubConnection, type HubConnectionOptions } from './hubConnection.ts';
 
 export interface UserHubEvents extends Record<string, unknown> {

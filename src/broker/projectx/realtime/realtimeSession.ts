@@ -3,12 +3,11 @@
 // connect time): the next (re)connect takes the fresh token, and its resync covers the gap.
 
 import type { Logger } from 'pino';
-import { silentLogger } from '../../../log/logger.ts';
-import type { Clock } from '../../../domain/clock.ts';
+import { silentLogger } from '../../../log/index.ts';
+import { fireAndForget, type Clock } from '../../../domain/index.ts';
 import type { ProjectXClient } from '../http/client.ts';
 import { defaultHubRetryPolicy, type RetryPolicy } from '../retryPolicy.ts';
 import { ProjectXAccountSync } from './accountSync.ts';
-import { fireAndForget } from '../../../domain/emitter.ts';
 import { MarketHub, UserHub } from './hubs.ts';
 
 export interface RealtimeOptions {

@@ -2,10 +2,8 @@
 // replayed on a controllable clock (tests advance it; the CLI drives it at a chosen speed), with faults.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { CONTRACT_SPECS } from '../../../domain/contracts.ts';
+import { CONTRACT_SPECS, ManualClock, type Bar, type Clock } from '../../../domain/index.ts';
 import type { AddressInfo } from 'node:net';
-import type { Bar } from '../../../domain/bar.ts';
-import { ManualClock, type Clock } from '../../../domain/clock.ts';
 import { SlidingWindowLimiter } from '../rateLimiter.ts';
 import { FaultPlan } from './faults.ts';
 import { SimHubServer } from './hubServer.ts';

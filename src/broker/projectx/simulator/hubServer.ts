@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Clock } from '../../../domain/clock.ts';
+import type { Clock } from '../../../domain/index.ts';
 import type { FaultPlan, HubSelection } from './faults.ts';
 import type { SimEvent } from './matchingEngine.ts';
 

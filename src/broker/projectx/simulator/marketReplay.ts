@@ -1,7 +1,7 @@
 // Market data for the simulator: bars expanded to a few trades along O→H→L→C or O→L→H→C, and bars
 // aggregated to the unit/unitNumber a History/retrieveBars request asks for.
 
-import type { Bar } from '../../../domain/bar.ts';
+import type { Bar } from '../../../domain/index.ts';
 import { BarUnit } from '../types.ts';
 
 /** Path through a bar: 'auto' goes O→L→H→C on an up bar (close ≥ open) and O→H→L→C on a down bar. */

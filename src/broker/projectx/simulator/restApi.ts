@@ -1,10 +1,9 @@
 // The simulator's REST endpoints: token issue/validation, the same paths and envelopes as the Gateway,
 // server-side rate limits (HTTP 429), and armed faults (429 bursts, 5xx, rejections, lost responses).
 
-import type { Bar } from '../../../domain/bar.ts';
+import type { Bar, Clock } from '../../../domain/index.ts';
 import { parseTimestampUtcMs } from '../parse.ts';
 import { type SlidingWindowLimiter } from '../rateLimiter.ts';
-import type { Clock } from '../../../domain/clock.ts';
 import { OrderStatus } from '../types.ts';
 import type { FaultPlan } from './faults.ts';
 import { aggregateBars, periodMs } from './marketReplay.ts';

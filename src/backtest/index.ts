@@ -1,0 +1,15 @@
+// The backtest layer's surface: runners and jobs for backtests, portfolios, retraining and walk-forward.
+export { pluginWarnings, runBacktestJob } from './backtestJob.ts';
+export { runPortfolioJob } from './portfolioJob.ts';
+export type { PortfolioInput } from './portfolioJob.ts';
+export { tallyLine } from './retrainEffects.ts';
+export { runRetrainingBacktest } from './retrainingBacktest.ts';
+export { runBacktest } from './runner.ts';
+export { runAccountOverWindows } from './walkForwardAccount.ts';
+export type { AccountWindow } from './walkForwardAccount.ts';
+export { continuousAccountHtml, continuousAccountOf, writeWalkForward } from './walkForwardJob.ts';
+export type { WalkForwardAccount } from './walkForwardJob.ts';
+export { rollingWindows, splitWindow } from './walkForwardPlan.ts';
+export type { WalkForwardWindow } from './walkForwardPlan.ts';
+export { runWindow } from './walkForwardWindow.ts';
+export type { WindowJob, WindowResult } from './walkForwardWindow.ts';

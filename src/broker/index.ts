@@ -1,0 +1,20 @@
+// The broker adapters' surface: the simulated broker and the ProjectX client, hubs, broker and simulator.
+export { GATEWAY_OPTION, RTC_OPTION, connectClient, gatewayEndpoints } from './projectx/connect.ts';
+export { ProjectXError } from './projectx/errors.ts';
+export { ProjectXClient } from './projectx/http/client.ts';
+export { ContractResolver } from './projectx/http/contracts.ts';
+export type { ResolvedContract } from './projectx/http/contracts.ts';
+export { downloadBars } from './projectx/http/history.ts';
+export { flattenContract } from './projectx/http/orders.ts';
+export { parseTimestampUtcMs } from './projectx/parse.ts';
+export { ProjectXBroker } from './projectx/projectxBroker.ts';
+export type { VenueAlert } from './projectx/projectxBroker.ts';
+export type { ProjectXAccountSync } from './projectx/realtime/accountSync.ts';
+export { HubState } from './projectx/realtime/hubConnection.ts';
+export type { HubEvents } from './projectx/realtime/hubConnection.ts';
+export { connectRealtime } from './projectx/realtime/realtimeSession.ts';
+export type { RetryPolicy } from './projectx/retryPolicy.ts';
+export { GatewaySimulator, defaultSimContracts } from './projectx/simulator/gatewaySimulator.ts';
+export { BarUnit, OrderSideCode, OrderStatus, OrderType, PositionType } from './projectx/types.ts';
+export type { PxOrder, PxTrade } from './projectx/types.ts';
+export { SimBroker } from './sim/simBroker.ts';
