@@ -20,6 +20,7 @@ import { leaseKeys } from '../src/state/index.ts';
 import { sharedKeyPrefixes } from '../src/app/sharedState.ts';
 import { syntheticSetup } from '../test/support/backtestFixtures.ts';
 import { firstAmong, startSimGateway, startTxbot, type TxbotProc } from '../test/live/support/sharedCluster.ts';
+import { figure } from './support/figure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -148,6 +149,8 @@ async function main(): Promise<void> {
   console.log(line('leader SIGKILL → new leader order-capable', sorted('readyMs')));
   console.log(line('leader SIGKILL → lease granted', sorted('grantedMs')));
   console.log(line('grant → order-capable (login, reconcile, warm-up, hubs)', sorted('startupMs')));
+  figure('leader SIGKILL → new leader order-capable, median', quantile(sorted('readyMs'), 0.5), 'ms');
+  figure('leader SIGKILL → new leader order-capable, worst', sorted('readyMs').at(-1)!, 'ms');
 }
 
 main().catch((e: unknown) => {
