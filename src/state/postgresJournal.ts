@@ -43,10 +43,14 @@ function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++i}`);
 }
 
-/** Whether a pg error is about the connection (no SQLSTATE) rather than the statement. */
+/** Whether a pg error is about the connection (no SQLSTATE, or one saying the session is gone) rather than the statement. */
 function isConnectionError(e: unknown): boolean {
   const code = e instanceof Error ? (e as Error & { code?: unknown }).code : undefined;
-  return e instanceof Error && !(typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code));
+  if (!(e instanceof Error)) return false;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  // SQLSTATE classes that mean the session is gone: 08 connection exception, 57P01-57P03 (the server
+  // terminated the backend or is shutting down; arrives as a query error when a query was in flight).
+  return code.startsWith('08') || /^57P0[123]$/.test(code);
 }
 
 /** Opens a connected client with the search path set; throws JOURNAL_UNAVAILABLE when it cannot. */

@@ -22,12 +22,25 @@ import { syntheticSetup, testConfig } from '../support/backtestFixtures.ts';
 const MNQ = 'CON.F.US.MNQ.H26';
 
 /** Moves the manual clock `stepMs` per event-loop turn while no HTTP exchange is in flight; jumps quiet nights. */
-function steppedDriver(clock: ManualClock, bars: readonly Bar[], stepMs: number, onStep: () => void) {
+/** Longest real time the virtual clock waits for a hub to reconnect (bounds a hold, so a bug cannot hang the test). */
+const HOLD_LIMIT_MS = 10_000;
+
+function steppedDriver(clock: ManualClock, bars: readonly Bar[], stepMs: number, onStep: () => void, hold: () => boolean = () => false) {
   let inFlight = 0;
   let running = true;
   let next = 0;
+  let heldSince = Number.NaN;
   const loop = () => {
     if (!running) return;
+    // SignalR reconnects in real time while this clock is virtual: on a loaded machine the venue's day could
+    // end before a hub the venue accepts again is back. Hold the clock (for a bounded real time) until it is.
+    if (hold()) {
+      if (Number.isNaN(heldSince)) heldSince = performance.now();
+      if (performance.now() - heldSince < HOLD_LIMIT_MS) {
+        setImmediate(loop);
+        return;
+      }
+    } else heldSince = Number.NaN;
     if (inFlight === 0) {
       const now = clock.nowMs();
       while (next < bars.length && bars[next]!.tsMs < now) next++;
@@ -180,7 +193,14 @@ async function runScenario(sc: Scenario) {
       if (!stop) unprotectedSamples++;
     }
   };
-  const driver = steppedDriver(clock, bars, 1000, sample);
+  // Hubs the venue accepts again but that have not reconnected yet (a drop just ended), while the session runs.
+  let sessionRunning = false;
+  const hubBehind = () =>
+    sessionRunning &&
+    (['user', 'market'] as const).some(
+      (h) => sim.hubs.openConnections(h) === 0 && sim.faults.hubDownUntil(h) > 0 && clock.nowMs() >= sim.faults.hubDownUntil(h),
+    );
+  const driver = steppedDriver(clock, bars, 1000, sample, hubBehind);
   const wall = { nowMs: () => clock.nowMs() + (sc.skewMs ?? 0), sleep: (ms: number) => clock.sleep(ms) };
   const client = new ProjectXClient({
     apiUrl: address.apiUrl,
@@ -206,6 +226,7 @@ async function runScenario(sc: Scenario) {
     // Reconnect attempts a few real milliseconds apart (SignalR waits in real time, the venue's clock is virtual).
     hubRetryPolicy: new ExponentialBackoffPolicy({ firstDelayMs: 0, baseDelayMs: 2, maxDelayMs: 10, jitter: 0 }),
   });
+  sessionRunning = true;
   let stopError: unknown;
   let hubConnectionsAfterStop: number;
   // Every bar the engine gets: none may be made up (volume 0) by an outage.
@@ -222,6 +243,7 @@ async function runScenario(sc: Scenario) {
       sim.faults.closeContractErrors({ count: 1000 });
       sim.faults.reject('Order/place', 2, 'Order refused (test)', 1000);
     }
+    sessionRunning = false;
     stopError = await session.stop('flatten', 'end of scenario').then(
       () => null,
       (e: unknown) => e,
