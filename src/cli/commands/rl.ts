@@ -54,6 +54,22 @@ interface CommonOpts {
   to?: string;
 }
 
+/** Options of `txbot rl walkforward`. */
+type WalkForwardOpts = CommonOpts & {
+  hmmDays: string;
+  trainDays: string;
+  validationDays: string;
+  testDays: string;
+  folds: string;
+  seeds: string;
+  steps: string;
+  checkpoints: string;
+  envs: string;
+  threads: string;
+  nSteps: string;
+  out?: string;
+};
+
 async function loadInputs(opts: CommonOpts): Promise<{ loaded: LoadedConfig; series: BarSeries }> {
   const loaded = loadConfig({ file: opts.config });
   const c = loaded.config;
@@ -138,24 +154,7 @@ Examples:
     .option('--threads <n>', 'worker threads the environments run on (0 = this thread)', '0')
     .option('--n-steps <n>', 'PPO rollout length per environment (SB3 n_steps)', '2048')
     .option(...outOption('dir', 'folder for summary.json, samples.csv, learning_curves.csv, report.html (learning curves)'))
-    .action(
-      (
-        opts: CommonOpts & {
-          hmmDays: string;
-          trainDays: string;
-          validationDays: string;
-          testDays: string;
-          folds: string;
-          seeds: string;
-          steps: string;
-          checkpoints: string;
-          envs: string;
-          threads: string;
-          nSteps: string;
-          out?: string;
-        },
-      ) => runWalkForward(opts),
-    );
+    .action((opts: WalkForwardOpts) => runWalkForward(opts));
 }
 
 function progressLine(r: PpoUpdateReport, total: number): string {
@@ -261,22 +260,7 @@ export function comparisonTable(rows: readonly RlComparisonRow[]): string {
   );
 }
 
-async function runWalkForward(
-  opts: CommonOpts & {
-    hmmDays: string;
-    trainDays: string;
-    validationDays: string;
-    testDays: string;
-    folds: string;
-    seeds: string;
-    steps: string;
-    checkpoints: string;
-    envs: string;
-    threads: string;
-    nSteps: string;
-    out?: string;
-  },
-): Promise<void> {
+async function runWalkForward(opts: WalkForwardOpts): Promise<void> {
   const outDir = opts.out
     ? checkOutputPath('--out', opts.out, RL_WF_FOLDER, [
         { option: '--data', path: opts.data },
