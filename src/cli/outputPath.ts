@@ -49,7 +49,7 @@ export type OutputSpec =
       readonly inputsMayBeInside?: boolean;
     };
 
-/** Files the run commands (backtest, walkforward, replay, demo, backtest --retrain) write into --out. */
+/** Files the run commands (backtest, walkforward, optimize, replay, demo, backtest --retrain) write into --out. */
 export const RUN_OUTPUT_NAMES: ReadonlySet<string> = new Set([
   'summary.json',
   'trades.csv',
@@ -60,6 +60,8 @@ export const RUN_OUTPUT_NAMES: ReadonlySet<string> = new Set([
   'comparison.json',
   'retrains.json',
   'final-model.json',
+  'label-quality.json',
+  'trials.csv',
   'journal.db',
   'journal.db-wal',
   'journal.db-shm',

@@ -112,6 +112,19 @@ describe('existing targets', () => {
     expect(() => checkOutputPath('--out', earlier, RUN_OUTPUT_FOLDER, [])).toThrow(/files txbot did not write \(fixed\/mine\.xlsx\)/);
   });
 
+  it('backtest runs again into its own output folder (every file it writes is one it may replace)', async () => {
+    const mnq = tmp.file('mnq_bars.csv', barsToCsv(generateSyntheticBars({ seed: 5, days: 8 }).series));
+    const out = join(tmp.dir, 'again');
+    const args = ['backtest', '--data', mnq, '--model', model, '--config', config, '--decisions', 'all', '--out', out];
+    const first = await runCli(args, { cwd: tmp.dir });
+    expect(first.code, first.stderr).toBe(0);
+    const written = readdirSync(out).sort();
+    expect(written).toEqual(expect.arrayContaining(['decisions.jsonl', 'label-quality.json', 'report.html', 'summary.json', 'trades.csv']));
+    const second = await runCli(args, { cwd: tmp.dir });
+    expect(second.code, second.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(written);
+  });
+
   it('data synth replaces its own earlier output but not a vendor file with the same header', async () => {
     const synth = join(tmp.dir, 'synth.csv');
     expect((await runCli(['data', 'synth', '--days', '2', '--out', synth], { cwd: tmp.dir })).code).toBe(0);
