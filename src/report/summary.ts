@@ -49,7 +49,7 @@ export interface AccountRules {
   dailyProfitTarget: number | null;
   /** Combine profit target (USD). */
   profitTarget: number;
-  /** Money one contract loses at its stop (stop ticks × tick value + round-trip commission), by symbol and regime. */
+  /** Money one contract loses at its stop ((stop + slippage ticks) × tick value + round-trip commission), by symbol and regime. */
   stopRiskPerContractUsd: Record<string, Record<string, number>>;
   /** The cheapest of those for a regime that may trade: with less room above the floor the account is stalled. */
   minStopRiskUsd: number;
