@@ -1,10 +1,22 @@
-// Wires one paper or live session end to end: log in, check the account, resolve the contract, restore
-// risk from the journal, warm the engine up from REST history, reconcile, subscribe to the market hub and
-// run bars through the LiveRunner until stopped.
+// Wires one paper or live session end to end, for one instrument or several on the account: log in, check
+// the account, resolve each contract, restore the account's risk from the journal, warm each instrument up
+// from REST history, reconcile each contract, subscribe to the market hub and run the bars of each instant
+// through the one LiveRunner (one engine session, one account risk manager, one journal) until stopped.
 
 import type { Logger } from 'pino';
-import { MINUTE_MS, pointValueUsd, BrokerError, sessionInfo, type Clock, type Alert, type BracketOrderRequest } from '../domain/index.ts';
-import type { LoadedConfig } from '../config/index.ts';
+import {
+  MINUTE_MS,
+  pointValueUsd,
+  BrokerError,
+  ConfigError,
+  sessionInfo,
+  type Bar,
+  type Clock,
+  type Alert,
+  type BracketOrderRequest,
+  type Instrument,
+} from '../domain/index.ts';
+import { sessionSymbols, type LoadedConfig } from '../config/index.ts';
 import type { RegimeModel } from '../regime/index.ts';
 import {
   BarUnit,
@@ -37,7 +49,7 @@ import {
   type LiveStatus,
   type SessionMonitor,
 } from '../live/index.ts';
-import type { BrokerPort } from '../engine/index.ts';
+import type { BrokerPort, LaneOptions } from '../engine/index.ts';
 import { buildRunContext } from './runContext.ts';
 import { createBroker } from './seams/broker.ts';
 import { sessionRegimeSource } from './seams/regimeSource.ts';
@@ -47,7 +59,12 @@ import type { SessionRegimeSource } from './seams/regimeSource.ts';
 export interface LiveSessionOptions {
   readonly mode: 'paper' | 'live';
   readonly loaded: LoadedConfig;
-  readonly model: RegimeModel;
+  /** The regime model of a single-instrument session. */
+  readonly model?: RegimeModel;
+  /** Several instruments: a model per symbol (a single-instrument session may use it too). */
+  readonly models?: ReadonlyMap<string, RegimeModel>;
+  /** Instruments traded (default: sessionSymbols — backtest.instrument when it names one, else the enabled ones). */
+  readonly symbols?: readonly string[];
   readonly client: ProjectXClient;
   readonly rtcUrl: string;
   readonly accountId: number;
@@ -87,16 +104,27 @@ export interface LiveSessionOptions {
   readonly hubRetryPolicy?: RetryPolicy;
 }
 
+/** One instrument of a running session. */
+export interface LiveLane {
+  readonly symbol: string;
+  readonly instrument: Instrument;
+  readonly contract: ResolvedContract;
+  readonly broker: BrokerPort;
+  readonly regime: SessionRegimeSource;
+}
+
 /** A running session. */
 export interface LiveSession {
   readonly runner: LiveRunner;
   readonly feed: LiveBarFeed;
+  /** Every instrument, in processing order; `broker`, `contract` and `regime` are the first one's. */
+  readonly lanes: readonly LiveLane[];
   readonly broker: BrokerPort;
   readonly contract: ResolvedContract;
   readonly clock: ExchangeClock;
   /** Monitoring (alerts, metrics, dashboard) fed from this session; stopped by `stop`. */
   readonly monitor: SessionMonitor;
-  /** The session's regime source (model swaps from a shared store, retrain swaps to publish). */
+  /** The first instrument's regime source (model swaps from a shared store, retrain swaps to publish). */
   readonly regime: SessionRegimeSource;
   /** Stops the timer and hubs, applies `onStop`, flushes the journal, ends monitoring (sessionEnd, process stop). */
   stop(onStop: 'flatten' | 'leave_brackets', why?: string): Promise<void>;
@@ -121,13 +149,19 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
   // Input sources' alerts reach the monitoring bus once it runs (start-up alerts are logged meanwhile).
   let publishAlert: (a: Alert) => void = (a) => logger.warn({ alert: a.code, text: a.text }, a.title);
   const ctx = buildRunContext(loaded, o.mode, {
+    symbols: o.symbols ?? sessionSymbols(config),
     logger: logger.child({ component: 'inputs' }),
     publishAlert: (a) => publishAlert(a),
     nowMs: () => clock.nowMs(),
   });
-  const instrument = ctx.instrument;
-  const contract = await new ContractResolver(client, config.projectx.live_data).resolve(instrument.symbol);
-  logger.info({ accountId: account.id, account: account.name, contractId: contract.contractId }, 'account and contract resolved');
+  const instruments = ctx.instruments;
+  const symbols = instruments.map((i) => i.symbol);
+  const models = new Map(symbols.map((s) => [s, modelOf(o, s, symbols)] as const));
+  const resolver = new ContractResolver(client, config.projectx.live_data);
+  const contracts: ResolvedContract[] = [];
+  for (const inst of instruments) contracts.push(await resolver.resolve(inst.symbol));
+  const symbolOf = new Map(contracts.map((c, i) => [c.contractId, symbols[i]!] as const));
+  logger.info({ accountId: account.id, account: account.name, contractIds: contracts.map((c) => c.contractId) }, 'account and contracts resolved');
 
   // Subscribe first: the first trade (or quote) tells the exchange time, which a replayed feed needs
   // before asking for history; trades arriving meanwhile wait in a buffer.
@@ -136,28 +170,29 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     client,
     rtcUrl: o.rtcUrl,
     accountId: account.id,
-    contractIds: [contract.contractId],
+    contractIds: contracts.map((c) => c.contractId),
     venueClock: clock,
     retryPolicy: o.hubRetryPolicy,
     logger,
   });
-  const buffered: { tsMs: number; price: number; volume: number }[] = [];
+  const buffered: { symbol: string; tsMs: number; price: number; volume: number }[] = [];
   let feed: LiveBarFeed | null = null;
   let marketSeen: () => void = () => undefined;
   const firstMarketEvent = new Promise<void>((resolve) => (marketSeen = resolve));
   const offTrade = realtime.marketHub.events.on('trade', (trades) => {
     for (const t of trades) {
-      if (t.contractId !== contract.contractId) continue;
-      if (feed) feed.trade(t.tsMs, t.price, t.volume);
+      const symbol = symbolOf.get(t.contractId);
+      if (symbol === undefined) continue;
+      if (feed) feed.trade(t.tsMs, t.price, t.volume, symbol);
       else {
         clock.observe(t.tsMs);
-        buffered.push({ tsMs: t.tsMs, price: t.price, volume: t.volume });
+        buffered.push({ symbol, tsMs: t.tsMs, price: t.price, volume: t.volume });
         marketSeen();
       }
     }
   });
   const offQuote = realtime.marketHub.events.on('quote', (q) => {
-    if (q.contractId !== contract.contractId) return;
+    if (!symbolOf.has(q.contractId)) return;
     if (feed) feed.quote(q.tsMs);
     else {
       clock.observe(q.tsMs);
@@ -169,16 +204,14 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
   // Short sleeps, so no long timer outlives the wait (it would hold a stopping process open).
   for (let waitedMs = 0; !seen && waitedMs < (o.firstMarketEventWaitMs ?? 10_000); waitedMs += 100) await o.baseClock.sleep(100);
 
-  const history = await historyForWarmUp(
-    client,
-    contract.contractId,
-    config.projectx.live_data,
-    config.data.bar_minutes,
-    clock.nowMs(),
-    o.warmUpDays ?? 5,
-    logger,
-  );
-  const startMs = history.length ? history.at(-1)!.tsMs + config.data.bar_minutes * MINUTE_MS : clock.nowMs();
+  const histories: Bar[][] = [];
+  for (const c of contracts) {
+    histories.push(
+      await historyForWarmUp(client, c.contractId, config.projectx.live_data, config.data.bar_minutes, clock.nowMs(), o.warmUpDays ?? 5, logger),
+    );
+  }
+  const lastHistoryMs = Math.max(...histories.map((h) => (h.length ? h.at(-1)!.tsMs : Number.NEGATIVE_INFINITY)));
+  const startMs = Number.isFinite(lastHistoryMs) ? lastHistoryMs + config.data.bar_minutes * MINUTE_MS : clock.nowMs();
   const restored = await resumeDay(
     await restoreRisk(ctx, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null),
     ctx,
@@ -194,15 +227,37 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     watchHub(realtime.marketHub.connection, 'hub.market', bus, () => clock.nowMs()),
   ];
   try {
-    bus.publish({ type: 'process', tsMs: clock.nowMs(), phase: 'start', mode: o.mode, detail: `account ${account.id} ${contract.contractId}` });
+    bus.publish({
+      type: 'process',
+      tsMs: clock.nowMs(),
+      phase: 'start',
+      mode: o.mode,
+      detail: `account ${account.id} ${contracts.map((c) => c.contractId).join(' ')}`,
+    });
     const dailyLossLimitUsd = config.risk.daily_loss_limit;
     let publishRisk: () => void = () => undefined;
     const sentOrders = new Map<string, BracketOrderRequest>();
-    const regime = await sessionRegimeSource({ loaded, model: o.model, journal: o.journal, bus, logger, swappable: o.swappableModel });
+    const several = symbols.length > 1;
+    const regimes: SessionRegimeSource[] = [];
+    for (const sym of symbols) {
+      regimes.push(
+        await sessionRegimeSource({
+          loaded,
+          model: models.get(sym)!,
+          journal: o.journal,
+          bus,
+          logger: several ? logger.child({ symbol: sym }) : logger,
+          swappable: o.swappableModel,
+          symbol: several ? sym : undefined,
+        }),
+      );
+    }
     const recorder = new JournalRecorder(
       publishingJournal(o.journal, bus, () => publishRisk()),
-      instrument.symbol,
-      { pointValueUsd: pointValueUsd(instrument) },
+      symbols[0]!,
+      {
+        pointValues: new Map(instruments.map((i) => [i.symbol, pointValueUsd(i)] as const)),
+      },
     );
     const offPlugins = ctx.onPluginFailure((e, tsMs) => {
       logger.warn({ plugin: e.plugin, fallback: e.fallback, err: e.message }, 'plug-in failed; fallback used');
@@ -221,36 +276,45 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
         },
       });
     });
-    const venue =
+    const venues = instruments.map((instrument, i) =>
       o.mode === 'live'
         ? createBroker(config, instrument, {
             kind: 'projectx',
             client,
             sync: realtime.sync,
             accountId: account.id,
-            contractId: contract.contractId,
-            tickSize: contract.tickSize,
-            logger,
+            contractId: contracts[i]!.contractId,
+            tickSize: contracts[i]!.tickSize,
+            logger: several ? logger.child({ symbol: instrument.symbol }) : logger,
             onAlert: (a) => {
               bus.publish({ type: 'alert', alert: { ...a, severity: 'critical', dedupeKey: `${a.code}:${a.title}` } });
               recorder.event(a.tsMs, 'error', 'venue', `${a.code}: ${a.title}: ${a.text}`).catch(() => undefined);
             },
           })
-        : null;
+        : null,
+    );
     // Resyncs are compared with txbot's view only once start-up reconciliation has adopted what is open.
-    venue?.setVenueChecks(false);
-    const inner: BrokerPort = venue ?? createBroker(config, instrument, { kind: 'sim' });
-    const broker: BrokerPort = o.orderGate ? gatedBroker(inner, o.orderGate, o.onGateRefused) : inner;
+    for (const v of venues) v?.setVenueChecks(false);
+    const brokers: BrokerPort[] = instruments.map((instrument, i) => {
+      const inner: BrokerPort = venues[i] ?? createBroker(config, instrument, { kind: 'sim' });
+      return o.orderGate ? gatedBroker(inner, o.orderGate, o.onGateRefused) : inner;
+    });
+    const regimeOf = new Map(symbols.map((s, i) => [s, regimes[i]!] as const));
+    // Intent ids from (trading date, instrument, bar close, n-th of the bar): two machines deciding one bar
+    // send one customTag, which the broker accepts once.
+    const lanes: LaneOptions[] = symbols.map((symbol, i) => ({
+      ...ctx.engineOptions({ regime: regimes[i]!.source, risk: restored.risk, idPrefix: o.mode[0]!, symbol }),
+      intentIds: 'bar',
+      broker: brokers[i]!,
+    }));
     const runner = new LiveRunner({
-      // Intent ids from (trading date, instrument, bar close, n-th of the bar): two machines deciding one bar
-      // send one customTag, which the broker accepts once.
-      engine: { ...ctx.engineOptions({ regime: regime.source, risk: restored.risk, idPrefix: o.mode[0]! }), intentIds: 'bar' },
-      broker,
+      account: { config, risk: restored.risk, lanes },
       journal: recorder,
       clock,
       logger,
-      onDecision: (bar, d) => {
-        for (const e of barEvents(instrument.symbol, regime.labels(), bar, d)) bus.publish(e);
+      onDecision: (bar, d, symbol) => {
+        const regime = regimeOf.get(symbol)!;
+        for (const e of barEvents(symbol, regime.labels(), bar, d)) bus.publish(e);
         regime.afterBar(bar);
         publishRisk();
         o.onStatus?.(runner.status());
@@ -271,7 +335,9 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       },
     });
     publishRisk = () => bus.publish(riskEvent(clock.nowMs(), restored.risk.snapshot(), dailyLossLimitUsd));
-    for (const bar of history) runner.warmUp(bar);
+    histories.forEach((history, i) => {
+      for (const bar of history) runner.warmUp(bar, symbols[i]);
+    });
     const killed = await killedToday(o.journal, startMs);
     if (killed) {
       await runner.restoreKill(killed);
@@ -279,40 +345,46 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     }
     const closed = o.orderGate?.();
     if (closed) throw leadershipLostAtStart(closed);
-    if (venue) {
-      await reconcileLive({
-        client,
-        accountId: account.id,
-        contractId: contract.contractId,
-        symbol: instrument.symbol,
-        journal: o.journal,
-        broker: venue,
-        adopt: (ev) => runner.adopt(ev),
-        nowMs: clock.nowMs(),
-        logger,
-        tickSize: contract.tickSize,
-        protectiveStopTicks: (regime) =>
-          config.stops[regime ?? 'NEUTRAL'] ??
-          config.stops.NEUTRAL ??
-          Math.min(...Object.values(config.stops).filter((x): x is number => typeof x === 'number')),
-      });
-      venue.setVenueChecks(true);
+    if (o.mode === 'live') {
+      for (let i = 0; i < symbols.length; i++) {
+        const venue = venues[i]!;
+        const stops = lanes[i]!.config.stops;
+        await reconcileLive({
+          client,
+          accountId: account.id,
+          contractId: contracts[i]!.contractId,
+          symbol: symbols[i]!,
+          journal: o.journal,
+          broker: venue,
+          adopt: (ev) => runner.adopt(ev, symbols[i]),
+          nowMs: clock.nowMs(),
+          logger,
+          tickSize: contracts[i]!.tickSize,
+          protectiveStopTicks: (regime) =>
+            stops[regime ?? 'NEUTRAL'] ?? stops.NEUTRAL ?? Math.min(...Object.values(stops).filter((x): x is number => typeof x === 'number')),
+        });
+      }
+      for (const v of venues) v?.setVenueChecks(true);
       realtime.sync.startPeriodic(config.live.reconcile_interval_seconds * 1000);
     } else {
       await reconcilePaper(o.journal, recorder, startMs, logger);
     }
 
-    const aggregator = new BarAggregator({ barMs: config.data.bar_minutes * MINUTE_MS, emptyBars: o.emptyBars ?? 'skip' });
-    if (history.length) aggregator.seed(history.at(-1)!);
+    const feedLanes = symbols.map((symbol, i) => {
+      const aggregator = new BarAggregator({ barMs: config.data.bar_minutes * MINUTE_MS, emptyBars: o.emptyBars ?? 'skip' });
+      const history = histories[i]!;
+      if (history.length) aggregator.seed(history.at(-1)!);
+      return { symbol, aggregator };
+    });
     feed = new LiveBarFeed({
-      aggregator,
+      lanes: feedLanes,
       clock,
       graceMs: o.graceMs,
       logger,
-      onBar: (bar) => void runner.onBar(bar).catch(() => undefined),
+      onStep: (bars) => void runner.onStep(bars).catch(() => undefined),
       onTick: () => void runner.tick().catch(() => undefined),
     });
-    for (const t of buffered.splice(0)) feed.trade(t.tsMs, t.price, t.volume);
+    for (const t of buffered.splice(0)) feed.trade(t.tsMs, t.price, t.volume, t.symbol);
     const liveFeed = feed;
     // A market-data outage makes no bars; once the market hub is back, the gap comes from history.
     const barMs = config.data.bar_minutes * MINUTE_MS;
@@ -326,20 +398,29 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
           for (let attempt = 1; liveFeed.isPaused; attempt++) {
             try {
               const nowMs = clock.nowMs();
-              const lastEnd = runner.session.lastBarEndMs;
-              const gap = await client.retrieveBars({
-                contractId: contract.contractId,
-                live: config.projectx.live_data,
-                startMs: Number.isNaN(lastEnd) ? nowMs - 86_400_000 : Math.max(nowMs - 3 * 86_400_000, lastEnd - barMs),
-                endMs: Math.floor(nowMs / barMs) * barMs,
-                unit: BarUnit.Minute,
-                unitNumber: config.data.bar_minutes,
-                limit: 20_000,
-                includePartialBar: false,
-              });
-              const unknown = liveFeed.resume(gap);
-              const text = unknown.map((u) => `${new Date(u.fromMs).toISOString()}..${new Date(u.toMs).toISOString()}`).join(', ');
-              logger.warn({ filled: gap.length, unknown: text }, 'market data gap filled from history; bars unknown');
+              const gaps = new Map<string, Bar[]>();
+              for (let i = 0; i < symbols.length; i++) {
+                const lastEnd = runner.session.lane(symbols[i]!).lastBarEndMs;
+                gaps.set(
+                  symbols[i]!,
+                  await client.retrieveBars({
+                    contractId: contracts[i]!.contractId,
+                    live: config.projectx.live_data,
+                    startMs: Number.isNaN(lastEnd) ? nowMs - 86_400_000 : Math.max(nowMs - 3 * 86_400_000, lastEnd - barMs),
+                    endMs: Math.floor(nowMs / barMs) * barMs,
+                    unit: BarUnit.Minute,
+                    unitNumber: config.data.bar_minutes,
+                    limit: 20_000,
+                    includePartialBar: false,
+                  }),
+                );
+              }
+              const unknown = liveFeed.resume(several ? gaps : gaps.get(symbols[0]!)!);
+              const text = unknown
+                .map((u) => `${several ? `${u.symbol} ` : ''}${new Date(u.fromMs).toISOString()}..${new Date(u.toMs).toISOString()}`)
+                .join(', ');
+              const filled = [...gaps.values()].reduce((n, g) => n + g.length, 0);
+              logger.warn({ filled, unknown: text }, 'market data gap filled from history; bars unknown');
               await recorder.event(nowMs, 'warn', 'bars', `market data outage: bars from history filled the gap; unknown (no bar made up): ${text}`);
             } catch (e) {
               logger.warn({ attempt, err: e instanceof Error ? e.message : String(e) }, 'history for the market data gap failed; retrying');
@@ -349,17 +430,25 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
         })();
       }),
     );
-    regime.beginLive();
+    for (const r of regimes) r.beginLive();
     feed.start();
-    logger.info({ mode: o.mode, halted: runner.halted }, 'session running');
+    logger.info({ mode: o.mode, halted: runner.halted, symbols }, 'session running');
+    const liveLanes: LiveLane[] = symbols.map((symbol, i) => ({
+      symbol,
+      instrument: instruments[i]!,
+      contract: contracts[i]!,
+      broker: brokers[i]!,
+      regime: regimes[i]!,
+    }));
     return {
       runner,
       feed: liveFeed,
-      broker,
-      contract,
+      lanes: liveLanes,
+      broker: brokers[0]!,
+      contract: contracts[0]!,
       clock,
       monitor,
-      regime,
+      regime: regimes[0]!,
       async stop(onStop, why = 'stop') {
         // Every step runs whatever the earlier ones did (a failed flatten must not leave hubs, timers or the
         // dashboard running), each bounded in time: shutdown never hangs. The first failure is rethrown.
@@ -378,15 +467,16 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
         await step(`on_stop ${onStop}`, () => runner.stop(onStop), 120_000);
         // A venue flatten reports its fill through the user hub: give it up to 10 s to arrive and be journaled.
         await step('flatten fill', async () => {
-          for (let i = 0; i < 100 && onStop === 'flatten' && broker.name === 'projectx' && broker.position; i++) await o.baseClock.sleep(100);
+          const open = () => brokers.some((b) => b.name === 'projectx' && b.position);
+          for (let i = 0; i < 100 && onStop === 'flatten' && open(); i++) await o.baseClock.sleep(100);
         });
         await step('runner idle', () => runner.idle());
         for (const off of offHubs) off();
-        regime.stop();
+        for (const r of regimes) r.stop();
         offPlugins();
         await step('inputs', () => ctx.stopInputs());
         await step('hubs', () => realtime.stop());
-        await step('broker', async () => broker.close());
+        for (let i = 0; i < brokers.length; i++) await step(several ? `broker ${symbols[i]}` : 'broker', async () => brokers[i]!.close());
         const endMs = clock.nowMs();
         publishRisk();
         bus.publish({ type: 'sessionEnd', tsMs: endMs, tradingDate: sessionInfo(endMs).tradingDate });
@@ -418,6 +508,15 @@ function resumeDay(
     tradesToday: today.trades,
   });
   return { ...restored, risk, source: `${restored.source}; today ${today.pnlUsd.toFixed(2)} USD over ${today.trades} trades from ${today.source}` };
+}
+
+/** The regime model of `symbol`: `models` (per symbol), else `model` for a single-instrument session. */
+function modelOf(o: LiveSessionOptions, symbol: string, symbols: readonly string[]): RegimeModel {
+  const m = o.models?.get(symbol) ?? (symbols.length === 1 ? o.model : undefined);
+  if (m) return m;
+  throw new ConfigError(`no regime model for ${symbol}`, [
+    `--model: the session trades ${symbols.join(', ')}; give one model per instrument (--model ${symbol}=FILE) or instruments[].model in the config`,
+  ]);
 }
 
 function leadershipLostAtStart(reason: string): BrokerError {

@@ -1,7 +1,7 @@
 // Runs `txbot paper` / `txbot live` as a user starts them: config, model, credentials, journal, the
 // session, the pid file, signals (SIGINT/SIGTERM stop, SIGUSR2 kill switch) and a periodic status line.
 
-import { systemClock, UsageError, formatIsoInZone } from '../domain/index.ts';
+import { systemClock, ConfigError, UsageError, formatIsoInZone } from '../domain/index.ts';
 import type { Logger } from 'pino';
 import { instrumentOf, loadConfig, type LoadedConfig } from '../config/index.ts';
 import { loadModelFile } from '../state/index.ts';
@@ -18,7 +18,10 @@ import { gateClientMutations } from './leaderGate.ts';
 /** Options shared by the paper and live commands. */
 export interface SessionCliOptions {
   account: string;
-  model: string;
+  /** --model values as given (FILE, or SYM=FILE repeated); the CLI resolves them into `modelFiles`. */
+  model?: string | string[];
+  /** The model file of each instrument the session trades (cli/sessionOutputs.ts sessionModelFiles). */
+  modelFiles?: ReadonlyMap<string, string>;
   config?: string;
   gateway?: string;
   rtc?: string;
@@ -81,7 +84,9 @@ export async function runSessionCommand(
 ): Promise<void> {
   const { accountId, loaded, warmUpDays, stopAfterBars, dashboardPort } = checkSessionOptions(opts);
   const config = loaded.config;
-  const model = loadModelFile(opts.model);
+  if (!opts.modelFiles || opts.modelFiles.size === 0) throw new UsageError('--model: no regime model given (txbot paper --model FILE)');
+  const models = new Map([...opts.modelFiles].map(([symbol, file]) => [symbol, loadModelFile(file)] as const));
+  const symbols = [...models.keys()];
   const logger = (extra.logger ?? createLogger()).child({ component: `live-${mode}` });
   const endpoints = gatewayEndpoints(config, opts);
   const client = connectClient(endpoints, { logger });
@@ -93,7 +98,8 @@ export async function runSessionCommand(
   const sessionOptions: LiveSessionOptions = {
     mode,
     loaded,
-    model,
+    models,
+    symbols,
     client,
     rtcUrl: endpoints.rtcUrl,
     accountId,
@@ -110,7 +116,15 @@ export async function runSessionCommand(
       if (stopAfterBars !== null && s.bars >= stopAfterBars) finish(`--stop-after-bars ${stopAfterBars} reached`);
     },
   };
-  if (config.state.kind === 'redis') return runSharedSession(mode, sessionOptions, { pidPath, print, finished, finish });
+  if (config.state.kind === 'redis') {
+    if (symbols.length > 1) {
+      await journal.close();
+      throw new ConfigError('state.kind redis runs one instrument per session for now', [
+        `instruments: ${symbols.join(', ')} are enabled; with state.kind redis enable one instrument (shared state of several is not built yet)`,
+      ]);
+    }
+    return runSharedSession(mode, { ...sessionOptions, model: models.get(symbols[0]!)! }, { pidPath, print, finished, finish });
+  }
   const session = await startLiveSession(sessionOptions).catch(async (e: unknown) => {
     await journal.close();
     throw e;
@@ -129,7 +143,7 @@ export async function runSessionCommand(
   process.on('SIGTERM', sigterm);
   if (session.monitor.dashboardUrl !== null) print(`dashboard ${session.monitor.dashboardUrl}`);
   print(
-    `${mode} session on account ${accountId}, ${session.contract.contractId} (${session.contract.name}); journal ${config.journal.kind}; pid file ${pidPath}; Ctrl-C stops (on_stop=${config.live.on_stop}), \`txbot kill\` flattens and halts`,
+    `${mode} session on account ${accountId}, ${session.lanes.map((l) => `${l.contract.contractId} (${l.contract.name})`).join(', ')}; journal ${config.journal.kind}; pid file ${pidPath}; Ctrl-C stops (on_stop=${config.live.on_stop}), \`txbot kill\` flattens and halts`,
   );
   try {
     const why = await finished;
@@ -167,7 +181,7 @@ async function runSharedSession(
     shared,
     journal,
     symbol,
-    fileModel: base.model,
+    fileModel: base.model!,
     onStop: config.live.on_stop,
     logger,
     print,

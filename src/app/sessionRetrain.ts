@@ -91,23 +91,26 @@ export async function startSessionRetrain(o: {
   journal: Journal;
   bus: MonitorBus;
   logger: Logger;
+  /** Several instruments in the session: this instrument's controller (models in retrain.model_dir/SYM, its own schedule). */
+  symbol?: string;
 }): Promise<SessionRetrain> {
   const config = o.loaded.config;
   const history = new SessionBarHistory();
   const detector = new SwappableRegimeDetector(o.model);
-  const store = await LocalModelStore.open(resolve(o.loaded.baseDir, config.retrain.model_dir), { keep: config.retrain.keep_models });
+  const dir = resolve(o.loaded.baseDir, config.retrain.model_dir, o.symbol ?? '');
+  const store = await LocalModelStore.open(dir, { keep: config.retrain.keep_models });
   const controller = await RetrainController.create({
     config,
     detector,
     history,
     store,
     runner: (job) => runRetrainInWorker(job),
-    clock: journalTrainingClock(o.journal),
+    clock: journalTrainingClock(o.journal, o.symbol),
   });
   const off = controller.on((e) => {
     // A skipped check (e.g. a retry too soon) happens on every bar: debug only.
     const level = e.kind === 'RETRAIN_FAILED' ? 'warn' : e.kind === 'RETRAIN_SKIPPED' ? 'debug' : 'info';
-    o.logger[level]({ retrain: e }, `retrain: ${e.kind}`);
+    o.logger[level]({ retrain: e, ...(o.symbol ? { symbol: o.symbol } : {}) }, `retrain: ${e.kind}`);
     const ev = retrainBusEvent(e);
     if (ev) o.bus.publish(ev);
   });

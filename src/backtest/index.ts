@@ -1,10 +1,11 @@
 // The backtest layer's surface: runners and jobs for backtests, portfolios, retraining and walk-forward.
 export { pluginWarnings, runBacktestJob } from './backtestJob.ts';
-export { runPortfolioJob } from './portfolioJob.ts';
-export type { PortfolioInput } from './portfolioJob.ts';
+export { runPortfolioJob, portfolioModels, portfolioRecorders, writePortfolioRun } from './portfolioJob.ts';
+export type { PortfolioInput, PortfolioRecorders, PortfolioJobResult } from './portfolioJob.ts';
 export { tallyLine } from './retrainEffects.ts';
 export { runRetrainingBacktest } from './retrainingBacktest.ts';
 export { runBacktest } from './runner.ts';
+export type { PortfolioRun } from './runner.ts';
 export { runAccountOverWindows } from './walkForwardAccount.ts';
 export type { AccountWindow } from './walkForwardAccount.ts';
 export { continuousAccountHtml, continuousAccountOf, writeWalkForward } from './walkForwardJob.ts';

@@ -5,7 +5,7 @@
 // the symbol), report.html (the account, then a section per instrument).
 
 import type { BarSeries } from '../domain/index.ts';
-import { policyInSampleReason, type RunContext } from '../engine/index.ts';
+import { policyInSampleReason, type DecisionRecord, type RunContext } from '../engine/index.ts';
 import { hashBars, inSampleReason, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
 import {
   RegimeIndexRecorder,
@@ -24,7 +24,7 @@ import {
   type BacktestSummary,
   type SymbolSummary,
 } from '../report/index.ts';
-import { runPortfolioBacktest } from './runner.ts';
+import { runPortfolioBacktest, type PortfolioRun } from './runner.ts';
 
 /** One instrument's input: its bars, a saved model (or null to train in-sample) and a label for the report. */
 export interface PortfolioInput {
@@ -45,6 +45,46 @@ export interface PortfolioJobResult {
   readonly files: string[];
 }
 
+/** The models of a several-instrument run: each input's saved model, or one trained in-sample on its bars. */
+export function portfolioModels(ctx: RunContext, inputs: ReadonlyMap<string, PortfolioInput>): Map<string, RegimeModel> {
+  const models = new Map<string, RegimeModel>();
+  for (const i of ctx.instruments) {
+    const inp = inputs.get(i.symbol);
+    if (!inp) throw new Error(`portfolio run: no bars for ${i.symbol}`);
+    models.set(i.symbol, inp.model ?? trainRegimeModel(inp.series, ctx.config).model);
+  }
+  return models;
+}
+
+/** What a several-instrument run records while it runs: the decisions file and the first instrument's regime index. */
+export interface PortfolioRecorders {
+  readonly decisions: DecisionLog;
+  readonly regimeIndex: RegimeIndexRecorder;
+  /** Call with every decision (of any instrument). */
+  onDecision(d: DecisionRecord, symbol: string): void;
+}
+
+/** The recorders of a several-instrument run writing into `outDir` (null: nothing written). */
+export function portfolioRecorders(
+  ctx: RunContext,
+  inputs: ReadonlyMap<string, PortfolioInput>,
+  models: ReadonlyMap<string, RegimeModel>,
+  outDir: string | null,
+): PortfolioRecorders {
+  const first = ctx.instruments[0]!.symbol;
+  const regimeIndex = new RegimeIndexRecorder(inputs.get(first)!.series.length);
+  const decisions = new DecisionLog(outDir ? outputDir(outDir).path('decisions.jsonl') : null, ctx.config.backtest.decisions);
+  const labels = models.get(first)!.labels;
+  return {
+    decisions,
+    regimeIndex,
+    onDecision: (d, symbol) => {
+      if (symbol === first) regimeIndex.record(d, labels);
+      decisions.add(d, symbol);
+    },
+  };
+}
+
 /** Runs the several-instrument backtest of `inputs` (keyed by symbol, the run context's instruments). */
 export function runPortfolioJob(
   ctx: RunContext,
@@ -53,18 +93,9 @@ export function runPortfolioJob(
 ): PortfolioJobResult {
   const config = ctx.config;
   const symbols = ctx.instruments.map((i) => i.symbol);
-  const models = new Map<string, RegimeModel>();
-  for (const s of symbols) {
-    const inp = inputs.get(s);
-    if (!inp) throw new Error(`runPortfolioJob: no bars for ${s}`);
-    models.set(s, inp.model ?? trainRegimeModel(inp.series, config).model);
-  }
+  const models = portfolioModels(ctx, inputs);
   const risk = ctx.createRisk();
-  const first = symbols[0]!;
-  const firstSeries = inputs.get(first)!.series;
-  const regimeIndex = new RegimeIndexRecorder(firstSeries.length);
-  const out = o.outDir ? outputDir(o.outDir) : null;
-  const decisions = new DecisionLog(out ? out.path('decisions.jsonl') : null, config.backtest.decisions);
+  const rec = portfolioRecorders(ctx, inputs, models, o.outDir);
   const total = symbols.reduce((n, s) => n + inputs.get(s)!.series.length, 0);
   const run = runPortfolioBacktest({
     config,
@@ -77,13 +108,30 @@ export function runPortfolioJob(
         slippageTicks: config.backtest.slippage_ticks,
       };
     }),
-    onDecision: (d, symbol) => {
-      if (symbol === first) regimeIndex.record(d, models.get(first)!.labels);
-      decisions.add(d, symbol);
-    },
+    onDecision: (d, symbol) => rec.onDecision(d, symbol),
     onProgress: o.onProgress ? (done) => o.onProgress!(done, total) : undefined,
   });
-  decisions.close();
+  return writePortfolioRun(ctx, inputs, models, run, rec, { outDir: o.outDir, title: `txbot backtest: ${symbols.join(' + ')} on one account` });
+}
+
+/**
+ * The outputs of a several-instrument run (backtest, or replay through the live path): summary with
+ * `bySymbol` and the daily P&L correlation, trades, equity per instrument and in total, the models trained
+ * in-sample, the report. Closes the decisions file.
+ */
+export function writePortfolioRun(
+  ctx: RunContext,
+  inputs: ReadonlyMap<string, PortfolioInput>,
+  models: ReadonlyMap<string, RegimeModel>,
+  run: PortfolioRun,
+  rec: PortfolioRecorders,
+  o: { outDir: string | null; title: string; subtitleNote?: string; extraFiles?: readonly string[] },
+): PortfolioJobResult {
+  const config = ctx.config;
+  const symbols = ctx.instruments.map((i) => i.symbol);
+  const first = symbols[0]!;
+  const firstSeries = inputs.get(first)!.series;
+  rec.decisions.close();
   const account = run.account;
   const allMs = symbols.flatMap((s) => {
     const x = inputs.get(s)!.series;
@@ -120,8 +168,10 @@ export function runPortfolioJob(
     dailyPnlCorrelation: dailyPnlCorrelation(account.days, run.bySymbol, ctx.startingBalanceUsd),
   };
   const files: string[] = [];
-  if (out) {
-    if (decisions.writing) files.push(out.path('decisions.jsonl'));
+  if (o.outDir) {
+    const out = outputDir(o.outDir);
+    if (rec.decisions.writing) files.push(out.path('decisions.jsonl'));
+    files.push(...(o.extraFiles ?? []));
     const write = (name: string, text: string): void => {
       out.write(name, text);
       files.push(out.path(name));
@@ -131,12 +181,12 @@ export function runPortfolioJob(
     write('equity.csv', portfolioEquityCsv(account.equity, run.bySymbol));
     for (const s of symbols) if (inputs.get(s)!.model === null) write(`model-${s}.json`, regimeModelToJson(models.get(s)!));
     const report = buildReportInput({
-      title: `txbot backtest: ${symbols.join(' + ')} on one account`,
-      subtitle: `${symbols.map((s) => `${s}: ${inputs.get(s)!.dataLabel}`).join(' | ')} | ${summary.from} to ${summary.to} | price chart: ${first}`,
+      title: o.title,
+      subtitle: `${symbols.map((s) => `${s}: ${inputs.get(s)!.dataLabel}`).join(' | ')} | ${summary.from} to ${summary.to} | price chart: ${first}${o.subtitleNote ? ` | ${o.subtitleNote}` : ''}`,
       summary: base,
       run: account,
       series: firstSeries,
-      regimeIndex: regimeIndex.index,
+      regimeIndex: rec.regimeIndex.index,
       labels: models.get(first)!.labels,
       config,
       instrument: ctx.instrument,

@@ -6,7 +6,7 @@ export { checkConfigRules, CONFIG_RULES } from './rules.ts';
 export { readSecret, redactSecrets, SECRET_ENV_VARS, type SecretName } from '../log/index.ts';
 export { instrumentOf } from './instrument.ts';
 export { describeValue } from './describeValue.ts';
-export { instrumentConfig, rthWindowOf } from './instrument.ts';
+export { instrumentConfig, rthWindowOf, sessionSymbols } from './instrument.ts';
 export { optimizeSchema } from './sections/optimize.ts';
 export { objectiveSchema } from './sections/optimize.ts';
 export type {} from './sections/optimize.ts';

@@ -29,6 +29,20 @@ export function instrumentOf(config: Config, symbol: string = config.backtest.in
   };
 }
 
+/**
+ * The symbols a paper or live session trades, in configured order: `backtest.instrument` when it names
+ * one (a single-instrument override), else every instrument with `enabled: true`.
+ */
+export function sessionSymbols(config: Config): string[] {
+  if (config.backtest.instrument !== 'auto') return [instrumentOf(config).symbol];
+  const enabled = config.instruments.filter((i) => i.enabled).map((i) => i.symbol);
+  if (enabled.length === 0)
+    throw new ConfigError('no instrument is enabled for paper/live sessions', [
+      `instruments: set enabled: true on the instruments to trade (configured: ${config.instruments.map((i) => i.symbol).join(', ')})`,
+    ]);
+  return enabled;
+}
+
 /** An instrument's regular session as ET minutes, from config `session` (times in session.timezone). */
 export function rthWindowOf(session: Config['session']): RthWindow {
   const shift = session.timezone === 'America/Chicago' ? 60 : 0;

@@ -6,22 +6,28 @@ import type { TradeRecord as BacktestTrade, DecisionRecord as EngineDecision } f
 import type { RiskEvent } from '../strategy/index.ts';
 import { DecisionBuffer, IntentStatus, type EventLevel, type Journal, type TradeRecord as JournalTrade } from '../state/index.ts';
 
-/** Thin, typed writer over a Journal for one instrument. Every method resolves once the write committed. */
+/** Thin, typed writer over a Journal for one or several instruments. Every method resolves once the write committed. */
 export class JournalRecorder {
   readonly decisions: DecisionBuffer;
   /** Broker order id per intent (known after send); fills are linked through it. */
   private readonly orderIds = new Map<string, string>();
 
-  private readonly pointValueUsd: number | null;
+  private readonly pointValues: ReadonlyMap<string, number>;
 
   constructor(
     readonly journal: Journal,
+    /** The instrument of calls that name none (a single-instrument session). */
     private readonly symbol: string,
-    /** pointValueUsd: lets an exit of a position adopted after a restart still journal its round trip. */
-    options: { decisionBatch?: number; pointValueUsd?: number } = {},
+    /**
+     * pointValueUsd (the default symbol's) or pointValues (per symbol): lets an exit of a position adopted
+     * after a restart still journal its round trip.
+     */
+    options: { decisionBatch?: number; pointValueUsd?: number; pointValues?: ReadonlyMap<string, number> } = {},
   ) {
     this.decisions = new DecisionBuffer(journal, { maxBuffered: options.decisionBatch ?? 12 });
-    this.pointValueUsd = options.pointValueUsd ?? null;
+    const values = new Map(options.pointValues ?? []);
+    if (options.pointValueUsd !== undefined) values.set(symbol, options.pointValueUsd);
+    this.pointValues = values;
   }
 
   /** Journals an entry intent (status INTENDED); must resolve before the order is sent. */
@@ -51,8 +57,8 @@ export class JournalRecorder {
     }
   }
 
-  /** Records one execution and, when it closed a position, the trade. */
-  async execution(ev: ExecutionEvent, trade: BacktestTrade | null): Promise<void> {
+  /** Records one execution of `symbol` (default: the recorder's) and, when it closed a position, the trade. */
+  async execution(ev: ExecutionEvent, trade: BacktestTrade | null, symbol: string = this.symbol): Promise<void> {
     const j = this.journal;
     const orderId = this.orderIds.get(ev.intentId) ?? `unknown-${ev.intentId}`;
     switch (ev.kind) {
@@ -61,14 +67,14 @@ export class JournalRecorder {
           fillId: `${orderId}-entry`,
           orderId,
           intentId: ev.intentId,
-          symbol: this.symbol,
+          symbol,
           tsMs: ev.tsMs,
           side: ev.side,
           qty: ev.qty,
           price: ev.price,
           commissionUsd: ev.commissionUsd,
         });
-        await j.recordPosition({ symbol: this.symbol, tsMs: ev.tsMs, qty: ev.side === 'buy' ? ev.qty : -ev.qty, avgPrice: ev.price });
+        await j.recordPosition({ symbol, tsMs: ev.tsMs, qty: ev.side === 'buy' ? ev.qty : -ev.qty, avgPrice: ev.price });
         // A broker reports an entry once it is complete: fewer contracts than asked means the venue
         // cancelled the rest (a partial fill), so the intent ends here.
         if ((await j.intent(ev.intentId))?.status === IntentStatus.PARTIALLY_FILLED) {
@@ -81,17 +87,17 @@ export class JournalRecorder {
           fillId: `${orderId}-exit`,
           orderId: `${orderId}-exit`,
           intentId: null,
-          symbol: this.symbol,
+          symbol,
           tsMs: ev.tsMs,
           side: ev.side,
           qty: ev.qty,
           price: ev.price,
           commissionUsd: ev.commissionUsd,
         });
-        await j.recordPosition({ symbol: this.symbol, tsMs: ev.tsMs, qty: 0, avgPrice: 0 });
+        await j.recordPosition({ symbol, tsMs: ev.tsMs, qty: 0, avgPrice: 0 });
         this.orderIds.delete(ev.intentId);
         if (!trade) {
-          const rebuilt = await this.tradeFromJournal(ev);
+          const rebuilt = await this.tradeFromJournal(ev, symbol);
           if (rebuilt) await j.recordTrade(rebuilt);
         } else {
           await j.recordTrade({
@@ -126,18 +132,19 @@ export class JournalRecorder {
    * The round trip of an exit whose entry the engine does not know (a position adopted at start-up),
    * rebuilt from the journaled intent and its entry fill; null when either is missing.
    */
-  private async tradeFromJournal(ev: Extract<ExecutionEvent, { kind: 'exit_filled' }>): Promise<JournalTrade | null> {
-    if (this.pointValueUsd === null) return null;
+  private async tradeFromJournal(ev: Extract<ExecutionEvent, { kind: 'exit_filled' }>, symbol: string): Promise<JournalTrade | null> {
+    const pointValueUsd = this.pointValues.get(symbol);
+    if (pointValueUsd === undefined) return null;
     const intent = await this.journal.intent(ev.intentId);
     if (!intent) return null;
     const entry = (await this.journal.fillsSince(intent.createdTsMs)).find((f) => f.intentId === ev.intentId && f.side !== ev.side);
     if (!entry) return null;
     const sign = entry.side === 'buy' ? 1 : -1;
-    const gross = (ev.price - entry.price) * sign * ev.qty * this.pointValueUsd;
+    const gross = (ev.price - entry.price) * sign * ev.qty * pointValueUsd;
     const commission = entry.commissionUsd + ev.commissionUsd;
     return {
       tradeId: ev.intentId,
-      symbol: this.symbol,
+      symbol,
       side: entry.side === 'buy' ? 'long' : 'short',
       qty: ev.qty,
       entryTsMs: entry.tsMs,
@@ -158,12 +165,12 @@ export class JournalRecorder {
     else await this.event(ev.tsMs, 'warn', 'risk', `FLATTEN ${ev.code}: ${ev.detail}`);
   }
 
-  /** Buffers one bar's decision (bars with a regime only; the journal's decision rows need one). */
-  async decision(bar: Bar, d: EngineDecision): Promise<void> {
+  /** Buffers one bar's decision of `symbol` (default: the recorder's; bars with a regime only: the journal's decision rows need one). */
+  async decision(bar: Bar, d: EngineDecision, symbol: string = this.symbol): Promise<void> {
     if (d.regime === null || d.confidence === null || d.probs === null) return;
     await this.decisions.add({
       barTsMs: bar.tsMs,
-      symbol: this.symbol,
+      symbol,
       regime: d.regime,
       confidence: d.confidence,
       probs: d.probs,

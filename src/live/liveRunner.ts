@@ -12,22 +12,38 @@ import {
   type TradeRecord,
   type RunRecord,
   type EngineSessionOptions,
+  type LaneBar,
+  type LaneOptions,
   type SessionObserver,
 } from '../engine/index.ts';
-import type { RiskEvent } from '../strategy/index.ts';
+import type { Config } from '../config/index.ts';
+import type { RiskEvent, RiskManager } from '../strategy/index.ts';
 import type { JournalRecorder } from './journalRecorder.ts';
 
 /** Journal meta key holding "<trading date> <reason>" after a kill switch (halts restarts that day). */
 export const KILL_META_KEY = 'live_kill_switch';
 
+/** Several instruments on one account: the account config and risk manager, and one lane per instrument. */
+export interface LiveAccountLanes {
+  /** Account-level config (bar length); each lane has its own. */
+  readonly config: Config;
+  readonly risk: RiskManager;
+  /** In the order bars of one instant are processed. */
+  readonly lanes: readonly LaneOptions[];
+}
+
 export interface LiveRunnerOptions {
-  readonly engine: Omit<EngineSessionOptions, 'broker' | 'observer' | 'nowMs'>;
-  readonly broker: BrokerPort;
+  /** One instrument: its engine options (its risk manager is the account's) … */
+  readonly engine?: Omit<EngineSessionOptions, 'broker' | 'observer' | 'nowMs'>;
+  /** … and its broker. */
+  readonly broker?: BrokerPort;
+  /** Several instruments (instead of `engine` and `broker`). */
+  readonly account?: LiveAccountLanes;
   readonly journal: JournalRecorder;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Called with each bar's decision after it was executed and journaled. */
-  readonly onDecision?: (bar: Bar, d: DecisionRecord) => void;
+  readonly onDecision?: (bar: Bar, d: DecisionRecord, symbol: string) => void;
   /** Called with the bar close → order request latency of each order sent (ms, clock time). */
   readonly onOrderSent?: (barCloseMs: number, sentMs: number) => void;
   /** Called after an entry order was handed to the broker (monitoring): the request, bar close and send time. */
@@ -78,7 +94,7 @@ function liveObserver(o: LiveRunnerOptions): SessionObserver {
         'entry sent',
       );
     },
-    execution: async (ev, trade) => {
+    execution: async (ev, trade, symbol) => {
       if (trade) {
         const net = Math.round(trade.netPnlUsd * 100) / 100;
         logger.info(
@@ -88,7 +104,7 @@ function liveObserver(o: LiveRunnerOptions): SessionObserver {
       } else {
         logger.info({ kind: ev.kind, intentId: ev.intentId }, 'execution');
       }
-      await journal.execution(ev, trade);
+      await journal.execution(ev, trade, symbol);
       o.onExecution?.(ev, trade);
     },
     risk: async (e) => {
@@ -96,9 +112,9 @@ function liveObserver(o: LiveRunnerOptions): SessionObserver {
       await journal.risk(e);
       o.onRiskEvent?.(e);
     },
-    decision: async (bar, d) => {
-      await journal.decision(bar, d);
-      o.onDecision?.(bar, d);
+    decision: async (bar, d, symbol) => {
+      await journal.decision(bar, d, symbol);
+      o.onDecision?.(bar, d, symbol);
     },
     dayEnd: (tradingDate, balanceUsd, tsMs) => journal.endOfDay(tradingDate, balanceUsd, tsMs),
     flush: () => journal.flush(),
@@ -110,18 +126,26 @@ function liveObserver(o: LiveRunnerOptions): SessionObserver {
 export class LiveRunner {
   readonly session: EngineSession;
   private readonly o: LiveRunnerOptions;
+  private readonly account: LiveAccountLanes;
   private tail: Promise<unknown> = Promise.resolve();
   private errors_ = 0;
 
   constructor(options: LiveRunnerOptions) {
     this.o = options;
+    if (options.account) this.account = options.account;
+    else if (options.engine && options.broker)
+      this.account = { config: options.engine.config, risk: options.engine.risk, lanes: [{ ...options.engine, broker: options.broker }] };
+    else throw new Error('LiveRunner: give engine and broker (one instrument) or account (several)');
     this.session = new EngineSession({
-      ...options.engine,
-      broker: options.broker,
+      ...this.account,
       observer: liveObserver(options),
       nowMs: () => options.clock.nowMs(),
     });
-    options.broker.setEventSink((events) => void this.enqueue(() => driveAsync(this.session.onExecutions(events))).catch(() => undefined));
+    for (const lane of this.session.lanes) {
+      lane.broker.setEventSink(
+        (events) => void this.enqueue(() => driveAsync(this.session.onExecutions(events, lane.symbol))).catch(() => undefined),
+      );
+    }
   }
 
   get record(): RunRecord {
@@ -159,9 +183,9 @@ export class LiveRunner {
     return this.tail.then(() => undefined);
   }
 
-  /** Warms features, VWAP and the regime filter up on a history bar (before live bars). */
-  warmUp(bar: Bar): void {
-    this.session.warmUp(bar);
+  /** Warms features, VWAP and the regime filter up on a history bar of `symbol` (default: the first instrument; before live bars). */
+  warmUp(bar: Bar, symbol?: string): void {
+    this.session.warmUp(bar, symbol);
   }
 
   /**
@@ -172,14 +196,19 @@ export class LiveRunner {
     return this.enqueue(() => driveAsync(this.session.restoreHalt(reason, this.nowMs())));
   }
 
-  /** Registers a position found at the broker on start-up with the engine and risk manager (not journaled). */
-  adopt(ev: ExecutionEvent): Promise<void> {
-    return this.enqueue(() => driveAsync(this.session.adopt(ev)));
+  /** Registers a position of `symbol` found at the broker on start-up with the engine and risk manager (not journaled). */
+  adopt(ev: ExecutionEvent, symbol?: string): Promise<void> {
+    return this.enqueue(() => driveAsync(this.session.adopt(ev, symbol)));
   }
 
-  /** Queues one closed bar. */
-  onBar(bar: Bar): Promise<void> {
-    return this.enqueue(() => driveAsync(this.session.onBar(bar)));
+  /** Queues one closed bar (of `symbol`; default the first instrument). */
+  onBar(bar: Bar, symbol?: string): Promise<void> {
+    return this.enqueue(() => driveAsync(this.session.onBar(bar, symbol)));
+  }
+
+  /** Queues the bars of one instant (one per instrument at most, in lane order). */
+  onStep(bars: readonly LaneBar[]): Promise<void> {
+    return this.enqueue(() => driveAsync(this.session.onStep(bars)));
   }
 
   /** A timer tick without a bar: the risk clock advances and a required flatten (flat time, halt) is sent even when no bar arrives. */
@@ -214,22 +243,23 @@ export class LiveRunner {
   }
 
   status(): LiveStatus {
-    const risk = this.o.engine.risk;
-    const s = risk.snapshot();
-    const pos = this.o.broker.position;
-    const dll = this.o.engine.config.risk.daily_loss_limit;
+    const s = this.account.risk.snapshot();
+    const dll = this.account.config.risk.daily_loss_limit;
     const d = this.session.lastDecision;
+    const positionOf = (broker: BrokerPort): string => {
+      const pos = broker.position;
+      if (pos) return `${pos.side} ${pos.qty} @ ${pos.entryPrice} stop ${pos.stopPrice} target ${pos.targetPrice}`;
+      return broker.hasPendingEntry ? 'entry working' : 'flat';
+    };
+    const lanes = this.session.lanes;
     return {
       tsMs: this.o.clock.nowMs(),
       state: s.state,
       halted: this.session.killed,
+      // several instruments: the first instrument's regime (each lane's is in the journal and on the dashboard)
       regime: d?.regime ?? null,
       confidence: d?.confidence ?? null,
-      position: pos
-        ? `${pos.side} ${pos.qty} @ ${pos.entryPrice} stop ${pos.stopPrice} target ${pos.targetPrice}`
-        : this.o.broker.hasPendingEntry
-          ? 'entry working'
-          : 'flat',
+      position: lanes.length === 1 ? positionOf(lanes[0]!.broker) : lanes.map((l) => `${l.symbol} ${positionOf(l.broker)}`).join('; '),
       dayPnlUsd: round2(s.dayPnlUsd),
       balanceUsd: round2(s.balanceUsd),
       mllRoomUsd: round2(s.equityUsd - s.mllFloorUsd),

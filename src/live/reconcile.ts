@@ -76,7 +76,8 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
   const filledWhileDown: { order: PxOrder; intent: IntentRecord }[] = [];
 
   for (const intent of await journal.openIntents()) {
-    if (!isOpenIntent(intent.status)) continue;
+    // Several instruments on the account: each contract's reconciliation takes its own intents.
+    if (!isOpenIntent(intent.status) || intent.symbol !== c.symbol) continue;
     const order = byTag.get(intent.customTag);
     if (!order) {
       await journal.markRejected(intent.intentId, { reason: 'not at the venue after a restart (customTag search): never sent' }, c.nowMs);
@@ -169,7 +170,7 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
   let protectiveStopId: number | null = null;
   if (!stop && c.protectiveStopTicks && c.tickSize) {
     const entryIntent = [...byTag.values()].find(
-      (o) => o.status === OrderStatus.Filled && o.customTag?.startsWith('txbot-') && !/-(SL|TP)$/.test(o.customTag),
+      (o) => o.contractId === contractId && o.status === OrderStatus.Filled && o.customTag?.startsWith('txbot-') && !/-(SL|TP)$/.test(o.customTag),
     );
     const regime = entryIntent ? ((await journal.intentByCustomTag(entryIntent.customTag!))?.regime ?? null) : null;
     if (entryIntent)

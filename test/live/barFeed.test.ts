@@ -83,8 +83,8 @@ describe('LiveBarFeed', () => {
       [T0 + 3 * M5, 50],
     ]);
     expect(unknown).toEqual([
-      { fromMs: T0 + 2 * M5, toMs: T0 + 3 * M5 },
-      { fromMs: T0 + 4 * M5, toMs: T0 + 5 * M5 },
+      { symbol: '', fromMs: T0 + 2 * M5, toMs: T0 + 3 * M5 },
+      { symbol: '', fromMs: T0 + 4 * M5, toMs: T0 + 5 * M5 },
     ]);
     expect(bars.every((b) => b.volume > 0)).toBe(true);
     // The next whole interval is built from the stream again.
@@ -94,5 +94,73 @@ describe('LiveBarFeed', () => {
     const stopped = feed.stop();
     base.advanceBy(1_000);
     await stopped;
+  });
+
+  describe('several instruments', () => {
+    function multi(graceMs = 500) {
+      const base = new ManualClock(Date.UTC(2030, 0, 1));
+      const clock = new ExchangeClock(base);
+      const steps: { tsMs: number; symbols: string[] }[] = [];
+      const feed = new LiveBarFeed({
+        lanes: ['MNQ', 'MES'].map((symbol) => ({ symbol, aggregator: new BarAggregator({ barMs: M5, emptyBars: 'skip' }) })),
+        clock,
+        graceMs,
+        logger: silentLogger(),
+        onStep: (bars) => steps.push({ tsMs: bars[0]!.bar.tsMs, symbols: bars.map((b) => b.symbol) }),
+      });
+      return { base, clock, steps, feed };
+    }
+
+    it('releases the bars of one instant together, in lane order, whichever closed first', () => {
+      const { steps, feed } = multi();
+      feed.trade(T0 + 1_000, 100, 1, 'MES');
+      feed.trade(T0 + 2_000, 200, 1, 'MNQ');
+      // MES closes its T0 bar first (a trade of the next interval): held until MNQ is known through T0 too.
+      feed.trade(T0 + M5 + 10, 101, 1, 'MES');
+      expect(steps).toEqual([]);
+      feed.trade(T0 + M5 + 20, 201, 1, 'MNQ');
+      expect(steps).toEqual([{ tsMs: T0, symbols: ['MNQ', 'MES'] }]);
+    });
+
+    it('the timer closes a quiet instrument, so the other one is not held back past the grace', async () => {
+      const { base, steps, feed } = multi();
+      feed.trade(T0 + 1_000, 100, 1, 'MNQ');
+      feed.trade(T0 + 2_000, 200, 1, 'MES');
+      feed.trade(T0 + M5 + 10, 101, 1, 'MNQ'); // MNQ T0 closed; MES silent after T0+2s
+      feed.start();
+      await turns();
+      expect(steps).toEqual([]);
+      base.advanceBy(489); // exchange time 1 ms before T0 + M5 + grace
+      await turns();
+      expect(steps).toEqual([]);
+      base.advanceBy(1);
+      await turns();
+      expect(steps).toEqual([{ tsMs: T0, symbols: ['MNQ', 'MES'] }]);
+      const stopped = feed.stop();
+      base.advanceBy(1_000);
+      await stopped;
+    });
+
+    it('an instrument without a bar at an instant leaves it out of the step; instants stay in time order', () => {
+      const { clock, steps, feed } = multi(0);
+      feed.trade(T0 + 1, 100, 1, 'MNQ');
+      feed.trade(T0 + M5 + 1, 101, 1, 'MNQ');
+      feed.trade(T0 + M5 + 2, 200, 1, 'MES'); // MES has no T0 bar
+      feed.trade(T0 + 2 * M5 + 1, 102, 1, 'MNQ');
+      feed.trade(T0 + 2 * M5 + 2, 201, 1, 'MES');
+      expect(steps).toEqual([
+        { tsMs: T0, symbols: ['MNQ'] },
+        { tsMs: T0 + M5, symbols: ['MNQ', 'MES'] },
+      ]);
+      clock.observe(T0 + 3 * M5);
+      feed.poll();
+      expect(steps.at(-1)).toEqual({ tsMs: T0 + 2 * M5, symbols: ['MNQ', 'MES'] });
+    });
+
+    it('needs the symbol of a trade and refuses an unknown one', () => {
+      const { feed } = multi();
+      expect(() => feed.trade(T0, 1, 1)).toThrow(/symbol of each trade/);
+      expect(() => feed.trade(T0, 1, 1, 'MGC')).toThrow(/no lane for MGC/);
+    });
   });
 });

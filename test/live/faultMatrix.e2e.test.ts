@@ -17,6 +17,7 @@ import { OrderSideCode, OrderStatus, OrderType } from '../../src/broker/projectx
 import { MemoryJournal } from '../../src/state/index.ts';
 import { sessionInfo } from '../../src/domain/session.ts';
 import { startLiveSession } from '../../src/app/liveSession.ts';
+import type { LaneBar } from '../../src/engine/index.ts';
 import { syntheticSetup, testConfig } from '../support/backtestFixtures.ts';
 
 const MNQ = 'CON.F.US.MNQ.H26';
@@ -231,10 +232,10 @@ async function runScenario(sc: Scenario) {
   let hubConnectionsAfterStop: number;
   // Every bar the engine gets: none may be made up (volume 0) by an outage.
   const processed: Bar[] = [];
-  const onBar = session.runner.onBar.bind(session.runner);
-  session.runner.onBar = (bar: Bar) => {
-    processed.push(bar);
-    return onBar(bar);
+  const onStep = session.runner.onStep.bind(session.runner);
+  session.runner.onStep = (bars: readonly LaneBar[]) => {
+    for (const b of bars) processed.push(b.bar);
+    return onStep(bars);
   };
   try {
     const stopNow = () => clock.nowMs() >= endMs || (sc.stopInPosition === true && clock.nowMs() >= firstPositionMs + 60_000);

@@ -74,6 +74,8 @@ export async function sessionRegimeSource(o: {
   logger: Logger;
   /** fixed: score with a swappable detector so a shared model store can replace the model between bars. */
   swappable?: boolean;
+  /** Several instruments in the session: the instrument this source scores (retraining runs per instrument). */
+  symbol?: string;
 }): Promise<SessionRegimeSource> {
   const kind = o.loaded.config.regime_source.kind;
   switch (kind) {

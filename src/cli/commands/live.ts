@@ -2,7 +2,7 @@
 // brackets at the venue. Refuses to start without --confirm-live (or live.confirm: true) and always
 // prints the account, instrument, size and risk limits first.
 
-import { instrumentOf } from '../../config/index.ts';
+import { sessionSymbols } from '../../config/index.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { UsageError } from '../../domain/index.ts';
@@ -15,12 +15,12 @@ import { checkSessionFiles } from '../sessionOutputs.ts';
 /** The lines shown before a live session starts (and when it refuses to). */
 export function liveBanner(config: Config, accountId: number, apiUrl: string = config.projectx.api_url): string[] {
   const r = config.risk;
-  const symbol = instrumentOf(config).symbol;
-  const micro = config.instruments.find((i) => i.symbol === symbol)?.micro ?? false;
+  const symbols = sessionSymbols(config);
+  const micro = symbols.every((s) => config.instruments.find((i) => i.symbol === s)?.micro ?? false);
   return [
     `LIVE trading: orders go to the venue (${apiUrl})`,
     `  account           ${accountId}`,
-    `  instrument        ${symbol} (front month)`,
+    `  ${symbols.length > 1 ? 'instruments       ' : 'instrument        '}${symbols.join(', ')} (front month${symbols.length > 1 ? 's; one account-level risk' : ''})`,
     `  size limit        ${r.max_contracts_minis} minis${micro ? ` = ${r.max_contracts_minis * 10} micros` : ''}; ${r.max_trades_per_day} entries per day`,
     `  risk limits       account ${r.account_size} USD, trailing MLL ${r.max_loss_limit} USD, daily loss ${r.daily_loss_limit ?? 'none'} USD`,
     `  on stop           ${config.live.on_stop}`,
@@ -51,7 +51,7 @@ Examples:
           hint: 'use `txbot paper` to trade the same session without orders reaching the venue',
         });
       }
-      checkSessionFiles(opts);
-      await runSessionCommand('live', opts, out);
+      const modelFiles = checkSessionFiles(opts);
+      await runSessionCommand('live', { ...opts, modelFiles }, out);
     });
 }

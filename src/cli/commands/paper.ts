@@ -8,12 +8,17 @@ import { GATEWAY_OPTION, RTC_OPTION } from '../../broker/index.ts';
 import { runSessionCommand, type SessionCliOptions } from '../../app/index.ts';
 import { out } from '../output.ts';
 import { checkSessionFiles } from '../sessionOutputs.ts';
+import { collect } from '../symbolFiles.ts';
 
 /** Adds the options paper and live share. */
 export function sessionOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--account <id>', 'ProjectX account id (see `txbot accounts`)')
-    .requiredOption('--model <file>', 'trained regime model (from `txbot train`)')
+    .option(
+      '--model <file>',
+      'trained regime model (from `txbot train`); several instruments: --model SYM=FILE, repeated (default: instruments[].model)',
+      collect,
+    )
     .option(...CONFIG_OPTION)
     .option(...GATEWAY_OPTION)
     .option(...RTC_OPTION)
@@ -36,10 +41,11 @@ Examples:
   PROJECTX_USERNAME=sim-user PROJECTX_API_KEY=sim-key txbot paper --account 1001 --model models/nq.json --gateway http://127.0.0.1:8080
   txbot paper --account 1001 --model models/nq.json --stop-after-bars 78
   txbot paper --account 1001 --model models/nq.json --dashboard-port 0    # prints "dashboard http://127.0.0.1:<port>"
+  txbot paper --account 1001 --model MNQ=models/nq.json --model MES=models/es.json   # instruments MNQ and MES enabled
   txbot kill`,
     )
     .action((opts: SessionCliOptions) => {
-      checkSessionFiles(opts);
-      return runSessionCommand('paper', opts, out);
+      const modelFiles = checkSessionFiles(opts);
+      return runSessionCommand('paper', { ...opts, modelFiles }, out);
     });
 }

@@ -1,16 +1,18 @@
-// `txbot sim-gateway`: runs the local ProjectX Gateway simulator (REST + SignalR hubs) on bars from a file.
+// `txbot sim-gateway`: runs the local ProjectX Gateway simulator (REST + SignalR hubs) on bars from a file,
+// or from one file per contract (`--data MNQ=nq.csv --data MES=es.csv`), streamed merged in time order.
 
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
-import { barAt, systemClock, UsageError, daysOfDateKey } from '../../domain/index.ts';
+import { barAt, systemClock, UsageError, daysOfDateKey, type Bar } from '../../domain/index.ts';
 import { loadBars } from '../../data/index.ts';
 import { GatewaySimulator, defaultSimContracts, parseTimestampUtcMs } from '../../broker/index.ts';
 import { note, out } from '../output.ts';
-import { dataOption, parseNumberOption } from '../options.ts';
+import { parseNumberOption } from '../options.ts';
+import { collect, parseSymbolFiles } from '../symbolFiles.ts';
 import { parsePortOption, parseZoneOption } from '../optionValues.ts';
 
 interface SimGatewayOptions {
-  data: string;
+  data: string[];
   port: string;
   host: string;
   symbol: string;
@@ -25,7 +27,11 @@ export function registerSimGatewayCommand(program: Command): void {
   program
     .command('sim-gateway')
     .description(commandSummary('sim-gateway'))
-    .requiredOption(...dataOption('CSV/CSV.gz with a timestamp column; served as the front-month contract of --symbol'))
+    .requiredOption(
+      '--data <file>',
+      'CSV/CSV.gz bar file with a timestamp column, served as the front-month contract of --symbol; several contracts: --data SYM=FILE, repeated',
+      collect,
+    )
     .option('--port <n>', 'TCP port (0 picks a free one; the URL is printed)', '8080')
     .option('--host <host>', 'bind address', '127.0.0.1')
     .option('--symbol <root>', 'root the bars belong to: MNQ, MES, M2K or MGC', 'MNQ')
@@ -41,6 +47,7 @@ export function registerSimGatewayCommand(program: Command): void {
         'Examples:',
         '  txbot sim-gateway --data ../shared/data/nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv --port 8080',
         '  txbot sim-gateway --data bars.csv --port 0 --speed 60 --timezone UTC',
+        '  txbot sim-gateway --data MNQ=nq.csv --data MES=es.csv --port 0 --speed 60   # two contracts, one account',
         '  PROJECTX_USERNAME=sim-user PROJECTX_API_KEY=sim-key txbot accounts --gateway http://127.0.0.1:8080',
       ].join('\n'),
     )
@@ -48,14 +55,19 @@ export function registerSimGatewayCommand(program: Command): void {
       const port = parsePortOption('--port', opts.port);
       const timezone = parseZoneOption('--timezone', opts.timezone);
       const speed = parseNumberOption('--speed', opts.speed, 0);
-      const root = opts.symbol.toUpperCase();
-      const contract = defaultSimContracts().find((c) => c.activeContract && c.id.startsWith(`CON.F.US.${root}.`));
-      if (!contract) throw new UsageError(`--symbol must be one of MNQ, MES, M2K, MGC (got "${opts.symbol}")`);
-      note(`loading ${opts.data} ...`);
-      const { series } = await loadBars(opts.data, { timezone });
-      const bars = Array.from({ length: series.length }, (_, i) => barAt(series, i));
+      const files = parseSymbolFiles('--data', opts.data);
+      const bars: Record<string, Bar[]> = {};
+      for (const f of files) {
+        const root = (f.symbol ?? opts.symbol).toUpperCase();
+        const option = f.symbol === null ? '--symbol' : `--data ${f.symbol}=`;
+        const contract = defaultSimContracts().find((c) => c.activeContract && c.id.startsWith(`CON.F.US.${root}.`));
+        if (!contract) throw new UsageError(`${option}: the simulator has MNQ, MES, M2K and MGC (got "${f.symbol ?? opts.symbol}")`);
+        note(`loading ${f.file} ...`);
+        const { series } = await loadBars(f.file, { timezone });
+        bars[contract.id] = Array.from({ length: series.length }, (_, i) => barAt(series, i));
+      }
       const sim = new GatewaySimulator({
-        bars: { [contract.id]: bars },
+        bars,
         users: { [opts.user]: opts.apiKey },
         historyVisibility: speed > 0 ? 'replayed' : 'all',
         tokenClock: systemClock,
@@ -74,7 +86,8 @@ export function registerSimGatewayCommand(program: Command): void {
       });
       if (speed > 0) sim.runAtSpeed(speed);
       out(`sim-gateway listening on ${address.apiUrl} (REST ${address.apiUrl}/api, hubs ${address.rtcUrl}/hubs/user and /hubs/market)`);
-      note(`serving ${bars.length} bars as ${contract.id}; ${speed > 0 ? `replaying at ${speed}x` : 'history only (no replay)'}; Ctrl-C stops`);
+      const served = Object.entries(bars).map(([id, b]) => `${b.length} bars as ${id}`);
+      note(`serving ${served.join(', ')}; ${speed > 0 ? `replaying at ${speed}x` : 'history only (no replay)'}; Ctrl-C stops`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);

@@ -64,6 +64,12 @@ export function defaultSimContracts(): SimContract[] {
 }
 
 /** Addresses of a started simulator. */
+/** Replay cursor of one contract: the next bar to expand into ticks and the ticks not yet streamed. */
+interface ReplayState {
+  nextBar: number;
+  pending: ReplayTick[];
+}
+
 export interface SimAddress {
   readonly port: number;
   /** REST base, e.g. http://127.0.0.1:PORT */
@@ -82,7 +88,7 @@ export class GatewaySimulator {
   private readonly users: Map<string, string>;
   private readonly bars = new Map<string, readonly Bar[]>();
   private readonly baseBarMs = new Map<string, number>();
-  private readonly replay = new Map<string, { nextBar: number; pending: ReplayTick[] }>();
+  private readonly replay = new Map<string, ReplayState>();
   private readonly barPath: BarPath;
   private readonly limits: { bars: SlidingWindowLimiter; default: SlidingWindowLimiter } | null;
   private readonly historyVisibility: 'replayed' | 'all';
@@ -179,23 +185,40 @@ export class GatewaySimulator {
     return [...this.engine.accounts.keys()][0]!;
   }
 
+  /**
+   * Streams every replayed trade due by now, all contracts merged in time order (an exchange feed is in
+   * time order; ties go to the contract added first).
+   */
   private onClock(): void {
     const now = this.clock.nowMs();
-    for (const [id, state] of this.replay) {
+    const due = (id: string, state: ReplayState): number => {
+      const next = state.pending[0];
+      if (next) return next.tsMs;
       const bars = this.bars.get(id)!;
-      const barMs = this.baseBarMs.get(id)!;
-      for (;;) {
-        const next = state.pending[0];
-        if (next && next.tsMs <= now) {
-          state.pending.shift();
-          this.eventTimeMs = next.tsMs;
-          this.engine.tick(id, next.price, next.volume);
-          this.eventTimeMs = null;
-        } else if (!next && state.nextBar < bars.length && bars[state.nextBar]!.tsMs <= now) {
-          state.pending.push(...barToTicks(bars[state.nextBar]!, barMs, this.barPath));
-          state.nextBar++;
-        } else break;
+      if (state.nextBar < bars.length) {
+        state.pending.push(...barToTicks(bars[state.nextBar]!, this.baseBarMs.get(id)!, this.barPath));
+        state.nextBar++;
+        return state.pending[0]!.tsMs;
       }
+      return Number.POSITIVE_INFINITY;
+    };
+    for (;;) {
+      let bestId: string | null = null;
+      let best: ReplayState | null = null;
+      let bestMs = Number.POSITIVE_INFINITY;
+      for (const [id, state] of this.replay) {
+        const t = due(id, state);
+        if (t < bestMs) {
+          bestMs = t;
+          bestId = id;
+          best = state;
+        }
+      }
+      if (best === null || bestId === null || bestMs > now) break;
+      const next = best.pending.shift()!;
+      this.eventTimeMs = next.tsMs;
+      this.engine.tick(bestId, next.price, next.volume);
+      this.eventTimeMs = null;
     }
     this.hubs.releaseDelayed();
   }
