@@ -4,8 +4,8 @@ import { withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { collect, parseSymbolFiles, type SymbolFile } from '../symbolFiles.ts';
-import { runPortfolioJob, pluginWarnings, runBacktestJob, type PortfolioInput } from '../../backtest/index.ts';
-import { instrumentConfig } from '../../config/index.ts';
+import { runPortfolioJob, pluginWarnings, runBacktestJob } from '../../backtest/index.ts';
+import { loadPortfolioInputs, printSymbolTable } from '../portfolioInputs.ts';
 import { CONFIG_OPTION, DECISIONS_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
 import { buildRunContext } from '../../app/index.ts';
 import { loadConfig } from '../../config/index.ts';
@@ -14,7 +14,7 @@ import { UsageError } from '../../domain/index.ts';
 import { loadModelFile } from '../../state/index.ts';
 import { createProgress } from '../progress.ts';
 import { emProgressPrinter } from '../emProgress.ts';
-import { note, out, table } from '../output.ts';
+import { note, out } from '../output.ts';
 import { checkModelAgainstConfig, noteLoadResult } from '../loadNotes.ts';
 import { applyDecisionsOption, parseDateRangeOptions, parsePolicyOption } from '../optionValues.ts';
 import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from '../outputPath.ts';
@@ -99,44 +99,8 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
 /** `txbot backtest --data SYM=FILE ...`: several instruments on one account. */
 async function runPortfolioCommand(opts: BacktestOpts & { data: string[] }, data: SymbolFile[], models: SymbolFile[]): Promise<void> {
   if (opts.retrain) throw new UsageError('--retrain works with one instrument; give one --data FILE');
-  if (models.some((m) => m.symbol === null)) throw new UsageError('--model: with several instruments give --model SYM=FILE for each');
-  const symbols = data.map((d) => d.symbol!);
-  for (const m of models) if (!symbols.includes(m.symbol!)) throw new UsageError(`--model ${m.symbol}=...: no --data ${m.symbol}=FILE`);
-  const missing = symbols.filter((s) => !models.some((m) => m.symbol === s));
-  if (missing.length && !opts.train)
-    throw new UsageError(`give --model SYM=FILE for ${missing.join(', ')}, or --train (fit each on its own bars, in-sample)`);
-  if (opts.train && models.length) throw new UsageError('--model and --train exclude each other');
-  checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, [
-    ...data.map((d) => ({ option: `--data ${d.symbol}`, path: d.file })),
-    ...models.map((m) => ({ option: `--model ${m.symbol}`, path: m.file })),
-    { option: '--config', path: opts.config },
-  ]);
-  const policy = parsePolicyOption(opts.policy);
-  const range = parseDateRangeOptions(opts);
-  const loaded = applyDecisionsOption(loadConfig({ file: opts.config }), opts.decisions);
-  for (const s of symbols)
-    if (!loaded.config.instruments.some((i) => i.symbol === s))
-      throw new UsageError(
-        `--data ${s}=...: instrument ${s} is not configured (instruments: ${loaded.config.instruments.map((i) => i.symbol).join(', ')})`,
-      );
+  const { loaded, symbols, inputs } = await loadPortfolioInputs(opts, data, models, parsePolicyOption(opts.policy));
   const ctx = buildRunContext(loaded, 'backtest', { symbols });
-  const inputs = new Map<string, PortfolioInput>();
-  for (const d of data) {
-    const own = instrumentConfig(loaded.config, d.symbol!);
-    const m = models.find((x) => x.symbol === d.symbol);
-    const model = m ? loadModelFile(m.file) : null;
-    if (model) checkModelAgainstConfig(m!.file, model, own);
-    note(`loading ${d.symbol}: ${d.file} ...`);
-    const bars = await loadBars(d.file, {
-      timezone: loaded.config.data.timezone,
-      policy: policy ?? loaded.config.data.policy,
-      barMinutes: loaded.config.data.bar_minutes,
-      ...range,
-    });
-    noteLoadResult(bars);
-    inputs.set(d.symbol!, { series: bars.series, model, dataLabel: d.file });
-  }
-  if (opts.train) note('training one HMM per instrument on its own bars (in-sample) ...');
   let progress: ReturnType<typeof createProgress> | null = null;
   const result = runPortfolioJob(ctx, inputs, {
     outDir: opts.out,
@@ -147,19 +111,7 @@ async function runPortfolioCommand(opts: BacktestOpts & { data: string[] }, data
   });
   (progress as ReturnType<typeof createProgress> | null)?.stop();
   printSummary(result.summary);
-  out(
-    table(
-      ['instrument', 'trades', 'net P&L', 'win %', 'Sharpe', 'max DD'],
-      Object.entries(result.summary.bySymbol).map(([s, m]) => [
-        s,
-        String(m.trades),
-        m.netPnl.toFixed(2),
-        m.winRate === null ? '-' : (m.winRate * 100).toFixed(1),
-        m.sharpe?.toFixed(2) ?? '-',
-        m.maxDrawdown.toFixed(2),
-      ]),
-    ),
-  );
+  printSymbolTable(result.summary);
   for (const w of pluginWarnings(ctx)) note(`warning: ${w}`);
   out(`report: ${opts.out}/report.html`);
 }

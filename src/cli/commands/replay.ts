@@ -4,7 +4,9 @@
 import { withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
-import { CONFIG_OPTION, DATA_OPTION, DECISIONS_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
+import { CONFIG_OPTION, DECISIONS_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
+import { collect, parseSymbolFiles, type SymbolFile } from '../symbolFiles.ts';
+import { loadPortfolioInputs, printSymbolTable } from '../portfolioInputs.ts';
 import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/index.ts';
 import { loadBars } from '../../data/index.ts';
@@ -34,8 +36,12 @@ export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
     .description(commandSummary('replay'))
-    .requiredOption(...DATA_OPTION)
-    .option('--model <file>', 'saved regime model (default: train on the same bars, in-sample)')
+    .requiredOption('--data <file>', 'bar file (CSV or CSV.gz); several instruments on one account: --data SYM=FILE, repeated', collect)
+    .option(
+      '--model <file>',
+      'saved regime model (default: train on the same bars, in-sample); several instruments: --model SYM=FILE, repeated',
+      collect,
+    )
     .option(...FROM_OPTION)
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
@@ -55,45 +61,79 @@ adapter to the simulator's matching engine instead (touch fills, no slippage; se
 
 Examples:
   txbot replay --data ../shared/data/nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv --model models/nq.json --out out/replay
-  txbot backtest --data bars.csv --model models/nq.json --out out/bt && txbot replay --data bars.csv --model models/nq.json --out out/rp && diff out/bt/trades.csv out/rp/trades.csv`,
+  txbot backtest --data bars.csv --model models/nq.json --out out/bt && txbot replay --data bars.csv --model models/nq.json --out out/rp && diff out/bt/trades.csv out/rp/trades.csv
+  txbot replay --data MES=es.csv.gz --data MGC=mgc.csv.gz --model MES=models/es.json --model MGC=models/mgc.json --from 2022-01-01 --out out/rp-port`,
     )
-    .action(async (opts: ReplayOpts) => {
-      if (opts.execution !== 'sim-broker' && opts.execution !== 'gateway')
-        throw new UsageError(`--execution must be sim-broker or gateway (got "${opts.execution}")`);
-      checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
-      const range = parseDateRangeOptions(opts);
-      const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data), opts.decisions);
-      const config = loaded.config;
-      const saved = opts.model ? loadModelFile(opts.model) : null;
-      if (saved) checkModelAgainstConfig(opts.model!, saved, config);
-      note(`loading ${opts.data} ...`);
-      const data = await loadBars(opts.data, {
-        timezone: config.data.timezone,
-        policy: config.data.policy,
-        barMinutes: config.data.bar_minutes,
-        ...range,
-      });
-      noteLoadResult(data);
-      let model;
-      if (saved) model = saved;
-      else {
-        note('training the HMM on the same bars (in-sample) ...');
-        model = trainRegimeModel(data.series, config).model;
+    .action(async (raw: Omit<ReplayOpts, 'data' | 'model'> & { data: string[]; model?: string[] }) => {
+      if (raw.execution !== 'sim-broker' && raw.execution !== 'gateway')
+        throw new UsageError(`--execution must be sim-broker or gateway (got "${raw.execution}")`);
+      const data = parseSymbolFiles('--data', raw.data);
+      const models = parseSymbolFiles('--model', raw.model);
+      if (data.length === 1 && data[0]!.symbol === null) {
+        if (models.some((m) => m.symbol !== null)) throw new UsageError('--model SYM=FILE goes with --data SYM=FILE');
+        if (models.length > 1) throw new UsageError('--model: one model for one --data file');
+        return runSingleReplay({ ...raw, data: data[0]!.file, model: models[0]?.file });
       }
-      const progress = createProgress('replay', data.series.length);
-      const result = await runReplay({
-        loaded,
-        series: data.series,
-        model,
-        outDir: opts.out,
-        dataLabel: opts.data,
-        execution: opts.execution,
-        logger: createLogger({ level: process.env.TXBOT_LOG_LEVEL ?? 'warn' }),
-        onProgress: (done) => progress.update(done),
-      });
-      progress.stop();
-      printSummary(result.summary);
-      note(`${result.tradesStreamed} market trades streamed over the socket`);
-      out(`report: ${opts.out}/report.html`);
+      return runPortfolioReplay(raw, data, models);
     });
+}
+
+/** `txbot replay --data SYM=FILE ...`: several instruments on one account through the live path. */
+async function runPortfolioReplay(opts: Omit<ReplayOpts, 'data' | 'model'>, data: SymbolFile[], models: SymbolFile[]): Promise<void> {
+  // Without any --model every instrument is trained on its own bars (in-sample), as a single-file replay does.
+  const { loaded, inputs } = await loadPortfolioInputs({ ...opts, train: models.length === 0 }, data, models, undefined);
+  const total = [...inputs.values()].reduce((n, i) => n + i.series.length, 0);
+  const progress = createProgress('replay', total);
+  const result = await runReplay({
+    loaded,
+    inputs,
+    outDir: opts.out,
+    dataLabel: data.map((d) => `${d.symbol}=${d.file}`).join(' '),
+    execution: opts.execution as 'sim-broker' | 'gateway',
+    logger: createLogger({ level: process.env.TXBOT_LOG_LEVEL ?? 'warn' }),
+    onProgress: (done) => progress.update(done),
+  });
+  progress.stop();
+  printSummary(result.summary);
+  if (result.portfolio) printSymbolTable(result.portfolio.summary);
+  note(`${result.tradesStreamed} market trades streamed over the socket`);
+  out(`report: ${opts.out}/report.html`);
+}
+
+async function runSingleReplay(opts: ReplayOpts): Promise<void> {
+  checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
+  const range = parseDateRangeOptions(opts);
+  const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data), opts.decisions);
+  const config = loaded.config;
+  const saved = opts.model ? loadModelFile(opts.model) : null;
+  if (saved) checkModelAgainstConfig(opts.model!, saved, config);
+  note(`loading ${opts.data} ...`);
+  const data = await loadBars(opts.data, {
+    timezone: config.data.timezone,
+    policy: config.data.policy,
+    barMinutes: config.data.bar_minutes,
+    ...range,
+  });
+  noteLoadResult(data);
+  let model;
+  if (saved) model = saved;
+  else {
+    note('training the HMM on the same bars (in-sample) ...');
+    model = trainRegimeModel(data.series, config).model;
+  }
+  const progress = createProgress('replay', data.series.length);
+  const result = await runReplay({
+    loaded,
+    series: data.series,
+    model,
+    outDir: opts.out,
+    dataLabel: opts.data,
+    execution: opts.execution as 'sim-broker' | 'gateway',
+    logger: createLogger({ level: process.env.TXBOT_LOG_LEVEL ?? 'warn' }),
+    onProgress: (done) => progress.update(done),
+  });
+  progress.stop();
+  printSummary(result.summary);
+  note(`${result.tradesStreamed} market trades streamed over the socket`);
+  out(`report: ${opts.out}/report.html`);
 }
