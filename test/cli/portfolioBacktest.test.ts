@@ -1,5 +1,6 @@
 // `txbot backtest --data SYM=FILE --data SYM=FILE` as a user runs it: option errors, a synthetic two-
-// instrument run, and MES + MGC on the overlapping real data when ../shared/data is present.
+// instrument run, and MES + MGC on the overlapping real data when ../shared/data is present (with
+// `txbot replay` of the same inputs, byte for byte).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -52,48 +53,55 @@ describe('txbot backtest with several instruments', () => {
 
   const es = sharedDataFile('es_5min_firstrate_adj_2008-01-02_2023-03-24_ET.csv.gz');
   const mgc = sharedDataFile('mgc_5min_databento_unadj_2020-12-20_2025-12-19_ET.csv.gz');
-  it.skipIf(!es || !mgc)('MES + MGC on the overlapping real data: models trained on 2021, traded out of sample 2022-01..2023-03', () => {
-    const models = ['MES', 'MGC'].map((s) => {
-      const f = join(tmp.dir, `${s}.json`);
-      execFileSync(
-        process.execPath,
-        ['bin/txbot.mjs', 'train', '--data', s === 'MES' ? es! : mgc!, '--symbol', s, '--from', '2021-01-01', '--to', '2021-12-31', '--out', f],
-        { encoding: 'utf8' },
-      );
-      return f;
-    });
-    const out = join(tmp.dir, 'real');
-    const r = txbot([
-      'backtest',
-      '--data',
-      `MES=${es}`,
-      '--data',
-      `MGC=${mgc}`,
-      '--model',
-      `MES=${models[0]}`,
-      '--model',
-      `MGC=${models[1]}`,
-      '--from',
-      '2022-01-01',
-      '--to',
-      '2023-03-24',
-      '--out',
-      out,
-    ]);
-    expect(r.status, r.stderr).toBe(0);
-    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
-      inSample: boolean;
-      bySymbol: Record<string, { trades: number }>;
-      trades: number;
-    };
-    expect(s.inSample).toBe(false);
-    expect(s.bySymbol.MES!.trades).toBeGreaterThan(10);
-    expect(s.bySymbol.MGC!.trades).toBeGreaterThan(10);
-    // Gold trades its own session: every MGC exit is by 13:30 ET.
-    const mgcExits = readFileSync(join(out, 'trades.csv'), 'utf8')
-      .split('\n')
-      .filter((l) => l.includes(',MGC,'))
-      .map((l) => l.split(',')[1]!.slice(11, 16));
-    expect(mgcExits.every((t) => t <= '13:30')).toBe(true);
-  });
+  it.skipIf(!es || !mgc)(
+    'MES + MGC on the overlapping real data: models trained on 2021, traded out of sample 2022-01..2023-03; replay equals it',
+    () => {
+      const models = ['MES', 'MGC'].map((s) => {
+        const f = join(tmp.dir, `${s}.json`);
+        execFileSync(
+          process.execPath,
+          ['bin/txbot.mjs', 'train', '--data', s === 'MES' ? es! : mgc!, '--symbol', s, '--from', '2021-01-01', '--to', '2021-12-31', '--out', f],
+          { encoding: 'utf8' },
+        );
+        return f;
+      });
+      const out = join(tmp.dir, 'real');
+      const args = [
+        '--data',
+        `MES=${es}`,
+        '--data',
+        `MGC=${mgc}`,
+        '--model',
+        `MES=${models[0]}`,
+        '--model',
+        `MGC=${models[1]}`,
+        '--from',
+        '2022-01-01',
+        '--to',
+        '2023-03-24',
+      ];
+      const r = txbot(['backtest', ...args, '--out', out]);
+      expect(r.status, r.stderr).toBe(0);
+      // The live path (simulator, socket, bar feed, live runner, journal) writes the same files byte for byte.
+      const rp = txbot(['replay', ...args, '--out', join(tmp.dir, 'real-replay')]);
+      expect(rp.status, rp.stderr).toBe(0);
+      for (const f of ['trades.csv', 'equity.csv', 'decisions.jsonl', 'summary.json'])
+        expect(readFileSync(join(tmp.dir, 'real-replay', f), 'utf8'), f).toBe(readFileSync(join(out, f), 'utf8'));
+      const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+        inSample: boolean;
+        bySymbol: Record<string, { trades: number }>;
+        trades: number;
+      };
+      expect(s.inSample).toBe(false);
+      expect(s.bySymbol.MES!.trades).toBeGreaterThan(10);
+      expect(s.bySymbol.MGC!.trades).toBeGreaterThan(10);
+      // Gold trades its own session: every MGC exit is by 13:30 ET.
+      const mgcExits = readFileSync(join(out, 'trades.csv'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(',MGC,'))
+        .map((l) => l.split(',')[1]!.slice(11, 16));
+      expect(mgcExits.every((t) => t <= '13:30')).toBe(true);
+    },
+    240_000,
+  );
 });
