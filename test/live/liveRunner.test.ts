@@ -108,6 +108,53 @@ describe('LiveRunner on the paper broker', () => {
     expect(runner.halted).toBe(false);
   });
 
+  it('several instruments: the kill switch flattens every instrument and journals each position flat', async () => {
+    const { test, model } = syntheticSetup();
+    const series = sliceBarSeries(test, 0, 10 * 78);
+    const loaded = testConfig();
+    const ctx = buildRunContext(loaded, 'paper', { symbols: ['MNQ', 'MES'] });
+    const risk = ctx.createRisk();
+    const journal = new MemoryJournal();
+    const clock = new ManualClock(0);
+    const brokers = ctx.instruments.map((instrument) => new SimBroker({ instrument, slippageTicks: loaded.config.backtest.slippage_ticks }));
+    const runner = new LiveRunner({
+      account: {
+        config: loaded.config,
+        risk,
+        lanes: ctx.instruments.map((inst, i) => ({
+          ...ctx.engineOptions({ regime: new RegimeDetector(model), risk, idPrefix: 'p', symbol: inst.symbol }),
+          broker: brokers[i]!,
+        })),
+      },
+      journal: new JournalRecorder(journal, 'MNQ'),
+      clock,
+      logger: silentLogger(),
+    });
+    // The same bars for both: both enter on the same signal when the account's room allows it.
+    let i = 0;
+    for (; i < series.length && !brokers.every((b) => b.position); i++) {
+      const bar = barAt(series, i);
+      await runner.onStep([
+        { symbol: 'MNQ', bar },
+        { symbol: 'MES', bar },
+      ]);
+    }
+    expect(i).toBeLessThan(series.length);
+    expect(runner.status().position).toMatch(/^MNQ (long|short) \d+ @ .*; MES (long|short) \d+ @ /);
+    clock.advanceTo(barAt(series, i).tsMs + 300_000);
+    await runner.kill('test');
+    expect(brokers.map((b) => b.position)).toEqual([null, null]);
+    expect(runner.status().position).toBe('MNQ flat; MES flat');
+    const killed = runner.trades.filter((t) => t.exitReason === 'kill_switch');
+    expect(killed.map((t) => t.symbol).sort()).toEqual(['MES', 'MNQ']);
+    const positions = await journal.latestPositions();
+    expect(positions.map((p) => [p.symbol, p.qty]).sort()).toEqual([
+      ['MES', 0],
+      ['MNQ', 0],
+    ]);
+    expect((await journal.recentDecisions(10_000)).some((d) => d.symbol === 'MES')).toBe(true);
+  });
+
   it('a clean stop with on_stop flatten closes the position; leave_brackets keeps it', async () => {
     const { test } = syntheticSetup();
     const series = sliceBarSeries(test, 0, 10 * 78);
