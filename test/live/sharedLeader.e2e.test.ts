@@ -256,6 +256,11 @@ describe('several txbot live processes on one account (state.kind redis)', () =>
       expect(logRecords(stopped, 'fenced write refused')).toEqual([
         expect.objectContaining({ level: 40, fencingToken: oldToken, highestToken: newToken, write: 'final' }),
       ]);
+      // It competes again as a standby (heartbeating) behind the new leader.
+      await waitUntil(async () => {
+        const st = await readLeaderStatus(redis, sharedKeyPrefixes(keyPrefix).lease, { staleAfterMs: 3 * LEADER.poll_ms });
+        return st.leader?.machineId === third.name && st.standbys.some((m) => m.machineId === stopped.name) ? true : null;
+      }, 'the old leader heartbeating as a standby');
       const risk = new RedisRiskState({
         redis,
         keyPrefix: sharedKeyPrefixes(keyPrefix).risk,
