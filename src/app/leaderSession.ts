@@ -2,8 +2,9 @@
 // order) until it wins the leader lease; then it starts the session (reconcile from the broker, current
 // model, warm-up) behind an order gate asked before every order; it writes the risk state fenced by its
 // token, obeys kill requests from any machine, shares retrained models, and stands by again when the lease
-// is lost or a fenced write is refused.
+// is lost or a fenced write is refused (writing its last state once more, fenced, as it stands down).
 
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ALL_REGIME_LABELS, sessionInfo, type RegimeLabel } from '../domain/index.ts';
 import { regimeModelFromJson, regimeModelToJson, type RegimeModel } from '../regime/index.ts';
@@ -40,6 +41,8 @@ export class SharedSessionRunner {
   private stopping = false;
   private model: RegimeModel;
   private modelSha: string | null = null;
+  /** sha256 of the model this process is publishing now (its own notification must not swap it in again). */
+  private publishingSha: string | null = null;
   private killWatch: KillWatch | null = null;
   private modelSub: ModelSubscription | null = null;
   private writing = false;
@@ -70,7 +73,7 @@ export class SharedSessionRunner {
     if (shared.models) {
       await this.loadSharedModel('start-up');
       this.modelSub = await shared.models.subscribe((n) => {
-        if (n.modelName !== this.modelName || n.sha256 === this.modelSha) return;
+        if (n.modelName !== this.modelName || n.sha256 === this.modelSha || n.sha256 === this.publishingSha) return;
         return this.loadSharedModel(`notification of version ${n.version}`);
       });
     }
@@ -128,7 +131,7 @@ export class SharedSessionRunner {
     try {
       session = await this.o.startSession(this.model, {
         orderGate: this.gateFor(token),
-        onGateRefused: (r: GateRefusal) => this.log.warn({ ...r, token }, 'order gate closed: call not sent'),
+        onGateRefused: (r: GateRefusal) => this.log.warn({ ...r, fencingToken: token }, 'order gate closed: call not sent'),
         onStateChanged: () => this.writeState(),
         swappableModel: shared.models !== null,
         closedToday: (tradingDate) => Promise.resolve(sharedClosedToday(snapshot, tradingDate)),
@@ -159,12 +162,20 @@ export class SharedSessionRunner {
     this.o.print(`leader: token ${token} order-capable ${Math.round(performance.now() - grantedMs)} ms after the grant`);
   }
 
-  private async standDown(token: number, why: string): Promise<void> {
+  /**
+   * Stops the session with its brackets left and stands by. Unless a fenced write was just refused, the
+   * session's last state (position, day P&L, halt, regime) is written once more with `token`, without
+   * waiting: it lands only when no newer token was issued (the lease lapsed and nobody took it yet: `txbot
+   * status` then shows what this leader left); a deposed leader's write is refused (fenced) and logged.
+   */
+  private async standDown(token: number, why: string, finalWrite = true): Promise<void> {
     if (this.sessionToken !== token) return;
     this.o.print(`standby: lost the lease (token ${token}, ${why}); no more orders from this process`);
-    if (this.session) await this.endSession('leave_brackets', `lost leadership: ${why}`);
+    const s = this.session;
+    if (s) await this.endSession('leave_brackets', `lost leadership: ${why}`);
     this.sessionToken = null;
     await this.o.journal.setWriter?.(null);
+    if (s && finalWrite) void this.fenced(token, this.stateUpdates(s), 'final');
   }
 
   private async endSession(onStop: 'flatten' | 'leave_brackets', why: string): Promise<void> {
@@ -232,6 +243,11 @@ export class SharedSessionRunner {
     const s = this.session;
     const token = this.sessionToken;
     if (!s || token === null) return;
+    await this.fenced(token, this.stateUpdates(s));
+  }
+
+  /** The shared risk state of session `s` now. */
+  private stateUpdates(s: LiveSession): RiskUpdate[] {
     const status = s.runner.status();
     const pos = s.broker.position;
     const today = sessionInfo(status.tsMs).tradingDate;
@@ -247,22 +263,29 @@ export class SharedSessionRunner {
     const label = status.regime as RegimeLabel | null;
     if (label && ALL_REGIME_LABELS.includes(label))
       updates.push({ kind: 'regime', symbol: this.o.symbol, value: { regime: label, confidence: status.confidence ?? 0, barTsMs: status.tsMs } });
-    await this.fenced(token, updates);
+    return updates;
   }
 
-  private async fenced(token: number, updates: readonly RiskUpdate[]): Promise<void> {
+  /**
+   * One fenced write of the risk state with `token`. A refusal (a newer token was issued) is logged at warn
+   * ("fenced write refused") and, while leading, makes this process stand down; `final` marks the last write
+   * of a leader standing down (already standing by).
+   */
+  private async fenced(token: number, updates: readonly RiskUpdate[], kind: 'leading' | 'final' = 'leading'): Promise<void> {
     let r;
     try {
       r = await this.o.shared.risk.apply(token, updates);
     } catch (e) {
-      this.log.warn({ err: e instanceof Error ? e.message : String(e), token }, 'shared risk state write failed');
+      this.log.warn({ err: e instanceof Error ? e.message : String(e), fencingToken: token }, 'shared risk state write failed');
       return;
     }
     if (r.ok) return;
+    this.log.warn({ fencingToken: token, highestToken: r.highestToken, write: kind }, 'fenced write refused');
+    if (kind === 'final') return void this.o.print(`fenced: the last state write of token ${token} was refused (${r.detail})`);
     this.o.print(`standby: fenced write refused (${r.detail}); standing down`);
     void this.enqueue(async () => {
       if (this.sessionToken === token) {
-        await this.standDown(token, 'fenced write refused');
+        await this.standDown(token, 'fenced write refused', false);
         await this.restartElection();
       }
     });
@@ -271,20 +294,29 @@ export class SharedSessionRunner {
   private async loadSharedModel(why: string): Promise<void> {
     const models = this.o.shared.models!;
     const v = await models.fetchCurrent(this.modelName);
-    if (!v || v.sha256 === this.modelSha) return;
+    if (!v || v.sha256 === this.modelSha || v.sha256 === this.publishingSha) return;
     const model = regimeModelFromJson(v.body.toString('utf8'), `shared model ${this.modelName} v${v.version}`);
     this.model = model;
     this.modelSha = v.sha256;
+    this.log.info({ modelName: this.modelName, version: v.version, sha256: v.sha256, createdBy: v.createdBy }, 'shared model loaded');
     this.o.print(`model: shared ${this.modelName} version ${v.version} sha256 ${sha(v.sha256)} loaded (${why}, by ${v.createdBy})`);
     // A running leader swaps before its next bar; a standby starts with it when it leads.
     this.session?.regime.requestSwap?.(model);
   }
 
   private async publishModel(token: number, model: RegimeModel, why: string): Promise<void> {
-    const r = await this.o.shared.models!.publish(this.modelName, regimeModelToJson(model), { fencingToken: token });
+    const body = regimeModelToJson(model);
+    this.publishingSha = createHash('sha256').update(body).digest('hex');
+    let r;
+    try {
+      r = await this.o.shared.models!.publish(this.modelName, body, { fencingToken: token });
+    } finally {
+      this.publishingSha = null;
+    }
     if (!r.ok) return void this.o.print(`model: publish refused (${r.detail})`);
     this.model = model;
     this.modelSha = r.sha256;
+    this.log.info({ modelName: this.modelName, version: r.version, sha256: r.sha256, fencingToken: token }, 'model published');
     this.o.print(`model: published ${this.modelName} version ${r.version} sha256 ${sha(r.sha256)} (${why})`);
   }
 }

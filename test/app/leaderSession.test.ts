@@ -2,14 +2,17 @@
 // the session starts only once the lease is won, with an open order gate; the first leader publishes its
 // model, a retrain swap is published with the leader's token (same sha256 in the store); a kill request
 // from another client reaches the session and is acknowledged; a fenced write refused (a newer token was
-// issued) stops the session with its brackets left and closes the gate.
+// issued) stops the session with its brackets left and closes the gate; a leader that loses its lease writes
+// its last state once more as it stands down: it lands while no newer token exists, and is refused (fenced,
+// logged at warn) once another machine leads.
 
 import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { sliceBarSeries } from '../../src/domain/bar.ts';
 import { validateConfig } from '../../src/config/index.ts';
-import { silentLogger } from '../../src/log/logger.ts';
+import { createLogger, silentLogger } from '../../src/log/logger.ts';
 import { regimeModelToJson, trainRegimeModel, type RegimeModel } from '../../src/regime/index.ts';
 import { leaseKeys, MemoryJournal, PgModelSync, requestKill } from '../../src/state/index.ts';
 import { openSharedState, sharedKeyPrefixes, type SharedState } from '../../src/app/sharedState.ts';
@@ -34,6 +37,7 @@ afterAll(() => space.cleanup());
 function fakeSession() {
   const calls: string[] = [];
   let halted = false;
+  let dayPnlUsd = -12.5;
   let retrainListener: ((m: RegimeModel) => void) | null = null;
   const session = {
     runner: {
@@ -50,7 +54,7 @@ function fakeSession() {
         halted = true;
         return Promise.resolve();
       },
-      status: () => ({ tsMs: Date.parse('2024-05-31T15:00:00Z'), halted, regime: 'BULL', confidence: 0.8, dayPnlUsd: -12.5 }),
+      status: () => ({ tsMs: Date.parse('2024-05-31T15:00:00Z'), halted, regime: 'BULL', confidence: 0.8, dayPnlUsd }),
     },
     broker: { position: null },
     clock: { nowMs: () => Date.parse('2024-05-31T15:00:00Z') },
@@ -72,7 +76,27 @@ function fakeSession() {
     retrainSwap: (m: RegimeModel) => retrainListener!(m),
     /** A new session starts not halted. */
     fresh: () => (halted = false),
+    /** The day P&L the session reports from now on. */
+    setDayPnl: (usd: number) => (dayPnlUsd = usd),
   };
+}
+
+/** A JSON logger at warn whose records are kept in memory. */
+function capturingLogger(): { logger: ReturnType<typeof createLogger>; records: () => Record<string, unknown>[] } {
+  let text = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'warn', pretty: false, destination });
+  const records = () =>
+    text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { logger, records };
 }
 
 describe('SharedSessionRunner', () => {
@@ -131,6 +155,10 @@ describe('SharedSessionRunner', () => {
       const sha = createHash('sha256').update(regimeModelToJson(retrained)).digest('hex');
       await waitFor(async () => (await store.fetchCurrent(name))?.sha256 === sha, 'the retrained model in the store', 10_000);
       expect((await store.fetchCurrent(name))?.version).toBe(2);
+      // Its own notification of that version does not swap the model in a second time.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(fake.calls).not.toContain('requestSwap');
+      expect(lines.filter((l) => /^model: shared .* loaded/.test(l))).toEqual([]);
 
       // A kill request from another client: the session is killed, the request acknowledged, the halt shared.
       await requestKill(redis, prefixes.risk, 'from the test');
@@ -164,6 +192,80 @@ describe('SharedSessionRunner', () => {
       await store.close();
     }
   }, 60_000);
+
+  it('a leader losing its lease writes its last state as it stands down: it lands with no newer leader, and is refused (fenced, warn) after a takeover', async () => {
+    const keyPrefix = space.prefix();
+    const prefixes = sharedKeyPrefixes(keyPrefix);
+    const keys = leaseKeys(prefixes.lease);
+    await markKeySpaceBooted(redis, prefixes.lease);
+    const config = validateConfig(
+      { state: { kind: 'redis', url: REDIS_TEST_URL, key_prefix: keyPrefix }, leader: { ttl_ms: 2000, renew_ms: 500, poll_ms: 400, margin_ms: 400 } },
+      'test',
+    );
+    const shared = await openSharedState(config, silentLogger());
+    const fake = fakeSession();
+    const lines: string[] = [];
+    const { logger, records } = capturingLogger();
+    const runner = new SharedSessionRunner({
+      shared,
+      journal: new MemoryJournal(),
+      symbol: 'MNQ',
+      fileModel: syntheticSetup().model,
+      onStop: 'flatten',
+      logger,
+      print: (l) => lines.push(l),
+      startSession: () => {
+        fake.fresh();
+        return Promise.resolve(fake.session);
+      },
+    });
+    const capable = () => lines.filter((l) => /^leader: token \d+ order-capable/.test(l)).length;
+    try {
+      await runner.start();
+      await waitFor(() => capable() === 1, 'leadership', 10_000);
+      const first = shared.elector.token!;
+      expect((await shared.risk.snapshot()).dailyPnl?.pnlUsd).toBe(-12.5);
+
+      // The lease lapses (its key is gone) and nobody may take it (quarantine): the stand-down's last write lands.
+      fake.setDayPnl(-40);
+      await redis.set(keys.quarantine, 'test', 'PX', 1500);
+      await redis.del(keys.holder);
+      await waitFor(() => lines.some((l) => l.startsWith(`standby: lost the lease (token ${first}, NOT_HOLDER`)), 'the stand-down', 5_000);
+      await waitFor(async () => (await shared.risk.snapshot()).dailyPnl?.pnlUsd === -40, 'the last state of the deposed leader', 1_000);
+      expect(fake.calls).toContain('stop leave_brackets');
+      expect(capable()).toBe(1);
+
+      // After the quarantine this process leads again; then another machine takes over (newer token issued,
+      // lease held by it) and writes its state. The stand-down's last write with the older token is refused.
+      await waitFor(() => capable() === 2, 'a second leadership', 10_000);
+      const second = shared.elector.token!;
+      expect(second).toBeGreaterThan(first);
+      fake.setDayPnl(-99);
+      const newer = await redis.incr(keys.token);
+      await redis.set(keys.holder, 'another machine', 'PX', 1500);
+      expect((await shared.risk.setDailyPnl(newer, { tradingDate: '2024-05-31', pnlUsd: 7 })).ok).toBe(true);
+      await waitFor(
+        () =>
+          lines.some((l) =>
+            new RegExp(
+              `^fenced: the last state write of token ${second} was refused \\(.*fencing token ${second} refused, token ${newer} is newer`,
+            ).test(l),
+          ),
+        'the refused write',
+        5_000,
+      ).catch((e: unknown) => {
+        throw new Error(`${String(e)}: ${lines.join(' | ')}`);
+      });
+      expect(lines.some((l) => l.startsWith(`standby: lost the lease (token ${second}, NOT_HOLDER`))).toBe(true);
+      expect(records().filter((r) => r.msg === 'fenced write refused')).toEqual([
+        expect.objectContaining({ level: 40, fencingToken: second, highestToken: newer, write: 'final' }),
+      ]);
+      expect((await shared.risk.snapshot()).dailyPnl?.pnlUsd).toBe(7);
+    } finally {
+      await runner.stop('test end');
+      await shared.close();
+    }
+  }, 30_000);
 
   it('after a failed start-up it gives the lease up and competes again only one TTL later (no tight retry loop)', async () => {
     const keyPrefix = space.prefix();

@@ -1,18 +1,20 @@
 // Several machines, one trader: real `txbot live` processes on one simulated account with state.kind redis
 // (one key prefix per test). Exactly one trades; kill -9 of the leader → a standby takes over within
-// TTL + one poll; a leader SIGSTOPped past its TTL sends nothing after SIGCONT, is fenced off and stands
-// by; a Redis restart never gives two leaders and no order goes out while leadership is unknown; a
-// model published to the shared store reaches every machine with its sha256; the shared PostgreSQL
-// journal's rows carry the writer's machine id and token. Each scenario asserts on the simulator's orders.
+// TTL + one poll; a leader SIGSTOPped past its TTL sends nothing after SIGCONT, its state write with the
+// old token is refused (fenced) and it stands by; a Redis restart never gives two leaders and no order goes
+// out while leadership is unknown; a model published to the shared store reaches every machine with its
+// sha256; a scheduled retrain inside the leader reaches the standby through the shared store with the sha256
+// of the leader's model store file; the shared PostgreSQL journal's rows carry the writer's machine id and
+// token. Each scenario asserts on the simulator's orders.
 
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { barsToCsv } from '../../src/data/index.ts';
+import { barsToCsv, DEFAULT_DYNAMICS, generateSyntheticBars } from '../../src/data/index.ts';
 import { sliceBarSeries } from '../../src/domain/bar.ts';
 import { formatUtcIso, type ProjectXClient } from '../../src/broker/projectx/index.ts';
 import { regimeModelToJson, trainRegimeModel } from '../../src/regime/index.ts';
@@ -85,7 +87,14 @@ function writeConfig(name: string, url: string, keyPrefix: string, extra: Record
   return file;
 }
 
-function session(name: string, config: string, gateway: string, env: Record<string, string> = {}, mode: 'live' | 'paper' = 'live'): TxbotProc {
+function session(
+  name: string,
+  config: string,
+  gateway: string,
+  env: Record<string, string> = {},
+  mode: 'live' | 'paper' = 'live',
+  o: { warmUpDays?: number } = {},
+): TxbotProc {
   return startTxbot(
     name,
     [
@@ -102,7 +111,7 @@ function session(name: string, config: string, gateway: string, env: Record<stri
       gateway,
       ...(mode === 'live' ? ['--confirm-live'] : []),
       '--warm-up-days',
-      '3',
+      String(o.warmUpDays ?? 3),
       '--pid-file',
       join(dir, `${name}.pid`),
     ],
@@ -128,6 +137,16 @@ async function runTxbot(args: string[]): Promise<string> {
   const r = await p.exited;
   expect(r.code, p.stderr()).toBe(0);
   return p.lines.map((l) => l.text).join('\n');
+}
+
+/** The JSON log records of a process's stderr (TXBOT_LOG_LEVEL decides which) with message `msg`. */
+function logRecords(p: TxbotProc, msg: string): Record<string, unknown>[] {
+  return p
+    .stderr()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((r) => r.msg === msg);
 }
 
 /** SIGTERM for all (the leader flattens: on_stop flatten), then every process exits 0. */
@@ -216,11 +235,32 @@ describe('several txbot live processes on one account (state.kind redis)', () =>
       const takeover = await third.next(READY, LEADER.ttl_ms + LEADER.poll_ms + SLACK_MS + 15_000, beforeStop.get(third));
       expect(takeover.atMs - stoppedAt).toBeGreaterThan(LEADER.ttl_ms - LEADER.margin_ms);
       await sleep(1_000);
-      stopped.child.kill('SIGCONT');
-      await stopped.next(LOST, 10_000, beforeStop.get(stopped));
       const oldToken = Number(second.line.match[1]);
       const newToken = Number(takeover.match[1]);
       expect(newToken).toBeGreaterThan(oldToken);
+      stopped.child.kill('SIGCONT');
+      const contAt = performance.now();
+      // Woken, the old leader stands down at once (its gate is closed by the lease age it measures), then
+      // writes its last state with its old token: the shared state refuses it (a newer token was issued).
+      const lost = await stopped.next(LOST, 10_000, beforeStop.get(stopped));
+      expect(lost.text).toContain(`token ${oldToken}`);
+      const lastWrite = await stopped.next(
+        new RegExp(`^fenced: the last state write of token ${oldToken} was refused \\(.* token ${newToken} is newer`),
+        10_000,
+        lost.index,
+      );
+      console.log(
+        `SIGSTOP e2e: takeover ${Math.round(takeover.atMs - stoppedAt)} ms after SIGSTOP; after SIGCONT the old leader stood down in ${Math.round(lost.atMs - contAt)} ms, its last write was refused ${Math.round(lastWrite.atMs - contAt)} ms after SIGCONT`,
+      );
+      await waitUntil(async () => (logRecords(stopped, 'fenced write refused').length ? true : null), 'the refused write in the log');
+      expect(logRecords(stopped, 'fenced write refused')).toEqual([
+        expect.objectContaining({ level: 40, fencingToken: oldToken, highestToken: newToken, write: 'final' }),
+      ]);
+      // It competes again as a standby (heartbeating) behind the new leader.
+      await waitUntil(async () => {
+        const st = await readLeaderStatus(redis, sharedKeyPrefixes(keyPrefix).lease, { staleAfterMs: 3 * LEADER.poll_ms });
+        return st.leader?.machineId === third.name && st.standbys.some((m) => m.machineId === stopped.name) ? true : null;
+      }, 'the old leader heartbeating as a standby');
       const risk = new RedisRiskState({
         redis,
         keyPrefix: sharedKeyPrefixes(keyPrefix).risk,
@@ -384,6 +424,105 @@ describe('several txbot live processes on one account (state.kind redis)', () =>
       await admin.end();
     }
   }, 180_000);
+
+  it('a scheduled retrain inside the leader: the swapped model reaches the standby through PostgreSQL with the sha256 of the leader model store file', async (ctx) => {
+    const problem = await postgresProblem();
+    if (problem) return ctx.skip(problem);
+    const keyPrefix = space.prefix();
+    await markKeySpaceBooted(redis, sharedKeyPrefixes(keyPrefix).lease);
+    // The --model learnt the default dynamics; the account's days run at 1.8× the volatility, so a retrain
+    // on the session's own bars (warm-up days and the first live bar) scores better and is swapped in.
+    const shifted = generateSyntheticBars({
+      seed: 5,
+      days: 12,
+      startDate: '2024-06-03',
+      dynamics: DEFAULT_DYNAMICS.map((d) => ({ ...d, volPerBar: d.volPerBar * 1.8 })),
+    }).series;
+    const shiftedBars = join(dir, 'shifted.csv');
+    writeFileSync(shiftedBars, barsToCsv(shifted));
+    const sim = await startSimGateway(shiftedBars, formatUtcIso(shifted.tsMs[7 * 78]!), SPEED);
+    const watch = watchAccount(sim.client, ACCOUNT);
+    const config = writeConfig('retrain', REDIS_TEST_URL, keyPrefix, {
+      state: { model_sync_url: PG_TEST_URL },
+      // Due at the first live bar: the --model was trained more than one day before the session.
+      regime_source: { kind: 'retraining' },
+      retrain: { schedule_days: 1, window_days: 10, validation_days: 2 },
+      hmm: { n_iter: 30, restarts: 1 },
+    });
+    const modelName = `${sharedKeyPrefixes(keyPrefix).base}MNQ`;
+    const storeOf = (name: string) => join(dir, `${name}-models`);
+    const procs = ['t1', 't2'].map((n) =>
+      session(n, config, sim.url, { TXBOT__RETRAIN__MODEL_DIR: storeOf(n), TXBOT_LOG_LEVEL: 'info' }, 'live', { warmUpDays: 5 }),
+    );
+    const admin = new pg.Client({ connectionString: PG_TEST_URL });
+    await admin.connect();
+    try {
+      const leader = await firstAmong(procs, READY, 30_000);
+      const standby = procs.find((p) => p !== leader.proc)!;
+      const token = Number(leader.line.match[1]);
+      await leader.proc.next(/^model: published \S+ version 1 sha256 \w+ \(the --model file/, 5_000);
+
+      // The schedule fires on the first live bar; the worker thread trains, the model is committed to the
+      // leader's store, swapped in between bars and published with the leader's token.
+      const published = await leader.proc.next(/^model: published (\S+) version (\d+) sha256 (\w+) \(a retrain swap\)/, 30_000);
+      expect(published.match[1]).toBe(modelName);
+      const version = Number(published.match[2]);
+      expect(version).toBe(2);
+      const finished = logRecords(leader.proc, 'retrain: RETRAIN_FINISHED');
+      expect(finished).toHaveLength(1);
+      const retrain = finished[0]!.retrain as { trigger: { kind: string }; outcome: { decision: string; code: string } };
+      expect(retrain.trigger.kind).toBe('schedule');
+      expect(retrain.outcome).toMatchObject({ decision: 'swapped', code: 'NEW_BETTER' });
+
+      // The standby loads it on the notification, sha256 checked.
+      const loaded = await standby.next(
+        new RegExp(
+          `^model: shared ${modelName} version ${version} sha256 ${published.match[3]} loaded \\(notification of version ${version}, by ${leader.proc.name}\\)`,
+        ),
+        10_000,
+      );
+      const ready = leader.line.atMs;
+
+      // One sha256 everywhere: the leader's model store file, the shared store's rows, the standby's load.
+      const pointer = JSON.parse(readFileSync(join(storeOf(leader.proc.name), 'current.json'), 'utf8')) as { version: number; file: string };
+      expect(pointer.version).toBe(1);
+      const fileSha = createHash('sha256')
+        .update(readFileSync(join(storeOf(leader.proc.name), pointer.file)))
+        .digest('hex');
+      const rows = await admin.query<{ version: string; sha256: string; created_by: string; fencing_token: string; body: Buffer }>(
+        'SELECT version, sha256, created_by, fencing_token, body FROM model_versions WHERE model_name = $1 ORDER BY version',
+        [modelName],
+      );
+      expect(rows.rows.map((r) => [Number(r.version), r.created_by, Number(r.fencing_token)])).toEqual([
+        [1, leader.proc.name, token],
+        [2, leader.proc.name, token],
+      ]);
+      expect(rows.rows[1]!.sha256).toBe(fileSha);
+      expect(createHash('sha256').update(rows.rows[1]!.body).digest('hex')).toBe(fileSha);
+      const current = await admin.query<{ version: string }>('SELECT version FROM model_current WHERE model_name = $1', [modelName]);
+      expect(Number(current.rows[0]!.version)).toBe(2);
+      expect(logRecords(standby, 'shared model loaded').filter((r) => r.version === 2)).toEqual([
+        expect.objectContaining({ modelName, sha256: fileSha, createdBy: leader.proc.name }),
+      ]);
+      // The leader does not load its own publication back; the standby neither trains nor stores a model.
+      expect(leader.proc.lines.some((l) => /^model: shared .* loaded/.test(l.text))).toBe(false);
+      expect(existsSync(join(storeOf(standby.name), 'current.json'))).toBe(false);
+      console.log(`retrain e2e: leader order-capable → standby loaded the retrained model in ${Math.round(loaded.atMs - ready)} ms`);
+
+      // The leader scores the next bar with the retrained model (the swap applies between bars).
+      await waitUntil(async () => (logRecords(leader.proc, 'retrain: MODEL_SWAPPED').length ? true : null), 'the swap on the leader');
+      await stopAll(procs);
+      await watch.stop();
+      await expectCleanAccount(sim.client, watch.unprotected);
+    } finally {
+      for (const p of procs) p.child.kill('SIGKILL');
+      await watch.stop();
+      sim.stop();
+      await admin.query('DELETE FROM model_current WHERE model_name = $1', [modelName]).catch(() => undefined);
+      await admin.query('DELETE FROM model_versions WHERE model_name = $1', [modelName]).catch(() => undefined);
+      await admin.end();
+    }
+  }, 120_000);
 
   it('txbot paper: three processes, only the leader decides and journals; kill -9 → a standby takes over; a standby never leading journals nothing', async () => {
     const keyPrefix = space.prefix();
