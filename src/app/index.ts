@@ -17,4 +17,4 @@ export { buildRunContext } from './runContext.ts';
 export { checkSessionOptions, runSessionCommand } from './sessionCommand.ts';
 export type { SessionCliOptions } from './sessionCommand.ts';
 export { connectStateRedis, redisStateConfig, sharedKeyPrefixes } from './sharedState.ts';
-export { runWalkForward } from './walkForward.ts';
+export { runWalkForward, runPortfolioWalkForward } from './walkForward.ts';

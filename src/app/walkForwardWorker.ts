@@ -1,24 +1,31 @@
-// Walk-forward worker thread body: receives window jobs on its port and answers each with its WindowResult.
+// Walk-forward worker thread body: receives window jobs (one instrument, or several on one account) on its
+// port and answers each with its result.
 
 import { parentPort } from 'node:worker_threads';
-import { runWindow, type WindowJob } from '../backtest/index.ts';
+import { runPortfolioWindow, runWindow } from '../backtest/index.ts';
 import { TxbotError } from '../domain/index.ts';
 import type { RunContext } from '../engine/index.ts';
+import type { Config } from '../config/index.ts';
 import { buildRunContext } from './runContext.ts';
+import type { WalkForwardMessage } from './walkForward.ts';
 
-/** One run context per config seen (a worker runs many windows of the same walk-forward). */
+/** One run context per config (and instruments) seen (a worker runs many windows of the same walk-forward). */
 const contexts = new Map<string, RunContext>();
 
-function contextFor(job: WindowJob): RunContext {
-  const key = `${job.baseDir}\n${JSON.stringify(job.config)}`;
+function contextFor(config: Config, baseDir: string, symbols?: readonly string[]): RunContext {
+  const key = `${baseDir}\n${JSON.stringify(config)}\n${symbols?.join(',') ?? ''}`;
   let ctx = contexts.get(key);
-  if (!ctx) contexts.set(key, (ctx = buildRunContext({ config: job.config, sourcePath: null, baseDir: job.baseDir }, 'walkforward')));
+  if (!ctx) contexts.set(key, (ctx = buildRunContext({ config, sourcePath: null, baseDir }, 'walkforward', symbols ? { symbols } : {})));
   return ctx;
 }
 
-parentPort!.on('message', (job: WindowJob) => {
+parentPort!.on('message', (m: WalkForwardMessage) => {
   try {
-    parentPort!.postMessage({ ok: true, result: runWindow(contextFor(job), job) });
+    const result =
+      m.kind === 'portfolio'
+        ? runPortfolioWindow(contextFor(m.job.config, m.job.baseDir, m.job.symbols), m.job)
+        : runWindow(contextFor(m.job.config, m.job.baseDir), m.job);
+    parentPort!.postMessage({ ok: true, result });
   } catch (e) {
     const err = e as Error;
     parentPort!.postMessage({ ok: false, message: err.message, code: e instanceof TxbotError ? e.code : 'INTERNAL', stack: err.stack });

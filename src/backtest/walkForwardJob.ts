@@ -22,8 +22,8 @@ import { policyInSampleReason, type RunContext, type StallRecord } from '../engi
 import type { WindowResult } from './walkForwardWindow.ts';
 import { runContinuousAccount } from './walkForwardAccount.ts';
 
-const METRIC_KEYS = ['trades', 'netPnl', 'winRate', 'profitFactor', 'sharpe', 'sortino', 'maxDrawdown', 'expectancy'] as const;
-type MetricKey = (typeof METRIC_KEYS)[number];
+export const METRIC_KEYS = ['trades', 'netPnl', 'winRate', 'profitFactor', 'sharpe', 'sortino', 'maxDrawdown', 'expectancy'] as const;
+export type MetricKey = (typeof METRIC_KEYS)[number];
 
 export interface WalkForwardSummary {
   /** The one continuous out-of-sample account. */
@@ -45,7 +45,7 @@ export interface WalkForwardSummary {
   stitched: BacktestSummary;
 }
 
-function meanStd(values: (number | null)[]): { mean: number | null; std: number | null; n: number } {
+export function meanStd(values: (number | null)[]): { mean: number | null; std: number | null; n: number } {
   const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
   if (!xs.length) return { mean: null, std: null, n: 0 };
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -22,7 +22,12 @@ export function labelQualityOf(series: BarSeries, model: RegimeModel, config: Co
 }
 
 /** Label quality over every walk-forward window's test bars, each labelled by its own window's model (as the engine acted). */
-export function walkForwardLabelQuality(series: BarSeries, results: readonly WindowResult[], config: Config, horizon: number): LabelQuality {
+export function walkForwardLabelQuality(
+  series: BarSeries,
+  results: readonly Pick<WindowResult, 'window' | 'regimeIndex' | 'modelLabels'>[],
+  config: Config,
+  horizon: number,
+): LabelQuality {
   const labels = new Array<RegimeLabel | null>(series.length).fill(null);
   for (const r of results) {
     const test = selectTradingDates(series, r.window.testFrom, r.window.testTo);

@@ -23,7 +23,10 @@ export interface PortfolioCliOptions {
   readonly out: string;
 }
 
-/** Checks the option combination and the output folder, loads the config, each model and each file. */
+/**
+ * Checks the option combination and the output folder, loads the config, each model and each file
+ * (`train`: instruments without a model are trained by the caller).
+ */
 export async function loadPortfolioInputs(
   opts: PortfolioCliOptions,
   data: readonly SymbolFile[],
@@ -65,7 +68,6 @@ export async function loadPortfolioInputs(
     noteLoadResult(bars);
     inputs.set(d.symbol!, { series: bars.series, model, dataLabel: d.file });
   }
-  if (opts.train) note('training one HMM per instrument on its own bars (in-sample) ...');
   return { loaded, symbols, inputs };
 }
 

@@ -10,6 +10,6 @@ export type { AccountRecord, StallRecord } from './records.ts';
 export { policyInSampleReason } from './runContext.ts';
 export type { MarketInputs, PluginFailureCount, PolicyTraining, RegimeSourceOptions, RunContext, RunMode, RunRegimeSource } from './runContext.ts';
 export { cheapestStopRiskUsd } from './runRecord.ts';
-export type { LaneRecord } from './runRecord.ts';
+export { LaneRecord } from './runRecord.ts';
 export type { LaneBar, LaneOptions } from './session.ts';
 export { PolicyQuestion } from './tradingEngine.ts';

@@ -100,6 +100,7 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
 async function runPortfolioCommand(opts: BacktestOpts & { data: string[] }, data: SymbolFile[], models: SymbolFile[]): Promise<void> {
   if (opts.retrain) throw new UsageError('--retrain works with one instrument; give one --data FILE');
   const { loaded, symbols, inputs } = await loadPortfolioInputs(opts, data, models, parsePolicyOption(opts.policy));
+  if (opts.train) note('training one HMM per instrument on its own bars (in-sample) ...');
   const ctx = buildRunContext(loaded, 'backtest', { symbols });
   let progress: ReturnType<typeof createProgress> | null = null;
   const result = runPortfolioJob(ctx, inputs, {

@@ -82,6 +82,7 @@ Examples:
 async function runPortfolioReplay(opts: Omit<ReplayOpts, 'data' | 'model'>, data: SymbolFile[], models: SymbolFile[]): Promise<void> {
   // Without any --model every instrument is trained on its own bars (in-sample), as a single-file replay does.
   const { loaded, inputs } = await loadPortfolioInputs({ ...opts, train: models.length === 0 }, data, models, undefined);
+  if (models.length === 0) note('training one HMM per instrument on its own bars (in-sample) ...');
   const total = [...inputs.values()].reduce((n, i) => n + i.series.length, 0);
   const progress = createProgress('replay', total);
   const result = await runReplay({
