@@ -1,7 +1,7 @@
 // `txbot replay`: runs the live code path (in-process Gateway simulator, SignalR over a real socket, bar
 // aggregation, live runner, journal) over a bar file as fast as it can; writes the backtest's outputs.
 
-import { withDataInstrument } from '../dataInstrument.ts';
+import { instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION, withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION, DATA_OPTION, DECISIONS_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
@@ -25,6 +25,8 @@ interface ReplayOpts {
   from?: string;
   to?: string;
   config?: string;
+  instrument?: string;
+  symbol?: string;
   out: string;
   execution: string;
   decisions?: string;
@@ -39,6 +41,8 @@ export function registerReplayCommand(program: Command): void {
     .option(...FROM_OPTION)
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
+    .option(...INSTRUMENT_OPTION)
+    .option(...SYMBOL_OPTION)
     .option(...DECISIONS_OPTION)
     .option(
       '--execution <mode>',
@@ -55,6 +59,7 @@ adapter to the simulator's matching engine instead (touch fills, no slippage; se
 
 Examples:
   txbot replay --data ../shared/data/nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv --model models/nq.json --out out/replay
+  txbot replay --data bars.csv --instrument MES --model models/es.json --out out/replay-mes
   txbot backtest --data bars.csv --model models/nq.json --out out/bt && txbot replay --data bars.csv --model models/nq.json --out out/rp && diff out/bt/trades.csv out/rp/trades.csv`,
     )
     .action(async (opts: ReplayOpts) => {
@@ -62,7 +67,10 @@ Examples:
         throw new UsageError(`--execution must be sim-broker or gateway (got "${opts.execution}")`);
       checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
       const range = parseDateRangeOptions(opts);
-      const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data), opts.decisions);
+      const loaded = applyDecisionsOption(
+        withDataInstrument(loadConfig({ file: opts.config }), opts.data, instrumentOptionValue(opts)),
+        opts.decisions,
+      );
       const config = loaded.config;
       const saved = opts.model ? loadModelFile(opts.model) : null;
       if (saved) checkModelAgainstConfig(opts.model!, saved, config);

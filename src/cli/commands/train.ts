@@ -1,7 +1,7 @@
 // `txbot train`: fit the regime HMM on a bar file and save the model as versioned JSON, printing EM
 // progress and a per-state table (label, mean return, volatility, occupancy, duration, transitions).
 
-import { chooseDataInstrument } from '../dataInstrument.ts';
+import { chooseDataInstrument, instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION } from '../dataInstrument.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
@@ -31,6 +31,7 @@ interface TrainOpts {
   config?: string;
   out: string;
   policy?: string;
+  instrument?: string;
   symbol?: string;
   labelHorizon?: string;
   qualityDays?: string;
@@ -80,10 +81,8 @@ export function registerTrainCommand(program: Command): void {
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
     .option(...LABEL_HORIZON_OPTION)
     .option(...QUALITY_DAYS_OPTION)
-    .option(
-      '--symbol <sym>',
-      'instrument the model is for: its session hours and VWAP anchor (default: backtest.instrument, auto = from the data file name)',
-    )
+    .option(INSTRUMENT_OPTION[0], `${INSTRUMENT_OPTION[1]}; the model is for it (its session hours and VWAP anchor) and records it`)
+    .option(...SYMBOL_OPTION)
     .requiredOption(...outOption('file', 'model file to write, e.g. models/es.json'))
     .addHelpText(
       'after',
@@ -92,7 +91,7 @@ Examples:
   txbot train --data ../shared/data/es_5min_firstrate_adj_2008-01-02_2023-03-24_ET.csv.gz --from 2021-01-01 --to 2021-12-31 --out models/es2021.json
   TXBOT__HMM__N_STATES=7 txbot train --data es.csv.gz --from 2020-01-01 --to 2021-12-31 --out models/es7.json
   txbot backtest --data es.csv.gz --model models/es2021.json --from 2022-01-01 --out out/es-2022
-  txbot train --data ../shared/data/mgc_5min_databento_unadj_2020-12-20_2025-12-19_ET.csv.gz --symbol MGC --to 2021-12-31 --out models/mgc2021.json`,
+  txbot train --data ../shared/data/mgc_5min_databento_unadj_2020-12-20_2025-12-19_ET.csv.gz --instrument MGC --to 2021-12-31 --out models/mgc2021.json`,
     )
     .action((opts: TrainOpts) => runTrainCommand(opts));
 }
@@ -105,7 +104,7 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
   const loaded = loadConfig({ file: opts.config });
-  const chosen = chooseDataInstrument(loaded, opts.data, opts.symbol);
+  const chosen = chooseDataInstrument(loaded, opts.data, instrumentOptionValue(opts));
   const symbol = chosen.symbol;
   note(`instrument: ${symbol} (${chosen.how})`);
   const c = instrumentConfig(loaded.config, symbol);

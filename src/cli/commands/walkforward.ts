@@ -1,6 +1,6 @@
 // `txbot walkforward`: rolling train/test windows (or one split), each trained on earlier days only.
 
-import { withDataInstrument } from '../dataInstrument.ts';
+import { instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION, withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { loadConfig } from '../../config/index.ts';
@@ -29,6 +29,8 @@ interface WalkForwardOpts {
   from?: string;
   to?: string;
   config?: string;
+  instrument?: string;
+  symbol?: string;
   out: string;
   labelHorizon?: string;
 }
@@ -46,6 +48,8 @@ export function registerWalkForwardCommand(program: Command): void {
     .option(...FROM_OPTION)
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
+    .option(...INSTRUMENT_OPTION)
+    .option(...SYMBOL_OPTION)
     .option(...LABEL_HORIZON_OPTION)
     .requiredOption(...outOption('dir', 'output folder'))
     .addHelpText(
@@ -58,7 +62,7 @@ Examples:
     .action(async (opts: WalkForwardOpts) => {
       checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
       const range = parseDateRangeOptions(opts);
-      const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data);
+      const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data, instrumentOptionValue(opts));
       const wf = loaded.config.walk_forward;
       const trainDays = opts.trainDays ? parseIntOption('--train-days', opts.trainDays, 1) : wf.train_days;
       const testDays = opts.testDays ? parseIntOption('--test-days', opts.testDays, 1) : wf.test_days;
