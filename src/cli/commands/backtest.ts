@@ -130,7 +130,7 @@ async function runPortfolioCommand(opts: BacktestOpts & { data: string[] }, data
     const own = instrumentConfig(loaded.config, d.symbol!);
     const m = models.find((x) => x.symbol === d.symbol);
     const model = m ? loadModelFile(m.file) : null;
-    if (model) checkModelAgainstConfig(m!.file, model, own);
+    if (model) checkModelAgainstConfig(m!.file, model, own, d.symbol!);
     note(`loading ${d.symbol}: ${d.file} ...`);
     const bars = await loadBars(d.file, {
       timezone: loaded.config.data.timezone,

@@ -142,6 +142,6 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   printStateTable(result);
   await printTrainLabelQuality(opts, c, result.model, s);
   mkdirSync(dirname(outPath), { recursive: true });
-  writeFileAtomic(outPath, regimeModelToJson(result.model));
+  writeFileAtomic(outPath, regimeModelToJson({ ...result.model, symbol }));
   out(`model written to ${opts.out}`);
 }
