@@ -12,6 +12,13 @@ import { note } from './output.ts';
 export function noteLoadResult(data: LoadBarsResult): void {
   if (data.repairSummary) note(data.repairSummary);
   for (const w of data.warnings) note(`warning: ${w}`);
+  const b = data.backAdjustment;
+  if (b) {
+    note(
+      `back-adjusted with ${b.file}: ${b.rolls} roll(s) inside the bars; the first bar moved ${b.firstBarShiftPts} points, the last contract's prices are as traded`,
+    );
+    if (b.barsBeforeTable) note(`warning: ${b.barsBeforeTable} bar(s) before the roll table's first date were moved as its first contract`);
+  }
 }
 
 /**

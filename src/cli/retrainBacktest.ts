@@ -14,6 +14,7 @@ import { checkModelAgainstConfig, noteLoadResult } from './loadNotes.ts';
 import { applyDecisionsOption, parseDateRangeOptions, parsePolicyOption } from './optionValues.ts';
 import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from './outputPath.ts';
 import { printSummary } from './summaryPrinter.ts';
+import { rollTableFor } from './rollTables.ts';
 
 /** Options of `txbot backtest` (the retraining path reads them too). */
 export interface RetrainBacktestOpts {
@@ -25,6 +26,7 @@ export interface RetrainBacktestOpts {
   config?: string;
   instrument?: string;
   symbol?: string;
+  rolls?: string[];
   out: string;
   policy?: string;
   retrain?: boolean;
@@ -49,6 +51,7 @@ export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Prom
     policy: policy ?? c.data.policy,
     barMinutes: c.data.bar_minutes,
     to: range.to,
+    rolls: rollTableFor(loaded, c.backtest.instrument, opts.data, opts.rolls),
   });
   noteLoadResult(data);
   const series = selectTradingDates(data.series, range.from, undefined);

@@ -3,6 +3,7 @@
 import { instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION, withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { rollTableFor, rollTablesFor, ROLLS_OPTION } from '../rollTables.ts';
 import { collect, parseSymbolFiles, type SymbolFile } from '../symbolFiles.ts';
 import { runPortfolioJob, pluginWarnings, runBacktestJob, type PortfolioInput } from '../../backtest/index.ts';
 import { instrumentConfig } from '../../config/index.ts';
@@ -33,6 +34,7 @@ export function registerBacktestCommand(program: Command): void {
     .option(...CONFIG_OPTION)
     .option(...INSTRUMENT_OPTION)
     .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
     .option(...DECISIONS_OPTION)
     .requiredOption(...outOption('dir', 'output folder'))
@@ -47,6 +49,7 @@ Examples:
   txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --out out/es-2022
   txbot backtest --data bars.csv --instrument MES --model models/es.json --out out/mes
   txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --to 2022-12-31 --retrain --out out/es-2022-rt
+  txbot backtest --data ../shared/data/mgc_5min_databento_unadj_2020-12-20_2025-12-19_ET.csv.gz --rolls ../shared/data/mgc_rolls_databento_2020-12-21_2025-12-19.csv --train --out out/mgc
   txbot backtest --data MES=es.csv.gz --data MGC=mgc.csv.gz --model MES=models/es.json --model MGC=models/mgc.json --from 2022-01-01 --out out/mes-mgc`,
     )
     .action((opts: BacktestOpts & { data: string[]; model?: string[] }) => {
@@ -77,6 +80,7 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
     policy: policy ?? loaded.config.data.policy,
     barMinutes: loaded.config.data.bar_minutes,
     ...range,
+    rolls: rollTableFor(loaded, loaded.config.backtest.instrument, opts.data, opts.rolls),
   });
   noteLoadResult(data);
   if (opts.train) note('training the HMM on the same bars (in-sample) ...');
@@ -126,6 +130,11 @@ async function runPortfolioCommand(opts: BacktestOpts & { data: string[] }, data
       );
   const ctx = buildRunContext(loaded, 'backtest', { symbols });
   const inputs = new Map<string, PortfolioInput>();
+  const rolls = rollTablesFor(
+    loaded,
+    data.map((d) => ({ symbol: d.symbol!, file: d.file })),
+    opts.rolls,
+  );
   for (const d of data) {
     const own = instrumentConfig(loaded.config, d.symbol!);
     const m = models.find((x) => x.symbol === d.symbol);
@@ -137,6 +146,7 @@ async function runPortfolioCommand(opts: BacktestOpts & { data: string[] }, data
       policy: policy ?? loaded.config.data.policy,
       barMinutes: loaded.config.data.bar_minutes,
       ...range,
+      rolls: rolls.get(d.symbol!) ?? null,
     });
     noteLoadResult(bars);
     inputs.set(d.symbol!, { series: bars.series, model, dataLabel: d.file });

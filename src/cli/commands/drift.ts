@@ -4,6 +4,7 @@
 import { instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION, withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
 import { sessionInfo, dateKeyOfDays } from '../../domain/index.ts';
@@ -24,6 +25,7 @@ interface DriftOpts {
   config?: string;
   instrument?: string;
   symbol?: string;
+  rolls?: string[];
   policy?: string;
 }
 
@@ -40,6 +42,7 @@ export function registerDriftCommand(program: Command): void {
     .option(...CONFIG_OPTION)
     .option(...INSTRUMENT_OPTION)
     .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
     .addHelpText(
       'after',
@@ -72,6 +75,7 @@ async function runDriftCommand(opts: DriftOpts): Promise<void> {
     policy: policy ?? c.data.policy,
     barMinutes: c.data.bar_minutes,
     ...range,
+    rolls: rollTableFor(loaded, c.backtest.instrument, opts.data, opts.rolls),
   });
   noteLoadResult(data);
   const baseline = c.retrain.drift_baseline;

@@ -4,9 +4,11 @@
 import { chooseDataInstrument, instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { datasetSha256, rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import { loadConfig } from '../../config/index.ts';
 import { instrumentConfig } from '../../config/index.ts';
-import { fileSha256, loadBars } from '../../data/index.ts';
+import { loadBars } from '../../data/index.ts';
+import { resolve } from 'node:path';
 import { UsageError } from '../../domain/index.ts';
 import { runOptimize } from '../../app/index.ts';
 import { createProgress, type Progress } from '../progress.ts';
@@ -30,6 +32,7 @@ interface OptimizeOpts {
   queuePrefix?: string;
   instrument?: string;
   symbol?: string;
+  rolls?: string[];
   from?: string;
   to?: string;
   config?: string;
@@ -57,6 +60,7 @@ export function registerOptimizeCommand(program: Command): void {
     .option('--queue <url>', 'run the trials on BullMQ workers (`txbot worker --queue URL`) instead of threads')
     .option(...INSTRUMENT_OPTION)
     .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .option(...FROM_OPTION)
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
@@ -114,11 +118,18 @@ async function runOptimizeCommand(opts: OptimizeOpts): Promise<void> {
   const stepDays = opts.stepDays ? parseIntOption('--step-days', opts.stepDays, 1) : wf.step_days;
   if (stepDays < testDays) throw new UsageError(`--step-days ${stepDays} is below --test-days ${testDays}: test windows would overlap`);
   const own = instrumentConfig(config, symbol);
-  const data = { file: opts.data, timezone: own.data.timezone, policy: policy ?? own.data.policy, barMinutes: own.data.bar_minutes };
+  const rolls = rollTableFor(raw, symbol, opts.data, opts.rolls);
+  const data = {
+    file: opts.data,
+    timezone: own.data.timezone,
+    policy: policy ?? own.data.policy,
+    barMinutes: own.data.bar_minutes,
+    ...(rolls ? { rollsFile: resolve(rolls.file) } : {}),
+  };
   note(`loading ${opts.data} ...`);
-  const bars = await loadBars(opts.data, { ...data, ...range });
+  const bars = await loadBars(opts.data, { ...data, ...range, rolls });
   noteLoadResult(bars);
-  const dataSha256 = await fileSha256(opts.data);
+  const dataSha256 = await datasetSha256(opts.data, rolls);
   let progress: Progress | null = null;
   const { summary } = await runOptimize({
     loaded: { ...raw, config },

@@ -4,6 +4,7 @@
 import { instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION, withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import { CONFIG_OPTION, DATA_OPTION, DECISIONS_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/index.ts';
@@ -27,6 +28,7 @@ interface ReplayOpts {
   config?: string;
   instrument?: string;
   symbol?: string;
+  rolls?: string[];
   out: string;
   execution: string;
   decisions?: string;
@@ -43,6 +45,7 @@ export function registerReplayCommand(program: Command): void {
     .option(...CONFIG_OPTION)
     .option(...INSTRUMENT_OPTION)
     .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .option(...DECISIONS_OPTION)
     .option(
       '--execution <mode>',
@@ -80,6 +83,7 @@ Examples:
         policy: config.data.policy,
         barMinutes: config.data.bar_minutes,
         ...range,
+        rolls: rollTableFor(loaded, config.backtest.instrument, opts.data, opts.rolls),
       });
       noteLoadResult(data);
       let model;

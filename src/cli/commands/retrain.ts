@@ -5,6 +5,7 @@ import { instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION, withDataInstru
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
 import { loadModelFile, LocalModelStore } from '../../state/index.ts';
@@ -27,6 +28,7 @@ interface RetrainOpts {
   config?: string;
   instrument?: string;
   symbol?: string;
+  rolls?: string[];
   policy?: string;
 }
 
@@ -43,6 +45,7 @@ export function registerRetrainCommand(program: Command): void {
     .option(...CONFIG_OPTION)
     .option(...INSTRUMENT_OPTION)
     .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
     .addHelpText(
       'after',
@@ -81,6 +84,7 @@ async function runRetrainCommand(opts: RetrainOpts): Promise<void> {
     policy: policy ?? c.data.policy,
     barMinutes: c.data.bar_minutes,
     to,
+    rolls: rollTableFor(loaded, c.backtest.instrument, opts.data, opts.rolls),
   });
   noteLoadResult(data);
   const symbol = c.backtest.instrument;

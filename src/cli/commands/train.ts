@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import { CONFIG_OPTION, FROM_OPTION, TO_OPTION, dataOption, outOption, parseIntOption } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
 import { instrumentConfig } from '../../config/index.ts';
@@ -20,7 +21,7 @@ import { createProgress, type Progress } from '../progress.ts';
 import { printStateTable } from '../stateTable.ts';
 import { LABEL_HORIZON_OPTION, QUALITY_DAYS_OPTION, labelQualityOf } from '../labelQualityTable.ts';
 import { labelQualityLines } from '../../regime/index.ts';
-import { selectTradingDates, tradingDatesOf } from '../../data/index.ts';
+import { selectTradingDates, tradingDatesOf, type RollTable } from '../../data/index.ts';
 import type { RegimeModel } from '../../regime/index.ts';
 import type { Config } from '../../config/index.ts';
 
@@ -33,6 +34,7 @@ interface TrainOpts {
   policy?: string;
   instrument?: string;
   symbol?: string;
+  rolls?: string[];
   labelHorizon?: string;
   qualityDays?: string;
 }
@@ -41,7 +43,7 @@ interface TrainOpts {
  * The label-quality table of a trained model: on the file's bars after --to (up to --quality-days trading
  * days, out of sample), else on the training bars (marked IN-SAMPLE).
  */
-async function printTrainLabelQuality(opts: TrainOpts, c: Config, model: RegimeModel, trainBars: BarSeries): Promise<void> {
+async function printTrainLabelQuality(opts: TrainOpts, c: Config, model: RegimeModel, trainBars: BarSeries, rolls: RollTable | null): Promise<void> {
   const horizon = opts.labelHorizon ? parseIntOption('--label-horizon', opts.labelHorizon, 1) : 1;
   const qualityDays = opts.qualityDays ? parseIntOption('--quality-days', opts.qualityDays, 1) : 120;
   const endMs = model.training.toTsMs;
@@ -55,6 +57,7 @@ async function printTrainLabelQuality(opts: TrainOpts, c: Config, model: RegimeM
       barMinutes: c.data.bar_minutes,
       from: dateKeyOfDays(toDays - 7),
       to: dateKeyOfDays(toDays + Math.ceil((qualityDays * 7) / 5) + 7),
+      rolls,
     });
     const after = selectTradingDates(more.series, dateKeyOfDays(toDays + 1));
     const dates = tradingDatesOf(after).slice(0, qualityDays);
@@ -83,6 +86,7 @@ export function registerTrainCommand(program: Command): void {
     .option(...QUALITY_DAYS_OPTION)
     .option(INSTRUMENT_OPTION[0], `${INSTRUMENT_OPTION[1]}; the model is for it (its session hours and VWAP anchor) and records it`)
     .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .requiredOption(...outOption('file', 'model file to write, e.g. models/es.json'))
     .addHelpText(
       'after',
@@ -108,12 +112,14 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   const symbol = chosen.symbol;
   note(`instrument: ${symbol} (${chosen.how})`);
   const c = instrumentConfig(loaded.config, symbol);
+  const rolls = rollTableFor(loaded, symbol, opts.data, opts.rolls);
   note(`loading ${opts.data} ...`);
   const data = await loadBars(opts.data, {
     timezone: c.data.timezone,
     policy: policy ?? c.data.policy,
     barMinutes: c.data.bar_minutes,
     ...range,
+    rolls,
   });
   noteLoadResult(data);
   const s = data.series;
@@ -140,7 +146,7 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
       `${t.iterations} iterations, ${t.converged ? 'converged' : 'not converged'}; log-likelihood per bar ${t.logLikelihoodPerBar.toFixed(4)}`,
   );
   printStateTable(result);
-  await printTrainLabelQuality(opts, c, result.model, s);
+  await printTrainLabelQuality(opts, c, result.model, s, rolls);
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileAtomic(outPath, regimeModelToJson({ ...result.model, symbol }));
   out(`model written to ${opts.out}`);

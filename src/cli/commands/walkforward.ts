@@ -3,6 +3,7 @@
 import { instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION, withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars, tradingDatesOf } from '../../data/index.ts';
 import { UsageError } from '../../domain/index.ts';
@@ -31,6 +32,7 @@ interface WalkForwardOpts {
   config?: string;
   instrument?: string;
   symbol?: string;
+  rolls?: string[];
   out: string;
   labelHorizon?: string;
 }
@@ -50,6 +52,7 @@ export function registerWalkForwardCommand(program: Command): void {
     .option(...CONFIG_OPTION)
     .option(...INSTRUMENT_OPTION)
     .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .option(...LABEL_HORIZON_OPTION)
     .requiredOption(...outOption('dir', 'output folder'))
     .addHelpText(
@@ -76,6 +79,7 @@ Examples:
         policy: loaded.config.data.policy,
         barMinutes: loaded.config.data.bar_minutes,
         ...range,
+        rolls: rollTableFor(loaded, loaded.config.backtest.instrument, opts.data, opts.rolls),
       });
       noteLoadResult(data);
       const dates = tradingDatesOf(data.series);
