@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { barsToCsv, generateSyntheticBars, tradingDateStartMs } from '../../src/data/index.ts';
 import { sliceBarSeries, type BarSeries } from '../../src/domain/bar.ts';
 import { runCli } from '../support/cliHarness.ts';
+import { datasetSha256 } from '../../src/cli/rollTables.ts';
+import { fileSha256, parseRollTable, rollTableOf } from '../../src/data/index.ts';
 import { useTempDir } from '../support/tmp.ts';
 
 const tmp = useTempDir();
@@ -79,5 +81,17 @@ describe('--rolls and data.rolls', () => {
     const fromConfig = await runCli(['backtest', '--data', data, '--train', '--config', cfgRolls, '--out', join(tmp.dir, 'o4')], { env });
     expect(fromConfig.code, fromConfig.stderr).toBe(0);
     expect(fromConfig.stderr).toContain(`back-adjusted with ${mes}: 0 roll(s) inside the bars; the first bar moved 2.75 points`);
+  });
+
+  it('optimize names its data set by the bar file and the roll table: a worker adjusting otherwise serves other data', async () => {
+    const data = tmp.file('sha.csv', barsToCsv(sliceBarSeries(truth(), 0, 78)));
+    const a = tmp.file('a_rolls.csv', TABLE);
+    const b = tmp.file('b_rolls.csv', TABLE.replace('4.25', '4.5'));
+    const table = (f: string) => rollTableOf(parseRollTable(readFileSync(f, 'utf8'), f), f);
+    expect(await datasetSha256(data, null)).toBe(await fileSha256(data));
+    const withA = await datasetSha256(data, table(a));
+    expect(withA).not.toBe(await fileSha256(data));
+    expect(await datasetSha256(data, table(tmp.file('a_copy.csv', TABLE)))).toBe(withA);
+    expect(await datasetSha256(data, table(b))).not.toBe(withA);
   });
 });
