@@ -4,7 +4,7 @@
 // report its metrics. Runs in worker threads and BullMQ sandboxes: loaded by path (codeModuleUrl).
 
 import type { Config } from '../config/index.ts';
-import { loadBars, selectTradingDates } from '../data/index.ts';
+import { loadBars, readRollTable, rollTableOf, selectTradingDates } from '../data/index.ts';
 import { codeModuleUrl, sessionInfo, type BarSeries } from '../domain/index.ts';
 import type { DayRecord, EquityPoint } from '../engine/index.ts';
 import { runBacktest } from '../backtest/index.ts';
@@ -29,6 +29,8 @@ export interface OptimizeData {
   readonly timezone: string;
   readonly policy: 'strict' | 'repair';
   readonly barMinutes: number;
+  /** Roll table that back-adjusts the bars (data.rolls / --rolls), absent for prices as in the file. */
+  readonly rollsFile?: string;
 }
 
 /** Where the trial lives, for the backends. */
@@ -42,7 +44,8 @@ async function barsOf(d: OptimizeData): Promise<BarSeries> {
   const key = JSON.stringify(d);
   let p = barsByFile.get(key);
   if (!p) {
-    p = loadBars(d.file, { timezone: d.timezone, policy: d.policy, barMinutes: d.barMinutes }).then((r) => r.series);
+    const rolls = d.rollsFile === undefined ? null : rollTableOf(readRollTable(d.rollsFile), d.rollsFile);
+    p = loadBars(d.file, { timezone: d.timezone, policy: d.policy, barMinutes: d.barMinutes, rolls }).then((r) => r.series);
     barsByFile.set(key, p);
   }
   return p;

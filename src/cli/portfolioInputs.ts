@@ -8,6 +8,7 @@ import { loadBars, type DataPolicy } from '../data/index.ts';
 import { UsageError } from '../domain/index.ts';
 import { loadModelFile } from '../state/index.ts';
 import type { SymbolFile } from './symbolFiles.ts';
+import { rollTablesFor } from './rollTables.ts';
 import { note, out, table } from './output.ts';
 import { checkModelAgainstConfig, noteLoadResult } from './loadNotes.ts';
 import { applyDecisionsOption, parseDateRangeOptions } from './optionValues.ts';
@@ -21,6 +22,8 @@ export interface PortfolioCliOptions {
   readonly config?: string;
   readonly decisions?: string;
   readonly out: string;
+  /** --rolls FILE values (roll tables to back-adjust unadjusted files; default data.rolls). */
+  readonly rolls?: readonly string[];
 }
 
 /**
@@ -53,17 +56,23 @@ export async function loadPortfolioInputs(
         `--data ${s}=...: instrument ${s} is not configured (instruments: ${loaded.config.instruments.map((i) => i.symbol).join(', ')})`,
       );
   const inputs = new Map<string, PortfolioInput>();
+  const rolls = rollTablesFor(
+    loaded,
+    data.map((d) => ({ symbol: d.symbol!, file: d.file })),
+    opts.rolls,
+  );
   for (const d of data) {
     const own = instrumentConfig(loaded.config, d.symbol!);
     const m = models.find((x) => x.symbol === d.symbol);
     const model = m ? loadModelFile(m.file) : null;
-    if (model) checkModelAgainstConfig(m!.file, model, own);
+    if (model) checkModelAgainstConfig(m!.file, model, own, d.symbol!);
     note(`loading ${d.symbol}: ${d.file} ...`);
     const bars = await loadBars(d.file, {
       timezone: loaded.config.data.timezone,
       policy: policy ?? loaded.config.data.policy,
       barMinutes: loaded.config.data.bar_minutes,
       ...range,
+      rolls: rolls.get(d.symbol!) ?? null,
     });
     noteLoadResult(bars);
     inputs.set(d.symbol!, { series: bars.series, model, dataLabel: d.file });

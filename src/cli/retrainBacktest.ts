@@ -1,7 +1,7 @@
 // The `txbot backtest --retrain` path: loads the file once (history for retrains up to --to, traded bars
 // from --from), runs the fixed and the retraining backtest, and prints both summaries and the retrains.
 
-import { withDataInstrument } from './dataInstrument.ts';
+import { instrumentOptionValue, withDataInstrument } from './dataInstrument.ts';
 import { loadConfig } from '../config/index.ts';
 import { buildRunContext } from '../app/index.ts';
 import { loadBars, selectTradingDates } from '../data/index.ts';
@@ -14,6 +14,7 @@ import { checkModelAgainstConfig, noteLoadResult } from './loadNotes.ts';
 import { applyDecisionsOption, parseDateRangeOptions, parsePolicyOption } from './optionValues.ts';
 import { checkOutputPath, RUN_OUTPUT_FOLDER, runInputs } from './outputPath.ts';
 import { printSummary } from './summaryPrinter.ts';
+import { rollTableFor } from './rollTables.ts';
 
 /** Options of `txbot backtest` (the retraining path reads them too). */
 export interface RetrainBacktestOpts {
@@ -23,6 +24,9 @@ export interface RetrainBacktestOpts {
   from?: string;
   to?: string;
   config?: string;
+  instrument?: string;
+  symbol?: string;
+  rolls?: string[];
   out: string;
   policy?: string;
   retrain?: boolean;
@@ -37,7 +41,7 @@ export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Prom
   checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
-  const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data), opts.decisions);
+  const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data, instrumentOptionValue(opts)), opts.decisions);
   const c = loaded.config;
   const model = loadModelFile(opts.model);
   checkModelAgainstConfig(opts.model, model, c);
@@ -47,6 +51,7 @@ export async function runRetrainBacktestCommand(opts: RetrainBacktestOpts): Prom
     policy: policy ?? c.data.policy,
     barMinutes: c.data.bar_minutes,
     to: range.to,
+    rolls: rollTableFor(loaded, c.backtest.instrument, opts.data, opts.rolls),
   });
   noteLoadResult(data);
   const series = selectTradingDates(data.series, range.from, undefined);

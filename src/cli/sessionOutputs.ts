@@ -60,6 +60,6 @@ export function checkSessionFiles(opts: SessionCliOptions): Map<string, string> 
   checkOutputPath('--pid-file', pidFilePath(loaded.baseDir, opts.pidFile), PID_OUTPUT_FILE, inputs);
   if (loaded.config.journal.kind === 'sqlite')
     checkOutputPath('journal.sqlite_path', sqliteJournalPath(loaded.config.journal, loaded.baseDir), JOURNAL_OUTPUT_FILE, inputs);
-  for (const [symbol, path] of files) checkModelAgainstConfig(path, loadModelFile(path), instrumentConfig(loaded.config, symbol));
+  for (const [symbol, path] of files) checkModelAgainstConfig(path, loadModelFile(path), instrumentConfig(loaded.config, symbol), symbol);
   return files;
 }

@@ -66,6 +66,23 @@ function instrumentsConsistent(c: Config): string[] {
   return out;
 }
 
+function correlationBucketCoherent(c: Config): string[] {
+  const b = c.risk.correlation_bucket;
+  if (!b) return [];
+  const out: string[] = [];
+  const have = c.instruments.map((i) => i.symbol);
+  b.symbols.forEach((s, i) => {
+    if (!have.includes(s)) out.push(`risk.correlation_bucket.symbols.${i}: not in instruments (got ${s}; have ${have.join(', ')})`);
+    else if (b.symbols.indexOf(s) !== i) out.push(`risk.correlation_bucket.symbols.${i}: listed twice (got ${s})`);
+  });
+  if (b.max_stop_risk_usd === null && b.max_contracts_mini_equivalent === null)
+    out.push('risk.correlation_bucket: set max_stop_risk_usd or max_contracts_mini_equivalent (or both), or set the bucket to null (got neither)');
+  const m = b.max_contracts_mini_equivalent;
+  if (m !== null && Math.abs(m * 10 - Math.round(m * 10)) > 1e-9)
+    out.push(`risk.correlation_bucket.max_contracts_mini_equivalent: must be a multiple of 0.1 (one micro) (got ${m})`);
+  return out;
+}
+
 function sessionWindowsOrdered(c: Config): string[] {
   const w = c.filters.session_windows;
   const out: string[] = [];
@@ -154,6 +171,7 @@ export const CONFIG_RULES: Record<string, Rule> = {
   labelListsArePermutations,
   vixTiersAscending,
   instrumentsConsistent,
+  correlationBucketCoherent,
   sessionWindowsOrdered,
   directionsMatchEntryRules,
   channelsComplete,

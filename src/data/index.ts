@@ -17,6 +17,7 @@ export { writeBarsCsv, barsToCsv, isoUtc } from './csvWrite.ts';
 export { forEachLine } from './lineReader.ts';
 export { sharedDataDir, sharedDataFile } from './sharedData.ts';
 export { readRollTable, parseRollTable, looksLikeRollHeader, type RollRecord } from './rollTable.ts';
+export { backAdjustBars, rollTableOf, type BackAdjustment, type RollTable } from './backAdjust.ts';
 export { fileSha256 } from './fileHash.ts';
 export { symbolFromFileName, underlyingOf, MICRO_OF_MINI } from './fileSymbol.ts';
 export { formatInspectReport, inspectFile } from './inspect.ts';

@@ -5,6 +5,7 @@ import { readBarsCsv, summarizeProblems, type DataPolicy, type DataProblem } fro
 import { detectBarMinutes, resampleBars } from './resample.ts';
 import { selectTradingDates } from './tradingDates.ts';
 import { finerSpacedBars, finerSpacingWarning } from './barSpacing.ts';
+import { backAdjustBars, type BackAdjustment, type RollTable } from './backAdjust.ts';
 
 export interface LoadBarsOptions {
   /** Zone of naive timestamps (default America/New_York). */
@@ -15,6 +16,8 @@ export interface LoadBarsOptions {
   /** Keep bars of trading dates from/to (YYYY-MM-DD, inclusive). */
   from?: string;
   to?: string;
+  /** Back-adjust the (selected) bars with this roll table (unadjusted front-month files); see backAdjustBars. */
+  rolls?: RollTable | null;
 }
 
 export interface LoadBarsResult {
@@ -29,6 +32,8 @@ export interface LoadBarsResult {
   repairSummary: string | null;
   /** Things the caller should show the user (mixed bar sizes, ...); the data was loaded anyway. */
   warnings: string[];
+  /** What the roll table did, when one was given. */
+  backAdjustment: BackAdjustment | null;
 }
 
 /** Loads, validates, optionally resamples and date-filters a bar file. */
@@ -61,6 +66,8 @@ export async function loadBars(file: string, options: LoadBarsOptions = {}): Pro
       `${file}: no bars${options.from || options.to ? ` between ${options.from ?? 'start'} and ${options.to ?? 'end'}` : ''}`,
     );
   }
+  let backAdjustment: BackAdjustment | null = null;
+  if (options.rolls) ({ series, adjustment: backAdjustment } = backAdjustBars(series, options.rolls));
   const zero = zeroVolumeWarning(file, series);
   if (zero) warnings.push(zero);
   return {
@@ -72,6 +79,7 @@ export async function loadBars(file: string, options: LoadBarsOptions = {}): Pro
     problems: r.problems,
     repairSummary: summarizeProblems(r),
     warnings,
+    backAdjustment,
   };
 }
 

@@ -10,7 +10,11 @@ export interface RollRecord {
   readonly firstTradeDate: string;
   readonly fromContract: string | null;
   readonly toContract: string;
-  /** Price difference new − old contract at the compare minute (subtract from earlier prices to back-adjust); null on the first row. */
+  /**
+   * Price difference new − old contract at the compare minute; null on the first row. Back-adjusting adds it
+   * to the earlier (old contract's) prices: the shared MGC file's 2021-01-27 16:55 close 1841.9 (MGCG1) then
+   * 18:00 open 1847.8 (MGCJ1) with gap 4.1 (the shared README's "subtract" has the sign the other way).
+   */
   readonly gapPts: number | null;
 }
 

@@ -1,6 +1,6 @@
 // The domain layer's surface: bars, instruments, orders, sessions, time, errors, the Clock and the small pure helpers every layer uses.
 export type { Alert } from './alert.ts';
-export { barAt, barSeriesFromBars, lowerBoundTs, sliceBarSeries } from './bar.ts';
+export { allocateBarSeries, barAt, barSeriesFromBars, lowerBoundTs, sliceBarSeries } from './bar.ts';
 export type { Bar, BarSeries } from './bar.ts';
 export { ManualClock, systemClock } from './clock.ts';
 export type { Clock } from './clock.ts';

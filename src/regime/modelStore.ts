@@ -8,6 +8,8 @@ import { covarSize, validateParams, type HmmParams } from './hmmParams.ts';
 
 export const REGIME_MODEL_FORMAT = 'txbot-regime-model';
 export const REGIME_MODEL_VERSION = 1;
+/** An instrument root as config `instruments[].symbol` spells it. */
+const SYMBOL_RE = /^[A-Z0-9]{1,6}$/;
 
 /** Facts about the data a model was trained on (for drift baselines and audit). */
 export interface TrainingInfo {
@@ -32,6 +34,11 @@ export interface RegimeModel {
   readonly standardization: Standardization;
   readonly labels: readonly RegimeLabel[];
   readonly training: TrainingInfo;
+  /**
+   * The instrument the model is for (`txbot train` and `txbot retrain` record it; a retrain keeps the current
+   * model's). Absent in models from before it was recorded and in models trained inside a run.
+   */
+  readonly symbol?: string;
 }
 
 function rows(a: Float64Array, n: number): number[][] {
@@ -48,6 +55,7 @@ export function regimeModelToJson(m: RegimeModel): string {
     {
       format: REGIME_MODEL_FORMAT,
       version: REGIME_MODEL_VERSION,
+      ...(m.symbol !== undefined ? { symbol: m.symbol } : {}),
       hmm: {
         n_states: p.nStates,
         n_features: d,
@@ -206,6 +214,9 @@ export function regimeModelFromJson(text: string, src: string): RegimeModel {
       hint: 'retrain with `txbot train`',
     });
   }
+  const symbol = root.symbol;
+  if (symbol !== undefined && (typeof symbol !== 'string' || !SYMBOL_RE.test(symbol)))
+    err(src, 'symbol', 'an instrument root symbol such as "MES" (or absent)', symbol);
   const params = parseParams(src, obj(src, root.hmm, 'hmm'));
   const k = params.nStates;
   const d = params.nFeatures;
@@ -239,5 +250,6 @@ export function regimeModelFromJson(text: string, src: string): RegimeModel {
     standardization: { mean, std },
     labels: labels as RegimeLabel[],
     training,
+    ...(symbol !== undefined ? { symbol: symbol as string } : {}),
   };
 }

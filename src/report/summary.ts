@@ -53,6 +53,8 @@ export interface AccountRules {
   stopRiskPerContractUsd: Record<string, Record<string, number>>;
   /** The cheapest of those for a regime that may trade: with less room above the floor the account is stalled. */
   minStopRiskUsd: number;
+  /** risk.correlation_bucket when set (absent when off, so runs without it write what they did before). */
+  correlationBucket?: { symbols: string[]; maxStopRiskUsd: number | null; maxContractsMiniEquivalent: number | null };
 }
 
 /** The account rules of `config` for a run starting at `startingBalanceUsd`. */
@@ -67,6 +69,15 @@ export function accountRulesOf(config: Config, startingBalanceUsd: number, instr
     profitTarget: r.profit_target,
     stopRiskPerContractUsd: stopRiskTable(config, instruments),
     minStopRiskUsd: Math.round(Math.min(...instruments.map((i) => cheapestStopRiskUsd(config, i))) * 100) / 100,
+    ...(r.correlation_bucket
+      ? {
+          correlationBucket: {
+            symbols: [...r.correlation_bucket.symbols],
+            maxStopRiskUsd: r.correlation_bucket.max_stop_risk_usd,
+            maxContractsMiniEquivalent: r.correlation_bucket.max_contracts_mini_equivalent,
+          },
+        }
+      : {}),
   };
 }
 

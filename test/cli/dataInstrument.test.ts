@@ -33,7 +33,8 @@ describe('instrument of a data file', () => {
     expect(() => chooseDataInstrument(loadedWith({ backtest: { instrument: 'MNQ' } }), es)).toThrow(
       `backtest.instrument MNQ contradicts ${es}: the file holds ES bars; use MES or auto`,
     );
-    expect(() => chooseDataInstrument(loadedWith({}), es, 'MGC')).toThrow(/^--symbol MGC contradicts/);
+    expect(() => chooseDataInstrument(loadedWith({}), es, { symbol: 'MGC', option: '--symbol' })).toThrow(/^--symbol MGC contradicts/);
+    expect(() => chooseDataInstrument(loadedWith({}), es, { symbol: 'MGC', option: '--instrument' })).toThrow(/^--instrument MGC contradicts/);
     expect(chooseDataInstrument(loadedWith({ backtest: { instrument: 'MES' } }), es).symbol).toBe('MES');
     expect(() => chooseDataInstrument(loadedWith({}), 'bars.csv')).toThrow(
       'cannot tell the instrument of bars.csv from its name; set backtest.instrument (one of MNQ, MES, M2K, MGC) in the config or TXBOT__BACKTEST__INSTRUMENT',

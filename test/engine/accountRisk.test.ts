@@ -96,6 +96,25 @@ describe('one account, several instruments', () => {
     for (const b of t.decisions.filter((d) => d.symbol === 'BBB' && d.action === 'enter')) expect(at(b.step, 'AAA').code).not.toBe('RISK_BUDGET');
   });
 
+  it('a correlation bucket of one micro over AAA and BBB: on a bar both signal only AAA enters, CCC (outside it) still does', () => {
+    const t = twinSession(['AAA', 'BBB', 'CCC'], loadedWith({ correlation_bucket: { symbols: ['AAA', 'BBB'], max_contracts_mini_equivalent: 0.1 } }));
+    t.run(same, 0, data().series.length, () => {
+      const held = (s: string) => t.brokers.get(s)!.position?.qty ?? 0;
+      expect(held('AAA') + held('BBB')).toBeLessThanOrEqual(1);
+    });
+    const at = (step: number, symbol: string) => t.decisions.find((d) => d.step === step && d.symbol === symbol)!;
+    const aEnters = t.decisions.filter((d) => d.symbol === 'AAA' && d.action === 'enter');
+    expect(aEnters.length).toBeGreaterThan(4);
+    for (const e of aEnters) {
+      expect(at(e.step, 'BBB').code).toBe('CORRELATION_BUCKET');
+      expect(at(e.step, 'BBB').reason).toMatch(/denied: .*correlation bucket AAA,BBB units=1\/1/);
+      expect(at(e.step, 'CCC').action).toBe('enter');
+    }
+    // BBB enters only on bars AAA does not (e.g. AAA used up its trades in the regime, MAX_REGIME_TRADES)
+    for (const b of t.decisions.filter((d) => d.symbol === 'BBB' && d.action === 'enter')) expect(at(b.step, 'AAA').action).not.toBe('enter');
+    expect(t.decisions.filter((d) => d.symbol === 'CCC' && d.action === 'enter').length).toBeGreaterThanOrEqual(aEnters.length);
+  });
+
   it('never holds more contracts than the account cap, whatever all instruments ask for', () => {
     // Base size 5 on each of three instruments (15 micros) against a cap of 1 mini = 10 micros.
     const defaults = testConfig().config.regime_action as Record<string, object>;

@@ -1,8 +1,9 @@
 // `txbot backtest`: run the engine over a historical file with a saved model (or train in-sample).
 
-import { withDataInstrument } from '../dataInstrument.ts';
+import { instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION, withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { rollTableFor, rollTablesFor, ROLLS_OPTION } from '../rollTables.ts';
 import { collect, parseSymbolFiles, type SymbolFile } from '../symbolFiles.ts';
 import { runPortfolioJob, pluginWarnings, runBacktestJob } from '../../backtest/index.ts';
 import { loadPortfolioInputs, printSymbolTable } from '../portfolioInputs.ts';
@@ -31,6 +32,9 @@ export function registerBacktestCommand(program: Command): void {
     .option(...FROM_OPTION)
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
+    .option(...INSTRUMENT_OPTION)
+    .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
     .option(...DECISIONS_OPTION)
     .requiredOption(...outOption('dir', 'output folder'))
@@ -43,7 +47,9 @@ Examples:
   txbot backtest --data ../shared/data/nq_5min_firstrate_sample_2026-01-04_2026-01-19_ET.csv --train --out out/nq
   txbot train --data es.csv.gz --to 2021-12-31 --out models/es.json
   txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --out out/es-2022
+  txbot backtest --data bars.csv --instrument MES --model models/es.json --out out/mes
   txbot backtest --data es.csv.gz --model models/es.json --from 2022-01-01 --to 2022-12-31 --retrain --out out/es-2022-rt
+  txbot backtest --data ../shared/data/mgc_5min_databento_unadj_2020-12-20_2025-12-19_ET.csv.gz --rolls ../shared/data/mgc_rolls_databento_2020-12-21_2025-12-19.csv --train --out out/mgc
   txbot backtest --data MES=es.csv.gz --data MGC=mgc.csv.gz --model MES=models/es.json --model MGC=models/mgc.json --from 2022-01-01 --out out/mes-mgc`,
     )
     .action((opts: BacktestOpts & { data: string[]; model?: string[] }) => {
@@ -65,7 +71,7 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
   checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
-  const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data), opts.decisions);
+  const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data, instrumentOptionValue(opts)), opts.decisions);
   const model = opts.model ? loadModelFile(opts.model) : null;
   if (model) checkModelAgainstConfig(opts.model!, model, loaded.config);
   note(`loading ${opts.data} ...`);
@@ -74,6 +80,7 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
     policy: policy ?? loaded.config.data.policy,
     barMinutes: loaded.config.data.bar_minutes,
     ...range,
+    rolls: rollTableFor(loaded, loaded.config.backtest.instrument, opts.data, opts.rolls),
   });
   noteLoadResult(data);
   if (opts.train) note('training the HMM on the same bars (in-sample) ...');
@@ -99,6 +106,8 @@ async function runBacktestCommand(opts: BacktestOpts): Promise<void> {
 /** `txbot backtest --data SYM=FILE ...`: several instruments on one account. */
 async function runPortfolioCommand(opts: BacktestOpts & { data: string[] }, data: SymbolFile[], models: SymbolFile[]): Promise<void> {
   if (opts.retrain) throw new UsageError('--retrain works with one instrument; give one --data FILE');
+  const named = instrumentOptionValue(opts);
+  if (named) throw new UsageError(`${named.option} sets the instrument of one --data FILE; with --data SYM=FILE each file names its own`);
   const { loaded, symbols, inputs } = await loadPortfolioInputs(opts, data, models, parsePolicyOption(opts.policy));
   if (opts.train) note('training one HMM per instrument on its own bars (in-sample) ...');
   const ctx = buildRunContext(loaded, 'backtest', { symbols });

@@ -1,9 +1,10 @@
 // `txbot drift`: replays a bar file through a saved model and prints, per trading day, the rolling
 // log-likelihood ratio against the baseline (held-out days by default) and when the drift trigger would have fired.
 
-import { withDataInstrument } from '../dataInstrument.ts';
+import { instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION, withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadBars } from '../../data/index.ts';
 import { sessionInfo, dateKeyOfDays } from '../../domain/index.ts';
@@ -22,6 +23,9 @@ interface DriftOpts {
   threshold?: string;
   windowDays?: string;
   config?: string;
+  instrument?: string;
+  symbol?: string;
+  rolls?: string[];
   policy?: string;
 }
 
@@ -36,6 +40,9 @@ export function registerDriftCommand(program: Command): void {
     .option('--threshold <fraction>', 'drift when this fraction worse than the baseline (default retrain.drift_threshold)')
     .option('--window-days <n>', 'trading days in the rolling window (default retrain.drift_window_days)')
     .option(...CONFIG_OPTION)
+    .option(...INSTRUMENT_OPTION)
+    .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
     .addHelpText(
       'after',
@@ -47,7 +54,8 @@ model kept, so the window starts afresh after each trigger).
 Examples:
   txbot train --data es.csv.gz --from 2021-01-01 --to 2021-12-31 --out models/es2021.json
   txbot drift --data es.csv.gz --model models/es2021.json --from 2022-01-01 --to 2022-06-30
-  txbot drift --data es.csv.gz --model models/es2021.json --threshold 0.1 --window-days 10`,
+  txbot drift --data es.csv.gz --model models/es2021.json --threshold 0.1 --window-days 10
+  txbot drift --data bars.csv --symbol MGC --model models/mgc2021.json --from 2022-01-01`,
     )
     .action((opts: DriftOpts) => runDriftCommand(opts));
 }
@@ -55,7 +63,7 @@ Examples:
 async function runDriftCommand(opts: DriftOpts): Promise<void> {
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
-  const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data);
+  const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data, instrumentOptionValue(opts));
   const c = loaded.config;
   const thresholdFraction = opts.threshold === undefined ? c.retrain.drift_threshold : parseNumberOption('--threshold', opts.threshold, 0, 1);
   const windowDays = opts.windowDays === undefined ? c.retrain.drift_window_days : parseIntOption('--window-days', opts.windowDays, 1);
@@ -67,6 +75,7 @@ async function runDriftCommand(opts: DriftOpts): Promise<void> {
     policy: policy ?? c.data.policy,
     barMinutes: c.data.bar_minutes,
     ...range,
+    rolls: rollTableFor(loaded, c.backtest.instrument, opts.data, opts.rolls),
   });
   noteLoadResult(data);
   const baseline = c.retrain.drift_baseline;

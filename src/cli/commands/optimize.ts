@@ -1,12 +1,14 @@
 // `txbot optimize`: walk-forward optimization of the `optimize.space` parameters (search per training
 // window, the best run once on the next unseen window), on worker threads or BullMQ workers.
 
-import { chooseDataInstrument } from '../dataInstrument.ts';
+import { chooseDataInstrument, instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { datasetSha256, rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import { loadConfig } from '../../config/index.ts';
 import { instrumentConfig } from '../../config/index.ts';
-import { fileSha256, loadBars } from '../../data/index.ts';
+import { loadBars } from '../../data/index.ts';
+import { resolve } from 'node:path';
 import { UsageError } from '../../domain/index.ts';
 import { runOptimize } from '../../app/index.ts';
 import { createProgress, type Progress } from '../progress.ts';
@@ -28,7 +30,9 @@ interface OptimizeOpts {
   jobs?: string;
   queue?: string;
   queuePrefix?: string;
+  instrument?: string;
   symbol?: string;
+  rolls?: string[];
   from?: string;
   to?: string;
   config?: string;
@@ -54,7 +58,9 @@ export function registerOptimizeCommand(program: Command): void {
     .option('--jobs <n>', 'worker threads (0 = all cores; default walk_forward.jobs)')
     .option('--queue-prefix <p>', 'key prefix of the queue in Redis (default txbot); workers and the coordinator must agree')
     .option('--queue <url>', 'run the trials on BullMQ workers (`txbot worker --queue URL`) instead of threads')
-    .option('--symbol <sym>', 'instrument (default: backtest.instrument, auto = from the data file name)')
+    .option(...INSTRUMENT_OPTION)
+    .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .option(...FROM_OPTION)
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
@@ -88,6 +94,9 @@ async function runOptimizeCommand(opts: OptimizeOpts): Promise<void> {
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
   const raw = loadConfig({ file: opts.config });
+  const chosen = chooseDataInstrument(raw, opts.data, instrumentOptionValue(opts));
+  const symbol = chosen.symbol;
+  note(`instrument: ${symbol} (${chosen.how})`);
   const o = raw.config.optimize;
   const config = {
     ...raw.config,
@@ -103,20 +112,24 @@ async function runOptimizeCommand(opts: OptimizeOpts): Promise<void> {
     throw new UsageError('optimize.space is empty: name the parameters to search in the config (see txbot optimize --help)', {
       hint: 'txbot walkforward runs the same windows without a search',
     });
-  const chosen = chooseDataInstrument(raw, opts.data, opts.symbol);
-  const symbol = chosen.symbol;
-  note(`instrument: ${symbol} (${chosen.how})`);
   const wf = config.walk_forward;
   const trainDays = opts.trainDays ? parseIntOption('--train-days', opts.trainDays, 1) : wf.train_days;
   const testDays = opts.testDays ? parseIntOption('--test-days', opts.testDays, 1) : wf.test_days;
   const stepDays = opts.stepDays ? parseIntOption('--step-days', opts.stepDays, 1) : wf.step_days;
   if (stepDays < testDays) throw new UsageError(`--step-days ${stepDays} is below --test-days ${testDays}: test windows would overlap`);
   const own = instrumentConfig(config, symbol);
-  const data = { file: opts.data, timezone: own.data.timezone, policy: policy ?? own.data.policy, barMinutes: own.data.bar_minutes };
+  const rolls = rollTableFor(raw, symbol, opts.data, opts.rolls);
+  const data = {
+    file: opts.data,
+    timezone: own.data.timezone,
+    policy: policy ?? own.data.policy,
+    barMinutes: own.data.bar_minutes,
+    ...(rolls ? { rollsFile: resolve(rolls.file) } : {}),
+  };
   note(`loading ${opts.data} ...`);
-  const bars = await loadBars(opts.data, { ...data, ...range });
+  const bars = await loadBars(opts.data, { ...data, ...range, rolls });
   noteLoadResult(bars);
-  const dataSha256 = await fileSha256(opts.data);
+  const dataSha256 = await datasetSha256(opts.data, rolls);
   let progress: Progress | null = null;
   const { summary } = await runOptimize({
     loaded: { ...raw, config },

@@ -1,12 +1,13 @@
 // `txbot replay`: runs the live code path (in-process Gateway simulator, SignalR over a real socket, bar
 // aggregation, live runner, journal) over a bar file as fast as it can; writes the backtest's outputs.
 
-import { withDataInstrument } from '../dataInstrument.ts';
+import { instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION, withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { CONFIG_OPTION, DECISIONS_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
 import { collect, parseSymbolFiles, type SymbolFile } from '../symbolFiles.ts';
 import { loadPortfolioInputs, printSymbolTable } from '../portfolioInputs.ts';
+import { rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../domain/index.ts';
 import { loadBars } from '../../data/index.ts';
@@ -27,6 +28,9 @@ interface ReplayOpts {
   from?: string;
   to?: string;
   config?: string;
+  instrument?: string;
+  symbol?: string;
+  rolls?: string[];
   out: string;
   execution: string;
   decisions?: string;
@@ -45,6 +49,9 @@ export function registerReplayCommand(program: Command): void {
     .option(...FROM_OPTION)
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
+    .option(...INSTRUMENT_OPTION)
+    .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .option(...DECISIONS_OPTION)
     .option(
       '--execution <mode>',
@@ -61,6 +68,7 @@ adapter to the simulator's matching engine instead (touch fills, no slippage; se
 
 Examples:
   txbot replay --data ../shared/data/nq_5min_firstrate_sample_2023-11-19_2023-12-04_ET.csv --model models/nq.json --out out/replay
+  txbot replay --data bars.csv --instrument MES --model models/es.json --out out/replay-mes
   txbot backtest --data bars.csv --model models/nq.json --out out/bt && txbot replay --data bars.csv --model models/nq.json --out out/rp && diff out/bt/trades.csv out/rp/trades.csv
   txbot replay --data MES=es.csv.gz --data MGC=mgc.csv.gz --model MES=models/es.json --model MGC=models/mgc.json --from 2022-01-01 --out out/rp-port`,
     )
@@ -80,6 +88,8 @@ Examples:
 
 /** `txbot replay --data SYM=FILE ...`: several instruments on one account through the live path. */
 async function runPortfolioReplay(opts: Omit<ReplayOpts, 'data' | 'model'>, data: SymbolFile[], models: SymbolFile[]): Promise<void> {
+  const named = instrumentOptionValue(opts);
+  if (named) throw new UsageError(`${named.option} sets the instrument of one --data FILE; with --data SYM=FILE each file names its own`);
   // Without any --model every instrument is trained on its own bars (in-sample), as a single-file replay does.
   const { loaded, inputs } = await loadPortfolioInputs({ ...opts, train: models.length === 0 }, data, models, undefined);
   if (models.length === 0) note('training one HMM per instrument on its own bars (in-sample) ...');
@@ -104,7 +114,7 @@ async function runPortfolioReplay(opts: Omit<ReplayOpts, 'data' | 'model'>, data
 async function runSingleReplay(opts: ReplayOpts): Promise<void> {
   checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
   const range = parseDateRangeOptions(opts);
-  const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data), opts.decisions);
+  const loaded = applyDecisionsOption(withDataInstrument(loadConfig({ file: opts.config }), opts.data, instrumentOptionValue(opts)), opts.decisions);
   const config = loaded.config;
   const saved = opts.model ? loadModelFile(opts.model) : null;
   if (saved) checkModelAgainstConfig(opts.model!, saved, config);
@@ -114,6 +124,7 @@ async function runSingleReplay(opts: ReplayOpts): Promise<void> {
     policy: config.data.policy,
     barMinutes: config.data.bar_minutes,
     ...range,
+    rolls: rollTableFor(loaded, config.backtest.instrument, opts.data, opts.rolls),
   });
   noteLoadResult(data);
   let model;

@@ -5,6 +5,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { chooseDataInstrument } from '../dataInstrument.ts';
+import { noteLoadResult } from '../loadNotes.ts';
+import { rollTableFor } from '../rollTables.ts';
 import { CONFIG_OPTION, FROM_OPTION, TO_OPTION, dataOption, outOption, parseIntOption } from '../options.ts';
 import { loadConfig, type LoadedConfig } from '../../config/index.ts';
 import { UsageError, type BarSeries } from '../../domain/index.ts';
@@ -74,7 +77,10 @@ async function loadInputs(opts: CommonOpts): Promise<{ loaded: LoadedConfig; ser
   const loaded = loadConfig({ file: opts.config });
   const c = loaded.config;
   note(`loading ${opts.data} ...`);
-  const data = await loadBars(opts.data, { timezone: c.data.timezone, policy: c.data.policy, barMinutes: c.data.bar_minutes });
+  // data.rolls back-adjusts as in the other commands (the instrument is only needed to pick the table)
+  const rolls = c.data.rolls === null ? null : rollTableFor(loaded, chooseDataInstrument(loaded, opts.data).symbol, opts.data);
+  const data = await loadBars(opts.data, { timezone: c.data.timezone, policy: c.data.policy, barMinutes: c.data.bar_minutes, rolls });
+  if (rolls) noteLoadResult(data);
   return { loaded, series: data.series };
 }
 

@@ -1,11 +1,12 @@
 // `txbot train`: fit the regime HMM on a bar file and save the model as versioned JSON, printing EM
 // progress and a per-state table (label, mean return, volatility, occupancy, duration, transitions).
 
-import { chooseDataInstrument } from '../dataInstrument.ts';
+import { chooseDataInstrument, instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION } from '../dataInstrument.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
+import { rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import { CONFIG_OPTION, FROM_OPTION, TO_OPTION, dataOption, outOption, parseIntOption } from '../options.ts';
 import { loadConfig } from '../../config/index.ts';
 import { instrumentConfig } from '../../config/index.ts';
@@ -20,7 +21,7 @@ import { createProgress, type Progress } from '../progress.ts';
 import { printStateTable } from '../stateTable.ts';
 import { LABEL_HORIZON_OPTION, QUALITY_DAYS_OPTION, labelQualityOf } from '../labelQualityTable.ts';
 import { labelQualityLines } from '../../regime/index.ts';
-import { selectTradingDates, tradingDatesOf } from '../../data/index.ts';
+import { selectTradingDates, tradingDatesOf, type RollTable } from '../../data/index.ts';
 import type { RegimeModel } from '../../regime/index.ts';
 import type { Config } from '../../config/index.ts';
 
@@ -31,7 +32,9 @@ interface TrainOpts {
   config?: string;
   out: string;
   policy?: string;
+  instrument?: string;
   symbol?: string;
+  rolls?: string[];
   labelHorizon?: string;
   qualityDays?: string;
 }
@@ -40,7 +43,7 @@ interface TrainOpts {
  * The label-quality table of a trained model: on the file's bars after --to (up to --quality-days trading
  * days, out of sample), else on the training bars (marked IN-SAMPLE).
  */
-async function printTrainLabelQuality(opts: TrainOpts, c: Config, model: RegimeModel, trainBars: BarSeries): Promise<void> {
+async function printTrainLabelQuality(opts: TrainOpts, c: Config, model: RegimeModel, trainBars: BarSeries, rolls: RollTable | null): Promise<void> {
   const horizon = opts.labelHorizon ? parseIntOption('--label-horizon', opts.labelHorizon, 1) : 1;
   const qualityDays = opts.qualityDays ? parseIntOption('--quality-days', opts.qualityDays, 1) : 120;
   const endMs = model.training.toTsMs;
@@ -54,6 +57,7 @@ async function printTrainLabelQuality(opts: TrainOpts, c: Config, model: RegimeM
       barMinutes: c.data.bar_minutes,
       from: dateKeyOfDays(toDays - 7),
       to: dateKeyOfDays(toDays + Math.ceil((qualityDays * 7) / 5) + 7),
+      rolls,
     });
     const after = selectTradingDates(more.series, dateKeyOfDays(toDays + 1));
     const dates = tradingDatesOf(after).slice(0, qualityDays);
@@ -80,10 +84,9 @@ export function registerTrainCommand(program: Command): void {
     .option('--policy <policy>', 'bad rows: strict (stop) or repair (drop and report)')
     .option(...LABEL_HORIZON_OPTION)
     .option(...QUALITY_DAYS_OPTION)
-    .option(
-      '--symbol <sym>',
-      'instrument the model is for: its session hours and VWAP anchor (default: backtest.instrument, auto = from the data file name)',
-    )
+    .option(INSTRUMENT_OPTION[0], `${INSTRUMENT_OPTION[1]}; the model is for it (its session hours and VWAP anchor) and records it`)
+    .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .requiredOption(...outOption('file', 'model file to write, e.g. models/es.json'))
     .addHelpText(
       'after',
@@ -92,7 +95,7 @@ Examples:
   txbot train --data ../shared/data/es_5min_firstrate_adj_2008-01-02_2023-03-24_ET.csv.gz --from 2021-01-01 --to 2021-12-31 --out models/es2021.json
   TXBOT__HMM__N_STATES=7 txbot train --data es.csv.gz --from 2020-01-01 --to 2021-12-31 --out models/es7.json
   txbot backtest --data es.csv.gz --model models/es2021.json --from 2022-01-01 --out out/es-2022
-  txbot train --data ../shared/data/mgc_5min_databento_unadj_2020-12-20_2025-12-19_ET.csv.gz --symbol MGC --to 2021-12-31 --out models/mgc2021.json`,
+  txbot train --data ../shared/data/mgc_5min_databento_unadj_2020-12-20_2025-12-19_ET.csv.gz --instrument MGC --to 2021-12-31 --out models/mgc2021.json`,
     )
     .action((opts: TrainOpts) => runTrainCommand(opts));
 }
@@ -105,16 +108,18 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   const policy = parsePolicyOption(opts.policy);
   const range = parseDateRangeOptions(opts);
   const loaded = loadConfig({ file: opts.config });
-  const chosen = chooseDataInstrument(loaded, opts.data, opts.symbol);
+  const chosen = chooseDataInstrument(loaded, opts.data, instrumentOptionValue(opts));
   const symbol = chosen.symbol;
   note(`instrument: ${symbol} (${chosen.how})`);
   const c = instrumentConfig(loaded.config, symbol);
+  const rolls = rollTableFor(loaded, symbol, opts.data, opts.rolls);
   note(`loading ${opts.data} ...`);
   const data = await loadBars(opts.data, {
     timezone: c.data.timezone,
     policy: policy ?? c.data.policy,
     barMinutes: c.data.bar_minutes,
     ...range,
+    rolls,
   });
   noteLoadResult(data);
   const s = data.series;
@@ -141,8 +146,8 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
       `${t.iterations} iterations, ${t.converged ? 'converged' : 'not converged'}; log-likelihood per bar ${t.logLikelihoodPerBar.toFixed(4)}`,
   );
   printStateTable(result);
-  await printTrainLabelQuality(opts, c, result.model, s);
+  await printTrainLabelQuality(opts, c, result.model, s, rolls);
   mkdirSync(dirname(outPath), { recursive: true });
-  writeFileAtomic(outPath, regimeModelToJson(result.model));
+  writeFileAtomic(outPath, regimeModelToJson({ ...result.model, symbol }));
   out(`model written to ${opts.out}`);
 }

@@ -1,6 +1,7 @@
 // `txbot walkforward`: rolling train/test windows (or one split), each trained on earlier days only.
 
-import { withDataInstrument } from '../dataInstrument.ts';
+import { instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION, withDataInstrument } from '../dataInstrument.ts';
+import { rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { instrumentConfig, loadConfig, type Config } from '../../config/index.ts';
@@ -31,6 +32,9 @@ interface WalkForwardOpts {
   from?: string;
   to?: string;
   config?: string;
+  instrument?: string;
+  symbol?: string;
+  rolls?: string[];
   out: string;
   labelHorizon?: string;
 }
@@ -52,6 +56,9 @@ export function registerWalkForwardCommand(program: Command): void {
     .option(...FROM_OPTION)
     .option(...TO_OPTION)
     .option(...CONFIG_OPTION)
+    .option(...INSTRUMENT_OPTION)
+    .option(...SYMBOL_OPTION)
+    .option(...ROLLS_OPTION)
     .option(...LABEL_HORIZON_OPTION)
     .requiredOption(...outOption('dir', 'output folder'))
     .addHelpText(
@@ -68,7 +75,7 @@ Examples:
       const opts = { ...raw, data: files[0]!.file };
       checkOutputPath('--out', opts.out, RUN_OUTPUT_FOLDER, runInputs(opts));
       const range = parseDateRangeOptions(opts);
-      const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data);
+      const loaded = withDataInstrument(loadConfig({ file: opts.config }), opts.data, instrumentOptionValue(opts));
       const { trainDays, testDays, stepDays, jobs } = windowOptions(opts, loaded.config);
       note(`loading ${opts.data} ...`);
       const data = await loadBars(opts.data, {
@@ -76,6 +83,7 @@ Examples:
         policy: loaded.config.data.policy,
         barMinutes: loaded.config.data.bar_minutes,
         ...range,
+        rolls: rollTableFor(loaded, loaded.config.backtest.instrument, opts.data, opts.rolls),
       });
       noteLoadResult(data);
       const dates = tradingDatesOf(data.series);
@@ -122,6 +130,8 @@ function planWindows(opts: Omit<WalkForwardOpts, 'data'>, dates: readonly string
 /** `txbot walkforward --data SYM=FILE ...`: several instruments on one account, one continuous out-of-sample account. */
 async function runPortfolioWalkForwardCommand(opts: WalkForwardOpts, files: SymbolFile[]): Promise<void> {
   if (files.some((f) => f.symbol === null)) throw new UsageError('--data: with several instruments give --data SYM=FILE for each');
+  const named = instrumentOptionValue(opts);
+  if (named) throw new UsageError(`${named.option} sets the instrument of one --data FILE; with --data SYM=FILE each file names its own`);
   const { loaded, symbols, inputs } = await loadPortfolioInputs({ ...opts, train: true, decisions: undefined }, files, [], undefined);
   const { trainDays, testDays, stepDays, jobs } = windowOptions(opts, loaded.config);
   const ctx = buildRunContext(loaded, 'walkforward', { symbols });

@@ -41,6 +41,28 @@ export const riskSchema = z
         multiplier: z.number().min(0).max(1).default(0.5).describe('Size multiplier below the threshold.'),
       })
       .prefault({}),
+    correlation_bucket: z
+      .strictObject({
+        symbols: z
+          .array(z.string().regex(/^[A-Z0-9]{1,6}$/, 'must be an upper-case root symbol like MNQ'))
+          .min(2)
+          .describe('Instruments that move together (e.g. MNQ, MES, M2K): their positions share the budget below.'),
+        max_stop_risk_usd: z
+          .number()
+          .positive()
+          .nullable()
+          .default(null)
+          .describe('At most this much worst-case stop loss (USD) over the open and reserved positions of the bucket; null = no such cap.'),
+        max_contracts_mini_equivalent: z
+          .number()
+          .positive()
+          .nullable()
+          .default(null)
+          .describe('At most this many contracts in the bucket, in minis (a micro counts 0.1); null = no such cap.'),
+      })
+      .nullable()
+      .default(null)
+      .describe('A shared budget for correlated instruments on top of the account limits; null = off.'),
     profit_target: planOr(z.number().positive())
       .default('plan')
       .describe("Combine profit target (USD) for the pass-probability simulation; 'plan' = the plan's; a smaller value is refused."),

@@ -13,6 +13,13 @@ export const dataSchema = z
       .default('America/New_York')
       .describe('Time zone of naive timestamps in CSV files (America/New_York, America/Chicago, UTC, +HH:MM).'),
     bar_minutes: z.number().int().min(1).max(240).default(5).describe('Bar size the engine runs on; finer input is resampled.'),
+    rolls: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .nullable()
+      .default(null)
+      .describe(
+        'Roll table(s) of unadjusted front-month files (like mgc_rolls_*.csv): the bars of the instrument a table names (by its contracts) are back-adjusted by the roll gaps; null = prices as in the file.',
+      ),
   })
   .prefault({});
 

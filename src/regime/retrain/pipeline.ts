@@ -119,7 +119,9 @@ export function runRetrain(
 ): RetrainOutcome {
   const split = splitForRetrain(series, settings);
   const trained = trainRegimeModel(split.train, config, options);
-  const newModel = labelNewModel(trained.model, current, config);
+  const labelled = labelNewModel(trained.model, current, config);
+  // a retrain replaces the model of the same instrument
+  const newModel = current?.symbol !== undefined ? { ...labelled, symbol: current.symbol } : labelled;
   const newVal = scoreOnValidation(newModel, split.scoring, split.validationFromTsMs);
   const base = {
     newScore: newVal.meanLogLikelihood,

@@ -103,18 +103,23 @@ export class AccountBook {
 
   /**
    * Σ money still at risk to the stops: max(0, riskUsd + unrealized) per position (the loss
-   * already marked is in equity), or riskUsd for committed entries not filled yet.
+   * already marked is in equity), or riskUsd for committed entries not filled yet; of the symbols in
+   * `only` when given.
    */
-  remainingRiskUsd(): number {
+  remainingRiskUsd(only?: ReadonlySet<string>): number {
     let r = 0;
-    for (const p of this.book.values()) r += p.qty === 0 ? p.riskUsd : Math.max(0, p.riskUsd + this.unrealizedOf(p));
+    for (const p of this.book.values()) {
+      if (only && !only.has(p.symbol)) continue;
+      r += p.qty === 0 ? p.riskUsd : Math.max(0, p.riskUsd + this.unrealizedOf(p));
+    }
     return r;
   }
 
-  /** Σ |qty| × units (micro = 1, mini = 10). */
-  usedUnits(): number {
+  /** Σ |qty| × units (micro = 1, mini = 10), of the symbols in `only` when given. */
+  usedUnits(only?: ReadonlySet<string>): number {
     let u = 0;
     for (const p of this.book.values()) {
+      if (only && !only.has(p.symbol)) continue;
       const inst = this.instruments.get(p.symbol);
       if (inst) u += Math.abs(p.qty) * contractUnits(inst);
     }

@@ -12,7 +12,7 @@ import { breachesDailyLoss, dailyLossRoomUsd, reachedProfitTarget } from './dail
 import { contractsAvailable, contractUnits } from './exposure.ts';
 import { isAfterFlatTime } from './flatTime.ts';
 import { breachesMll, mllFloor } from './mll.ts';
-import { computeFinalSize, stopLossUsdPerContract } from './sizing.ts';
+import { computeFinalSize, stopLossUsdPerContract, type SizingResult } from './sizing.ts';
 import type { EntryRequest, Reservation, RiskCode, RiskDenied, RiskEvent, RiskFill, RiskSettings } from './types.ts';
 
 /** Balances to resume from (live restart); defaults: a fresh account at the starting balance. */
@@ -185,7 +185,9 @@ export class RiskManager {
     return 'code' in sized ? sized : { qty: sized.sizing.size };
   }
 
-  private sizeEntry(req: EntryRequest): { sizing: ReturnType<typeof computeFinalSize>; perContract: number } | RiskDenied {
+  private sizeEntry(
+    req: EntryRequest,
+  ): { sizing: Omit<SizingResult, 'cappedBy'> & { readonly cappedBy: Reservation['cappedBy'] }; perContract: number } | RiskDenied {
     const inst = this.book.instrument(req.symbol);
     if (!inst) return deny('UNKNOWN_INSTRUMENT', `symbol=${req.symbol}`);
     if (!(req.stopTicks > 0)) return deny('INVALID_ORDER', `stop_ticks=${req.stopTicks} expected > 0`);
@@ -209,7 +211,44 @@ export class RiskManager {
     );
     if (sizing.formulaSize === 0) return deny('SIZE_ZERO', sizing.detail);
     if (sizing.size === 0) return deny(sizing.cappedBy === 'MAX_CONTRACTS' ? 'MAX_CONTRACTS' : 'RISK_BUDGET', sizing.detail);
+    const bucket = this.bucketCap(inst, perContract);
+    if (bucket && bucket.max < sizing.size) {
+      const detail = `${sizing.detail} capped to ${bucket.max} by ${bucket.detail}`;
+      if (bucket.max === 0) return deny('CORRELATION_BUCKET', detail);
+      return { sizing: { ...sizing, size: bucket.max, cappedBy: 'CORRELATION_BUCKET', detail }, perContract };
+    }
     return { sizing, perContract };
+  }
+
+  /**
+   * Contracts of `inst` the correlation bucket still takes (its open and reserved positions' remaining stop
+   * risk and units against its caps), or null when off or `inst` is outside it. Entries of one bar reserve in
+   * turn, so two correlated instruments never both pass on the same room.
+   */
+  private bucketCap(inst: Instrument, perContract: number): { max: number; detail: string } | null {
+    const b = this.settings.correlationBucket;
+    if (!b || !b.symbols.includes(inst.symbol)) return null;
+    const members = new Set(b.symbols);
+    let units = this.book.usedUnits(members);
+    let risk = this.book.remainingRiskUsd(members);
+    for (const x of this.reservations.values()) {
+      if (!members.has(x.symbol)) continue;
+      const xi = this.book.instrument(x.symbol);
+      if (xi) units += x.qty * contractUnits(xi);
+      risk += x.riskUsd;
+    }
+    let max = Number.MAX_SAFE_INTEGER;
+    const parts = [`correlation bucket ${b.symbols.join(',')}`];
+    if (b.maxUnits !== null) {
+      max = Math.min(max, Math.max(0, Math.floor((b.maxUnits - units) / contractUnits(inst))));
+      parts.push(`units=${units}/${b.maxUnits}`);
+    }
+    if (b.maxStopRiskUsd !== null) {
+      // at most the budget (a budget, not a breach level): q × perContract <= room
+      max = Math.min(max, Math.max(0, Math.floor((b.maxStopRiskUsd - risk) / perContract + 1e-9)));
+      parts.push(`stop_risk=${usd(risk)}/${usd(b.maxStopRiskUsd)} per_contract=${usd(perContract)}`);
+    }
+    return { max, detail: parts.join(' ') };
   }
 
   /** The entry of a reservation was filled: counts the trade and attaches its stop risk to the position. */

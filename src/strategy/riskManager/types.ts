@@ -19,6 +19,7 @@ export type RiskCode =
   | 'SIZE_ZERO'
   | 'UNKNOWN_INSTRUMENT'
   | 'INVALID_ORDER'
+  | 'CORRELATION_BUCKET'
   | 'NEW_TRADING_DAY'
   | 'KILL_SWITCH';
 
@@ -49,6 +50,15 @@ export interface RiskSettings {
   readonly earlyCloseTime?: string | null;
   /** Ticks a stop fills beyond its price (backtest.slippage_ticks): part of the worst-case stop loss sizing caps. */
   readonly stopSlippageTicks: number;
+  /** risk.correlation_bucket: a shared budget of correlated instruments; null/absent = off. */
+  readonly correlationBucket?: CorrelationBucket | null;
+}
+
+/** Instruments sharing a budget: stop risk (USD) and contract units (micro = 1, mini = 10); a null cap is off. */
+export interface CorrelationBucket {
+  readonly symbols: readonly string[];
+  readonly maxStopRiskUsd: number | null;
+  readonly maxUnits: number | null;
 }
 
 /** Maps config sections `risk`, `regime_size_multipliers` and `session` to RiskSettings. */
@@ -69,6 +79,12 @@ export function riskSettingsFromConfig(config: Pick<Config, 'risk' | 'regime_siz
     flatTimeZone: config.session.flat_timezone,
     earlyCloseTime: config.session.early_close_time,
     stopSlippageTicks: config.backtest.slippage_ticks,
+    correlationBucket: r.correlation_bucket && {
+      symbols: [...r.correlation_bucket.symbols],
+      maxStopRiskUsd: r.correlation_bucket.max_stop_risk_usd,
+      maxUnits:
+        r.correlation_bucket.max_contracts_mini_equivalent === null ? null : Math.round(r.correlation_bucket.max_contracts_mini_equivalent * 10),
+    },
   };
 }
 
@@ -119,7 +135,7 @@ export interface Reservation {
   readonly riskUsd: number;
   /** Size from the formula before caps, and what capped it (null = not capped). */
   readonly formulaSize: number;
-  readonly cappedBy: 'MAX_CONTRACTS' | 'RISK_BUDGET' | null;
+  readonly cappedBy: 'MAX_CONTRACTS' | 'RISK_BUDGET' | 'CORRELATION_BUCKET' | null;
 }
 
 /** A fill as the risk manager needs it (the broker's Fill plus the symbol). */
