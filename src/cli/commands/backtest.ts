@@ -3,7 +3,7 @@
 import { instrumentOptionValue, INSTRUMENT_OPTION, SYMBOL_OPTION, withDataInstrument } from '../dataInstrument.ts';
 import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
-import { rollTableFor, rollTablesFor, ROLLS_OPTION } from '../rollTables.ts';
+import { rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import { collect, parseSymbolFiles, type SymbolFile } from '../symbolFiles.ts';
 import { runPortfolioJob, pluginWarnings, runBacktestJob } from '../../backtest/index.ts';
 import { loadPortfolioInputs, printSymbolTable } from '../portfolioInputs.ts';
