@@ -52,15 +52,21 @@ export function tradingDayFor(localDays: number, minuteOfDay: number): number {
   return d;
 }
 
+// Two memo slots: the engine asks about a bar's start, the risk manager about its end (the next bar's start).
 let lastTs = Number.NaN;
 let lastInfo: SessionInfo | null = null;
+let prevTs = Number.NaN;
+let prevInfo: SessionInfo | null = null;
 
 /**
- * Computes the session facts of an instant (interval start of a bar). The last answer is memoized:
- * engine, risk manager and features ask about the same bar in turn.
+ * Computes the session facts of an instant (interval start of a bar). The last two answers are
+ * memoized: engine, risk manager and features ask about the same bar (and its end) in turn.
  */
 export function sessionInfo(tsMs: number): SessionInfo {
   if (tsMs === lastTs && lastInfo) return lastInfo;
+  if (tsMs === prevTs && prevInfo) return prevInfo;
+  prevTs = lastTs;
+  prevInfo = lastInfo;
   lastInfo = computeSessionInfo(tsMs);
   lastTs = tsMs;
   return lastInfo;

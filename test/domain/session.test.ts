@@ -6,6 +6,18 @@ import { sessionInfo, isGlobexOpen } from '../../src/domain/session.ts';
 const utc = (s: string) => Date.parse(s);
 
 describe('sessionInfo', () => {
+  it('answers correctly when callers alternate between instants (the memo keeps two)', () => {
+    const a = utc('2023-03-07T22:55:00Z'); // 17:55 ET: break, trade date 03-07
+    const b = utc('2023-03-07T23:00:00Z'); // 18:00 ET: trade date 03-08
+    const c = utc('2023-03-08T15:00:00Z'); // 10:00 ET: RTH
+    for (const ts of [a, b, a, b, c, a, c, b, b, a]) {
+      const info = sessionInfo(ts);
+      expect(info.tradingDate).toBe(ts === a ? '2023-03-07' : '2023-03-08');
+      expect(info.inDailyBreak).toBe(ts === a);
+      expect(info.isRth).toBe(ts === c);
+    }
+  });
+
   it('puts bars from 18:00 ET into the next trading date', () => {
     expect(sessionInfo(utc('2023-03-07T22:59:00Z')).tradingDate).toBe('2023-03-07'); // 17:59 ET, in break
     expect(sessionInfo(utc('2023-03-07T23:00:00Z')).tradingDate).toBe('2023-03-08'); // 18:00 ET
