@@ -1,7 +1,7 @@
 // CME Globex session calendar: trading date, daily break, weekends, and regular sessions (equity index
 // 09:30-16:00 ET by default; an instrument's own window through RthWindow).
 
-import { dateKeyOfDays, toLocalParts, weekdayOfDays } from './time.ts';
+import { DAY_MS, MINUTE_MS, dateKeyOfDays, weekdayOfDays, zoneOffsetMinutes } from './time.ts';
 
 export const EXCHANGE_ZONE = 'America/New_York';
 /** Globex trading day opens 18:00 ET (previous evening) and ends 17:00 ET. */
@@ -73,10 +73,12 @@ export function sessionInfo(tsMs: number): SessionInfo {
 }
 
 function computeSessionInfo(tsMs: number): SessionInfo {
-  const p = toLocalParts(EXCHANGE_ZONE, tsMs);
-  const wd = p.weekday;
-  const m = p.minuteOfDay;
-  const tradingDay = tradingDayFor(p.days, m);
+  // The ET day number and minute of day (toLocalParts without the calendar fields, which are not needed).
+  const localMs = tsMs + zoneOffsetMinutes(EXCHANGE_ZONE, tsMs) * MINUTE_MS;
+  const days = Math.floor(localMs / DAY_MS);
+  const m = Math.floor((localMs - days * DAY_MS) / MINUTE_MS);
+  const wd = weekdayOfDays(days);
+  const tradingDay = tradingDayFor(days, m);
   const isWeekend = wd === 6 || (wd === 5 && m >= GLOBEX_CLOSE_MINUTE_ET) || (wd === 0 && m < GLOBEX_OPEN_MINUTE_ET);
   const isWeekday = wd >= 1 && wd <= 5;
   return {
