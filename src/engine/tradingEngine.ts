@@ -35,7 +35,9 @@ import {
   RegimeRunTracker,
   SessionTradeCounter,
   RULES_POLICY,
+  LazyReason,
   runGuarded,
+  type HasReason,
   type FilterVerdict,
   type CalendarSource,
   type FilterSettings,
@@ -100,6 +102,40 @@ type DecisionBase = Omit<DecisionRecord, 'action' | 'code' | 'reason'>;
 /** A decision record (one literal of a fixed shape: the per-bar path builds no spread copies). */
 function decisionOf(b: DecisionBase, action: DecisionRecord['action'], code: string, reason: string): DecisionRecord {
   return { tsMs: b.tsMs, close: b.close, regime: b.regime, confidence: b.confidence, probs: b.probs, action, code, reason };
+}
+
+/**
+ * A decision record whose reason is a LazyReason's: formatted when read (only the decisions that are
+ * written or journaled are). JSON.stringify gives the same object as a plain record.
+ */
+class LazyDecision implements DecisionRecord {
+  readonly tsMs: number;
+  readonly close: number;
+  readonly regime: RegimeLabel | null;
+  readonly confidence: number | null;
+  readonly probs: readonly number[] | null;
+  readonly action: DecisionRecord['action'];
+  readonly code: string;
+  private readonly source: HasReason;
+
+  constructor(b: DecisionBase, action: DecisionRecord['action'], code: string, source: HasReason) {
+    this.tsMs = b.tsMs;
+    this.close = b.close;
+    this.regime = b.regime;
+    this.confidence = b.confidence;
+    this.probs = b.probs;
+    this.action = action;
+    this.code = code;
+    this.source = source;
+  }
+
+  get reason(): string {
+    return this.source.reason;
+  }
+
+  toJSON(): DecisionRecord {
+    return decisionOf(this, this.action, this.code, this.reason);
+  }
 }
 
 /**
@@ -372,7 +408,10 @@ export class TradingEngine {
     const { ctx, base } = q;
     const commands: EngineCommand[] = [];
     const held = ctx.position !== null || ctx.hasPendingEntry;
-    if (d.kind === 'hold') return { commands, decision: decisionOf(base, held ? 'hold' : 'none', d.code, d.reason) };
+    if (d.kind === 'hold') {
+      const action = held ? 'hold' : 'none';
+      return { commands, decision: d instanceof LazyReason ? new LazyDecision(base, action, d.code, d) : decisionOf(base, action, d.code, d.reason) };
+    }
     if (d.kind === 'flat') {
       if (ctx.position) {
         commands.push({ kind: 'flatten', symbol: this.o.instrument.symbol, reason: 'policy_exit', detail: `${d.code}: ${d.reason}` });
