@@ -397,7 +397,7 @@ export class TradingEngine {
       anchoredVwap: runStartMs === null || regime.regime !== 'CRASH' || !this.signalSettings.anchoredVwap ? null : this.vwap.getAnchored(runStartMs),
       filters,
       position: null,
-      tradingState: ctx.tradingState,
+      tradingState: this.o.risk.state,
       regimeTradesThisSession: this.counter.count(ctx.tradingDate, regime.regime),
       settings: this.signalSettings,
     };
