@@ -1,5 +1,7 @@
 // CME holiday early closes: the days the equity-index and metals sessions end early (about 12:15 CT) and the flat time moves up.
 
+import { civilFromDays } from './time.ts';
+
 /**
  * Whether a local calendar date (in the exchange/flat zone) is a CME early-close day: the Friday after US
  * Thanksgiving (fourth Thursday of November), December 24 and July 3 when they fall on a weekday. Checked
@@ -14,4 +16,17 @@ export function isEarlyCloseDate(year: number, month: number, day: number): bool
   const firstWeekday = new Date(Date.UTC(year, 10, 1)).getUTCDay();
   const fourthThursday = 1 + ((4 - firstWeekday + 7) % 7) + 21;
   return day === fourthThursday + 1;
+}
+
+let lastDays = Number.NaN;
+let lastEarly = false;
+
+/** isEarlyCloseDate of a local day number (days since 1970-01-01); the last answer is memoized (asked at every bar). */
+export function isEarlyCloseDay(days: number): boolean {
+  if (days !== lastDays) {
+    const { year, month, day } = civilFromDays(days);
+    lastEarly = isEarlyCloseDate(year, month, day);
+    lastDays = days;
+  }
+  return lastEarly;
 }

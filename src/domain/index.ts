@@ -8,7 +8,7 @@ export { childLoaderArgs, codeModuleUrl, repoRoot, workerEntry } from './codeLoc
 export { COMBINE_PLAN_NAMES, combinePlanNamed, exceedsCombinePlan } from './combinePlans.ts';
 export { CONTRACT_SPECS } from './contracts.ts';
 export type { SessionProfile } from './contracts.ts';
-export { isEarlyCloseDate } from './earlyClose.ts';
+export { isEarlyCloseDate, isEarlyCloseDay } from './earlyClose.ts';
 export { Emitter, fireAndForget } from './emitter.ts';
 export { BrokerError, ConfigError, DataError, ModelError, PluginError, TxbotError, UsageError } from './errors.ts';
 export { ceilToTick, floorToTick, pointValueUsd, roundToTick } from './instrument.ts';

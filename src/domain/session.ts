@@ -1,7 +1,7 @@
 // CME Globex session calendar: trading date, daily break, weekends, and regular sessions (equity index
 // 09:30-16:00 ET by default; an instrument's own window through RthWindow).
 
-import { dateKeyOfDays, toLocalParts, weekdayOfDays } from './time.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, dateKeyOfDays, weekdayOfDays, zoneOffsetMinutes } from './time.ts';
 
 export const EXCHANGE_ZONE = 'America/New_York';
 /** Globex trading day opens 18:00 ET (previous evening) and ends 17:00 ET. */
@@ -52,30 +52,59 @@ export function tradingDayFor(localDays: number, minuteOfDay: number): number {
   return d;
 }
 
+// Two memo slots: the engine asks about a bar's start, the risk manager about its end (the next bar's start).
 let lastTs = Number.NaN;
 let lastInfo: SessionInfo | null = null;
+let prevTs = Number.NaN;
+let prevInfo: SessionInfo | null = null;
 
 /**
- * Computes the session facts of an instant (interval start of a bar). The last answer is memoized:
- * engine, risk manager and features ask about the same bar in turn.
+ * Computes the session facts of an instant (interval start of a bar). The last two answers are
+ * memoized: engine, risk manager and features ask about the same bar (and its end) in turn.
  */
 export function sessionInfo(tsMs: number): SessionInfo {
   if (tsMs === lastTs && lastInfo) return lastInfo;
+  if (tsMs === prevTs && prevInfo) return prevInfo;
+  prevTs = lastTs;
+  prevInfo = lastInfo;
   lastInfo = computeSessionInfo(tsMs);
   lastTs = tsMs;
   return lastInfo;
 }
 
+/**
+ * Facts shared by every instant of one UTC hour: the ET offset is whole hours and US DST changes fall
+ * on whole UTC hours, so ET midnight, 17:00 and 18:00 (trading date, weekend and break edges) are hour
+ * edges too; only the minute of day (and RTH, which opens at 09:30) varies within the hour.
+ */
+let hourKey = Number.NaN;
+let hourStartMs = 0;
+let hourMinute0 = 0;
+let hourWeekday = 0;
+let hourTradingDay = 0;
+let hourTradingDate = '';
+
 function computeSessionInfo(tsMs: number): SessionInfo {
-  const p = toLocalParts(EXCHANGE_ZONE, tsMs);
-  const wd = p.weekday;
-  const m = p.minuteOfDay;
-  const tradingDay = tradingDayFor(p.days, m);
+  const hour = Math.floor(tsMs / HOUR_MS);
+  if (hour !== hourKey) {
+    // The ET day number and minute of day at the hour's start (toLocalParts without the calendar fields).
+    const h0 = hour * HOUR_MS;
+    const localMs = h0 + zoneOffsetMinutes(EXCHANGE_ZONE, h0) * MINUTE_MS;
+    const days = Math.floor(localMs / DAY_MS);
+    hourMinute0 = Math.floor((localMs - days * DAY_MS) / MINUTE_MS);
+    hourWeekday = weekdayOfDays(days);
+    hourTradingDay = tradingDayFor(days, hourMinute0);
+    hourTradingDate = dateKeyOfDays(hourTradingDay);
+    hourStartMs = h0;
+    hourKey = hour;
+  }
+  const m = hourMinute0 + Math.floor((tsMs - hourStartMs) / MINUTE_MS);
+  const wd = hourWeekday;
   const isWeekend = wd === 6 || (wd === 5 && m >= GLOBEX_CLOSE_MINUTE_ET) || (wd === 0 && m < GLOBEX_OPEN_MINUTE_ET);
   const isWeekday = wd >= 1 && wd <= 5;
   return {
-    tradingDate: dateKeyOfDays(tradingDay),
-    tradingDay,
+    tradingDate: hourTradingDate,
+    tradingDay: hourTradingDay,
     isRth: isWeekday && m >= RTH_OPEN_MINUTE_ET && m < RTH_CLOSE_MINUTE_ET,
     inDailyBreak: isWeekday && m >= GLOBEX_CLOSE_MINUTE_ET && m < GLOBEX_OPEN_MINUTE_ET,
     isWeekend,

@@ -197,7 +197,8 @@ export class SessionVwap {
     } else {
       vwap = this.lastPrice[to - 1]!;
     }
-    const bands = this.multipliers.map((k) => ({ multiplier: k, lower: vwap - k * std, upper: vwap + k * std }));
+    const bands: VwapBand[] = [];
+    for (const k of this.multipliers) bands.push({ multiplier: k, lower: vwap - k * std, upper: vwap + k * std });
     return { tsMs: this.ts[to - 1]!, anchorTsMs: this.ts[from]!, vwap, std, bands, volume: V, barCount: to - from };
   }
 

@@ -198,13 +198,15 @@ export class EngineSession {
   }
 
   /** One closed bar of one instrument (default: the first) through the whole protocol. */
-  *onBar(bar: Bar, symbol?: string): Step {
-    if (this.lanes.length === 1 && (symbol === undefined || symbol === this.lanes[0]!.symbol)) {
-      this.stepBars[0] = bar;
-    } else {
-      this.stepBars.fill(null);
-      this.stepBars[this.lanes.indexOf(this.lane(symbol ?? this.lanes[0]!.symbol))] = bar;
-    }
+  onBar(bar: Bar, symbol?: string): Step {
+    // One instrument: the step itself (no delegating generator per bar); the bar is placed when it starts.
+    if (this.lanes.length === 1 && (symbol === undefined || symbol === this.lanes[0]!.symbol)) return this.step(bar);
+    return this.onLaneBar(bar, symbol);
+  }
+
+  private *onLaneBar(bar: Bar, symbol: string | undefined): Step {
+    this.stepBars.fill(null);
+    this.stepBars[this.lanes.indexOf(this.lane(symbol ?? this.lanes[0]!.symbol))] = bar;
     yield* this.step();
   }
 
@@ -219,7 +221,9 @@ export class EngineSession {
     yield* this.step();
   }
 
-  private *step(): Step {
+  /** The step of `stepBars` (`single`: the only lane's bar, placed first). */
+  private *step(single: Bar | null = null): Step {
+    if (single) this.stepBars[0] = single;
     const risk = this.risk;
     const lanes = this.lanes;
     const bars = this.stepBars;

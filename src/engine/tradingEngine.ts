@@ -13,6 +13,7 @@ import {
   type Bar,
   type PluginError,
   type Instrument,
+  type RegimeInfo,
   type RegimeLabel,
   type RegimeSource,
   type RthWindow,
@@ -21,6 +22,7 @@ import {
   type ExecutionEvent,
   type ExitReason,
   type LiquidationLevel,
+  type VwapSnapshot,
 } from '../domain/index.ts';
 import { rthWindowOf, type Config } from '../config/index.ts';
 import {
@@ -33,7 +35,9 @@ import {
   RegimeRunTracker,
   SessionTradeCounter,
   RULES_POLICY,
+  LazyReason,
   runGuarded,
+  type HasReason,
   type FilterVerdict,
   type CalendarSource,
   type FilterSettings,
@@ -92,6 +96,48 @@ export interface BarOutcome {
   readonly decision: DecisionRecord;
 }
 
+/** The fields of a bar's decision record that do not depend on the policy's answer. */
+type DecisionBase = Omit<DecisionRecord, 'action' | 'code' | 'reason'>;
+
+/** A decision record (one literal of a fixed shape: the per-bar path builds no spread copies). */
+function decisionOf(b: DecisionBase, action: DecisionRecord['action'], code: string, reason: string): DecisionRecord {
+  return { tsMs: b.tsMs, close: b.close, regime: b.regime, confidence: b.confidence, probs: b.probs, action, code, reason };
+}
+
+/**
+ * A decision record whose reason is a LazyReason's: formatted when read (only the decisions that are
+ * written or journaled are). JSON.stringify gives the same object as a plain record.
+ */
+class LazyDecision implements DecisionRecord {
+  readonly tsMs: number;
+  readonly close: number;
+  readonly regime: RegimeLabel | null;
+  readonly confidence: number | null;
+  readonly probs: readonly number[] | null;
+  readonly action: DecisionRecord['action'];
+  readonly code: string;
+  private readonly source: HasReason;
+
+  constructor(b: DecisionBase, action: DecisionRecord['action'], code: string, source: HasReason) {
+    this.tsMs = b.tsMs;
+    this.close = b.close;
+    this.regime = b.regime;
+    this.confidence = b.confidence;
+    this.probs = b.probs;
+    this.action = action;
+    this.code = code;
+    this.source = source;
+  }
+
+  get reason(): string {
+    return this.source.reason;
+  }
+
+  toJSON(): DecisionRecord {
+    return decisionOf(this, this.action, this.code, this.reason);
+  }
+}
+
 /**
  * A bar on which the decision policy must answer (beginBar's result): the session asks the policy, or
  * yields the question to its driver when the policy is external (the RL environment), then calls answer().
@@ -100,8 +146,41 @@ export class PolicyQuestion {
   constructor(
     readonly ctx: PolicyContext,
     /** @internal the decision record's common fields */
-    readonly base: Omit<DecisionRecord, 'action' | 'code' | 'reason'>,
+    readonly base: DecisionBase,
   ) {}
+}
+
+/**
+ * What the engine tells the policy about one bar. `filters()` and `signalContext()` are methods (no
+ * closures made per bar); the filters are evaluated at most once per bar.
+ */
+class BarPolicyContext implements PolicyContext {
+  private verdict: FilterVerdict | null = null;
+
+  constructor(
+    private readonly engine: TradingEngine,
+    readonly bar: Bar,
+    readonly decisionMs: number,
+    readonly tradingDate: string,
+    readonly instrument: Instrument,
+    readonly regimeInfo: RegimeInfo,
+    readonly vwap: VwapSnapshot,
+    readonly position: BrokerPosition | null,
+    readonly hasPendingEntry: boolean,
+    readonly tradingState: TradingState,
+    readonly risk: RiskManager,
+    readonly barMs: number,
+    /** Start of the current regime run (anchored VWAP), null when none. */
+    private readonly runStartMs: number | null,
+  ) {}
+
+  filters(): FilterVerdict {
+    return (this.verdict ??= this.engine.filtersAt(this.decisionMs, this.tradingDate, this.regimeInfo.regime));
+  }
+
+  signalContext(): SignalContext {
+    return this.engine.signalContextOf(this, this.filters(), this.runStartMs);
+  }
 }
 
 export class TradingEngine {
@@ -246,16 +325,15 @@ export class TradingEngine {
     const vwap = this.vwap.update(bar);
     const regime = this.o.regime.predictRegime(bar);
     const runStartMs = regime ? this.runs.update(bar.tsMs, regime.regime) : null;
-    const base = {
+    const base: DecisionBase = {
       tsMs: decisionMs,
       close: bar.close,
       regime: regime?.regime ?? null,
       confidence: regime ? round4(regime.confidence) : null,
-      probs: regime ? regime.probs.map(round4) : null,
+      probs: regime ? round4All(regime.probs) : null,
     };
 
-    if (commands.length)
-      return { commands, decision: { ...base, action: 'flatten', code: 'RISK_FLATTEN', reason: 'risk manager requested a flatten' } };
+    if (commands.length) return { commands, decision: decisionOf(base, 'flatten', 'RISK_FLATTEN', 'risk manager requested a flatten') };
     const sessionEnd = this.clock.sessionEndMs(info.tradingDay);
     if (decisionMs >= sessionEnd) {
       if (position) {
@@ -265,59 +343,64 @@ export class TradingEngine {
           reason: 'session_end',
           detail: `session end ${formatIsoInZone('America/New_York', sessionEnd)}`,
         });
-        return { commands, decision: { ...base, action: 'flatten', code: 'SESSION_END', reason: 'flat by the session end' } };
+        return { commands, decision: decisionOf(base, 'flatten', 'SESSION_END', 'flat by the session end') };
       }
       if (hasPendingEntry && this.pendingIntent) {
         commands.push({ kind: 'cancel_entry', intentId: this.pendingIntent, reason: 'session end' });
-        return { commands, decision: { ...base, action: 'cancel', code: 'SESSION_END', reason: 'working entry cancelled at the session end' } };
+        return { commands, decision: decisionOf(base, 'cancel', 'SESSION_END', 'working entry cancelled at the session end') };
       }
-      return { commands, decision: { ...base, action: 'none', code: 'SESSION_END', reason: 'session over' } };
+      return { commands, decision: decisionOf(base, 'none', 'SESSION_END', 'session over') };
     }
-    if (!regime) return { commands, decision: { ...base, action: 'none', code: 'REGIME_WARMUP', reason: 'regime detector warming up' } };
-    const verdict: { value: FilterVerdict | null } = { value: null };
-    const filters = (): FilterVerdict => {
-      if (verdict.value) return verdict.value;
-      const v = evaluateFilters({
-        tsMs: decisionMs,
-        tradingDate: info.tradingDate,
-        regime: regime.regime,
-        settings: this.filters,
-        vixTable: this.o.vixTable ?? null,
-        calendar: this.o.calendar ?? EMPTY_CALENDAR,
-        sentiment: this.o.sentiment ?? NEUTRAL_SENTIMENT,
-      });
-      if (v.pluginErrors.length) for (const e of v.pluginErrors) this.o.onPluginError?.(e, decisionMs);
-      return (verdict.value = v);
-    };
-    const signalContext = (): SignalContext => ({
-      bar,
-      instrument: this.o.instrument,
-      regimeInfo: regime,
-      vwap,
-      // Only the CRASH target uses the anchored VWAP; skip the query otherwise (per-bar path).
-      anchoredVwap: runStartMs === null || regime.regime !== 'CRASH' || !this.signalSettings.anchoredVwap ? null : this.vwap.getAnchored(runStartMs),
-      filters: filters(),
-      position: null,
-      tradingState: risk.state,
-      regimeTradesThisSession: this.counter.count(info.tradingDate, regime.regime),
-      settings: this.signalSettings,
-    });
-    const ctx: PolicyContext = {
+    if (!regime) return { commands, decision: decisionOf(base, 'none', 'REGIME_WARMUP', 'regime detector warming up') };
+    const ctx = new BarPolicyContext(
+      this,
       bar,
       decisionMs,
-      tradingDate: info.tradingDate,
-      instrument: this.o.instrument,
-      regimeInfo: regime,
+      info.tradingDate,
+      this.o.instrument,
+      regime,
       vwap,
       position,
       hasPendingEntry,
-      tradingState: risk.state,
+      risk.state,
       risk,
-      barMs: this.barMs,
-      filters,
-      signalContext,
-    };
+      this.barMs,
+      runStartMs,
+    );
     return new PolicyQuestion(ctx, base);
+  }
+
+  /** @internal The entry filters at a decision instant (BarPolicyContext.filters); plug-in failures are reported. */
+  filtersAt(decisionMs: number, tradingDate: string, regime: RegimeLabel): FilterVerdict {
+    const v = evaluateFilters({
+      tsMs: decisionMs,
+      tradingDate,
+      regime,
+      settings: this.filters,
+      vixTable: this.o.vixTable ?? null,
+      calendar: this.o.calendar ?? EMPTY_CALENDAR,
+      sentiment: this.o.sentiment ?? NEUTRAL_SENTIMENT,
+    });
+    if (v.pluginErrors.length) for (const e of v.pluginErrors) this.o.onPluginError?.(e, decisionMs);
+    return v;
+  }
+
+  /** @internal The rule generator's context of a bar (BarPolicyContext.signalContext). */
+  signalContextOf(ctx: PolicyContext, filters: FilterVerdict, runStartMs: number | null): SignalContext {
+    const regime = ctx.regimeInfo;
+    return {
+      bar: ctx.bar,
+      instrument: this.o.instrument,
+      regimeInfo: regime,
+      vwap: ctx.vwap,
+      // Only the CRASH target uses the anchored VWAP; skip the query otherwise (per-bar path).
+      anchoredVwap: runStartMs === null || regime.regime !== 'CRASH' || !this.signalSettings.anchoredVwap ? null : this.vwap.getAnchored(runStartMs),
+      filters,
+      position: null,
+      tradingState: this.o.risk.state,
+      regimeTradesThisSession: this.counter.count(ctx.tradingDate, regime.regime),
+      settings: this.signalSettings,
+    };
   }
 
   /** Turns the policy's answer into the bar's commands and decision record (the hard gates are checked here again). */
@@ -325,37 +408,34 @@ export class TradingEngine {
     const { ctx, base } = q;
     const commands: EngineCommand[] = [];
     const held = ctx.position !== null || ctx.hasPendingEntry;
-    if (d.kind === 'hold') return { commands, decision: { ...base, action: held ? 'hold' : 'none', code: d.code, reason: d.reason } };
+    if (d.kind === 'hold') {
+      const action = held ? 'hold' : 'none';
+      return { commands, decision: d instanceof LazyReason ? new LazyDecision(base, action, d.code, d) : decisionOf(base, action, d.code, d.reason) };
+    }
     if (d.kind === 'flat') {
       if (ctx.position) {
         commands.push({ kind: 'flatten', symbol: this.o.instrument.symbol, reason: 'policy_exit', detail: `${d.code}: ${d.reason}` });
-        return { commands, decision: { ...base, action: 'flatten', code: d.code, reason: d.reason } };
+        return { commands, decision: decisionOf(base, 'flatten', d.code, d.reason) };
       }
       if (ctx.hasPendingEntry && this.pendingIntent) {
         commands.push({ kind: 'cancel_entry', intentId: this.pendingIntent, reason: d.reason });
-        return { commands, decision: { ...base, action: 'cancel', code: d.code, reason: d.reason } };
+        return { commands, decision: decisionOf(base, 'cancel', d.code, d.reason) };
       }
-      return { commands, decision: { ...base, action: 'none', code: d.code, reason: d.reason } };
+      return { commands, decision: decisionOf(base, 'none', d.code, d.reason) };
     }
     if (held)
       return {
         commands,
-        decision: { ...base, action: 'hold', code: 'POLICY_REFUSED', reason: 'an entry was asked for while a position or entry is open' },
+        decision: decisionOf(base, 'hold', 'POLICY_REFUSED', 'an entry was asked for while a position or entry is open'),
       };
     if (ctx.tradingState !== TradingState.ACTIVE)
-      return { commands, decision: { ...base, action: 'none', code: ctx.tradingState, reason: `trading state ${ctx.tradingState}` } };
+      return { commands, decision: decisionOf(base, 'none', ctx.tradingState, `trading state ${ctx.tradingState}`) };
     const verdict = ctx.filters();
-    if (!verdict.allowEntry) return { commands, decision: { ...base, action: 'none', code: verdict.code, reason: verdict.reason } };
+    if (!verdict.allowEntry) return { commands, decision: decisionOf(base, 'none', verdict.code, verdict.reason) };
     return this.enter(ctx, d.signal, verdict, base, commands);
   }
 
-  private enter(
-    ctx: PolicyContext,
-    signal: TradeSignal,
-    verdict: FilterVerdict,
-    base: Omit<DecisionRecord, 'action' | 'code' | 'reason'>,
-    commands: EngineCommand[],
-  ): BarOutcome {
+  private enter(ctx: PolicyContext, signal: TradeSignal, verdict: FilterVerdict, base: DecisionBase, commands: EngineCommand[]): BarOutcome {
     const decisionMs = ctx.decisionMs;
     const regime = ctx.regimeInfo;
     const tradingDate = ctx.tradingDate;
@@ -373,7 +453,7 @@ export class TradingEngine {
       vixMultiplier: verdict.vixMultiplier,
       newsMultiplier: verdict.newsMultiplier,
     });
-    if (!('id' in res)) return { commands, decision: { ...base, action: 'none', code: res.code, reason: `${signal.reason}; denied: ${res.detail}` } };
+    if (!('id' in res)) return { commands, decision: decisionOf(base, 'none', res.code, `${signal.reason}; denied: ${res.detail}`) };
     const intentId = this.nextIntentId(tradingDate, decisionMs);
     this.intents.set(intentId, { reservationId: res.id, tradingDate, regime: regime.regime, reason: signal.reason });
     this.pendingIntent = intentId;
@@ -395,12 +475,7 @@ export class TradingEngine {
     });
     return {
       commands,
-      decision: {
-        ...base,
-        action: 'enter',
-        code: signal.reasonCode,
-        reason: `${signal.reason}; ${signal.side} ${res.qty} stop ${stopTicks}t target ${targetTicks}t`,
-      },
+      decision: decisionOf(base, 'enter', signal.reasonCode, `${signal.reason}; ${signal.side} ${res.qty} stop ${stopTicks}t target ${targetTicks}t`),
     };
   }
 
@@ -498,7 +573,16 @@ export class TradingEngine {
   }
 }
 
-const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+function round4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+/** The probabilities rounded to 4 decimals (a plain array, as `probs.map(round4)` gave). */
+function round4All(xs: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < xs.length; i++) out.push(round4(xs[i]!));
+  return out;
+}
 
 /** The exit reason a risk flatten is reported with. */
 export function exitReasonOf(code: RiskCode): ExitReason {

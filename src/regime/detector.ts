@@ -62,7 +62,7 @@ export class RegimeDetector {
     this.llWindow[this.llCount % this.llWindow.length] = ll;
     this.llCount++;
     // PLUG: retrain_trigger — a DriftMonitor reads recentLogLikelihoods() after each scored window.
-    return { regime: this.model.labels[s], state: s, confidence: probs[s], probs: Array.from(probs), logLikelihood: ll };
+    return { regime: this.model.labels[s], state: s, confidence: probs[s], probs: plainCopy(probs), logLikelihood: ll };
   }
 
   /** Per-bar log-likelihoods of the last scored bars (up to the window length), oldest first. */
@@ -78,4 +78,11 @@ export class RegimeDetector {
   get scoredBars(): number {
     return this.llCount;
   }
+}
+
+/** A plain-array copy of a typed array (what Array.from gives, without the iterator protocol: per-bar path). */
+function plainCopy(xs: Float64Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < xs.length; i++) out.push(xs[i]!);
+  return out;
 }

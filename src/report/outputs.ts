@@ -68,7 +68,8 @@ export type DecisionsMode = 'all' | 'changes' | 'none';
  */
 export class DecisionLog {
   private readonly writer: SyncLineWriter | null;
-  private readonly last = new Map<string, string>();
+  /** Per instrument: the code and regime of the last bar written (`changes`). */
+  private readonly last = new Map<string, { code: string; regime: string }>();
 
   constructor(
     path: string | null,
@@ -88,11 +89,17 @@ export class DecisionLog {
     const w = this.writer;
     if (w === null) return;
     if (this.mode === 'changes') {
-      const key = `${d.code}\u0000${d.regime ?? ''}`;
+      // Fields compared, no key string built per bar.
       const lane = symbol ?? '';
+      const regime = d.regime ?? '';
       const acted = d.action !== 'none' && d.action !== 'hold';
-      if (!acted && this.last.get(lane) === key) return;
-      this.last.set(lane, key);
+      const prev = this.last.get(lane);
+      if (prev === undefined) this.last.set(lane, { code: d.code, regime });
+      else {
+        if (!acted && prev.code === d.code && prev.regime === regime) return;
+        prev.code = d.code;
+        prev.regime = regime;
+      }
     }
     w.line(decisionJson(d, symbol));
   }

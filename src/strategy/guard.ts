@@ -25,7 +25,12 @@ export function runGuarded<T>(
     if (problem === null) return { value: v, error: null };
     return { value: fallback(), error: new PluginError(plugin, problem, { fallback: fallbackLabel }) };
   } catch (cause) {
-    const msg = cause instanceof Error ? cause.message : String(cause);
-    return { value: fallback(), error: new PluginError(plugin, `threw: ${msg}`, { cause, fallback: fallbackLabel }) };
+    return { value: fallback(), error: pluginThrew(plugin, cause, fallbackLabel) };
   }
+}
+
+/** The error of a plug-in call that threw `cause` (as runGuarded reports it; for guards written inline on per-bar paths). */
+export function pluginThrew(plugin: string, cause: unknown, fallbackLabel: string): PluginError {
+  const msg = cause instanceof Error ? cause.message : String(cause);
+  return new PluginError(plugin, `threw: ${msg}`, { cause, fallback: fallbackLabel });
 }

@@ -13,4 +13,5 @@ export * from './signalGenerator/index.ts';
 export * from './riskManager/index.ts';
 export * from './policy/index.ts';
 export { runGuarded, type Guarded } from './guard.ts';
+export { LazyReason, LazyHold, type HasReason } from './lazyReason.ts';
 export { regimeRuleWarnings } from './signalGenerator/feasibility.ts';

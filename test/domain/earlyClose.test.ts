@@ -1,7 +1,7 @@
 // Issue 13 (smaller): CME holiday early closes move the flat time to session.early_close_time (12:00 CT) on those days.
 import { describe, expect, it } from 'vitest';
-import { isEarlyCloseDate } from '../../src/domain/earlyClose.ts';
-import { localToUtc, naiveLocalMs } from '../../src/domain/time.ts';
+import { isEarlyCloseDate, isEarlyCloseDay } from '../../src/domain/earlyClose.ts';
+import { civilFromDays, daysFromCivil, localToUtc, naiveLocalMs } from '../../src/domain/time.ts';
 import { validateConfig } from '../../src/config/index.ts';
 import { SessionClock } from '../../src/engine/sessionClock.ts';
 import { isAfterFlatTime } from '../../src/strategy/riskManager/flatTime.ts';
@@ -13,6 +13,23 @@ import { sessionInfo } from '../../src/domain/session.ts';
 const ct = (y: number, mo: number, d: number, h: number, mi: number) => localToUtc('America/Chicago', naiveLocalMs(y, mo, d, h, mi))!;
 
 describe('CME early closes', () => {
+  it('isEarlyCloseDay (memoized, by day number) agrees with isEarlyCloseDate on every day 2000-2030, in order and out of order', () => {
+    const first = daysFromCivil(2000, 1, 1);
+    const last = daysFromCivil(2030, 12, 31);
+    let early = 0;
+    for (let d = first; d <= last; d++) {
+      const { year, month, day } = civilFromDays(d);
+      const want = isEarlyCloseDate(year, month, day);
+      expect(isEarlyCloseDay(d)).toBe(want);
+      expect(isEarlyCloseDay(d)).toBe(want); // memo hit
+      if (want) early++;
+    }
+    expect(early).toBeGreaterThan(60); // about 2.5 a year over 31 years
+    expect(isEarlyCloseDay(daysFromCivil(2022, 11, 25))).toBe(true);
+    expect(isEarlyCloseDay(daysFromCivil(2022, 11, 24))).toBe(false);
+    expect(isEarlyCloseDay(daysFromCivil(2022, 11, 25))).toBe(true);
+  });
+
   it('knows the days the shared ES data ends at 13:15 ET, and not the others', () => {
     for (const [y, m, d] of [
       [2022, 11, 25],

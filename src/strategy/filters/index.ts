@@ -2,8 +2,8 @@
 
 import type { Config } from '../../config/index.ts';
 import type { PluginError, RegimeLabel } from '../../domain/index.ts';
-import { runGuarded } from '../guard.ts';
-import { EMPTY_CALENDAR, isBlackoutPeriod, type BlackoutConfig, type CalendarSource } from './blackout.ts';
+import { pluginThrew, runGuarded } from '../guard.ts';
+import { EMPTY_CALENDAR, isBlackoutPeriod, type BlackoutCheck, type BlackoutConfig, type CalendarSource } from './blackout.ts';
 import { checkEntryWindow, type SessionWindowConfig } from './sessionWindow.ts';
 import { NEUTRAL_SENTIMENT, sentimentSizeMultiplier, type SentimentConfig, type SentimentSource } from './sentiment.ts';
 import { getVixMultiplier, vixForTradingDate, type VixTable, type VixTier } from './vix.ts';
@@ -86,18 +86,34 @@ export interface FilterVerdict {
 const NEUTRAL_RESULT = { value: 0, error: null } as const;
 const validScore = (v: number): string | null => (Number.isFinite(v) && v >= -1 && v <= 1 ? null : `score must be in [-1, 1] (got ${v})`);
 
+/** A filter verdict (one literal of a fixed shape). */
+function verdictOf(
+  allowEntry: boolean,
+  code: FilterCode,
+  reason: string,
+  vix: number | null,
+  vixMultiplier: number,
+  sentiment: number,
+  newsMultiplier: number,
+  pluginErrors: readonly PluginError[],
+): FilterVerdict {
+  return { allowEntry, code, reason, vix, vixMultiplier, sentiment, newsMultiplier, pluginErrors };
+}
+
+const NO_ERRORS: readonly PluginError[] = Object.freeze([]);
+
 /**
  * Evaluates every filter in a fixed order (window, blackout, VIX) and returns the first block, or
  * OK; multipliers are always filled in. A failing calendar plug-in fails closed (blackout), a failing
- * sentiment plug-in falls back to neutral.
+ * sentiment plug-in falls back to neutral. No closures on the per-bar path (the guards are inline).
  */
 export function evaluateFilters(ctx: FilterContext): FilterVerdict {
   const st = ctx.settings;
-  const errors: PluginError[] = [];
+  let errors: PluginError[] | null = null;
   const vix = st.vixEnabled && ctx.vixTable ? vixForTradingDate(ctx.vixTable, ctx.tradingDate) : null;
   const vixMultiplier = st.vixEnabled ? getVixMultiplier(vix, st.vixTiers) : 1;
   const source = ctx.sentiment ?? NEUTRAL_SENTIMENT;
-  // the default source needs no guard (and no closures on the per-bar path)
+  // the default source needs no guard
   const sent =
     source === NEUTRAL_SENTIMENT
       ? NEUTRAL_RESULT
@@ -108,25 +124,42 @@ export function evaluateFilters(ctx: FilterContext): FilterVerdict {
           validScore,
           'neutral sentiment (0)',
         );
-  if (sent.error) errors.push(sent.error);
-  const newsMultiplier = sentimentSizeMultiplier(sent.value, ctx.regime, st.sentiment);
-  const base = { vix, vixMultiplier, sentiment: sent.value, newsMultiplier };
-  const block = (code: FilterCode, reason: string): FilterVerdict => ({ allowEntry: false, code, reason, ...base, pluginErrors: errors });
+  if (sent.error) (errors ??= []).push(sent.error);
+  const sentiment = sent.value;
+  const newsMultiplier = sentimentSizeMultiplier(sentiment, ctx.regime, st.sentiment);
 
   const w = checkEntryWindow(ctx.tsMs, st.window);
-  if (!w.allowed) return block(w.code, w.detail);
-  const cal = runGuarded(
-    'live_calendar',
-    () => isBlackoutPeriod(ctx.tsMs, st.blackout, ctx.calendar ?? EMPTY_CALENDAR),
-    () => null,
-    undefined,
-    'blackout (no new entries)',
-  );
-  if (cal.error || cal.value === null) {
-    if (cal.error) errors.push(cal.error);
-    return block('NEWS_BLACKOUT', `calendar unavailable, treated as blackout: ${cal.error?.message ?? 'no result'}`);
+  if (!w.allowed) return verdictOf(false, w.code, w.detail, vix, vixMultiplier, sentiment, newsMultiplier, errors ?? NO_ERRORS);
+  let cal: BlackoutCheck | null;
+  try {
+    cal = isBlackoutPeriod(ctx.tsMs, st.blackout, ctx.calendar ?? EMPTY_CALENDAR);
+  } catch (cause) {
+    const error = pluginThrew('live_calendar', cause, 'blackout (no new entries)');
+    (errors ??= []).push(error);
+    return verdictOf(
+      false,
+      'NEWS_BLACKOUT',
+      `calendar unavailable, treated as blackout: ${error.message}`,
+      vix,
+      vixMultiplier,
+      sentiment,
+      newsMultiplier,
+      errors,
+    );
   }
-  if (cal.value.blackout) return block('NEWS_BLACKOUT', cal.value.detail);
-  if (vixMultiplier <= 0) return block('VIX_TOO_HIGH', `vix=${vix} multiplier=0`);
-  return { allowEntry: true, code: 'OK', reason: 'all filters pass', ...base, pluginErrors: errors };
+  if (cal === null)
+    return verdictOf(
+      false,
+      'NEWS_BLACKOUT',
+      'calendar unavailable, treated as blackout: no result',
+      vix,
+      vixMultiplier,
+      sentiment,
+      newsMultiplier,
+      errors ?? NO_ERRORS,
+    );
+  if (cal.blackout) return verdictOf(false, 'NEWS_BLACKOUT', cal.detail, vix, vixMultiplier, sentiment, newsMultiplier, errors ?? NO_ERRORS);
+  if (vixMultiplier <= 0)
+    return verdictOf(false, 'VIX_TOO_HIGH', `vix=${vix} multiplier=0`, vix, vixMultiplier, sentiment, newsMultiplier, errors ?? NO_ERRORS);
+  return verdictOf(true, 'OK', 'all filters pass', vix, vixMultiplier, sentiment, newsMultiplier, errors ?? NO_ERRORS);
 }

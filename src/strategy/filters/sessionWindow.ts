@@ -1,6 +1,6 @@
 // Entry-window filter: no new entries before the configured start, at/after the cutoff, or close to the flat time.
 
-import { DAY_MS, minutesOfClock, MINUTE_MS, zoneOffsetMinutes, isEarlyCloseDate, type ZoneName } from '../../domain/index.ts';
+import { DAY_MS, minutesOfClock, MINUTE_MS, zoneOffsetMinutes, isEarlyCloseDay, type ZoneName } from '../../domain/index.ts';
 
 /** Settings: config `filters.session_windows` plus `session.timezone`, `session.flat_time`, `session.flat_timezone`. */
 export interface SessionWindowConfig {
@@ -49,8 +49,7 @@ export function clockMs(hhmm: string, key: string): number {
  */
 export function flatTimeAt(tsMs: number, flatTime: string, zone: ZoneName, earlyCloseTime: string | null): string {
   if (earlyCloseTime === null) return flatTime;
-  const local = new Date(Math.floor((tsMs + zoneOffsetMinutes(zone, tsMs) * MINUTE_MS) / DAY_MS) * DAY_MS);
-  if (!isEarlyCloseDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate())) return flatTime;
+  if (!isEarlyCloseDay(Math.floor((tsMs + zoneOffsetMinutes(zone, tsMs) * MINUTE_MS) / DAY_MS))) return flatTime;
   return clockMs(earlyCloseTime, 'session.early_close_time') < clockMs(flatTime, 'session.flat_time') ? earlyCloseTime : flatTime;
 }
 

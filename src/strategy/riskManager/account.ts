@@ -96,6 +96,7 @@ export class AccountBook {
 
   /** Σ (mark − avg) × qty × pointValue over open positions. */
   unrealizedUsd(): number {
+    if (this.book.size === 0) return 0; // flat: no iterator (asked several times per bar)
     let u = 0;
     for (const p of this.book.values()) u += this.unrealizedOf(p);
     return u;

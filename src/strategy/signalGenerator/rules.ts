@@ -1,6 +1,7 @@
 // Entry rules of REGIME_ACTION on a closed bar: pullback/rally to VWAP, band fades, reversal below the lower band.
 
 import type { Bar, Side, VwapSnapshot } from '../../domain/index.ts';
+import { LazyReason } from '../lazyReason.ts';
 import type { RegimeAction } from './types.ts';
 
 /** A rule fired: side and stable code with a readable reason. */
@@ -25,7 +26,7 @@ const f = (x: number): string => x.toFixed(2);
  * - fade_bands: short when high >= VWAP + k·σ and close < VWAP + k·σ; long when low <= VWAP − k·σ
  *   and close > VWAP − k·σ (touch and close back inside); each side only if the direction allows it.
  * - reversal_below_lower_band (long): low < VWAP − k·σ, close > open, close >= (high + low) / 2.
- * Returns the hit, or a readable reason why the bar is no setup.
+ * Returns the hit, or a readable reason why the bar is no setup (a RuleMiss: formatted when read).
  */
 export function evaluateEntryRule(bar: Bar, v: VwapSnapshot, action: RegimeAction, p: RuleParams): RuleHit | { readonly reason: string } {
   const { vwap, std } = v;
@@ -39,7 +40,7 @@ export function evaluateEntryRule(bar: Bar, v: VwapSnapshot, action: RegimeActio
           code: 'PULLBACK_TO_VWAP',
           reason: `low ${f(bar.low)} within ${p.touchToleranceSigma}σ of VWAP ${f(vwap)}, close ${f(bar.close)} above VWAP`,
         };
-      return { reason: `no pullback: low ${f(bar.low)} vs touch ${f(touch)}, close ${f(bar.close)} vs VWAP ${f(vwap)}` };
+      return new RuleMiss(bar, v, action, p);
     }
     case 'rally_to_vwap': {
       const touch = vwap - p.touchToleranceSigma * std;
@@ -49,7 +50,7 @@ export function evaluateEntryRule(bar: Bar, v: VwapSnapshot, action: RegimeActio
           code: 'RALLY_TO_VWAP',
           reason: `high ${f(bar.high)} within ${p.touchToleranceSigma}σ of VWAP ${f(vwap)}, close ${f(bar.close)} below VWAP`,
         };
-      return { reason: `no rally: high ${f(bar.high)} vs touch ${f(touch)}, close ${f(bar.close)} vs VWAP ${f(vwap)}` };
+      return new RuleMiss(bar, v, action, p);
     }
     case 'fade_bands': {
       const upper = vwap + k * std;
@@ -62,7 +63,7 @@ export function evaluateEntryRule(bar: Bar, v: VwapSnapshot, action: RegimeActio
         };
       if (action.direction !== 'short' && bar.low <= lower && bar.close > lower)
         return { side: 'long', code: 'FADE_LOWER_BAND', reason: `low ${f(bar.low)} touched −${k}σ ${f(lower)}, close ${f(bar.close)} back inside` };
-      return { reason: `no band touch: range ${f(bar.low)}-${f(bar.high)} inside ±${k}σ ${f(lower)}-${f(upper)} or closed outside` };
+      return new RuleMiss(bar, v, action, p);
     }
     case 'reversal_below_lower_band': {
       const lower = vwap - k * std;
@@ -73,9 +74,39 @@ export function evaluateEntryRule(bar: Bar, v: VwapSnapshot, action: RegimeActio
           code: 'REVERSAL_BELOW_LOWER_BAND',
           reason: `low ${f(bar.low)} below −${k}σ ${f(lower)}, bullish reversal close ${f(bar.close)} >= mid ${f(mid)}`,
         };
-      return { reason: `no reversal: low ${f(bar.low)} vs −${k}σ ${f(lower)}, open ${f(bar.open)} close ${f(bar.close)} mid ${f(mid)}` };
+      return new RuleMiss(bar, v, action, p);
     }
     case 'none':
       return { reason: 'entry rule none' };
+  }
+}
+
+/** Why a bar is no setup for its rule: the same values as evaluateEntryRule computed, formatted on first read. */
+class RuleMiss extends LazyReason {
+  constructor(
+    private readonly bar: Bar,
+    private readonly v: VwapSnapshot,
+    private readonly action: RegimeAction,
+    private readonly p: RuleParams,
+  ) {
+    super();
+  }
+
+  protected format(): string {
+    const { bar, p } = this;
+    const { vwap, std } = this.v;
+    const k = p.entryBandSigma;
+    switch (this.action.entry_rule) {
+      case 'pullback_to_vwap':
+        return `no pullback: low ${f(bar.low)} vs touch ${f(vwap + p.touchToleranceSigma * std)}, close ${f(bar.close)} vs VWAP ${f(vwap)}`;
+      case 'rally_to_vwap':
+        return `no rally: high ${f(bar.high)} vs touch ${f(vwap - p.touchToleranceSigma * std)}, close ${f(bar.close)} vs VWAP ${f(vwap)}`;
+      case 'fade_bands':
+        return `no band touch: range ${f(bar.low)}-${f(bar.high)} inside ±${k}σ ${f(vwap - k * std)}-${f(vwap + k * std)} or closed outside`;
+      case 'reversal_below_lower_band':
+        return `no reversal: low ${f(bar.low)} vs −${k}σ ${f(vwap - k * std)}, open ${f(bar.open)} close ${f(bar.close)} mid ${f((bar.high + bar.low) / 2)}`;
+      case 'none':
+        return 'entry rule none';
+    }
   }
 }

@@ -1,6 +1,7 @@
 // The per-bar decision: REGIME_ACTION rules on the closed bar → a tick-aligned TradeSignal or a reasoned NoSignal.
 
 import { ceilToTick, floorToTick, roundToTick, TradingState, bandPrice, type NoSignal, type Side } from '../../domain/index.ts';
+import { LazyReason, type HasReason } from '../lazyReason.ts';
 import { evaluateEntryRule, type RuleHit } from './rules.ts';
 import type { Decision, SignalContext, TradeSignal } from './types.ts';
 
@@ -63,8 +64,26 @@ function ruleBasedDecision(ctx: SignalContext): Decision {
   const regime = ctx.regimeInfo.regime;
   const action = ctx.settings.regimeAction[regime]!;
   const hit = evaluateEntryRule(ctx.bar, ctx.vwap, action, ctx.settings);
-  if (!('side' in hit)) return none('NO_SETUP', `${regime} ${action.entry_rule}: ${hit.reason}`);
+  if (!('side' in hit)) return new NoSetup(regime, action.entry_rule, hit);
   return buildSignal(ctx, hit);
+}
+
+/** NO_SETUP: the rule did not fire; the reason (regime, rule and the rule's miss) is formatted when read. */
+class NoSetup extends LazyReason implements NoSignal {
+  readonly side = null;
+  readonly reasonCode = 'NO_SETUP';
+
+  constructor(
+    private readonly regime: string,
+    private readonly rule: string,
+    private readonly miss: HasReason,
+  ) {
+    super();
+  }
+
+  protected format(): string {
+    return `${this.regime} ${this.rule}: ${this.miss.reason}`;
+  }
 }
 
 function buildSignal(ctx: SignalContext, hit: RuleHit): Decision {
