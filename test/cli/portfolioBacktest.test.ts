@@ -53,14 +53,29 @@ describe('txbot backtest with several instruments', () => {
 
   const es = sharedDataFile('es_5min_firstrate_adj_2008-01-02_2023-03-24_ET.csv.gz');
   const mgc = sharedDataFile('mgc_5min_databento_unadj_2020-12-20_2025-12-19_ET.csv.gz');
-  it.skipIf(!es || !mgc)(
-    'MES + MGC on the overlapping real data: models trained on 2021, traded out of sample 2022-01..2023-03; replay equals it',
+  const rolls = sharedDataFile('mgc_rolls_databento_2020-12-21_2025-12-19.csv');
+  it.skipIf(!es || !mgc || !rolls)(
+    'MES + MGC on the overlapping real data: models trained on 2021, traded out of sample 2022-01..2023-03 (MGC back-adjusted); replay equals it',
     () => {
       const models = ['MES', 'MGC'].map((s) => {
         const f = join(tmp.dir, `${s}.json`);
         execFileSync(
           process.execPath,
-          ['bin/txbot.mjs', 'train', '--data', s === 'MES' ? es! : mgc!, '--symbol', s, '--from', '2021-01-01', '--to', '2021-12-31', '--out', f],
+          [
+            'bin/txbot.mjs',
+            'train',
+            '--data',
+            s === 'MES' ? es! : mgc!,
+            '--symbol',
+            s,
+            ...(s === 'MGC' ? ['--rolls', rolls!] : []),
+            '--from',
+            '2021-01-01',
+            '--to',
+            '2021-12-31',
+            '--out',
+            f,
+          ],
           { encoding: 'utf8' },
         );
         return f;
