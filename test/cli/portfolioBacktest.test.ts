@@ -119,4 +119,29 @@ describe('txbot backtest with several instruments', () => {
     },
     240_000,
   );
+
+  const nq = sharedDataFile('nq_5min_unknownvendor_sample_2023-01-02_2023-02-22_ET.csv');
+  it.skipIf(!es || !nq)(
+    'MES + MNQ on the NQ sample window (in-sample, flagged): both trade; replay equals it byte for byte',
+    () => {
+      const args = ['--data', `MES=${es}`, '--data', `MNQ=${nq}`, '--from', '2023-01-02', '--to', '2023-02-22'];
+      const bt = join(tmp.dir, 'mes-mnq');
+      const r = txbot(['backtest', ...args, '--train', '--out', bt]);
+      expect(r.status, r.stderr).toBe(0);
+      const s = JSON.parse(readFileSync(join(bt, 'summary.json'), 'utf8')) as {
+        inSample: boolean;
+        symbols: string[];
+        bySymbol: Record<string, { trades: number }>;
+      };
+      expect(s.inSample).toBe(true);
+      expect(s.symbols).toEqual(['MNQ', 'MES']);
+      expect(s.bySymbol.MNQ!.trades).toBeGreaterThan(10);
+      expect(s.bySymbol.MES!.trades).toBeGreaterThan(10);
+      const rp = txbot(['replay', ...args, '--out', join(tmp.dir, 'mes-mnq-replay')]);
+      expect(rp.status, rp.stderr).toBe(0);
+      for (const f of ['trades.csv', 'equity.csv', 'decisions.jsonl', 'summary.json'])
+        expect(readFileSync(join(tmp.dir, 'mes-mnq-replay', f), 'utf8'), f).toBe(readFileSync(join(bt, f), 'utf8'));
+    },
+    120_000,
+  );
 });
