@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { barsToCsv, generateCorrelatedBars } from '../../src/data/index.ts';
 import { sliceBarSeries } from '../../src/domain/bar.ts';
-import { formatUtcIso } from '../../src/broker/projectx/index.ts';
+import { ProjectXClient, formatUtcIso } from '../../src/broker/projectx/index.ts';
 import { regimeModelToJson, trainRegimeModel } from '../../src/regime/index.ts';
 import { SqliteJournal } from '../../src/state/index.ts';
 import { testConfig } from '../support/backtestFixtures.ts';
@@ -21,6 +21,7 @@ const DAY = 78;
 let dir: string;
 let sim: ChildProcessWithoutNullStreams;
 let gateway: string;
+let liveStartIso: string;
 
 function txbot(args: string[]): { child: ChildProcessWithoutNullStreams; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, ['bin/txbot.mjs', ...args], { cwd: repoRoot, env });
@@ -48,6 +49,7 @@ beforeAll(async () => {
     writeFileSync(join(dir, `${symbol}.csv`), barsToCsv(sliceBarSeries(series, 28 * DAY, series.length)));
   }
   const startIso = formatUtcIso(bySymbol.get('MNQ')!.tsMs[34 * DAY]!);
+  liveStartIso = formatUtcIso(bySymbol.get('MNQ')!.tsMs[36 * DAY]!);
   const spec = (symbol: string, tickValue: number) => ({ symbol, tick_size: 0.25, tick_value: tickValue, commission_per_side: 0.37, enabled: true });
   writeFileSync(
     join(dir, 'config.yaml'),
@@ -166,6 +168,86 @@ describe('txbot paper with MNQ and MES in one process', () => {
       expect([...times('MNQ')].filter((t) => mes.has(t)).length).toBeGreaterThanOrEqual(20);
     } finally {
       await j.close();
+    }
+  }, 120_000);
+
+  it('txbot live --confirm-live: both contracts at the venue with server-side brackets, reconciled per contract, flat at the stop', async () => {
+    const liveSim = spawn(
+      process.execPath,
+      [
+        'bin/txbot.mjs',
+        'sim-gateway',
+        '--data',
+        `MNQ=${join(dir, 'MNQ.csv')}`,
+        '--data',
+        `MES=${join(dir, 'MES.csv')}`,
+        '--port',
+        '0',
+        '--timezone',
+        'UTC',
+        '--speed',
+        '3000',
+        '--start',
+        liveStartIso,
+      ],
+      { cwd: repoRoot, env },
+    );
+    const liveGateway = (await waitFor(liveSim, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          'bin/txbot.mjs',
+          'live',
+          '--account',
+          '1001',
+          '--model',
+          `MNQ=${join(dir, 'MNQ.json')}`,
+          '--model',
+          `MES=${join(dir, 'MES.json')}`,
+          '--config',
+          join(dir, 'config.yaml'),
+          '--gateway',
+          liveGateway,
+          '--rtc',
+          liveGateway,
+          '--confirm-live',
+          '--stop-after-bars',
+          '160',
+        ],
+        { cwd: repoRoot, env: { ...env, TXBOT__JOURNAL__SQLITE_PATH: '.txbot/live-multi.db' } },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((ok) => child.on('close', ok));
+      expect(code, stderr).toBe(0);
+      expect(stderr).toMatch(/instruments\s+MNQ, MES \(front months; one account-level risk\)/);
+      expect(stdout).toMatch(/live session on account 1001, CON\.F\.US\.MNQ\.\w+ .*, CON\.F\.US\.MES\.\w+ /);
+      const client = new ProjectXClient({ apiUrl: liveGateway, credentials: () => ({ userName: 'sim-user', apiKey: 'sim-key' }) });
+      expect(await client.searchOpenPositions(1001)).toEqual([]);
+      expect((await client.searchOpenOrders(1001)).length).toBe(0);
+      const orders = await client.searchOrders(1001, 0);
+      const entries = orders.filter((o) => o.customTag?.startsWith('txbot-l') && !/-(SL|TP)$/.test(o.customTag));
+      const contractsTraded = new Set(entries.map((o) => o.contractId.split('.')[3]));
+      expect([...contractsTraded].sort()).toEqual(['MES', 'MNQ']);
+      // every entry carried its bracket: a stop leg exists for each filled entry
+      for (const e of entries.filter((o) => o.fillVolume > 0)) expect(orders.some((o) => o.customTag === `${e.customTag}-SL`)).toBe(true);
+      const journal = await SqliteJournal.open(join(dir, '.txbot', 'live-multi.db'), { mustExist: true });
+      try {
+        expect(await journal.openIntents()).toEqual([]);
+        for (const o of entries) {
+          const intent = await journal.intentByCustomTag(o.customTag!);
+          expect(intent?.brokerOrderId).toBe(String(o.id));
+          expect(o.contractId).toContain(`.${intent!.symbol}.`);
+        }
+        expect((await journal.latestPositions()).every((p) => p.qty === 0)).toBe(true);
+      } finally {
+        await journal.close();
+      }
+    } finally {
+      liveSim.kill('SIGTERM');
     }
   }, 120_000);
 });
