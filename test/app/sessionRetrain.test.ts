@@ -1,7 +1,7 @@
 // Tests retraining in a session: the session bar history, drift and retrain-failure bus events, and the
 // controller-backed regime source scoring bars and publishing drift on a synthetic model.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { silentLogger } from '../../src/log/logger.ts';
 import type { DriftStatus } from '../../src/regime/drift.ts';
 import { SessionBarHistory, driftEvent, retrainBusEvent, startSessionRetrain } from '../../src/app/sessionRetrain.ts';
 import { syntheticSetup } from '../support/backtestFixtures.ts';
+import { journalTrainingClock } from '../../src/live/journalTrainingClock.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -118,6 +119,30 @@ describe('startSessionRetrain', () => {
       expect(r.controller.busy).toBe(false);
     } finally {
       r.stop();
+    }
+  });
+
+  it('several instruments: each has its own controller, model store folder (model_dir/SYM) and schedule in the journal', async () => {
+    const { model } = syntheticSetup();
+    const dir = mkdtempSync(join(tmpdir(), 'txbot-retrain-symbols-'));
+    dirs.push(dir);
+    const loaded = loadConfig({});
+    const journal = new MemoryJournal();
+    const open = (symbol: string) =>
+      startSessionRetrain({ loaded: { ...loaded, baseDir: dir }, model, journal, bus: new MonitorBus(), logger: silentLogger(), symbol });
+    const [mnq, mes] = [await open('MNQ'), await open('MES')];
+    try {
+      expect(mnq.controller).not.toBe(mes.controller);
+      const root = join(dir, loaded.config.retrain.model_dir);
+      expect(existsSync(join(root, 'MNQ')) && existsSync(join(root, 'MES'))).toBe(true);
+      // the schedule is kept per instrument: MNQ's last training time is not MES's
+      await journalTrainingClock(journal, 'MNQ').save(1_700_000_000_000, 1_700_000_000_000);
+      expect(await journalTrainingClock(journal, 'MNQ').load()).toBe(1_700_000_000_000);
+      expect(await journalTrainingClock(journal, 'MES').load()).toBeNull();
+      expect(await journalTrainingClock(journal).load()).toBeNull();
+    } finally {
+      mnq.stop();
+      mes.stop();
     }
   });
 });
