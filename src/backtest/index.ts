@@ -9,7 +9,7 @@ export type { PortfolioRun } from './runner.ts';
 export { runAccountOverWindows } from './walkForwardAccount.ts';
 export type { AccountWindow } from './walkForwardAccount.ts';
 export { continuousAccountHtml, continuousAccountOf, writeWalkForward } from './walkForwardJob.ts';
-export type { WalkForwardAccount } from './walkForwardJob.ts';
+export type { WalkForwardAccount, WalkForwardSummary } from './walkForwardJob.ts';
 export { rollingWindows, splitWindow } from './walkForwardPlan.ts';
 export type { WalkForwardWindow } from './walkForwardPlan.ts';
 export { runWindow } from './walkForwardWindow.ts';

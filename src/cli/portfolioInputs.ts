@@ -1,8 +1,12 @@
 // The inputs of a several-instrument run (`--data SYM=FILE ... --model SYM=FILE ...` or `--train`), checked
-// and loaded the same way by backtest and replay, and the per-instrument table printed after it.
+// and loaded the same way by backtest, replay and walk-forward; the run with a progress bar (backtest,
+// demo) and the per-instrument table printed after it.
 
 import type { BacktestSummary, SymbolSummary } from '../report/index.ts';
-import type { PortfolioInput } from '../backtest/index.ts';
+import { runPortfolioJob, type PortfolioInput, type PortfolioJobResult } from '../backtest/index.ts';
+import type { RunContext } from '../engine/index.ts';
+import { createProgress } from './progress.ts';
+import { printSummary } from './summaryPrinter.ts';
 import { instrumentConfig, loadConfig, type LoadedConfig } from '../config/index.ts';
 import { loadBars, type DataPolicy } from '../data/index.ts';
 import { UsageError } from '../domain/index.ts';
@@ -78,6 +82,22 @@ export async function loadPortfolioInputs(
     inputs.set(d.symbol!, { series: bars.series, model, dataLabel: d.file });
   }
   return { loaded, symbols, inputs };
+}
+
+/** Runs the several-instrument backtest with a progress bar, then prints its summary and per-instrument table. */
+export function runPortfolioWithProgress(ctx: RunContext, inputs: ReadonlyMap<string, PortfolioInput>, outDir: string): PortfolioJobResult {
+  let progress: ReturnType<typeof createProgress> | null = null;
+  const result = runPortfolioJob(ctx, inputs, {
+    outDir,
+    onProgress: (done, total) => {
+      progress ??= createProgress('backtest', total);
+      progress.update(done);
+    },
+  });
+  (progress as ReturnType<typeof createProgress> | null)?.stop();
+  printSummary(result.summary);
+  printSymbolTable(result.summary);
+  return result;
 }
 
 /** The per-instrument table of a several-instrument run. */

@@ -17,16 +17,19 @@ import { testConfig } from '../support/backtestFixtures.ts';
 import { useTempDir } from '../support/tmp.ts';
 
 const tmp = useTempDir();
-const { bySymbol } = generateCorrelatedBars({
-  seed: 9,
-  days: 40,
-  correlation: 0.6,
-  startDate: '2024-03-01',
-  instruments: [
-    { symbol: 'MNQ', startPrice: 16_000, tickSize: 0.25 },
-    { symbol: 'MES', startPrice: 4_500, tickSize: 0.25 },
-  ],
-});
+/** 40 days of correlated MNQ and MES bars from `seed`. */
+const twoInstruments = (seed: number) =>
+  generateCorrelatedBars({
+    seed,
+    days: 40,
+    correlation: 0.6,
+    startDate: '2024-03-01',
+    instruments: [
+      { symbol: 'MNQ', startPrice: 16_000, tickSize: 0.25 },
+      { symbol: 'MES', startPrice: 4_500, tickSize: 0.25 },
+    ],
+  }).bySymbol;
+const bySymbol = twoInstruments(9);
 
 describe('walk-forward with several instruments', () => {
   it('trains one model per instrument and window on the window’s 20 training days; both instruments trade', async () => {
@@ -105,16 +108,7 @@ describe('walk-forward with several instruments', () => {
 
   it('carries one account across windows: losses no fresh-account window could breach on stop the continuous account', async () => {
     // seed 3: windows make +357, -531, -513, +1225 with fresh-account drawdowns 329, 683, 513, 187 (all < 700)
-    const series = generateCorrelatedBars({
-      seed: 3,
-      days: 40,
-      correlation: 0.6,
-      startDate: '2024-03-01',
-      instruments: [
-        { symbol: 'MNQ', startPrice: 16_000, tickSize: 0.25 },
-        { symbol: 'MES', startPrice: 4_500, tickSize: 0.25 },
-      ],
-    }).bySymbol;
+    const series = twoInstruments(3);
     const loaded = testConfig({ risk: { max_loss_limit: 700, daily_loss_limit: null } });
     const windows = rollingWindows(tradingDatesOf(series.get('MNQ')!), 20, 5, 5);
     const results = await runPortfolioWalkForward({ loaded, series, windows, jobs: 1 });

@@ -32,6 +32,21 @@ function txbot(args: string[]): { child: ChildProcessWithoutNullStreams; done: P
   return { child, done: new Promise((ok) => child.on('close', (code) => ok({ code, stdout, stderr }))) };
 }
 
+/** `txbot sim-gateway` serving MNQ and MES from `startIso` at 3000× speed; resolves with its URL. */
+async function startSim(startIso: string): Promise<{ child: ChildProcessWithoutNullStreams; gateway: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/txbot.mjs',
+      'sim-gateway',
+      ...['--data', `MNQ=${join(dir, 'MNQ.csv')}`, '--data', `MES=${join(dir, 'MES.csv')}`],
+      ...['--port', '0', '--timezone', 'UTC', '--speed', '3000', '--start', startIso],
+    ],
+    { cwd: repoRoot, env },
+  );
+  return { child, gateway: (await waitFor(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]! };
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'txbot-paper-multi-'));
   const { bySymbol } = generateCorrelatedBars({
@@ -59,27 +74,7 @@ beforeAll(async () => {
       live: { status_interval_seconds: 3600 },
     }),
   );
-  sim = spawn(
-    process.execPath,
-    [
-      'bin/txbot.mjs',
-      'sim-gateway',
-      '--data',
-      `MNQ=${join(dir, 'MNQ.csv')}`,
-      '--data',
-      `MES=${join(dir, 'MES.csv')}`,
-      '--port',
-      '0',
-      '--timezone',
-      'UTC',
-      '--speed',
-      '3000',
-      '--start',
-      startIso,
-    ],
-    { cwd: repoRoot, env },
-  );
-  gateway = (await waitFor(sim, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+  ({ child: sim, gateway } = await startSim(startIso));
 }, 60_000);
 
 afterAll(() => {
@@ -172,27 +167,7 @@ describe('txbot paper with MNQ and MES in one process', () => {
   }, 120_000);
 
   it('txbot live --confirm-live: both contracts at the venue with server-side brackets, reconciled per contract, flat at the stop', async () => {
-    const liveSim = spawn(
-      process.execPath,
-      [
-        'bin/txbot.mjs',
-        'sim-gateway',
-        '--data',
-        `MNQ=${join(dir, 'MNQ.csv')}`,
-        '--data',
-        `MES=${join(dir, 'MES.csv')}`,
-        '--port',
-        '0',
-        '--timezone',
-        'UTC',
-        '--speed',
-        '3000',
-        '--start',
-        liveStartIso,
-      ],
-      { cwd: repoRoot, env },
-    );
-    const liveGateway = (await waitFor(liveSim, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    const { child: liveSim, gateway: liveGateway } = await startSim(liveStartIso);
     try {
       const child = spawn(
         process.execPath,

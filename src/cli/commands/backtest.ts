@@ -5,8 +5,8 @@ import type { Command } from 'commander';
 import { commandSummary } from './manifest.ts';
 import { rollTableFor, ROLLS_OPTION } from '../rollTables.ts';
 import { collect, parseSymbolFiles, type SymbolFile } from '../symbolFiles.ts';
-import { runPortfolioJob, pluginWarnings, runBacktestJob } from '../../backtest/index.ts';
-import { loadPortfolioInputs, printSymbolTable } from '../portfolioInputs.ts';
+import { pluginWarnings, runBacktestJob } from '../../backtest/index.ts';
+import { loadPortfolioInputs, runPortfolioWithProgress } from '../portfolioInputs.ts';
 import { CONFIG_OPTION, DECISIONS_OPTION, FROM_OPTION, TO_OPTION, outOption } from '../options.ts';
 import { buildRunContext } from '../../app/index.ts';
 import { loadConfig } from '../../config/index.ts';
@@ -111,17 +111,7 @@ async function runPortfolioCommand(opts: BacktestOpts & { data: string[] }, data
   const { loaded, symbols, inputs } = await loadPortfolioInputs(opts, data, models, parsePolicyOption(opts.policy));
   if (opts.train) note('training one HMM per instrument on its own bars (in-sample) ...');
   const ctx = buildRunContext(loaded, 'backtest', { symbols });
-  let progress: ReturnType<typeof createProgress> | null = null;
-  const result = runPortfolioJob(ctx, inputs, {
-    outDir: opts.out,
-    onProgress: (done, total) => {
-      progress ??= createProgress('backtest', total);
-      progress.update(done);
-    },
-  });
-  (progress as ReturnType<typeof createProgress> | null)?.stop();
-  printSummary(result.summary);
-  printSymbolTable(result.summary);
+  runPortfolioWithProgress(ctx, inputs, opts.out);
   for (const w of pluginWarnings(ctx)) note(`warning: ${w}`);
   out(`report: ${opts.out}/report.html`);
 }

@@ -14,9 +14,9 @@ import { loadConfig, type LoadedConfig } from '../../config/index.ts';
 import { generateCorrelatedBars, generateSyntheticBars, loadBars, selectTradingDates, sharedDataFile } from '../../data/index.ts';
 import { sliceBarSeries, type BarSeries } from '../../domain/index.ts';
 import { regimeModelToJson, trainRegimeModel } from '../../regime/index.ts';
-import { runBacktestJob, runPortfolioJob, type PortfolioInput } from '../../backtest/index.ts';
+import { runBacktestJob, type PortfolioInput } from '../../backtest/index.ts';
 import { rollTableFor } from '../rollTables.ts';
-import { printSymbolTable } from '../portfolioInputs.ts';
+import { runPortfolioWithProgress } from '../portfolioInputs.ts';
 import { createProgress } from '../progress.ts';
 import { emProgressPrinter } from '../emProgress.ts';
 import { note, out } from '../output.ts';
@@ -102,17 +102,7 @@ async function runPortfolioDemo(opts: { out: string; config?: string }): Promise
     inputs.set(leg.symbol, { series: leg.test, model: trained.model, dataLabel: leg.label });
   }
   note(`demo: backtesting ${plan.testRange} out of sample on one account ...`);
-  let progress: ReturnType<typeof createProgress> | null = null;
-  const result = runPortfolioJob(ctx, inputs, {
-    outDir: opts.out,
-    onProgress: (done, total) => {
-      progress ??= createProgress('backtest', total);
-      progress.update(done);
-    },
-  });
-  (progress as ReturnType<typeof createProgress> | null)?.stop();
-  printSummary(result.summary);
-  printSymbolTable(result.summary);
+  runPortfolioWithProgress(ctx, inputs, opts.out);
   out(`models: ${plan.legs.map((l) => join(opts.out, `model-${l.symbol}.json`)).join(', ')}`);
   out(`report: ${join(opts.out, 'report.html')} (open it in a browser)`);
 }

@@ -7,7 +7,7 @@ import { commandSummary } from './manifest.ts';
 import { instrumentConfig, loadConfig, type Config } from '../../config/index.ts';
 import { loadBars, tradingDatesOf } from '../../data/index.ts';
 import { UsageError } from '../../domain/index.ts';
-import { rollingWindows, splitWindow, writePortfolioWalkForward, writeWalkForward } from '../../backtest/index.ts';
+import { rollingWindows, splitWindow, writePortfolioWalkForward, writeWalkForward, type WalkForwardSummary } from '../../backtest/index.ts';
 import { runPortfolioWalkForward, runWalkForward, buildRunContext } from '../../app/index.ts';
 import { createProgress } from '../progress.ts';
 import { note, out } from '../output.ts';
@@ -94,14 +94,7 @@ Examples:
       progress.stop();
       const { summary } = writeWalkForward(buildRunContext(loaded, 'walkforward'), data.series, results, opts.out, opts.data);
       printSummary(summary.stitched);
-      const acc = summary.account;
-      out(
-        `one continuous out-of-sample account: net ${acc.netPnl.toFixed(2)}, max drawdown ${acc.maxDrawdown.toFixed(2)}, breach ${acc.breach ?? 'none'}, stall ${acc.stall ? acc.stall.date : 'none'}, min room to MLL floor ${acc.minRoomToFloorUsd ?? 'n/a'}`,
-      );
-      const a = summary.acrossWindows;
-      out(
-        `across ${windows.length} windows (each from a fresh account): net P&L mean ${a.netPnl.mean} (std ${a.netPnl.std}), sharpe mean ${a.sharpe.mean} (std ${a.sharpe.std})`,
-      );
+      printAccountLines(summary, windows.length);
       const horizon = opts.labelHorizon ? parseIntOption('--label-horizon', opts.labelHorizon, 1) : 1;
       const quality = walkForwardLabelQuality(data.series, results, loaded.config, horizon);
       outputDir(opts.out).write('label-quality.json', stableJson(quality));
@@ -146,14 +139,7 @@ async function runPortfolioWalkForwardCommand(opts: WalkForwardOpts, files: Symb
   const { summary } = writePortfolioWalkForward(ctx, series, results, opts.out, files.map((f) => `${f.symbol}=${f.file}`).join(' '));
   printSummary(summary.stitched);
   printSymbolTable(summary.stitched);
-  const acc = summary.account;
-  out(
-    `one continuous out-of-sample account: net ${acc.netPnl.toFixed(2)}, max drawdown ${acc.maxDrawdown.toFixed(2)}, breach ${acc.breach ?? 'none'}, stall ${acc.stall ? acc.stall.date : 'none'}, min room to MLL floor ${acc.minRoomToFloorUsd ?? 'n/a'}`,
-  );
-  const a = summary.acrossWindows;
-  out(
-    `across ${windows.length} windows (each from a fresh account): net P&L mean ${a.netPnl.mean} (std ${a.netPnl.std}), sharpe mean ${a.sharpe.mean} (std ${a.sharpe.std})`,
-  );
+  printAccountLines(summary, windows.length);
   const horizon = opts.labelHorizon ? parseIntOption('--label-horizon', opts.labelHorizon, 1) : 1;
   const quality = Object.fromEntries(
     ordered.map((s) => [
@@ -173,4 +159,16 @@ async function runPortfolioWalkForwardCommand(opts: WalkForwardOpts, files: Symb
       out(l);
   }
   out(`report: ${opts.out}/report.html; label quality: ${opts.out}/label-quality.json`);
+}
+
+/** The continuous account's line and the across-windows line of a walk-forward. */
+function printAccountLines(summary: Pick<WalkForwardSummary, 'account' | 'acrossWindows'>, windows: number): void {
+  const acc = summary.account;
+  out(
+    `one continuous out-of-sample account: net ${acc.netPnl.toFixed(2)}, max drawdown ${acc.maxDrawdown.toFixed(2)}, breach ${acc.breach ?? 'none'}, stall ${acc.stall ? acc.stall.date : 'none'}, min room to MLL floor ${acc.minRoomToFloorUsd ?? 'n/a'}`,
+  );
+  const a = summary.acrossWindows;
+  out(
+    `across ${windows} windows (each from a fresh account): net P&L mean ${a.netPnl.mean} (std ${a.netPnl.std}), sharpe mean ${a.sharpe.mean} (std ${a.sharpe.std})`,
+  );
 }
