@@ -4,8 +4,9 @@
 
 import { createRng, sessionInfo, type Instrument } from '../domain/index.ts';
 import type { Config } from '../config/index.ts';
-import { cheapestStopRiskUsd, type DayRecord, type RunResult, type TradeRecord } from '../engine/index.ts';
-import { maxContractsForRisk, stopLossUsdPerContract } from '../strategy/index.ts';
+import type { DayRecord, RunResult, TradeRecord } from '../engine/index.ts';
+import { accountRulesOf } from './accountRules.ts';
+import { maxContractsForRisk } from '../strategy/index.ts';
 
 /** One trade of a sampled day: its size, net P&L and the stop-out money per contract it was sized with. */
 export interface CombineTrade {
@@ -186,21 +187,6 @@ export function simulateCombine(
   };
 }
 
-/** Stop-out money per contract by symbol and regime under `config` ((stop + slippage ticks) × tick value + round-trip commission). */
-export function stopRiskTable(
-  config: Pick<Config, 'stops' | 'backtest'>,
-  instruments: readonly Instrument[],
-): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const inst of instruments) {
-    const row: Record<string, number> = {};
-    for (const [label, ticks] of Object.entries(config.stops as Partial<Record<string, number>>))
-      if (ticks !== undefined && ticks > 0) row[label] = cents(stopLossUsdPerContract(ticks, inst, config.backtest.slippage_ticks));
-    out[inst.symbol] = row;
-  }
-  return out;
-}
-
 /** A lookup into a stop-risk table, falling back to the cheapest stop for a symbol or regime not in it. */
 export function stopRiskLookup(table: Record<string, Record<string, number>>, fallbackUsd: number): StopRiskLookup {
   return (symbol, regime) => table[symbol]?.[regime] ?? fallbackUsd;
@@ -242,20 +228,13 @@ export function combineForRun(
   seed = config.combine.seed,
 ): CombineResult | null {
   if (!run.days.length) return null;
-  const minStop = Math.min(...instruments.map((i) => cheapestStopRiskUsd(config, i)));
-  const r = config.risk;
-  const rules = combineRulesOf(
-    config,
-    {
-      accountSize: r.account_size,
-      startingBalance: startingBalanceUsd,
-      maxLossLimit: r.max_loss_limit,
-      dailyLossLimit: r.daily_loss_limit,
-      dailyProfitTarget: r.daily_profit_target,
-      profitTarget: r.profit_target,
-    },
-    cents(minStop),
+  const account = accountRulesOf(config, startingBalanceUsd, instruments);
+  const rules = combineRulesOf(config, account, account.minStopRiskUsd);
+  const sample = combineDays(
+    run.days,
+    run.trades,
+    stopRiskLookup(account.stopRiskPerContractUsd, account.minStopRiskUsd),
+    run.account?.stall?.date ?? null,
   );
-  const sample = combineDays(run.days, run.trades, stopRiskLookup(stopRiskTable(config, instruments), minStop), run.account?.stall?.date ?? null);
   return simulateCombine(sample.days, rules, config.combine.simulations, seed, sample.excluded);
 }

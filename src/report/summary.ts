@@ -5,8 +5,9 @@ import { createHash } from 'node:crypto';
 import { formatIsoInZone, type BarSeries, type RegimeLabel, type Instrument } from '../domain/index.ts';
 import type { Config } from '../config/index.ts';
 import { computeMetrics, monthlyPnl, type PerformanceMetrics } from './metrics.ts';
-import { combineForRun, stopRiskTable, type CombineResult } from './combine.ts';
-import { cheapestStopRiskUsd, type RunResult, type AccountRecord, type BreachRecord, type StallRecord } from '../engine/index.ts';
+import { combineForRun, type CombineResult } from './combine.ts';
+import { accountRulesOf, type AccountRules } from './accountRules.ts';
+import { type RunResult, type AccountRecord, type BreachRecord, type StallRecord } from '../engine/index.ts';
 import type { ReportInput } from './reportHtml.ts';
 import { downsampleEquity, downsamplePrice, tradeMarkers } from './reportData.ts';
 
@@ -38,48 +39,7 @@ export interface BacktestSummary extends PerformanceMetrics {
   hashes: { config: string; data: string; model: string };
 }
 
-/** The account rules of a run, as written into summary.json. */
-export interface AccountRules {
-  /** Topstep account size (USD): the MLL formula's S. */
-  accountSize: number;
-  /** Starting balance of the run (backtest.initial_balance, or the account size). */
-  startingBalance: number;
-  maxLossLimit: number;
-  dailyLossLimit: number | null;
-  dailyProfitTarget: number | null;
-  /** Combine profit target (USD). */
-  profitTarget: number;
-  /** Money one contract loses at its stop ((stop + slippage ticks) × tick value + round-trip commission), by symbol and regime. */
-  stopRiskPerContractUsd: Record<string, Record<string, number>>;
-  /** The cheapest of those for a regime that may trade: with less room above the floor the account is stalled. */
-  minStopRiskUsd: number;
-  /** risk.correlation_bucket when set (absent when off, so runs without it write what they did before). */
-  correlationBucket?: { symbols: string[]; maxStopRiskUsd: number | null; maxContractsMiniEquivalent: number | null };
-}
-
-/** The account rules of `config` for a run starting at `startingBalanceUsd`. */
-export function accountRulesOf(config: Config, startingBalanceUsd: number, instruments: readonly Instrument[]): AccountRules {
-  const r = config.risk;
-  return {
-    accountSize: r.account_size,
-    startingBalance: startingBalanceUsd,
-    maxLossLimit: r.max_loss_limit,
-    dailyLossLimit: r.daily_loss_limit,
-    dailyProfitTarget: r.daily_profit_target,
-    profitTarget: r.profit_target,
-    stopRiskPerContractUsd: stopRiskTable(config, instruments),
-    minStopRiskUsd: Math.round(Math.min(...instruments.map((i) => cheapestStopRiskUsd(config, i))) * 100) / 100,
-    ...(r.correlation_bucket
-      ? {
-          correlationBucket: {
-            symbols: [...r.correlation_bucket.symbols],
-            maxStopRiskUsd: r.correlation_bucket.max_stop_risk_usd,
-            maxContractsMiniEquivalent: r.correlation_bucket.max_contracts_mini_equivalent,
-          },
-        }
-      : {}),
-  };
-}
+export { accountRulesOf, type AccountRules };
 
 /** The summary's account fields from a run's account record (a run recorded without one: nothing known). */
 export function accountFigures(
