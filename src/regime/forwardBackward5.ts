@@ -66,11 +66,12 @@ export function forwardScaled5(
     if (l3 > m) m = l3;
     if (l4 > m) m = l4;
     if (!Number.isFinite(m)) return Number.NaN;
-    const b0 = Math.exp(l0 - m),
-      b1 = Math.exp(l1 - m),
-      b2 = Math.exp(l2 - m),
-      b3 = Math.exp(l3 - m),
-      b4 = Math.exp(l4 - m);
+    // exp(l - m) is exactly 1 for the largest l (exp(+0) = 1): one exp per bar saved
+    const b0 = l0 === m ? 1 : Math.exp(l0 - m),
+      b1 = l1 === m ? 1 : Math.exp(l1 - m),
+      b2 = l2 === m ? 1 : Math.exp(l2 - m),
+      b3 = l3 === m ? 1 : Math.exp(l3 - m),
+      b4 = l4 === m ? 1 : Math.exp(l4 - m);
     b[br] = b0;
     b[br + 1] = b1;
     b[br + 2] = b2;
