@@ -12,7 +12,7 @@ export { continuousAccountHtml, continuousAccountOf, writeWalkForward } from './
 export type { WalkForwardAccount, WalkForwardSummary } from './walkForwardJob.ts';
 export { rollingWindows, splitWindow } from './walkForwardPlan.ts';
 export type { WalkForwardWindow } from './walkForwardPlan.ts';
-export { runWindow } from './walkForwardWindow.ts';
+export { runWindow, runWindowChain } from './walkForwardWindow.ts';
 export { portfolioWindowJob, runPortfolioWindow, writePortfolioWalkForward } from './walkForwardPortfolio.ts';
 export type { PortfolioWindowJob, PortfolioWindowResult, PortfolioWalkForwardSummary } from './walkForwardPortfolio.ts';
 export type { WindowJob, WindowResult } from './walkForwardWindow.ts';

@@ -1,5 +1,6 @@
-// Runs one walk-forward window (train a fresh HMM, backtest the unseen test days from a fresh account); used in
-// worker threads. testWindow re-runs a window's test days with a given model on a given (carried) account.
+// Runs one walk-forward window (train a fresh HMM, backtest the unseen test days from a fresh account), or a chain of
+// windows warm-started from each other; used in worker threads. testWindow re-runs a window's test days with a given
+// model on a given (carried) account.
 
 import type { BarSeries } from '../domain/index.ts';
 import type { Config } from '../config/index.ts';
@@ -52,13 +53,32 @@ export function testWindow(ctx: RunContext, job: WindowJob, model: RegimeModel, 
 
 /** Trains on the window's train dates only, then backtests its test dates from a fresh account. */
 export function runWindow(ctx: RunContext, job: WindowJob): WindowResult {
+  return trainAndTest(ctx, job, undefined).result;
+}
+
+/**
+ * Runs consecutive windows in order, each window after the first starting EM from the previous window's model
+ * (`walk_forward.warm_start_every`); the first trains fresh as runWindow does.
+ */
+export function runWindowChain(ctx: RunContext, jobs: readonly WindowJob[]): WindowResult[] {
+  const out: WindowResult[] = [];
+  let prev: RegimeModel | undefined;
+  for (const job of jobs) {
+    const { result, model } = trainAndTest(ctx, job, prev);
+    out.push(result);
+    prev = model;
+  }
+  return out;
+}
+
+function trainAndTest(ctx: RunContext, job: WindowJob, warmStart: RegimeModel | undefined): { result: WindowResult; model: RegimeModel } {
   const w = job.window;
   const train = selectTradingDates(job.series, w.trainFrom, w.trainTo);
   const test = selectTradingDates(job.series, w.testFrom, w.testTo);
-  const trained = trainRegimeModel(train, job.config);
+  const trained = trainRegimeModel(train, job.config, warmStart ? { warmStart } : {});
   const regimeIndex = new RegimeIndexRecorder(test.length);
   const run = testWindow(ctx, job, trained.model, ctx.createRisk(), regimeIndex);
-  return {
+  const result: WindowResult = {
     window: w,
     metrics: computeMetrics(run.trades, run.days, run.equity, ctx.startingBalanceUsd),
     trades: run.trades,
@@ -73,4 +93,5 @@ export function runWindow(ctx: RunContext, job: WindowJob): WindowResult {
     regimeIndex: regimeIndex.index,
     modelJson: regimeModelToJson(trained.model),
   };
+  return { result, model: trained.model };
 }

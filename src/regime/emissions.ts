@@ -132,5 +132,23 @@ export function logEmissionRow(em: EmissionModel, x: ArrayLike<number>, xOff: nu
 export function logEmissions(em: EmissionModel, X: Float64Array, t0: number, t1: number, out: Float64Array): void {
   const d = em.nFeatures;
   const k = em.nStates;
+  if (!em.full && d === 3) {
+    // logEmissionRow's diag branch with the bar's values loaded once (same operations, same order)
+    const { means, scale, logNorm } = em;
+    for (let t = t0; t < t1; t++) {
+      const xo = t * 3;
+      const x0 = X[xo];
+      const x1 = X[xo + 1];
+      const x2 = X[xo + 2];
+      const oo = t * k;
+      for (let s = 0, mo = 0; s < k; s++, mo += 3) {
+        const z0 = x0 - means[mo];
+        const z1 = x1 - means[mo + 1];
+        const z2 = x2 - means[mo + 2];
+        out[oo + s] = logNorm[s] - 0.5 * (0 + z0 * z0 * scale[mo] + z1 * z1 * scale[mo + 1] + z2 * z2 * scale[mo + 2]);
+      }
+    }
+    return;
+  }
   for (let t = t0; t < t1; t++) logEmissionRow(em, X, t * d, out, t * k);
 }

@@ -72,6 +72,14 @@ export const NEGLIGIBLE_WEIGHT = 1e-15;
 export function accumulateMoments(p: HmmParams, X: Float64Array, gamma: Float64Array, T: number, s: SuffStats): void {
   const k = p.nStates;
   const d = p.nFeatures;
+  if (p.covariance === 'diag' && d === 3) accumulateDiag3(k, X, gamma, T, s);
+  else accumulateMomentsAnyShape(p, X, gamma, T, s);
+}
+
+/** accumulateMoments as loops over any K, D and covariance type (diag with D = 3 takes accumulateDiag3, bit-for-bit the same). */
+export function accumulateMomentsAnyShape(p: HmmParams, X: Float64Array, gamma: Float64Array, T: number, s: SuffStats): void {
+  const k = p.nStates;
+  const d = p.nFeatures;
   const full = p.covariance === 'full';
   for (let t = 0; t < T; t++) {
     const xo = t * d;
@@ -104,6 +112,48 @@ export function accumulateMoments(p: HmmParams, X: Float64Array, gamma: Float64A
       const co = c * d * d;
       for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) s.sumXX[co + b * d + a] = s.sumXX[co + a * d + b];
     }
+  }
+}
+
+/**
+ * accumulateMoments for diag covariances of 3 features: one pass over the bars per state with the sums in
+ * locals. Each sum still adds its terms in bar order from its value in `s`, so the result is bit-for-bit the
+ * general loop's.
+ */
+function accumulateDiag3(k: number, X: Float64Array, gamma: Float64Array, T: number, s: SuffStats): void {
+  for (let c = 0; c < k; c++) {
+    const mo = c * 3;
+    let n = s.nk[c];
+    let s0 = s.sumX[mo];
+    let s1 = s.sumX[mo + 1];
+    let s2 = s.sumX[mo + 2];
+    let q0 = s.sumXX[mo];
+    let q1 = s.sumXX[mo + 1];
+    let q2 = s.sumXX[mo + 2];
+    for (let t = 0, go = c, xo = 0; t < T; t++, go += k, xo += 3) {
+      const g = gamma[go];
+      n += g;
+      if (g < NEGLIGIBLE_WEIGHT) continue;
+      const x0 = X[xo];
+      const x1 = X[xo + 1];
+      const x2 = X[xo + 2];
+      const g0 = g * x0;
+      const g1 = g * x1;
+      const g2 = g * x2;
+      s0 += g0;
+      q0 += g0 * x0;
+      s1 += g1;
+      q1 += g1 * x1;
+      s2 += g2;
+      q2 += g2 * x2;
+    }
+    s.nk[c] = n;
+    s.sumX[mo] = s0;
+    s.sumX[mo + 1] = s1;
+    s.sumX[mo + 2] = s2;
+    s.sumXX[mo] = q0;
+    s.sumXX[mo + 1] = q1;
+    s.sumXX[mo + 2] = q2;
   }
 }
 

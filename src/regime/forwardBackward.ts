@@ -2,6 +2,7 @@
 // version used as a fallback when scaling underflows. Outputs filtered and smoothed state probabilities.
 
 import type { HmmParams } from './hmmParams.ts';
+import { backwardScaled5, forwardScaled5 } from './forwardBackward5.ts';
 
 /** Below this a step normaliser counts as underflow and the log-space path is used. */
 const UNDERFLOW = 1e-280;
@@ -62,6 +63,19 @@ function setLogParams(p: HmmParams, w: FbWork): void {
  * or NaN when a step underflowed (the caller then uses `forwardLog`).
  */
 export function forwardScaled(
+  p: HmmParams,
+  logB: Float64Array,
+  t0: number,
+  t1: number,
+  alpha: Float64Array,
+  logC: Float64Array | null,
+  w: FbWork,
+): number {
+  return p.nStates === 5 ? forwardScaled5(p, logB, t0, t1, alpha, logC, w) : forwardScaledAnyK(p, logB, t0, t1, alpha, logC, w);
+}
+
+/** forwardScaled as loops over any K (K = 5 takes the unrolled forwardScaled5, bit-for-bit the same). */
+export function forwardScaledAnyK(
   p: HmmParams,
   logB: Float64Array,
   t0: number,
@@ -199,6 +213,19 @@ export function backwardLog(
  * sum; `forwardBackward` multiplies it back). Returns false on underflow (caller falls back to log space).
  */
 export function backwardScaled(
+  p: HmmParams,
+  t0: number,
+  t1: number,
+  alpha: Float64Array,
+  gamma: Float64Array,
+  xiSum: Float64Array | null,
+  w: FbWork,
+): boolean {
+  return p.nStates === 5 ? backwardScaled5(p, t0, t1, alpha, gamma, xiSum, w) : backwardScaledAnyK(p, t0, t1, alpha, gamma, xiSum, w);
+}
+
+/** backwardScaled as loops over any K (K = 5 takes the unrolled backwardScaled5, bit-for-bit the same). */
+export function backwardScaledAnyK(
   p: HmmParams,
   t0: number,
   t1: number,

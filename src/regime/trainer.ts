@@ -10,6 +10,7 @@ import { GaussianHmm, type FitReport } from './gaussianHmm.ts';
 import { countFreeParameters } from './hmmParams.ts';
 import { labelsInOrder, permuteStates, requireDataForStates, statesInLabelOrder } from './labels.ts';
 import type { RegimeModel } from './modelStore.ts';
+import { warmStartParams } from './warmStart.ts';
 
 /**
  * Initial A_ii of training runs: regimes last tens of bars, and a uniform start lets EM split states
@@ -41,6 +42,8 @@ export interface TrainResult {
 
 export interface TrainOptions {
   readonly onIteration?: (it: EmIteration) => void;
+  /** Start EM from this model's parameters (re-standardized; one EM run instead of `hmm.restarts` k-means starts). */
+  readonly warmStart?: RegimeModel;
 }
 
 /** Training rows: standardized features of the selected bars and their per-day sequence lengths. */
@@ -139,6 +142,7 @@ export function trainRegimeModel(series: BarSeries, config: Config, options: Tra
     minCovar: hc.min_covar,
     initSelfTransition: INIT_SELF_TRANSITION,
     initMethod: 'blocks',
+    init: options.warmStart ? warmStartParams(options.warmStart, spec.names, standardization) : undefined,
     priors: { varianceFloor: hc.min_covar },
     onIteration: options.onIteration,
   });

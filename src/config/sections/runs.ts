@@ -52,6 +52,14 @@ export const walkForwardSchema = z
     test_days: z.number().int().min(1).default(10).describe('Trading days in each out-of-sample test window.'),
     step_days: z.number().int().min(1).default(10).describe('Trading days the windows advance each step.'),
     jobs: z.number().int().min(0).default(0).describe('Worker threads; 0 = all cores.'),
+    warm_start_every: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "Warm start (one instrument): 0 or 1 = every window fits a fresh HMM (hmm.restarts k-means starts); N > 1 = a fresh fit every N windows, the windows between start EM once from the previous window's model (faster, other numbers).",
+      ),
   })
   .prefault({});
 
