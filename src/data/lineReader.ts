@@ -68,3 +68,72 @@ export async function forEachLine(path: string, onLine: (line: string, lineNo: n
     raw.destroy();
   }
 }
+
+/**
+ * The bytes of each line: `onLine(buf, start, end, lineNo)` with `buf[start..end)` the line (1-based
+ * number, CR/LF stripped, a UTF-8 BOM removed from line 1); the same lines as `forEachLine`, without a
+ * string per line (the caller decodes what it needs: `buf.toString('utf8', start, end)`). The buffer is
+ * only valid during the call. `onLine` may return false to stop early. Errors become DataError.
+ */
+export async function forEachLineBytes(
+  path: string,
+  onLine: (buf: Buffer, start: number, end: number, lineNo: number) => boolean | void,
+): Promise<void> {
+  let gz: boolean;
+  try {
+    gz = isGzipFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError('DATA_FILE_UNREADABLE', `${path}: cannot open (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`, [], { cause: e });
+  }
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : raw;
+  let carry: Buffer | null = null;
+  let lineNo = 0;
+  let stopped = false;
+  /** One line [s, e) of `buf`: CR and (line 1) BOM stripped. */
+  const emit = (buf: Buffer, s: number, e: number): boolean => {
+    if (e > s && buf[e - 1] === 13) e--;
+    lineNo++;
+    if (lineNo === 1 && e - s >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf) s += 3;
+    return onLine(buf, s, e, lineNo) !== false;
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let start = 0;
+      let nl = chunk.indexOf(10, 0);
+      if (carry !== null) {
+        if (nl === -1) {
+          carry = Buffer.concat([carry, chunk]);
+          continue;
+        }
+        // The line that straddles two chunks is assembled on its own.
+        const line = Buffer.concat([carry, chunk.subarray(0, nl)]);
+        carry = null;
+        if (!emit(line, 0, line.length)) {
+          stopped = true;
+          break;
+        }
+        start = nl + 1;
+        nl = chunk.indexOf(10, start);
+      }
+      while (nl !== -1) {
+        if (!emit(chunk, start, nl)) {
+          stopped = true;
+          break;
+        }
+        start = nl + 1;
+        nl = chunk.indexOf(10, start);
+      }
+      if (stopped) break;
+      if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
+    }
+    if (!stopped && carry !== null && carry.length > 0) emit(carry, 0, carry.length);
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new DataError('DATA_FILE_UNREADABLE', `${path}: cannot read after line ${lineNo} (${msg})`, [], { cause: e });
+  } finally {
+    raw.destroy();
+  }
+}
