@@ -154,7 +154,7 @@ export class SyncLineWriter {
 
   line(text: string): void {
     this.text += `${text}\n`;
-    if (this.text.length >= 1 << 20) this.flush();
+    if (this.text.length >= 1 << 16) this.flush();
   }
 
   private flush(): void {
