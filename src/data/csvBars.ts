@@ -1,7 +1,7 @@
 // Streaming CSV/CSV.gz OHLCV loader with validation (file + line for every problem) and strict/repair policy.
 
 import { DataError, UsageError, localToUtcCandidates, naiveLocalMs, parseZone, quoteSnippet, type BarSeries } from '../domain/index.ts';
-import { forEachLineBytes } from './lineReader.ts';
+import { forEachLineBytes, textSizeHint } from './lineReader.ts';
 import { barColumnsOf, type BarColumns } from './barColumns.ts';
 import { parseTimestamp } from './timestampParse.ts';
 import { GrowableBars } from './growableBars.ts';
@@ -42,6 +42,11 @@ export interface ReadBarsResult {
   problems: DataProblem[];
   problemCounts: Partial<Record<ProblemKind, number>>;
 }
+
+/** Data rows read before the rest of the file's rows are estimated (GrowableBars.reserve). */
+const ESTIMATE_AFTER_ROWS = 2000;
+/** Upper bound of that estimate (a wrong size hint never reserves more). */
+const MAX_ESTIMATED_ROWS = 50_000_000;
 
 /** Problems listed in a strict-mode error message (the count of all is always given). */
 export const MAX_PROBLEMS_LISTED = 25;
@@ -175,7 +180,7 @@ export async function readBarsCsv(file: string, options: ReadBarsOptions = {}): 
     throw new UsageError(`data policy must be strict or repair (got ${quoteSnippet(String(policy))})`, {
       hint: 'set data.policy or --policy to strict or repair',
     });
-  const out = new GrowableBars(1 << 16);
+  const out = new GrowableBars(ESTIMATE_AFTER_ROWS + 16);
   const problems: DataProblem[] = [];
   const counts: Partial<Record<ProblemKind, number>> = {};
   let cols: BarColumns | null = null;
@@ -284,7 +289,14 @@ export async function readBarsCsv(file: string, options: ReadBarsOptions = {}): 
     return true;
   };
 
+  // After the first rows, room for the rest in one block (rows estimated from the text size), so the
+  // series is not grown and copied; the estimate only sizes memory, every row is still read.
+  const sizeHint = textSizeHint(file);
+  let bytesSeen = 0;
   await forEachLineBytes(file, (b, s, e, lineNo) => {
+    bytesSeen += e - s + 1;
+    if (rowsRead === ESTIMATE_AFTER_ROWS && sizeHint !== null && sizeHint > bytesSeen)
+      out.reserve(Math.min(MAX_ESTIMATED_ROWS, ((sizeHint - bytesSeen) / (bytesSeen / (rowsRead + 1))) * 1.02 + 64));
     if (cols === null) {
       cols = barColumnsOf(b.toString('utf8', s, e), file);
       starts = new Int32Array(cols.count);

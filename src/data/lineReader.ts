@@ -1,6 +1,6 @@
 // Streams the lines of a text file, gunzipping transparently (by magic bytes), without loading it whole.
 
-import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+import { createReadStream, fstatSync, openSync, readSync, closeSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { DataError } from '../domain/index.ts';
 
@@ -135,5 +135,25 @@ export async function forEachLineBytes(
     throw new DataError('DATA_FILE_UNREADABLE', `${path}: cannot read after line ${lineNo} (${msg})`, [], { cause: e });
   } finally {
     raw.destroy();
+  }
+}
+
+/**
+ * The size of the file's text in bytes, for size estimates: a gzip file's ISIZE trailer (the uncompressed
+ * length modulo 2^32 of its last member), else the file size; null when the file cannot be read.
+ */
+export function textSizeHint(path: string): number | null {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (!isGzipFile(path) || size < 18) return size;
+      const buf = Buffer.alloc(4);
+      return readSync(fd, buf, 0, 4, size - 4) === 4 ? buf.readUInt32LE(0) : null;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
   }
 }
