@@ -2,7 +2,7 @@
 // t-statistic of the next-N-bar return, volatility, persistence and how often the label is entered per day.
 
 import type { BarSeries, RegimeLabel } from '../domain/index.ts';
-import { sessionColumns } from '../data/index.ts';
+import { tradingDayColumn } from '../data/index.ts';
 
 /** One label's row. Returns are log returns in basis points. */
 export interface LabelQualityRow {
@@ -44,7 +44,7 @@ export function labelQuality(
   horizonBars = 1,
 ): LabelQuality {
   if (!Number.isInteger(horizonBars) || horizonBars < 1) throw new RangeError(`label horizon must be an integer >= 1 bar (got ${horizonBars})`);
-  const cols = sessionColumns(series);
+  const tradingDay = tradingDayColumn(series);
   const acc = new Map(labels.map((l) => [l, { bars: 0, fwd: [] as number[], one: [] as number[], runs: 0, lastStart: -Infinity }]));
   const days = new Set<number>();
   let flips = 0;
@@ -52,7 +52,7 @@ export function labelQuality(
   let prevDay = Number.NaN;
   for (let i = 0; i < series.length; i++) {
     const label = labelOf(i);
-    const day = cols.tradingDay[i]!;
+    const day = tradingDay[i]!;
     if (day !== prevDay) prev = null;
     prevDay = day;
     if (label === null) continue;
@@ -65,9 +65,9 @@ export function labelQuality(
       if (prev !== null) flips++;
     }
     prev = label;
-    if (i > 0 && cols.tradingDay[i - 1] === day) a.one.push(Math.log(series.close[i]! / series.close[i - 1]!) * 1e4);
+    if (i > 0 && tradingDay[i - 1] === day) a.one.push(Math.log(series.close[i]! / series.close[i - 1]!) * 1e4);
     const j = i + horizonBars;
-    if (j < series.length && cols.tradingDay[j] === day && i >= a.lastStart + horizonBars) {
+    if (j < series.length && tradingDay[j] === day && i >= a.lastStart + horizonBars) {
       a.fwd.push(Math.log(series.close[j]! / series.close[i]!) * 1e4);
       a.lastStart = i;
     }

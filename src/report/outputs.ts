@@ -45,7 +45,7 @@ export function equityCsv(equity: readonly EquityPoint[]): string {
   return `${['time,equity', ...rows].join('\n')}\n`;
 }
 
-/** Writes equity.csv (the bytes of `equityCsv`) in ~1 MB pieces, without the whole text in memory. */
+/** Writes equity.csv (the bytes of `equityCsv`) in 64 KB pieces, without the whole text in memory. */
 export function writeEquityCsv(path: string, equity: readonly EquityPoint[]): void {
   const fd = openSync(path, 'w');
   try {
@@ -53,7 +53,7 @@ export function writeEquityCsv(path: string, equity: readonly EquityPoint[]): vo
     for (let i = 0; i < equity.length; i++) {
       const p = equity[i]!;
       text += `${iso(p.tsMs)},${num(p.equityUsd)}\n`;
-      if (text.length >= 1 << 20) {
+      if (text.length >= 1 << 16) {
         writeSync(fd, text);
         text = '';
       }
