@@ -46,7 +46,7 @@ export interface ReadBarsResult {
 /** Data rows read before the rest of the file's rows are estimated (GrowableBars.reserve). */
 const ESTIMATE_AFTER_ROWS = 2000;
 /** Upper bound of that estimate (a wrong size hint never reserves more). */
-const MAX_ESTIMATED_ROWS = 50_000_000;
+const MAX_ESTIMATED_ROWS = 20_000_000;
 
 /** Problems listed in a strict-mode error message (the count of all is always given). */
 export const MAX_PROBLEMS_LISTED = 25;

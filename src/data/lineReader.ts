@@ -138,9 +138,13 @@ export async function forEachLineBytes(
   }
 }
 
+/** Largest text-to-gzip size ratio believed from an ISIZE trailer (bar CSV files compress 5-6x). */
+const MAX_GZIP_RATIO = 30;
+
 /**
  * The size of the file's text in bytes, for size estimates: a gzip file's ISIZE trailer (the uncompressed
- * length modulo 2^32 of its last member), else the file size; null when the file cannot be read.
+ * length modulo 2^32 of its last member; at most MAX_GZIP_RATIO x the file, so a damaged trailer cannot
+ * reserve gigabytes), else the file size; null when the file cannot be read.
  */
 export function textSizeHint(path: string): number | null {
   try {
@@ -149,7 +153,7 @@ export function textSizeHint(path: string): number | null {
       const size = fstatSync(fd).size;
       if (!isGzipFile(path) || size < 18) return size;
       const buf = Buffer.alloc(4);
-      return readSync(fd, buf, 0, 4, size - 4) === 4 ? buf.readUInt32LE(0) : null;
+      return readSync(fd, buf, 0, 4, size - 4) === 4 ? Math.min(buf.readUInt32LE(0), size * MAX_GZIP_RATIO) : null;
     } finally {
       closeSync(fd);
     }
