@@ -31,6 +31,9 @@ const EXTERNAL = [
   'sentiment',
 ];
 
+/** Scripts of scripts/ also built into dist/scripts/ (run with `node scripts/runBuilt.mjs NAME`, no tsx start-up). */
+export const SCRIPT_ENTRIES = ['hmmParity'];
+
 function sourceFiles(dir = SRC, out = []) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
@@ -53,7 +56,12 @@ function runtimeModules(files) {
 export function isStale() {
   if (!existsSync(STAMP)) return true;
   const built = statSync(STAMP).mtimeMs;
-  const inputs = [...sourceFiles(), fileURLToPath(import.meta.url), join(ROOT, 'package.json')];
+  const inputs = [
+    ...sourceFiles(),
+    ...SCRIPT_ENTRIES.map((name) => join(ROOT, 'scripts', `${name}.ts`)),
+    fileURLToPath(import.meta.url),
+    join(ROOT, 'package.json'),
+  ];
   return inputs.some((f) => statSync(f).mtimeMs > built);
 }
 
@@ -69,7 +77,11 @@ export async function build({ quiet = false } = {}) {
   const t0 = performance.now();
   await esbuild({
     absWorkingDir: ROOT,
-    entryPoints: ['src/cli/main.ts', ...modules.map((m) => `src/${m}.ts`)],
+    entryPoints: [
+      { in: 'src/cli/main.ts', out: 'cli/main' },
+      ...modules.map((m) => ({ in: `src/${m}.ts`, out: m })),
+      ...SCRIPT_ENTRIES.map((name) => ({ in: `scripts/${name}.ts`, out: `scripts/${name}` })),
+    ],
     outdir: tmp,
     outbase: 'src',
     bundle: true,
@@ -91,7 +103,9 @@ export async function build({ quiet = false } = {}) {
   renameSync(tmp, DIST);
   rmSync(old, { recursive: true, force: true });
   if (!quiet)
-    process.stderr.write(`txbot: built ${relative(ROOT, DIST)}/ (${modules.length + 1} entry points) in ${Math.round(performance.now() - t0)} ms\n`);
+    process.stderr.write(
+      `txbot: built ${relative(ROOT, DIST)}/ (${modules.length + 1 + SCRIPT_ENTRIES.length} entry points) in ${Math.round(performance.now() - t0)} ms\n`,
+    );
 }
 
 /** Builds when stale, one process at a time (a lock folder); returns the dist folder. */

@@ -105,6 +105,7 @@ export function runBacktestJob(ctx: RunContext, o: BacktestJobOptions): Backtest
       config,
       instrument: ctx.instrument,
       extraWarnings: [...(o.reportWarnings ?? []), ...pluginWarnings(ctx)],
+      labelQuality,
     });
     files.push(
       ...writeRunFiles(o.outDir, {

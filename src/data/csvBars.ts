@@ -1,7 +1,7 @@
 // Streaming CSV/CSV.gz OHLCV loader with validation (file + line for every problem) and strict/repair policy.
 
-import { DataError, UsageError, localToUtcCandidates, parseZone, quoteSnippet, type BarSeries } from '../domain/index.ts';
-import { forEachLine } from './lineReader.ts';
+import { DataError, UsageError, localToUtcCandidates, naiveLocalMs, parseZone, quoteSnippet, type BarSeries } from '../domain/index.ts';
+import { forEachLineBytes, textSizeHint } from './lineReader.ts';
 import { barColumnsOf, type BarColumns } from './barColumns.ts';
 import { parseTimestamp } from './timestampParse.ts';
 import { GrowableBars } from './growableBars.ts';
@@ -43,6 +43,11 @@ export interface ReadBarsResult {
   problemCounts: Partial<Record<ProblemKind, number>>;
 }
 
+/** Data rows read before the rest of the file's rows are estimated (GrowableBars.reserve). */
+const ESTIMATE_AFTER_ROWS = 2000;
+/** Upper bound of that estimate (a wrong size hint never reserves more). */
+const MAX_ESTIMATED_ROWS = 20_000_000;
+
 /** Problems listed in a strict-mode error message (the count of all is always given). */
 export const MAX_PROBLEMS_LISTED = 25;
 
@@ -71,15 +76,96 @@ class LocalHourCache {
   constructor(zone: string) {
     this.zone = zone;
   }
-  candidates(localMs: number): number[] {
+  /** The local→UTC offsets (ms) of the local hour of `localMs`: one, two (fall-back hour) or none (skipped hour). */
+  offsetsOf(localMs: number): readonly number[] {
     const hour = Math.floor(localMs / 3_600_000);
     if (hour !== this.hour) {
       this.hour = hour;
       const base = hour * 3_600_000;
       this.offsets = localToUtcCandidates(this.zone, base).map((u) => u - base);
     }
-    return this.offsets.map((off) => localMs + off);
+    return this.offsets;
   }
+  candidates(localMs: number): number[] {
+    return this.offsetsOf(localMs).map((off) => localMs + off);
+  }
+}
+
+const P10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * A plain decimal field `-?d+(.d+)?` of at most 15 digits read from bytes: the same double as Number()
+ * of its text (an integer below 2^53 divided by an exact power of ten is one correctly rounded
+ * operation); NaN for anything else (blanks, exponents, more digits), which the caller reads as text.
+ */
+function decimalAt(b: Buffer, s: number, e: number): number {
+  let i = s;
+  let neg = false;
+  if (i < e && b[i] === 45) {
+    neg = true;
+    i++;
+  }
+  if (i === e) return Number.NaN;
+  let m = 0;
+  let digits = 0;
+  let scale = -1;
+  for (; i < e; i++) {
+    const c = b[i]!;
+    if (c === 46) {
+      if (scale !== -1 || digits === 0) return Number.NaN;
+      scale = 0;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    m = m * 10 + d;
+    digits++;
+    if (scale !== -1) scale++;
+  }
+  if (digits > 15 || scale === 0) return Number.NaN;
+  const v = scale > 0 ? m / P10[scale]! : m;
+  return neg ? -v : v;
+}
+
+/** Two digits at `b[i]`, or -1. */
+function two(b: Buffer, i: number): number {
+  const x = b[i]! - 48;
+  const y = b[i + 1]! - 48;
+  return x >= 0 && x <= 9 && y >= 0 && y <= 9 ? x * 10 + y : -1;
+}
+
+const DIM = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Naive local ms of "YYYY-MM-DD", "YYYY-MM-DD HH:MM" or "YYYY-MM-DD HH:MM:SS" (also with T) read from
+ * bytes, the same value parseTimestamp gives; NaN for any other text (read by parseTimestamp then).
+ */
+function isoLocalAt(b: Buffer, s: number, e: number): number {
+  const n = e - s;
+  if ((n !== 10 && n !== 16 && n !== 19) || b[s + 4] !== 45 || b[s + 7] !== 45) return Number.NaN;
+  const y1 = two(b, s);
+  const y2 = two(b, s + 2);
+  const mo = two(b, s + 5);
+  const d = two(b, s + 8);
+  if (y1 < 0 || y2 < 0 || mo < 1 || mo > 12 || d < 1) return Number.NaN;
+  const y = y1 * 100 + y2;
+  const dim = mo === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : DIM[mo - 1]!;
+  if (d > dim) return Number.NaN;
+  let h = 0;
+  let mi = 0;
+  let sec = 0;
+  if (n > 10) {
+    const sep = b[s + 10];
+    if ((sep !== 32 && sep !== 84) || b[s + 13] !== 58) return Number.NaN;
+    h = two(b, s + 11);
+    mi = two(b, s + 14);
+    if (n === 19) {
+      if (b[s + 16] !== 58) return Number.NaN;
+      sec = two(b, s + 17);
+    }
+    if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return Number.NaN;
+  }
+  return naiveLocalMs(y, mo, d, h, mi, sec, 0);
 }
 
 /** Reads an OHLCV file into a validated, strictly increasing series of UTC instants. */
@@ -94,7 +180,7 @@ export async function readBarsCsv(file: string, options: ReadBarsOptions = {}): 
     throw new UsageError(`data policy must be strict or repair (got ${quoteSnippet(String(policy))})`, {
       hint: 'set data.policy or --policy to strict or repair',
     });
-  const out = new GrowableBars(1 << 16);
+  const out = new GrowableBars(ESTIMATE_AFTER_ROWS + 16);
   const problems: DataProblem[] = [];
   const counts: Partial<Record<ProblemKind, number>> = {};
   let cols: BarColumns | null = null;
@@ -107,13 +193,8 @@ export async function readBarsCsv(file: string, options: ReadBarsOptions = {}): 
     problems.push({ line, kind, message: `${file} line ${line}: ${what}` });
   };
 
-  await forEachLine(file, (line, lineNo) => {
-    if (cols === null) {
-      cols = barColumnsOf(line, file);
-      return;
-    }
-    if (line.length === 0) return;
-    rowsRead++;
+  /** One data row as text, every check and problem message (rows the byte path does not take). */
+  const textRow = (line: string, lineNo: number, cols: BarColumns): void => {
     const f = splitCsvFields(line);
     if (f === null) {
       report(lineNo, 'unparsable', `unbalanced double quotes (RFC 4180 quoting expected) in ${quoteSnippet(line, 60)}`);
@@ -160,6 +241,71 @@ export async function readBarsCsv(file: string, options: ReadBarsOptions = {}): 
     }
     lastTs = ts;
     out.push(ts, o, h, l, c, v);
+  };
+
+  // Field boundaries of the current row (byte path): start of field i at starts[i], its end at ends[i].
+  let starts = new Int32Array(0);
+  let ends = new Int32Array(0);
+  /**
+   * The byte path: a row without quotes whose timestamp is ISO naive local time and whose fields are plain
+   * decimals, valid and after the previous bar, is stored without building strings. Any other row
+   * returns false and is read as text by `textRow` (the same result and the same problem messages).
+   */
+  const byteRow = (b: Buffer, s: number, e: number, cols: BarColumns): boolean => {
+    const count = cols.count;
+    let k = 0;
+    let fs = s;
+    for (let i = s; i < e; i++) {
+      const ch = b[i];
+      if (ch === 44) {
+        if (k < count) {
+          starts[k] = fs;
+          ends[k] = i;
+        }
+        k++;
+        fs = i + 1;
+      } else if (ch === 34) return false;
+    }
+    if (k < count) {
+      starts[k] = fs;
+      ends[k] = e;
+    }
+    if (k + 1 < count) return false;
+    const local = isoLocalAt(b, starts[cols.ts]!, ends[cols.ts]!);
+    if (Number.isNaN(local)) return false;
+    const offs = offsetCache.offsetsOf(local);
+    if (offs.length === 0) return false;
+    const ts = offs.length === 2 && local + offs[0]! <= lastTs ? local + offs[1]! : local + offs[0]!;
+    if (!(ts > lastTs)) return false;
+    const o = decimalAt(b, starts[cols.open]!, ends[cols.open]!);
+    const h = decimalAt(b, starts[cols.high]!, ends[cols.high]!);
+    const l = decimalAt(b, starts[cols.low]!, ends[cols.low]!);
+    const c = decimalAt(b, starts[cols.close]!, ends[cols.close]!);
+    const v = cols.volume === -1 ? 0 : decimalAt(b, starts[cols.volume]!, ends[cols.volume]!);
+    // NaN (not a plain decimal) fails these comparisons too: the text path decides.
+    if (!(o > 0 && h > 0 && l > 0 && c > 0 && h >= l && o >= l && o <= h && c >= l && c <= h && v >= 0)) return false;
+    lastTs = ts;
+    out.push(ts, o, h, l, c, v);
+    return true;
+  };
+
+  // After the first rows, room for the rest in one block (rows estimated from the text size), so the
+  // series is not grown and copied; the estimate only sizes memory, every row is still read.
+  const sizeHint = textSizeHint(file);
+  let bytesSeen = 0;
+  await forEachLineBytes(file, (b, s, e, lineNo) => {
+    bytesSeen += e - s + 1;
+    if (rowsRead === ESTIMATE_AFTER_ROWS && sizeHint !== null && sizeHint > bytesSeen)
+      out.reserve(Math.min(MAX_ESTIMATED_ROWS, ((sizeHint - bytesSeen) / (bytesSeen / (rowsRead + 1))) * 1.02 + 64));
+    if (cols === null) {
+      cols = barColumnsOf(b.toString('utf8', s, e), file);
+      starts = new Int32Array(cols.count);
+      ends = new Int32Array(cols.count);
+      return;
+    }
+    if (e === s) return;
+    rowsRead++;
+    if (!byteRow(b, s, e, cols)) textRow(b.toString('utf8', s, e), lineNo, cols);
   });
 
   if (cols === null) throw new DataError('DATA_EMPTY', `${file}: the file is empty (no header row)`);

@@ -2,7 +2,7 @@
 export { loadBars, type LoadBarsOptions, type LoadBarsResult } from './loadBars.ts';
 export { readBarsCsv, summarizeProblems, type DataPolicy, type DataProblem, type ProblemKind } from './csvBars.ts';
 export { resampleBars, detectBarMinutes } from './resample.ts';
-export { selectTradingDates, sessionColumns, tradingDatesOf, tradingDateStartMs, type SessionColumns } from './tradingDates.ts';
+export { selectTradingDates, sessionColumns, tradingDayColumn, tradingDatesOf, tradingDateStartMs, type SessionColumns } from './tradingDates.ts';
 export {
   generateSyntheticBars,
   generateCorrelatedBars,

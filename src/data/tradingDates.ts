@@ -56,6 +56,25 @@ export function sessionColumns(s: BarSeries): SessionColumns {
   return { tradingDay, isRth, minuteOfDayEt };
 }
 
+/**
+ * Per-bar trading-day numbers alone (sessionColumns' `tradingDay`): the session facts are asked once
+ * per UTC hour, within which the trading day cannot change (it turns at 18:00 ET, on the hour).
+ */
+export function tradingDayColumn(s: BarSeries): Int32Array {
+  const out = new Int32Array(s.length);
+  let hour = Number.NaN;
+  let day = 0;
+  for (let i = 0; i < s.length; i++) {
+    const h = Math.floor(s.tsMs[i]! / HOUR_MS);
+    if (h !== hour) {
+      hour = h;
+      day = sessionInfo(s.tsMs[i]!).tradingDay;
+    }
+    out[i] = day;
+  }
+  return out;
+}
+
 /** Distinct trading-date keys of a series, ascending. */
 export function tradingDatesOf(s: BarSeries): string[] {
   const out: string[] = [];

@@ -218,12 +218,28 @@ export function minutesOfClock(hhmm: string): number {
   return h < 24 && mi < 60 ? h * 60 + mi : Number.NaN;
 }
 
+const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+/** The last local hour formatted: "YYYY-MM-DDTHH:" and the offset suffix (the same hour recurs bar after bar). */
+const isoHour = { zone: '', localHour: Number.NaN, off: Number.NaN, prefix: '', suffix: '' };
+
 /** ISO 8601 string of an instant with the zone's offset, e.g. 2023-03-08T09:30:00-05:00. */
 export function formatIsoInZone(zone: ZoneName, utcMs: number): string {
   const off = zoneOffsetMinutes(zone, utcMs);
-  const p = toLocalParts(zone, utcMs);
-  const sign = off < 0 ? '-' : '+';
-  const a = Math.abs(off);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${dateKeyOfDays(p.days)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+  const localMs = utcMs + off * MINUTE_MS;
+  const localHour = Math.floor(localMs / HOUR_MS);
+  const c = isoHour;
+  if (c.localHour !== localHour || c.off !== off || c.zone !== zone) {
+    const p = toLocalParts(zone, utcMs);
+    const a = Math.abs(off);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    c.zone = zone;
+    c.localHour = localHour;
+    c.off = off;
+    c.prefix = `${dateKeyOfDays(p.days)}T${pad(p.hour)}:`;
+    c.suffix = `${off < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+  }
+  const inHour = localMs - localHour * HOUR_MS;
+  const minute = Math.floor(inHour / MINUTE_MS);
+  const second = Math.floor((inHour - minute * MINUTE_MS) / 1000);
+  return `${c.prefix}${PAD2[minute]}:${PAD2[second]}${c.suffix}`;
 }

@@ -187,8 +187,9 @@ export class JournalRecorder {
     await this.journal.recordEvent({ tsMs, level, component, message });
   }
 
-  /** Flushes buffered decisions. */
+  /** Flushes buffered decisions, then lets the journal do its housekeeping (off the order path). */
   async flush(): Promise<void> {
     await this.decisions.flush();
+    await this.journal.maintain?.();
   }
 }

@@ -2,7 +2,7 @@
 // t-statistic of the next-N-bar return, volatility, persistence and how often the label is entered per day.
 
 import type { BarSeries, RegimeLabel } from '../domain/index.ts';
-import { sessionColumns } from '../data/index.ts';
+import { tradingDayColumn } from '../data/index.ts';
 
 /** One label's row. Returns are log returns in basis points. */
 export interface LabelQualityRow {
@@ -33,6 +33,30 @@ export interface LabelQuality {
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /**
+ * Mean and sample standard deviation of a stream of values seen twice: first `add` each (the sum, in
+ * order), then `addSquare` each (squared deviations from that mean), the same arithmetic as summing a kept
+ * array with reduce twice.
+ */
+class Moments {
+  n = 0;
+  private sum = 0;
+  private squares = 0;
+  add(v: number): void {
+    this.sum += v;
+    this.n++;
+  }
+  mean(): number {
+    return this.sum / this.n;
+  }
+  addSquare(v: number): void {
+    this.squares += (v - this.mean()) ** 2;
+  }
+  sd(): number {
+    return Math.sqrt(this.squares / (this.n - 1));
+  }
+}
+
+/**
  * Label quality over `series` with `labelOf(i)` the label the engine acted on at bar i (null: none).
  * The next-N-bar return from bar t is log(close[t+N] / close[t]) when bar t+N is on the same trading
  * day (no overnight gaps); a label's samples do not overlap (a start at least N bars after the last).
@@ -44,51 +68,58 @@ export function labelQuality(
   horizonBars = 1,
 ): LabelQuality {
   if (!Number.isInteger(horizonBars) || horizonBars < 1) throw new RangeError(`label horizon must be an integer >= 1 bar (got ${horizonBars})`);
-  const cols = sessionColumns(series);
-  const acc = new Map(labels.map((l) => [l, { bars: 0, fwd: [] as number[], one: [] as number[], runs: 0, lastStart: -Infinity }]));
+  const tradingDay = tradingDayColumn(series);
+  const acc = new Map(labels.map((l) => [l, { bars: 0, runs: 0, one: new Moments(), fwd: new Moments() }]));
   const days = new Set<number>();
   let flips = 0;
-  let prev: RegimeLabel | null = null;
-  let prevDay = Number.NaN;
-  for (let i = 0; i < series.length; i++) {
-    const label = labelOf(i);
-    const day = cols.tradingDay[i]!;
-    if (day !== prevDay) prev = null;
-    prevDay = day;
-    if (label === null) continue;
-    days.add(day);
-    const a = acc.get(label);
-    if (!a) continue;
-    a.bars++;
-    if (label !== prev) {
-      a.runs++;
-      if (prev !== null) flips++;
+  /**
+   * One pass over the bars in order: the label runs, and each one-bar and next-N-bar return of a labelled
+   * bar, handed to `add`. Run twice (sums, then squared deviations from the mean), so the returns are
+   * recomputed instead of kept in arrays; the sums run in the same order as over a kept array.
+   */
+  const scan = (count: boolean, add: (m: Moments, v: number) => void): void => {
+    const lastStart = new Map(labels.map((l) => [l, -Infinity]));
+    let prev: RegimeLabel | null = null;
+    let prevDay = Number.NaN;
+    for (let i = 0; i < series.length; i++) {
+      const label = labelOf(i);
+      const day = tradingDay[i]!;
+      if (day !== prevDay) prev = null;
+      prevDay = day;
+      if (label === null) continue;
+      if (count) days.add(day);
+      const a = acc.get(label);
+      if (!a) continue;
+      if (count) {
+        a.bars++;
+        if (label !== prev) {
+          a.runs++;
+          if (prev !== null) flips++;
+        }
+      }
+      prev = label;
+      if (i > 0 && tradingDay[i - 1] === day) add(a.one, Math.log(series.close[i]! / series.close[i - 1]!) * 1e4);
+      const j = i + horizonBars;
+      if (j < series.length && tradingDay[j] === day && i >= lastStart.get(label)! + horizonBars) {
+        add(a.fwd, Math.log(series.close[j]! / series.close[i]!) * 1e4);
+        lastStart.set(label, i);
+      }
     }
-    prev = label;
-    if (i > 0 && cols.tradingDay[i - 1] === day) a.one.push(Math.log(series.close[i]! / series.close[i - 1]!) * 1e4);
-    const j = i + horizonBars;
-    if (j < series.length && cols.tradingDay[j] === day && i >= a.lastStart + horizonBars) {
-      a.fwd.push(Math.log(series.close[j]! / series.close[i]!) * 1e4);
-      a.lastStart = i;
-    }
-  }
-  const nDays = days.size;
-  const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
-  const sd = (x: number[]) => {
-    const m = mean(x);
-    return Math.sqrt(x.reduce((s, v) => s + (v - m) ** 2, 0) / (x.length - 1));
   };
+  scan(true, (m, v) => m.add(v));
+  scan(false, (m, v) => m.addSquare(v));
+  const nDays = days.size;
   const rows = labels.map((label): LabelQualityRow => {
     const a = acc.get(label)!;
-    const m = a.fwd.length ? mean(a.fwd) : null;
-    const s = a.fwd.length > 1 ? sd(a.fwd) : null;
+    const m = a.fwd.n ? a.fwd.mean() : null;
+    const s = a.fwd.n > 1 ? a.fwd.sd() : null;
     return {
       label,
       bars: a.bars,
-      samples: a.fwd.length,
+      samples: a.fwd.n,
       meanNextReturnBp: m === null ? null : r4(m),
-      tStat: m === null || s === null || s === 0 ? null : r4(m / (s / Math.sqrt(a.fwd.length))),
-      volatilityBp: a.one.length > 1 ? r4(sd(a.one)) : null,
+      tStat: m === null || s === null || s === 0 ? null : r4(m / (s / Math.sqrt(a.fwd.n))),
+      volatilityBp: a.one.n > 1 ? r4(a.one.sd()) : null,
       meanRunBars: a.runs ? r4(a.bars / a.runs) : null,
       entriesPerDay: nDays ? r4(a.runs / nDays) : 0,
     };

@@ -45,6 +45,25 @@ export function equityCsv(equity: readonly EquityPoint[]): string {
   return `${['time,equity', ...rows].join('\n')}\n`;
 }
 
+/** Writes equity.csv (the bytes of `equityCsv`) in 64 KB pieces, without the whole text in memory. */
+export function writeEquityCsv(path: string, equity: readonly EquityPoint[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    let text = 'time,equity\n';
+    for (let i = 0; i < equity.length; i++) {
+      const p = equity[i]!;
+      text += `${iso(p.tsMs)},${num(p.equityUsd)}\n`;
+      if (text.length >= 1 << 16) {
+        writeSync(fd, text);
+        text = '';
+      }
+    }
+    if (text.length > 0) writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * One decisions.jsonl line: the decision with its time as ISO 8601 (ET offset) first (then the symbol in
  * several-instrument runs), then close, regime, confidence, probs, action, code, reason. Written field by
@@ -127,23 +146,20 @@ export function stableJson(value: unknown): string {
 /** Appends lines to a file synchronously in ~1 MB chunks (bounded memory for million-line outputs). */
 export class SyncLineWriter {
   private readonly fd: number;
-  private buf: string[] = [];
-  private size = 0;
+  private text = '';
 
   constructor(path: string) {
     this.fd = openSync(path, 'w');
   }
 
   line(text: string): void {
-    this.buf.push(text);
-    this.size += text.length + 1;
-    if (this.size >= 1 << 20) this.flush();
+    this.text += `${text}\n`;
+    if (this.text.length >= 1 << 16) this.flush();
   }
 
   private flush(): void {
-    if (this.buf.length) writeSync(this.fd, `${this.buf.join('\n')}\n`);
-    this.buf = [];
-    this.size = 0;
+    if (this.text.length) writeSync(this.fd, this.text);
+    this.text = '';
   }
 
   close(): void {
@@ -175,7 +191,8 @@ export function writeRunFiles(dir: string, f: RunFiles): string[] {
   };
   write('summary.json', stableJson(f.summary));
   write('trades.csv', tradesCsv(f.trades));
-  write('equity.csv', equityCsv(f.equity));
+  writeEquityCsv(out.path('equity.csv'), f.equity);
+  files.push(out.path('equity.csv'));
   for (const [name, text] of f.extra ?? []) write(name, text);
   if (f.reportHtml !== null) write('report.html', f.reportHtml);
   return files;

@@ -9,6 +9,7 @@ import { combineForRun, type CombineResult } from './combine.ts';
 import { accountRulesOf, type AccountRules } from './accountRules.ts';
 import { type RunResult, type AccountRecord, type BreachRecord, type StallRecord } from '../engine/index.ts';
 import type { ReportInput } from './reportHtml.ts';
+import type { LabelQuality } from '../regime/index.ts';
 import { downsampleEquity, downsamplePrice, tradeMarkers } from './reportData.ts';
 
 export interface BacktestSummary extends PerformanceMetrics {
@@ -140,6 +141,8 @@ export function buildReportInput(args: {
   instrument: Instrument;
   extraWarnings?: string[];
   extraSections?: ReportInput['extraSections'];
+  /** The run's label quality when the caller already has it (else computed here from series and regimeIndex). */
+  labelQuality?: LabelQuality;
 }): ReportInput {
   const s = args.summary;
   const warnings = [...(args.extraWarnings ?? [])];
@@ -153,7 +156,7 @@ export function buildReportInput(args: {
       `ACCOUNT STALLED on ${s.stall.date}: ${s.stall.reason}. The ${s.stalledDays} trading day(s) after it are idle, not evidence of safety; a real account would stop here.`,
     );
   const price = downsamplePrice(args.series, args.regimeIndex, args.labels.length);
-  const quality = labelQualityHtml(labelQualityOfRun(args.series, args.regimeIndex, args.labels));
+  const quality = labelQualityHtml(args.labelQuality ?? labelQualityOfRun(args.series, args.regimeIndex, args.labels));
   return {
     title: args.title,
     subtitle: args.subtitle,

@@ -125,6 +125,13 @@ export interface Journal {
   /** A metadata value, or null when unset. */
   getMeta(key: string): Promise<string | null>;
 
+  /**
+   * Housekeeping off the order path, called by the live loop after an order was sent and at a clean stop:
+   * the SQLite journal checkpoints its write-ahead log here rather than inside the commit of a later write
+   * (an intent). Durability is unchanged (every commit is already synced). Optional.
+   */
+  maintain?(): Promise<void>;
+
   /** Flushes and releases the store; later calls raise JOURNAL_CLOSED. Idempotent. */
   close(): Promise<void>;
 }

@@ -362,7 +362,7 @@ export class SqlJournal implements Journal {
   // ---- helpers -------------------------------------------------------------------------------------------
 
   /** Runs `fn` after every earlier call finished, so calls reach the store in call order. */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
+  protected serial<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new JournalError('JOURNAL_CLOSED', `journal (${this.driver.where}): used after close()`));
     const p = this.tail.then(fn);
     this.tail = p.catch(() => undefined);

@@ -110,6 +110,22 @@ describe('local to UTC', () => {
     expect(formatIsoInZone('America/Chicago', utc('2023-01-03T14:30:00Z'))).toBe('2023-01-03T08:30:00-06:00');
   });
 
+  it('formats ISO times like the field-by-field formula, across DST changes, zones taken in turn and half-hour offsets', () => {
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const reference = (zone: string, ms: number) => {
+      const off = zoneOffsetMinutes(zone, ms);
+      const p = toLocalParts(zone, ms);
+      const a = Math.abs(off);
+      return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${off < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+    };
+    const zones = ['America/New_York', 'America/Chicago', 'UTC', '+05:30', '-03:45'];
+    // Every 7 minutes 13 seconds through both 2023 DST changes in New York, the zones interleaved.
+    for (const start of [utc('2023-03-12T04:00:00Z'), utc('2023-11-05T03:00:00Z')])
+      for (let ms = start; ms < start + 6 * 3_600_000; ms += 433_000)
+        for (const zone of zones) expect(formatIsoInZone(zone, ms)).toBe(reference(zone, ms));
+    expect(formatIsoInZone('+05:30', utc('2023-01-01T18:45:30Z'))).toBe('2023-01-02T00:15:30+05:30');
+  });
+
   it('handles fixed offsets and UTC', () => {
     expect(localToUtc('+02:00', naiveLocalMs(2023, 1, 1, 2, 0))).toBe(utc('2023-01-01T00:00:00Z'));
     expect(localToUtc('UTC', naiveLocalMs(2023, 1, 1, 2, 0))).toBe(utc('2023-01-01T02:00:00Z'));

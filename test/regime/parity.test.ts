@@ -38,8 +38,11 @@ describe.skipIf(!haveRef)('HMM parity with shared/reference/hmm (skipped: folder
     expect(r.pass).toBe(true);
   });
 
-  it('the hmm:parity command passes on all shared fixtures (exit 0, one PASS line each)', () => {
-    const stdout = execFileSync('npx', ['tsx', 'scripts/hmmParity.ts', ...fixtures], { cwd: repoRoot, encoding: 'utf8' });
+  it.each([
+    ['from the sources (tsx)', ['npx', 'tsx', 'scripts/hmmParity.ts']],
+    ['from the built bundle (npm run hmm:parity)', [process.execPath, 'scripts/runBuilt.mjs', 'hmmParity']],
+  ])('the hmm:parity command passes on all shared fixtures %s (exit 0, one PASS line each)', (_how, cmd) => {
+    const stdout = execFileSync(cmd[0]!, [...cmd.slice(1), ...fixtures], { cwd: repoRoot, encoding: 'utf8' });
     const lines = stdout.trim().split('\n');
     expect(lines.length).toBe(fixtures.length);
     expect(lines.every((l) => l.startsWith('PASS '))).toBe(true);
