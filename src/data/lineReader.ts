@@ -1,6 +1,7 @@
 // Streams the lines of a text file, gunzipping transparently (by magic bytes), without loading it whole.
 
-import { createReadStream, fstatSync, openSync, readSync, closeSync } from 'node:fs';
+import { createReadStream, fstatSync, openSync, readSync, closeSync, type ReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DataError } from '../domain/index.ts';
 
@@ -16,11 +17,8 @@ export function isGzipFile(path: string): boolean {
   }
 }
 
-/**
- * Calls `onLine(text, lineNumber)` for each line (1-based, CR/LF stripped, BOM removed).
- * `onLine` may return false to stop early. Errors opening or decompressing become DataError.
- */
-export async function forEachLine(path: string, onLine: (line: string, lineNo: number) => boolean | void): Promise<void> {
+/** The file's bytes (gunzipped when it is gzip), read in 1 MB pieces; an unopenable file is a DataError. */
+function openBarStream(path: string, gunzip: { chunkSize?: number } = {}): { raw: ReadStream; stream: Readable } {
   let gz: boolean;
   try {
     gz = isGzipFile(path);
@@ -29,7 +27,15 @@ export async function forEachLine(path: string, onLine: (line: string, lineNo: n
     throw new DataError('DATA_FILE_UNREADABLE', `${path}: cannot open (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`, [], { cause: e });
   }
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  const stream = gz ? raw.pipe(createGunzip()) : raw;
+  return { raw, stream: gz ? raw.pipe(createGunzip(gunzip)) : raw };
+}
+
+/**
+ * Calls `onLine(text, lineNumber)` for each line (1-based, CR/LF stripped, BOM removed).
+ * `onLine` may return false to stop early. Errors opening or decompressing become DataError.
+ */
+export async function forEachLine(path: string, onLine: (line: string, lineNo: number) => boolean | void): Promise<void> {
+  const { raw, stream } = openBarStream(path);
   stream.setEncoding('utf8');
   let carry = '';
   let lineNo = 0;
@@ -79,15 +85,7 @@ export async function forEachLineBytes(
   path: string,
   onLine: (buf: Buffer, start: number, end: number, lineNo: number) => boolean | void,
 ): Promise<void> {
-  let gz: boolean;
-  try {
-    gz = isGzipFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError('DATA_FILE_UNREADABLE', `${path}: cannot open (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`, [], { cause: e });
-  }
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  const stream = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : raw;
+  const { raw, stream } = openBarStream(path, { chunkSize: 1 << 18 });
   let carry: Buffer | null = null;
   let lineNo = 0;
   let stopped = false;

@@ -5,7 +5,7 @@
 import { createRng, sessionInfo, type Instrument } from '../domain/index.ts';
 import type { Config } from '../config/index.ts';
 import type { DayRecord, RunResult, TradeRecord } from '../engine/index.ts';
-import { accountRulesOf } from './accountRules.ts';
+import { accountRulesOf, type AccountRules } from './accountRules.ts';
 import { maxContractsForRisk } from '../strategy/index.ts';
 
 /** One trade of a sampled day: its size, net P&L and the stop-out money per contract it was sized with. */
@@ -195,14 +195,7 @@ export function stopRiskLookup(table: Record<string, Record<string, number>>, fa
 /** The simulation rules of the Combine section and an account. */
 export function combineRulesOf(
   config: Pick<Config, 'combine'>,
-  account: {
-    accountSize: number;
-    startingBalance: number;
-    maxLossLimit: number;
-    dailyLossLimit: number | null;
-    dailyProfitTarget: number | null;
-    profitTarget: number;
-  },
+  account: Pick<AccountRules, 'accountSize' | 'startingBalance' | 'maxLossLimit' | 'dailyLossLimit' | 'dailyProfitTarget' | 'profitTarget'>,
   minStopRiskUsd: number,
 ): CombineRules {
   return {
