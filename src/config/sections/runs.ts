@@ -36,7 +36,7 @@ export const backtestSchema = z
       .string()
       .default('auto')
       .describe(
-        "Instrument (from `instruments`) whose contract specs price the run; 'auto' = the data file's symbol (ES bars as MES), required when unknown; paper/live: the enabled instrument.",
+        "Instrument (from `instruments`) whose contract specs price the run; 'auto' = the data file's symbol (ES bars as MES), required when unknown; paper/live: auto trades every enabled instrument, a symbol only that one.",
       ),
     initial_balance: z.number().positive().nullable().default(null).describe('Starting balance; null = risk.account_size.'),
     decisions: z
