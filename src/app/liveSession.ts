@@ -175,6 +175,14 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     retryPolicy: o.hubRetryPolicy,
     logger,
   });
+  // What a failed start-up must undo (newest first): the hubs, their handlers, regime sources, brokers.
+  const undo: (() => unknown)[] = [() => realtime.stop()];
+  const undoAll = async (): Promise<void> => {
+    for (const f of undo.splice(0).reverse())
+      await Promise.resolve()
+        .then(f)
+        .catch(() => undefined);
+  };
   const buffered: { symbol: string; tsMs: number; price: number; volume: number }[] = [];
   let feed: LiveBarFeed | null = null;
   let marketSeen: () => void = () => undefined;
@@ -199,26 +207,35 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       marketSeen();
     }
   });
+  undo.push(offTrade, offQuote);
   let seen = false;
   void firstMarketEvent.then(() => (seen = true));
   // Short sleeps, so no long timer outlives the wait (it would hold a stopping process open).
   for (let waitedMs = 0; !seen && waitedMs < (o.firstMarketEventWaitMs ?? 10_000); waitedMs += 100) await o.baseClock.sleep(100);
 
   const histories: Bar[][] = [];
-  for (const c of contracts) {
-    histories.push(
-      await historyForWarmUp(client, c.contractId, config.projectx.live_data, config.data.bar_minutes, clock.nowMs(), o.warmUpDays ?? 5, logger),
+  let startMs: number;
+  let restored: Awaited<ReturnType<typeof restoreRisk>>;
+  let monitor: SessionMonitor;
+  try {
+    for (const c of contracts) {
+      histories.push(
+        await historyForWarmUp(client, c.contractId, config.projectx.live_data, config.data.bar_minutes, clock.nowMs(), o.warmUpDays ?? 5, logger),
+      );
+    }
+    const lastHistoryMs = Math.max(...histories.map((h) => (h.length ? h.at(-1)!.tsMs : Number.NEGATIVE_INFINITY)));
+    startMs = Number.isFinite(lastHistoryMs) ? lastHistoryMs + config.data.bar_minutes * MINUTE_MS : clock.nowMs();
+    restored = await resumeDay(
+      await restoreRisk(ctx, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null),
+      ctx,
+      await o.closedToday?.(sessionInfo(startMs).tradingDate),
     );
+    monitor = await startSessionMonitor({ config, journal: o.journal, logger, nowMs: () => clock.nowMs(), dashboardPort: o.dashboardPort });
+  } catch (e) {
+    await undoAll();
+    throw e;
   }
-  const lastHistoryMs = Math.max(...histories.map((h) => (h.length ? h.at(-1)!.tsMs : Number.NEGATIVE_INFINITY)));
-  const startMs = Number.isFinite(lastHistoryMs) ? lastHistoryMs + config.data.bar_minutes * MINUTE_MS : clock.nowMs();
-  const restored = await resumeDay(
-    await restoreRisk(ctx, o.journal, startMs, o.mode === 'live' ? account.balanceUsd : null),
-    ctx,
-    await o.closedToday?.(sessionInfo(startMs).tradingDate),
-  );
   logger.info({ balanceUsd: restored.balanceUsd, highestEodBalanceUsd: restored.highestEodBalanceUsd, source: restored.source }, 'risk restored');
-  const monitor = await startSessionMonitor({ config, journal: o.journal, logger, nowMs: () => clock.nowMs(), dashboardPort: o.dashboardPort });
   const { bus } = monitor;
   publishAlert = (alert) => bus.publish({ type: 'alert', alert });
   ctx.startInputs();
@@ -240,17 +257,17 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     const several = symbols.length > 1;
     const regimes: SessionRegimeSource[] = [];
     for (const sym of symbols) {
-      regimes.push(
-        await sessionRegimeSource({
-          loaded,
-          model: models.get(sym)!,
-          journal: o.journal,
-          bus,
-          logger: several ? logger.child({ symbol: sym }) : logger,
-          swappable: o.swappableModel,
-          symbol: several ? sym : undefined,
-        }),
-      );
+      const source = await sessionRegimeSource({
+        loaded,
+        model: models.get(sym)!,
+        journal: o.journal,
+        bus,
+        logger: several ? logger.child({ symbol: sym }) : logger,
+        swappable: o.swappableModel,
+        symbol: several ? sym : undefined,
+      });
+      regimes.push(source);
+      undo.push(() => source.stop());
     }
     const recorder = new JournalRecorder(
       publishingJournal(o.journal, bus, () => publishRisk()),
@@ -276,6 +293,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
         },
       });
     });
+    undo.push(offPlugins);
     const venues = instruments.map((instrument, i) =>
       o.mode === 'live'
         ? createBroker(config, instrument, {
@@ -299,6 +317,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       const inner: BrokerPort = venues[i] ?? createBroker(config, instrument, { kind: 'sim' });
       return o.orderGate ? gatedBroker(inner, o.orderGate, o.onGateRefused) : inner;
     });
+    for (const b of brokers) undo.push(() => b.close());
     const regimeOf = new Map(symbols.map((s, i) => [s, regimes[i]!] as const));
     // Intent ids from (trading date, instrument, bar close, n-th of the bar): two machines deciding one bar
     // send one customTag, which the broker accepts once.
@@ -354,6 +373,7 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
           accountId: account.id,
           contractId: contracts[i]!.contractId,
           symbol: symbols[i]!,
+          takesIntentOf: (sym) => sym === symbols[i] || (i === 0 && !symbols.includes(sym)),
           journal: o.journal,
           broker: venue,
           adopt: (ev) => runner.adopt(ev, symbols[i]),
@@ -388,44 +408,56 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
     const liveFeed = feed;
     // A market-data outage makes no bars; once the market hub is back, the gap comes from history.
     const barMs = config.data.bar_minutes * MINUTE_MS;
+    let refilling = false;
     offHubs.push(
       realtime.marketHub.connection.events.on('state', ({ to }) => {
         if (to === HubState.Reconnecting || to === HubState.Disconnected) liveFeed.pause();
       }),
       realtime.marketHub.connection.events.on('resubscribed', ({ reason }) => {
-        if (reason === 'start' || !liveFeed.isPaused) return;
+        // One refill at a time: a second reconnect during the history requests must not resume the feed twice.
+        if (reason === 'start' || !liveFeed.isPaused || refilling) return;
+        refilling = true;
         void (async () => {
-          for (let attempt = 1; liveFeed.isPaused; attempt++) {
-            try {
-              const nowMs = clock.nowMs();
-              const gaps = new Map<string, Bar[]>();
-              for (let i = 0; i < symbols.length; i++) {
-                const lastEnd = runner.session.lane(symbols[i]!).lastBarEndMs;
-                gaps.set(
-                  symbols[i]!,
-                  await client.retrieveBars({
-                    contractId: contracts[i]!.contractId,
-                    live: config.projectx.live_data,
-                    startMs: Number.isNaN(lastEnd) ? nowMs - 86_400_000 : Math.max(nowMs - 3 * 86_400_000, lastEnd - barMs),
-                    endMs: Math.floor(nowMs / barMs) * barMs,
-                    unit: BarUnit.Minute,
-                    unitNumber: config.data.bar_minutes,
-                    limit: 20_000,
-                    includePartialBar: false,
-                  }),
+          try {
+            for (let attempt = 1; liveFeed.isPaused; attempt++) {
+              try {
+                const nowMs = clock.nowMs();
+                const gaps = new Map<string, Bar[]>();
+                for (let i = 0; i < symbols.length; i++) {
+                  const lastEnd = runner.session.lane(symbols[i]!).lastBarEndMs;
+                  gaps.set(
+                    symbols[i]!,
+                    await client.retrieveBars({
+                      contractId: contracts[i]!.contractId,
+                      live: config.projectx.live_data,
+                      startMs: Number.isNaN(lastEnd) ? nowMs - 86_400_000 : Math.max(nowMs - 3 * 86_400_000, lastEnd - barMs),
+                      endMs: Math.floor(nowMs / barMs) * barMs,
+                      unit: BarUnit.Minute,
+                      unitNumber: config.data.bar_minutes,
+                      limit: 20_000,
+                      includePartialBar: false,
+                    }),
+                  );
+                }
+                const unknown = liveFeed.resume(several ? gaps : gaps.get(symbols[0]!)!);
+                const text = unknown
+                  .map((u) => `${several ? `${u.symbol} ` : ''}${new Date(u.fromMs).toISOString()}..${new Date(u.toMs).toISOString()}`)
+                  .join(', ');
+                const filled = [...gaps.values()].reduce((n, g) => n + g.length, 0);
+                logger.warn({ filled, unknown: text }, 'market data gap filled from history; bars unknown');
+                await recorder.event(
+                  nowMs,
+                  'warn',
+                  'bars',
+                  `market data outage: bars from history filled the gap; unknown (no bar made up): ${text}`,
                 );
+              } catch (e) {
+                logger.warn({ attempt, err: e instanceof Error ? e.message : String(e) }, 'history for the market data gap failed; retrying');
+                await o.baseClock.sleep(Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)));
               }
-              const unknown = liveFeed.resume(several ? gaps : gaps.get(symbols[0]!)!);
-              const text = unknown
-                .map((u) => `${several ? `${u.symbol} ` : ''}${new Date(u.fromMs).toISOString()}..${new Date(u.toMs).toISOString()}`)
-                .join(', ');
-              const filled = [...gaps.values()].reduce((n, g) => n + g.length, 0);
-              logger.warn({ filled, unknown: text }, 'market data gap filled from history; bars unknown');
-              await recorder.event(nowMs, 'warn', 'bars', `market data outage: bars from history filled the gap; unknown (no bar made up): ${text}`);
-            } catch (e) {
-              logger.warn({ attempt, err: e instanceof Error ? e.message : String(e) }, 'history for the market data gap failed; retrying');
-              await o.baseClock.sleep(Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)));
             }
+          } finally {
+            refilling = false;
           }
         })();
       }),
@@ -486,10 +518,12 @@ export async function startLiveSession(o: LiveSessionOptions): Promise<LiveSessi
       },
     };
   } catch (e) {
-    // A failed start-up must not leave the dashboard, the rule timer or the input refreshers running.
+    // A failed start-up must not leave the dashboard, the rule timer, the input refreshers, the hubs, the
+    // regime sources (retraining workers) or the brokers running.
     for (const off of offHubs) off();
     await ctx.stopInputs().catch(() => undefined);
     await monitor.handle.stop().catch(() => undefined);
+    await undoAll();
     throw e;
   }
 }

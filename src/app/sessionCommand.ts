@@ -84,7 +84,7 @@ export async function runSessionCommand(
 ): Promise<void> {
   const { accountId, loaded, warmUpDays, stopAfterBars, dashboardPort } = checkSessionOptions(opts);
   const config = loaded.config;
-  if (!opts.modelFiles || opts.modelFiles.size === 0) throw new UsageError('--model: no regime model given (txbot paper --model FILE)');
+  if (!opts.modelFiles || opts.modelFiles.size === 0) throw new UsageError(`--model: no regime model given (txbot ${mode} --model FILE)`);
   const models = new Map([...opts.modelFiles].map(([symbol, file]) => [symbol, loadModelFile(file)] as const));
   const symbols = [...models.keys()];
   const logger = (extra.logger ?? createLogger()).child({ component: `live-${mode}` });
@@ -123,7 +123,8 @@ export async function runSessionCommand(
         `instruments: ${symbols.join(', ')} are enabled; with state.kind redis enable one instrument (shared state of several is not built yet)`,
       ]);
     }
-    return runSharedSession(mode, { ...sessionOptions, model: models.get(symbols[0]!)! }, { pidPath, print, finished, finish });
+    // The leader starts with the model the shared store hands it (startSession's argument), never the --model file map.
+    return runSharedSession(mode, { ...sessionOptions, models: undefined, model: models.get(symbols[0]!)! }, { pidPath, print, finished, finish });
   }
   const session = await startLiveSession(sessionOptions).catch(async (e: unknown) => {
     await journal.close();

@@ -30,7 +30,7 @@ export function sessionModelFiles(loaded: LoadedConfig, values: readonly string[
       files.set(symbols[0]!, g.file);
     } else if (!symbols.includes(g.symbol)) {
       throw new UsageError(
-        `--model ${g.symbol}=${g.file}: ${g.symbol} is not traded by this session (it trades ${symbols.join(', ')}: instruments[].enabled)`,
+        `--model ${g.symbol}=${g.file}: ${g.symbol} is not traded by this session (it trades ${symbols.join(', ')}: ${loaded.config.backtest.instrument === 'auto' ? 'instruments[].enabled' : `backtest.instrument ${loaded.config.backtest.instrument}`})`,
       );
     } else files.set(g.symbol, g.file);
   }

@@ -53,6 +53,9 @@ export class LiveBarFeed {
   private readonly barMs: number;
   /** Closed bars not yet released, by bar start. */
   private readonly pending = new Map<number, (Bar | null)[]>();
+  /** The newest instant released: a bar at or before it is late (never released twice or out of order). */
+  private releasedThroughMs = Number.NEGATIVE_INFINITY;
+  private lateBars = 0;
   private running = false;
   private loop: Promise<void> | null = null;
   private lastTradeMs = Number.NaN;
@@ -66,6 +69,11 @@ export class LiveBarFeed {
     for (const l of this.lanes) this.bySymbol.set(l.symbol, l);
     this.barMs = lanes[0]!.aggregator.barMs;
     if (lanes.some((l) => l.aggregator.barMs !== this.barMs)) throw new Error('LiveBarFeed: every lane must have the same bar length');
+  }
+
+  /** Closed bars dropped because their instant had already been released (a lane without a start point, late prints). */
+  get lateBarCount(): number {
+    return this.lateBars;
   }
 
   /** Exchange time of the last trade seen, any instrument (NaN before the first). */
@@ -171,6 +179,14 @@ export class LiveBarFeed {
   private take(lane: LaneState, bars: readonly Bar[]): void {
     const i = this.lanes.indexOf(lane);
     for (const b of bars) {
+      if (b.tsMs <= this.releasedThroughMs) {
+        this.lateBars++;
+        this.o.logger.warn(
+          { symbol: lane.symbol, tsMs: b.tsMs, releasedThroughMs: this.releasedThroughMs },
+          'bar of an instant already released: dropped',
+        );
+        continue;
+      }
       let slots = this.pending.get(b.tsMs);
       if (!slots) {
         slots = this.lanes.map(() => null);
@@ -189,6 +205,7 @@ export class LiveBarFeed {
     for (const t of ready) {
       const slots = this.pending.get(t)!;
       this.pending.delete(t);
+      this.releasedThroughMs = t;
       const step: LaneBar[] = [];
       for (let i = 0; i < slots.length; i++) if (slots[i]) step.push({ symbol: this.lanes[i]!.symbol, bar: slots[i]! });
       for (const { symbol, bar } of step) this.o.logger.debug({ symbol, tsMs: bar.tsMs, close: bar.close, volume: bar.volume }, 'bar closed');

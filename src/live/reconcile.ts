@@ -26,6 +26,12 @@ export interface ReconcileContext {
   readonly accountId: number;
   readonly contractId: string;
   readonly symbol: string;
+  /**
+   * Which journaled intents this contract's reconciliation takes, by their symbol (default: its own). The
+   * session's first contract also takes intents of symbols the session no longer trades (an earlier
+   * instrument), so none is left open with its order working at the venue.
+   */
+  readonly takesIntentOf?: (symbol: string) => boolean;
   readonly journal: Journal;
   readonly broker: ProjectXBroker;
   /** Registers an adopted position with the engine and risk manager (no journal write). */
@@ -77,7 +83,7 @@ export async function reconcileLive(c: ReconcileContext): Promise<ReconcileActio
 
   for (const intent of await journal.openIntents()) {
     // Several instruments on the account: each contract's reconciliation takes its own intents.
-    if (!isOpenIntent(intent.status) || intent.symbol !== c.symbol) continue;
+    if (!isOpenIntent(intent.status) || !(c.takesIntentOf ?? ((sym) => sym === c.symbol))(intent.symbol)) continue;
     const order = byTag.get(intent.customTag);
     if (!order) {
       await journal.markRejected(intent.intentId, { reason: 'not at the venue after a restart (customTag search): never sent' }, c.nowMs);

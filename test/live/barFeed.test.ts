@@ -157,6 +157,25 @@ describe('LiveBarFeed', () => {
       expect(steps.at(-1)).toEqual({ tsMs: T0 + 2 * M5, symbols: ['MNQ', 'MES'] });
     });
 
+    it('never releases an instant twice or out of order: a late bar of a lane without a start point is dropped and counted', () => {
+      const { clock, steps, feed } = multi(0);
+      // MNQ trades; MES has neither history nor a trade, so only the timer makes it known
+      feed.trade(T0 + 1, 100, 1, 'MNQ');
+      clock.observe(T0 + M5);
+      feed.poll();
+      expect(steps).toEqual([{ tsMs: T0, symbols: ['MNQ'] }]);
+      // a late MES print of the released instant builds a bar for T0: dropped, not a second T0 step
+      feed.trade(T0 + 100, 200, 1, 'MES');
+      feed.trade(T0 + M5 + 1, 101, 1, 'MNQ');
+      clock.observe(T0 + 2 * M5);
+      feed.poll();
+      expect(steps).toEqual([
+        { tsMs: T0, symbols: ['MNQ'] },
+        { tsMs: T0 + M5, symbols: ['MNQ'] },
+      ]);
+      expect(feed.lateBarCount).toBe(1);
+    });
+
     it('needs the symbol of a trade and refuses an unknown one', () => {
       const { feed } = multi();
       expect(() => feed.trade(T0, 1, 1)).toThrow(/symbol of each trade/);
