@@ -255,6 +255,50 @@ describe('reconcileLive (restart)', () => {
     expect((await h.client.searchOpenOrders(h.accountId)).some((o) => o.id === id && o.status === OrderStatus.Open)).toBe(false);
   });
 
+  it('several instruments: a contract takes only its own intents, unless told to take those of instruments no longer traded', async () => {
+    h = await startHarness();
+    const journal = new MemoryJournal();
+    const intent = (intentId: string, symbol: string) =>
+      journal.recordIntent({
+        intentId,
+        customTag: `txbot-${intentId}`,
+        symbol,
+        side: 'buy',
+        qty: 1,
+        entryType: 'market',
+        entryPrice: null,
+        stopPrice: null,
+        targetPrice: null,
+        regime: null,
+        reason: 'test',
+        createdTsMs: h.clock.nowMs(),
+      });
+    await intent('mes-1', 'MES');
+    await intent('old-1', 'NQ');
+    const { broker } = await connected(h);
+    const run = (takesIntentOf?: (s: string) => boolean) =>
+      reconcileLive({
+        client: h.client,
+        accountId: h.accountId,
+        contractId: MNQ,
+        symbol: 'MNQ',
+        takesIntentOf,
+        journal,
+        broker,
+        adopt: async () => undefined,
+        nowMs: h.clock.nowMs(),
+        logger: silentLogger(),
+      });
+    // MNQ's own reconciliation leaves MES's and NQ's intents alone
+    expect(await run()).toEqual([]);
+    expect((await journal.openIntents()).map((i) => i.intentId).sort()).toEqual(['mes-1', 'old-1']);
+    // the first contract of a session trading MNQ and MES also takes NQ's (no longer traded), not MES's
+    const actions = await run((s) => s === 'MNQ' || !['MNQ', 'MES'].includes(s));
+    expect(actions.map((a) => a.code)).toEqual(['INTENT_NOT_AT_VENUE']);
+    expect((await journal.intent('old-1'))?.status).toBe(IntentStatus.REJECTED);
+    expect((await journal.intent('mes-1'))?.status).not.toBe(IntentStatus.REJECTED);
+  });
+
   it('places a protective stop on a position found without one (stop distance by the journaled regime)', async () => {
     h = await startHarness();
     const journal = new MemoryJournal();
