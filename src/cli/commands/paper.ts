@@ -23,7 +23,7 @@ export function sessionOptions(cmd: Command): Command {
     .option(...GATEWAY_OPTION)
     .option(...RTC_OPTION)
     .option('--warm-up-days <n>', 'calendar days of REST history to warm features, VWAP and the regime filter up', '5')
-    .option('--stop-after-bars <n>', 'stop cleanly after this many live bars (scripted runs)')
+    .option('--stop-after-bars <n>', 'stop cleanly after this many live bars, all instruments counted (scripted runs)')
     .option('--pid-file <file>', 'pid file `txbot kill` reads (default .txbot/txbot.pid)')
     .option('--dashboard-port <n>', 'serve the monitoring dashboard on this port (0 = a free port) and print its URL');
 }
