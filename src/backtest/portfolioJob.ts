@@ -24,6 +24,7 @@ import {
   type BacktestSummary,
   type SymbolSummary,
 } from '../report/index.ts';
+import { recordingWriter } from './outputFiles.ts';
 import { runPortfolioBacktest, type PortfolioRun } from './runner.ts';
 
 /** One instrument's input: its bars, a saved model (or null to train in-sample) and a label for the report. */
@@ -169,13 +170,10 @@ export function writePortfolioRun(
   };
   const files: string[] = [];
   if (o.outDir) {
-    const out = outputDir(o.outDir);
+    const out = recordingWriter(o.outDir, files);
     if (rec.decisions.writing) files.push(out.path('decisions.jsonl'));
     files.push(...(o.extraFiles ?? []));
-    const write = (name: string, text: string): void => {
-      out.write(name, text);
-      files.push(out.path(name));
-    };
+    const write = out.write;
     write('summary.json', stableJson(summary));
     write('trades.csv', tradesCsv(account.trades));
     write('equity.csv', portfolioEquityCsv(account.equity, run.bySymbol));

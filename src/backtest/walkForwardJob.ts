@@ -12,7 +12,6 @@ import {
   renderReportHtml,
   esc,
   equityCsv,
-  outputDir,
   stableJson,
   tradesCsv,
   type PerformanceMetrics,
@@ -21,6 +20,7 @@ import {
 import { policyInSampleReason, type RunContext, type StallRecord } from '../engine/index.ts';
 import type { WindowResult } from './walkForwardWindow.ts';
 import { runContinuousAccount } from './walkForwardAccount.ts';
+import { recordingWriter } from './outputFiles.ts';
 
 export const METRIC_KEYS = ['trades', 'netPnl', 'winRate', 'profitFactor', 'sharpe', 'sortino', 'maxDrawdown', 'expectancy'] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
@@ -150,12 +150,8 @@ export function writeWalkForward(
     acrossWindows: Object.fromEntries(METRIC_KEYS.map((k) => [k, meanStd(results.map((r) => r.metrics[k]))])) as WalkForwardSummary['acrossWindows'],
     stitched,
   };
-  const out = outputDir(outDir);
   const files: string[] = [];
-  const write = (name: string, text: string) => {
-    out.write(name, text);
-    files.push(out.path(name));
-  };
+  const { write } = recordingWriter(outDir, files);
   write('summary.json', stableJson(summary));
   write('trades.csv', tradesCsv(run.trades));
   write('equity.csv', equityCsv(run.equity));

@@ -16,7 +16,6 @@ import {
   computeMetrics,
   dailyPnlCorrelation,
   esc,
-  outputDir,
   portfolioEquityCsv,
   portfolioSectionHtml,
   RegimeIndexRecorder,
@@ -29,6 +28,7 @@ import {
   type PerformanceMetrics,
   type SymbolSummary,
 } from '../report/index.ts';
+import { recordingWriter } from './outputFiles.ts';
 import { runPortfolioBacktest, type PortfolioRun } from './runner.ts';
 import { joinRuns } from './walkForwardAccount.ts';
 import {
@@ -266,12 +266,8 @@ export function writePortfolioWalkForward(
     ) as PortfolioWalkForwardSummary['acrossWindows'],
     stitched,
   };
-  const out = outputDir(outDir);
   const files: string[] = [];
-  const write = (name: string, text: string) => {
-    out.write(name, text);
-    files.push(out.path(name));
-  };
+  const { write } = recordingWriter(outDir, files);
   write('summary.json', stableJson(summary));
   write('trades.csv', tradesCsv(account.trades));
   write('equity.csv', portfolioEquityCsv(account.equity, run.bySymbol));

@@ -256,7 +256,7 @@ describe('reconcileLive (restart)', () => {
   });
 
   it('several instruments: a contract takes only its own intents, unless told to take those of instruments no longer traded', async () => {
-    h = await startHarness();
+    const hh = (h = await startHarness());
     const journal = new MemoryJournal();
     const intent = (intentId: string, symbol: string) =>
       journal.recordIntent({
@@ -271,22 +271,22 @@ describe('reconcileLive (restart)', () => {
         targetPrice: null,
         regime: null,
         reason: 'test',
-        createdTsMs: h.clock.nowMs(),
+        createdTsMs: hh.clock.nowMs(),
       });
     await intent('mes-1', 'MES');
     await intent('old-1', 'NQ');
-    const { broker } = await connected(h);
+    const { broker } = await connected(hh);
     const run = (takesIntentOf?: (s: string) => boolean) =>
       reconcileLive({
-        client: h.client,
-        accountId: h.accountId,
+        client: hh.client,
+        accountId: hh.accountId,
         contractId: MNQ,
         symbol: 'MNQ',
         takesIntentOf,
         journal,
         broker,
         adopt: async () => undefined,
-        nowMs: h.clock.nowMs(),
+        nowMs: hh.clock.nowMs(),
         logger: silentLogger(),
       });
     // MNQ's own reconciliation leaves MES's and NQ's intents alone
