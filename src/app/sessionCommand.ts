@@ -1,7 +1,7 @@
 // Runs `txbot paper` / `txbot live` as a user starts them: config, model, credentials, journal, the
 // session, the pid file, signals (SIGINT/SIGTERM stop, SIGUSR2 kill switch) and a periodic status line.
 
-import { systemClock, ConfigError, UsageError, formatIsoInZone } from '../domain/index.ts';
+import { systemClock, UsageError, formatIsoInZone } from '../domain/index.ts';
 import type { Logger } from 'pino';
 import { instrumentOf, loadConfig, type LoadedConfig } from '../config/index.ts';
 import { loadModelFile } from '../state/index.ts';
@@ -117,12 +117,7 @@ export async function runSessionCommand(
     },
   };
   if (config.state.kind === 'redis') {
-    if (symbols.length > 1) {
-      await journal.close();
-      throw new ConfigError('state.kind redis runs one instrument per session for now', [
-        `instruments: ${symbols.join(', ')} are enabled; with state.kind redis enable one instrument (shared state of several is not built yet)`,
-      ]);
-    }
+    // One instrument here: config check refuses shared state with several (rules.ts sharedStateOneInstrument).
     // The leader starts with the model the shared store hands it (startSession's argument), never the --model file map.
     return runSharedSession(mode, { ...sessionOptions, models: undefined, model: models.get(symbols[0]!)! }, { pidPath, print, finished, finish });
   }

@@ -164,6 +164,16 @@ function leaderTimingCoherent(c: Config): string[] {
   return out;
 }
 
+/** Shared state (several machines) of a session trading several instruments is not built: refused here, not at start-up. */
+function sharedStateOneInstrument(c: Config): string[] {
+  if (c.state.kind !== 'redis' || c.backtest.instrument !== 'auto') return [];
+  const enabled = c.instruments.filter((i) => i.enabled).map((i) => i.symbol);
+  if (enabled.length <= 1) return [];
+  return [
+    `state.kind: redis shares the state of a one-instrument session; a session of several instruments is not built yet (instruments ${enabled.join(', ')} are enabled; enable one, or set backtest.instrument to the one to trade) (got "redis")`,
+  ];
+}
+
 /** All cross-field rules, by name. */
 export const CONFIG_RULES: Record<string, Rule> = {
   everyStateHasEntry,
@@ -182,6 +192,7 @@ export const CONFIG_RULES: Record<string, Rule> = {
   walkForwardWindowsDoNotOverlap,
   rlSizesOrdered,
   leaderTimingCoherent,
+  sharedStateOneInstrument,
 };
 
 /** Runs every rule and returns all problems. */

@@ -104,6 +104,21 @@ describe('cross-field rules', () => {
   });
 });
 
+describe('seam combinations not built', () => {
+  it('shared state (state.kind redis) with several enabled instruments is refused, one is accepted', () => {
+    const instruments = (validateConfig({}, 'c').instruments as { symbol: string }[]).map((i) => ({
+      ...i,
+      enabled: i.symbol === 'MNQ' || i.symbol === 'MES',
+    }));
+    const e = configError(() => validateConfig({ state: { kind: 'redis', url: 'redis://127.0.0.1:6379' }, instruments }, 'c'));
+    expect(e.problems).toEqual([expect.stringMatching(/^state\.kind: redis .*not built yet \(instruments MNQ, MES are enabled.*\(got "redis"\)$/)]);
+    expect(() =>
+      validateConfig({ state: { kind: 'redis', url: 'redis://127.0.0.1:6379' }, instruments, backtest: { instrument: 'MES' } }, 'c'),
+    ).not.toThrow();
+    expect(() => validateConfig({ state: { kind: 'memory' }, instruments }, 'c')).not.toThrow();
+  });
+});
+
 describe('config check reads the files a config names', () => {
   it('a missing VIX file or calendar file is exit 2 naming the key', async () => {
     const file = tmp.file('files.yaml', 'filters:\n  vix:\n    file: no-such-vix.csv\n  news:\n    calendar_file: cal/missing.csv\n');
