@@ -6,7 +6,7 @@
 
 import type { BarSeries } from '../domain/index.ts';
 import { policyInSampleReason, type DecisionRecord, type RunContext } from '../engine/index.ts';
-import { hashBars, inSampleReason, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
+import { inSampleReason, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
 import {
   RegimeIndexRecorder,
   renderReportHtml,
@@ -25,6 +25,7 @@ import {
   type SymbolSummary,
 } from '../report/index.ts';
 import { recordingWriter } from './outputFiles.ts';
+import { portfolioDataHash, spanOf } from './portfolioFacts.ts';
 import { runPortfolioBacktest, type PortfolioRun } from './runner.ts';
 
 /** One instrument's input: its bars, a saved model (or null to train in-sample) and a label for the report. */
@@ -134,12 +135,7 @@ export function writePortfolioRun(
   const firstSeries = inputs.get(first)!.series;
   rec.decisions.close();
   const account = run.account;
-  const allMs = symbols.flatMap((s) => {
-    const x = inputs.get(s)!.series;
-    return x.length ? [x.tsMs[0]!, x.tsMs[x.length - 1]!] : [];
-  });
-  const firstMs = allMs.length ? Math.min(...allMs) : null;
-  const lastMs = allMs.length ? Math.max(...allMs) : null;
+  const { firstMs, lastMs } = spanOf(symbols.map((s) => inputs.get(s)!.series));
   const modelReason =
     symbols
       .map((s) => {
@@ -149,7 +145,7 @@ export function writePortfolioRun(
       })
       .find((w) => w !== null) ?? null;
   const inSample = modelReason ?? policyInSampleReason(ctx.policyTraining, firstMs, lastMs);
-  const dataHash = sha256(symbols.map((s) => `${s}:${hashBars(inputs.get(s)!.series)}`).join('\n'));
+  const dataHash = portfolioDataHash(symbols, (s) => inputs.get(s)!.series);
   const modelHash = sha256(symbols.map((s) => `${s}:${sha256(regimeModelToJson(models.get(s)!))}`).join('\n'));
   const base = buildSummary({
     run: account,

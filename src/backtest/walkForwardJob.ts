@@ -54,6 +54,31 @@ export function meanStd(values: (number | null)[]): { mean: number | null; std: 
   return { mean: r(mean), std: std === null ? null : r(std), n: xs.length };
 }
 
+/** A window's row of summary.json `windows` before its metrics: its dates, bar counts and breach (ET time). */
+export function windowFields<B>(r: {
+  readonly window: WindowResult['window'];
+  readonly trainBars: B;
+  readonly testBars: B;
+  readonly breach: WindowResult['breach'];
+}) {
+  const w = r.window;
+  return {
+    index: w.index,
+    trainFrom: w.trainFrom,
+    trainTo: w.trainTo,
+    testFrom: w.testFrom,
+    testTo: w.testTo,
+    trainBars: r.trainBars,
+    testBars: r.testBars,
+    breach: r.breach ? `${r.breach.rule} at ${formatIsoInZone('America/New_York', r.breach.tsMs)}` : null,
+  };
+}
+
+/** The metrics of a window's row (after its other fields, as summary.json lists them). */
+export function windowMetrics(m: PerformanceMetrics): Pick<PerformanceMetrics, MetricKey> {
+  return Object.fromEntries(METRIC_KEYS.map((k) => [k, m[k]])) as Pick<PerformanceMetrics, MetricKey>;
+}
+
 /** The continuous out-of-sample account of a walk-forward (summary.json `account`). */
 export interface WalkForwardAccount {
   netPnl: number;
@@ -115,7 +140,6 @@ export function writeWalkForward(
   const first = results[0]!.window;
   const last = results[results.length - 1]!.window;
   const testSeries = selectTradingDates(series, first.testFrom, last.testTo);
-  const iso = (ms: number) => formatIsoInZone('America/New_York', ms);
   const stitched: BacktestSummary = {
     ...buildSummary({
       run,
@@ -137,15 +161,8 @@ export function writeWalkForward(
   const summary: WalkForwardSummary = {
     account,
     windows: results.map((r) => ({
-      index: r.window.index,
-      trainFrom: r.window.trainFrom,
-      trainTo: r.window.trainTo,
-      testFrom: r.window.testFrom,
-      testTo: r.window.testTo,
-      trainBars: r.trainBars,
-      testBars: r.testBars,
-      breach: r.breach ? `${r.breach.rule} at ${iso(r.breach.tsMs)}` : null,
-      ...Object.fromEntries(METRIC_KEYS.map((k) => [k, r.metrics[k]])),
+      ...windowFields(r),
+      ...windowMetrics(r.metrics),
     })) as WalkForwardSummary['windows'],
     acrossWindows: Object.fromEntries(METRIC_KEYS.map((k) => [k, meanStd(results.map((r) => r.metrics[k]))])) as WalkForwardSummary['acrossWindows'],
     stitched,

@@ -8,7 +8,7 @@ import type { BarSeries, RegimeLabel } from '../domain/index.ts';
 import type { Config } from '../config/index.ts';
 import { selectTradingDates } from '../data/index.ts';
 import { LaneRecord, policyInSampleReason, type RunContext, type BreachRecord } from '../engine/index.ts';
-import { hashBars, regimeModelFromJson, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
+import { regimeModelFromJson, regimeModelToJson, trainRegimeModel, type RegimeModel } from '../regime/index.ts';
 import type { RiskManager } from '../strategy/index.ts';
 import {
   buildReportInput,
@@ -29,6 +29,7 @@ import {
   type SymbolSummary,
 } from '../report/index.ts';
 import { recordingWriter } from './outputFiles.ts';
+import { portfolioDataHash, spanOf } from './portfolioFacts.ts';
 import { runPortfolioBacktest, type PortfolioRun } from './runner.ts';
 import { joinRuns } from './walkForwardAccount.ts';
 import {
@@ -37,6 +38,8 @@ import {
   continuousAccountOf,
   meanStd,
   METRIC_KEYS,
+  windowFields,
+  windowMetrics,
   type MetricKey,
   type WalkForwardAccount,
 } from './walkForwardJob.ts';
@@ -221,10 +224,7 @@ export function writePortfolioWalkForward(
   const first = results[0]!.window;
   const last = results[results.length - 1]!.window;
   const tests = new Map(symbols.map((s) => [s, selectTradingDates(series.get(s)!, first.testFrom, last.testTo)] as const));
-  const allMs = [...tests.values()].flatMap((t) => (t.length ? [t.tsMs[0]!, t.tsMs[t.length - 1]!] : []));
-  const firstMs = allMs.length ? Math.min(...allMs) : null;
-  const lastMs = allMs.length ? Math.max(...allMs) : null;
-  const iso = (ms: number) => new Date(ms).toISOString();
+  const { firstMs, lastMs } = spanOf(tests.values());
   const base = buildSummary({
     run: account,
     config,
@@ -234,7 +234,7 @@ export function writePortfolioWalkForward(
     inSampleReason: firstMs === null ? null : policyInSampleReason(ctx.policyTraining, firstMs, lastMs!),
     hashes: {
       config: sha256(JSON.stringify(config)),
-      data: sha256(symbols.map((s) => `${s}:${hashBars(series.get(s)!)}`).join('\n')),
+      data: portfolioDataHash(symbols, (s) => series.get(s)!),
       model: 'retrained per window and instrument',
     },
     firstMs,
@@ -250,16 +250,9 @@ export function writePortfolioWalkForward(
     account: continuousAccountOf(stitched, CONTINUOUS_ACCOUNT_METHOD),
     symbols,
     windows: results.map((r) => ({
-      index: r.window.index,
-      trainFrom: r.window.trainFrom,
-      trainTo: r.window.trainTo,
-      testFrom: r.window.testFrom,
-      testTo: r.window.testTo,
-      trainBars: r.trainBars,
-      testBars: r.testBars,
-      breach: r.breach ? `${r.breach.rule} at ${iso(r.breach.tsMs)}` : null,
+      ...windowFields(r),
       bySymbol: Object.fromEntries(symbols.map((s) => [s, { trades: r.bySymbol[s]!.trades, netPnl: r.bySymbol[s]!.netPnl }])),
-      ...Object.fromEntries(METRIC_KEYS.map((k) => [k, r.metrics[k]])),
+      ...windowMetrics(r.metrics),
     })) as PortfolioWalkForwardSummary['windows'],
     acrossWindows: Object.fromEntries(
       METRIC_KEYS.map((k) => [k, meanStd(results.map((r) => r.metrics[k]))]),
