@@ -30,6 +30,13 @@ function openBarStream(path: string, gunzip: { chunkSize?: number } = {}): { raw
   return { raw, stream: gz ? raw.pipe(createGunzip(gunzip)) : raw };
 }
 
+/** A failure while reading: a DataError as it is, anything else (gunzip, I/O) as DATA_FILE_UNREADABLE after `lineNo`. */
+function readError(path: string, lineNo: number, e: unknown): DataError {
+  if (e instanceof DataError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new DataError('DATA_FILE_UNREADABLE', `${path}: cannot read after line ${lineNo} (${msg})`, [], { cause: e });
+}
+
 /**
  * Calls `onLine(text, lineNumber)` for each line (1-based, CR/LF stripped, BOM removed).
  * `onLine` may return false to stop early. Errors opening or decompressing become DataError.
@@ -67,9 +74,7 @@ export async function forEachLine(path: string, onLine: (line: string, lineNo: n
       onLine(line, lineNo);
     }
   } catch (e) {
-    if (e instanceof DataError) throw e;
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new DataError('DATA_FILE_UNREADABLE', `${path}: cannot read after line ${lineNo} (${msg})`, [], { cause: e });
+    throw readError(path, lineNo, e);
   } finally {
     raw.destroy();
   }
@@ -128,9 +133,7 @@ export async function forEachLineBytes(
     }
     if (!stopped && carry !== null && carry.length > 0) emit(carry, 0, carry.length);
   } catch (e) {
-    if (e instanceof DataError) throw e;
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new DataError('DATA_FILE_UNREADABLE', `${path}: cannot read after line ${lineNo} (${msg})`, [], { cause: e });
+    throw readError(path, lineNo, e);
   } finally {
     raw.destroy();
   }
