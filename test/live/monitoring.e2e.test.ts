@@ -1,7 +1,7 @@
 // End to end: `txbot sim-gateway` replaying bars, `txbot paper --dashboard-port 0` against it (child
 // processes, real sockets), and the session's monitoring dashboard opened in chromium showing regime, P&L and a trade.
 
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { regimeModelToJson } from '../../src/regime/index.ts';
 import { syntheticSetup } from '../support/backtestFixtures.ts';
 import { ensureChromium, openInChromium } from '../monitor/browserSupport.ts';
 import { waitFor } from './support/waitFor.ts';
+import { spawnTxbot } from './support/txbotProcess.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const env = { ...process.env, PROJECTX_USERNAME: 'sim-user', PROJECTX_API_KEY: 'sim-key', TXBOT_LOG_LEVEL: 'warn' };
@@ -20,17 +21,10 @@ const noBrowser = ensureChromium();
 let dir: string;
 const children: ChildProcessWithoutNullStreams[] = [];
 
-function txbot(args: string[]): { child: ChildProcessWithoutNullStreams; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['bin/txbot.mjs', ...args], { cwd: repoRoot, env });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) =>
-    child.on('close', (code) => ok({ code, stdout, stderr })),
-  );
-  return { child, done };
+function txbot(args: string[]) {
+  const run = spawnTxbot(args, env);
+  children.push(run.child);
+  return run;
 }
 
 beforeAll(() => {

@@ -14,6 +14,7 @@ import { SqliteJournal } from '../../src/state/index.ts';
 import { KILL_META_KEY } from '../../src/live/liveRunner.ts';
 import { syntheticSetup } from '../support/backtestFixtures.ts';
 import { waitFor } from './support/waitFor.ts';
+import { spawnTxbot } from './support/txbotProcess.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const env = { ...process.env, PROJECTX_USERNAME: 'sim-user', PROJECTX_API_KEY: 'sim-key', TXBOT_LOG_LEVEL: 'warn' };
@@ -23,24 +24,7 @@ let gateway: string;
 let startIso: string;
 let liveStartIso: string;
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function txbot(
-  args: string[],
-  extraEnv: Record<string, string> = {},
-): { child: ChildProcessWithoutNullStreams; done: Promise<RunResult>; stdout: () => string; stderr: () => string } {
-  const child = spawn(process.execPath, ['bin/txbot.mjs', ...args], { cwd: repoRoot, env: { ...env, ...extraEnv } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<RunResult>((ok) => child.on('close', (code) => ok({ code, stdout, stderr })));
-  return { child, done, stdout: () => stdout, stderr: () => stderr };
-}
+const txbot = (args: string[], extraEnv: Record<string, string> = {}) => spawnTxbot(args, { ...env, ...extraEnv });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'txbot-live-e2e-'));

@@ -14,6 +14,7 @@ import { regimeModelToJson, trainRegimeModel } from '../../src/regime/index.ts';
 import { SqliteJournal } from '../../src/state/index.ts';
 import { testConfig } from '../support/backtestFixtures.ts';
 import { waitFor } from './support/waitFor.ts';
+import { spawnTxbot } from './support/txbotProcess.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const env = { ...process.env, PROJECTX_USERNAME: 'sim-user', PROJECTX_API_KEY: 'sim-key', TXBOT_LOG_LEVEL: 'warn' };
@@ -23,14 +24,7 @@ let sim: ChildProcessWithoutNullStreams;
 let gateway: string;
 let liveStartIso: string;
 
-function txbot(args: string[]): { child: ChildProcessWithoutNullStreams; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['bin/txbot.mjs', ...args], { cwd: repoRoot, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return { child, done: new Promise((ok) => child.on('close', (code) => ok({ code, stdout, stderr }))) };
-}
+const txbot = (args: string[]) => spawnTxbot(args, env);
 
 /** `txbot sim-gateway` serving MNQ and MES from `startIso` at 3000× speed; resolves with its URL. */
 async function startSim(startIso: string): Promise<{ child: ChildProcessWithoutNullStreams; gateway: string }> {
@@ -169,10 +163,8 @@ describe('txbot paper with MNQ and MES in one process', () => {
   it('txbot live --confirm-live: both contracts at the venue with server-side brackets, reconciled per contract, flat at the stop', async () => {
     const { child: liveSim, gateway: liveGateway } = await startSim(liveStartIso);
     try {
-      const child = spawn(
-        process.execPath,
+      const { code, stdout, stderr } = await spawnTxbot(
         [
-          'bin/txbot.mjs',
           'live',
           '--account',
           '1001',
@@ -190,13 +182,8 @@ describe('txbot paper with MNQ and MES in one process', () => {
           '--stop-after-bars',
           '160',
         ],
-        { cwd: repoRoot, env: { ...env, TXBOT__JOURNAL__SQLITE_PATH: '.txbot/live-multi.db' } },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const code = await new Promise<number | null>((ok) => child.on('close', ok));
+        { ...env, TXBOT__JOURNAL__SQLITE_PATH: '.txbot/live-multi.db' },
+      ).done;
       expect(code, stderr).toBe(0);
       expect(stderr).toMatch(/instruments\s+MNQ, MES \(front months; one account-level risk\)/);
       expect(stdout).toMatch(/live session on account 1001, CON\.F\.US\.MNQ\.\w+ .*, CON\.F\.US\.MES\.\w+ /);
