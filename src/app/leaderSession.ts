@@ -38,6 +38,7 @@ export class SharedSessionRunner {
   private session: LiveSession | null = null;
   private sessionToken: number | null = null;
   private chain: Promise<void> = Promise.resolve();
+  private modelLoads: Promise<void> = Promise.resolve();
   private stopping = false;
   private model: RegimeModel;
   private modelSha: string | null = null;
@@ -71,11 +72,13 @@ export class SharedSessionRunner {
     const { shared } = this.o;
     for (const w of shared.warnings) this.o.print(`warning: ${w}`);
     if (shared.models) {
-      await this.loadSharedModel('start-up');
+      // Subscribe before reading the current version: a version published between the two is then read
+      // (the listener's baseline counts it as seen, so a read taken before the LISTEN would miss it for good).
       this.modelSub = await shared.models.subscribe((n) => {
         if (n.modelName !== this.modelName || n.sha256 === this.modelSha || n.sha256 === this.publishingSha) return;
-        return this.loadSharedModel(`notification of version ${n.version}`);
+        return this.loadSharedModelInTurn(`notification of version ${n.version}`);
       });
+      await this.loadSharedModelInTurn('start-up');
     }
     this.killWatch = await shared.risk.watchKill((req) => this.enqueue(() => this.onKill(req)), { logger: this.log });
     shared.elector.on('elected', ({ token }) => void this.enqueue(() => this.becomeLeader(token)));
@@ -289,6 +292,13 @@ export class SharedSessionRunner {
         await this.restartElection();
       }
     });
+  }
+
+  /** Loads of the shared model one after another (a notification may arrive during the start-up read). */
+  private loadSharedModelInTurn(why: string): Promise<void> {
+    const run = this.modelLoads.then(() => this.loadSharedModel(why));
+    this.modelLoads = run.catch(() => undefined);
+    return run;
   }
 
   private async loadSharedModel(why: string): Promise<void> {

@@ -302,4 +302,51 @@ describe('SharedSessionRunner', () => {
       await shared.close();
     }
   }, 30_000);
+
+  it('a model version published while the standby subscribes is loaded at start-up (never lost between the read and the LISTEN)', async (ctx) => {
+    if (pgProblem) return ctx.skip(pgProblem);
+    const keyPrefix = space.prefix();
+    const prefixes = sharedKeyPrefixes(keyPrefix);
+    // Not booted: no lease is granted during the test, so the process stays a standby.
+    const config = validateConfig(
+      {
+        state: { kind: 'redis', url: REDIS_TEST_URL, key_prefix: keyPrefix, model_sync_url: PG_TEST_URL },
+        leader: { ttl_ms: 60_000, renew_ms: 10_000, poll_ms: 400, margin_ms: 1_000 },
+      },
+      'test',
+    );
+    const shared: SharedState = await openSharedState(config, silentLogger());
+    const store = await PgModelSync.open({ connection: PG_TEST_URL });
+    const { model, series } = syntheticSetup();
+    const other = regimeModelToJson(trainRegimeModel(sliceBarSeries(series, 10 * 78, 70 * 78), testConfig().config).model);
+    const name = `${prefixes.base}MNQ`;
+    // Another machine publishes just as this one subscribes (before its LISTEN is open).
+    const subscribe = shared.models!.subscribe.bind(shared.models!);
+    shared.models!.subscribe = async (listener) => {
+      expect((await store.publish(name, other, { fencingToken: 1 })).ok).toBe(true);
+      return subscribe(listener);
+    };
+    const lines: string[] = [];
+    const runner = new SharedSessionRunner({
+      shared,
+      journal: new MemoryJournal(),
+      symbol: 'MNQ',
+      fileModel: model,
+      onStop: 'flatten',
+      logger: silentLogger(),
+      print: (l) => lines.push(l),
+      startSession: () => Promise.reject(new Error('not expected to lead')),
+    });
+    try {
+      await runner.start();
+      const sha = createHash('sha256').update(other).digest('hex');
+      expect(lines).toContainEqual(
+        expect.stringMatching(new RegExp(`^model: shared ${name} version \\d+ sha256 ${sha.slice(0, 12)} loaded \\(start-up`)),
+      );
+    } finally {
+      await runner.stop('test end');
+      await shared.close();
+      await store.close();
+    }
+  });
 });
